@@ -1,0 +1,26 @@
+//! The pharmacrm domain: the types field forces work with (HCPs, accounts, products,
+//! territories, users) and the rules that govern them, with no I/O. Storage, services,
+//! the HTTP API and the CLI all build on these definitions, so a rule lives here once.
+
+pub mod access;
+pub mod account;
+pub mod address;
+pub mod audit;
+pub mod hcp;
+pub mod ndc;
+pub mod npi;
+pub mod org;
+pub mod product;
+pub mod role;
+pub mod segment;
+pub mod specialty;
+pub mod validation;
+pub mod views;
+
+pub use validation::{FieldError, ValidationErrors};
+
+/// A new identifier. UUIDv7 so that ids created offline by clients sort by creation time
+/// and never collide with the server's.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

@@ -1,0 +1,457 @@
+//! HCP storage: scoped list, search and profile reads, and audited writes.
+
+use crate::audit::{audit_row, record, AUDIT_COLUMNS};
+use crate::page;
+use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
+use crate::sql::{
+    get_bool, get_date, get_i64, get_opt_f64, get_opt_str, get_str, get_uuid, like_escape, now_timestamp, stmt,
+    today, unique_violation, insert_rows, Sql, Value,
+};
+use crate::{Result, StorageError, Store};
+use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::account::AccountType;
+use pharmacrm_domain::address::Address;
+use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::hcp::{CallWindow, HcpRecord, HcpStatus, LicenceInput};
+use pharmacrm_domain::npi::Npi;
+use pharmacrm_domain::org::TerritoryRef;
+use pharmacrm_domain::segment::Tier;
+use pharmacrm_domain::views::{Affiliation, DoNotCall, Hcp, HcpPage, HcpSummary, Licence, Segment};
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Filters of the HCP list; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct HcpFilter {
+    /// Words that must all appear in the name or NPI.
+    pub q: Option<String>,
+    pub specialty: Option<String>,
+    /// Holds this tier for at least one product.
+    pub tier: Option<Tier>,
+    pub city: Option<String>,
+    pub territory: Option<Uuid>,
+    pub status: Option<HcpStatus>,
+}
+
+/// An HCP as stored, with its id and current territory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredHcp {
+    pub id: Uuid,
+    pub record: HcpRecord,
+    pub territory: Option<TerritoryRef>,
+}
+
+const RECORD_COLUMNS: &str = "h.id, h.npi, h.first_name, h.middle_name, h.last_name, h.suffix, h.credentials, \
+    h.specialty_code, h.status, h.language, h.line1, h.line2, h.city, h.state, h.zip, h.latitude, h.longitude, \
+    h.preferred_call_times, h.dnc_reason, h.dnc_set_by, h.dnc_set_at, h.created_at, h.updated_at";
+
+fn search_name(r: &HcpRecord) -> String {
+    format!("{} {} {}", r.last_name, r.first_name, r.npi).to_lowercase()
+}
+
+fn status_of(text: &str) -> Result<HcpStatus> {
+    HcpStatus::parse(text).map_err(|e| StorageError::corrupt("status", e))
+}
+
+fn address_of(row: &AnyRow) -> Result<Address> {
+    Ok(Address {
+        line1: get_str(row, "line1")?,
+        line2: get_opt_str(row, "line2")?,
+        city: get_str(row, "city")?,
+        state: get_str(row, "state")?,
+        zip: get_str(row, "zip")?,
+        latitude: get_opt_f64(row, "latitude")?,
+        longitude: get_opt_f64(row, "longitude")?,
+    })
+}
+
+fn record_of(row: &AnyRow, licences: Vec<LicenceInput>) -> Result<HcpRecord> {
+    let npi = get_str(row, "npi")?;
+    let windows = get_str(row, "preferred_call_times")?;
+    Ok(HcpRecord {
+        npi: Npi::parse(&npi).map_err(|e| StorageError::corrupt("hcps.npi", e))?,
+        first_name: get_str(row, "first_name")?,
+        middle_name: get_opt_str(row, "middle_name")?,
+        last_name: get_str(row, "last_name")?,
+        suffix: get_opt_str(row, "suffix")?,
+        credentials: get_str(row, "credentials")?,
+        specialty_code: get_str(row, "specialty_code")?,
+        status: status_of(&get_str(row, "status")?)?,
+        language: get_str(row, "language")?,
+        address: address_of(row)?,
+        licences,
+        preferred_call_times: serde_json::from_str::<Vec<CallWindow>>(&windows)
+            .map_err(|e| StorageError::corrupt("hcps.preferred_call_times", e))?,
+        do_not_call_reason: get_opt_str(row, "dnc_reason")?,
+    })
+}
+
+fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: Option<String>, now: &str) -> Vec<Value> {
+    vec![
+        id.into(),
+        r.npi.as_str().into(),
+        r.first_name.clone().into(),
+        r.middle_name.clone().into(),
+        r.last_name.clone().into(),
+        r.suffix.clone().into(),
+        r.credentials.clone().into(),
+        r.specialty_code.clone().into(),
+        r.status.as_str().into(),
+        r.language.clone().into(),
+        r.address.line1.clone().into(),
+        r.address.line2.clone().into(),
+        r.address.city.clone().into(),
+        r.address.state.clone().into(),
+        r.address.zip.clone().into(),
+        r.address.latitude.into(),
+        r.address.longitude.into(),
+        serde_json::to_string(&r.preferred_call_times).unwrap_or_else(|_| "[]".into()).into(),
+        r.do_not_call_reason.clone().into(),
+        dnc_set_by.into(),
+        dnc_set_at.into(),
+        search_name(r).into(),
+        r.address.city.to_lowercase().into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
+const HCP_INSERT_COLUMNS: &str = "id, npi, first_name, middle_name, last_name, suffix, credentials, specialty_code, \
+    status, language, line1, line2, city, state, zip, latitude, longitude, preferred_call_times, dnc_reason, \
+    dnc_set_by, dnc_set_at, search_name, city_lc, created_at, updated_at";
+
+fn licence_rows(id: Uuid, r: &HcpRecord) -> Vec<Vec<Value>> {
+    r.licences
+        .iter()
+        .map(|l| {
+            vec![pharmacrm_domain::new_id().into(), id.into(), l.state.clone().into(), l.number.clone().into(), l.expires_on.into()]
+        })
+        .collect()
+}
+
+fn apply_filter(sql: &mut Sql, filter: &HcpFilter) {
+    if let Some(q) = &filter.q {
+        for word in q.split_whitespace().take(5) {
+            sql.push(" AND h.search_name LIKE ").bind(format!("%{}%", like_escape(&word.to_lowercase()))).push(" ESCAPE '\\'");
+        }
+    }
+    if let Some(code) = &filter.specialty {
+        sql.push(" AND h.specialty_code = ").bind(code.to_ascii_uppercase());
+    }
+    if let Some(tier) = filter.tier {
+        sql.push(" AND EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id AND g.tier = ").bind(tier.as_str()).push(")");
+    }
+    if let Some(city) = &filter.city {
+        sql.push(" AND h.city_lc = ").bind(city.trim().to_lowercase());
+    }
+    if let Some(t) = filter.territory {
+        sql.push(" AND za.territory_id = ").bind(t);
+    }
+    if let Some(status) = filter.status {
+        sql.push(" AND h.status = ").bind(status.as_str());
+    }
+}
+
+fn apply_cursor(sql: &mut Sql, cursor: Option<&str>) -> Result<()> {
+    if let Some(cursor) = cursor {
+        let key = page::decode(cursor, 3)?;
+        sql.push(" AND (h.last_name, h.first_name, h.id) > (")
+            .bind(key[0].clone())
+            .push(", ")
+            .bind(key[1].clone())
+            .push(", ")
+            .bind(key[2].clone())
+            .push(")");
+    }
+    Ok(())
+}
+
+/// Keeps `limit` rows and returns the cursor of the next page if there is more.
+fn cut_page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more { rows.last().map(key) } else { None };
+    (rows, next)
+}
+
+impl Store {
+    /// One page of the HCPs visible in `scope`, by name.
+    pub async fn hcp_page(&self, scope: &Scope, filter: &HcpFilter, cursor: Option<&str>, limit: i64) -> Result<HcpPage> {
+        let mut sql = Sql::new(&format!(
+            "SELECT h.id, h.npi, h.first_name, h.last_name, h.credentials, h.specialty_code, s.name AS specialty_name, \
+             h.city, h.state, h.zip, h.status, h.dnc_reason, \
+             (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) AS top_tier, {TERRITORY_COLUMNS} \
+             FROM hcps h JOIN specialties s ON s.code = h.specialty_code"
+        ));
+        join_alignment(&mut sql, "h", today());
+        sql.push(" WHERE 1 = 1");
+        restrict(&mut sql, scope);
+        apply_filter(&mut sql, filter);
+        apply_cursor(&mut sql, cursor)?;
+        sql.push(" ORDER BY h.last_name, h.first_name, h.id LIMIT ").bind(limit + 1);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let tier = get_opt_str(row, "top_tier")?;
+                Ok(HcpSummary {
+                    id: get_uuid(row, "id")?,
+                    npi: get_str(row, "npi")?,
+                    first_name: get_str(row, "first_name")?,
+                    last_name: get_str(row, "last_name")?,
+                    credentials: get_str(row, "credentials")?,
+                    specialty_code: get_str(row, "specialty_code")?,
+                    specialty_name: get_str(row, "specialty_name")?,
+                    city: get_str(row, "city")?,
+                    state: get_str(row, "state")?,
+                    zip: get_str(row, "zip")?,
+                    status: status_of(&get_str(row, "status")?)?,
+                    do_not_call: get_opt_str(row, "dnc_reason")?.is_some(),
+                    top_tier: tier.map(|t| Tier::parse(&t).map_err(|e| StorageError::corrupt("segments.tier", e))).transpose()?,
+                    territory: territory_of(row)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (items, next_cursor) =
+            cut_page(items, limit, |h| page::encode(&[&h.last_name, &h.first_name, &h.id.to_string()]));
+        Ok(HcpPage { items, next_cursor })
+    }
+
+    /// Full records of the HCPs visible in `scope` (for export), one page at a time.
+    pub async fn hcp_records(
+        &self,
+        scope: &Scope,
+        filter: &HcpFilter,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> Result<(Vec<StoredHcp>, Option<String>)> {
+        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"));
+        join_alignment(&mut sql, "h", today());
+        sql.push(" WHERE 1 = 1");
+        restrict(&mut sql, scope);
+        apply_filter(&mut sql, filter);
+        apply_cursor(&mut sql, cursor)?;
+        sql.push(" ORDER BY h.last_name, h.first_name, h.id LIMIT ").bind(limit + 1);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let stored = self.stored_from_rows(&rows).await?;
+        Ok(cut_page(stored, limit, |h| {
+            page::encode(&[&h.record.last_name, &h.record.first_name, &h.id.to_string()])
+        }))
+    }
+
+    async fn stored_from_rows(&self, rows: &[AnyRow]) -> Result<Vec<StoredHcp>> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+        let mut licences = self.licences_of(&ids).await?;
+        rows.iter()
+            .map(|row| {
+                let id = get_uuid(row, "id")?;
+                Ok(StoredHcp {
+                    id,
+                    record: record_of(row, licences.remove(&id).unwrap_or_default())?,
+                    territory: territory_of(row)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn licences_of(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<LicenceInput>>> {
+        let mut map: HashMap<Uuid, Vec<LicenceInput>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new("SELECT hcp_id, state, number, expires_on FROM hcp_licences WHERE hcp_id IN ");
+            sql.bind_list(chunk.iter().copied()).push(" ORDER BY state, number");
+            for row in sql.query().fetch_all(self.pool()).await? {
+                map.entry(get_uuid(&row, "hcp_id")?).or_default().push(LicenceInput {
+                    state: get_str(&row, "state")?,
+                    number: get_str(&row, "number")?,
+                    expires_on: get_date(&row, "expires_on")?,
+                });
+            }
+        }
+        Ok(map)
+    }
+
+    /// The HCP profile, or `None` when it does not exist or is outside `scope`.
+    pub async fn hcp(&self, scope: &Scope, id: Uuid) -> Result<Option<Hcp>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {RECORD_COLUMNS}, s.name AS specialty_name, {TERRITORY_COLUMNS} FROM hcps h \
+             JOIN specialties s ON s.code = h.specialty_code"
+        ));
+        let day = today();
+        join_alignment(&mut sql, "h", day);
+        sql.push(" WHERE h.id = ").bind(id);
+        restrict(&mut sql, scope);
+        let Some(row) = sql.query().fetch_optional(self.pool()).await? else {
+            return Ok(None);
+        };
+        let licences = self.licences_of(&[id]).await?.remove(&id).unwrap_or_default();
+        let record = record_of(&row, licences)?;
+        let do_not_call = match (&record.do_not_call_reason, get_opt_str(&row, "dnc_set_by")?, get_opt_str(&row, "dnc_set_at")?) {
+            (Some(reason), by, at) => {
+                Some(DoNotCall { reason: reason.clone(), set_by: by.unwrap_or_default(), set_at: at.unwrap_or_default() })
+            }
+            _ => None,
+        };
+        Ok(Some(Hcp {
+            id,
+            npi: record.npi.to_string(),
+            first_name: record.first_name,
+            middle_name: record.middle_name,
+            last_name: record.last_name,
+            suffix: record.suffix,
+            credentials: record.credentials,
+            specialty_code: record.specialty_code,
+            specialty_name: get_str(&row, "specialty_name")?,
+            status: record.status,
+            language: record.language,
+            address: record.address,
+            licences: record
+                .licences
+                .iter()
+                .map(|l| Licence { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on, active: l.active_on(day) })
+                .collect(),
+            do_not_call,
+            preferred_call_times: record.preferred_call_times,
+            affiliations: self.affiliations_of(scope, id).await?,
+            segments: self.segments_of(id).await?,
+            territory: territory_of(&row)?,
+            created_at: get_str(&row, "created_at")?,
+            updated_at: get_str(&row, "updated_at")?,
+        }))
+    }
+
+    /// The HCP's affiliations with accounts visible in `scope`, primary first.
+    async fn affiliations_of(&self, scope: &Scope, hcp_id: Uuid) -> Result<Vec<Affiliation>> {
+        let mut sql = Sql::new(
+            "SELECT a.id, a.name, a.account_type, f.role, f.is_primary FROM affiliations f \
+             JOIN accounts a ON a.id = f.account_id",
+        );
+        join_alignment(&mut sql, "a", today());
+        sql.push(" WHERE f.hcp_id = ").bind(hcp_id);
+        restrict(&mut sql, scope);
+        sql.push(" ORDER BY f.is_primary DESC, a.name");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                let kind = get_str(row, "account_type")?;
+                Ok(Affiliation {
+                    account_id: get_uuid(row, "id")?,
+                    account_name: get_str(row, "name")?,
+                    account_type: AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?,
+                    role: get_str(row, "role")?,
+                    primary: get_bool(row, "is_primary")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn segments_of(&self, hcp_id: Uuid) -> Result<Vec<Segment>> {
+        let mut sql = Sql::new(
+            "SELECT g.product_id, p.brand, g.tier, g.decile, g.set_on FROM segments g \
+             JOIN products p ON p.id = g.product_id WHERE g.hcp_id = ",
+        );
+        sql.bind(hcp_id).push(" ORDER BY p.brand");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Segment {
+                    product_id: get_uuid(row, "product_id")?,
+                    product_name: get_str(row, "brand")?,
+                    tier: Tier::parse(&get_str(row, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
+                    decile: get_i64(row, "decile")?.clamp(1, 10) as u8,
+                    set_on: get_date(row, "set_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The stored HCPs with these NPIs, whatever their territory (imports and duplicate
+    /// checks need to see across territories; callers never show the result to a user).
+    pub async fn hcps_by_npi(&self, npis: &[String]) -> Result<HashMap<String, StoredHcp>> {
+        let mut found = HashMap::new();
+        for chunk in npis.chunks(500) {
+            let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"));
+            join_alignment(&mut sql, "h", today());
+            sql.push(" WHERE h.npi IN ").bind_list(chunk.iter().cloned());
+            let rows = sql.query().fetch_all(self.pool()).await?;
+            for hcp in self.stored_from_rows(&rows).await? {
+                found.insert(hcp.record.npi.to_string(), hcp);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Creates HCPs in one transaction, each with an audit entry. A duplicate NPI fails the
+    /// whole batch with [`StorageError::Duplicate`].
+    pub async fn insert_hcps(&self, actor: &Actor, hcps: &[(Uuid, HcpRecord)]) -> Result<()> {
+        if hcps.is_empty() {
+            return Ok(());
+        }
+        let now = now_timestamp();
+        let mut tx = self.pool().begin().await?;
+        let rows = hcps
+            .iter()
+            .map(|(id, r)| {
+                let by = r.do_not_call_reason.as_ref().map(|_| actor.name.clone());
+                let at = r.do_not_call_reason.as_ref().map(|_| now.clone());
+                hcp_values(*id, r, by, at, &now)
+            })
+            .collect();
+        let dup = if hcps.len() == 1 { hcps[0].1.npi.to_string() } else { "in batch".into() };
+        insert_rows(&mut tx, "hcps", HCP_INSERT_COLUMNS, rows).await.map_err(|e| match e {
+            StorageError::Database(db) => unique_violation(db, "HCP", "NPI", &dup),
+            other => other,
+        })?;
+        let licences: Vec<Vec<Value>> = hcps.iter().flat_map(|(id, r)| licence_rows(*id, r)).collect();
+        insert_rows(&mut tx, "hcp_licences", "id, hcp_id, state, number, expires_on", licences).await?;
+        let audit = hcps
+            .iter()
+            .map(|(id, r)| audit_row(actor, "hcp", *id, AuditAction::Create, None, Some(r), &now))
+            .collect();
+        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces an HCP's data, keeping the before and after in the audit log.
+    pub async fn update_hcp(&self, actor: &Actor, id: Uuid, before: &HcpRecord, after: &HcpRecord) -> Result<()> {
+        let now = now_timestamp();
+        let mut tx = self.pool().begin().await?;
+        let (by, at) = if after.do_not_call_reason.is_some() && after.do_not_call_reason != before.do_not_call_reason {
+            (Some(actor.name.clone()), Some(now.clone()))
+        } else {
+            let mut sql = Sql::new("SELECT dnc_set_by, dnc_set_at FROM hcps WHERE id = ");
+            sql.bind(id);
+            let row = sql.query().fetch_optional(&mut *tx).await?.ok_or(StorageError::NotFound("HCP"))?;
+            (get_opt_str(&row, "dnc_set_by")?, get_opt_str(&row, "dnc_set_at")?)
+        };
+        let (by, at) = if after.do_not_call_reason.is_none() { (None, None) } else { (by, at) };
+        let mut values = hcp_values(id, after, by, at, &now);
+        values.remove(values.len() - 2); // created_at stays
+        let columns: Vec<&str> = HCP_INSERT_COLUMNS.split(", ").filter(|c| *c != "id" && *c != "created_at").collect();
+        let mut sql = Sql::new("UPDATE hcps SET ");
+        for (i, (column, value)) in columns.iter().zip(values.into_iter().skip(1)).enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push(&format!("{column} = ")).bind(value);
+        }
+        sql.push(" WHERE id = ").bind(id);
+        sql.query().execute(&mut *tx).await?;
+        stmt("DELETE FROM hcp_licences WHERE hcp_id = $1", vec![id.into()]).query().execute(&mut *tx).await?;
+        insert_rows(&mut tx, "hcp_licences", "id, hcp_id, state, number, expires_on", licence_rows(id, after)).await?;
+        record(&mut tx, actor, "hcp", id, AuditAction::Update, Some(before), Some(after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many HCPs are visible in `scope`.
+    pub async fn count_hcps(&self, scope: &Scope) -> Result<i64> {
+        let mut sql = Sql::new("SELECT COUNT(*) AS n FROM hcps h");
+        join_alignment(&mut sql, "h", today());
+        sql.push(" WHERE 1 = 1");
+        restrict(&mut sql, scope);
+        get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
+    }
+}
+

@@ -1,0 +1,110 @@
+//! pharmacrm storage: the only code that talks SQL. One code base runs on SQLite (the
+//! embedded default) and PostgreSQL through sqlx's `Any` driver; each backend has its own
+//! migrations. Every read of HCPs and accounts takes the caller's [`Scope`] and applies it
+//! inside the query, and every write records an audit entry in the same transaction.
+
+pub mod accounts;
+pub mod alignment;
+pub mod audit;
+mod error;
+pub mod hcps;
+pub mod org;
+pub mod page;
+pub mod products;
+mod scope;
+pub mod segments;
+pub mod specialties;
+mod sql;
+pub mod users;
+
+pub use error::StorageError;
+pub use pharmacrm_domain::access::Scope;
+pub use sql::{now_timestamp, today};
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Which database engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The handle every layer above storage uses.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://PATH` (the file is created when missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
+            let url = if rest.contains('?') || rest.contains(":memory:") {
+                url.to_string()
+            } else {
+                format!("sqlite:{rest}?mode=rwc")
+            };
+            (Backend::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StorageError::Config(format!(
+                "database URL must start with sqlite:// or postgres://, got '{url}'"
+            )));
+        };
+        let options = AnyPoolOptions::new().max_connections(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        });
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Brings the schema up to date and makes sure the built-in reference data is there.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        specialties::ensure_built_in(self).await?;
+        Ok(())
+    }
+
+    /// Whether the database holds no users yet (a fresh install).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row: AnyRow = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(sql::get_i64(&row, 0)? == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

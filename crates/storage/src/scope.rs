@@ -1,0 +1,45 @@
+//! Territory scope inside SQL. Every HCP and account query joins the record's ZIP to the
+//! alignment in force today and restricts the aligned territory to the reader's scope, so
+//! a rep's query cannot return another territory's record whatever the handler asks for.
+
+use crate::sql::Sql;
+use chrono::NaiveDate;
+use pharmacrm_domain::access::Scope;
+
+/// `LEFT JOIN`s the alignment in force on `day` for `table_alias.zip` as `za`, and its
+/// territory as `t`.
+pub(crate) fn join_alignment(sql: &mut Sql, table_alias: &str, day: NaiveDate) {
+    sql.push(&format!(" LEFT JOIN zip_alignments za ON za.zip = {table_alias}.zip AND za.valid_from <= "))
+        .bind(day)
+        .push(" AND (za.valid_to IS NULL OR za.valid_to > ")
+        .bind(day)
+        .push(") LEFT JOIN org_units t ON t.id = za.territory_id");
+}
+
+/// Appends ` AND ...` restricting the aligned territory (`za.territory_id`) to `scope`.
+pub(crate) fn restrict(sql: &mut Sql, scope: &Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::Territories(ts) if ts.is_empty() => {
+            sql.push(" AND 1 = 0");
+        }
+        Scope::Territories(ts) => {
+            sql.push(" AND za.territory_id IN ").bind_list(ts.iter().copied());
+        }
+    }
+}
+
+/// The territory columns selected with [`join_alignment`].
+pub(crate) const TERRITORY_COLUMNS: &str = "t.id AS t_id, t.code AS t_code, t.name AS t_name";
+
+pub(crate) fn territory_of(row: &sqlx::any::AnyRow) -> crate::Result<Option<pharmacrm_domain::org::TerritoryRef>> {
+    use crate::sql::{get_opt_str, get_opt_uuid};
+    Ok(match get_opt_uuid(row, "t_id")? {
+        Some(id) => Some(pharmacrm_domain::org::TerritoryRef {
+            id,
+            code: get_opt_str(row, "t_code")?.unwrap_or_default(),
+            name: get_opt_str(row, "t_name")?.unwrap_or_default(),
+        }),
+        None => None,
+    })
+}

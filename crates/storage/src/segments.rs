@@ -1,0 +1,56 @@
+//! Segmentation per HCP x product: tier and decile with the date they were set. Setting a
+//! segment again replaces it; the audit log keeps the earlier values.
+
+use crate::audit::{audit_row, AUDIT_COLUMNS};
+use crate::sql::{insert_rows, now_timestamp, stmt};
+use crate::{Result, Store};
+use chrono::NaiveDate;
+use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::segment::Tier;
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SegmentAssignment {
+    pub hcp_id: Uuid,
+    pub product_id: Uuid,
+    pub tier: Tier,
+    pub decile: u8,
+    pub set_on: NaiveDate,
+}
+
+impl Store {
+    /// Sets segments in one transaction.
+    pub async fn set_segments(&self, actor: &Actor, segments: &[SegmentAssignment]) -> Result<()> {
+        let now = now_timestamp();
+        let mut tx = self.pool().begin().await?;
+        let mut rows = Vec::new();
+        let mut audit = Vec::new();
+        for s in segments {
+            let done = stmt(
+                "UPDATE segments SET tier = $1, decile = $2, set_on = $3 WHERE hcp_id = $4 AND product_id = $5",
+                vec![s.tier.as_str().into(), i64::from(s.decile).into(), s.set_on.into(), s.hcp_id.into(), s.product_id.into()],
+            )
+            .query()
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                rows.push(vec![
+                    pharmacrm_domain::new_id().into(),
+                    s.hcp_id.into(),
+                    s.product_id.into(),
+                    s.tier.as_str().into(),
+                    i64::from(s.decile).into(),
+                    s.set_on.into(),
+                ]);
+            }
+            let key = format!("{}:{}", s.hcp_id, s.product_id);
+            let action = if done.rows_affected() == 0 { AuditAction::Create } else { AuditAction::Update };
+            audit.push(audit_row(actor, "segment", key, action, None, Some(s), &now));
+        }
+        insert_rows(&mut tx, "segments", "id, hcp_id, product_id, tier, decile, set_on", rows).await?;
+        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createApi } from './api/client';
+import type { Me, Specialty } from './api/types';
+import { Ctx, type AppCtx } from './context';
+import { notePreviousHash, parseHash, type Route } from './lib/router';
+import { homeHref, navItems } from './lib/nav';
+import { clearSession, loadToken, loadUser, saveSession, saveUser } from './lib/session';
+import { TopBar } from './components/TopBar';
+import { Login } from './screens/Login';
+import { HcpList } from './screens/HcpList';
+import { HcpProfile } from './screens/HcpProfile';
+import { AccountList } from './screens/AccountList';
+import { AccountProfile } from './screens/AccountProfile';
+import { Users } from './screens/Users';
+
+function useHashRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(location.hash));
+  useEffect(() => {
+    const on = (e: HashChangeEvent) => {
+      notePreviousHash(e.oldURL);
+      setRoute(parseHash(location.hash));
+    };
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+export function App() {
+  const tokenRef = useRef<string | null>(loadToken());
+  const [me, setMe] = useState<Me | null>(() => (tokenRef.current ? loadUser() : null));
+  const [notice, setNotice] = useState<string | null>(null);
+  const route = useHashRoute();
+
+  const signOutLocal = useCallback((message: string | null) => {
+    tokenRef.current = null;
+    clearSession();
+    setMe(null);
+    setNotice(message);
+  }, []);
+
+  const api = useMemo(
+    () =>
+      createApi({
+        getToken: () => tokenRef.current,
+        onUnauthorized: () => signOutLocal('Your session has ended. Please sign in again.'),
+      }),
+    [signOutLocal],
+  );
+
+  // Refresh the user (role, territories) from the server on start.
+  useEffect(() => {
+    if (!tokenRef.current) return;
+    api.me().then(
+      (u) => {
+        saveUser(u);
+        setMe(u);
+      },
+      () => {
+        /* a 401 already signed out; other errors keep the cached user */
+      },
+    );
+  }, [api]);
+
+  const specialtiesCache = useRef<Promise<Specialty[]> | null>(null);
+  const ctx: AppCtx | null = useMemo(
+    () =>
+      me
+        ? {
+            api,
+            me,
+            specialties: () => {
+              if (!specialtiesCache.current) {
+                specialtiesCache.current = api.specialties().catch((e) => {
+                  specialtiesCache.current = null;
+                  throw e;
+                });
+              }
+              return specialtiesCache.current;
+            },
+          }
+        : null,
+    [api, me],
+  );
+
+  const onLoggedIn = (token: string, user: Me) => {
+    tokenRef.current = token;
+    saveSession(token, user);
+    setNotice(null);
+    setMe(user);
+    const r = parseHash(location.hash);
+    if (r.name === 'login' || r.name === 'home' || r.name === 'notfound') location.hash = homeHref(user.role);
+  };
+
+  const logout = async () => {
+    try {
+      await api.logout();
+    } catch {
+      /* token may already be invalid; log out locally anyway */
+    }
+    signOutLocal(null);
+    location.hash = '#/login';
+  };
+
+  if (!me || !ctx) {
+    return <Login api={api} notice={notice} onLoggedIn={onLoggedIn} />;
+  }
+
+  const allowed = new Set(navItems(me.role).map((n) => n.key));
+  let screen;
+  let active: string | null = null;
+  switch (route.name) {
+    case 'hcps':
+      active = 'hcps';
+      screen = allowed.has('hcps') && <HcpList key={'hcps'} initialQuery={route.query} />;
+      break;
+    case 'hcp':
+      active = 'hcps';
+      screen = allowed.has('hcps') && <HcpProfile key={route.id} id={route.id} />;
+      break;
+    case 'accounts':
+      active = 'accounts';
+      screen = allowed.has('accounts') && <AccountList key={'accounts'} initialQuery={route.query} />;
+      break;
+    case 'account':
+      active = 'accounts';
+      screen = allowed.has('accounts') && <AccountProfile key={route.id} id={route.id} />;
+      break;
+    case 'users':
+      active = 'users';
+      screen = allowed.has('users') && <Users />;
+      break;
+    default:
+      screen = null;
+  }
+  if (!screen) {
+    // Unknown route or not allowed for this role: go to the role's home screen.
+    const home = homeHref(me.role);
+    if (location.hash !== home) queueMicrotask(() => (location.hash = home));
+    screen = null;
+  }
+
+  return (
+    <Ctx.Provider value={ctx}>
+      <TopBar me={me} active={active} onLogout={logout} />
+      <main class="main">{screen}</main>
+    </Ctx.Provider>
+  );
+}

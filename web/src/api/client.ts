@@ -1,0 +1,103 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+import { ApiError, problemFromBody } from './problem';
+import type {
+  Account,
+  AccountPage,
+  Hcp,
+  HcpPage,
+  Me,
+  Specialty,
+  User,
+} from './types';
+import { cleanQuery, type AccountFilters, type HcpFilters } from '../lib/query';
+
+export interface ApiOptions {
+  /** Absolute origin, e.g. "http://127.0.0.1:8080"; defaults to the page's origin. */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  getToken: () => string | null;
+  /** Called when an authenticated request gets 401 (expired/revoked token). */
+  onUnauthorized?: () => void;
+}
+
+export interface LoginResult {
+  token: string;
+  expires_at: string;
+  user: Me;
+}
+
+const LOGIN_PATH = '/api/v1/auth/login';
+
+/** Adds the bearer token and reports 401s (except from the login call itself). */
+export function authMiddleware(opts: Pick<ApiOptions, 'getToken' | 'onUnauthorized'>): Middleware {
+  return {
+    onRequest({ request }) {
+      const token = opts.getToken();
+      if (token && !new URL(request.url).pathname.endsWith(LOGIN_PATH)) {
+        request.headers.set('Authorization', `Bearer ${token}`);
+      }
+      request.headers.set('Accept', 'application/json, application/problem+json');
+      return request;
+    },
+    onResponse({ request, response }) {
+      if (response.status === 401 && !new URL(request.url).pathname.endsWith(LOGIN_PATH)) {
+        opts.onUnauthorized?.();
+      }
+      return response;
+    },
+  };
+}
+
+type FetchResult<T> = { data?: T; error?: unknown; response: Response };
+
+async function unwrap<T>(call: () => Promise<FetchResult<T>>): Promise<T> {
+  let res: FetchResult<T>;
+  try {
+    res = await call();
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(0, { detail: e instanceof Error ? e.message : String(e) });
+  }
+  if (res.error !== undefined || !res.response.ok) {
+    throw problemFromBody(res.response.status, res.error);
+  }
+  return res.data as T;
+}
+
+export function createApi(opts: ApiOptions) {
+  const baseUrl =
+    opts.baseUrl ?? (typeof window !== 'undefined' ? window.location.origin : 'http://localhost');
+  const client = createClient<paths>({ baseUrl, fetch: opts.fetch });
+  client.use(authMiddleware(opts));
+
+  return {
+    client,
+    login: (username: string, password: string): Promise<LoginResult> =>
+      unwrap(() => client.POST('/api/v1/auth/login', { body: { username, password } })),
+    logout: async (): Promise<void> => {
+      await unwrap(() => client.POST('/api/v1/auth/logout', {}));
+    },
+    me: (): Promise<Me> => unwrap(() => client.GET('/api/v1/me')),
+    listHcps: (filters: HcpFilters, cursor?: string | null, limit?: number): Promise<HcpPage> =>
+      unwrap(() =>
+        client.GET('/api/v1/hcps', {
+          params: { query: cleanQuery({ ...filters, cursor, limit }) as never },
+        }),
+      ),
+    getHcp: (id: string): Promise<Hcp> =>
+      unwrap(() => client.GET('/api/v1/hcps/{id}', { params: { path: { id } } })),
+    listAccounts: (filters: AccountFilters, cursor?: string | null, limit?: number): Promise<AccountPage> =>
+      unwrap(() =>
+        client.GET('/api/v1/accounts', {
+          params: { query: cleanQuery({ ...filters, cursor, limit }) as never },
+        }),
+      ),
+    getAccount: (id: string): Promise<Account> =>
+      unwrap(() => client.GET('/api/v1/accounts/{id}', { params: { path: { id } } })),
+    specialties: (): Promise<Specialty[]> => unwrap(() => client.GET('/api/v1/specialties')),
+    users: (): Promise<User[]> => unwrap(() => client.GET('/api/v1/users')),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

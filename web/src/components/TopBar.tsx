@@ -1,0 +1,41 @@
+import type { Me } from '../api/types';
+import { navItems, roleLabel, territorySummary } from '../lib/nav';
+
+export function TopBar({ me, active, onLogout }: { me: Me; active: string | null; onLogout: () => void }) {
+  const items = navItems(me.role);
+  const allTerritories = (me.territories ?? []).map((t) => `${t.code} ${t.name}`).join(', ');
+  return (
+    <header class="topbar">
+      <div class="topbar-row">
+        <div class="brand" aria-label="PharmaCRM">
+          Pharma<span>CRM</span>
+        </div>
+        <div class="who" data-testid="who">
+          <div class="who-name" data-testid="user-name">{me.display_name}</div>
+          <div class="who-meta">
+            <span data-testid="user-role">{roleLabel(me.role)}</span>
+            {' · '}
+            <span data-testid="user-territories" title={allTerritories}>
+              {territorySummary(me)}
+            </span>
+          </div>
+        </div>
+        <button type="button" class="btn btn-ghost" onClick={onLogout} data-testid="logout">
+          Log out
+        </button>
+      </div>
+      <nav class="tabs" aria-label="Main">
+        {items.map((n) => (
+          <a
+            key={n.key}
+            href={n.href}
+            class={active === n.key ? 'tab active' : 'tab'}
+            aria-current={active === n.key ? 'page' : undefined}
+          >
+            {n.label}
+          </a>
+        ))}
+      </nav>
+    </header>
+  );
+}

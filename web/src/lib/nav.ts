@@ -1,0 +1,56 @@
+import type { Me, Role } from '../api/types';
+
+export interface NavItem {
+  key: 'hcps' | 'accounts' | 'users';
+  label: string;
+  href: string;
+}
+
+/** Roles that may read HCP/account data (all current roles). */
+const DATA_ROLES: readonly Role[] = ['rep', 'manager', 'ops', 'marketing', 'compliance', 'admin'];
+
+export function canSeeData(role: Role): boolean {
+  return DATA_ROLES.includes(role);
+}
+
+export function navItems(role: Role): NavItem[] {
+  const items: NavItem[] = [];
+  if (canSeeData(role)) {
+    items.push({ key: 'hcps', label: 'HCPs', href: '#/hcps' });
+    items.push({ key: 'accounts', label: 'Accounts', href: '#/accounts' });
+  }
+  if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
+  return items;
+}
+
+/** First screen after login. */
+export function homeHref(role: Role): string {
+  return navItems(role)[0]?.href ?? '#/';
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  rep: 'Sales rep',
+  manager: 'District manager',
+  ops: 'Sales ops',
+  marketing: 'Marketing',
+  compliance: 'Compliance',
+  admin: 'Administrator',
+};
+
+export function roleLabel(role: string): string {
+  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+}
+
+/** Roles that see every territory: the top bar names no single territory for them. */
+export function seesAllTerritories(role: Role): boolean {
+  return role === 'ops' || role === 'admin' || role === 'marketing' || role === 'compliance';
+}
+
+/** Short territory description for the top bar. */
+export function territorySummary(me: Pick<Me, 'role' | 'territories'>, maxNames = 2): string {
+  const ts = me.territories ?? [];
+  if (seesAllTerritories(me.role)) return `All territories (${ts.length})`;
+  if (ts.length === 0) return 'No territory';
+  if (ts.length <= maxNames) return ts.map((t) => t.name).join(', ');
+  return `${ts.slice(0, maxNames).map((t) => t.name).join(', ')} +${ts.length - maxNames}`;
+}

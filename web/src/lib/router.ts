@@ -1,0 +1,64 @@
+/** Hash routing: "#/hcps?tier=A", "#/hcps/<id>", ... (deep links work without server rewrites). */
+
+export type Route =
+  | { name: 'login' }
+  | { name: 'hcps'; query: string }
+  | { name: 'hcp'; id: string }
+  | { name: 'accounts'; query: string }
+  | { name: 'account'; id: string }
+  | { name: 'users' }
+  | { name: 'home' }
+  | { name: 'notfound'; path: string };
+
+export function parseHash(hash: string): Route {
+  let h = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!h.startsWith('/')) h = '/' + h;
+  const qi = h.indexOf('?');
+  const path = qi >= 0 ? h.slice(0, qi) : h;
+  const query = qi >= 0 ? h.slice(qi + 1) : '';
+  const parts = path.split('/').filter(Boolean).map(safeDecode);
+  if (parts.length === 0) return { name: 'home' };
+  const [head, id, ...rest] = parts;
+  if (rest.length === 0) {
+    if (head === 'login' && !id) return { name: 'login' };
+    if (head === 'hcps') return id ? { name: 'hcp', id } : { name: 'hcps', query };
+    if (head === 'accounts') return id ? { name: 'account', id } : { name: 'accounts', query };
+    if (head === 'users' && !id) return { name: 'users' };
+  }
+  return { name: 'notfound', path };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function hcpHref(id: string): string {
+  return `#/hcps/${encodeURIComponent(id)}`;
+}
+
+export function accountHref(id: string): string {
+  return `#/accounts/${encodeURIComponent(id)}`;
+}
+
+let previousHash = '';
+
+/** Remembers the hash we came from (call from the hashchange listener). */
+export function notePreviousHash(oldUrl: string): void {
+  const i = oldUrl.indexOf('#');
+  previousHash = i >= 0 ? oldUrl.slice(i) : '';
+}
+
+/** Click handler for "back" links: uses history.back() when we came from `prefix` (keeps list filters). */
+export function backIfPossible(prefix: string) {
+  return (e: MouseEvent) => {
+    const fromList = previousHash === prefix || previousHash.startsWith(prefix + '?');
+    if (fromList && history.length > 1) {
+      e.preventDefault();
+      history.back();
+    }
+  };
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { createApi } from '../src/api/client';
+import { ApiError, problemFromBody, toFieldErrors } from '../src/api/problem';
+
+type Handler = (req: Request) => Response | Promise<Response>;
+
+/** A fetch stand-in that records requests and answers from a handler. */
+function fakeFetch(handler: Handler) {
+  const calls: Request[] = [];
+  const fn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    calls.push(req);
+    return handler(req);
+  }) as typeof fetch;
+  return { fn, calls };
+}
+
+const json = (status: number, body: unknown, type = 'application/json') =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+
+const problem = (status: number, body: Record<string, unknown>) => json(status, body, 'application/problem+json');
+
+function api(handler: Handler, token: string | null = 'tok-123', onUnauthorized?: () => void) {
+  const f = fakeFetch(handler);
+  const a = createApi({ baseUrl: 'http://crm.test', fetch: f.fn, getToken: () => token, onUnauthorized });
+  return { a, calls: f.calls };
+}
+
+describe('API client auth', () => {
+  it('sends the bearer token on authenticated calls', async () => {
+    const { a, calls } = api(() => json(200, { id: 'u1', username: 'rep.t01', display_name: 'R', role: 'rep', territories: [] }));
+    const me = await a.me();
+    expect(me.username).toBe('rep.t01');
+    expect(calls[0].headers.get('authorization')).toBe('Bearer tok-123');
+    expect(new URL(calls[0].url).pathname).toBe('/api/v1/me');
+  });
+
+  it('sends no Authorization header without a token, nor on login', async () => {
+    const { a, calls } = api(() => json(200, { token: 't', expires_at: 'x', user: {} }), 'old-token');
+    await a.login('rep.t01', 'demo');
+    expect(calls[0].method).toBe('POST');
+    expect(calls[0].headers.get('authorization')).toBeNull();
+    expect(await calls[0].json()).toEqual({ username: 'rep.t01', password: 'demo' });
+
+    const anon = api(() => json(200, []), null);
+    await anon.a.specialties();
+    expect(anon.calls[0].headers.get('authorization')).toBeNull();
+  });
+
+  it('reports a 401 on a data call (session over) but not a failed login', async () => {
+    let fired = 0;
+    const onUnauth = () => fired++;
+    const { a } = api(() => problem(401, { status: 401, title: 'Unauthorized', code: 'unauthenticated', detail: 'token expired' }), 't', onUnauth);
+    await expect(a.listHcps({})).rejects.toMatchObject({ status: 401, code: 'unauthenticated', detail: 'token expired' });
+    expect(fired).toBe(1);
+
+    const l = api(() => problem(401, { status: 401, title: 'Unauthorized', code: 'invalid_credentials', detail: 'Wrong username or password' }), null, onUnauth);
+    const err = await l.a.login('x', 'y').catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe('invalid_credentials');
+    expect(err.detail).toBe('Wrong username or password');
+    expect(fired).toBe(1);
+  });
+});
+
+describe('API client errors', () => {
+  it('parses problem+json field errors', async () => {
+    const { a } = api(() =>
+      problem(422, {
+        type: 'about:blank',
+        title: 'Validation failed',
+        status: 422,
+        detail: 'Invalid filter',
+        code: 'validation',
+        errors: [
+          { field: 'tier', message: 'must be A, B or C' },
+          { field: 'limit', message: 'must be <= 200' },
+          { field: 'tier', message: 'unknown' },
+        ],
+      }),
+    );
+    const err = (await a.listHcps({ tier: 'Z' }).catch((e) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(422);
+    expect(err.code).toBe('validation');
+    expect(err.message).toBe('Invalid filter');
+    expect(err.fieldErrors).toEqual({ tier: 'must be A, B or C; unknown', limit: 'must be <= 200' });
+  });
+
+  it('maps a 404 to not_found', async () => {
+    const { a, calls } = api(() => problem(404, { status: 404, title: 'Not Found', code: 'not_found', detail: 'No such HCP' }));
+    const err = (await a.getHcp('abc/def').catch((e) => e)) as ApiError;
+    expect(err.status).toBe(404);
+    expect(err.code).toBe('not_found');
+    expect(new URL(calls[0].url).pathname).toBe('/api/v1/hcps/abc%2Fdef');
+  });
+
+  it('copes with non-JSON error bodies and network failures', async () => {
+    const { a } = api(() => new Response('upstream exploded', { status: 502, headers: { 'content-type': 'text/plain' } }));
+    const err = (await a.me().catch((e) => e)) as ApiError;
+    expect(err.status).toBe(502);
+    expect(err.code).toBe('http_502');
+    expect(err.detail).toBe('upstream exploded');
+
+    const n = api(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    const nerr = (await n.a.me().catch((e) => e)) as ApiError;
+    expect(nerr).toBeInstanceOf(ApiError);
+    expect(nerr.status).toBe(0);
+    expect(nerr.code).toBe('network_error');
+    expect(nerr.detail).toBe('Failed to fetch');
+  });
+
+  it('problemFromBody/toFieldErrors tolerate junk', () => {
+    expect(toFieldErrors(null)).toEqual({});
+    expect(toFieldErrors([{ field: 1 }, 'x', { field: 'q', message: 'too short' }])).toEqual({ q: 'too short' });
+    const e = problemFromBody(500, '{"title":"Boom","code":"internal"}');
+    expect(e.title).toBe('Boom');
+    expect(e.detail).toBe('Boom');
+    expect(e.code).toBe('internal');
+    expect(problemFromBody(403, undefined).detail).toBe('Not allowed');
+  });
+});
+
+describe('API client filters', () => {
+  it('sends only non-empty filters plus cursor and limit', async () => {
+    const { a, calls } = api(() => json(200, { items: [], next_cursor: null }));
+    await a.listHcps({ q: '  smi ', specialty: '', tier: 'A', city: undefined, territory: 't-1', status: '' }, 'c2', 50);
+    const u = new URL(calls[0].url);
+    expect(u.pathname).toBe('/api/v1/hcps');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ q: 'smi', tier: 'A', territory: 't-1', cursor: 'c2', limit: '50' });
+
+    await a.listAccounts({ q: '', type: 'hospital', city: 'Austin' }, null);
+    const u2 = new URL(calls[1].url);
+    expect(u2.pathname).toBe('/api/v1/accounts');
+    expect(Object.fromEntries(u2.searchParams)).toEqual({ type: 'hospital', city: 'Austin' });
+  });
+});
