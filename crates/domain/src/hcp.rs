@@ -207,6 +207,7 @@ impl HcpInput {
         for (i, window) in self.preferred_call_times.iter().enumerate() {
             window.validate(&format!("preferred_call_times[{i}]"), &mut errors);
         }
+        licences.sort_by(|a: &LicenceInput, b| (&a.state, &a.number).cmp(&(&b.state, &b.number)));
         let do_not_call_reason = optional(self.do_not_call_reason.as_deref());
         errors.into_result(|| HcpRecord {
             npi: npi.expect("checked"),
@@ -223,6 +224,27 @@ impl HcpInput {
             preferred_call_times: self.preferred_call_times.clone(),
             do_not_call_reason,
         })
+    }
+}
+
+impl HcpRecord {
+    /// The input that validates to this record (for exports and edits).
+    pub fn to_input(&self) -> HcpInput {
+        HcpInput {
+            npi: self.npi.to_string(),
+            first_name: self.first_name.clone(),
+            middle_name: self.middle_name.clone(),
+            last_name: self.last_name.clone(),
+            suffix: self.suffix.clone(),
+            credentials: self.credentials.clone(),
+            specialty_code: self.specialty_code.clone(),
+            status: self.status,
+            language: self.language.clone(),
+            address: self.address.clone(),
+            licences: self.licences.clone(),
+            preferred_call_times: self.preferred_call_times.clone(),
+            do_not_call_reason: self.do_not_call_reason.clone(),
+        }
     }
 }
 

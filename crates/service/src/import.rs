@@ -1,0 +1,307 @@
+//! CSV imports of HCPs, accounts, ZIP alignment and specialty codes. Every bad row is
+//! reported with its line, field and reason; every good row is kept; a row that matches
+//! what is stored changes nothing, so running the same file twice creates no duplicates.
+
+use crate::csv_format::{self, header_index, Row};
+use crate::{Result, ServiceError, Store};
+use chrono::NaiveDate;
+use pharmacrm_domain::address::parse_zip;
+use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::hcp::HcpRecord;
+use pharmacrm_domain::org::OrgLevel;
+use pharmacrm_domain::specialty::{valid_code, Specialty};
+use pharmacrm_domain::ValidationErrors;
+use pharmacrm_storage::accounts::StoredAccount;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use uuid::Uuid;
+
+/// One problem with one row of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Line number in the file (the header is line 1).
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// Progress callback: (rows done, rows in file).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Rows are written in batches of this size, each batch in one transaction.
+const BATCH: usize = 1000;
+
+struct Parsed {
+    records: Vec<(u64, csv::StringRecord)>,
+    columns: HashMap<String, usize>,
+    errors: Vec<RowError>,
+}
+
+fn read_file(input: impl Read, required: &[&str]) -> Result<Parsed> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input);
+    let header = reader
+        .headers()
+        .map_err(|e| ValidationErrors::single("file", format!("cannot read the header: {e}")))?
+        .clone();
+    let columns = header_index(&header, required).map_err(|e| ValidationErrors::single("file", e))?;
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for (i, result) in reader.records().enumerate() {
+        match result {
+            Ok(record) if record.iter().all(|f| f.is_empty()) => {}
+            Ok(record) => {
+                let line = record.position().map_or(i as u64 + 2, |p| p.line());
+                if record.len() != header.len() {
+                    errors.push(RowError {
+                        line,
+                        field: String::new(),
+                        message: format!("has {} fields, the header has {}", record.len(), header.len()),
+                    });
+                } else {
+                    records.push((line, record));
+                }
+            }
+            Err(e) => errors.push(RowError {
+                line: e.position().map_or(i as u64 + 2, |p| p.line()),
+                field: String::new(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    Ok(Parsed { records, columns, errors })
+}
+
+fn reject(report: &mut ImportReport, line: u64, errors: ValidationErrors) {
+    report.rejected += 1;
+    for e in errors.0 {
+        report.errors.push(RowError { line, field: e.field, message: e.message });
+    }
+}
+
+fn start(parsed: &Parsed) -> ImportReport {
+    ImportReport {
+        rows: parsed.records.len() + parsed.errors.len(),
+        rejected: parsed.errors.len(),
+        errors: parsed.errors.clone(),
+        ..Default::default()
+    }
+}
+
+pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+    let parsed = read_file(input, &["npi", "first_name", "last_name", "specialty_code", "address_line1", "city", "state", "zip"])?;
+    let mut report = start(&parsed);
+    let known: HashSet<String> = store.specialties().await?.into_iter().map(|s| s.code).collect();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut valid: Vec<(u64, HcpRecord)> = Vec::new();
+    for (line, record) in &parsed.records {
+        let row = Row::new(&parsed.columns, record);
+        let mut errors = ValidationErrors::new();
+        let hcp = csv_format::hcp_input(&row, &mut errors);
+        match hcp.validate(|code| known.contains(code)) {
+            Ok(record) if errors.is_empty() => match first_line.get(record.npi.as_str()) {
+                Some(first) => reject(&mut report, *line, ValidationErrors::single("npi", format!("duplicate NPI {}: already on line {first}", record.npi))),
+                None => {
+                    first_line.insert(record.npi.to_string(), *line);
+                    valid.push((*line, record));
+                }
+            },
+            Ok(_) => reject(&mut report, *line, errors),
+            Err(more) => {
+                errors.0.extend(more.0);
+                reject(&mut report, *line, errors);
+            }
+        }
+    }
+    let total = parsed.records.len();
+    progress(report.rejected, total);
+    for batch in valid.chunks(BATCH) {
+        let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
+        let stored = store.hcps_by_npi(&npis).await?;
+        let mut new = Vec::new();
+        for (_, record) in batch {
+            match stored.get(record.npi.as_str()) {
+                None => new.push((pharmacrm_domain::new_id(), record.clone())),
+                Some(existing) if &existing.record == record => report.unchanged += 1,
+                Some(existing) => {
+                    store.update_hcp(actor, existing.id, &existing.record, record).await?;
+                    report.updated += 1;
+                }
+            }
+        }
+        store.insert_hcps(actor, &new).await?;
+        report.created += new.len();
+        progress(report.rejected + report.created + report.updated + report.unchanged, total);
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+pub async fn import_accounts(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+    let parsed = read_file(input, &["external_id", "name", "account_type", "address_line1", "city", "state", "zip"])?;
+    let mut report = start(&parsed);
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut valid = Vec::new();
+    for (line, record) in &parsed.records {
+        let row = Row::new(&parsed.columns, record);
+        let mut errors = ValidationErrors::new();
+        let result = csv_format::account_input(&row, &mut errors).map(|a| a.validate());
+        match result {
+            Some(Ok(account)) if errors.is_empty() => match seen.get(&account.external_id) {
+                Some(first) => reject(&mut report, *line, ValidationErrors::single("external_id", format!("duplicate external_id: already on line {first}"))),
+                None => {
+                    seen.insert(account.external_id.clone(), *line);
+                    valid.push((*line, account));
+                }
+            },
+            Some(Err(more)) => {
+                errors.0.extend(more.0);
+                reject(&mut report, *line, errors);
+            }
+            _ => reject(&mut report, *line, errors),
+        }
+    }
+    let total = parsed.records.len();
+    // Parents first: keep resolving rows whose parent is stored or already resolved.
+    let mut wanted: Vec<String> = valid.iter().map(|(_, a)| a.external_id.clone()).collect();
+    wanted.extend(valid.iter().filter_map(|(_, a)| a.parent_external_id.clone()));
+    let mut stored = store.accounts_by_external_id(&wanted).await?;
+    let mut pending = valid;
+    loop {
+        let (ready, waiting): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, a)| {
+            a.parent_external_id.as_ref().is_none_or(|p| stored.contains_key(p))
+        });
+        if ready.is_empty() {
+            for (line, a) in waiting {
+                let parent = a.parent_external_id.unwrap_or_default();
+                reject(&mut report, line, ValidationErrors::single("parent_external_id", format!("no account '{parent}' in the database or this file (or a cycle)")));
+            }
+            break;
+        }
+        let mut new = Vec::new();
+        for (_, account) in ready {
+            let parent_id = account.parent_external_id.as_ref().and_then(|p| stored.get(p)).map(|p| p.id);
+            match stored.get(&account.external_id) {
+                None => new.push(StoredAccount { id: pharmacrm_domain::new_id(), record: account, parent_id }),
+                Some(existing) if existing.record == account => report.unchanged += 1,
+                Some(existing) => {
+                    let after = StoredAccount { id: existing.id, record: account, parent_id };
+                    store.update_account(actor, existing, &after).await?;
+                    stored.insert(after.record.external_id.clone(), after);
+                    report.updated += 1;
+                }
+            }
+        }
+        for chunk in new.chunks(BATCH) {
+            store.insert_accounts(actor, chunk).await?;
+        }
+        report.created += new.len();
+        for account in new {
+            stored.insert(account.record.external_id.clone(), account);
+        }
+        progress(report.rejected + report.created + report.updated + report.unchanged, total);
+        if waiting.is_empty() {
+            break;
+        }
+        pending = waiting;
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// `zip,territory_code,effective_from`; a blank date means today.
+pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+    let parsed = read_file(input, &["zip", "territory_code"])?;
+    let mut report = start(&parsed);
+    let territories: HashMap<String, Uuid> = store
+        .org_tree()
+        .await?
+        .into_iter()
+        .filter(|u| u.level == OrgLevel::Territory)
+        .map(|u| (u.code, u.id))
+        .collect();
+    let today = pharmacrm_storage::today();
+    let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<(String, Uuid)>> = Default::default();
+    let mut seen: HashMap<(String, NaiveDate), u64> = HashMap::new();
+    for (line, record) in &parsed.records {
+        let row = Row::new(&parsed.columns, record);
+        let mut errors = ValidationErrors::new();
+        let zip = errors.check("zip", parse_zip(row.get("zip")));
+        let code = row.get("territory_code");
+        let territory = territories.get(code).copied();
+        if territory.is_none() {
+            errors.add("territory_code", format!("no territory '{code}'"));
+        }
+        let from = match row.get("effective_from") {
+            "" => Some(today),
+            text => errors.check("effective_from", NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date YYYY-MM-DD"))),
+        };
+        if let (Some(zip), Some(from)) = (&zip, from) {
+            if let Some(first) = seen.get(&(zip.clone(), from)) {
+                errors.add("zip", format!("ZIP {zip} is already aligned from {from} on line {first}"));
+            } else {
+                seen.insert((zip.clone(), from), *line);
+            }
+        }
+        match (zip, territory, from) {
+            (Some(zip), Some(t), Some(from)) if errors.is_empty() => by_date.entry(from).or_default().push((zip, t)),
+            _ => reject(&mut report, *line, errors),
+        }
+    }
+    for (from, pairs) in by_date {
+        let outcome = store.align_zips(actor, &pairs, from).await?;
+        report.created += outcome.created;
+        report.unchanged += outcome.unchanged;
+        progress(report.rejected + report.created + report.unchanged, parsed.records.len());
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// `code,name`: extends (or renames entries of) the NUCC specialty table.
+pub async fn import_specialties(store: &Store, actor: &Actor, input: impl Read) -> Result<ImportReport> {
+    let parsed = read_file(input, &["code", "name"])?;
+    let mut report = start(&parsed);
+    let existing: HashMap<String, String> = store.specialties().await?.into_iter().map(|s| (s.code, s.name)).collect();
+    let mut valid = Vec::new();
+    for (line, record) in &parsed.records {
+        let row = Row::new(&parsed.columns, record);
+        let code = row.get("code").to_ascii_uppercase();
+        let name = row.get("name").to_string();
+        let mut errors = ValidationErrors::new();
+        if !valid_code(&code) {
+            errors.add("code", format!("'{code}' is not a NUCC taxonomy code (ten characters ending in X)"));
+        }
+        if name.is_empty() {
+            errors.add("name", "is required");
+        }
+        if !errors.is_empty() {
+            reject(&mut report, *line, errors);
+            continue;
+        }
+        match existing.get(&code) {
+            Some(n) if *n == name => report.unchanged += 1,
+            Some(_) => report.updated += 1,
+            None => report.created += 1,
+        }
+        valid.push(Specialty { code, name });
+    }
+    store.upsert_specialties(actor, &valid, false).await?;
+    Ok(report)
+}
+
+impl From<csv::Error> for ServiceError {
+    fn from(e: csv::Error) -> Self {
+        ServiceError::Validation(ValidationErrors::single("file", e.to_string()))
+    }
+}
