@@ -1,1 +1,206 @@
-fn main(){}
+//! The `pharmacrm` command line: serve the API and web UI, create the demo, migrate,
+//! import and export CSV files, add users, print the OpenAPI document.
+
+mod config;
+mod demo;
+mod files;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use config::Settings;
+use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::role::Role;
+use pharmacrm_storage::Store;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "pharmacrm", version, about = "Offline-first CRM for pharmaceutical field forces")]
+struct Cli {
+    /// Configuration file (TOML). Default: ./pharmacrm.toml when present.
+    #[arg(long, global = true, env = "PHARMACRM_CONFIG")]
+    config: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST:PORT/DB. Default: sqlite://pharmacrm.db
+    #[arg(long, global = true, env = "PHARMACRM_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Log format.
+    #[arg(long, global = true, env = "PHARMACRM_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, serde::Deserialize, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the web UI.
+    Serve {
+        /// Address to listen on. Default: 127.0.0.1:8080
+        #[arg(long, env = "PHARMACRM_LISTEN")]
+        listen: Option<String>,
+    },
+    /// Fill an empty database with a realistic synthetic field force, print the logins, serve.
+    Demo {
+        #[arg(long, env = "PHARMACRM_LISTEN")]
+        listen: Option<String>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = Scale::Default)]
+        scale: Scale,
+        /// Create the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Import a CSV file; bad rows are reported, good rows kept (exit code 3 when rows were rejected).
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        file: PathBuf,
+        /// Also write the rejected rows' errors to this CSV file.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+    /// Export data as CSV.
+    Export {
+        #[arg(value_enum)]
+        kind: ExportKind,
+        /// Output file; standard output when absent.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Export what this user may see (default: everything).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// Only this territory (code).
+        #[arg(long)]
+        territory: Option<String>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Scale {
+    Small,
+    Default,
+    Large,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportKind {
+    Hcps,
+    Accounts,
+    Alignment,
+    Specialties,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportKind {
+    Hcps,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; a rep needs --unit TERRITORY_CODE, a manager --unit DISTRICT_CODE.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Display name (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Password (or PHARMACRM_PASSWORD).
+        #[arg(long, env = "PHARMACRM_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<std::process::ExitCode> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.config.as_deref(), cli.database_url.clone(), cli.log_format)?;
+    init_tracing(settings.log_format);
+    let ok = std::process::ExitCode::SUCCESS;
+    if let Command::Openapi = cli.command {
+        println!("{}", serde_json::to_string_pretty(&pharmacrm_server::openapi::document())?);
+        return Ok(ok);
+    }
+    let store = Store::connect(&settings.database_url).await.with_context(|| format!("connecting to {}", settings.redacted_url()))?;
+    store.migrate().await.context("migrating the database")?;
+    let cli_actor = Actor::system("cli");
+    match cli.command {
+        Command::Serve { listen } => {
+            let addr = pharmacrm_server::parse_addr(&settings.listen(listen)).map_err(anyhow::Error::msg)?;
+            pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
+        }
+        Command::Demo { listen, seed, scale, no_serve } => {
+            demo::fill(&store, seed, scale).await?;
+            demo::print_logins(&store).await?;
+            if !no_serve {
+                let addr = pharmacrm_server::parse_addr(&settings.listen(listen)).map_err(anyhow::Error::msg)?;
+                println!("\nServing on http://{addr} (Ctrl-C to stop)");
+                pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
+            }
+        }
+        Command::Migrate => println!("database is up to date ({})", settings.redacted_url()),
+        Command::Import { kind, file, errors } => {
+            let report = files::import(&store, &cli_actor, kind, &file).await?;
+            files::print_report(&report, errors.as_deref())?;
+            if report.rejected > 0 {
+                return Ok(std::process::ExitCode::from(3));
+            }
+        }
+        Command::Export { kind: ExportKind::Hcps, out, as_user, territory } => {
+            files::export_hcps(&store, out.as_deref(), as_user.as_deref(), territory.as_deref()).await?;
+        }
+        Command::User { command: UserCommand::Add { username, role, name, password, unit } } => {
+            let role = Role::parse(&role).with_context(|| format!("'{role}' is not a role (rep, manager, ops, marketing, compliance, admin)"))?;
+            let request = pharmacrm_service::users::UserRequest {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                password,
+                unit_code: unit,
+                from: pharmacrm_storage::today(),
+            };
+            let user = pharmacrm_service::users::add_user(&store, &cli_actor, request).await.map_err(files::explain)?;
+            println!("added {} ({})", user.username, user.role);
+        }
+        Command::Openapi => unreachable!("handled before connecting"),
+    }
+    store.close().await;
+    Ok(ok)
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

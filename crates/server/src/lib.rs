@@ -1,1 +1,79 @@
-//! placeholder
+//! The pharmacrm HTTP server: the REST API under `/api/v1` (with its OpenAPI document),
+//! health and metrics endpoints, and the embedded web UI. Handlers are thin: they parse,
+//! call a service or a scoped storage read, and map errors once to problem+json.
+
+mod extract;
+mod metrics;
+pub mod openapi;
+mod problem;
+mod routes;
+mod web;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use pharmacrm_storage::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use problem::{ApiError, Problem};
+
+/// Largest request body accepted (JSON bodies are small; imports go through the CLI).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application: API, health, metrics, web UI.
+pub fn app(store: Store) -> Router {
+    let state = AppState { store };
+    let header = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .nest("/api/v1", routes::api())
+        .merge(routes::ops())
+        .fallback(web::serve)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(PropagateRequestIdLayer::new(header.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(store: Store, addr: SocketAddr, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    text.parse().map_err(|e| format!("'{text}' is not an address like 127.0.0.1:8080: {e}"))
+}

@@ -1,0 +1,109 @@
+//! Request extractors that fail with problem+json: JSON bodies (malformed → 400, wrong
+//! shape → 422 naming the field, too large → 413), query strings, and the signed-in user.
+
+use crate::problem::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use pharmacrm_domain::ValidationErrors;
+use pharmacrm_service::auth::{authenticate, Principal};
+use serde::de::DeserializeOwned;
+
+/// A JSON body.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().eq_ignore_ascii_case("application/json") || v.trim().ends_with("+json"))
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json"));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds {} bytes", crate::MAX_BODY_BYTES))
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", rejection.body_text())
+            }
+        })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(value) => match deserializer.end() {
+                Ok(()) => Ok(ApiJson(value)),
+                Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))),
+            },
+            Err(err) => {
+                let inner = err.inner();
+                if inner.is_syntax() || inner.is_eof() {
+                    Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}")))
+                } else {
+                    let message = inner.to_string();
+                    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                    let path = err.path().to_string();
+                    let field = match (path.as_str(), missing_field(&message)) {
+                        (".", Some(name)) => name,
+                        (".", None) => "body".to_string(),
+                        (_, Some(name)) => format!("{path}.{name}"),
+                        _ => path,
+                    };
+                    Err(ApiError::invalid(ValidationErrors::single(field, message)))
+                }
+            }
+        }
+    }
+}
+
+/// The field named by serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next().map(str::to_string)
+}
+
+/// A query string; a value of the wrong type names its parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(ApiQuery).map_err(|err| {
+            let field = err.path().to_string();
+            ApiError::invalid(ValidationErrors::single(if field == "." { "query".into() } else { field }, err.inner().to_string()))
+        })
+    }
+}
+
+/// The signed-in user, from `Authorization: Bearer <token>`.
+pub struct Auth {
+    pub principal: Principal,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(pharmacrm_service::ServiceError::Unauthenticated)?
+            .to_string();
+        let principal = authenticate(&state.store, &token).await?;
+        Ok(Auth { principal, token })
+    }
+}

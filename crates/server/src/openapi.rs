@@ -1,0 +1,41 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the domain's
+//! schemas. The web client's TypeScript types are generated from it.
+
+use crate::routes;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "pharmacrm API", description = "HCP and account master data, territories and users of the pharmacrm field-force CRM."),
+    paths(
+        routes::login, routes::logout, routes::me,
+        routes::list_hcps, routes::get_hcp, routes::create_hcp, routes::export_hcps,
+        routes::list_accounts, routes::get_account,
+        routes::list_territories, routes::list_specialties, routes::list_products,
+        routes::list_users,
+    ),
+    components(schemas(crate::Problem, pharmacrm_domain::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in and the current user"),
+        (name = "hcps", description = "Healthcare professionals, limited to the caller's territories"),
+        (name = "accounts", description = "Healthcare organisations, limited to the caller's territories"),
+        (name = "reference", description = "Territories, specialties, products"),
+        (name = "users", description = "User administration"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,47 @@
+//! Route table. Each submodule owns the endpoints of one resource.
+
+mod accounts;
+mod auth;
+mod hcps;
+mod ops;
+mod reference;
+mod users;
+
+pub use accounts::*;
+pub use auth::*;
+pub use hcps::*;
+pub use ops::*;
+pub use reference::*;
+pub use users::*;
+
+use crate::problem::ApiError;
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+        .route("/hcps", get(list_hcps).post(create_hcp))
+        .route("/hcps/export", get(export_hcps))
+        .route("/hcps/{id}", get(get_hcp))
+        .route("/accounts", get(list_accounts))
+        .route("/accounts/{id}", get(get_account))
+        .route("/territories", get(list_territories))
+        .route("/specialties", get(list_specialties))
+        .route("/products", get(list_products))
+        .route("/users", get(list_users))
+        .route("/openapi.json", get(openapi_document))
+        .fallback(|| async { ApiError::not_found("endpoint") })
+}
+
+pub fn ops() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+}
+
+/// Parses an id from a path; a malformed id is simply not found.
+pub(crate) fn parse_id(text: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(text).map_err(|_| ApiError::not_found(what))
+}

@@ -1,0 +1,28 @@
+//! Reference data every signed-in user needs: territories in scope, specialties, products.
+
+use crate::extract::Auth;
+use crate::problem::{ApiError, Problem};
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use pharmacrm_domain::org::TerritoryRef;
+use pharmacrm_domain::specialty::Specialty;
+use pharmacrm_domain::views::Product;
+
+#[utoipa::path(get, path = "/api/v1/territories", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = [TerritoryRef]), (status = 401, body = Problem)))]
+pub async fn list_territories(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<TerritoryRef>>, ApiError> {
+    Ok(Json(state.store.territories(&auth.principal.scope).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/specialties", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = [Specialty]), (status = 401, body = Problem)))]
+pub async fn list_specialties(State(state): State<AppState>, _auth: Auth) -> Result<Json<Vec<Specialty>>, ApiError> {
+    Ok(Json(state.store.specialties().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/products", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = [Product]), (status = 401, body = Problem)))]
+pub async fn list_products(State(state): State<AppState>, _auth: Auth) -> Result<Json<Vec<Product>>, ApiError> {
+    Ok(Json(state.store.products().await?))
+}
