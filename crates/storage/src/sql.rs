@@ -205,7 +205,9 @@ pub fn unique_violation(err: sqlx::Error, entity: &'static str, field: &'static 
 /// bound parameters.
 pub(crate) async fn insert_rows(conn: &mut AnyConnection, table: &str, columns: &str, rows: Vec<Vec<Value>>) -> Result<()> {
     let width = rows.first().map_or(1, Vec::len).max(1);
-    let per_chunk = (30_000 / width).max(1);
+    // SQLite resolves numbered parameters by a linear search, so a statement with tens of
+    // thousands of them is slow to prepare; about a thousand keeps both engines fast.
+    let per_chunk = (1_000 / width).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut sql = Sql::new(&format!("INSERT INTO {table} ({columns}) VALUES "));

@@ -1,0 +1,61 @@
+# pharmacrm: `make demo` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+CARGO ?= cargo
+DEMO_DB ?= pharmacrm-demo.db
+DEMO_LISTEN ?= 127.0.0.1:8080
+DEMO_SCALE ?= default
+
+.PHONY: demo build web web-deps test test-rust test-web test-e2e check-api api-types bench clean
+
+## demo: build everything, create the demo dataset in $(DEMO_DB) (first run), serve on $(DEMO_LISTEN)
+demo: build
+	./target/release/pharmacrm demo --database-url sqlite://$(DEMO_DB) --listen $(DEMO_LISTEN) --scale $(DEMO_SCALE)
+
+## build: the web UI, then the release binary that embeds it
+build: web
+	$(CARGO) build --release -p pharmacrm
+
+web-deps: web/node_modules/.installed
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+## web: build the web UI into web/dist (embedded by the server at compile time)
+web: web-deps
+	cd web && npm run build
+
+## test: every test — Rust on SQLite and PostgreSQL, API types up to date, web unit tests, browser end-to-end
+test: web
+	$(CARGO) build -p pharmacrm
+	$(MAKE) test-rust check-api test-web test-e2e
+
+test-rust:
+	$(CARGO) test --workspace
+
+test-web: web-deps
+	cd web && npm test
+
+test-e2e: web-deps
+	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run e2e
+
+## check-api: fail when web/src/api/schema.d.ts is not what the server's OpenAPI document generates
+check-api: web-deps
+	@tmp=$$(mktemp -d); \
+	./target/debug/pharmacrm openapi > $$tmp/openapi.json && \
+	(cd web && npx openapi-typescript $$tmp/openapi.json -o $$tmp/schema.d.ts >/dev/null) && \
+	if diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null; then echo "API types are current"; \
+	else echo "web/src/api/schema.d.ts is stale: run 'make api-types'"; diff -u web/src/api/schema.d.ts $$tmp/schema.d.ts | head -40; exit 1; fi
+
+## api-types: regenerate the web client's types from the OpenAPI document
+api-types:
+	$(CARGO) build -p pharmacrm
+	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run gen:api
+
+## bench: HCP list/search latency for a 1,000-HCP rep in 1,000,000 HCPs, SQLite and PostgreSQL
+bench:
+	$(CARGO) run --release -p pharmacrm-bench -- --out docs/benchmarks.md
+
+clean:
+	$(CARGO) clean
+	rm -rf web/dist web/node_modules

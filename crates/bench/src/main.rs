@@ -1,0 +1,165 @@
+//! `make bench`: HCP list and search latency for a rep whose territory holds about 1,000
+//! HCPs, in a database of 1,000,000 HCPs, on SQLite and on PostgreSQL. The dataset comes
+//! from the shared fixture builder; results are written to docs/benchmarks.md.
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::segment::Tier;
+use pharmacrm_fixtures::{populate, scope_of, DemoSpec};
+use pharmacrm_storage::hcps::HcpFilter;
+use pharmacrm_storage::Store;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    /// HCPs in the database.
+    #[arg(long, default_value_t = 1_000_000)]
+    hcps: usize,
+    /// Territories (HCPs per rep = hcps / territories).
+    #[arg(long, default_value_t = 1_000)]
+    territories: usize,
+    /// Timed runs per query.
+    #[arg(long, default_value_t = 200)]
+    runs: usize,
+    /// PostgreSQL server (a fresh database is created on it).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    postgres: String,
+    /// Skip PostgreSQL.
+    #[arg(long)]
+    sqlite_only: bool,
+    /// Markdown file to write the results into.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+struct Timing {
+    name: &'static str,
+    rows: usize,
+    p50: Duration,
+    p95: Duration,
+    max: Duration,
+}
+
+async fn time<F, Fut>(name: &'static str, runs: usize, mut f: F) -> Result<Timing>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize>>,
+{
+    let rows = f().await?; // warm-up
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        f().await?;
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    Ok(Timing { name, rows, p50: samples[runs / 2], p95: samples[runs * 95 / 100], max: samples[runs - 1] })
+}
+
+async fn measure(store: &Store, runs: usize) -> Result<(i64, Vec<Timing>)> {
+    let rep = scope_of(store, "rep.t01").await;
+    let in_scope = store.count_hcps(&rep).await?;
+    let first = store.hcp_page(&rep, &HcpFilter::default(), None, 50).await?;
+    let name = first.items.get(3).map(|h| h.last_name.clone()).unwrap_or_default();
+    let mid_cursor = {
+        let mut cursor = None;
+        for _ in 0..10 {
+            cursor = store.hcp_page(&rep, &HcpFilter::default(), cursor.as_deref(), 50).await?.next_cursor;
+        }
+        cursor
+    };
+    let mut timings = Vec::new();
+    timings.push(time("list, first page of 50", runs, || async { Ok(store.hcp_page(&rep, &HcpFilter::default(), None, 50).await?.items.len()) }).await?);
+    timings.push(time("list, page 11 by cursor", runs, || async { Ok(store.hcp_page(&rep, &HcpFilter::default(), mid_cursor.as_deref(), 50).await?.items.len()) }).await?);
+    let by_name = HcpFilter { q: Some(name[..3.min(name.len())].to_lowercase()), ..Default::default() };
+    timings.push(time("search by name (3 letters)", runs, || async { Ok(store.hcp_page(&rep, &by_name, None, 50).await?.items.len()) }).await?);
+    let tier = HcpFilter { tier: Some(Tier::A), ..Default::default() };
+    timings.push(time("filter tier A", runs, || async { Ok(store.hcp_page(&rep, &tier, None, 50).await?.items.len()) }).await?);
+    let profile = first.items[0].id;
+    timings.push(time("HCP profile", runs, || async { Ok(store.hcp(&rep, profile).await?.map_or(0, |_| 1)) }).await?);
+    timings.push(time("count in scope", runs, || async { Ok(store.count_hcps(&rep).await? as usize) }).await?);
+    Ok((in_scope, timings))
+}
+
+async fn fill(store: &Store, args: &Args) -> Result<Duration> {
+    let spec = DemoSpec { seed: 7, territories: args.territories, territories_per_district: 10, hcps: args.hcps, accounts: args.territories * 20 };
+    let started = Instant::now();
+    let last = std::sync::atomic::AtomicUsize::new(0);
+    populate(store, &spec, "bench-no-login", &|stage, done, total| {
+        let step = total / 20 + 1;
+        if stage == "hcps" && done / step != last.swap(done / step, std::sync::atomic::Ordering::Relaxed) {
+            eprintln!("  {stage}: {done}/{total} ({:.0}s)", started.elapsed().as_secs_f64());
+        }
+    })
+    .await?;
+    Ok(started.elapsed())
+}
+
+fn table(backend: &str, total: i64, in_scope: i64, load: Duration, timings: &[Timing]) -> String {
+    let mut out = format!(
+        "\n### {backend}\n\n{total} HCPs in the database, {in_scope} in the rep's territory; loading took {:.0} s.\n\n| query | rows | p50 | p95 | max |\n|---|---|---|---|---|\n",
+        load.as_secs_f64()
+    );
+    for t in timings {
+        out.push_str(&format!(
+            "| {} | {} | {:.2} ms | {:.2} ms | {:.2} ms |\n",
+            t.name,
+            t.rows,
+            t.p50.as_secs_f64() * 1e3,
+            t.p95.as_secs_f64() * 1e3,
+            t.max.as_secs_f64() * 1e3
+        ));
+    }
+    out
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let mut report = String::new();
+    let dir = tempfile::tempdir()?;
+    {
+        eprintln!("SQLite: loading {} HCPs...", args.hcps);
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
+        store.migrate().await?;
+        let load = fill(&store, &args).await?;
+        let total = store.count_hcps(&Scope::All).await?;
+        let (in_scope, timings) = measure(&store, args.runs).await?;
+        report.push_str(&table("SQLite (embedded file, WAL)", total, in_scope, load, &timings));
+        eprintln!("{report}");
+    }
+    if !args.sqlite_only {
+        sqlx::any::install_default_drivers();
+        let name = format!("pharmacrm_bench_{}", std::process::id());
+        let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{}/postgres", args.postgres)).await.context("PostgreSQL")?;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+        let store = Store::connect(&format!("{}/{name}", args.postgres)).await?;
+        store.migrate().await?;
+        eprintln!("PostgreSQL: loading {} HCPs...", args.hcps);
+        let load = fill(&store, &args).await?;
+        sqlx::query("ANALYZE").execute(store.pool()).await?;
+        let total = store.count_hcps(&Scope::All).await?;
+        let (in_scope, timings) = measure(&store, args.runs).await?;
+        report.push_str(&table("PostgreSQL (local server)", total, in_scope, load, &timings));
+        store.close().await;
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await?;
+    }
+    println!("{report}");
+    if let Some(path) = args.out {
+        let machine = format!(
+            "{} cores, {}, {}",
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())).map(|kb| format!("{} GiB RAM", kb.parse::<u64>().unwrap_or(0) / 1024 / 1024)).unwrap_or_default(),
+            std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())).unwrap_or_default()
+        );
+        let header = format!(
+            "# Benchmarks\n\nRecorded by `make bench` (`cargo run --release -p pharmacrm-bench`). Latency of storage calls as the API makes them (scope applied in SQL), measured in-process over {} runs after one warm-up.\n\nMachine: {machine}. Date: {}.\n\n## HCP list and search for a rep with about 1,000 HCPs in 1,000,000\n",
+            args.runs,
+            chrono::Utc::now().format("%Y-%m-%d")
+        );
+        std::fs::write(&path, format!("{header}{report}"))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
