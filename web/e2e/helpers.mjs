@@ -1,6 +1,7 @@
 // Shared helpers for the browser end-to-end tests (plain ESM, run by `node --test e2e/`).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,8 +92,9 @@ export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 1
     }
     await sleep(500);
   }
-  return { baseUrl, stop, logPath };
+  return { baseUrl, apiUrl: baseUrl, stop, logPath };
 }
+
 
 /** Minimal JSON client for checking the UI against the API. */
 export function apiClient(baseUrl) {

@@ -35,7 +35,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
 
   before(async () => {
     server = await startDemoServer({ seed: 7, scale: 'small' });
-    api = apiClient(server.baseUrl);
+    api = apiClient(server.apiUrl);
     browser = await launchBrowser();
     repToken = await api.login('rep.t01');
     repMe = await api.get(repToken, '/api/v1/me');
@@ -53,8 +53,8 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
 
   test('the server serves the web UI at /', async () => {
     const res = await fetch(server.baseUrl + '/');
-    assert.equal(res.status, 200);
     const html = await res.text();
+    assert.equal(res.status, 200, `GET / -> ${res.status}: ${html.slice(0, 200)}`);
     assert.match(html, /<div id="app">/, 'index.html of web/dist is embedded (run `npm run build` before building the server)');
   });
 

@@ -65,6 +65,7 @@ async function unwrap<T>(call: () => Promise<FetchResult<T>>): Promise<T> {
   return res.data as T;
 }
 
+
 export function createApi(opts: ApiOptions) {
   const baseUrl =
     opts.baseUrl ?? (typeof window !== 'undefined' ? window.location.origin : 'http://localhost');
@@ -81,17 +82,13 @@ export function createApi(opts: ApiOptions) {
     me: (): Promise<Me> => unwrap(() => client.GET('/api/v1/me')),
     listHcps: (filters: HcpFilters, cursor?: string | null, limit?: number): Promise<HcpPage> =>
       unwrap(() =>
-        client.GET('/api/v1/hcps', {
-          params: { query: cleanQuery({ ...filters, cursor, limit }) as never },
-        }),
+        client.GET('/api/v1/hcps', { params: { query: cleanQuery({ ...filters, cursor, limit }) } }),
       ),
     getHcp: (id: string): Promise<Hcp> =>
       unwrap(() => client.GET('/api/v1/hcps/{id}', { params: { path: { id } } })),
     listAccounts: (filters: AccountFilters, cursor?: string | null, limit?: number): Promise<AccountPage> =>
       unwrap(() =>
-        client.GET('/api/v1/accounts', {
-          params: { query: cleanQuery({ ...filters, cursor, limit }) as never },
-        }),
+        client.GET('/api/v1/accounts', { params: { query: cleanQuery({ ...filters, cursor, limit }) } }),
       ),
     getAccount: (id: string): Promise<Account> =>
       unwrap(() => client.GET('/api/v1/accounts/{id}', { params: { path: { id } } })),

@@ -1,20 +1,14 @@
 /** Filter state for the list screens and its (de)serialisation. */
 
-export interface HcpFilters {
-  q?: string;
-  specialty?: string;
-  tier?: string;
-  city?: string;
-  territory?: string;
-  status?: string;
-}
+import type { operations } from '../api/schema';
 
-export interface AccountFilters {
-  q?: string;
-  type?: string;
-  city?: string;
-  territory?: string;
-}
+type ListQuery<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
+
+/** The HCP list's filters, as the OpenAPI document declares them (paging aside). */
+export type HcpFilters = Omit<ListQuery<'list_hcps'>, 'cursor' | 'limit'>;
+
+/** The account list's filters, as the OpenAPI document declares them (paging aside). */
+export type AccountFilters = Omit<ListQuery<'list_accounts'>, 'cursor' | 'limit'>;
 
 export const HCP_FILTER_KEYS = ['q', 'specialty', 'tier', 'city', 'territory', 'status'] as const;
 export const ACCOUNT_FILTER_KEYS = ['q', 'type', 'city', 'territory'] as const;
@@ -25,18 +19,18 @@ type Primitive = string | number | boolean | null | undefined;
  * Drops empty values (undefined, null, blank strings) and trims strings so the
  * API never sees `?city=` or `?q=%20`. Numbers and booleans pass through.
  */
-export function cleanQuery<T extends Record<string, Primitive>>(params: T): Partial<Record<keyof T, string | number | boolean>> {
-  const out: Partial<Record<keyof T, string | number | boolean>> = {};
+export function cleanQuery<T extends Record<string, Primitive>>(params: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  const out: { [K in keyof T]?: Exclude<T[K], null> } = {};
   for (const key of Object.keys(params) as (keyof T)[]) {
     const v = params[key];
     if (v === undefined || v === null) continue;
     if (typeof v === 'string') {
       const t = v.trim();
-      if (t) out[key] = t;
+      if (t) out[key] = t as Exclude<T[typeof key], null>;
     } else if (typeof v === 'number') {
-      if (Number.isFinite(v)) out[key] = v;
+      if (Number.isFinite(v)) out[key] = v as Exclude<T[typeof key], null>;
     } else {
-      out[key] = v;
+      out[key] = v as Exclude<T[typeof key], null>;
     }
   }
   return out;

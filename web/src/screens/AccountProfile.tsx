@@ -34,6 +34,11 @@ function AccountDetail({ a }: { a: Account }) {
       <Section title="Details">
         <dl class="fields">
           <Field label="Type">{accountTypeLabel(a.account_type)}</Field>
+          {a.external_id && (
+            <Field label="External ID">
+              <span class="mono">{a.external_id}</span>
+            </Field>
+          )}
           <Field label="Parent">
             {a.parent ? <a href={accountHref(a.parent.id)}>{a.parent.name}</a> : '—'}
           </Field>

@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccountQuery {
     /// Words that must all appear in the name.
     pub q: Option<String>,

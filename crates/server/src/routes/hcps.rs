@@ -21,6 +21,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HcpQuery {
     /// Words that must all appear in the name or NPI.
     pub q: Option<String>,
