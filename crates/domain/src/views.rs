@@ -168,4 +168,17 @@ pub struct Product {
     pub brand: String,
     pub therapeutic_area: String,
     pub lifecycle_stage: crate::product::LifecycleStage,
+    pub sample_skus: Vec<SampleSku>,
+}
+
+/// A sample SKU a rep can carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SampleSku {
+    pub id: Uuid,
+    /// NDC in the 11-digit 5-4-2 form with hyphens, e.g. `50242-0041-21`.
+    pub ndc: String,
+    pub strength: String,
+    pub dosage_form: String,
+    /// DEA schedule (II-V) when the product is controlled.
+    pub dea_schedule: Option<crate::product::DeaSchedule>,
 }

@@ -139,7 +139,15 @@ async fn operations_endpoints(store: Store) {
     for schema in ["Hcp", "HcpSummary", "HcpPage", "Account", "Problem", "Me", "HcpInput"] {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema}");
     }
-    let _ = api.get("/api/v1/me", None).await;
+    let token = api.login("rep.t01").await;
+    let products = api.get("/api/v1/products", Some(&token)).await.json();
+    let brands: Vec<&str> = products.as_array().unwrap().iter().map(|p| p["brand"].as_str().unwrap()).collect();
+    assert_eq!(brands, vec!["Cardivex", "Glucora", "Neurvanta", "Respiral"]);
+    let launch = &products[2];
+    assert_eq!(launch["lifecycle_stage"], "launch");
+    assert_eq!(launch["sample_skus"][0]["ndc"], "59148-0006-13", "5-3-2 label form stored as 5-4-2");
+    assert_eq!(launch["sample_skus"][0]["dea_schedule"], "IV");
+    assert_eq!(products[1]["sample_skus"][0]["ndc"], "00002-8215-01", "4-4-2 label form stored as 5-4-2");
     let metrics = api.get("/metrics", None).await;
     assert!(metrics.content_type.starts_with("text/plain"));
     assert!(metrics.text.contains("http_requests_total"), "{}", metrics.text);

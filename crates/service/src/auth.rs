@@ -73,6 +73,7 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
     let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    store.purge_expired_sessions().await?;
     store.insert_session(&digest(&token), user.id, &expires_at).await?;
     let scope = store.scope_of(user.id, user.role).await?;
     tracing::info!(user = %user.username, role = %user.role, "signed in");

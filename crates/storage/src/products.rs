@@ -1,11 +1,12 @@
 //! Products (brands) and their sample SKUs.
 
 use crate::audit::record;
-use crate::sql::{get_str, get_uuid, stmt, unique_violation};
+use crate::sql::{get_opt_str, get_str, get_uuid, stmt, unique_violation};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
-use pharmacrm_domain::product::{LifecycleStage, ProductRecord, SampleSkuRecord};
-use pharmacrm_domain::views::Product;
+use pharmacrm_domain::ndc::Ndc;
+use pharmacrm_domain::product::{DeaSchedule, LifecycleStage, ProductRecord, SampleSkuRecord};
+use pharmacrm_domain::views::{Product, SampleSku};
 use uuid::Uuid;
 
 impl Store {
@@ -52,19 +53,37 @@ impl Store {
         Ok(())
     }
 
+    /// Products with their sample SKUs, by brand.
     pub async fn products(&self) -> Result<Vec<Product>> {
+        let rows = sqlx::query("SELECT id, product_id, ndc, strength, dosage_form, dea_schedule FROM sample_skus ORDER BY ndc")
+            .fetch_all(self.pool())
+            .await?;
+        let mut skus: std::collections::HashMap<Uuid, Vec<SampleSku>> = Default::default();
+        for r in &rows {
+            let ndc = get_str(r, "ndc")?;
+            let dea = get_opt_str(r, "dea_schedule")?;
+            skus.entry(get_uuid(r, "product_id")?).or_default().push(SampleSku {
+                id: get_uuid(r, "id")?,
+                ndc: Ndc::parse(&ndc).map_err(|e| StorageError::corrupt("sample_skus.ndc", e))?.hyphenated(),
+                strength: get_str(r, "strength")?,
+                dosage_form: get_str(r, "dosage_form")?,
+                dea_schedule: dea.map(|d| DeaSchedule::parse(&d).ok_or_else(|| StorageError::corrupt("sample_skus.dea_schedule", &d))).transpose()?,
+            });
+        }
         let rows = sqlx::query("SELECT id, brand, therapeutic_area, lifecycle_stage FROM products ORDER BY brand")
             .fetch_all(self.pool())
             .await?;
         rows.iter()
             .map(|r| {
                 let stage = get_str(r, "lifecycle_stage")?;
+                let id = get_uuid(r, "id")?;
                 Ok(Product {
-                    id: get_uuid(r, "id")?,
+                    id,
                     brand: get_str(r, "brand")?,
                     therapeutic_area: get_str(r, "therapeutic_area")?,
                     lifecycle_stage: LifecycleStage::parse(&stage)
                         .ok_or_else(|| StorageError::corrupt("products.lifecycle_stage", &stage))?,
+                    sample_skus: skus.remove(&id).unwrap_or_default(),
                 })
             })
             .collect()

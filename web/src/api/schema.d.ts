@@ -275,6 +275,11 @@ export interface components {
             /** @description End, `HH:MM` local time, after `from`. */
             to: string;
         };
+        /**
+         * @description DEA controlled-substance schedule of a product.
+         * @enum {string}
+         */
+        DeaSchedule: "II" | "III" | "IV" | "V";
         DoNotCall: {
             reason: string;
             set_at: string;
@@ -412,10 +417,21 @@ export interface components {
             /** Format: uuid */
             id: string;
             lifecycle_stage: components["schemas"]["LifecycleStage"];
+            sample_skus: components["schemas"]["SampleSku"][];
             therapeutic_area: string;
         };
         /** @enum {string} */
         Role: "rep" | "manager" | "ops" | "marketing" | "compliance" | "admin";
+        /** @description A sample SKU a rep can carry. */
+        SampleSku: {
+            dea_schedule?: null | components["schemas"]["DeaSchedule"];
+            dosage_form: string;
+            /** Format: uuid */
+            id: string;
+            /** @description NDC in the 11-digit 5-4-2 form with hyphens, e.g. `50242-0041-21`. */
+            ndc: string;
+            strength: string;
+        };
         Segment: {
             /** Format: int32 */
             decile: number;
