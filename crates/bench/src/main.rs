@@ -83,7 +83,7 @@ async fn measure(store: &Store, runs: usize) -> Result<(i64, Vec<Timing>)> {
 }
 
 async fn fill(store: &Store, args: &Args) -> Result<Duration> {
-    let spec = DemoSpec { seed: 7, territories: args.territories, territories_per_district: 10, hcps: args.hcps, accounts: args.territories * 20 };
+    let spec = DemoSpec { seed: 7, territories: args.territories, territories_per_district: 10, hcps: args.hcps, accounts: args.territories * 20, call_history_months: 0 };
     let started = Instant::now();
     let last = std::sync::atomic::AtomicUsize::new(0);
     populate(store, &spec, "bench-no-login", &|stage, done, total| {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod address;
 pub mod audit;
+pub mod call;
 pub mod hcp;
 pub mod ndc;
 pub mod npi;

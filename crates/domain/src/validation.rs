@@ -1,11 +1,11 @@
 //! Field-level validation errors: every rule that rejects input says which field and why,
 //! so the API, the importer and the UI can point at the exact place to fix.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     /// Dotted path of the field, e.g. `npi` or `licences[0].state`.
     pub field: String,

@@ -25,11 +25,14 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Pokes the event streams of connected devices after a push changed data.
+    pub pokes: tokio::sync::broadcast::Sender<()>,
 }
 
 /// The whole application: API, health, metrics, web UI.
 pub fn app(store: Store) -> Router {
-    let state = AppState { store };
+    let (pokes, _) = tokio::sync::broadcast::channel(16);
+    let state = AppState { store, pokes };
     let header = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .nest("/api/v1", routes::api())

@@ -14,8 +14,14 @@ use utoipa::{Modify, OpenApi};
         routes::list_accounts, routes::get_account,
         routes::list_territories, routes::list_specialties, routes::list_products,
         routes::list_users,
+        routes::pull, routes::push, routes::events,
     ),
-    components(schemas(crate::Problem, pharmacrm_domain::FieldError)),
+    components(schemas(
+        crate::Problem, pharmacrm_domain::FieldError,
+        pharmacrm_domain::call::Call, pharmacrm_domain::call::CallInput, pharmacrm_domain::call::FrequencyTarget,
+        pharmacrm_domain::call::Picklists, pharmacrm_domain::views::AccountSummary, pharmacrm_domain::views::Hcp,
+        pharmacrm_domain::views::Product,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in and the current user"),
@@ -23,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "accounts", description = "Healthcare organisations, limited to the caller's territories"),
         (name = "reference", description = "Territories, specialties, products"),
         (name = "users", description = "User administration"),
+        (name = "sync", description = "Offline field app: push mutations, pull changes, pokes"),
     )
 )]
 struct ApiDoc;

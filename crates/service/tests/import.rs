@@ -11,7 +11,7 @@ use pharmacrm_storage::Store;
 
 /// 10,000 HCP rows of which 50 are malformed; returns the file and the bad lines.
 fn hcp_file() -> (Vec<u8>, Vec<(u64, &'static str)>) {
-    let spec = DemoSpec { seed: 99, territories: 4, territories_per_district: 2, hcps: 10_000, accounts: 0 };
+    let spec = DemoSpec { seed: 99, territories: 4, territories_per_district: 2, hcps: 10_000, accounts: 0, call_history_months: 0 };
     let today = pharmacrm_storage::today();
     let mut r = rng(99);
     let mut writer = csv::Writer::from_writer(Vec::new());

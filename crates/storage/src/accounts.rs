@@ -5,7 +5,7 @@ use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
     get_bool, get_opt_f64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, like_escape, now_timestamp,
-    today, unique_violation, Sql, Value,
+    today, touch_hcps, unique_violation, next_version, Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
@@ -47,14 +47,28 @@ fn kind_of(row: &AnyRow) -> Result<AccountType> {
     AccountType::parse(&get_str(row, "account_type")?).map_err(|e| StorageError::corrupt("accounts.account_type", e))
 }
 
+/// An account summary from a row with the summary columns and [`TERRITORY_COLUMNS`].
+pub(crate) fn account_summary(row: &AnyRow) -> Result<AccountSummary> {
+    Ok(AccountSummary {
+        id: get_uuid(row, "id")?,
+        external_id: get_str(row, "external_id")?,
+        name: get_str(row, "name")?,
+        account_type: kind_of(row)?,
+        city: get_str(row, "city")?,
+        state: get_str(row, "state")?,
+        zip: get_str(row, "zip")?,
+        territory: territory_of(row)?,
+    })
+}
+
 fn account_ref(row: &AnyRow) -> Result<AccountRef> {
     Ok(AccountRef { id: get_uuid(row, "id")?, name: get_str(row, "name")?, account_type: kind_of(row)? })
 }
 
 const ACCOUNT_COLUMNS: &str = "id, external_id, name, account_type, parent_id, line1, line2, city, state, zip, \
-    latitude, longitude, search_name, city_lc, created_at, updated_at";
+    latitude, longitude, search_name, city_lc, created_at, updated_at, version";
 
-fn account_values(id: Uuid, r: &AccountRecord, parent_id: Option<Uuid>, now: &str) -> Vec<Value> {
+fn account_values(id: Uuid, r: &AccountRecord, parent_id: Option<Uuid>, now: &str, version: i64) -> Vec<Value> {
     vec![
         id.into(),
         r.external_id.clone().into(),
@@ -72,6 +86,7 @@ fn account_values(id: Uuid, r: &AccountRecord, parent_id: Option<Uuid>, now: &st
         r.address.city.to_lowercase().into(),
         now.into(),
         now.into(),
+        version.into(),
     ]
 }
 
@@ -111,21 +126,7 @@ impl Store {
         let rows = sql.query().fetch_all(self.pool()).await?;
         let mut keyed = rows
             .iter()
-            .map(|row| {
-                Ok((
-                    get_str(row, "search_name")?,
-                    AccountSummary {
-                        id: get_uuid(row, "id")?,
-                        external_id: get_str(row, "external_id")?,
-                        name: get_str(row, "name")?,
-                        account_type: kind_of(row)?,
-                        city: get_str(row, "city")?,
-                        state: get_str(row, "state")?,
-                        zip: get_str(row, "zip")?,
-                        territory: territory_of(row)?,
-                    },
-                ))
-            })
+            .map(|row| Ok((get_str(row, "search_name")?, account_summary(row)?)))
             .collect::<Result<Vec<_>>>()?;
         let more = keyed.len() as i64 > limit;
         keyed.truncate(limit as usize);
@@ -252,7 +253,8 @@ impl Store {
         }
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
-        let rows = accounts.iter().map(|a| account_values(a.id, &a.record, a.parent_id, &now)).collect();
+        let version = next_version(&mut tx).await?;
+        let rows = accounts.iter().map(|a| account_values(a.id, &a.record, a.parent_id, &now, version)).collect();
         let dup = if accounts.len() == 1 { accounts[0].record.external_id.clone() } else { "in batch".into() };
         insert_rows(&mut tx, "accounts", ACCOUNT_COLUMNS, rows).await.map_err(|e| match e {
             StorageError::Database(db) => unique_violation(db, "account", "external_id", &dup),
@@ -268,7 +270,8 @@ impl Store {
     pub async fn update_account(&self, actor: &Actor, before: &StoredAccount, after: &StoredAccount) -> Result<()> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
-        let values = account_values(after.id, &after.record, after.parent_id, &now);
+        let version = next_version(&mut tx).await?;
+        let values = account_values(after.id, &after.record, after.parent_id, &now, version);
         let columns: Vec<&str> = ACCOUNT_COLUMNS.split(", ").collect();
         let mut sql = Sql::new("UPDATE accounts SET ");
         let mut first = true;
@@ -301,6 +304,9 @@ impl Store {
             audit.push(audit_row(actor, "affiliation", id, AuditAction::Create, None, Some(a), &now));
         }
         insert_rows(&mut tx, "affiliations", "id, hcp_id, account_id, role, is_primary", rows).await?;
+        let version = next_version(&mut tx).await?;
+        let hcps: Vec<Uuid> = affiliations.iter().map(|a| a.hcp_id).collect();
+        touch_hcps(&mut tx, &hcps, version).await?;
         insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
         tx.commit().await?;
         Ok(())

@@ -3,7 +3,7 @@
 //! history of who covered what stays queryable.
 
 use crate::audit::{audit_row, AUDIT_COLUMNS};
-use crate::sql::{get_date, get_opt_date, get_str, get_uuid, insert_rows, now_timestamp, today, Sql, Value};
+use crate::sql::{get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, now_timestamp, today, Sql, Value};
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
@@ -37,6 +37,7 @@ impl Store {
         let now = now_timestamp();
         let mut outcome = AlignmentOutcome::default();
         let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
         let mut rows = Vec::new();
         let mut audit = Vec::new();
         for (zip, territory) in pairs {
@@ -50,7 +51,7 @@ impl Store {
                 let mut closed = a.clone();
                 closed.effective.to = Some(close_at);
                 let mut sql = Sql::new("UPDATE zip_alignments SET valid_to = ");
-                sql.bind(close_at).push(" WHERE id = ").bind(a.id);
+                sql.bind(close_at).push(", version = ").bind(version).push(" WHERE id = ").bind(a.id);
                 if close_at == a.effective.from {
                     // A row that would become empty is removed from force by ending it where it starts.
                     sql = Sql::new("DELETE FROM zip_alignments WHERE id = ");
@@ -67,11 +68,11 @@ impl Store {
                 territory_id: *territory,
                 effective: Effective { from, to: None },
             };
-            rows.push(vec![new.id.into(), zip.clone().into(), (*territory).into(), from.into(), Value::OptText(None)]);
+            rows.push(vec![new.id.into(), zip.clone().into(), (*territory).into(), from.into(), Value::OptText(None), version.into()]);
             audit.push(audit_row(actor, "zip_alignment", new.id, AuditAction::Create, None, Some(&new), &now));
             outcome.created += 1;
         }
-        insert_rows(&mut tx, "zip_alignments", "id, zip, territory_id, valid_from, valid_to", rows).await?;
+        insert_rows(&mut tx, "zip_alignments", "id, zip, territory_id, valid_from, valid_to, version", rows).await?;
         insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
         tx.commit().await?;
         Ok(outcome)

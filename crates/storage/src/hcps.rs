@@ -5,7 +5,7 @@ use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
     get_bool, get_date, get_i64, get_opt_f64, get_opt_str, get_str, get_uuid, like_escape, now_timestamp, stmt,
-    today, unique_violation, insert_rows, Sql, Value,
+    today, unique_violation, insert_rows, next_version, Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
@@ -87,7 +87,7 @@ fn record_of(row: &AnyRow, licences: Vec<LicenceInput>) -> Result<HcpRecord> {
     })
 }
 
-fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: Option<String>, now: &str) -> Vec<Value> {
+fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: Option<String>, now: &str, version: i64) -> Vec<Value> {
     vec![
         id.into(),
         r.npi.as_str().into(),
@@ -114,12 +114,13 @@ fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: O
         r.address.city.to_lowercase().into(),
         now.into(),
         now.into(),
+        version.into(),
     ]
 }
 
 const HCP_INSERT_COLUMNS: &str = "id, npi, first_name, middle_name, last_name, suffix, credentials, specialty_code, \
     status, language, line1, line2, city, state, zip, latitude, longitude, preferred_call_times, dnc_reason, \
-    dnc_set_by, dnc_set_at, search_name, city_lc, created_at, updated_at";
+    dnc_set_by, dnc_set_at, search_name, city_lc, created_at, updated_at, version";
 
 fn licence_rows(id: Uuid, r: &HcpRecord) -> Vec<Vec<Value>> {
     r.licences
@@ -273,96 +274,117 @@ impl Store {
 
     /// The HCP profile, or `None` when it does not exist or is outside `scope`.
     pub async fn hcp(&self, scope: &Scope, id: Uuid) -> Result<Option<Hcp>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {RECORD_COLUMNS}, s.name AS specialty_name, {TERRITORY_COLUMNS} FROM hcps h \
-             JOIN specialties s ON s.code = h.specialty_code"
-        ));
-        let day = today();
-        join_alignment(&mut sql, "h", day);
-        sql.push(" WHERE h.id = ").bind(id);
-        restrict(&mut sql, scope);
-        let Some(row) = sql.query().fetch_optional(self.pool()).await? else {
-            return Ok(None);
-        };
-        let licences = self.licences_of(&[id]).await?.remove(&id).unwrap_or_default();
-        let record = record_of(&row, licences)?;
-        let do_not_call = match (&record.do_not_call_reason, get_opt_str(&row, "dnc_set_by")?, get_opt_str(&row, "dnc_set_at")?) {
-            (Some(reason), by, at) => {
-                Some(DoNotCall { reason: reason.clone(), set_by: by.unwrap_or_default(), set_at: at.unwrap_or_default() })
-            }
-            _ => None,
-        };
-        Ok(Some(Hcp {
-            id,
-            npi: record.npi.to_string(),
-            first_name: record.first_name,
-            middle_name: record.middle_name,
-            last_name: record.last_name,
-            suffix: record.suffix,
-            credentials: record.credentials,
-            specialty_code: record.specialty_code,
-            specialty_name: get_str(&row, "specialty_name")?,
-            status: record.status,
-            language: record.language,
-            address: record.address,
-            licences: record
-                .licences
-                .iter()
-                .map(|l| Licence { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on, active: l.active_on(day) })
-                .collect(),
-            do_not_call,
-            preferred_call_times: record.preferred_call_times,
-            affiliations: self.affiliations_of(scope, id).await?,
-            segments: self.segments_of(id).await?,
-            territory: territory_of(&row)?,
-            created_at: get_str(&row, "created_at")?,
-            updated_at: get_str(&row, "updated_at")?,
-        }))
+        Ok(self.hcp_profiles(scope, &[id]).await?.pop())
     }
 
-    /// The HCP's affiliations with accounts visible in `scope`, primary first.
-    async fn affiliations_of(&self, scope: &Scope, hcp_id: Uuid) -> Result<Vec<Affiliation>> {
+    /// Profiles of the HCPs among `ids` that are in `scope`, in id order (four queries per
+    /// 500 ids, so a device's initial sync of thousands stays fast).
+    pub async fn hcp_profiles(&self, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Hcp>> {
+        let day = today();
+        let mut profiles = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(&format!(
+                "SELECT {RECORD_COLUMNS}, s.name AS specialty_name, {TERRITORY_COLUMNS} FROM hcps h \
+                 JOIN specialties s ON s.code = h.specialty_code"
+            ));
+            join_alignment(&mut sql, "h", day);
+            sql.push(" WHERE h.id IN ").bind_list(chunk.iter().copied());
+            restrict(&mut sql, scope);
+            sql.push(" ORDER BY h.id");
+            let rows = sql.query().fetch_all(self.pool()).await?;
+            let found: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+            let mut licences = self.licences_of(&found).await?;
+            let mut affiliations = self.affiliations_of(scope, &found).await?;
+            let mut segments = self.segments_of(&found).await?;
+            for row in &rows {
+                let id = get_uuid(row, "id")?;
+                let record = record_of(row, licences.remove(&id).unwrap_or_default())?;
+                let do_not_call = match &record.do_not_call_reason {
+                    Some(reason) => Some(DoNotCall {
+                        reason: reason.clone(),
+                        set_by: get_opt_str(row, "dnc_set_by")?.unwrap_or_default(),
+                        set_at: get_opt_str(row, "dnc_set_at")?.unwrap_or_default(),
+                    }),
+                    None => None,
+                };
+                profiles.push(Hcp {
+                    id,
+                    npi: record.npi.to_string(),
+                    first_name: record.first_name,
+                    middle_name: record.middle_name,
+                    last_name: record.last_name,
+                    suffix: record.suffix,
+                    credentials: record.credentials,
+                    specialty_code: record.specialty_code,
+                    specialty_name: get_str(row, "specialty_name")?,
+                    status: record.status,
+                    language: record.language,
+                    address: record.address,
+                    licences: record
+                        .licences
+                        .iter()
+                        .map(|l| Licence { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on, active: l.active_on(day) })
+                        .collect(),
+                    do_not_call,
+                    preferred_call_times: record.preferred_call_times,
+                    affiliations: affiliations.remove(&id).unwrap_or_default(),
+                    segments: segments.remove(&id).unwrap_or_default(),
+                    territory: territory_of(row)?,
+                    created_at: get_str(row, "created_at")?,
+                    updated_at: get_str(row, "updated_at")?,
+                });
+            }
+        }
+        Ok(profiles)
+    }
+
+    /// Affiliations of these HCPs with accounts visible in `scope`, primary first.
+    async fn affiliations_of(&self, scope: &Scope, hcp_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Affiliation>>> {
+        let mut map: HashMap<Uuid, Vec<Affiliation>> = HashMap::new();
+        if hcp_ids.is_empty() {
+            return Ok(map);
+        }
         let mut sql = Sql::new(
-            "SELECT a.id, a.name, a.account_type, f.role, f.is_primary FROM affiliations f \
+            "SELECT f.hcp_id, a.id, a.name, a.account_type, f.role, f.is_primary FROM affiliations f \
              JOIN accounts a ON a.id = f.account_id",
         );
         join_alignment(&mut sql, "a", today());
-        sql.push(" WHERE f.hcp_id = ").bind(hcp_id);
+        sql.push(" WHERE f.hcp_id IN ").bind_list(hcp_ids.iter().copied());
         restrict(&mut sql, scope);
         sql.push(" ORDER BY f.is_primary DESC, a.name");
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|row| {
-                let kind = get_str(row, "account_type")?;
-                Ok(Affiliation {
-                    account_id: get_uuid(row, "id")?,
-                    account_name: get_str(row, "name")?,
-                    account_type: AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?,
-                    role: get_str(row, "role")?,
-                    primary: get_bool(row, "is_primary")?,
-                })
-            })
-            .collect()
+        for row in sql.query().fetch_all(self.pool()).await? {
+            let kind = get_str(&row, "account_type")?;
+            map.entry(get_uuid(&row, "hcp_id")?).or_default().push(Affiliation {
+                account_id: get_uuid(&row, "id")?,
+                account_name: get_str(&row, "name")?,
+                account_type: AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?,
+                role: get_str(&row, "role")?,
+                primary: get_bool(&row, "is_primary")?,
+            });
+        }
+        Ok(map)
     }
 
-    async fn segments_of(&self, hcp_id: Uuid) -> Result<Vec<Segment>> {
+    async fn segments_of(&self, hcp_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Segment>>> {
+        let mut map: HashMap<Uuid, Vec<Segment>> = HashMap::new();
+        if hcp_ids.is_empty() {
+            return Ok(map);
+        }
         let mut sql = Sql::new(
-            "SELECT g.product_id, p.brand, g.tier, g.decile, g.set_on FROM segments g \
-             JOIN products p ON p.id = g.product_id WHERE g.hcp_id = ",
+            "SELECT g.hcp_id, g.product_id, p.brand, g.tier, g.decile, g.set_on FROM segments g \
+             JOIN products p ON p.id = g.product_id WHERE g.hcp_id IN ",
         );
-        sql.bind(hcp_id).push(" ORDER BY p.brand");
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Segment {
-                    product_id: get_uuid(row, "product_id")?,
-                    product_name: get_str(row, "brand")?,
-                    tier: Tier::parse(&get_str(row, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
-                    decile: get_i64(row, "decile")?.clamp(1, 10) as u8,
-                    set_on: get_date(row, "set_on")?,
-                })
-            })
-            .collect()
+        sql.bind_list(hcp_ids.iter().copied()).push(" ORDER BY p.brand");
+        for row in sql.query().fetch_all(self.pool()).await? {
+            map.entry(get_uuid(&row, "hcp_id")?).or_default().push(Segment {
+                product_id: get_uuid(&row, "product_id")?,
+                product_name: get_str(&row, "brand")?,
+                tier: Tier::parse(&get_str(&row, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
+                decile: get_i64(&row, "decile")?.clamp(1, 10) as u8,
+                set_on: get_date(&row, "set_on")?,
+            });
+        }
+        Ok(map)
     }
 
     /// The stored HCPs with these NPIs, whatever their territory (imports and duplicate
@@ -389,12 +411,13 @@ impl Store {
         }
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
         let rows = hcps
             .iter()
             .map(|(id, r)| {
                 let by = r.do_not_call_reason.as_ref().map(|_| actor.name.clone());
                 let at = r.do_not_call_reason.as_ref().map(|_| now.clone());
-                hcp_values(*id, r, by, at, &now)
+                hcp_values(*id, r, by, at, &now, version)
             })
             .collect();
         let dup = if hcps.len() == 1 { hcps[0].1.npi.to_string() } else { "in batch".into() };
@@ -417,6 +440,7 @@ impl Store {
     pub async fn update_hcp(&self, actor: &Actor, id: Uuid, before: &HcpRecord, after: &HcpRecord) -> Result<()> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
         let (by, at) = if after.do_not_call_reason.is_some() && after.do_not_call_reason != before.do_not_call_reason {
             (Some(actor.name.clone()), Some(now.clone()))
         } else {
@@ -426,8 +450,8 @@ impl Store {
             (get_opt_str(&row, "dnc_set_by")?, get_opt_str(&row, "dnc_set_at")?)
         };
         let (by, at) = if after.do_not_call_reason.is_none() { (None, None) } else { (by, at) };
-        let mut values = hcp_values(id, after, by, at, &now);
-        values.remove(values.len() - 2); // created_at stays
+        let mut values = hcp_values(id, after, by, at, &now, version);
+        values.remove(values.len() - 3); // created_at stays
         let columns: Vec<&str> = HCP_INSERT_COLUMNS.split(", ").filter(|c| *c != "id" && *c != "created_at").collect();
         let mut sql = Sql::new("UPDATE hcps SET ");
         for (i, (column, value)) in columns.iter().zip(values.into_iter().skip(1)).enumerate() {

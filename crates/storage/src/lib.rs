@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod alignment;
 pub mod audit;
+pub mod calls;
 mod error;
 pub mod hcps;
 pub mod org;
@@ -14,6 +15,7 @@ pub mod products;
 mod scope;
 pub mod segments;
 pub mod specialties;
+pub mod sync;
 mod sql;
 pub mod users;
 

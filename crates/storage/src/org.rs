@@ -1,7 +1,7 @@
 //! The organisation tree and who is assigned where, effective-dated so history is kept.
 
 use crate::audit::record;
-use crate::sql::{get_opt_uuid, get_str, get_uuid, stmt, today, unique_violation, Sql};
+use crate::sql::{get_opt_uuid, get_str, get_uuid, next_version, stmt, today, unique_violation, Sql};
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
@@ -89,9 +89,10 @@ impl Store {
         let id = pharmacrm_domain::new_id();
         let assignment = Assignment { id, user_id, org_unit_id, effective };
         let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
         stmt(
-            "INSERT INTO assignments (id, user_id, org_unit_id, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5)",
-            vec![id.into(), user_id.into(), org_unit_id.into(), effective.from.into(), effective.to.into()],
+            "INSERT INTO assignments (id, user_id, org_unit_id, valid_from, valid_to, version) VALUES ($1, $2, $3, $4, $5, $6)",
+            vec![id.into(), user_id.into(), org_unit_id.into(), effective.from.into(), effective.to.into(), version.into()],
         )
         .query()
         .execute(&mut *tx)
@@ -113,7 +114,8 @@ impl Store {
         }
         let mut after = before.clone();
         after.effective.to = Some(to);
-        stmt("UPDATE assignments SET valid_to = $1 WHERE id = $2", vec![to.into(), id.into()])
+        let version = next_version(&mut tx).await?;
+        stmt("UPDATE assignments SET valid_to = $1, version = $2 WHERE id = $3", vec![to.into(), version.into(), id.into()])
             .query()
             .execute(&mut *tx)
             .await?;
@@ -133,10 +135,14 @@ impl Store {
     /// The data scope of a user today: a rep's current territories, a manager's current
     /// districts' territories, everything for head-office roles.
     pub async fn scope_of(&self, user_id: Uuid, role: Role) -> Result<Scope> {
+        self.scope_of_on(user_id, role, today()).await
+    }
+
+    /// The data scope a user had on `day` (calls are judged by the day they happened).
+    pub async fn scope_of_on(&self, user_id: Uuid, role: Role, day: NaiveDate) -> Result<Scope> {
         if !matches!(role, Role::Rep | Role::Manager) {
             return Ok(Scope::for_role(role, Vec::new()));
         }
-        let day = today();
         let units: Vec<Uuid> = self
             .assignments_of(user_id)
             .await?

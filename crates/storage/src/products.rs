@@ -1,7 +1,7 @@
 //! Products (brands) and their sample SKUs.
 
 use crate::audit::record;
-use crate::sql::{get_opt_str, get_str, get_uuid, stmt, unique_violation};
+use crate::sql::{get_opt_str, get_str, get_uuid, next_version, stmt, unique_violation};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::ndc::Ndc;
@@ -12,14 +12,16 @@ use uuid::Uuid;
 impl Store {
     pub async fn insert_product(&self, actor: &Actor, id: Uuid, product: &ProductRecord) -> Result<()> {
         let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
         stmt(
-            "INSERT INTO products (id, brand, therapeutic_area, lifecycle_stage, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO products (id, brand, therapeutic_area, lifecycle_stage, created_at, version) VALUES ($1, $2, $3, $4, $5, $6)",
             vec![
                 id.into(),
                 product.brand.clone().into(),
                 product.therapeutic_area.clone().into(),
                 product.lifecycle_stage.as_str().into(),
                 crate::now_timestamp().into(),
+                version.into(),
             ],
         )
         .query()
@@ -48,6 +50,8 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_violation(e, "sample SKU", "NDC", sku.ndc.as_str()))?;
+        let version = next_version(&mut tx).await?;
+        stmt("UPDATE products SET version = $1 WHERE id = $2", vec![version.into(), product_id.into()]).query().execute(&mut *tx).await?;
         record(&mut tx, actor, "sample_sku", id, AuditAction::Create, None, Some(sku)).await?;
         tx.commit().await?;
         Ok(())

@@ -2,7 +2,7 @@
 //! segment again replaces it; the audit log keeps the earlier values.
 
 use crate::audit::{audit_row, AUDIT_COLUMNS};
-use crate::sql::{insert_rows, now_timestamp, stmt};
+use crate::sql::{insert_rows, next_version, now_timestamp, stmt, touch_hcps};
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::{Actor, AuditAction};
@@ -24,6 +24,9 @@ impl Store {
     pub async fn set_segments(&self, actor: &Actor, segments: &[SegmentAssignment]) -> Result<()> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
+        let hcps: Vec<Uuid> = segments.iter().map(|s| s.hcp_id).collect();
+        touch_hcps(&mut tx, &hcps, version).await?;
         let mut rows = Vec::new();
         let mut audit = Vec::new();
         for s in segments {

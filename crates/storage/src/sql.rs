@@ -186,6 +186,26 @@ pub fn get_opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
         .transpose()
 }
 
+/// Takes the next change version for the current transaction. The counter row stays
+/// locked until the transaction ends, so versions commit in the order they were taken and
+/// a reader that sees version n has every change up to n (docs/sync.md).
+pub async fn next_version(conn: &mut AnyConnection) -> Result<i64> {
+    let row = sqlx::query("UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value")
+        .fetch_one(&mut *conn)
+        .await?;
+    get_i64(&row, "value")
+}
+
+/// Marks HCPs changed at `version` (their profile as devices hold it changed).
+pub async fn touch_hcps(conn: &mut AnyConnection, ids: &[Uuid], version: i64) -> Result<()> {
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new("UPDATE hcps SET version = ");
+        sql.bind(version).push(" WHERE id IN ").bind_list(chunk.iter().copied());
+        sql.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")

@@ -164,6 +164,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["pull"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/territories": {
         parameters: {
             query?: never;
@@ -267,6 +315,65 @@ export interface components {
             primary: boolean;
             role: string;
         };
+        /** @description A stored call. */
+        Call: {
+            /** Format: uuid */
+            account_id?: string | null;
+            call_type: components["schemas"]["CallType"];
+            /** Format: date-time */
+            called_at: string;
+            correction_reason?: string | null;
+            /** Format: uuid */
+            corrects?: string | null;
+            /** @description Rules the server found broken by a fact recorded offline (kept, never dropped). */
+            flags: string[];
+            hcp_ids: string[];
+            /** Format: uuid */
+            id: string;
+            next_step: string;
+            /** Format: date */
+            next_step_date?: string | null;
+            notes?: string | null;
+            outcome: string;
+            product_ids: string[];
+            /** Format: uuid */
+            rep_id: string;
+            submitted_at: string;
+            /**
+             * Format: uuid
+             * @description The territory the (first) HCP was aligned to on the day of the call.
+             */
+            territory_id?: string | null;
+        };
+        /** @description A call as the field app submits it. Ids are created on the device. */
+        CallInput: {
+            /**
+             * Format: uuid
+             * @description Where the call took place (required for a group call).
+             */
+            account_id?: string | null;
+            call_type: components["schemas"]["CallType"];
+            /** Format: date-time */
+            called_at: string;
+            correction_reason?: string | null;
+            /**
+             * Format: uuid
+             * @description The call this one corrects (a submitted call is never edited).
+             */
+            corrects?: string | null;
+            /** @description The HCPs met: one, or two or more for a group call. */
+            hcp_ids: string[];
+            /** Format: uuid */
+            id: string;
+            next_step: string;
+            /** Format: date */
+            next_step_date?: string | null;
+            notes?: string | null;
+            outcome: string;
+            product_ids?: string[];
+        };
+        /** @enum {string} */
+        CallType: "in_person" | "remote_video" | "phone" | "group";
         /** @description A time window in which the HCP prefers to be called. */
         CallWindow: {
             day: components["schemas"]["Weekday"];
@@ -274,6 +381,24 @@ export interface components {
             from: string;
             /** @description End, `HH:MM` local time, after `from`. */
             to: string;
+        };
+        /** @description One record to put or delete on the device. */
+        Change: {
+            /**
+             * @description The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
+             *     `Picklists`); null for a delete.
+             */
+            data: Record<string, never>;
+            /** @description `hcp`, `account`, `call`, `product`, `target` or `picklists`. */
+            entity: string;
+            id: string;
+            /** @description `put` or `delete`. */
+            op: string;
+        };
+        /** @description A code and its label in a pick list. */
+        Choice: {
+            code: string;
+            label: string;
         };
         /**
          * @description DEA controlled-substance schedule of a product.
@@ -292,6 +417,14 @@ export interface components {
             field: string;
             /** @description What is wrong, in words a user can act on. */
             message: string;
+        };
+        /** @description A frequency target: how many calls per month an HCP of a tier should receive. */
+        FrequencyTarget: {
+            /** Format: int32 */
+            calls_per_month: number;
+            /** Format: uuid */
+            id: string;
+            tier: components["schemas"]["Tier"];
         };
         /** @description The HCP profile. */
         Hcp: {
@@ -399,6 +532,32 @@ export interface components {
             territories: components["schemas"]["TerritoryRef"][];
             username: string;
         };
+        Mutation: {
+            client_ts: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 made on the device; applying the same id twice has the effect of once.
+             */
+            id: string;
+            /** @description `call.submit`. */
+            kind: string;
+            payload: Record<string, never>;
+        };
+        MutationResult: {
+            code?: string | null;
+            errors: components["schemas"]["FieldError"][];
+            message?: string | null;
+            /** Format: uuid */
+            mutation_id: string;
+            /** @description `applied`, `rejected` or `applied_with_flag`. */
+            status: string;
+        };
+        /** @description The pick lists of the call report, shipped to devices. */
+        Picklists: {
+            call_types: components["schemas"]["Choice"][];
+            next_steps: components["schemas"]["Choice"][];
+            outcomes: components["schemas"]["Choice"][];
+        };
         /** @description The body of every error response (`application/problem+json`). */
         Problem: {
             /** @description Stable machine-readable code, e.g. `validation_failed`, `not_found`. */
@@ -419,6 +578,17 @@ export interface components {
             lifecycle_stage: components["schemas"]["LifecycleStage"];
             sample_skus: components["schemas"]["SampleSku"][];
             therapeutic_area: string;
+        };
+        PushRequest: {
+            /**
+             * Format: uuid
+             * @description One id per device install.
+             */
+            client_id: string;
+            mutations: components["schemas"]["Mutation"][];
+        };
+        PushResult: {
+            results: components["schemas"]["MutationResult"][];
         };
         /** @enum {string} */
         Role: "rep" | "manager" | "ops" | "marketing" | "compliance" | "admin";
@@ -446,6 +616,17 @@ export interface components {
             /** @description Ten-character NUCC code, e.g. `207RC0000X`. */
             code: string;
             name: string;
+        };
+        SyncPage: {
+            changes: components["schemas"]["Change"][];
+            /** @description Send back as `cursor`; keep it only once `has_more` is false (a complete checkpoint). */
+            cursor: string;
+            has_more: boolean;
+            /**
+             * @description The device must replace its synced records (not its outbox or drafts) with the
+             *     state this checkpoint carries.
+             */
+            reset: boolean;
         };
         /** @description A short reference to a territory, as shown next to an HCP or account. */
         TerritoryRef: {
@@ -848,6 +1029,105 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `event: poke` when data may have changed; comment heartbeats every 20 s */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    pull: {
+        parameters: {
+            query?: {
+                /** @description The cursor of the previous page; absent for an initial sync. */
+                cursor?: string;
+                /** @description Changes per page, 1-2000 (default 500). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushResult"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@ mod auth;
 mod hcps;
 mod ops;
 mod reference;
+mod sync;
 mod users;
 
 pub use accounts::*;
@@ -12,6 +13,7 @@ pub use auth::*;
 pub use hcps::*;
 pub use ops::*;
 pub use reference::*;
+pub use sync::*;
 pub use users::*;
 
 use crate::problem::ApiError;
@@ -33,6 +35,9 @@ pub fn api() -> Router<AppState> {
         .route("/specialties", get(list_specialties))
         .route("/products", get(list_products))
         .route("/users", get(list_users))
+        .route("/sync/pull", get(pull))
+        .route("/sync/push", post(push))
+        .route("/sync/events", get(events))
         .route("/openapi.json", get(openapi_document))
         .fallback(|| async { ApiError::not_found("endpoint") })
 }

@@ -1,0 +1,337 @@
+//! Calls: a rep's interaction with one HCP (or several, in a group call), reported in at
+//! most five manual inputs. Submitted calls are facts: a correction is a new call linked
+//! to the original. [`CallInput::check`] holds every rule; the server runs it at push time
+//! and the field app runs the same rules offline from the data the server ships.
+
+use crate::hcp::HcpStatus;
+use crate::validation::ValidationErrors;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallType {
+    InPerson,
+    RemoteVideo,
+    Phone,
+    Group,
+}
+
+impl CallType {
+    pub const ALL: [CallType; 4] = [CallType::InPerson, CallType::RemoteVideo, CallType::Phone, CallType::Group];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallType::InPerson => "in_person",
+            CallType::RemoteVideo => "remote_video",
+            CallType::Phone => "phone",
+            CallType::Group => "group",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        CallType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            CallType::InPerson => "In person",
+            CallType::RemoteVideo => "Remote (video)",
+            CallType::Phone => "Phone",
+            CallType::Group => "Group call",
+        }
+    }
+}
+
+/// Outcomes a rep picks from.
+pub const OUTCOMES: [(&str, &str); 6] = [
+    ("interested", "Interested"),
+    ("will_prescribe", "Will prescribe / trial"),
+    ("needs_information", "Needs more information"),
+    ("objection", "Raised an objection"),
+    ("not_interested", "Not interested"),
+    ("brief_contact", "Brief contact only"),
+];
+
+/// Next steps a rep picks from.
+pub const NEXT_STEPS: [(&str, &str); 6] = [
+    ("follow_up_visit", "Follow-up visit"),
+    ("send_information", "Send information"),
+    ("deliver_samples", "Deliver samples"),
+    ("invite_to_event", "Invite to event"),
+    ("medical_inquiry", "Refer to medical affairs"),
+    ("none", "No next step"),
+];
+
+/// A code and its label in a pick list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// The pick lists of the call report, shipped to devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Picklists {
+    pub outcomes: Vec<Choice>,
+    pub next_steps: Vec<Choice>,
+    pub call_types: Vec<Choice>,
+}
+
+pub fn picklists() -> Picklists {
+    let choices = |list: &[(&str, &str)]| list.iter().map(|(c, l)| Choice { code: c.to_string(), label: l.to_string() }).collect();
+    Picklists {
+        outcomes: choices(&OUTCOMES),
+        next_steps: choices(&NEXT_STEPS),
+        call_types: CallType::ALL.iter().map(|t| Choice { code: t.as_str().into(), label: t.label().into() }).collect(),
+    }
+}
+
+/// A call as the field app submits it. Ids are created on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallInput {
+    pub id: Uuid,
+    pub call_type: CallType,
+    /// The HCPs met: one, or two or more for a group call.
+    pub hcp_ids: Vec<Uuid>,
+    /// Where the call took place (required for a group call).
+    #[serde(default)]
+    pub account_id: Option<Uuid>,
+    pub called_at: DateTime<Utc>,
+    #[serde(default)]
+    pub product_ids: Vec<Uuid>,
+    pub outcome: String,
+    pub next_step: String,
+    #[serde(default)]
+    pub next_step_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The call this one corrects (a submitted call is never edited).
+    #[serde(default)]
+    pub corrects: Option<Uuid>,
+    #[serde(default)]
+    pub correction_reason: Option<String>,
+}
+
+/// A stored call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Call {
+    pub id: Uuid,
+    pub rep_id: Uuid,
+    pub call_type: CallType,
+    pub hcp_ids: Vec<Uuid>,
+    pub account_id: Option<Uuid>,
+    /// The territory the (first) HCP was aligned to on the day of the call.
+    pub territory_id: Option<Uuid>,
+    pub called_at: DateTime<Utc>,
+    pub product_ids: Vec<Uuid>,
+    pub outcome: String,
+    pub next_step: String,
+    pub next_step_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub corrects: Option<Uuid>,
+    pub correction_reason: Option<String>,
+    /// Rules the server found broken by a fact recorded offline (kept, never dropped).
+    pub flags: Vec<String>,
+    pub submitted_at: String,
+}
+
+/// What the rules need to know about one HCP of a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HcpFacts {
+    pub id: Uuid,
+    pub status: HcpStatus,
+    /// Do-not-call reason and when it was set, if flagged.
+    pub do_not_call: Option<(String, Option<DateTime<Utc>>)>,
+    /// In the rep's territories on the day of the call.
+    pub in_scope_on_call_day: bool,
+    /// In the rep's territories today.
+    pub in_scope_now: bool,
+}
+
+/// Why a call is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Stable code: `do_not_call`, `hcp_not_in_scope`, `hcp_inactive`, `validation_failed`.
+    pub code: &'static str,
+    pub message: String,
+    pub errors: ValidationErrors,
+}
+
+impl Rejection {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Rejection { code, message: message.into(), errors: ValidationErrors::new() }
+    }
+}
+
+/// Longest free-text note.
+pub const MAX_NOTES: usize = 2000;
+
+impl CallInput {
+    /// Checks the call against every rule. `hcps` has the facts of each of `hcp_ids`
+    /// (missing ones are treated as out of scope); `products_known` and `account_known`
+    /// tell whether referenced ids exist. On success, returns the flags to record: rules a
+    /// fact recorded offline broke only because the world changed after it happened.
+    pub fn check(
+        &self,
+        hcps: &[HcpFacts],
+        products_known: impl Fn(Uuid) -> bool,
+        account_known: impl Fn(Uuid) -> bool,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, Rejection> {
+        let mut errors = ValidationErrors::new();
+        let mut unique = self.hcp_ids.clone();
+        unique.sort();
+        unique.dedup();
+        match self.call_type {
+            CallType::Group if unique.len() < 2 => errors.add("hcp_ids", "a group call has at least two attendees"),
+            CallType::Group if self.account_id.is_none() => errors.add("account_id", "a group call takes place at an account"),
+            CallType::Group => {}
+            _ if unique.len() != 1 => errors.add("hcp_ids", "name exactly one HCP (use a group call for several)"),
+            _ => {}
+        }
+        if unique.len() != self.hcp_ids.len() {
+            errors.add("hcp_ids", "an HCP is listed twice");
+        }
+        if self.called_at > now + Duration::minutes(10) {
+            errors.add("called_at", "is in the future");
+        }
+        if !OUTCOMES.iter().any(|(c, _)| *c == self.outcome) {
+            errors.add("outcome", format!("'{}' is not an outcome of the pick list", self.outcome));
+        }
+        if !NEXT_STEPS.iter().any(|(c, _)| *c == self.next_step) {
+            errors.add("next_step", format!("'{}' is not a next step of the pick list", self.next_step));
+        }
+        if let Some(date) = self.next_step_date {
+            if date < self.called_at.date_naive() {
+                errors.add("next_step_date", "is before the call");
+            }
+        }
+        for (i, p) in self.product_ids.iter().enumerate() {
+            if !products_known(*p) {
+                errors.add(format!("product_ids[{i}]"), "is not a product");
+            }
+        }
+        if let Some(account) = self.account_id {
+            if !account_known(account) {
+                errors.add("account_id", "is not an account in your territories");
+            }
+        }
+        if self.notes.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTES) {
+            errors.add("notes", format!("must be at most {MAX_NOTES} characters"));
+        }
+        if self.corrects.is_some() && self.correction_reason.as_ref().is_none_or(|r| r.trim().is_empty()) {
+            errors.add("correction_reason", "a correction needs a reason");
+        }
+        if !errors.is_empty() {
+            let mut rejection = Rejection::new("validation_failed", "the call report is incomplete or invalid");
+            rejection.errors = errors;
+            return Err(rejection);
+        }
+        let mut flags = Vec::new();
+        for id in &self.hcp_ids {
+            let Some(hcp) = hcps.iter().find(|h| h.id == *id) else {
+                return Err(Rejection::new("hcp_not_in_scope", "the HCP is not in your territories"));
+            };
+            if !hcp.in_scope_on_call_day {
+                return Err(Rejection::new("hcp_not_in_scope", "the HCP was not in your territories on the day of the call"));
+            }
+            if !hcp.in_scope_now {
+                flags.push("hcp_realigned_since_call".to_string());
+            }
+            if hcp.status == HcpStatus::Deceased {
+                return Err(Rejection::new("hcp_inactive", "the HCP is recorded as deceased"));
+            }
+            if let Some((reason, set_at)) = &hcp.do_not_call {
+                match set_at {
+                    Some(at) if *at > self.called_at => flags.push("do_not_call_set_after_call".to_string()),
+                    _ => return Err(Rejection::new("do_not_call", format!("the HCP is do-not-call: {reason}"))),
+                }
+            }
+        }
+        flags.sort();
+        flags.dedup();
+        Ok(flags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(hcp: Uuid) -> CallInput {
+        CallInput {
+            id: crate::new_id(),
+            call_type: CallType::InPerson,
+            hcp_ids: vec![hcp],
+            account_id: None,
+            called_at: Utc::now() - Duration::hours(1),
+            product_ids: vec![],
+            outcome: "interested".into(),
+            next_step: "follow_up_visit".into(),
+            next_step_date: None,
+            notes: None,
+            corrects: None,
+            correction_reason: None,
+        }
+    }
+
+    fn facts(id: Uuid) -> HcpFacts {
+        HcpFacts { id, status: HcpStatus::Active, do_not_call: None, in_scope_on_call_day: true, in_scope_now: true }
+    }
+
+    #[test]
+    fn a_complete_call_passes() {
+        let hcp = crate::new_id();
+        assert_eq!(input(hcp).check(&[facts(hcp)], |_| true, |_| true, Utc::now()), Ok(vec![]));
+    }
+
+    #[test]
+    fn do_not_call_blocks_unless_set_after_the_call() {
+        let hcp = crate::new_id();
+        let call = input(hcp);
+        let mut f = facts(hcp);
+        f.do_not_call = Some(("asked".into(), Some(call.called_at - Duration::days(1))));
+        assert_eq!(call.check(&[f.clone()], |_| true, |_| true, Utc::now()).unwrap_err().code, "do_not_call");
+        f.do_not_call = Some(("asked".into(), Some(call.called_at + Duration::minutes(5))));
+        assert_eq!(call.check(&[f], |_| true, |_| true, Utc::now()).unwrap(), vec!["do_not_call_set_after_call"]);
+    }
+
+    #[test]
+    fn scope_is_judged_on_the_day_of_the_call() {
+        let hcp = crate::new_id();
+        let mut f = facts(hcp);
+        f.in_scope_now = false;
+        assert_eq!(input(hcp).check(&[f.clone()], |_| true, |_| true, Utc::now()).unwrap(), vec!["hcp_realigned_since_call"]);
+        f.in_scope_on_call_day = false;
+        assert_eq!(input(hcp).check(&[f], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_not_in_scope");
+        assert_eq!(input(hcp).check(&[], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_not_in_scope");
+    }
+
+    #[test]
+    fn field_errors_are_listed() {
+        let hcp = crate::new_id();
+        let mut call = input(hcp);
+        call.call_type = CallType::Group;
+        call.outcome = "maybe".into();
+        call.product_ids = vec![crate::new_id()];
+        call.next_step_date = Some(call.called_at.date_naive() - Duration::days(1));
+        call.called_at = Utc::now() + Duration::days(1);
+        let rejection = call.check(&[facts(hcp)], |_| false, |_| true, Utc::now()).unwrap_err();
+        let fields: Vec<&str> = rejection.errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["hcp_ids", "called_at", "outcome", "next_step_date", "product_ids[0]"]);
+        let mut dead = facts(hcp);
+        dead.status = HcpStatus::Deceased;
+        assert_eq!(input(hcp).check(&[dead], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_inactive");
+    }
+}
+
+/// A frequency target: how many calls per month an HCP of a tier should receive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FrequencyTarget {
+    pub id: Uuid,
+    pub tier: crate::segment::Tier,
+    pub calls_per_month: u32,
+}

@@ -1,0 +1,336 @@
+//! The sync protocol (docs/sync.md). Push: a device's mutations, each applied at most once
+//! and answered applied, rejected or applied-with-flag. Pull: what changed in the caller's
+//! scope since their cursor, in pages that add up to a complete checkpoint; a change of
+//! scope (realignment, new assignment, a new day crossing an effective date) turns the next
+//! pull into a reset so no device keeps records it may no longer see.
+
+use crate::auth::Principal;
+use crate::{Result, ServiceError, Store};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{NaiveDate, Utc};
+use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::call::{picklists, Call, CallInput, HcpFacts, Rejection};
+use pharmacrm_domain::role::Role;
+use pharmacrm_domain::segment::Tier;
+use pharmacrm_domain::{FieldError, ValidationErrors};
+use pharmacrm_storage::calls::MutationOutcome;
+use pharmacrm_storage::StorageError;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One record to put or delete on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Change {
+    /// `hcp`, `account`, `call`, `product`, `target` or `picklists`.
+    pub entity: String,
+    pub id: String,
+    /// `put` or `delete`.
+    pub op: String,
+    /// The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
+    /// `Picklists`); null for a delete.
+    #[schema(value_type = Object)]
+    pub data: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SyncPage {
+    /// The device must replace its synced records (not its outbox or drafts) with the
+    /// state this checkpoint carries.
+    pub reset: bool,
+    pub changes: Vec<Change>,
+    /// Send back as `cursor`; keep it only once `has_more` is false (a complete checkpoint).
+    pub cursor: String,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Mutation {
+    /// UUIDv7 made on the device; applying the same id twice has the effect of once.
+    pub id: Uuid,
+    pub client_ts: String,
+    /// `call.submit`.
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PushRequest {
+    /// One id per device install.
+    pub client_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MutationResult {
+    pub mutation_id: Uuid,
+    /// `applied`, `rejected` or `applied_with_flag`.
+    pub status: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PushResult {
+    pub results: Vec<MutationResult>,
+}
+
+/// Most mutations one push may carry.
+pub const MAX_MUTATIONS: usize = 500;
+
+fn rejected(code: &str, message: impl Into<String>, errors: Vec<FieldError>) -> MutationOutcome {
+    MutationOutcome { status: "rejected".into(), code: Some(code.into()), message: Some(message.into()), errors }
+}
+
+fn refused(r: Rejection) -> MutationOutcome {
+    rejected(r.code, r.message, r.errors.0)
+}
+
+/// Applies a device's mutations in id order and answers each.
+pub async fn push(store: &Store, principal: &Principal, request: &PushRequest) -> Result<PushResult> {
+    if request.mutations.len() > MAX_MUTATIONS {
+        return Err(ValidationErrors::single("mutations", format!("at most {MAX_MUTATIONS} per push")).into());
+    }
+    let mut mutations: Vec<&Mutation> = request.mutations.iter().collect();
+    mutations.sort_by_key(|m| m.id);
+    let actor = principal.actor();
+    let mut results = Vec::new();
+    for m in mutations {
+        let outcome = match store.mutation_outcome(m.id).await? {
+            Some(done) => done,
+            None => {
+                let (mut outcome, mut call) = evaluate(store, principal, m).await?;
+                loop {
+                    match store.record_mutation(&actor, request.client_id, m.id, &m.kind, call.as_ref(), &outcome).await {
+                        Ok(()) => break,
+                        Err(StorageError::Duplicate { entity: "mutation", .. }) => {
+                            // The same mutation arrived concurrently and won: answer as it was answered.
+                            outcome = store.mutation_outcome(m.id).await?.ok_or(ServiceError::NotFound("mutation"))?;
+                            break;
+                        }
+                        Err(StorageError::Duplicate { entity: "call", .. }) if call.is_some() => {
+                            call = None;
+                            outcome = rejected("duplicate_call", "a call with this id was already submitted", vec![]);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                outcome
+            }
+        };
+        results.push(MutationResult {
+            mutation_id: m.id,
+            status: outcome.status,
+            code: outcome.code,
+            message: outcome.message,
+            errors: outcome.errors,
+        });
+    }
+    Ok(PushResult { results })
+}
+
+async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<(MutationOutcome, Option<Call>)> {
+    if m.kind != "call.submit" {
+        return Ok((rejected("unknown_kind", format!("'{}' is not a mutation this server knows", m.kind), vec![]), None));
+    }
+    if !matches!(principal.user.role, Role::Rep | Role::Manager) {
+        return Ok((rejected("forbidden", "only reps and managers report calls", vec![]), None));
+    }
+    let input: CallInput = match serde_json::from_value(m.payload.clone()) {
+        Ok(input) => input,
+        Err(e) => {
+            let field = FieldError { field: "payload".into(), message: e.to_string() };
+            return Ok((rejected("validation_failed", "the call report cannot be read", vec![field]), None));
+        }
+    };
+    if store.call_by_id(input.id).await?.is_some() {
+        return Ok((rejected("duplicate_call", "a call with this id was already submitted", vec![]), None));
+    }
+    if let Some(original) = input.corrects {
+        let ok = store.call_by_id(original).await?.is_some_and(|c| c.rep_id == principal.user.id);
+        if !ok {
+            let field = FieldError { field: "corrects".into(), message: "is not one of your calls".into() };
+            return Ok((rejected("validation_failed", "the corrected call is unknown", vec![field]), None));
+        }
+    }
+    let day = input.called_at.date_naive();
+    let then = store.scope_of_on(principal.user.id, principal.user.role, day).await?;
+    let today = pharmacrm_storage::today();
+    let mut facts = Vec::new();
+    let mut first_territory = None;
+    for hcp in store.hcp_call_facts(&input.hcp_ids).await? {
+        let territory_then = store.territory_of_zip_on(&hcp.zip, day).await?;
+        let territory_now = store.territory_of_zip_on(&hcp.zip, today).await?;
+        if Some(hcp.id) == input.hcp_ids.first().copied() {
+            first_territory = territory_then;
+        }
+        facts.push(HcpFacts {
+            id: hcp.id,
+            status: hcp.status,
+            do_not_call: hcp.do_not_call,
+            in_scope_on_call_day: then.includes(territory_then),
+            in_scope_now: principal.scope.includes(territory_now),
+        });
+    }
+    let products: HashSet<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
+    let account_ok = match input.account_id {
+        Some(id) => store.account(&principal.scope, id).await?.is_some(),
+        None => true,
+    };
+    let flags = match input.check(&facts, |p| products.contains(&p), |_| account_ok, Utc::now()) {
+        Ok(flags) => flags,
+        Err(rejection) => return Ok((refused(rejection), None)),
+    };
+    let outcome = if flags.is_empty() {
+        MutationOutcome { status: "applied".into(), code: None, message: None, errors: vec![] }
+    } else {
+        MutationOutcome {
+            status: "applied_with_flag".into(),
+            code: Some(flags.join(",")),
+            message: Some("recorded; flagged for review because the situation changed after the call".into()),
+            errors: vec![],
+        }
+    };
+    let call = Call {
+        id: input.id,
+        rep_id: principal.user.id,
+        call_type: input.call_type,
+        hcp_ids: input.hcp_ids,
+        account_id: input.account_id,
+        territory_id: first_territory,
+        called_at: input.called_at,
+        product_ids: input.product_ids,
+        outcome: input.outcome,
+        next_step: input.next_step,
+        next_step_date: input.next_step_date,
+        notes: input.notes.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        corrects: input.corrects,
+        correction_reason: input.correction_reason,
+        flags,
+        submitted_at: pharmacrm_storage::now_timestamp(),
+    };
+    Ok((outcome, Some(call)))
+}
+
+/// Where a device stands: the version and day of the state it holds completely, the scope
+/// it was computed for, and the progress of a checkpoint being paged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Cursor {
+    v: i64,
+    d: NaiveDate,
+    s: String,
+    #[serde(default)]
+    t: Option<i64>,
+    #[serde(default)]
+    p: u8,
+    #[serde(default)]
+    a: Option<Uuid>,
+    #[serde(default)]
+    r: bool,
+}
+
+fn fingerprint(scope: &Scope) -> String {
+    match scope {
+        Scope::All => "all".into(),
+        Scope::Territories(ts) => {
+            let mut ids: Vec<String> = ts.iter().map(Uuid::to_string).collect();
+            ids.sort();
+            ids.join(",")
+        }
+    }
+}
+
+fn encode(cursor: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
+}
+
+fn decode(text: &str) -> Result<Cursor> {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| ValidationErrors::single("cursor", "is not a cursor returned by a pull").into())
+}
+
+/// The phases of a checkpoint, most important first (the plan needs pick lists, products,
+/// targets and tier-A HCPs before anything else).
+const PHASES: [&str; 9] = ["picklists", "product", "target", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call"];
+
+/// Largest page a pull returns.
+pub const MAX_PULL: i64 = 2000;
+
+pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, limit: i64) -> Result<SyncPage> {
+    if !(1..=MAX_PULL).contains(&limit) {
+        return Err(ValidationErrors::single("limit", format!("must be between 1 and {MAX_PULL}")).into());
+    }
+    let today = pharmacrm_storage::today();
+    let scope = &principal.scope;
+    let fp = fingerprint(scope);
+    let previous = cursor.map(decode).transpose()?;
+    let mut c = match previous {
+        Some(c) if c.t.is_some() && c.s == fp => c,
+        Some(c) => {
+            let reset = c.s != fp || c.t.is_some() || store.scope_may_have_changed(c.v, c.d, today).await?;
+            Cursor { t: Some(store.current_version().await?), p: 0, a: None, r: reset, s: fp.clone(), ..c }
+        }
+        None => Cursor { v: 0, d: today, s: fp.clone(), t: Some(store.current_version().await?), p: 0, a: None, r: true },
+    };
+    let from = if c.r { None } else { Some(c.v) };
+    let mut changes: Vec<Change> = Vec::new();
+    while (c.p as usize) < PHASES.len() && (changes.len() as i64) < limit {
+        let room = limit - changes.len() as i64;
+        let phase = PHASES[c.p as usize];
+        let (batch, last): (Vec<Change>, Option<Uuid>) = match phase {
+            "picklists" => {
+                let list = if c.r { vec![put("picklists", "picklists", &picklists())] } else { vec![] };
+                (list, None)
+            }
+            "product" => {
+                let ids = store.changed_product_ids(from).await?;
+                let products = store.products().await?.into_iter().filter(|p| ids.contains(&p.id));
+                (products.map(|p| put("product", &p.id.to_string(), &p)).collect(), None)
+            }
+            "target" => (store.frequency_targets(from).await?.iter().map(|t| put("target", &t.id.to_string(), t)).collect(), None),
+            "account" => {
+                let rows = store.changed_accounts(scope, from, c.a, room).await?;
+                let last = rows.last().map(|a| a.id);
+                (rows.iter().map(|a| put("account", &a.id.to_string(), a)).collect(), last)
+            }
+            "call" => {
+                let rows = store.changed_calls(scope, from, c.a, room).await?;
+                let last = rows.last().map(|x| x.id);
+                (rows.iter().map(|x| put("call", &x.id.to_string(), x)).collect(), last)
+            }
+            hcp => {
+                let tier = Tier::parse(hcp.trim_start_matches("hcp:")).ok();
+                let ids = store.changed_hcp_ids(scope, from, tier, c.a, room).await?;
+                let last = ids.last().copied();
+                let profiles = store.hcp_profiles(scope, &ids).await?;
+                (profiles.iter().map(|h| put("hcp", &h.id.to_string(), h)).collect(), last)
+            }
+        };
+        let full = last.is_some() && batch.len() as i64 >= room;
+        changes.extend(batch);
+        if full {
+            c.a = last;
+        } else {
+            c.p += 1;
+            c.a = None;
+        }
+    }
+    let reset = c.r;
+    if (c.p as usize) >= PHASES.len() {
+        let done = Cursor { v: c.t.unwrap_or(c.v), d: today, s: fp, t: None, p: 0, a: None, r: false };
+        Ok(SyncPage { reset, changes, cursor: encode(&done), has_more: false })
+    } else {
+        Ok(SyncPage { reset, changes, cursor: encode(&c), has_more: true })
+    }
+}
+
+fn put<T: Serialize>(entity: &str, id: &str, data: &T) -> Change {
+    Change { entity: entity.into(), id: id.into(), op: "put".into(), data: serde_json::to_value(data).ok() }
+}

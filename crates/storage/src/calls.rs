@@ -1,0 +1,282 @@
+//! Calls and the record of sync mutations. A pushed mutation, the call it creates and the
+//! device's last-applied mutation id are written in one transaction, so a retry after a
+//! lost answer finds the outcome instead of applying twice.
+
+use crate::audit::record;
+use crate::scope::{join_alignment, restrict};
+use crate::sql::{
+    get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt,
+    Sql,
+};
+use crate::{Result, StorageError, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::call::{Call, CallType};
+use pharmacrm_domain::hcp::HcpStatus;
+use pharmacrm_domain::FieldError;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The answer to one pushed mutation, stored so that a replay gets the same answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MutationOutcome {
+    /// `applied`, `rejected` or `applied_with_flag`.
+    pub status: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+/// What call rules need to know about an HCP, read without scope (the caller judges scope).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HcpCallFacts {
+    pub id: Uuid,
+    pub status: HcpStatus,
+    pub do_not_call: Option<(String, Option<DateTime<Utc>>)>,
+    pub zip: String,
+}
+
+pub(crate) const CALL_COLUMNS: &str = "c.id, c.rep_id, c.call_type, c.account_id, c.territory_id, c.called_at, c.product_ids, \
+    c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at";
+
+fn parse_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StorageError::corrupt(column, e))
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<Vec<T>> {
+    serde_json::from_str(&get_str(row, column)?).map_err(|e| StorageError::corrupt(column, e))
+}
+
+/// Builds calls from rows of [`CALL_COLUMNS`], fetching their attendees.
+pub(crate) async fn calls_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Vec<Call>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+    let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new("SELECT call_id, hcp_id FROM call_attendees WHERE call_id IN ");
+        sql.bind_list(chunk.iter().copied()).push(" ORDER BY hcp_id");
+        for row in sql.query().fetch_all(store.pool()).await? {
+            attendees.entry(get_uuid(&row, "call_id")?).or_default().push(get_uuid(&row, "hcp_id")?);
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let id = get_uuid(row, "id")?;
+            let kind = get_str(row, "call_type")?;
+            Ok(Call {
+                id,
+                rep_id: get_uuid(row, "rep_id")?,
+                call_type: CallType::parse(&kind).ok_or_else(|| StorageError::corrupt("calls.call_type", &kind))?,
+                hcp_ids: attendees.remove(&id).unwrap_or_default(),
+                account_id: get_opt_uuid(row, "account_id")?,
+                territory_id: get_opt_uuid(row, "territory_id")?,
+                called_at: parse_time("calls.called_at", &get_str(row, "called_at")?)?,
+                product_ids: json_list(row, "product_ids")?,
+                outcome: get_str(row, "outcome")?,
+                next_step: get_str(row, "next_step")?,
+                next_step_date: get_opt_date(row, "next_step_date")?,
+                notes: get_opt_str(row, "notes")?,
+                corrects: get_opt_uuid(row, "corrects")?,
+                correction_reason: get_opt_str(row, "correction_reason")?,
+                flags: json_list(row, "flags")?,
+                submitted_at: get_str(row, "submitted_at")?,
+            })
+        })
+        .collect()
+}
+
+fn call_row(call: &Call, version: i64) -> Vec<crate::sql::Value> {
+    vec![
+        call.id.into(),
+        call.rep_id.into(),
+        call.call_type.as_str().into(),
+        call.account_id.into(),
+        call.territory_id.into(),
+        call.called_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into(),
+        serde_json::to_string(&call.product_ids).unwrap_or_else(|_| "[]".into()).into(),
+        call.outcome.clone().into(),
+        call.next_step.clone().into(),
+        call.next_step_date.into(),
+        call.notes.clone().into(),
+        call.corrects.into(),
+        call.correction_reason.clone().into(),
+        serde_json::to_string(&call.flags).unwrap_or_else(|_| "[]".into()).into(),
+        call.submitted_at.clone().into(),
+        version.into(),
+    ]
+}
+
+const CALL_INSERT: &str = "id, rep_id, call_type, account_id, territory_id, called_at, product_ids, outcome, next_step, \
+    next_step_date, notes, corrects, correction_reason, flags, submitted_at, version";
+
+impl Store {
+    /// The stored answer to a mutation already received.
+    pub async fn mutation_outcome(&self, id: Uuid) -> Result<Option<MutationOutcome>> {
+        let mut sql = Sql::new("SELECT status, code, message, errors FROM sync_mutations WHERE id = ");
+        sql.bind(id);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(row) => Ok(Some(MutationOutcome {
+                status: get_str(&row, "status")?,
+                code: get_opt_str(&row, "code")?,
+                message: get_opt_str(&row, "message")?,
+                errors: serde_json::from_str(&get_str(&row, "errors")?).unwrap_or_default(),
+            })),
+            None => Ok(None),
+        }
+    }
+
+    /// Records a mutation's outcome, the call it creates (if any) and the device's
+    /// last-applied mutation, in one transaction. A concurrent replay of the same mutation
+    /// loses on the primary key and changes nothing.
+    pub async fn record_mutation(
+        &self,
+        actor: &Actor,
+        client_id: Uuid,
+        mutation_id: Uuid,
+        kind: &str,
+        call: Option<&Call>,
+        outcome: &MutationOutcome,
+    ) -> Result<()> {
+        let user_id = actor.user_id.ok_or(StorageError::NotFound("user"))?;
+        let now = now_timestamp();
+        let mut tx = self.pool().begin().await?;
+        stmt(
+            "INSERT INTO sync_mutations (id, client_id, user_id, kind, status, code, message, errors, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            vec![
+                mutation_id.into(),
+                client_id.into(),
+                user_id.into(),
+                kind.into(),
+                outcome.status.clone().into(),
+                outcome.code.clone().into(),
+                outcome.message.clone().into(),
+                serde_json::to_string(&outcome.errors).unwrap_or_else(|_| "[]".into()).into(),
+                now.clone().into(),
+            ],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| crate::sql::unique_violation(e, "mutation", "id", &mutation_id.to_string()))?;
+        if let Some(call) = call {
+            let version = next_version(&mut tx).await?;
+            insert_rows(&mut tx, "calls", CALL_INSERT, vec![call_row(call, version)])
+                .await
+                .map_err(|e| match e {
+                    StorageError::Database(db) => crate::sql::unique_violation(db, "call", "id", &call.id.to_string()),
+                    other => other,
+                })?;
+            let attendees = call.hcp_ids.iter().map(|h| vec![call.id.into(), (*h).into()]).collect();
+            insert_rows(&mut tx, "call_attendees", "call_id, hcp_id", attendees).await?;
+            record(&mut tx, actor, "call", call.id, AuditAction::Create, None, Some(call)).await?;
+        }
+        let done = stmt(
+            "UPDATE sync_clients SET last_mutation_id = $1, updated_at = $2 WHERE client_id = $3 AND last_mutation_id < $4",
+            vec![mutation_id.into(), now.clone().into(), client_id.into(), mutation_id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            stmt(
+                "INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (client_id) DO NOTHING",
+                vec![client_id.into(), user_id.into(), mutation_id.into(), now.into()],
+            )
+            .query()
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The last mutation applied for a device.
+    pub async fn last_mutation_of(&self, client_id: Uuid) -> Result<Option<Uuid>> {
+        let mut sql = Sql::new("SELECT last_mutation_id FROM sync_clients WHERE client_id = ");
+        sql.bind(client_id);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(row) => Ok(Some(get_uuid(&row, "last_mutation_id")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Inserts calls directly (demo history and benchmarks), each audited.
+    pub async fn insert_calls(&self, actor: &Actor, calls: &[Call]) -> Result<()> {
+        let now = now_timestamp();
+        let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
+        insert_rows(&mut tx, "calls", CALL_INSERT, calls.iter().map(|c| call_row(c, version)).collect()).await?;
+        let attendees = calls.iter().flat_map(|c| c.hcp_ids.iter().map(|h| vec![c.id.into(), (*h).into()])).collect();
+        insert_rows(&mut tx, "call_attendees", "call_id, hcp_id", attendees).await?;
+        let audit = calls
+            .iter()
+            .map(|c| crate::audit::audit_row(actor, "call", c.id, AuditAction::Create, None, Some(c), &now))
+            .collect();
+        insert_rows(&mut tx, "audit_log", crate::audit::AUDIT_COLUMNS, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A call by id, whoever made it (for correction and duplicate checks).
+    pub async fn call_by_id(&self, id: Uuid) -> Result<Option<Call>> {
+        let mut sql = Sql::new(&format!("SELECT {CALL_COLUMNS} FROM calls c WHERE c.id = "));
+        sql.bind(id);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        Ok(calls_from_rows(self, &rows).await?.pop())
+    }
+
+    /// Calls with at least one attendee visible in `scope`, most recent first.
+    pub async fn calls_of_hcp(&self, scope: &Scope, hcp_id: Uuid) -> Result<Vec<Call>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls c JOIN call_attendees ca ON ca.call_id = c.id JOIN hcps h ON h.id = ca.hcp_id"
+        ));
+        join_alignment(&mut sql, "h", crate::today());
+        sql.push(" WHERE ca.hcp_id = ").bind(hcp_id);
+        restrict(&mut sql, scope);
+        sql.push(" ORDER BY c.called_at DESC");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        calls_from_rows(self, &rows).await
+    }
+
+    /// Status, do-not-call flag and ZIP of HCPs, whatever their territory.
+    pub async fn hcp_call_facts(&self, ids: &[Uuid]) -> Result<Vec<HcpCallFacts>> {
+        let mut sql = Sql::new("SELECT id, status, dnc_reason, dnc_set_at, zip FROM hcps WHERE id IN ");
+        sql.bind_list(ids.iter().copied());
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                let status = get_str(row, "status")?;
+                let set_at = get_opt_str(row, "dnc_set_at")?.map(|t| parse_time("hcps.dnc_set_at", &t)).transpose()?;
+                Ok(HcpCallFacts {
+                    id: get_uuid(row, "id")?,
+                    status: HcpStatus::parse(&status).map_err(|e| StorageError::corrupt("hcps.status", e))?,
+                    do_not_call: get_opt_str(row, "dnc_reason")?.map(|r| (r, set_at)),
+                    zip: get_str(row, "zip")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The territory a ZIP was aligned to on `day`.
+    pub async fn territory_of_zip_on(&self, zip: &str, day: NaiveDate) -> Result<Option<Uuid>> {
+        let mut sql = Sql::new("SELECT territory_id FROM zip_alignments WHERE zip = ");
+        sql.bind(zip).push(" AND valid_from <= ").bind(day).push(" AND (valid_to IS NULL OR valid_to > ").bind(day).push(")");
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(row) => Ok(Some(get_uuid(&row, "territory_id")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Calls of a rep since `from` (inclusive), for progress against targets.
+    pub async fn calls_of_rep_since(&self, rep_id: Uuid, from: NaiveDate) -> Result<Vec<Call>> {
+        let mut sql = Sql::new(&format!("SELECT {CALL_COLUMNS} FROM calls c WHERE c.rep_id = "));
+        sql.bind(rep_id).push(" AND c.called_at >= ").bind(crate::sql::date_text(from)).push(" ORDER BY c.called_at");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        calls_from_rows(self, &rows).await
+    }
+}
+
