@@ -11,6 +11,8 @@ use pharmacrm_storage::hcps::HcpFilter;
 use pharmacrm_storage::Store;
 use std::time::{Duration, Instant};
 
+mod sync;
+
 #[derive(Parser)]
 struct Args {
     /// HCPs in the database.
@@ -28,6 +30,9 @@ struct Args {
     /// Skip PostgreSQL.
     #[arg(long)]
     sqlite_only: bool,
+    /// Which benchmarks: `all`, `list` (1M HCPs) or `sync`.
+    #[arg(long, default_value = "all")]
+    only: String,
     /// Markdown file to write the results into.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
@@ -118,8 +123,9 @@ fn table(backend: &str, total: i64, in_scope: i64, load: Duration, timings: &[Ti
 async fn main() -> Result<()> {
     let args = Args::parse();
     let mut report = String::new();
+    let mut sections: Vec<(&str, String)> = Vec::new();
     let dir = tempfile::tempdir()?;
-    {
+    if args.only != "sync" {
         eprintln!("SQLite: loading {} HCPs...", args.hcps);
         let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
         store.migrate().await?;
@@ -129,7 +135,7 @@ async fn main() -> Result<()> {
         report.push_str(&table("SQLite (embedded file, WAL)", total, in_scope, load, &timings));
         eprintln!("{report}");
     }
-    if !args.sqlite_only {
+    if !args.sqlite_only && args.only != "sync" {
         sqlx::any::install_default_drivers();
         let name = format!("pharmacrm_bench_{}", std::process::id());
         let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{}/postgres", args.postgres)).await.context("PostgreSQL")?;
@@ -145,6 +151,15 @@ async fn main() -> Result<()> {
         store.close().await;
         sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await?;
     }
+    if args.only != "sync" {
+        sections.push(("list", format!("\n## HCP list and search for a rep with about 1,000 HCPs in 1,000,000\n\nOver {} runs after one warm-up.\n{report}", args.runs)));
+    }
+    if args.only != "list" {
+        let section = sync::run(|name| format!("sqlite://{}", dir.path().join(format!("{name}.db")).display())).await?;
+        eprintln!("{section}");
+        report.push_str(&section);
+        sections.push(("sync", section));
+    }
     println!("{report}");
     if let Some(path) = args.out {
         let machine = format!(
@@ -153,12 +168,23 @@ async fn main() -> Result<()> {
             std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())).map(|kb| format!("{} GiB RAM", kb.parse::<u64>().unwrap_or(0) / 1024 / 1024)).unwrap_or_default(),
             std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())).unwrap_or_default()
         );
-        let header = format!(
-            "# Benchmarks\n\nRecorded by `make bench` (`cargo run --release -p pharmacrm-bench`). Latency of storage calls as the API makes them (scope applied in SQL), measured in-process over {} runs after one warm-up.\n\nMachine: {machine}. Date: {}.\n\n## HCP list and search for a rep with about 1,000 HCPs in 1,000,000\n",
-            args.runs,
-            chrono::Utc::now().format("%Y-%m-%d")
-        );
-        std::fs::write(&path, format!("{header}{report}"))?;
+        let stamp = format!("Machine: {machine}. Date: {}.\n", chrono::Utc::now().format("%Y-%m-%d"));
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut text = if existing.starts_with("# Benchmarks") {
+            existing
+        } else {
+            "# Benchmarks\n\nRecorded by `make bench` (`cargo run --release -p pharmacrm-bench`; `-- --only list|sync` runs one section and keeps the others). Latencies are of the service and storage calls the API makes (scope applied in SQL), measured in-process.\n".to_string()
+        };
+        for (name, body) in sections {
+            let body = format!("<!-- section:{name} -->\n{stamp}{body}<!-- /section:{name} -->\n");
+            let open = format!("<!-- section:{name} -->");
+            let close = format!("<!-- /section:{name} -->\n");
+            match (text.find(&open), text.find(&close)) {
+                (Some(a), Some(b)) => text.replace_range(a..b + close.len(), &body),
+                _ => text.push_str(&format!("\n{body}")),
+            }
+        }
+        std::fs::write(&path, text)?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

@@ -14,6 +14,8 @@ use axum::Router;
 use pharmacrm_storage::Store;
 use std::future::Future;
 use std::net::SocketAddr;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -41,10 +43,17 @@ pub fn app(store: Store) -> Router {
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new().gzip(true).compress_when(compressible()))
         .layer(PropagateRequestIdLayer::new(header.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Gzip bodies worth it (sync pulls shrink about tenfold), never the event stream, whose
+/// pokes must not wait in a compressor's buffer.
+fn compressible() -> impl Predicate {
+    SizeAbove::new(1024).and(NotForContentType::const_new("text/event-stream"))
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

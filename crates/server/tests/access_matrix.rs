@@ -61,6 +61,8 @@ async fn every_endpoint_respects_every_role(store: Store) {
             if expected == StatusCode::NOT_FOUND {
                 assert_eq!(reply.json()["code"], "not_found");
             }
+            let calls = api.get(&format!("/api/v1/hcps/{id}/calls"), Some(&token)).await;
+            assert_eq!(calls.status, expected, "{username}: GET calls of hcp in {code}");
         }
         for (id, code) in [(&acc_t01, "T01"), (&acc_t03, "T03")] {
             let reply = api.get(&format!("/api/v1/accounts/{id}"), Some(&token)).await;
@@ -101,7 +103,7 @@ async fn every_endpoint_respects_every_role(store: Store) {
         }
     }
 
-    for path in ["/api/v1/me", "/api/v1/hcps", &format!("/api/v1/hcps/{hcp_t01}"), "/api/v1/hcps/export", "/api/v1/accounts",
+    for path in ["/api/v1/me", "/api/v1/hcps", &format!("/api/v1/hcps/{hcp_t01}"), &format!("/api/v1/hcps/{hcp_t01}/calls"), "/api/v1/sync/pull", "/api/v1/sync/events", "/api/v1/hcps/export", "/api/v1/accounts",
         &format!("/api/v1/accounts/{acc_t01}"), "/api/v1/territories", "/api/v1/specialties", "/api/v1/products", "/api/v1/users"] {
         let reply = api.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "anonymous {path}");

@@ -148,6 +148,16 @@ async fn operations_endpoints(store: Store) {
     assert_eq!(launch["sample_skus"][0]["ndc"], "59148-0006-13", "5-3-2 label form stored as 5-4-2");
     assert_eq!(launch["sample_skus"][0]["dea_schedule"], "IV");
     assert_eq!(products[1]["sample_skus"][0]["ndc"], "00002-8215-01", "4-4-2 label form stored as 5-4-2");
+    let compressed = {
+        use tower::ServiceExt;
+        let request = axum::http::Request::get("/api/v1/hcps?limit=200")
+            .header("authorization", format!("Bearer {token}"))
+            .header("accept-encoding", "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        api.app.clone().oneshot(request).await.unwrap()
+    };
+    assert_eq!(compressed.headers()["content-encoding"], "gzip", "large JSON answers are compressed");
     let metrics = api.get("/metrics", None).await;
     assert!(metrics.content_type.starts_with("text/plain"));
     assert!(metrics.text.contains("http_requests_total"), "{}", metrics.text);

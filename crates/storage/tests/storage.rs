@@ -181,7 +181,25 @@ async fn an_ended_assignment_ends_access(store: Store) {
     assert_eq!(history[0].effective, Effective { from: assignment.effective.from, to: Some(today) });
 }
 
+async fn an_alignment_coming_into_force_changes_scope_without_a_write(store: Store) {
+    populate_small(&store, "x").await;
+    let t01 = store.org_unit_by_code("T01").await.unwrap().unwrap();
+    let t02 = store.org_unit_by_code("T02").await.unwrap().unwrap();
+    let zip = store.zips_of_territory(t01.id).await.unwrap()[0].clone();
+    let today = pharmacrm_storage::today();
+    let tomorrow = today + Duration::days(1);
+    store.align_zips(&Actor::system("ops"), &[(zip, t02.id)], tomorrow + Duration::days(1)).await.unwrap();
+    let version = store.current_version().await.unwrap();
+    assert!(!store.scope_may_have_changed(version, today, tomorrow).await.unwrap(), "nothing takes effect by tomorrow");
+    assert!(
+        store.scope_may_have_changed(version, tomorrow, tomorrow + Duration::days(1)).await.unwrap(),
+        "the realignment taking effect the day after is a scope change, though nothing was written"
+    );
+    assert!(store.scope_may_have_changed(version - 1, today, today).await.unwrap(), "a written alignment is one");
+}
+
 backend_tests!(
+    an_alignment_coming_into_force_changes_scope_without_a_write,
     a_rep_lists_exactly_their_territory,
     another_territorys_hcp_is_invisible,
     a_manager_sees_their_district,

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
+use pharmacrm_domain::call::Call;
 use pharmacrm_domain::hcp::{HcpInput, HcpStatus};
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::views::{Hcp, HcpPage};
@@ -89,4 +90,15 @@ pub async fn export_hcps(State(state): State<AppState>, auth: Auth, ApiQuery(que
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"hcps.csv\"")],
         out,
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/hcps/{id}/calls", tag = "hcps", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [Call]), (status = 404, body = Problem)))]
+pub async fn hcp_calls(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<Vec<Call>>, ApiError> {
+    let id = parse_id(&id, "HCP")?;
+    let scope = &auth.principal.scope;
+    if state.store.hcp(scope, id).await?.is_none() {
+        return Err(ApiError::not_found("HCP"));
+    }
+    Ok(Json(state.store.calls_of_hcp(scope, id).await?))
 }

@@ -29,6 +29,7 @@ pub fn api() -> Router<AppState> {
         .route("/hcps", get(list_hcps).post(create_hcp))
         .route("/hcps/export", get(export_hcps))
         .route("/hcps/{id}", get(get_hcp))
+        .route("/hcps/{id}/calls", get(hcp_calls))
         .route("/accounts", get(list_accounts))
         .route("/accounts/{id}", get(get_account))
         .route("/territories", get(list_territories))

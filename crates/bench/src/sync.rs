@@ -1,0 +1,127 @@
+//! Sync benchmarks: an initial pull for a rep with 1,000 HCPs and about 3,000 historical
+//! calls, and for one with 15,000 HCPs and accounts; an empty incremental pull; a push of 20
+//! calls. Server time in-process through the service layer (what the HTTP handler runs),
+//! and the bytes of the JSON pages raw and gzipped (the server gzips on the wire).
+
+use anyhow::Result;
+use chrono::{Duration as Days, Utc};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use pharmacrm_fixtures::{populate, DemoSpec};
+use pharmacrm_service::auth::Principal;
+use pharmacrm_service::sync::{pull, push, Mutation, PushRequest};
+use pharmacrm_storage::Store;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+async fn principal(store: &Store, username: &str) -> Result<Principal> {
+    let (user, _) = store.user_credentials(username).await?.ok_or_else(|| anyhow::anyhow!("no {username}"))?;
+    let scope = store.scope_of(user.id, user.role).await?;
+    Ok(Principal { user, scope })
+}
+
+struct Pulled {
+    time: Duration,
+    pages: usize,
+    changes: usize,
+    calls: usize,
+    raw: usize,
+    gzipped: usize,
+    cursor: String,
+}
+
+async fn full_pull(store: &Store, who: &Principal, cursor: Option<String>) -> Result<Pulled> {
+    let started = Instant::now();
+    let mut cursor = cursor;
+    let (mut pages, mut changes, mut calls, mut raw, mut gzipped) = (0, 0, 0, 0, 0);
+    loop {
+        let page = pull(store, who, cursor.as_deref(), 2000).await?;
+        let json = serde_json::to_vec(&page)?;
+        raw += json.len();
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(&json)?;
+        gzipped += gz.finish()?.len();
+        pages += 1;
+        changes += page.changes.len();
+        calls += page.changes.iter().filter(|c| c.entity == "call").count();
+        cursor = Some(page.cursor);
+        if !page.has_more {
+            break;
+        }
+    }
+    // Serialising and compressing is measured too: the handler does both.
+    Ok(Pulled { time: started.elapsed(), pages, changes, calls, raw, gzipped, cursor: cursor.unwrap_or_default() })
+}
+
+fn row(name: &str, p: &Pulled) -> String {
+    format!(
+        "| {name} | {} | {} | {} | {:.0} ms | {:.1} MB | {:.2} MB |\n",
+        p.changes,
+        p.calls,
+        p.pages,
+        p.time.as_secs_f64() * 1e3,
+        p.raw as f64 / 1e6,
+        p.gzipped as f64 / 1e6
+    )
+}
+
+pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
+    let mut out = String::from(
+        "\n## Sync (server side)\n\nIn-process through the sync service on SQLite, pages of 2,000 changes; time includes serialising and gzip-compressing each page as the server does on the wire.\n\n| pull | changes | of which calls | pages | server time | JSON | gzipped |\n|---|---|---|---|---|---|---|\n",
+    );
+    // A rep with 1,000 HCPs and about 3,000 historical calls.
+    let store = Store::connect(&url_for("sync1")).await?;
+    store.migrate().await?;
+    let spec = DemoSpec { seed: 7, territories: 3, territories_per_district: 3, hcps: 3_000, accounts: 750, call_history_months: 7 };
+    populate(&store, &spec, "bench-no-login", &|_, _, _| {}).await?;
+    let rep = principal(&store, "rep.t01").await?;
+    let initial = full_pull(&store, &rep, None).await?;
+    out.push_str(&row("initial, rep with 1,000 HCPs", &initial));
+    let empty = full_pull(&store, &rep, Some(initial.cursor.clone())).await?;
+    out.push_str(&row("incremental, nothing new", &empty));
+    let hcps: Vec<String> = store
+        .hcp_page(&rep.scope, &Default::default(), None, 200)
+        .await?
+        .items
+        .into_iter()
+        .filter(|h| !h.do_not_call && h.status == pharmacrm_domain::hcp::HcpStatus::Active)
+        .take(20)
+        .map(|h| h.id.to_string())
+        .collect();
+    let mutations: Vec<Mutation> = hcps
+        .iter()
+        .map(|h| Mutation {
+            id: uuid::Uuid::now_v7(),
+            client_ts: Utc::now().to_rfc3339(),
+            kind: "call.submit".into(),
+            payload: serde_json::json!({
+                "id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": [h],
+                "called_at": (Utc::now() - Days::minutes(30)).to_rfc3339(), "product_ids": [],
+                "outcome": "interested", "next_step": "follow_up_visit"
+            }),
+        })
+        .collect();
+    let request = PushRequest { client_id: uuid::Uuid::now_v7(), mutations };
+    let started = Instant::now();
+    let result = push(&store, &rep, &request).await?;
+    let push_time = started.elapsed();
+    let applied = result.results.iter().filter(|r| r.status == "applied").count();
+    let after_push = full_pull(&store, &rep, Some(initial.cursor)).await?;
+    out.push_str(&row("incremental after a push of 20 calls", &after_push));
+    out.push_str(&format!("\nPush of 20 calls ({applied} applied): {:.0} ms server time.\n", push_time.as_secs_f64() * 1e3));
+    store.close().await;
+
+    // A rep with 15,000 HCPs and accounts (the incumbent's iPad ceiling).
+    let store = Store::connect(&url_for("sync2")).await?;
+    store.migrate().await?;
+    let spec = DemoSpec { seed: 7, territories: 1, territories_per_district: 1, hcps: 12_000, accounts: 3_000, call_history_months: 1 };
+    populate(&store, &spec, "bench-no-login", &|_, _, _| {}).await?;
+    let rep = principal(&store, "rep.t01").await?;
+    let big = full_pull(&store, &rep, None).await?;
+    out.push_str(&format!(
+        "\n| pull | changes | of which calls | pages | server time | JSON | gzipped |\n|---|---|---|---|---|---|---|\n{}",
+        row("initial, rep with 12,000 HCPs + 3,000 accounts", &big)
+    ));
+    store.close().await;
+    Ok(out)
+}
