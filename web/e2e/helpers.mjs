@@ -1,7 +1,6 @@
 // Shared helpers for the browser end-to-end tests (plain ESM, run by `node --test e2e/`).
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,9 +91,25 @@ export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 1
     }
     await sleep(500);
   }
-  return { baseUrl, apiUrl: baseUrl, stop, logPath };
+  await assertEmbeddedUiCurrent(baseUrl, stop);
+  return { baseUrl, apiUrl: baseUrl, logPath, stop };
 }
 
+const DIST = path.join(WEB_DIR, 'dist');
+
+/**
+ * The tests drive the UI the binary embeds. When web/dist was rebuilt after the binary, they
+ * would test a stale UI: fail and say so (`make test` builds the UI, then the server).
+ */
+async function assertEmbeddedUiCurrent(serverUrl, stop) {
+  const index = path.join(DIST, 'index.html');
+  if (!existsSync(index)) return;
+  const embedded = await (await fetch(serverUrl + '/index.html')).text();
+  if (embedded !== readFileSync(index, 'utf8')) {
+    await stop();
+    throw new Error('the pharmacrm binary embeds an older web/dist than the one built: rebuild it (cargo build -p pharmacrm) after `npm run build`');
+  }
+}
 
 /** Minimal JSON client for checking the UI against the API. */
 export function apiClient(baseUrl) {

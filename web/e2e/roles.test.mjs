@@ -79,7 +79,9 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     const terrText = await page.locator('[data-testid=user-territories]').innerText();
     assert.ok(terrText.includes(repMe.territories[0].name), `top bar names the territory: ${terrText}`);
     const nav = await page.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-    assert.deepEqual(nav, ['HCPs', 'Accounts']);
+    // Reps land on the offline field app's "Today" screen (issue 3); the HCP list is one tap away.
+    assert.deepEqual(nav, ['Today', 'HCPs', 'Accounts']);
+    await page.locator('nav.tabs a', { hasText: 'HCPs' }).click();
     assert.ok(await page.evaluate(() => !!localStorage.getItem('pharmacrm.token')), 'token kept in localStorage');
   });
 

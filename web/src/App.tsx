@@ -3,7 +3,7 @@ import { createApi } from './api/client';
 import type { Me, Specialty } from './api/types';
 import { Ctx, type AppCtx } from './context';
 import { notePreviousHash, parseHash, type Route } from './lib/router';
-import { homeHref, navItems } from './lib/nav';
+import { homeHref, isFieldRole, navItems } from './lib/nav';
 import { clearSession, loadToken, loadUser, saveSession, saveUser } from './lib/session';
 import { TopBar } from './components/TopBar';
 import { Login } from './screens/Login';
@@ -12,6 +12,12 @@ import { HcpProfile } from './screens/HcpProfile';
 import { AccountList } from './screens/AccountList';
 import { AccountProfile } from './screens/AccountProfile';
 import { Users } from './screens/Users';
+import { Today } from './screens/Today';
+import { CallForm } from './screens/CallForm';
+import { SyncScreen } from './screens/SyncScreen';
+import { LocalHcpList } from './screens/LocalHcpList';
+import { LocalHcpProfile } from './screens/LocalHcpProfile';
+import { OfflineProvider, useOfflineMaybe } from './offline/context';
 
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
@@ -106,17 +112,53 @@ export function App() {
     return <Login api={api} notice={notice} onLoggedIn={onLoggedIn} />;
   }
 
+  const body = (
+    <Ctx.Provider value={ctx}>
+      <Main me={me} route={route} onLogout={logout} />
+    </Ctx.Provider>
+  );
+  if (!isFieldRole(me.role)) return body;
+  return (
+    <OfflineProvider
+      key={me.id}
+      me={me}
+      getToken={() => tokenRef.current}
+      onUnauthorized={() => signOutLocal('Your session has ended. Please sign in again.')}
+    >
+      {body}
+    </OfflineProvider>
+  );
+}
+
+function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => void }) {
+  const offline = useOfflineMaybe();
+  // Reps read from IndexedDB; if the server has no sync endpoints they fall back to the online screens.
+  const local = !!offline && !offline.sync.unsupported;
   const allowed = new Set(navItems(me.role).map((n) => n.key));
   let screen;
   let active: string | null = null;
   switch (route.name) {
+    case 'today':
+      active = 'today';
+      screen = allowed.has('today') && offline && <Today />;
+      break;
+    case 'call':
+      active = 'today';
+      screen = local && <CallForm key={route.id + route.query} id={route.id} query={route.query} />;
+      break;
+    case 'sync':
+      screen = offline && <SyncScreen />;
+      break;
     case 'hcps':
       active = 'hcps';
-      screen = allowed.has('hcps') && <HcpList key={'hcps'} initialQuery={route.query} />;
+      screen =
+        allowed.has('hcps') &&
+        (local ? <LocalHcpList key={'lhcps'} initialQuery={route.query} /> : <HcpList key={'hcps'} initialQuery={route.query} />);
       break;
     case 'hcp':
       active = 'hcps';
-      screen = allowed.has('hcps') && <HcpProfile key={route.id} id={route.id} />;
+      screen =
+        allowed.has('hcps') && (local ? <LocalHcpProfile key={route.id} id={route.id} /> : <HcpProfile key={route.id} id={route.id} />);
       break;
     case 'accounts':
       active = 'accounts';
@@ -139,11 +181,10 @@ export function App() {
     if (location.hash !== home) queueMicrotask(() => (location.hash = home));
     screen = null;
   }
-
   return (
-    <Ctx.Provider value={ctx}>
-      <TopBar me={me} active={active} onLogout={logout} />
+    <>
+      <TopBar me={me} active={active} onLogout={onLogout} />
       <main class="main">{screen}</main>
-    </Ctx.Provider>
+    </>
   );
 }

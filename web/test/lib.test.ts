@@ -56,13 +56,16 @@ describe('cursor paging', () => {
 
 describe('role-based navigation', () => {
   const keys = (r: Role) => navItems(r).map((n) => n.key);
-  it('gives data roles HCPs and Accounts, admin also Users', () => {
-    for (const r of ['rep', 'manager', 'ops', 'marketing', 'compliance'] as Role[]) {
+  it('gives data roles HCPs and Accounts, reps also Today (their home), admin also Users', () => {
+    for (const r of ['manager', 'ops', 'marketing', 'compliance'] as Role[]) {
       expect(canSeeData(r)).toBe(true);
       expect(keys(r)).toEqual(['hcps', 'accounts']);
     }
+    expect(canSeeData('rep')).toBe(true);
+    expect(keys('rep')).toEqual(['today', 'hcps', 'accounts']);
     expect(keys('admin')).toEqual(['hcps', 'accounts', 'users']);
-    expect(homeHref('rep')).toBe('#/hcps');
+    expect(homeHref('rep')).toBe('#/today');
+    expect(homeHref('manager')).toBe('#/hcps');
   });
   it('summarises territories for the top bar', () => {
     const t = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `${i}`, code: `T0${i}`, name: `Terr ${i}` }));

@@ -72,7 +72,7 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
     // A rep with 1,000 HCPs and about 3,000 historical calls.
     let store = Store::connect(&url_for("sync1")).await?;
     store.migrate().await?;
-    let spec = DemoSpec { seed: 7, territories: 3, territories_per_district: 3, hcps: 3_000, accounts: 750, call_history_months: 7 };
+    let spec = DemoSpec { seed: 7, territories: 3, territories_per_district: 3, hcps: 3_000, accounts: 750, call_history_months: 4 };
     populate(&store, &spec, "bench-no-login", &|_, _, _| {}).await?;
     let rep = principal(&store, "rep.t01").await?;
     let initial = full_pull(&store, &rep, None).await?;

@@ -338,29 +338,45 @@ impl Store {
         Ok(profiles)
     }
 
-    /// Affiliations of these HCPs with accounts visible in `scope`, primary first.
+    /// Affiliations of these HCPs with accounts visible in `scope`, primary first. Two
+    /// index-driven queries (affiliations by HCP, then the accounts in scope) rather than one
+    /// join, whose plan degrades when a few accounts carry thousands of affiliations.
     async fn affiliations_of(&self, scope: &Scope, hcp_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Affiliation>>> {
         let mut map: HashMap<Uuid, Vec<Affiliation>> = HashMap::new();
         if hcp_ids.is_empty() {
             return Ok(map);
         }
-        let mut sql = Sql::new(
-            "SELECT f.hcp_id, a.id, a.name, a.account_type, f.role, f.is_primary FROM affiliations f \
-             JOIN accounts a ON a.id = f.account_id",
-        );
-        join_alignment(&mut sql, "a", today());
-        sql.push(" WHERE f.hcp_id IN ").bind_list(hcp_ids.iter().copied());
-        restrict(&mut sql, scope);
-        sql.push(" ORDER BY f.is_primary DESC, a.name");
-        for row in sql.query().fetch_all(self.pool()).await? {
-            let kind = get_str(&row, "account_type")?;
-            map.entry(get_uuid(&row, "hcp_id")?).or_default().push(Affiliation {
-                account_id: get_uuid(&row, "id")?,
-                account_name: get_str(&row, "name")?,
-                account_type: AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?,
-                role: get_str(&row, "role")?,
-                primary: get_bool(&row, "is_primary")?,
+        let mut sql = Sql::new("SELECT hcp_id, account_id, role, is_primary FROM affiliations WHERE hcp_id IN ");
+        sql.bind_list(hcp_ids.iter().copied());
+        let links = sql.query().fetch_all(self.pool()).await?;
+        let mut account_ids: Vec<Uuid> = links.iter().map(|r| get_uuid(r, "account_id")).collect::<Result<_>>()?;
+        account_ids.sort();
+        account_ids.dedup();
+        let mut accounts: HashMap<Uuid, (String, AccountType)> = HashMap::new();
+        for chunk in account_ids.chunks(500) {
+            let mut sql = Sql::new("SELECT a.id, a.name, a.account_type FROM accounts a");
+            join_alignment(&mut sql, "a", today());
+            sql.push(" WHERE a.id IN ").bind_list(chunk.iter().copied());
+            restrict(&mut sql, scope);
+            for row in sql.query().fetch_all(self.pool()).await? {
+                let kind = get_str(&row, "account_type")?;
+                let kind = AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?;
+                accounts.insert(get_uuid(&row, "id")?, (get_str(&row, "name")?, kind));
+            }
+        }
+        for row in &links {
+            let account_id = get_uuid(row, "account_id")?;
+            let Some((name, kind)) = accounts.get(&account_id) else { continue };
+            map.entry(get_uuid(row, "hcp_id")?).or_default().push(Affiliation {
+                account_id,
+                account_name: name.clone(),
+                account_type: *kind,
+                role: get_str(row, "role")?,
+                primary: get_bool(row, "is_primary")?,
             });
+        }
+        for list in map.values_mut() {
+            list.sort_by(|a, b| b.primary.cmp(&a.primary).then_with(|| a.account_name.cmp(&b.account_name)));
         }
         Ok(map)
     }

@@ -1,8 +1,17 @@
 import type { Me } from '../api/types';
 import { navItems, roleLabel, territorySummary } from '../lib/nav';
+import { SyncIndicator } from './SyncIndicator';
+import { useOfflineMaybe } from '../offline/context';
 
 export function TopBar({ me, active, onLogout }: { me: Me; active: string | null; onLogout: () => void }) {
   const items = navItems(me.role);
+  const offline = useOfflineMaybe();
+  const pending = offline?.sync.pending ?? 0;
+  const logout = () => {
+    // Unsent calls stay in this device's outbox and are sent after the next sign-in.
+    if (pending > 0 && !confirm(`${pending} call(s) have not been sent yet. They stay on this device and are sent when you sign in again. Log out?`)) return;
+    onLogout();
+  };
   const allTerritories = (me.territories ?? []).map((t) => `${t.code} ${t.name}`).join(', ');
   return (
     <header class="topbar">
@@ -20,10 +29,11 @@ export function TopBar({ me, active, onLogout }: { me: Me; active: string | null
             </span>
           </div>
         </div>
-        <button type="button" class="btn btn-ghost" onClick={onLogout} data-testid="logout">
+        <button type="button" class="btn btn-ghost" onClick={logout} data-testid="logout">
           Log out
         </button>
       </div>
+      <div class="tabs-row">
       <nav class="tabs" aria-label="Main">
         {items.map((n) => (
           <a
@@ -36,6 +46,8 @@ export function TopBar({ me, active, onLogout }: { me: Me; active: string | null
           </a>
         ))}
       </nav>
+      <SyncIndicator />
+      </div>
     </header>
   );
 }

@@ -1,7 +1,7 @@
 import type { Me, Role } from '../api/types';
 
 export interface NavItem {
-  key: 'hcps' | 'accounts' | 'users';
+  key: 'today' | 'hcps' | 'accounts' | 'users';
   label: string;
   href: string;
 }
@@ -15,12 +15,19 @@ export function canSeeData(role: Role): boolean {
 
 export function navItems(role: Role): NavItem[] {
   const items: NavItem[] = [];
+  // Reps work from the offline field app: today's plan first.
+  if (role === 'rep') items.push({ key: 'today', label: 'Today', href: '#/today' });
   if (canSeeData(role)) {
     items.push({ key: 'hcps', label: 'HCPs', href: '#/hcps' });
     items.push({ key: 'accounts', label: 'Accounts', href: '#/accounts' });
   }
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
+}
+
+/** Roles that get the offline field app (local data, call logging, sync). */
+export function isFieldRole(role: Role): boolean {
+  return role === 'rep';
 }
 
 /** First screen after login. */

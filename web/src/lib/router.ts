@@ -7,6 +7,9 @@ export type Route =
   | { name: 'accounts'; query: string }
   | { name: 'account'; id: string }
   | { name: 'users' }
+  | { name: 'today' }
+  | { name: 'call'; id: string; query: string }
+  | { name: 'sync' }
   | { name: 'home' }
   | { name: 'notfound'; path: string };
 
@@ -24,6 +27,9 @@ export function parseHash(hash: string): Route {
     if (head === 'hcps') return id ? { name: 'hcp', id } : { name: 'hcps', query };
     if (head === 'accounts') return id ? { name: 'account', id } : { name: 'accounts', query };
     if (head === 'users' && !id) return { name: 'users' };
+    if (head === 'today' && !id) return { name: 'today' };
+    if (head === 'sync' && !id) return { name: 'sync' };
+    if (head === 'call' && id) return { name: 'call', id, query };
   }
   return { name: 'notfound', path };
 }
@@ -61,4 +67,13 @@ export function backIfPossible(prefix: string) {
       history.back();
     }
   };
+}
+
+/** "#/call/new?hcp=<id>" (a new call with this HCP) or "#/call/<call id>" (a draft). */
+export function newCallHref(hcpId: string, extra: Record<string, string> = {}): string {
+  return `#/call/new?${new URLSearchParams({ hcp: hcpId, ...extra })}`;
+}
+
+export function draftHref(callId: string): string {
+  return `#/call/${encodeURIComponent(callId)}`;
 }

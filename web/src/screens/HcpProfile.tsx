@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Hcp } from '../api/types';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
@@ -30,7 +31,7 @@ export function HcpProfile({ id }: { id: string }) {
 }
 
 
-function HcpDetail({ h }: { h: Hcp }) {
+export function HcpDetail({ h, children }: { h: Hcp; children?: ComponentChildren }) {
   const dnc = h.do_not_call ?? null;
   const licences = h.licences ?? [];
   const windows = sortCallWindows(h.preferred_call_times ?? []);
@@ -68,6 +69,8 @@ function HcpDetail({ h }: { h: Hcp }) {
           <>OK to contact (no do-not-call flag)</>
         )}
       </div>
+
+      {children}
 
       <Section title="Identity" testid="section-identity">
         <dl class="fields">

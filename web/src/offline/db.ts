@@ -1,0 +1,208 @@
+/** IndexedDB (Dexie) storage of the offline rep app. One database per signed-in user
+ * (`pharmacrm-u-<user id>`) plus a device database holding the client id.
+ *
+ * Tables:
+ *  - synced (replaced by a `reset` pull): hcps, accounts, products, targets, calls, and meta key `picklists`
+ *  - meta: sync cursor, last sync time, picklists
+ *  - staging: pull pages received but not yet applied (cleared at the start of every pull)
+ *  - outbox: submitted calls (mutations) and their results. NEVER cleared: not by resets, not by
+ *    logout, not by schema upgrades (any future `.upgrade()` must leave it alone).
+ *  - drafts: calls being edited (local only). Never cleared by sync either.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { AccountSummary, Hcp } from '../api/types';
+import type { Call, CallInput, Change, FrequencyTarget, MutationResult, Product } from './types';
+import type { CallDraft } from './validate';
+import { uuidv7 } from './uuid';
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export interface StagedPage {
+  seq?: number;
+  reset: boolean;
+  cursor: string;
+  changes: Change[];
+}
+
+export type OutboxStatus = 'pending' | 'applied' | 'applied_with_flag' | 'rejected' | 'superseded';
+
+export interface OutboxItem {
+  /** Mutation id (UUIDv7): the push order. */
+  id: string;
+  client_ts: string;
+  kind: 'call.submit';
+  payload: CallInput;
+  status: OutboxStatus;
+  attempts: number;
+  result: MutationResult | null;
+  /** Last transport error (network, 5xx), if the last attempt failed. */
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface DraftRow {
+  /** The call id (kept when the draft is submitted). */
+  id: string;
+  draft: CallDraft;
+  updated_at: string;
+  /** Mutation this draft was reopened from (a rejected call being fixed). */
+  from_mutation: string | null;
+}
+
+export class RepDb extends Dexie {
+  hcps!: EntityTable<Hcp, 'id'>;
+  accounts!: EntityTable<AccountSummary, 'id'>;
+  products!: EntityTable<Product, 'id'>;
+  targets!: EntityTable<FrequencyTarget, 'id'>;
+  calls!: EntityTable<Call, 'id'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+  staging!: EntityTable<StagedPage, 'seq'>;
+  outbox!: EntityTable<OutboxItem, 'id'>;
+  drafts!: EntityTable<DraftRow, 'id'>;
+
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({
+      hcps: 'id, last_name, first_name, npi',
+      accounts: 'id',
+      products: 'id',
+      targets: 'id',
+      calls: 'id, *hcp_ids, called_at',
+      meta: 'key',
+      staging: '++seq',
+      outbox: 'id, status',
+      drafts: 'id, updated_at',
+    });
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return (await this.meta.get(key))?.value as T | undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.meta.put({ key, value });
+  }
+}
+
+export function userDbName(userId: string): string {
+  return `pharmacrm-u-${userId}`;
+}
+
+class DeviceDb extends Dexie {
+  kv!: EntityTable<MetaRow, 'key'>;
+  constructor() {
+    super('pharmacrm-device');
+    this.version(1).stores({ kv: 'key' });
+  }
+}
+
+/** One id per browser install, created on first use and kept in IndexedDB. */
+export async function clientId(): Promise<string> {
+  const d = new DeviceDb();
+  try {
+    return await d.transaction('rw', d.kv, async () => {
+      const row = await d.kv.get('client_id');
+      if (row && typeof row.value === 'string') return row.value;
+      const id = uuidv7();
+      await d.kv.put({ key: 'client_id', value: id });
+      return id;
+    });
+  } finally {
+    d.close();
+  }
+}
+
+// ---- pull staging/apply ------------------------------------------------------------------------
+
+type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls';
+export const ENTITY_TABLE: Record<Exclude<Change['entity'], 'picklists'>, EntityTableName> = {
+  hcp: 'hcps',
+  account: 'accounts',
+  product: 'products',
+  target: 'targets',
+  call: 'calls',
+};
+export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls'];
+
+export interface Folded {
+  reset: boolean;
+  cursor: string | null;
+  /** entity -> id -> data (null = delete); the last change for an id wins. */
+  ops: Map<Change['entity'], Map<string, unknown | null>>;
+}
+
+/** Folds the staged pages of one checkpoint (in order) into its final operations. The server
+ * marks every page of a reset checkpoint `reset: true`; the full state starts at the first such
+ * page, so anything staged before it is dropped. */
+export function foldPages(pages: StagedPage[]): Folded {
+  const first = pages.findIndex((p) => p.reset);
+  const start = first < 0 ? 0 : first;
+  const used = pages.slice(start);
+  const ops: Folded['ops'] = new Map();
+  for (const p of used) {
+    for (const c of p.changes) {
+      let m = ops.get(c.entity);
+      if (!m) ops.set(c.entity, (m = new Map()));
+      m.set(c.id, c.op === 'delete' ? null : c.data);
+    }
+  }
+  return {
+    reset: used.length > 0 && used[0].reset,
+    cursor: pages.length ? pages[pages.length - 1].cursor : null,
+    ops,
+  };
+}
+
+/** Applies everything in `staging` in one transaction, stores the cursor, clears staging.
+ * Outbox and drafts are untouched (also on reset). Returns the number of changes applied. */
+export async function applyStaged(db: RepDb, now: Date = new Date()): Promise<number> {
+  return db.transaction('rw', [...SYNCED_TABLES.map((t) => db[t]), db.meta, db.staging], async () => {
+    const pages = await db.staging.orderBy('seq').toArray();
+    if (pages.length === 0) return 0;
+    const f = foldPages(pages);
+    if (f.reset) {
+      for (const t of SYNCED_TABLES) await db[t].clear();
+      await db.meta.delete('picklists');
+    }
+    let n = 0;
+    for (const [entity, m] of f.ops) {
+      n += m.size;
+      if (entity === 'picklists') {
+        const v = [...m.values()].pop();
+        if (v == null) await db.meta.delete('picklists');
+        else await db.meta.put({ key: 'picklists', value: v });
+        continue;
+      }
+      const table = db[ENTITY_TABLE[entity]] as unknown as Dexie.Table<{ id: string }, string>;
+      const puts: { id: string }[] = [];
+      const dels: string[] = [];
+      for (const [id, data] of m) {
+        if (data == null) dels.push(id);
+        else puts.push({ ...(data as object), id } as { id: string });
+      }
+      if (dels.length) await table.bulkDelete(dels);
+      if (puts.length) await table.bulkPut(puts);
+    }
+    await db.meta.put({ key: 'cursor', value: f.cursor });
+    await db.meta.put({ key: 'last_pull_at', value: now.toISOString() });
+    await db.staging.clear();
+    return n;
+  });
+}
+
+/** Calls to show/count: synced calls, plus outbox calls not yet in the synced table
+ * (optimistic copies; the pulled server copy replaces them). Rejected/superseded ones are left out. */
+export function mergeCalls(synced: Call[], outbox: OutboxItem[], repId: string): Call[] {
+  const ids = new Set(synced.map((c) => c.id));
+  const out = [...synced];
+  for (const o of outbox) {
+    if (o.status === 'rejected' || o.status === 'superseded') continue;
+    if (ids.has(o.payload.id)) continue;
+    ids.add(o.payload.id);
+    out.push({ ...o.payload, rep_id: repId, flags: [], submitted_at: o.client_ts, pending: o.status === 'pending' } as Call);
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+/** Read side of the offline data: loaded from IndexedDB once per checkpoint into memory, with a
+ * search index that answers per keystroke (15,000 HCPs: a substring scan over prebuilt strings). */
+import type { AccountSummary, Hcp } from '../api/types';
+import { mergeCalls, type DraftRow, type OutboxItem, type RepDb } from './db';
+import type { Call, FrequencyTarget, Picklists, Product } from './types';
+
+export interface LocalData {
+  /** Sorted like the server's list: last name, first name, id. */
+  hcps: Hcp[];
+  byId: Map<string, Hcp>;
+  /** Parallel to `hcps`: "last first npi" lower-cased (what the server's `q` matches). */
+  searchKeys: string[];
+  accounts: Map<string, AccountSummary>;
+  products: Map<string, Product>;
+  targets: FrequencyTarget[];
+  picklists: Picklists | null;
+}
+
+export function searchKey(h: Pick<Hcp, 'last_name' | 'first_name' | 'npi'>): string {
+  return `${h.last_name} ${h.first_name} ${h.npi}`.toLowerCase();
+}
+
+export function sortHcps<T extends Pick<Hcp, 'last_name' | 'first_name' | 'id'>>(hs: T[]): T[] {
+  // Byte order like SQL, not locale order.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return hs.sort((a, b) => cmp(a.last_name, b.last_name) || cmp(a.first_name, b.first_name) || cmp(a.id, b.id));
+}
+
+export function buildLocalData(
+  hcps: Hcp[],
+  accounts: AccountSummary[],
+  products: Product[],
+  targets: FrequencyTarget[],
+  picklists: Picklists | null,
+): LocalData {
+  sortHcps(hcps);
+  return {
+    hcps,
+    byId: new Map(hcps.map((h) => [h.id, h])),
+    searchKeys: hcps.map(searchKey),
+    accounts: new Map(accounts.map((a) => [a.id, a])),
+    products: new Map(products.map((p) => [p.id, p])),
+    targets,
+    picklists,
+  };
+}
+
+export async function loadLocalData(db: RepDb): Promise<LocalData> {
+  const [hcps, accounts, products, targets, picklists] = await db.transaction(
+    'r',
+    [db.hcps, db.accounts, db.products, db.targets, db.meta],
+    () =>
+      Promise.all([
+        db.hcps.toArray(),
+        db.accounts.toArray(),
+        db.products.toArray(),
+        db.targets.toArray(),
+        db.getMeta<Picklists>('picklists'),
+      ]),
+  );
+  return buildLocalData(hcps, accounts, products, targets, picklists ?? null);
+}
+
+/** Indices into `data.hcps` whose search key contains every word of `q` (max 5 words, like the API). */
+export function searchLocal(data: Pick<LocalData, 'searchKeys'>, q: string): number[] {
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+  const out: number[] = [];
+  const keys = data.searchKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    let ok = true;
+    for (const w of words) {
+      if (!k.includes(w)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) out.push(i);
+  }
+  return out;
+}
+
+export interface LocalCalls {
+  calls: Call[];
+  outbox: OutboxItem[];
+  drafts: DraftRow[];
+}
+
+export async function loadLocalCalls(db: RepDb, repId: string): Promise<LocalCalls> {
+  const [synced, outbox, drafts] = await db.transaction('r', [db.calls, db.outbox, db.drafts], () =>
+    Promise.all([db.calls.toArray(), db.outbox.toArray(), db.drafts.toArray()]),
+  );
+  return { calls: mergeCalls(synced, outbox, repId), outbox, drafts };
+}
+
+/** Calls with this HCP, newest first. */
+export function callsOf(calls: Call[], hcpId: string): Call[] {
+  return calls.filter((c) => c.hcp_ids.includes(hcpId)).sort((a, b) => b.called_at.localeCompare(a.called_at));
+}
+
+/** The HCP's primary affiliation account (or the first one). */
+export function primaryAccountId(h: Pick<Hcp, 'affiliations'>): string | null {
+  const affs = h.affiliations ?? [];
+  return (affs.find((a) => a.primary) ?? affs[0])?.account_id ?? null;
+}

@@ -1,0 +1,108 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Hcp } from '../api/types';
+import { useOffline } from '../offline/context';
+import { searchLocal } from '../offline/local';
+import { topTier } from '../offline/plan';
+import { parseFilters, toQueryString } from '../lib/query';
+import { hcpHref } from '../lib/router';
+import { cityState, hcpName } from '../lib/format';
+import { DncBadge, StatusBadge, TierBadge } from '../components/bits';
+import { SyncGate } from './Today';
+
+const PAGE = 50;
+
+/** The rep's HCP list, from IndexedDB: answers every keystroke locally (also offline). */
+export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
+  const { data } = useOffline();
+  const initial = parseFilters(initialQuery, ['q', 'tier']);
+  const [q, setQ] = useState(initial.q ?? '');
+  const [tier, setTier] = useState(initial.tier ?? '');
+  const [shown, setShown] = useState(PAGE);
+  const key = toQueryString({ q: q.trim() || undefined, tier: tier || undefined });
+
+  useEffect(() => {
+    const hash = key ? `#/hcps?${key}` : '#/hcps';
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    setShown(PAGE);
+  }, [key]);
+
+  const matches: Hcp[] = useMemo(() => {
+    if (!data) return [];
+    const hs = searchLocal(data, q).map((i) => data.hcps[i]);
+    return tier ? hs.filter((h) => (h.segments ?? []).some((s) => s.tier === tier)) : hs;
+  }, [data, q, tier]);
+
+  return (
+    <div class="screen">
+      <div class="screen-head">
+        <h1>HCPs</h1>
+        {data && <span class="muted small">{data.hcps.length} in your territory · offline</span>}
+      </div>
+      <div class="searchbar search-row">
+        <input
+          type="search"
+          placeholder="Search by name or NPI"
+          aria-label="Search HCPs by name"
+          value={q}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          data-testid="hcp-search"
+        />
+        <select value={tier} onChange={(e) => setTier(e.currentTarget.value)} aria-label="Tier" data-testid="filter-tier">
+          <option value="">Any tier</option>
+          <option value="A">Tier A</option>
+          <option value="B">Tier B</option>
+          <option value="C">Tier C</option>
+        </select>
+      </div>
+      <SyncGate>
+        <ul class="cards" data-testid="hcp-list" data-loaded-key={data ? key : undefined} aria-busy={!data}>
+          {matches.slice(0, shown).map((h) => (
+            <LocalHcpCard key={h.id} h={h} />
+          ))}
+        </ul>
+        <div class="list-footer">
+          {matches.length === 0 && <p class="muted empty">No HCPs match.</p>}
+          <p class="count" data-testid="shown-count" aria-live="polite">
+            <strong data-testid="shown-n">{Math.min(shown, matches.length)}</strong> shown of {matches.length}
+          </p>
+          {matches.length > shown && (
+            <button type="button" class="btn btn-block" onClick={() => setShown(shown + PAGE)} data-testid="load-more">
+              Load more
+            </button>
+          )}
+        </div>
+      </SyncGate>
+    </div>
+  );
+}
+
+function LocalHcpCard({ h }: { h: Hcp }) {
+  return (
+    <li class="card row" data-testid="hcp-card" data-npi={h.npi} data-id={h.id} data-territory={h.territory?.code ?? ''}>
+      <a class="row-link" href={hcpHref(h.id)}>
+        <div class="row-main">
+          <div class="row-title">
+            <span data-testid="hcp-name">{hcpName(h)}</span>
+          </div>
+          <div class="row-sub">{h.specialty_name}</div>
+          <div class="row-sub muted">
+            {cityState(h.address)}
+            {h.territory && (
+              <>
+                {' · '}
+                <span class="terr" data-testid="hcp-territory" title={h.territory.name}>
+                  {h.territory.code}
+                </span>
+              </>
+            )}
+          </div>
+        </div>
+        <div class="row-badges">
+          <TierBadge tier={topTier(h)} />
+          {h.do_not_call && <DncBadge />}
+          <StatusBadge status={h.status} />
+        </div>
+      </a>
+    </li>
+  );
+}
