@@ -7,7 +7,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use pharmacrm_fixtures::{populate, DemoSpec, DEMO_PASSWORD};
 use pharmacrm_storage::Store;
 
-pub async fn fill(store: &Store, seed: u64, scale: Scale) -> Result<()> {
+/// Sizes that replace the scale's (for benchmarks: one rep with 15,000 HCPs and accounts).
+pub struct Overrides {
+    pub territories: Option<usize>,
+    pub hcps: Option<usize>,
+    pub accounts: Option<usize>,
+    pub history_months: Option<u32>,
+}
+
+pub async fn fill(store: &Store, seed: u64, scale: Scale, overrides: &Overrides) -> Result<()> {
     if !store.is_empty().await? {
         println!("The database already holds data; serving it as it is.");
         return Ok(());
@@ -17,7 +25,14 @@ pub async fn fill(store: &Store, seed: u64, scale: Scale) -> Result<()> {
         Scale::Default => "default",
         Scale::Large => "large",
     };
-    let spec = DemoSpec::by_name(name, seed).expect("known scale");
+    let base = DemoSpec::by_name(name, seed).expect("known scale");
+    let spec = DemoSpec {
+        territories: overrides.territories.unwrap_or(base.territories).max(1),
+        hcps: overrides.hcps.unwrap_or(base.hcps),
+        accounts: overrides.accounts.unwrap_or(base.accounts),
+        call_history_months: overrides.history_months.unwrap_or(base.call_history_months),
+        ..base
+    };
     println!(
         "Creating the demo field force (seed {seed}, {} territories, {} HCPs, {} accounts)...",
         spec.territories, spec.hcps, spec.accounts

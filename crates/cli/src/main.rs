@@ -55,6 +55,18 @@ enum Command {
         /// Create the data and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Override the scale's number of territories (one rep each).
+        #[arg(long)]
+        territories: Option<usize>,
+        /// Override the scale's number of HCPs.
+        #[arg(long)]
+        hcps: Option<usize>,
+        /// Override the scale's number of accounts.
+        #[arg(long)]
+        accounts: Option<usize>,
+        /// Override the scale's months of call history.
+        #[arg(long)]
+        history_months: Option<u32>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -156,8 +168,9 @@ async fn run() -> Result<std::process::ExitCode> {
             let addr = pharmacrm_server::parse_addr(&settings.listen(listen)).map_err(anyhow::Error::msg)?;
             pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
         }
-        Command::Demo { listen, seed, scale, no_serve } => {
-            demo::fill(&store, seed, scale).await?;
+        Command::Demo { listen, seed, scale, no_serve, territories, hcps, accounts, history_months } => {
+            let overrides = demo::Overrides { territories, hcps, accounts, history_months };
+            demo::fill(&store, seed, scale, &overrides).await?;
             demo::print_logins(&store).await?;
             if !no_serve {
                 let addr = pharmacrm_server::parse_addr(&settings.listen(listen)).map_err(anyhow::Error::msg)?;
