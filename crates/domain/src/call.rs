@@ -185,12 +185,15 @@ impl CallInput {
         let mut unique = self.hcp_ids.clone();
         unique.sort();
         unique.dedup();
-        match self.call_type {
-            CallType::Group if unique.len() < 2 => errors.add("hcp_ids", "a group call has at least two attendees"),
-            CallType::Group if self.account_id.is_none() => errors.add("account_id", "a group call takes place at an account"),
-            CallType::Group => {}
-            _ if unique.len() != 1 => errors.add("hcp_ids", "name exactly one HCP (use a group call for several)"),
-            _ => {}
+        if self.call_type == CallType::Group {
+            if unique.len() < 2 {
+                errors.add("hcp_ids", "a group call has at least two attendees");
+            }
+            if self.account_id.is_none() {
+                errors.add("account_id", "a group call takes place at an account");
+            }
+        } else if unique.len() != 1 {
+            errors.add("hcp_ids", "name exactly one HCP (use a group call for several)");
         }
         if unique.len() != self.hcp_ids.len() {
             errors.add("hcp_ids", "an HCP is listed twice");
@@ -321,7 +324,7 @@ mod tests {
         call.called_at = Utc::now() + Duration::days(1);
         let rejection = call.check(&[facts(hcp)], |_| false, |_| true, Utc::now()).unwrap_err();
         let fields: Vec<&str> = rejection.errors.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["hcp_ids", "called_at", "outcome", "next_step_date", "product_ids[0]"]);
+        assert_eq!(fields, vec!["hcp_ids", "account_id", "called_at", "outcome", "next_step_date", "product_ids[0]"]);
         let mut dead = facts(hcp);
         dead.status = HcpStatus::Deceased;
         assert_eq!(input(hcp).check(&[dead], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_inactive");
