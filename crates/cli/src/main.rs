@@ -98,8 +98,20 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain over the append-only audit log; report the first entry
+    /// altered or removed (exit code 1 when the log was tampered with).
+    Verify,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -201,6 +213,16 @@ async fn run() -> Result<std::process::ExitCode> {
             };
             let user = pharmacrm_service::users::add_user(&store, &cli_actor, request).await.map_err(files::explain)?;
             println!("added {} ({})", user.username, user.role);
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let report = store.verify_audit_chain().await?;
+            match report.problem {
+                None => println!("audit log intact: {} entries chained", report.entries),
+                Some(problem) => {
+                    println!("audit log TAMPERED: {problem} ({} entries verified before it)", report.entries);
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
+            }
         }
         Command::Openapi => unreachable!("handled before connecting"),
     }

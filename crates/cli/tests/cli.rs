@@ -76,6 +76,9 @@ fn demo_data_users_and_scoped_export() {
         .output()
         .unwrap();
     assert!(added.status.success(), "{}", text(&added.stderr));
+    let verify = pharmacrm(&db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    assert!(text(&verify.stdout).starts_with("audit log intact: "), "{}", text(&verify.stdout));
     let wrong_unit = pharmacrm(&db, &["user", "add", "rep.bad", "--role", "rep", "--unit", "D01", "--password", "abcd"]);
     assert!(!wrong_unit.status.success());
     assert!(text(&wrong_unit.stderr).contains("unit: 'D01' is not a territory"), "{}", text(&wrong_unit.stderr));

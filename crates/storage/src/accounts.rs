@@ -1,6 +1,6 @@
 //! Account (HCO) storage: scoped list and profile reads, audited writes, affiliations.
 
-use crate::audit::{audit_row, record, AUDIT_COLUMNS};
+use crate::audit::{append, audit_row, record};
 use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
@@ -262,7 +262,7 @@ impl Store {
         })?;
         let audit =
             accounts.iter().map(|a| audit_row(actor, "account", a.id, AuditAction::Create, None, Some(&a.record), &now)).collect();
-        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -307,7 +307,7 @@ impl Store {
         let version = next_version(&mut tx).await?;
         let hcps: Vec<Uuid> = affiliations.iter().map(|a| a.hcp_id).collect();
         touch_hcps(&mut tx, &hcps, version).await?;
-        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }

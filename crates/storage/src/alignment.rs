@@ -2,7 +2,7 @@
 //! alignment that covered it, so each ZIP has at most one territory on any day and the
 //! history of who covered what stays queryable.
 
-use crate::audit::{audit_row, AUDIT_COLUMNS};
+use crate::audit::{append, audit_row};
 use crate::sql::{get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, now_timestamp, today, Sql, Value};
 use crate::{Result, Store};
 use chrono::NaiveDate;
@@ -73,7 +73,7 @@ impl Store {
             outcome.created += 1;
         }
         insert_rows(&mut tx, "zip_alignments", "id, zip, territory_id, valid_from, valid_to, version", rows).await?;
-        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(outcome)
     }

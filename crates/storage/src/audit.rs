@@ -1,7 +1,8 @@
 //! The append-only audit log: written in the same transaction as the change it records
 //! (the tables refuse updates and deletes), read back per entity.
 
-use crate::sql::{get_i64, get_opt_str, get_str, now_timestamp, Sql, Value};
+use crate::sql::{get_i64, get_opt_str, get_str, insert_rows, now_timestamp, stmt, Sql};
+use sha2::{Digest, Sha256};
 use crate::{Result, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use serde::Serialize;
@@ -30,12 +31,24 @@ pub(crate) async fn record<T: Serialize>(
     after: Option<&T>,
 ) -> Result<()> {
     let row = audit_row(actor, entity, entity_id, action, before, after, &now_timestamp());
-    crate::sql::insert_rows(conn, "audit_log", AUDIT_COLUMNS, vec![row]).await
+    append(conn, vec![row]).await
 }
 
-pub(crate) const AUDIT_COLUMNS: &str = "id, at, actor_id, actor_name, entity, entity_id, action, before, after";
+/// One entry to append.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct NewEntry {
+    id: String,
+    at: String,
+    actor_id: Option<String>,
+    actor_name: String,
+    entity: String,
+    entity_id: String,
+    action: String,
+    before: Option<String>,
+    after: Option<String>,
+}
 
-/// The values of one audit row, for single and multi-row inserts.
+/// The entry for a change of `entity_id` from `before` to `after`.
 pub(crate) fn audit_row<T: Serialize>(
     actor: &Actor,
     entity: &str,
@@ -44,19 +57,87 @@ pub(crate) fn audit_row<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
     now: &str,
-) -> Vec<Value> {
+) -> NewEntry {
     let json = |v: Option<&T>| v.and_then(|v| serde_json::to_string(v).ok());
-    vec![
-        pharmacrm_domain::new_id().into(),
-        now.into(),
-        actor.user_id.into(),
-        actor.name.clone().into(),
-        entity.into(),
-        entity_id.to_string().into(),
-        action.as_str().into(),
-        json(before).into(),
-        json(after).into(),
-    ]
+    NewEntry {
+        id: pharmacrm_domain::new_id().to_string(),
+        at: now.to_string(),
+        actor_id: actor.user_id.map(|u| u.to_string()),
+        actor_name: actor.name.clone(),
+        entity: entity.to_string(),
+        entity_id: entity_id.to_string(),
+        action: action.as_str().to_string(),
+        before: json(before),
+        after: json(after),
+    }
+}
+
+/// The hash of an entry: SHA-256 over its position, the previous hash and its contents.
+fn chain_hash(position: i64, prev: &str, e: &NewEntry) -> String {
+    let canonical = serde_json::to_string(&(position, prev, e)).unwrap_or_default();
+    Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends entries at the end of the chain. Taking the head locks it until the transaction
+/// ends, so concurrent writers chain one after the other.
+pub(crate) async fn append(conn: &mut AnyConnection, entries: Vec<NewEntry>) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let head = sqlx::query("UPDATE audit_head SET position = position WHERE id = 1 RETURNING position, hash")
+        .fetch_one(&mut *conn)
+        .await?;
+    let (mut position, mut prev) = (get_i64(&head, "position")?, get_str(&head, "hash")?);
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        position += 1;
+        let hash = chain_hash(position, &prev, &e);
+        rows.push(vec![
+            e.id.into(),
+            e.at.into(),
+            e.actor_id.into(),
+            e.actor_name.into(),
+            e.entity.into(),
+            e.entity_id.into(),
+            e.action.into(),
+            e.before.into(),
+            e.after.into(),
+            position.into(),
+            prev.clone().into(),
+            hash.clone().into(),
+        ]);
+        prev = hash;
+    }
+    insert_rows(conn, "audit_log", AUDIT_COLUMNS, rows).await?;
+    stmt("UPDATE audit_head SET position = $1, hash = $2 WHERE id = 1", vec![position.into(), prev.into()])
+        .query()
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+const AUDIT_COLUMNS: &str = "id, at, actor_id, actor_name, entity, entity_id, action, before, after, position, prev_hash, hash";
+
+/// What `verify_audit_chain` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    pub entries: i64,
+    /// The first problem: an entry altered, removed, or added out of chain.
+    pub problem: Option<String>,
+}
+
+fn entry_of(row: &sqlx::any::AnyRow) -> Result<NewEntry> {
+    Ok(NewEntry {
+        id: get_str(row, "id")?,
+        at: get_str(row, "at")?,
+        actor_id: get_opt_str(row, "actor_id")?,
+        actor_name: get_str(row, "actor_name")?,
+        entity: get_str(row, "entity")?,
+        entity_id: get_str(row, "entity_id")?,
+        action: get_str(row, "action")?,
+        before: get_opt_str(row, "before")?,
+        after: get_opt_str(row, "after")?,
+    })
 }
 
 impl Store {
@@ -82,6 +163,74 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Recomputes the hash chain from the first entry to the head and reports the first
+    /// entry that was altered or removed (or appended around the chain).
+    pub async fn verify_audit_chain(&self) -> Result<ChainReport> {
+        let head = sqlx::query("SELECT position, hash FROM audit_head WHERE id = 1").fetch_one(self.pool()).await?;
+        let (head_position, head_hash) = (get_i64(&head, "position")?, get_str(&head, "hash")?);
+        let unchained = get_i64(&sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE position IS NULL").fetch_one(self.pool()).await?, "n")?;
+        let (mut expected, mut prev) = (1i64, "genesis".to_string());
+        loop {
+            let mut sql = Sql::new("SELECT id, at, actor_id, actor_name, entity, entity_id, action, before, after, position, prev_hash, hash FROM audit_log WHERE position >= ");
+            sql.bind(expected).push(" ORDER BY position LIMIT 5000");
+            let rows = sql.query().fetch_all(self.pool()).await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                let position = get_i64(row, "position")?;
+                let entry = entry_of(row)?;
+                if position != expected {
+                    let problem = format!("entry {expected} is missing (removed); the chain continues at {position}");
+                    return Ok(ChainReport { entries: expected - 1, problem: Some(problem) });
+                }
+                let stored_prev = get_opt_str(row, "prev_hash")?.unwrap_or_default();
+                let stored = get_opt_str(row, "hash")?.unwrap_or_default();
+                if stored_prev != prev || stored != chain_hash(position, &prev, &entry) {
+                    let problem = format!("entry {position} ({} {} {} at {}) was altered", entry.action, entry.entity, entry.entity_id, entry.at);
+                    return Ok(ChainReport { entries: position - 1, problem: Some(problem) });
+                }
+                prev = stored;
+                expected += 1;
+            }
+        }
+        let checked = expected - 1;
+        let problem = if checked != head_position || prev != head_hash {
+            Some(format!("the chain ends at entry {checked} but its head says {head_position}: entries at the end were removed"))
+        } else if unchained > 0 {
+            Some(format!("{unchained} entries were added outside the chain"))
+        } else {
+            None
+        };
+        Ok(ChainReport { entries: checked, problem })
+    }
+
+    /// Chains entries written before the chain existed (run by `migrate`).
+    pub(crate) async fn chain_unchained_entries(&self) -> Result<()> {
+        loop {
+            let mut tx = self.pool().begin().await?;
+            let rows = sqlx::query("SELECT seq, id, at, actor_id, actor_name, entity, entity_id, action, before, after FROM audit_log WHERE position IS NULL ORDER BY seq LIMIT 5000")
+                .fetch_all(&mut *tx)
+                .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let head = sqlx::query("UPDATE audit_head SET position = position WHERE id = 1 RETURNING position, hash").fetch_one(&mut *tx).await?;
+            let (mut position, mut prev) = (get_i64(&head, "position")?, get_str(&head, "hash")?);
+            for row in &rows {
+                position += 1;
+                let hash = chain_hash(position, &prev, &entry_of(row)?);
+                stmt("UPDATE audit_log SET position = $1, prev_hash = $2, hash = $3 WHERE seq = $4", vec![position.into(), prev.clone().into(), hash.clone().into(), get_i64(row, "seq")?.into()])
+                    .query()
+                    .execute(&mut *tx)
+                    .await?;
+                prev = hash;
+            }
+            stmt("UPDATE audit_head SET position = $1, hash = $2 WHERE id = 1", vec![position.into(), prev.into()]).query().execute(&mut *tx).await?;
+            tx.commit().await?;
+        }
     }
 
     pub async fn audit_count(&self) -> Result<i64> {

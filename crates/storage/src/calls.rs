@@ -216,7 +216,7 @@ impl Store {
             .iter()
             .map(|c| crate::audit::audit_row(actor, "call", c.id, AuditAction::Create, None, Some(c), &now))
             .collect();
-        insert_rows(&mut tx, "audit_log", crate::audit::AUDIT_COLUMNS, audit).await?;
+        crate::audit::append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }

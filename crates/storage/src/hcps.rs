@@ -1,6 +1,6 @@
 //! HCP storage: scoped list, search and profile reads, and audited writes.
 
-use crate::audit::{audit_row, record, AUDIT_COLUMNS};
+use crate::audit::{append, audit_row, record};
 use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
@@ -447,7 +447,7 @@ impl Store {
             .iter()
             .map(|(id, r)| audit_row(actor, "hcp", *id, AuditAction::Create, None, Some(r), &now))
             .collect();
-        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -96,6 +96,7 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        self.chain_unchained_entries().await?;
         specialties::ensure_built_in(self).await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Segmentation per HCP x product: tier and decile with the date they were set. Setting a
 //! segment again replaces it; the audit log keeps the earlier values.
 
-use crate::audit::{audit_row, AUDIT_COLUMNS};
+use crate::audit::{append, audit_row};
 use crate::sql::{insert_rows, next_version, now_timestamp, stmt, touch_hcps};
 use crate::{Result, Store};
 use chrono::NaiveDate;
@@ -52,7 +52,7 @@ impl Store {
             audit.push(audit_row(actor, "segment", key, action, None, Some(s), &now));
         }
         insert_rows(&mut tx, "segments", "id, hcp_id, product_id, tier, decile, set_on", rows).await?;
-        insert_rows(&mut tx, "audit_log", AUDIT_COLUMNS, audit).await?;
+        append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -198,7 +198,53 @@ async fn an_alignment_coming_into_force_changes_scope_without_a_write(store: Sto
     assert!(store.scope_may_have_changed(version - 1, today, today).await.unwrap(), "a written alignment is one");
 }
 
+async fn the_audit_chain_detects_tampering(store: Store) {
+    populate_small(&store, "x").await;
+    let report = store.verify_audit_chain().await.unwrap();
+    assert_eq!(report.problem, None);
+    assert_eq!(report.entries, store.audit_count().await.unwrap());
+    // Someone with database access bypasses the append-only trigger and edits an entry.
+    let postgres = store.backend() == pharmacrm_storage::Backend::Postgres;
+    let disable = if postgres { "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change" } else { "DROP TRIGGER audit_log_no_update" };
+    sqlx::query(disable).execute(store.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor_name = 'someone else' WHERE position = 1000").execute(store.pool()).await.unwrap();
+    let altered = store.verify_audit_chain().await.unwrap().problem.unwrap();
+    assert!(altered.starts_with("entry 1000 ("), "{altered}");
+    assert!(altered.ends_with("was altered"), "{altered}");
+    if !postgres {
+        sqlx::query("DROP TRIGGER audit_log_no_delete").execute(store.pool()).await.unwrap();
+    }
+    sqlx::query("DELETE FROM audit_log WHERE position = 10").execute(store.pool()).await.unwrap();
+    assert_eq!(store.verify_audit_chain().await.unwrap().problem.unwrap(), "entry 10 is missing (removed); the chain continues at 11");
+}
+
+async fn removing_the_newest_entries_is_detected(store: Store) {
+    populate_small(&store, "x").await;
+    let total = store.audit_count().await.unwrap();
+    let postgres = store.backend() == pharmacrm_storage::Backend::Postgres;
+    let disable = if postgres { "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change" } else { "DROP TRIGGER audit_log_no_delete" };
+    sqlx::query(disable).execute(store.pool()).await.unwrap();
+    sqlx::query(&format!("DELETE FROM audit_log WHERE position > {}", total - 3)).execute(store.pool()).await.unwrap();
+    let problem = store.verify_audit_chain().await.unwrap().problem.unwrap();
+    assert!(problem.contains("entries at the end were removed"), "{problem}");
+}
+
+async fn entries_from_before_the_chain_are_sealed_by_migrate(store: Store) {
+    populate_small(&store, "x").await;
+    sqlx::query("INSERT INTO audit_log (id, at, actor_name, entity, entity_id, action) VALUES ('legacy-1', '2026-01-01T00:00:00.000000Z', 'old', 'hcp', 'x', 'create')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let problem = store.verify_audit_chain().await.unwrap().problem.unwrap();
+    assert_eq!(problem, "1 entries were added outside the chain");
+    store.migrate().await.unwrap();
+    assert_eq!(store.verify_audit_chain().await.unwrap().problem, None);
+}
+
 backend_tests!(
+    entries_from_before_the_chain_are_sealed_by_migrate,
+    the_audit_chain_detects_tampering,
+    removing_the_newest_entries_is_detected,
     an_alignment_coming_into_force_changes_scope_without_a_write,
     a_rep_lists_exactly_their_territory,
     another_territorys_hcp_is_invisible,
