@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         routes::list_territories, routes::list_specialties, routes::list_products,
         routes::list_users,
         routes::pull, routes::push, routes::events,
+        routes::frequency_report,
     ),
     components(schemas(
         crate::Problem, pharmacrm_domain::FieldError,
@@ -29,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "accounts", description = "Healthcare organisations, limited to the caller's territories"),
         (name = "reference", description = "Territories, specialties, products"),
         (name = "users", description = "User administration"),
+        (name = "reports", description = "Explainable KPIs: frequency tracking and coverage"),
         (name = "sync", description = "Offline field app: push mutations, pull changes, pokes"),
     )
 )]

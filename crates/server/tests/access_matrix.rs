@@ -103,7 +103,7 @@ async fn every_endpoint_respects_every_role(store: Store) {
         }
     }
 
-    for path in ["/api/v1/me", "/api/v1/hcps", &format!("/api/v1/hcps/{hcp_t01}"), &format!("/api/v1/hcps/{hcp_t01}/calls"), "/api/v1/sync/pull", "/api/v1/sync/events", "/api/v1/hcps/export", "/api/v1/accounts",
+    for path in ["/api/v1/me", "/api/v1/hcps", &format!("/api/v1/hcps/{hcp_t01}"), &format!("/api/v1/hcps/{hcp_t01}/calls"), "/api/v1/sync/pull", "/api/v1/sync/events", "/api/v1/reports/frequency", "/api/v1/hcps/export", "/api/v1/accounts",
         &format!("/api/v1/accounts/{acc_t01}"), "/api/v1/territories", "/api/v1/specialties", "/api/v1/products", "/api/v1/users"] {
         let reply = api.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "anonymous {path}");

@@ -12,6 +12,7 @@ pub mod hcps;
 pub mod org;
 pub mod page;
 pub mod products;
+pub mod reports;
 mod scope;
 pub mod segments;
 pub mod specialties;

@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/frequency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["frequency_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/specialties": {
         parameters: {
             query?: never;
@@ -416,6 +432,19 @@ export interface components {
             code: string;
             label: string;
         };
+        /** @description A calendar month. */
+        Cycle: {
+            /**
+             * Format: date
+             * @description First day.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description First day of the next cycle.
+             */
+            to: string;
+        };
         /**
          * @description DEA controlled-substance schedule of a product.
          * @enum {string}
@@ -434,12 +463,33 @@ export interface components {
             /** @description What is wrong, in words a user can act on. */
             message: string;
         };
+        FrequencyReport: {
+            cycle: components["schemas"]["Cycle"];
+            /** Format: int64 */
+            days_left: number;
+            /** @description How every number was computed. */
+            method: string;
+            territories: components["schemas"]["TerritoryFrequency"][];
+            /** @description All territories together, per tier. */
+            totals: components["schemas"]["TierFrequency"][];
+        };
         /** @description A frequency target: how many calls per month an HCP of a tier should receive. */
         FrequencyTarget: {
             /** Format: int32 */
             calls_per_month: number;
             /** Format: uuid */
             id: string;
+            tier: components["schemas"]["Tier"];
+        };
+        /** @description A target behind plan. */
+        Gap: {
+            /** Format: int32 */
+            calls: number;
+            /** Format: uuid */
+            hcp_id: string;
+            name: string;
+            /** Format: int32 */
+            target: number;
             tier: components["schemas"]["Tier"];
         };
         /** @description The HCP profile. */
@@ -644,6 +694,14 @@ export interface components {
              */
             reset: boolean;
         };
+        TerritoryFrequency: {
+            /** @description Targets behind plan, tier A first, the furthest behind first (at most 25). */
+            gaps: components["schemas"]["Gap"][];
+            /** Format: int32 */
+            gaps_total: number;
+            territory: components["schemas"]["TerritoryRef"];
+            tiers: components["schemas"]["TierFrequency"][];
+        };
         /** @description A short reference to a territory, as shown next to an HCP or account. */
         TerritoryRef: {
             code: string;
@@ -653,6 +711,49 @@ export interface components {
         };
         /** @enum {string} */
         Tier: "A" | "B" | "C";
+        TierFrequency: {
+            /**
+             * Format: double
+             * @description calls_toward_target / target_calls (1 when there is no target).
+             */
+            adherence: number;
+            /**
+             * Format: int32
+             * @description All calls on the tier's HCPs attributed to the territory.
+             */
+            calls: number;
+            /**
+             * Format: int32
+             * @description Σ min(calls, target) per HCP: extra calls on one HCP do not make up for another.
+             */
+            calls_toward_target: number;
+            /**
+             * Format: double
+             * @description reached / hcps.
+             */
+            coverage: number;
+            /**
+             * Format: int32
+             * @description HCPs of this tier (the targets).
+             */
+            hcps: number;
+            /**
+             * Format: int32
+             * @description HCPs with at least one call.
+             */
+            reached: number;
+            /**
+             * Format: int32
+             * @description Σ target over the tier's HCPs.
+             */
+            target_calls: number;
+            /**
+             * Format: int32
+             * @description Calls per HCP per month for this tier.
+             */
+            target_per_hcp: number;
+            tier: components["schemas"]["Tier"];
+        };
         User: {
             active: boolean;
             display_name: string;
@@ -1047,6 +1148,46 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    frequency_report: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; default the current month. */
+                cycle?: string;
+                /** @description One territory of the caller's scope. */
+                territory?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrequencyReport"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

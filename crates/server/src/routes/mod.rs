@@ -5,6 +5,7 @@ mod auth;
 mod hcps;
 mod ops;
 mod reference;
+mod reports;
 mod sync;
 mod users;
 
@@ -13,6 +14,7 @@ pub use auth::*;
 pub use hcps::*;
 pub use ops::*;
 pub use reference::*;
+pub use reports::*;
 pub use sync::*;
 pub use users::*;
 
@@ -36,6 +38,7 @@ pub fn api() -> Router<AppState> {
         .route("/specialties", get(list_specialties))
         .route("/products", get(list_products))
         .route("/users", get(list_users))
+        .route("/reports/frequency", get(frequency_report))
         .route("/sync/pull", get(pull))
         .route("/sync/push", post(push))
         .route("/sync/events", get(events))

@@ -1,0 +1,33 @@
+//! Report endpoints: frequency tracking (calls vs targets, coverage, gaps) per cycle.
+
+use crate::extract::{ApiQuery, Auth};
+use crate::problem::{ApiError, Problem};
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use pharmacrm_analytics::frequency::{Cycle, FrequencyReport};
+use pharmacrm_domain::ValidationErrors;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FrequencyQuery {
+    /// `YYYY-MM`; default the current month.
+    pub cycle: Option<String>,
+    /// One territory of the caller's scope.
+    pub territory: Option<Uuid>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/frequency", tag = "reports", params(FrequencyQuery), security(("bearer" = [])),
+    responses((status = 200, body = FrequencyReport), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn frequency_report(State(state): State<AppState>, auth: Auth, ApiQuery(query): ApiQuery<FrequencyQuery>) -> Result<Json<FrequencyReport>, ApiError> {
+    let today = pharmacrm_storage::today();
+    let cycle = match query.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(text) => Cycle::parse(text).ok_or_else(|| ApiError::invalid(ValidationErrors::single("cycle", "must be a month like 2026-11")))?,
+        None => Cycle::month_of(today),
+    };
+    let report = pharmacrm_service::reports::frequency(&state.store, &auth.principal, cycle, query.territory, today).await?;
+    Ok(Json(report))
+}

@@ -1,0 +1,29 @@
+//! Reports: gathers a report's inputs within the caller's scope and lets the analytics
+//! crate compute it.
+
+use crate::auth::Principal;
+use crate::{Result, Store};
+use chrono::NaiveDate;
+use pharmacrm_analytics::frequency::{frequency_report, CallFact, Cycle, FrequencyReport, TargetHcp};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Calls against frequency targets in `cycle` for the caller's territories (or one of them).
+pub async fn frequency(store: &Store, principal: &Principal, cycle: Cycle, territory: Option<Uuid>, today: NaiveDate) -> Result<FrequencyReport> {
+    let scope = &principal.scope;
+    let territories: Vec<_> = store.territories(scope).await?.into_iter().filter(|t| territory.is_none_or(|id| t.id == id)).collect();
+    let targets: HashMap<_, _> = store.frequency_targets(None).await?.into_iter().map(|t| (t.tier, t.calls_per_month)).collect();
+    let hcps: Vec<TargetHcp> = store
+        .tiered_hcps(scope, territory)
+        .await?
+        .into_iter()
+        .map(|h| TargetHcp { hcp_id: h.hcp_id, name: h.name, territory_id: h.territory_id, tier: h.tier })
+        .collect();
+    let calls: Vec<CallFact> = store
+        .call_attendances(scope, cycle.from, cycle.to)
+        .await?
+        .into_iter()
+        .map(|(hcp_id, territory_id)| CallFact { hcp_id, territory_id })
+        .collect();
+    Ok(frequency_report(cycle, today, &territories, &targets, &hcps, &calls))
+}

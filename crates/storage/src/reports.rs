@@ -1,0 +1,77 @@
+//! Inputs of the analytics reports, read within a scope.
+
+use crate::scope::{join_alignment, restrict};
+use crate::sql::{get_opt_uuid, get_str, get_uuid, Sql};
+use crate::{Result, StorageError, Store};
+use chrono::NaiveDate;
+use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::segment::Tier;
+use uuid::Uuid;
+
+/// An active, callable HCP with a tier, in a territory of the scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TieredHcp {
+    pub hcp_id: Uuid,
+    pub name: String,
+    pub territory_id: Uuid,
+    pub tier: Tier,
+}
+
+impl Store {
+    /// The HCPs that are call targets in `scope` today: active, not do-not-call, with a tier
+    /// for at least one product (their best tier), aligned to a territory.
+    pub async fn tiered_hcps(&self, scope: &Scope, territory: Option<Uuid>) -> Result<Vec<TieredHcp>> {
+        let mut sql = Sql::new(
+            "SELECT h.id, h.first_name, h.last_name, h.credentials, za.territory_id, \
+             (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) AS tier FROM hcps h",
+        );
+        join_alignment(&mut sql, "h", crate::today());
+        sql.push(" WHERE za.territory_id IS NOT NULL AND h.status = 'active' AND h.dnc_reason IS NULL");
+        sql.push(" AND EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id)");
+        restrict(&mut sql, scope);
+        if let Some(t) = territory {
+            sql.push(" AND za.territory_id = ").bind(t);
+        }
+        sql.push(" ORDER BY h.last_name, h.first_name, h.id");
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let credentials = get_str(r, "credentials")?;
+                let name = format!("{} {}", get_str(r, "first_name")?, get_str(r, "last_name")?);
+                Ok(TieredHcp {
+                    hcp_id: get_uuid(r, "id")?,
+                    name: if credentials.is_empty() { name } else { format!("{name}, {credentials}") },
+                    territory_id: get_uuid(r, "territory_id")?,
+                    tier: Tier::parse(&get_str(r, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
+                })
+            })
+            .collect()
+    }
+
+    /// (HCP, attributed territory) of every attendance at a call in `[from, to)` attributed to
+    /// a territory of `scope`; a call later corrected counts through its correction only.
+    pub async fn call_attendances(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Uuid, Option<Uuid>)>> {
+        let mut sql = Sql::new(
+            "SELECT ca.hcp_id, c.territory_id FROM calls c JOIN call_attendees ca ON ca.call_id = c.id WHERE c.called_at >= ",
+        );
+        sql.bind(from).push(" AND c.called_at < ").bind(to);
+        sql.push(" AND NOT EXISTS (SELECT 1 FROM calls x WHERE x.corrects = c.id)");
+        match scope {
+            Scope::All => {}
+            Scope::Territories(ts) if ts.is_empty() => {
+                sql.push(" AND 1 = 0");
+            }
+            Scope::Territories(ts) => {
+                sql.push(" AND c.territory_id IN ").bind_list(ts.iter().copied());
+            }
+        }
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((get_uuid(r, "hcp_id")?, get_opt_uuid(r, "territory_id")?)))
+            .collect()
+    }
+}
