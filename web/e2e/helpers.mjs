@@ -39,15 +39,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `pharmacrm demo` on a fresh SQLite file and a free port and waits for /healthz.
+ * `extraArgs` are appended to the demo's arguments (the benchmark's dataset sizes).
  * Returns { baseUrl, stop }.
  */
-export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 120_000 } = {}) {
+export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 120_000, extraArgs = [], logName = 'server.log' } = {}) {
   const bin = serverBinary();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pharmacrm-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const logPath = path.join(RESULTS_DIR, 'server.log');
+  const logPath = path.join(RESULTS_DIR, logName);
   const log = createWriteStream(logPath);
   const args = [
     'demo',
@@ -55,6 +56,7 @@ export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 1
     '--listen', `127.0.0.1:${port}`,
     '--scale', scale,
     '--seed', String(seed),
+    ...extraArgs,
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   child.stdout.pipe(log);

@@ -379,4 +379,99 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     assert.equal(group.length, 1);
     assert.deepEqual(new Set(group[0].hcp_ids), new Set([lead.id, other.id]));
   });
+  test('the answer to a push is lost (connection cut after the server applied it): the retry loses none, duplicates none', async () => {
+    // Issue acceptance: the first push reaches the server (which applies it) but the connection is
+    // reset before the app reads the answer; the app retries by itself (backoff timer) with the
+    // same mutation id and the server answers from its record.
+    // Every push the page sends (the cut one and the retries, which are not routed).
+    const pushes = [];
+    const onRequest = (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/v1/sync/push')) pushes.push(JSON.parse(r.postData()));
+    };
+    page.on('request', onRequest);
+    let cut = true;
+    let answerStatus = null;
+    let resolveCut;
+    const cutDone = new Promise((r) => (resolveCut = r));
+    await ctx.route('**/api/v1/sync/push', async (route) => {
+      if (!cut) return route.continue();
+      cut = false;
+      const res = await route.fetch(); // the real server applies the push …
+      answerStatus = res.status();
+      await route.abort('connectionreset'); // … and the app never sees the answer
+      resolveCut();
+    });
+    let hcpId;
+    let callsOnHcpBefore;
+    try {
+      await page.goto(`${server.baseUrl}/#/today`);
+      await page.locator('[data-testid=plan-item]').first().waitFor();
+      await waitPending(0);
+      hcpId = await page.locator('[data-testid=plan-item]').first().getAttribute('data-id');
+      callsOnHcpBefore = await api.get(repToken, `/api/v1/hcps/${hcpId}/calls`);
+      await page.locator(`[data-testid=plan-item][data-id="${hcpId}"] [data-testid=log-call]`).click();
+      await page.locator('[data-testid=call-form]').waitFor();
+      await page.locator('[data-testid^=outcome-]').first().click();
+      await page.locator('[data-testid^=next-step-]:not([data-testid=next-step-date])').first().click();
+      await page.locator('[data-testid=call-notes]').fill('Answer lost on the way back');
+      await page.locator('[data-testid=submit-call]').click();
+      await page.locator('[data-testid=today]').waitFor();
+      await cutDone;
+      assert.equal(answerStatus, 200, 'the server answered (and applied) the first push');
+      // The server already holds the call while the app still counts it as pending.
+      const onServer = await api.get(repToken, `/api/v1/hcps/${hcpId}/calls`);
+      assert.equal(onServer.length, callsOnHcpBefore.length + 1, 'the first push was applied');
+      assert.equal(await pending(), 1, 'the app did not get the answer: still pending');
+    } finally {
+      await ctx.unroute('**/api/v1/sync/push');
+    }
+    // No help from the test: the engine retries after its backoff (2 s after one failure).
+    await waitPending(0, 60_000);
+    page.off('request', onRequest);
+    assert.equal(await page.locator('[data-testid=sync-indicator]').getAttribute('data-rejected'), '0');
+    assert.ok(pushes.length >= 2, `pushes seen: ${pushes.length}`);
+    const [first, retry] = pushes;
+    assert.equal(first.mutations.length, 1);
+    assert.equal(retry.mutations.length, 1);
+    assert.equal(retry.mutations[0].id, first.mutations[0].id, 'the retry reused the mutation id');
+    assert.deepEqual(retry.mutations[0].payload, first.mutations[0].payload, 'of the same call');
+    assert.equal(retry.client_id, first.client_id);
+    const callId = first.mutations[0].payload.id;
+
+    // The outbox item is applied (from the replayed answer) and the server holds the call once.
+    const item = await page.evaluate(
+      async ([userId, mid]) => {
+        const db = await new Promise((res, rej) => {
+          const r = indexedDB.open(`pharmacrm-u-${userId}`);
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+        return new Promise((res, rej) => {
+          const r = db.transaction('outbox').objectStore('outbox').get(mid);
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+      },
+      [repMe.id, first.mutations[0].id],
+    );
+    assert.equal(item.status, 'applied');
+    assert.ok(item.attempts >= 2, `attempts: ${item.attempts}`);
+    const onHcp = await api.get(repToken, `/api/v1/hcps/${hcpId}/calls`);
+    assert.equal(onHcp.length, callsOnHcpBefore.length + 1, 'exactly one new call on the HCP');
+    assert.equal(onHcp.filter((c) => c.id === callId).length, 1, 'the call is there once');
+    const opsToken = await api.login('ops');
+    const asOps = await api.get(opsToken, `/api/v1/hcps/${hcpId}/calls`);
+    assert.equal(asOps.filter((c) => c.id === callId).length, 1, 'once as ops too');
+    assert.equal(callsIn(await fullPull(api, repToken)).filter((c) => c.id === callId).length, 1, 'once in a full pull');
+
+    // In the app: the call shows as synced (the pulled server copy, not the optimistic one).
+    await page.goto(`${server.baseUrl}/#/hcps/${hcpId}`);
+    const row = page.locator(`[data-testid=call-row][data-id="${callId}"]`);
+    await row.waitFor();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid=call-row][data-id="${id}"]`)?.dataset.pending === 'false', callId, {
+      timeout: 20_000,
+    });
+    assert.equal(await page.locator(`[data-testid=call-row][data-id="${callId}"]`).count(), 1);
+    await screenshot(page, 'offline-09-lost-answer-synced', { fullPage: true });
+  });
 });

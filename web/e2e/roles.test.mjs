@@ -269,6 +269,32 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       const expected = mgrHcps.filter((h) => h.territory?.id === t0.id);
       assert.equal(one.length, expected.length);
       for (const c of one) assert.equal(c.territory, t0.code);
+
+      // The online HCP profile shows the HCP's call history, as the API returns it (newest first).
+      let withCalls = null;
+      for (const h of mgrHcps) {
+        const calls = await api.get(mgrToken, `/api/v1/hcps/${h.id}/calls`);
+        if (calls.length >= 2) {
+          withCalls = { h, calls };
+          break;
+        }
+      }
+      assert.ok(withCalls, 'an HCP of the district has a call history');
+      const products = new Map((await api.get(mgrToken, '/api/v1/products')).map((p) => [p.id, p.brand]));
+      await dpage.goto(`${server.baseUrl}/#/hcps/${withCalls.h.id}`);
+      const hist = dpage.locator('[data-testid=call-history]');
+      await hist.waitFor();
+      assert.equal(Number(await hist.getAttribute('data-count')), withCalls.calls.length);
+      const rowIds = await dpage.$$eval('[data-testid=history-row]', (els) => els.map((e) => e.dataset.id));
+      assert.deepEqual(rowIds, withCalls.calls.map((c) => c.id), 'same calls, same order');
+      const first = withCalls.calls[0];
+      const firstText = await dpage.locator('[data-testid=history-row]').first().innerText();
+      for (const pid of first.product_ids) assert.ok(firstText.includes(products.get(pid)), `product ${products.get(pid)} named`);
+      assert.equal(await dpage.locator('[data-testid=history-rep]').first().getAttribute('title'), first.rep_id);
+      const pl = (await api.get(mgrToken, '/api/v1/sync/pull?limit=1')).changes.find((c) => c.entity === 'picklists').data;
+      const label = (list, code) => list.find((x) => x.code === code).label;
+      assert.ok(firstText.includes(`${label(pl.outcomes, first.outcome)} → ${label(pl.next_steps, first.next_step)}`), `outcome and next step labels: ${firstText}`);
+      await screenshot(dpage, '08b-manager-hcp-call-history', { fullPage: true });
     } finally {
       await desk.close();
     }

@@ -8,9 +8,15 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((c) => c.addAll(PRECACHE.map((u) => new Request(u, { cache: 'reload' }))))
-      .then(() => self.skipWaiting()),
+      .then((c) => c.addAll(PRECACHE.map((u) => new Request(u, { cache: 'reload' })))),
   );
+});
+
+// A new build waits (the old one keeps serving the running page) until the page asks it to take
+// over: the "new version available — reload" banner (src/lib/swUpdate.ts). The first install has
+// nothing to wait for and activates at once.
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {

@@ -143,6 +143,9 @@ async fn operations_endpoints(store: Store) {
     let products = api.get("/api/v1/products", Some(&token)).await.json();
     let brands: Vec<&str> = products.as_array().unwrap().iter().map(|p| p["brand"].as_str().unwrap()).collect();
     assert_eq!(brands, vec!["Cardivex", "Glucora", "Neurvanta", "Respiral"]);
+    let picklists = api.get("/api/v1/picklists", Some(&token)).await.json();
+    assert_eq!(picklists["outcomes"][0]["code"], "interested");
+    assert_eq!(picklists["call_types"].as_array().unwrap().len(), 4);
     let launch = &products[2];
     assert_eq!(launch["lifecycle_stage"], "launch");
     assert_eq!(launch["sample_skus"][0]["ndc"], "59148-0006-13", "5-3-2 label form stored as 5-4-2");

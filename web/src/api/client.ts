@@ -4,9 +4,12 @@ import { ApiError, problemFromBody } from './problem';
 import type {
   Account,
   AccountPage,
+  Call,
   Hcp,
   HcpPage,
   Me,
+  Picklists,
+  Product,
   Specialty,
   User,
 } from './types';
@@ -86,6 +89,12 @@ export function createApi(opts: ApiOptions) {
       ),
     getHcp: (id: string): Promise<Hcp> =>
       unwrap(() => client.GET('/api/v1/hcps/{id}', { params: { path: { id } } })),
+    /** Calls with the HCP, newest first (scoped; 404 when the HCP is out of scope). */
+    hcpCalls: (id: string): Promise<Call[]> =>
+      unwrap(() => client.GET('/api/v1/hcps/{id}/calls', { params: { path: { id } } })),
+    products: (): Promise<Product[]> => unwrap(() => client.GET('/api/v1/products')),
+    /** The call report's pick lists (call types, outcomes, next steps). */
+    picklists: (): Promise<Picklists> => unwrap(() => client.GET('/api/v1/picklists')),
     listAccounts: (filters: AccountFilters, cursor?: string | null, limit?: number): Promise<AccountPage> =>
       unwrap(() =>
         client.GET('/api/v1/accounts', { params: { query: cleanQuery({ ...filters, cursor, limit }) } }),

@@ -148,6 +148,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/picklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_picklists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -695,6 +711,12 @@ export interface components {
             reset: boolean;
         };
         TerritoryFrequency: {
+            /**
+             * Format: int32
+             * @description Every HCP attendance at a call attributed to this territory in the cycle, target or
+             *     not (an HCP realigned away since keeps its calls here).
+             */
+            calls_attributed: number;
             /** @description Targets behind plan, tier A first, the furthest behind first (at most 25). */
             gaps: components["schemas"]["Gap"][];
             /** Format: int32 */
@@ -1118,6 +1140,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_picklists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Picklists"];
                 };
             };
             401: {

@@ -23,3 +23,6 @@ export type User = S['User'];
 export type Tier = NonNullable<HcpSummary['top_tier']>;
 export type HcpStatus = HcpSummary['status'];
 export type AccountType = AccountSummary['account_type'];
+export type Call = S['Call'];
+export type Product = S['Product'];
+export type Picklists = S['Picklists'];

@@ -70,3 +70,10 @@ export function languageLabel(code: string): string {
   const base = code.toLowerCase().split(/[-_]/)[0];
   return LANGS[base] ? `${LANGS[base]} (${code})` : code;
 }
+
+/** A call's local date and time, `YYYY-MM-DD HH:MM`. */
+export function callWhen(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -2,7 +2,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Me } from '../api/types';
 import { RepDb, userDbName } from './db';
-import { SyncEngine, type SyncState } from './engine';
+import { initialSyncMark, SyncEngine, type SyncState } from './engine';
 import { loadLocalCalls, loadLocalData, type LocalCalls, type LocalData } from './local';
 
 export interface OfflineCtx {
@@ -70,7 +70,12 @@ export function OfflineProvider({
   useEffect(() => {
     if (!sync.ready) return;
     let live = true;
-    loadLocalData(engine.db).then((d) => live && setData(d));
+    const first = !data;
+    loadLocalData(engine.db).then((d) => {
+      if (!live) return;
+      if (first) initialSyncMark('loaded');
+      setData(d);
+    });
     return () => {
       live = false;
     };

@@ -51,6 +51,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
+/** `pharmacrm:initial-sync-<step>` User Timing mark (the last one of each step is kept). */
+export function initialSyncMark(step: string): void {
+  if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
+  const name = `pharmacrm:initial-sync-${step}`;
+  performance.clearMarks?.(name);
+  performance.mark(name);
+}
+
 export class SyncEngine {
   readonly db: RepDb;
   state: SyncState;
@@ -235,19 +243,35 @@ export class SyncEngine {
     const db = this.db;
     await db.staging.clear();
     let cursor = await db.getMeta<string>('cursor');
+    // An initial sync leaves User Timing marks (`pharmacrm:initial-sync-*`; web/bench reads them).
+    const mark = cursor ? () => {} : initialSyncMark;
+    mark('start');
     const limit = this.opts.pageLimit ?? 500;
-    for (let i = 0; ; i++) {
-      const q = new URLSearchParams({ limit: String(limit) });
-      if (cursor) q.set('cursor', cursor);
-      const page = (await (await this.http(`/api/v1/sync/pull?${q}`)).json()) as SyncPage;
-      // Entities this app version does not know are skipped (a newer server may send more).
-      await db.staging.add({ reset: page.reset, cursor: page.cursor, changes: page.changes.filter(isKnownChange) });
-      this.set({ pulledPages: i + 1 });
-      if (!page.has_more) break;
-      if (page.cursor === cursor) throw new Error('sync cursor did not advance');
-      cursor = page.cursor;
+    // A page is written to `staging` while the next one is requested (the write overlaps the
+    // server's time); writes stay in page order: each waits for the previous one.
+    let staged: Promise<unknown> = Promise.resolve();
+    try {
+      for (let i = 0; ; i++) {
+        const q = new URLSearchParams({ limit: String(limit) });
+        if (cursor) q.set('cursor', cursor);
+        const page = (await (await this.http(`/api/v1/sync/pull?${q}`)).json()) as SyncPage;
+        await staged;
+        // Entities this app version does not know are skipped (a newer server may send more).
+        staged = db.staging.add({ reset: page.reset, cursor: page.cursor, changes: page.changes.filter(isKnownChange) });
+        staged.catch(() => {}); // handled (awaited) below; not an unhandled rejection meanwhile
+        this.set({ pulledPages: i + 1 });
+        if (!page.has_more) break;
+        if (page.cursor === cursor) throw new Error('sync cursor did not advance');
+        cursor = page.cursor;
+      }
+      await staged;
+      mark('fetched');
+    } catch (e) {
+      await staged.catch(() => {}); // no write left running into the next pull's `staging.clear()`
+      throw e;
     }
     const n = await applyStaged(db);
+    mark('applied');
     const now = new Date().toISOString();
     await db.setMeta('last_sync_at', now);
     await this.refreshOutbox();

@@ -14,6 +14,7 @@ import {
   titleCase,
 } from '../lib/format';
 import { Empty, ErrorBox, Field, Loading, Section, StatusBadge, TierBadge } from '../components/bits';
+import { CallHistory } from '../components/CallHistory';
 
 export function HcpProfile({ id }: { id: string }) {
   const { api } = useApp();
@@ -25,7 +26,11 @@ export function HcpProfile({ id }: { id: string }) {
       </a>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
-      {res.state === 'ok' && <HcpDetail h={res.data} />}
+      {res.state === 'ok' && (
+        <HcpDetail h={res.data}>
+          <CallHistory api={api} hcpId={res.data.id} />
+        </HcpDetail>
+      )}
     </div>
   );
 }

@@ -3,17 +3,13 @@ import { useOffline } from '../offline/context';
 import { callsOf } from '../offline/local';
 import { callBlockReason } from '../offline/validate';
 import { backIfPossible, newCallHref } from '../lib/router';
-import { titleCase } from '../lib/format';
+import { callWhen, titleCase } from '../lib/format';
 import { Empty, ErrorBox, Section } from '../components/bits';
 import { HcpDetail } from './HcpProfile';
 import { SyncGate } from './Today';
 import type { LocalData } from '../offline/local';
 
-export function callWhen(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
+export { callWhen };
 
 export function productNames(data: LocalData, ids: string[]): string {
   return ids.map((id) => data.products.get(id)?.brand ?? id).join(', ');

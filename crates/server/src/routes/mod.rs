@@ -37,6 +37,7 @@ pub fn api() -> Router<AppState> {
         .route("/territories", get(list_territories))
         .route("/specialties", get(list_specialties))
         .route("/products", get(list_products))
+        .route("/picklists", get(list_picklists))
         .route("/users", get(list_users))
         .route("/reports/frequency", get(frequency_report))
         .route("/sync/pull", get(pull))

@@ -1,10 +1,12 @@
-//! Reference data every signed-in user needs: territories in scope, specialties, products.
+//! Reference data every signed-in user needs: territories in scope, specialties, products,
+//! the call report's pick lists.
 
 use crate::extract::Auth;
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
+use pharmacrm_domain::call::{picklists, Picklists};
 use pharmacrm_domain::org::TerritoryRef;
 use pharmacrm_domain::specialty::Specialty;
 use pharmacrm_domain::views::Product;
@@ -25,4 +27,10 @@ pub async fn list_specialties(State(state): State<AppState>, _auth: Auth) -> Res
     responses((status = 200, body = [Product]), (status = 401, body = Problem)))]
 pub async fn list_products(State(state): State<AppState>, _auth: Auth) -> Result<Json<Vec<Product>>, ApiError> {
     Ok(Json(state.store.products().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/picklists", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = Picklists), (status = 401, body = Problem)))]
+pub async fn list_picklists(_auth: Auth) -> Json<Picklists> {
+    Json(picklists())
 }
