@@ -80,6 +80,43 @@ export function searchLocal(data: Pick<LocalData, 'searchKeys'>, q: string): num
   return out;
 }
 
+/** The HCP list's filters other than the search words (same meaning as the API's). */
+export interface LocalFilters {
+  tier?: string;
+  specialty?: string;
+  city?: string;
+  status?: string;
+}
+
+type FilterableHcp = Pick<Hcp, 'segments' | 'specialty_code' | 'address' | 'status'>;
+
+/** Keeps the HCPs matching every filter set: a tier held for any product, the NUCC code,
+ * the city (case-insensitive), the status. */
+export function filterLocal<H extends FilterableHcp>(hcps: H[], f: LocalFilters): H[] {
+  const city = f.city?.trim().toLowerCase();
+  return hcps.filter(
+    (h) =>
+      (!f.tier || (h.segments ?? []).some((s) => s.tier === f.tier)) &&
+      (!f.specialty || h.specialty_code === f.specialty) &&
+      (!city || h.address.city.toLowerCase() === city) &&
+      (!f.status || h.status === f.status),
+  );
+}
+
+/** The distinct values the filters can take in the local data, sorted, for the pickers. */
+export function filterOptions(hcps: Pick<Hcp, 'specialty_code' | 'specialty_name' | 'address'>[]) {
+  const specialties = new Map<string, string>();
+  const cities = new Set<string>();
+  for (const h of hcps) {
+    specialties.set(h.specialty_code, h.specialty_name);
+    cities.add(h.address.city);
+  }
+  return {
+    specialties: [...specialties].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    cities: [...cities].sort((a, b) => a.localeCompare(b)),
+  };
+}
+
 export interface LocalCalls {
   calls: Call[];
   outbox: OutboxItem[];

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Hcp } from '../api/types';
 import { useOffline } from '../offline/context';
-import { searchLocal } from '../offline/local';
+import { filterLocal, filterOptions, searchLocal } from '../offline/local';
 import { topTier } from '../offline/plan';
 import { parseFilters, toQueryString } from '../lib/query';
 import { hcpHref } from '../lib/router';
@@ -14,11 +14,14 @@ const PAGE = 50;
 /** The rep's HCP list, from IndexedDB: answers every keystroke locally (also offline). */
 export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
   const { data } = useOffline();
-  const initial = parseFilters(initialQuery, ['q', 'tier']);
+  const initial = parseFilters(initialQuery, ['q', 'tier', 'specialty', 'city']);
   const [q, setQ] = useState(initial.q ?? '');
   const [tier, setTier] = useState(initial.tier ?? '');
+  const [specialty, setSpecialty] = useState(initial.specialty ?? '');
+  const [city, setCity] = useState(initial.city ?? '');
   const [shown, setShown] = useState(PAGE);
-  const key = toQueryString({ q: q.trim() || undefined, tier: tier || undefined });
+  const key = toQueryString({ q: q.trim() || undefined, tier: tier || undefined, specialty: specialty || undefined, city: city || undefined });
+  const options = useMemo(() => filterOptions(data?.hcps ?? []), [data]);
 
   useEffect(() => {
     const hash = key ? `#/hcps?${key}` : '#/hcps';
@@ -28,9 +31,8 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
 
   const matches: Hcp[] = useMemo(() => {
     if (!data) return [];
-    const hs = searchLocal(data, q).map((i) => data.hcps[i]);
-    return tier ? hs.filter((h) => (h.segments ?? []).some((s) => s.tier === tier)) : hs;
-  }, [data, q, tier]);
+    return filterLocal(searchLocal(data, q).map((i) => data.hcps[i]), { tier, specialty, city });
+  }, [data, q, tier, specialty, city]);
 
   return (
     <div class="screen">
@@ -53,6 +55,26 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
           <option value="B">Tier B</option>
           <option value="C">Tier C</option>
         </select>
+      </div>
+      <div class="searchbar search-row">
+        <select value={specialty} onChange={(e) => setSpecialty(e.currentTarget.value)} aria-label="Specialty" data-testid="filter-specialty">
+          <option value="">Any specialty</option>
+          {options.specialties.map((o) => (
+            <option key={o.code} value={o.code}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        {options.cities.length > 1 && (
+          <select value={city} onChange={(e) => setCity(e.currentTarget.value)} aria-label="City" data-testid="filter-city">
+            <option value="">Any city</option>
+            {options.cities.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        )}
       </div>
       <SyncGate>
         <ul class="cards" data-testid="hcp-list" data-loaded-key={data ? key : undefined} aria-busy={!data}>
