@@ -136,6 +136,22 @@ enum ExportKind {
 
 #[derive(Subcommand)]
 enum UserCommand {
+    /// End a rep's or manager's assignments (they leave): their unit becomes vacant.
+    Leave {
+        username: String,
+        /// First day without the assignment (default today).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
+    /// Move a rep to another territory (or a manager to another district) from a date.
+    Move {
+        username: String,
+        #[arg(long)]
+        unit: String,
+        /// First day in the new unit (default today).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
     /// Add a user; a rep needs --unit TERRITORY_CODE, a manager --unit DISTRICT_CODE.
     Add {
         username: String,
@@ -200,6 +216,16 @@ async fn run() -> Result<std::process::ExitCode> {
         }
         Command::Export { kind: ExportKind::Hcps, out, as_user, territory } => {
             files::export_hcps(&store, out.as_deref(), as_user.as_deref(), territory.as_deref()).await?;
+        }
+        Command::User { command: UserCommand::Leave { username, on } } => {
+            let on = on.unwrap_or_else(pharmacrm_storage::today);
+            let ended = pharmacrm_service::org::leave(&store, &cli_actor, &username, on).await.map_err(files::explain)?;
+            println!("{username}: {ended} assignment(s) end on {on}; the unit is vacant from then");
+        }
+        Command::User { command: UserCommand::Move { username, unit, on } } => {
+            let on = on.unwrap_or_else(pharmacrm_storage::today);
+            pharmacrm_service::org::move_to(&store, &cli_actor, &username, &unit, on).await.map_err(files::explain)?;
+            println!("{username} covers {unit} from {on}");
         }
         Command::User { command: UserCommand::Add { username, role, name, password, unit } } => {
             let role = Role::parse(&role).with_context(|| format!("'{role}' is not a role (rep, manager, ops, marketing, compliance, admin)"))?;

@@ -76,6 +76,11 @@ fn demo_data_users_and_scoped_export() {
         .output()
         .unwrap();
     assert!(added.status.success(), "{}", text(&added.stderr));
+    let moved = pharmacrm(&db, &["user", "move", "rep.t03", "--unit", "T04"]);
+    assert!(moved.status.success(), "{}", text(&moved.stderr));
+    assert!(text(&moved.stdout).contains("rep.t03 covers T04 from"), "{}", text(&moved.stdout));
+    let left = pharmacrm(&db, &["user", "leave", "rep.t04"]);
+    assert!(left.status.success(), "{}", text(&left.stderr));
     let verify = pharmacrm(&db, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
     assert!(text(&verify.stdout).starts_with("audit log intact: "), "{}", text(&verify.stdout));

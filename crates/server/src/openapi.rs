@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
         routes::login, routes::logout, routes::me,
         routes::list_hcps, routes::get_hcp, routes::hcp_calls, routes::create_hcp, routes::export_hcps,
         routes::list_accounts, routes::get_account,
-        routes::list_territories, routes::list_specialties, routes::list_products, routes::list_picklists,
+        routes::list_territories, routes::list_specialties, routes::list_products, routes::list_picklists, routes::territories_overview, routes::territory_coverage,
         routes::list_users,
         routes::pull, routes::push, routes::events,
         routes::frequency_report,

@@ -45,6 +45,12 @@ async fn every_endpoint_respects_every_role(store: Store) {
         assert_eq!(me_codes, visible, "{username}: /me territories");
         let territories = api.get("/api/v1/territories", Some(&token)).await.json();
         assert_eq!(territories.as_array().unwrap().len(), visible.len(), "{username}: /territories");
+        let overview = api.get("/api/v1/territories/overview", Some(&token)).await.json();
+        let overview_codes: BTreeSet<&str> = overview.as_array().unwrap().iter().map(|t| t["territory"]["code"].as_str().unwrap()).collect();
+        assert_eq!(overview_codes, visible, "{username}: /territories/overview");
+        let t03 = all_hcps.iter().find(|h| h["territory"]["code"] == "T03").unwrap()["territory"]["id"].as_str().unwrap().to_string();
+        let coverage = api.get(&format!("/api/v1/territories/{t03}/coverage"), Some(&token)).await;
+        assert_eq!(coverage.status, if sees("T03") { StatusCode::OK } else { StatusCode::NOT_FOUND }, "{username}: coverage of T03");
 
         let hcps = api.all("/api/v1/hcps", &token).await;
         assert_eq!(codes(&hcps), visible.iter().map(|s| s.to_string()).collect(), "{username}: list");
@@ -103,7 +109,7 @@ async fn every_endpoint_respects_every_role(store: Store) {
         }
     }
 
-    for path in ["/api/v1/me", "/api/v1/hcps", &format!("/api/v1/hcps/{hcp_t01}"), &format!("/api/v1/hcps/{hcp_t01}/calls"), "/api/v1/sync/pull", "/api/v1/sync/events", "/api/v1/reports/frequency", "/api/v1/hcps/export", "/api/v1/accounts",
+    for path in ["/api/v1/me", "/api/v1/hcps", &format!("/api/v1/hcps/{hcp_t01}"), &format!("/api/v1/hcps/{hcp_t01}/calls"), "/api/v1/sync/pull", "/api/v1/sync/events", "/api/v1/reports/frequency", "/api/v1/territories/overview", "/api/v1/hcps/export", "/api/v1/accounts",
         &format!("/api/v1/accounts/{acc_t01}"), "/api/v1/territories", "/api/v1/specialties", "/api/v1/products", "/api/v1/users"] {
         let reply = api.get(path, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "anonymous {path}");

@@ -7,6 +7,7 @@ pub mod csv_format;
 mod error;
 pub mod hcps;
 pub mod import;
+pub mod org;
 pub mod reports;
 pub mod sync;
 pub mod users;

@@ -485,6 +485,21 @@ impl Store {
         Ok(())
     }
 
+    /// HCPs per territory today, within `scope`.
+    pub async fn hcp_counts_by_territory(&self, scope: &Scope) -> Result<HashMap<Uuid, i64>> {
+        let mut sql = Sql::new("SELECT za.territory_id, COUNT(*) AS n FROM hcps h");
+        join_alignment(&mut sql, "h", today());
+        sql.push(" WHERE za.territory_id IS NOT NULL");
+        restrict(&mut sql, scope);
+        sql.push(" GROUP BY za.territory_id");
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((get_uuid(r, "territory_id")?, get_i64(r, "n")?)))
+            .collect()
+    }
+
     /// How many HCPs are visible in `scope`.
     pub async fn count_hcps(&self, scope: &Scope) -> Result<i64> {
         let mut sql = Sql::new("SELECT COUNT(*) AS n FROM hcps h");

@@ -276,6 +276,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/territories/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["territories_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/territories/{id}/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["territory_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -447,6 +479,20 @@ export interface components {
         Choice: {
             code: string;
             label: string;
+        };
+        /** @description Someone covering a unit over a period. */
+        Coverer: {
+            display_name: string;
+            /** Format: date */
+            from: string;
+            /**
+             * Format: date
+             * @description Exclusive end; null while it lasts.
+             */
+            to?: string | null;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
         };
         /** @description A calendar month. */
         Cycle: {
@@ -723,6 +769,23 @@ export interface components {
             gaps_total: number;
             territory: components["schemas"]["TerritoryRef"];
             tiers: components["schemas"]["TierFrequency"][];
+        };
+        /** @description A territory as ops see it: where it sits, who covers it now, how many HCPs it holds. */
+        TerritoryOverview: {
+            district?: null | components["schemas"]["TerritoryRef"];
+            /** Format: int64 */
+            hcps: number;
+            region?: null | components["schemas"]["TerritoryRef"];
+            /** @description Reps assigned today. */
+            reps: components["schemas"]["Coverer"][];
+            territory: components["schemas"]["TerritoryRef"];
+            /** @description No rep today; the HCPs stay aligned to the territory. */
+            vacant: boolean;
+            /**
+             * Format: date
+             * @description When the last rep's assignment ended, if vacant.
+             */
+            vacant_since?: string | null;
         };
         /** @description A short reference to a territory, as shown next to an HCP or account. */
         TerritoryRef: {
@@ -1390,6 +1453,63 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    territories_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerritoryOverview"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    territory_coverage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who covered the territory, and when */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverer"][];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,8 @@ pub fn api() -> Router<AppState> {
         .route("/accounts", get(list_accounts))
         .route("/accounts/{id}", get(get_account))
         .route("/territories", get(list_territories))
+        .route("/territories/overview", get(territories_overview))
+        .route("/territories/{id}/coverage", get(territory_coverage))
         .route("/specialties", get(list_specialties))
         .route("/products", get(list_products))
         .route("/picklists", get(list_picklists))

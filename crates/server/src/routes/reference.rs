@@ -4,7 +4,8 @@
 use crate::extract::Auth;
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use pharmacrm_service::org::{Coverer, TerritoryOverview};
 use axum::Json;
 use pharmacrm_domain::call::{picklists, Picklists};
 use pharmacrm_domain::org::TerritoryRef;
@@ -33,4 +34,17 @@ pub async fn list_products(State(state): State<AppState>, _auth: Auth) -> Result
     responses((status = 200, body = Picklists), (status = 401, body = Problem)))]
 pub async fn list_picklists(_auth: Auth) -> Json<Picklists> {
     Json(picklists())
+}
+
+#[utoipa::path(get, path = "/api/v1/territories/overview", tag = "reference", security(("bearer" = [])),
+    responses((status = 200, body = [TerritoryOverview]), (status = 401, body = Problem)))]
+pub async fn territories_overview(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<TerritoryOverview>>, ApiError> {
+    Ok(Json(pharmacrm_service::org::territory_overview(&state.store, &auth.principal, pharmacrm_storage::today()).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/territories/{id}/coverage", tag = "reference", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "Who covered the territory, and when", body = [Coverer]), (status = 404, body = Problem)))]
+pub async fn territory_coverage(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<Vec<Coverer>>, ApiError> {
+    let id = super::parse_id(&id, "territory")?;
+    Ok(Json(pharmacrm_service::org::territory_history(&state.store, &auth.principal, id).await?))
 }
