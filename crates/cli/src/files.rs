@@ -35,6 +35,7 @@ pub async fn import(store: &Store, actor: &Actor, kind: ImportKind, path: &Path)
         ImportKind::Hcps => import::import_hcps(store, actor, reader, &progress).await,
         ImportKind::Accounts => import::import_accounts(store, actor, reader, &progress).await,
         ImportKind::Alignment => import::import_alignment(store, actor, reader, &progress).await,
+        ImportKind::Segments => import::import_segments(store, actor, reader, &progress).await,
         ImportKind::Specialties => import::import_specialties(store, actor, reader).await,
     }
     .map_err(explain)?;

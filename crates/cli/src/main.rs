@@ -98,6 +98,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Frequency targets: calls per month per tier.
+    Targets {
+        #[command(subcommand)]
+        command: TargetsCommand,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -105,6 +110,14 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum TargetsCommand {
+    /// Show the targets.
+    List,
+    /// Set a tier's calls per month (reps' plans follow on their next sync).
+    Set { tier: String, calls_per_month: u32 },
 }
 
 #[derive(Subcommand)]
@@ -126,6 +139,7 @@ enum ImportKind {
     Hcps,
     Accounts,
     Alignment,
+    Segments,
     Specialties,
 }
 
@@ -239,6 +253,15 @@ async fn run() -> Result<std::process::ExitCode> {
             };
             let user = pharmacrm_service::users::add_user(&store, &cli_actor, request).await.map_err(files::explain)?;
             println!("added {} ({})", user.username, user.role);
+        }
+        Command::Targets { command } => {
+            if let TargetsCommand::Set { tier, calls_per_month } = &command {
+                let tier = pharmacrm_domain::segment::Tier::parse(tier).map_err(anyhow::Error::msg)?;
+                store.set_frequency_target(&cli_actor, tier, *calls_per_month).await?;
+            }
+            for t in store.frequency_targets(None).await? {
+                println!("tier {}: {} calls per month", t.tier.as_str(), t.calls_per_month);
+            }
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let report = store.verify_audit_chain().await?;

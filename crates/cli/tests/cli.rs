@@ -81,6 +81,8 @@ fn demo_data_users_and_scoped_export() {
     assert!(text(&moved.stdout).contains("rep.t03 covers T04 from"), "{}", text(&moved.stdout));
     let left = pharmacrm(&db, &["user", "leave", "rep.t04"]);
     assert!(left.status.success(), "{}", text(&left.stderr));
+    let targets = pharmacrm(&db, &["targets", "set", "A", "4"]);
+    assert!(text(&targets.stdout).contains("tier A: 4 calls per month"), "{}", text(&targets.stdout));
     let verify = pharmacrm(&db, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
     assert!(text(&verify.stdout).starts_with("audit log intact: "), "{}", text(&verify.stdout));

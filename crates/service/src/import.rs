@@ -11,7 +11,9 @@ use pharmacrm_domain::hcp::HcpRecord;
 use pharmacrm_domain::org::OrgLevel;
 use pharmacrm_domain::specialty::{valid_code, Specialty};
 use pharmacrm_domain::ValidationErrors;
+use pharmacrm_domain::segment::Tier;
 use pharmacrm_storage::accounts::StoredAccount;
+use pharmacrm_storage::segments::SegmentAssignment;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -264,6 +266,76 @@ pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, pr
         report.unchanged += outcome.unchanged;
         progress(report.rejected + report.created + report.unchanged, parsed.records.len());
     }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// `npi,product,tier,decile,set_on`: segmentation per HCP x product (product by brand; a
+/// blank tier follows from the decile; a blank date is today). A row equal to what is stored
+/// changes nothing; devices receive changed HCPs on their next pull.
+pub async fn import_segments(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+    let parsed = read_file(input, &["npi", "product", "decile"])?;
+    let mut report = start(&parsed);
+    let products: HashMap<String, Uuid> = store.products().await?.into_iter().map(|p| (p.brand.to_lowercase(), p.id)).collect();
+    let npis: Vec<String> = parsed.records.iter().map(|(_, r)| Row::new(&parsed.columns, r).get("npi").to_string()).collect();
+    let hcps = store.hcps_by_npi(&npis).await?;
+    let existing = store.segments_of_hcps(&hcps.values().map(|h| h.id).collect::<Vec<_>>()).await?;
+    let today = pharmacrm_storage::today();
+    let mut seen: HashMap<(Uuid, Uuid), u64> = HashMap::new();
+    let mut valid = Vec::new();
+    for (line, record) in &parsed.records {
+        let row = Row::new(&parsed.columns, record);
+        let mut errors = ValidationErrors::new();
+        let hcp = hcps.get(row.get("npi")).map(|h| h.id);
+        if hcp.is_none() {
+            errors.add("npi", format!("no HCP with NPI '{}'", row.get("npi")));
+        }
+        let product = products.get(&row.get("product").to_lowercase()).copied();
+        if product.is_none() {
+            errors.add("product", format!("no product '{}'", row.get("product")));
+        }
+        let decile = errors.check(
+            "decile",
+            row.get("decile").parse::<i64>().map_err(|_| format!("'{}' is not a number", row.get("decile"))).and_then(pharmacrm_domain::segment::parse_decile),
+        );
+        let tier = match (row.get("tier"), decile) {
+            ("", Some(d)) => Some(Tier::from_decile(d)),
+            ("", None) => None,
+            (text, _) => errors.check("tier", Tier::parse(text)),
+        };
+        let set_on = match row.get("set_on") {
+            "" => Some(today),
+            text => errors.check("set_on", NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date YYYY-MM-DD"))),
+        };
+        if let (Some(h), Some(p), true) = (hcp, product, errors.is_empty()) {
+            // Only a valid row claims the pair: a later row may fix an earlier bad one.
+            if let Some(first) = seen.get(&(h, p)) {
+                errors.add("product", format!("this HCP and product are already on line {first}"));
+            } else {
+                seen.insert((h, p), *line);
+            }
+        }
+        match (hcp, product, tier, decile, set_on) {
+            (Some(hcp_id), Some(product_id), Some(tier), Some(decile), Some(set_on)) if errors.is_empty() => {
+                let same = existing.get(&(hcp_id, product_id)).is_some_and(|(t, d)| *t == tier && *d == decile);
+                if same {
+                    report.unchanged += 1;
+                } else {
+                    if existing.contains_key(&(hcp_id, product_id)) {
+                        report.updated += 1;
+                    } else {
+                        report.created += 1;
+                    }
+                    valid.push(SegmentAssignment { hcp_id, product_id, tier, decile, set_on });
+                }
+            }
+            _ => reject(&mut report, *line, errors),
+        }
+    }
+    for chunk in valid.chunks(BATCH) {
+        store.set_segments(actor, chunk).await?;
+    }
+    progress(parsed.records.len(), parsed.records.len());
     report.errors.sort_by_key(|e| e.line);
     Ok(report)
 }

@@ -2,7 +2,9 @@
 //! segment again replaces it; the audit log keeps the earlier values.
 
 use crate::audit::{append, audit_row};
-use crate::sql::{insert_rows, next_version, now_timestamp, stmt, touch_hcps};
+use crate::sql::{get_i64, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt, touch_hcps, Sql};
+use crate::StorageError;
+use std::collections::HashMap;
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::{Actor, AuditAction};
@@ -20,6 +22,41 @@ pub struct SegmentAssignment {
 }
 
 impl Store {
+    /// The (tier, decile) of each HCP x product among these HCPs.
+    pub async fn segments_of_hcps(&self, hcp_ids: &[Uuid]) -> Result<HashMap<(Uuid, Uuid), (Tier, u8)>> {
+        let mut map = HashMap::new();
+        for chunk in hcp_ids.chunks(500) {
+            let mut sql = Sql::new("SELECT hcp_id, product_id, tier, decile FROM segments WHERE hcp_id IN ");
+            sql.bind_list(chunk.iter().copied());
+            for row in sql.query().fetch_all(self.pool()).await? {
+                let tier = Tier::parse(&get_str(&row, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?;
+                map.insert((get_uuid(&row, "hcp_id")?, get_uuid(&row, "product_id")?), (tier, get_i64(&row, "decile")?.clamp(1, 10) as u8));
+            }
+        }
+        Ok(map)
+    }
+
+    /// Sets the calls per month of a tier; devices receive it on their next pull.
+    pub async fn set_frequency_target(&self, actor: &Actor, tier: Tier, calls_per_month: u32) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let version = next_version(&mut tx).await?;
+        let mut sql = Sql::new("SELECT id, calls_per_month FROM frequency_targets WHERE tier = ");
+        sql.bind(tier.as_str());
+        let row = sql.query().fetch_one(&mut *tx).await?;
+        let (id, before) = (get_uuid(&row, "id")?, get_i64(&row, "calls_per_month")?);
+        stmt(
+            "UPDATE frequency_targets SET calls_per_month = $1, version = $2 WHERE id = $3",
+            vec![i64::from(calls_per_month).into(), version.into(), id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        let as_json = |n: i64| serde_json::json!({"tier": tier.as_str(), "calls_per_month": n});
+        crate::audit::record(&mut tx, actor, "frequency_target", id, AuditAction::Update, Some(&as_json(before)), Some(&as_json(i64::from(calls_per_month)))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Sets segments in one transaction.
     pub async fn set_segments(&self, actor: &Actor, segments: &[SegmentAssignment]) -> Result<()> {
         let now = now_timestamp();
