@@ -209,8 +209,12 @@ impl HcpInput {
         }
         licences.sort_by(|a: &LicenceInput, b| (&a.state, &a.number).cmp(&(&b.state, &b.number)));
         let do_not_call_reason = optional(self.do_not_call_reason.as_deref());
-        errors.into_result(|| HcpRecord {
-            npi: npi.expect("checked"),
+        let npi = match npi {
+            Some(npi) if errors.is_empty() => npi,
+            _ => return Err(errors),
+        };
+        Ok(HcpRecord {
+            npi,
             first_name,
             middle_name: optional(self.middle_name.as_deref()),
             last_name,
