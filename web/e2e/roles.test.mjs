@@ -300,6 +300,133 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     }
   });
 
+  test("the manager's Coverage screen shows the API's frequency report for the district", async () => {
+    const mgrToken = await api.login('mgr.d01');
+    const mgrMe = await api.get(mgrToken, '/api/v1/me');
+    const report = (cycle, territory) =>
+      api.get(mgrToken, `/api/v1/reports/frequency?${new URLSearchParams({ cycle, ...(territory ? { territory } : {}) })}`);
+    const tierTexts = (loc) =>
+      loc.locator('[data-testid^=tier-][data-tier]').evaluateAll((els) =>
+        els.map((e) => ({
+          tier: e.dataset.tier,
+          toward: e.querySelector('[data-testid=tier-toward]').textContent.trim(),
+          reached: e.querySelector('[data-testid=tier-reached]').textContent.trim(),
+        })),
+      );
+    const expectedTiers = (tiers) =>
+      tiers.map((t) => ({ tier: t.tier, toward: `${t.calls_toward_target} / ${t.target_calls}`, reached: `${t.reached} / ${t.hcps}` }));
+    const settled = (p, cycle, territory = '') =>
+      p.locator(`[data-testid=coverage][data-loaded-key="cycle=${cycle}&territory=${territory}"]`).waitFor();
+
+    /** Every figure the screen shows, compared with the report the API gives the same user. */
+    const checkScreen = async (p, rep, label) => {
+      assert.deepEqual(await tierTexts(p.locator('[data-testid=coverage-totals]')), expectedTiers(rep.totals), `${label}: totals`);
+      const cards = p.locator('[data-testid=coverage-territory]');
+      const shown = await cards.evaluateAll((els) => els.map((e) => ({ id: e.dataset.id, code: e.dataset.code })));
+      assert.deepEqual(shown, rep.territories.map((t) => ({ id: t.territory.id, code: t.territory.code })), `${label}: territory cards`);
+      for (const t of rep.territories) {
+        const card = p.locator(`[data-testid=coverage-territory][data-id="${t.territory.id}"]`);
+        const what = `${label} ${t.territory.code}`;
+        assert.equal(await card.locator('[data-testid=coverage-territory-name]').innerText(), t.territory.name);
+        assert.deepEqual(await tierTexts(card), expectedTiers(t.tiers), `${what}: per-tier calls toward target / target`);
+        const a = t.tiers.find((x) => x.tier === 'A');
+        const signal = card.locator('[data-testid=coverage-signal]');
+        if (a.target_calls > 0 && a.adherence < 0.5 && rep.days_left > 0) {
+          const text = await signal.innerText();
+          assert.ok(text.startsWith(`Tier A behind: ${a.calls_toward_target} of ${a.target_calls} target calls, ${rep.days_left} day`), `${what}: ${text}`);
+        } else {
+          assert.equal(await signal.count(), 0, `${what}: no tier A signal`);
+        }
+        const gapIds = await card.locator('[data-testid=coverage-gap]').evaluateAll((els) => els.map((e) => e.dataset.id));
+        assert.deepEqual(gapIds, t.gaps.map((g) => g.hcp_id), `${what}: gaps, same order`);
+        const hrefs = await card.locator('[data-testid=coverage-gap] a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+        assert.deepEqual(hrefs, t.gaps.map((g) => `#/hcps/${g.hcp_id}`), `${what}: gap names link to the HCP profile`);
+        const more = card.locator('[data-testid=coverage-gaps-more]');
+        if (t.gaps_total > t.gaps.length) assert.equal((await more.textContent()).trim(), `and ${t.gaps_total - t.gaps.length} more`);
+        else assert.equal(await more.count(), 0);
+        if (t.gaps_total > 0) assert.equal(Number(await card.locator('[data-testid=coverage-gaps]').getAttribute('data-total')), t.gaps_total);
+      }
+    };
+
+    const ctx = await browser.newContext(PHONE);
+    const p = await ctx.newPage();
+    try {
+      await p.goto(server.baseUrl + '/');
+      await uiLogin(p, 'mgr.d01');
+      const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage']);
+      await p.locator('nav.tabs a', { hasText: 'Coverage' }).click();
+      const cycle = await p.locator('[data-testid=coverage-cycle]').inputValue();
+      const thisMonth = await p.evaluate(() => {
+        const d = new Date();
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+      });
+      assert.equal(cycle, thisMonth, 'the current month by default');
+      await settled(p, cycle);
+      const rep = await report(cycle);
+      assert.deepEqual(
+        rep.territories.map((t) => t.territory.code),
+        mgrMe.territories.map((t) => t.code).sort(),
+        "the report covers the manager's territories",
+      );
+      assert.deepEqual(rep.territories.map((t) => t.territory.code), ['T01', 'T02']);
+      await checkScreen(p, rep, cycle);
+      assert.ok(rep.territories.some((t) => t.gaps_total > 0), 'demo data has targets behind plan');
+      // The method sentence is shown as it is.
+      await p.locator('[data-testid=coverage-method] summary').click();
+      assert.ok((await p.locator('[data-testid=coverage-method]').innerText()).includes(rep.method));
+      // Open the first territory's gaps for the screenshot.
+      const withGaps = rep.territories.find((t) => t.gaps_total > 0);
+      await p.locator(`[data-testid=coverage-territory][data-id="${withGaps.territory.id}"] [data-testid=coverage-gaps] summary`).click();
+      await p.evaluate(() => scrollTo(0, 0)); // the sticky top bar stays at the top of a full-page shot
+      await screenshot(p, '08c-manager-coverage', { fullPage: true });
+
+      // A previous month: the picker reloads the report for that cycle (kept in the URL).
+      const opts = await p.$$eval('[data-testid=coverage-cycle] option', (os) => os.map((o) => o.value));
+      assert.equal(opts[0], cycle);
+      assert.ok(opts.length >= 2, 'previous months selectable');
+      await p.locator('[data-testid=coverage-cycle]').selectOption(opts[1]);
+      await settled(p, opts[1]);
+      assert.equal(await p.evaluate(() => location.hash), `#/coverage?cycle=${opts[1]}`);
+      const prev = await report(opts[1]);
+      assert.equal(prev.days_left, 0);
+      await checkScreen(p, prev, opts[1]);
+
+      // One territory: its card only, and totals for it.
+      const t2 = mgrMe.territories.find((t) => t.code === 'T02');
+      await p.locator('[data-testid=coverage-territory-filter]').selectOption(t2.id);
+      await settled(p, opts[1], t2.id);
+      const one = await report(opts[1], t2.id);
+      assert.deepEqual(one.territories.map((t) => t.territory.code), ['T02']);
+      await checkScreen(p, one, `${opts[1]} T02`);
+
+      // A gap's name opens the HCP's profile.
+      await p.locator('[data-testid=coverage-cycle]').selectOption(cycle);
+      await settled(p, cycle, t2.id);
+      const now2 = await report(cycle, t2.id);
+      const g = now2.territories[0].gaps[0];
+      if (g) {
+        await p.locator(`[data-testid=coverage-gap][data-id="${g.hcp_id}"] a`).click();
+        await p.locator('[data-testid=hcp-profile]').waitFor();
+        assert.equal(await p.evaluate(() => location.hash), `#/hcps/${g.hcp_id}`);
+      }
+    } finally {
+      await ctx.close();
+    }
+
+    const desk = await browser.newContext(DESKTOP);
+    const d = await desk.newPage();
+    try {
+      await d.goto(server.baseUrl + '/#/coverage');
+      await uiLogin(d, 'mgr.d01');
+      const cycle = await d.locator('[data-testid=coverage-cycle]').inputValue();
+      await settled(d, cycle);
+      await screenshot(d, '08d-manager-coverage-desktop', { fullPage: true });
+    } finally {
+      await desk.close();
+    }
+  });
+
   test('a 401 (expired or revoked token) returns to the login screen', async () => {
     const ctx = await browser.newContext(PHONE);
     const p = await ctx.newPage();
@@ -325,7 +452,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/#/users');
       await uiLogin(p, 'admin');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Users']);
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Users']);
       await p.locator('nav.tabs a', { hasText: 'Users' }).click();
       await p.locator('[data-testid=user-list]').waitFor();
       const adminToken = await api.login('admin');

@@ -12,6 +12,7 @@ import { HcpProfile } from './screens/HcpProfile';
 import { AccountList } from './screens/AccountList';
 import { AccountProfile } from './screens/AccountProfile';
 import { Users } from './screens/Users';
+import { Coverage } from './screens/Coverage';
 import { Today } from './screens/Today';
 import { CallForm } from './screens/CallForm';
 import { SyncScreen } from './screens/SyncScreen';
@@ -167,6 +168,10 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
     case 'account':
       active = 'accounts';
       screen = allowed.has('accounts') && <AccountProfile key={route.id} id={route.id} />;
+      break;
+    case 'coverage':
+      active = 'coverage';
+      screen = allowed.has('coverage') && <Coverage key={'coverage'} initialQuery={route.query} />;
       break;
     case 'users':
       active = 'users';

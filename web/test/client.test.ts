@@ -136,4 +136,18 @@ describe('API client filters', () => {
     expect(u2.pathname).toBe('/api/v1/accounts');
     expect(Object.fromEntries(u2.searchParams)).toEqual({ type: 'hospital', city: 'Austin' });
   });
+
+  it('asks for the frequency report with only the given cycle and territory', async () => {
+    const { a, calls } = api(() => json(200, { cycle: { from: '2026-10-01', to: '2026-11-01' }, days_left: 0, method: 'm', territories: [], totals: [] }));
+    const r = await a.frequencyReport('2026-10', 't-1');
+    expect(r.cycle.from).toBe('2026-10-01');
+    const u = new URL(calls[0].url);
+    expect(u.pathname).toBe('/api/v1/reports/frequency');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ cycle: '2026-10', territory: 't-1' });
+    expect(calls[0].headers.get('Authorization')).toBe('Bearer tok-123');
+    await a.frequencyReport();
+    await a.frequencyReport('', null);
+    expect([...new URL(calls[1].url).searchParams]).toEqual([]);
+    expect([...new URL(calls[2].url).searchParams]).toEqual([]);
+  });
 });

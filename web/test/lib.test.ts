@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeFilterCount, cleanQuery, HCP_FILTER_KEYS, parseFilters, toQueryString } from '../src/lib/query';
 import { appendPage, emptyPaged, fetchAll, hasMore } from '../src/lib/paging';
-import { canSeeData, homeHref, navItems, territorySummary } from '../src/lib/nav';
+import { canSeeCoverage, canSeeData, homeHref, navItems, territorySummary } from '../src/lib/nav';
 import { parseHash } from '../src/lib/router';
 import { hcpName, sortCallWindows } from '../src/lib/format';
 import type { CallWindow, Role } from '../src/api/types';
@@ -56,14 +56,16 @@ describe('cursor paging', () => {
 
 describe('role-based navigation', () => {
   const keys = (r: Role) => navItems(r).map((n) => n.key);
-  it('gives data roles HCPs and Accounts, reps also Today (their home), admin also Users', () => {
+  it('gives data roles HCPs, Accounts and Coverage, reps Today (their home) instead of Coverage, admin also Users', () => {
     for (const r of ['manager', 'ops', 'marketing', 'compliance'] as Role[]) {
       expect(canSeeData(r)).toBe(true);
-      expect(keys(r)).toEqual(['hcps', 'accounts']);
+      expect(canSeeCoverage(r)).toBe(true);
+      expect(keys(r)).toEqual(['hcps', 'accounts', 'coverage']);
     }
     expect(canSeeData('rep')).toBe(true);
+    expect(canSeeCoverage('rep')).toBe(false);
     expect(keys('rep')).toEqual(['today', 'hcps', 'accounts']);
-    expect(keys('admin')).toEqual(['hcps', 'accounts', 'users']);
+    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'users']);
     expect(homeHref('rep')).toBe('#/today');
     expect(homeHref('manager')).toBe('#/hcps');
   });
@@ -85,6 +87,9 @@ describe('hash routes', () => {
     expect(parseHash('#/accounts')).toEqual({ name: 'accounts', query: '' });
     expect(parseHash('#/accounts/42')).toEqual({ name: 'account', id: '42' });
     expect(parseHash('#/users')).toEqual({ name: 'users' });
+    expect(parseHash('#/coverage')).toEqual({ name: 'coverage', query: '' });
+    expect(parseHash('#/coverage?cycle=2026-10&territory=t1')).toEqual({ name: 'coverage', query: 'cycle=2026-10&territory=t1' });
+    expect(parseHash('#/coverage/x')).toEqual({ name: 'notfound', path: '/coverage/x' });
     expect(parseHash('#/hcps/1/calls')).toEqual({ name: 'notfound', path: '/hcps/1/calls' });
   });
 });

@@ -5,6 +5,7 @@ import type {
   Account,
   AccountPage,
   Call,
+  FrequencyReport,
   Hcp,
   HcpPage,
   Me,
@@ -103,6 +104,9 @@ export function createApi(opts: ApiOptions) {
       unwrap(() => client.GET('/api/v1/accounts/{id}', { params: { path: { id } } })),
     specialties: (): Promise<Specialty[]> => unwrap(() => client.GET('/api/v1/specialties')),
     users: (): Promise<User[]> => unwrap(() => client.GET('/api/v1/users')),
+    /** Frequency tracking for a monthly cycle (`YYYY-MM`, default the server's current month), in scope. */
+    frequencyReport: (cycle?: string | null, territory?: string | null): Promise<FrequencyReport> =>
+      unwrap(() => client.GET('/api/v1/reports/frequency', { params: { query: cleanQuery({ cycle, territory }) } })),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Me, Role } from '../api/types';
 
 export interface NavItem {
-  key: 'today' | 'hcps' | 'accounts' | 'users';
+  key: 'today' | 'hcps' | 'accounts' | 'coverage' | 'users';
   label: string;
   href: string;
 }
@@ -13,6 +13,13 @@ export function canSeeData(role: Role): boolean {
   return DATA_ROLES.includes(role);
 }
 
+/** Roles with the Coverage screen (frequency tracking); reps have their progress widget on Today. */
+const COVERAGE_ROLES: readonly Role[] = ['manager', 'ops', 'admin', 'marketing', 'compliance'];
+
+export function canSeeCoverage(role: Role): boolean {
+  return COVERAGE_ROLES.includes(role);
+}
+
 export function navItems(role: Role): NavItem[] {
   const items: NavItem[] = [];
   // Reps work from the offline field app: today's plan first.
@@ -21,6 +28,7 @@ export function navItems(role: Role): NavItem[] {
     items.push({ key: 'hcps', label: 'HCPs', href: '#/hcps' });
     items.push({ key: 'accounts', label: 'Accounts', href: '#/accounts' });
   }
+  if (canSeeCoverage(role)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
 }

@@ -7,6 +7,7 @@ export type Route =
   | { name: 'accounts'; query: string }
   | { name: 'account'; id: string }
   | { name: 'users' }
+  | { name: 'coverage'; query: string }
   | { name: 'today' }
   | { name: 'call'; id: string; query: string }
   | { name: 'sync' }
@@ -27,6 +28,7 @@ export function parseHash(hash: string): Route {
     if (head === 'hcps') return id ? { name: 'hcp', id } : { name: 'hcps', query };
     if (head === 'accounts') return id ? { name: 'account', id } : { name: 'accounts', query };
     if (head === 'users' && !id) return { name: 'users' };
+    if (head === 'coverage' && !id) return { name: 'coverage', query };
     if (head === 'today' && !id) return { name: 'today' };
     if (head === 'sync' && !id) return { name: 'sync' };
     if (head === 'call' && id) return { name: 'call', id, query };
