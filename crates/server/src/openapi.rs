@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         routes::list_users,
         routes::pull, routes::push, routes::events,
         routes::frequency_report,
+        routes::upload, routes::list_targets, routes::set_target,
     ),
     components(schemas(
         crate::Problem, pharmacrm_domain::FieldError,
@@ -30,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "accounts", description = "Healthcare organisations, limited to the caller's territories"),
         (name = "reference", description = "Territories, specialties, products"),
         (name = "users", description = "User administration"),
+        (name = "imports", description = "Commercial ops self-service: CSV uploads and frequency targets"),
         (name = "reports", description = "Explainable KPIs: frequency tracking and coverage"),
         (name = "sync", description = "Offline field app: push mutations, pull changes, pokes"),
     )

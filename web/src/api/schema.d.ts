@@ -132,6 +132,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -254,6 +270,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets/{tier}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["set_target"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -624,6 +672,14 @@ export interface components {
             top_tier?: null | components["schemas"]["Tier"];
             zip: string;
         };
+        ImportReport: {
+            created: number;
+            errors: components["schemas"]["RowError"][];
+            rejected: number;
+            rows: number;
+            unchanged: number;
+            updated: number;
+        };
         Licence: {
             /** @description Not expired today. */
             active: boolean;
@@ -720,6 +776,16 @@ export interface components {
         };
         /** @enum {string} */
         Role: "rep" | "manager" | "ops" | "marketing" | "compliance" | "admin";
+        /** @description One problem with one row of a file. */
+        RowError: {
+            field: string;
+            /**
+             * Format: int64
+             * @description Line number in the file (the header is line 1).
+             */
+            line: number;
+            message: string;
+        };
         /** @description A sample SKU a rep can carry. */
         SampleSku: {
             dea_schedule?: null | components["schemas"]["DeaSchedule"];
@@ -755,6 +821,10 @@ export interface components {
              *     state this checkpoint carries.
              */
             reset: boolean;
+        };
+        TargetChange: {
+            /** Format: int32 */
+            calls_per_month: number;
         };
         TerritoryFrequency: {
             /**
@@ -1188,6 +1258,66 @@ export interface operations {
             };
         };
     };
+    upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description hcps, accounts, alignment, segments or specialties */
+                kind: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file, header row first (layouts in the README) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Every row accounted for: created, updated, unchanged or rejected with line, field and reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -1418,6 +1548,75 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrequencyTarget"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_target: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A, B or C */
+                tier: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrequencyTarget"][];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod hcps;
+mod imports;
 mod ops;
 mod reference;
 mod reports;
@@ -12,6 +13,7 @@ mod users;
 pub use accounts::*;
 pub use auth::*;
 pub use hcps::*;
+pub use imports::*;
 pub use ops::*;
 pub use reference::*;
 pub use reports::*;
@@ -20,7 +22,8 @@ pub use users::*;
 
 use crate::problem::ApiError;
 use crate::AppState;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
 use axum::Router;
 
 pub fn api() -> Router<AppState> {
@@ -42,6 +45,9 @@ pub fn api() -> Router<AppState> {
         .route("/picklists", get(list_picklists))
         .route("/users", get(list_users))
         .route("/reports/frequency", get(frequency_report))
+        .route("/imports/{kind}", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/targets", get(list_targets))
+        .route("/targets/{tier}", put(set_target))
         .route("/sync/pull", get(pull))
         .route("/sync/push", post(push))
         .route("/sync/events", get(events))
