@@ -231,6 +231,15 @@ impl HcpInput {
     }
 }
 
+/// How an HCP is named in lists: "First Last, MD".
+pub fn display_name(first: &str, last: &str, credentials: &str) -> String {
+    if credentials.is_empty() {
+        format!("{first} {last}")
+    } else {
+        format!("{first} {last}, {credentials}")
+    }
+}
+
 impl HcpRecord {
     /// The input that validates to this record (for exports and edits).
     pub fn to_input(&self) -> HcpInput {

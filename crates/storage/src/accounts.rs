@@ -9,6 +9,7 @@ use crate::sql::{
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::account::{AccountRecord, AccountType};
 use pharmacrm_domain::address::Address;
 use pharmacrm_domain::audit::{Actor, AuditAction};
@@ -167,11 +168,10 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                let credentials = get_str(r, "credentials")?;
-                let name = format!("{} {}", get_str(r, "first_name")?, get_str(r, "last_name")?);
+                let name = display_name(&get_str(r, "first_name")?, &get_str(r, "last_name")?, &get_str(r, "credentials")?);
                 Ok(AffiliatedHcp {
                     hcp_id: get_uuid(r, "id")?,
-                    name: if credentials.is_empty() { name } else { format!("{name}, {credentials}") },
+                    name,
                     specialty_name: get_str(r, "specialty_name")?,
                     role: get_str(r, "role")?,
                     primary: get_bool(r, "is_primary")?,

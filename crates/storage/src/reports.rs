@@ -1,10 +1,11 @@
 //! Inputs of the analytics reports, read within a scope.
 
-use crate::scope::{join_alignment, restrict};
+use crate::scope::{join_alignment, restrict, restrict_column};
 use crate::sql::{get_opt_uuid, get_str, get_uuid, Sql};
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::segment::Tier;
 use uuid::Uuid;
 
@@ -38,11 +39,10 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                let credentials = get_str(r, "credentials")?;
-                let name = format!("{} {}", get_str(r, "first_name")?, get_str(r, "last_name")?);
+                let name = display_name(&get_str(r, "first_name")?, &get_str(r, "last_name")?, &get_str(r, "credentials")?);
                 Ok(TieredHcp {
                     hcp_id: get_uuid(r, "id")?,
-                    name: if credentials.is_empty() { name } else { format!("{name}, {credentials}") },
+                    name,
                     territory_id: get_uuid(r, "territory_id")?,
                     tier: Tier::parse(&get_str(r, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
                 })
@@ -58,15 +58,7 @@ impl Store {
         );
         sql.bind(from).push(" AND c.called_at < ").bind(to);
         sql.push(" AND NOT EXISTS (SELECT 1 FROM calls x WHERE x.corrects = c.id)");
-        match scope {
-            Scope::All => {}
-            Scope::Territories(ts) if ts.is_empty() => {
-                sql.push(" AND 1 = 0");
-            }
-            Scope::Territories(ts) => {
-                sql.push(" AND c.territory_id IN ").bind_list(ts.iter().copied());
-            }
-        }
+        restrict_column(&mut sql, scope, "c.territory_id");
         sql.query()
             .fetch_all(self.pool())
             .await?

@@ -18,13 +18,18 @@ pub(crate) fn join_alignment(sql: &mut Sql, table_alias: &str, day: NaiveDate) {
 
 /// Appends ` AND ...` restricting the aligned territory (`za.territory_id`) to `scope`.
 pub(crate) fn restrict(sql: &mut Sql, scope: &Scope) {
+    restrict_column(sql, scope, "za.territory_id");
+}
+
+/// Appends ` AND ...` restricting a territory column to `scope`.
+pub(crate) fn restrict_column(sql: &mut Sql, scope: &Scope, column: &str) {
     match scope {
         Scope::All => {}
         Scope::Territories(ts) if ts.is_empty() => {
             sql.push(" AND 1 = 0");
         }
         Scope::Territories(ts) => {
-            sql.push(" AND za.territory_id IN ").bind_list(ts.iter().copied());
+            sql.push(&format!(" AND {column} IN ")).bind_list(ts.iter().copied());
         }
     }
 }
