@@ -52,9 +52,11 @@ api-types:
 	$(CARGO) build -p pharmacrm
 	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run gen:api
 
-## bench: HCP list/search latency for a 1,000-HCP rep in 1,000,000 HCPs, SQLite and PostgreSQL
-bench:
+## bench: list/search at 1,000,000 HCPs on SQLite and PostgreSQL, sync pulls and pushes, the field app in Chromium
+bench: web
 	$(CARGO) run --release -p pharmacrm-bench -- --out docs/benchmarks.md
+	$(CARGO) build -p pharmacrm
+	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run bench
 
 clean:
 	$(CARGO) clean
