@@ -46,6 +46,7 @@ pub async fn fill(store: &Store, seed: u64, scale: Scale, overrides: &Overrides)
         bar.set_position(done as u64);
     };
     populate(store, &spec, &hash, &progress).await?;
+    store.analyze().await?;
     bar.finish_and_clear();
     Ok(())
 }

@@ -39,6 +39,9 @@ pub async fn import(store: &Store, actor: &Actor, kind: ImportKind, path: &Path)
         ImportKind::Specialties => import::import_specialties(store, actor, reader).await,
     }
     .map_err(explain)?;
+    if report.created + report.updated > 1000 {
+        store.analyze().await?;
+    }
     bar.finish_and_clear();
     Ok(report)
 }

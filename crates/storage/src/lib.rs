@@ -108,6 +108,12 @@ impl Store {
         Ok(sql::get_i64(&row, 0)? == 0)
     }
 
+    /// Refreshes the query planner's statistics after bulk loads (demo data, imports).
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
