@@ -270,13 +270,4 @@ impl Store {
             None => Ok(None),
         }
     }
-
-    /// Calls of a rep since `from` (inclusive), for progress against targets.
-    pub async fn calls_of_rep_since(&self, rep_id: Uuid, from: NaiveDate) -> Result<Vec<Call>> {
-        let mut sql = Sql::new(&format!("SELECT {CALL_COLUMNS} FROM calls c WHERE c.rep_id = "));
-        sql.bind(rep_id).push(" AND c.called_at >= ").bind(crate::sql::date_text(from)).push(" ORDER BY c.called_at");
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        calls_from_rows(self, &rows).await
-    }
 }
-

@@ -132,14 +132,6 @@ impl Store {
         rows.iter().map(assignment_from).collect()
     }
 
-    /// Every assignment in force on `day`.
-    pub async fn assignments_on(&self, day: NaiveDate) -> Result<Vec<Assignment>> {
-        let mut sql = Sql::new("SELECT id, user_id, org_unit_id, valid_from, valid_to FROM assignments WHERE valid_from <= ");
-        sql.bind(day).push(" AND (valid_to IS NULL OR valid_to > ").bind(day).push(")");
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter().map(assignment_from).collect()
-    }
-
     /// Every assignment of a user, current and past.
     pub async fn assignments_of(&self, user_id: Uuid) -> Result<Vec<Assignment>> {
         let mut sql = Sql::new("SELECT id, user_id, org_unit_id, valid_from, valid_to FROM assignments WHERE user_id = ");
