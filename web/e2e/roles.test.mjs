@@ -452,7 +452,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/#/users');
       await uiLogin(p, 'admin');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Users']);
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Users']);
       await p.locator('nav.tabs a', { hasText: 'Users' }).click();
       await p.locator('[data-testid=user-list]').waitFor();
       const adminToken = await api.login('admin');

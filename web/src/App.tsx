@@ -13,6 +13,7 @@ import { AccountList } from './screens/AccountList';
 import { AccountProfile } from './screens/AccountProfile';
 import { Users } from './screens/Users';
 import { Coverage } from './screens/Coverage';
+import { Targeting } from './screens/Targeting';
 import { Today } from './screens/Today';
 import { CallForm } from './screens/CallForm';
 import { SyncScreen } from './screens/SyncScreen';
@@ -172,6 +173,10 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
     case 'coverage':
       active = 'coverage';
       screen = allowed.has('coverage') && <Coverage key={'coverage'} initialQuery={route.query} />;
+      break;
+    case 'targeting':
+      active = 'targeting';
+      screen = allowed.has('targeting') && <Targeting />;
       break;
     case 'users':
       active = 'users';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeFilterCount, cleanQuery, HCP_FILTER_KEYS, parseFilters, toQueryString } from '../src/lib/query';
 import { appendPage, emptyPaged, fetchAll, hasMore } from '../src/lib/paging';
-import { canSeeCoverage, canSeeData, homeHref, navItems, territorySummary } from '../src/lib/nav';
+import { canSeeCoverage, canSeeData, canSeeTargeting, homeHref, navItems, territorySummary } from '../src/lib/nav';
 import { parseHash } from '../src/lib/router';
 import { hcpName, sortCallWindows } from '../src/lib/format';
 import type { CallWindow, Role } from '../src/api/types';
@@ -57,15 +57,19 @@ describe('cursor paging', () => {
 describe('role-based navigation', () => {
   const keys = (r: Role) => navItems(r).map((n) => n.key);
   it('gives data roles HCPs, Accounts and Coverage, reps Today (their home) instead of Coverage, admin also Users', () => {
-    for (const r of ['manager', 'ops', 'marketing', 'compliance'] as Role[]) {
+    for (const r of ['manager', 'marketing', 'compliance'] as Role[]) {
       expect(canSeeData(r)).toBe(true);
       expect(canSeeCoverage(r)).toBe(true);
+      expect(canSeeTargeting(r)).toBe(false);
       expect(keys(r)).toEqual(['hcps', 'accounts', 'coverage']);
     }
+    expect(canSeeTargeting('ops')).toBe(true);
+    expect(canSeeTargeting('rep')).toBe(false);
+    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting']);
     expect(canSeeData('rep')).toBe(true);
     expect(canSeeCoverage('rep')).toBe(false);
     expect(keys('rep')).toEqual(['today', 'hcps', 'accounts']);
-    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'users']);
+    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'users']);
     expect(homeHref('rep')).toBe('#/today');
     expect(homeHref('manager')).toBe('#/hcps');
   });
@@ -89,6 +93,8 @@ describe('hash routes', () => {
     expect(parseHash('#/users')).toEqual({ name: 'users' });
     expect(parseHash('#/coverage')).toEqual({ name: 'coverage', query: '' });
     expect(parseHash('#/coverage?cycle=2026-10&territory=t1')).toEqual({ name: 'coverage', query: 'cycle=2026-10&territory=t1' });
+    expect(parseHash('#/targeting')).toEqual({ name: 'targeting' });
+    expect(parseHash('#/targeting/x')).toEqual({ name: 'notfound', path: '/targeting/x' });
     expect(parseHash('#/coverage/x')).toEqual({ name: 'notfound', path: '/coverage/x' });
     expect(parseHash('#/hcps/1/calls')).toEqual({ name: 'notfound', path: '/hcps/1/calls' });
   });

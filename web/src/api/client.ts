@@ -1,17 +1,20 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import { ApiError, problemFromBody } from './problem';
+import { ApiError, problemFromBody, problemFromResponse } from './problem';
 import type {
   Account,
   AccountPage,
   Call,
   FrequencyReport,
+  FrequencyTarget,
   Hcp,
+  ImportReport,
   HcpPage,
   Me,
   Picklists,
   Product,
   Specialty,
+  Tier,
   User,
 } from './types';
 import { cleanQuery, type AccountFilters, type HcpFilters } from '../lib/query';
@@ -69,6 +72,24 @@ async function unwrap<T>(call: () => Promise<FetchResult<T>>): Promise<T> {
   return res.data as T;
 }
 
+/** POSTs a raw CSV body with the bearer token (openapi-fetch would serialise the body as JSON). */
+async function uploadCsv<T>(opts: ApiOptions, url: string, body: Blob): Promise<T> {
+  const headers: Record<string, string> = {
+    'Content-Type': 'text/csv',
+    Accept: 'application/json, application/problem+json',
+  };
+  const token = opts.getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? globalThis.fetch)(url, { method: 'POST', headers, body });
+  } catch (e) {
+    throw new ApiError(0, { detail: e instanceof Error ? e.message : String(e) });
+  }
+  if (res.status === 401) opts.onUnauthorized?.();
+  if (!res.ok) throw await problemFromResponse(res);
+  return (await res.json()) as T;
+}
 
 export function createApi(opts: ApiOptions) {
   const baseUrl =
@@ -107,6 +128,16 @@ export function createApi(opts: ApiOptions) {
     /** Frequency tracking for a monthly cycle (`YYYY-MM`, default the server's current month), in scope. */
     frequencyReport: (cycle?: string | null, territory?: string | null): Promise<FrequencyReport> =>
       unwrap(() => client.GET('/api/v1/reports/frequency', { params: { query: cleanQuery({ cycle, territory }) } })),
+    /** Calls per month per tier. */
+    targets: (): Promise<FrequencyTarget[]> => unwrap(() => client.GET('/api/v1/targets')),
+    /** Sets one tier's calls per month (ops, admin); answers the updated list. */
+    setTarget: (tier: Tier, callsPerMonth: number): Promise<FrequencyTarget[]> =>
+      unwrap(() =>
+        client.PUT('/api/v1/targets/{tier}', { params: { path: { tier } }, body: { calls_per_month: callsPerMonth } }),
+      ),
+    /** Uploads a CSV file (raw body, text/csv) to an importer (ops, admin). */
+    uploadImport: (kind: string, file: Blob): Promise<ImportReport> =>
+      uploadCsv<ImportReport>(opts, `${baseUrl}/api/v1/imports/${encodeURIComponent(kind)}`, file),
   };
 }
 

@@ -31,3 +31,7 @@ export type TerritoryFrequency = S['TerritoryFrequency'];
 export type TierFrequency = S['TierFrequency'];
 export type Gap = S['Gap'];
 export type Cycle = S['Cycle'];
+export type FrequencyTarget = S['FrequencyTarget'];
+export type TargetChange = S['TargetChange'];
+export type ImportReport = S['ImportReport'];
+export type RowError = S['RowError'];

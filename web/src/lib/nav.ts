@@ -1,7 +1,7 @@
 import type { Me, Role } from '../api/types';
 
 export interface NavItem {
-  key: 'today' | 'hcps' | 'accounts' | 'coverage' | 'users';
+  key: 'today' | 'hcps' | 'accounts' | 'coverage' | 'targeting' | 'users';
   label: string;
   href: string;
 }
@@ -20,6 +20,13 @@ export function canSeeCoverage(role: Role): boolean {
   return COVERAGE_ROLES.includes(role);
 }
 
+/** Roles with the Targeting screen (frequency targets, CSV uploads): commercial ops self-service. */
+const TARGETING_ROLES: readonly Role[] = ['ops', 'admin'];
+
+export function canSeeTargeting(role: Role): boolean {
+  return TARGETING_ROLES.includes(role);
+}
+
 export function navItems(role: Role): NavItem[] {
   const items: NavItem[] = [];
   // Reps work from the offline field app: today's plan first.
@@ -29,6 +36,7 @@ export function navItems(role: Role): NavItem[] {
     items.push({ key: 'accounts', label: 'Accounts', href: '#/accounts' });
   }
   if (canSeeCoverage(role)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
+  if (canSeeTargeting(role)) items.push({ key: 'targeting', label: 'Targeting', href: '#/targeting' });
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
 }

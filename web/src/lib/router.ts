@@ -8,6 +8,7 @@ export type Route =
   | { name: 'account'; id: string }
   | { name: 'users' }
   | { name: 'coverage'; query: string }
+  | { name: 'targeting' }
   | { name: 'today' }
   | { name: 'call'; id: string; query: string }
   | { name: 'sync' }
@@ -29,6 +30,7 @@ export function parseHash(hash: string): Route {
     if (head === 'accounts') return id ? { name: 'account', id } : { name: 'accounts', query };
     if (head === 'users' && !id) return { name: 'users' };
     if (head === 'coverage' && !id) return { name: 'coverage', query };
+    if (head === 'targeting' && !id) return { name: 'targeting' };
     if (head === 'today' && !id) return { name: 'today' };
     if (head === 'sync' && !id) return { name: 'sync' };
     if (head === 'call' && id) return { name: 'call', id, query };
