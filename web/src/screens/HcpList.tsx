@@ -3,9 +3,7 @@ import type { HcpSummary, Specialty } from '../api/types';
 import { useApp } from '../context';
 import { useDebounced, usePaged } from '../hooks';
 import { activeFilterCount, HCP_FILTER_KEYS, parseFilters, toQueryString, type HcpFilters } from '../lib/query';
-import { hcpHref } from '../lib/router';
-import { cityState, hcpName } from '../lib/format';
-import { DncBadge, StatusBadge, TierBadge } from '../components/bits';
+import { HcpCard } from '../components/HcpCard';
 import { ListFooter } from '../components/ListFooter';
 
 export const PAGE_SIZE = 50;
@@ -142,42 +140,5 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
       </ul>
       <ListFooter paged={paged} noun="HCPs" />
     </div>
-  );
-}
-
-function HcpCard({ h }: { h: HcpSummary }) {
-  return (
-    <li
-      class="card row"
-      data-testid="hcp-card"
-      data-npi={h.npi}
-      data-id={h.id}
-      data-territory={h.territory?.code ?? ''}
-    >
-      <a class="row-link" href={hcpHref(h.id)}>
-        <div class="row-main">
-          <div class="row-title">
-            <span data-testid="hcp-name">{hcpName(h)}</span>
-          </div>
-          <div class="row-sub">{h.specialty_name}</div>
-          <div class="row-sub muted">
-            {cityState(h)}
-            {h.territory && (
-              <>
-                {' · '}
-                <span class="terr" data-testid="hcp-territory" title={h.territory.name}>
-                  {h.territory.code}
-                </span>
-              </>
-            )}
-          </div>
-        </div>
-        <div class="row-badges">
-          <TierBadge tier={h.top_tier} />
-          {h.do_not_call && <DncBadge />}
-          <StatusBadge status={h.status} />
-        </div>
-      </a>
-    </li>
   );
 }

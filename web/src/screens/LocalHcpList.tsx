@@ -4,9 +4,7 @@ import { useOffline } from '../offline/context';
 import { filterLocal, filterOptions, searchLocal } from '../offline/local';
 import { topTier } from '../offline/plan';
 import { parseFilters, toQueryString } from '../lib/query';
-import { hcpHref } from '../lib/router';
-import { cityState, hcpName } from '../lib/format';
-import { DncBadge, StatusBadge, TierBadge } from '../components/bits';
+import { HcpCard, type HcpCardData } from '../components/HcpCard';
 import { SyncGate } from './Today';
 
 const PAGE = 50;
@@ -79,7 +77,7 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
       <SyncGate>
         <ul class="cards" data-testid="hcp-list" data-loaded-key={data ? key : undefined} aria-busy={!data}>
           {matches.slice(0, shown).map((h) => (
-            <LocalHcpCard key={h.id} h={h} />
+            <HcpCard key={h.id} h={cardOf(h)} />
           ))}
         </ul>
         <div class="list-footer">
@@ -98,33 +96,13 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
   );
 }
 
-function LocalHcpCard({ h }: { h: Hcp }) {
-  return (
-    <li class="card row" data-testid="hcp-card" data-npi={h.npi} data-id={h.id} data-territory={h.territory?.code ?? ''}>
-      <a class="row-link" href={hcpHref(h.id)}>
-        <div class="row-main">
-          <div class="row-title">
-            <span data-testid="hcp-name">{hcpName(h)}</span>
-          </div>
-          <div class="row-sub">{h.specialty_name}</div>
-          <div class="row-sub muted">
-            {cityState(h.address)}
-            {h.territory && (
-              <>
-                {' · '}
-                <span class="terr" data-testid="hcp-territory" title={h.territory.name}>
-                  {h.territory.code}
-                </span>
-              </>
-            )}
-          </div>
-        </div>
-        <div class="row-badges">
-          <TierBadge tier={topTier(h)} />
-          {h.do_not_call && <DncBadge />}
-          <StatusBadge status={h.status} />
-        </div>
-      </a>
-    </li>
-  );
+/** The card data of a synced HCP profile. */
+function cardOf(h: Hcp): HcpCardData {
+  return {
+    ...h,
+    city: h.address.city,
+    state: h.address.state,
+    do_not_call: !!h.do_not_call,
+    top_tier: topTier(h),
+  };
 }
