@@ -25,7 +25,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web: web-deps
 	cd web && npm run build
 
-## test: every test — Rust on SQLite and PostgreSQL, API types up to date, web unit tests, browser end-to-end
+## test: every test — Rust on SQLite and PostgreSQL, API types up to date, web unit tests, browser end-to-end on both
 test: web
 	$(CARGO) build -p pharmacrm
 	$(MAKE) test-rust check-api test-web test-e2e
@@ -38,6 +38,8 @@ test-web: web-deps
 
 test-e2e: web-deps
 	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run e2e
+	@echo "browser tests again with the server on PostgreSQL:"
+	cd web && E2E_DATABASE=postgres PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm node --test e2e/roles.test.mjs e2e/offline.test.mjs e2e/targeting.test.mjs
 
 ## check-api: fail when web/src/api/schema.d.ts is not what the server's OpenAPI document generates
 check-api: web-deps

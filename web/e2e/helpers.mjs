@@ -1,5 +1,5 @@
 // Shared helpers for the browser end-to-end tests (plain ESM, run by `node --test e2e/`).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -38,8 +38,27 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts `pharmacrm demo` on a fresh SQLite file and a free port and waits for /healthz.
- * `extraArgs` are appended to the demo's arguments (the benchmark's dataset sizes).
+ * A database for one server: a fresh SQLite file in `tmp`, or, with E2E_DATABASE=postgres, a
+ * fresh PostgreSQL database on E2E_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432),
+ * created and dropped with `psql`. Returns { url, drop }.
+ */
+function freshDatabase(tmp) {
+  if (process.env.E2E_DATABASE !== 'postgres') {
+    return { url: `sqlite://${path.join(tmp, 'demo.db')}`, drop: () => {} };
+  }
+  const server = process.env.E2E_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432';
+  const name = `pharmacrm_e2e_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const psql = (sql) => {
+    const r = spawnSync('psql', [`${server}/postgres`, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) throw new Error(`psql failed (${sql}): ${r.error ?? r.stderr}`);
+  };
+  psql(`CREATE DATABASE ${name}`);
+  return { url: `${server}/${name}`, drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * Starts `pharmacrm demo` on a fresh database (see `freshDatabase`) and a free port and waits
+ * for /healthz. `extraArgs` are appended to the demo's arguments (the benchmark's dataset sizes).
  * Returns { baseUrl, stop }.
  */
 export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 120_000, extraArgs = [], logName = 'server.log' } = {}) {
@@ -50,9 +69,10 @@ export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 1
   mkdirSync(RESULTS_DIR, { recursive: true });
   const logPath = path.join(RESULTS_DIR, logName);
   const log = createWriteStream(logPath);
+  const database = freshDatabase(tmp);
   const args = [
     'demo',
-    '--database-url', `sqlite://${path.join(tmp, 'demo.db')}`,
+    '--database-url', database.url,
     '--listen', `127.0.0.1:${port}`,
     '--scale', scale,
     '--seed', String(seed),
@@ -73,6 +93,7 @@ export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 1
       if (exited === null) child.kill('SIGKILL');
     }
     rmSync(tmp, { recursive: true, force: true });
+    database.drop();
   };
 
   const deadline = Date.now() + timeoutMs;
