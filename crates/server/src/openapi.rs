@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "pharmacrm API", description = "HCP and account master data, territories and users of the pharmacrm field-force CRM."),
     paths(
         routes::login, routes::logout, routes::me,
-        routes::list_hcps, routes::get_hcp, routes::hcp_calls, routes::create_hcp, routes::export_hcps,
+        routes::list_hcps, routes::get_hcp, routes::hcp_calls, routes::flag_do_not_call, routes::clear_do_not_call, routes::create_hcp, routes::export_hcps,
         routes::list_accounts, routes::get_account,
         routes::list_territories, routes::list_specialties, routes::list_products, routes::list_picklists, routes::territories_overview, routes::territory_coverage,
         routes::list_users,

@@ -56,3 +56,25 @@ pub async fn export_hcps(store: &Store, scope: &Scope, filter: &HcpFilter, out: 
     writer.flush().map_err(|e| ServiceError::Internal(format!("writing export: {e}")))?;
     Ok(written)
 }
+
+/// Flags an HCP do-not-call with a reason (or clears the flag with `None`): compliance, ops
+/// and admin only. Who and when are recorded with the flag and in the audit log; devices
+/// receive the change on their next pull and block calls from then on.
+pub async fn set_do_not_call(store: &Store, principal: &Principal, id: uuid::Uuid, reason: Option<&str>) -> Result<Hcp> {
+    use pharmacrm_domain::role::Role;
+    if !matches!(principal.user.role, Role::Compliance | Role::Ops | Role::Admin) {
+        return Err(ServiceError::Forbidden(format!("a {} cannot change do-not-call flags", principal.user.role)));
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(ValidationErrors::single("reason", "must be at most 500 characters").into());
+    }
+    let current = store.hcp(&principal.scope, id).await?.ok_or(ServiceError::NotFound("HCP"))?;
+    let stored = store.hcps_by_npi(&[current.npi.clone()]).await?.remove(&current.npi).ok_or(ServiceError::NotFound("HCP"))?;
+    let mut after = stored.record.clone();
+    after.do_not_call_reason = reason;
+    if after != stored.record {
+        store.update_hcp(&principal.actor(), stored.id, &stored.record, &after).await?;
+    }
+    store.hcp(&principal.scope, id).await?.ok_or(ServiceError::NotFound("HCP"))
+}

@@ -112,6 +112,10 @@ export function createApi(opts: ApiOptions) {
     getHcp: (id: string): Promise<Hcp> =>
       unwrap(() => client.GET('/api/v1/hcps/{id}', { params: { path: { id } } })),
     /** Calls with the HCP, newest first (scoped; 404 when the HCP is out of scope). */
+    flagDoNotCall: (id: string, reason: string): Promise<Hcp> =>
+      unwrap(() => client.PUT('/api/v1/hcps/{id}/do-not-call', { params: { path: { id } }, body: { reason } })),
+    clearDoNotCall: (id: string): Promise<Hcp> =>
+      unwrap(() => client.DELETE('/api/v1/hcps/{id}/do-not-call', { params: { path: { id } } })),
     hcpCalls: (id: string): Promise<Call[]> =>
       unwrap(() => client.GET('/api/v1/hcps/{id}/calls', { params: { path: { id } } })),
     products: (): Promise<Product[]> => unwrap(() => client.GET('/api/v1/products')),

@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/problem';
 import type { Hcp } from '../api/types';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
@@ -16,9 +18,15 @@ import {
 import { Empty, ErrorBox, Field, Loading, Section, StatusBadge, TierBadge } from '../components/bits';
 import { CallHistory } from '../components/CallHistory';
 
+/** Roles that flag or clear do-not-call (the server enforces the same). */
+export function mayFlagDoNotCall(role: string): boolean {
+  return role === 'compliance' || role === 'ops' || role === 'admin';
+}
+
 export function HcpProfile({ id }: { id: string }) {
-  const { api } = useApp();
+  const { api, me } = useApp();
   const res = useLoad(() => api.getHcp(id), [id]);
+  const [changed, setChanged] = useState<Hcp | null>(null);
   return (
     <div class="screen">
       <a class="back" href="#/hcps" onClick={backIfPossible('#/hcps')}>
@@ -27,7 +35,8 @@ export function HcpProfile({ id }: { id: string }) {
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' && (
-        <HcpDetail h={res.data}>
+        <HcpDetail h={changed ?? res.data}>
+          {mayFlagDoNotCall(me.role) && <DoNotCallControl h={changed ?? res.data} onChanged={setChanged} />}
           <CallHistory api={api} hcpId={res.data.id} />
         </HcpDetail>
       )}
@@ -35,6 +44,51 @@ export function HcpProfile({ id }: { id: string }) {
   );
 }
 
+
+/** Compliance's control: flag the HCP do-not-call with a reason, or clear the flag. */
+function DoNotCallControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => void }) {
+  const { api } = useApp();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (action: () => Promise<Hcp>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onChanged(await action());
+      setReason('');
+    } catch (e) {
+      setError(e instanceof ApiError ? e.fieldErrors.reason ?? e.detail : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="dnc-control"
+      data-testid="dnc-control"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(() => (h.do_not_call ? api.clearDoNotCall(h.id) : api.flagDoNotCall(h.id, reason)));
+      }}
+    >
+      {!h.do_not_call && (
+        <input
+          type="text"
+          placeholder="Reason (e.g. excluded by the OIG list)"
+          aria-label="Do-not-call reason"
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+          data-testid="dnc-reason"
+        />
+      )}
+      <button type="submit" class={h.do_not_call ? 'btn' : 'btn btn-primary'} disabled={busy} data-testid="dnc-submit">
+        {h.do_not_call ? 'Clear do-not-call' : 'Flag do-not-call'}
+      </button>
+      {error && <p class="field-error">{error}</p>}
+    </form>
+  );
+}
 
 export function HcpDetail({ h, children }: { h: Hcp; children?: ComponentChildren }) {
   const dnc = h.do_not_call ?? null;

@@ -102,3 +102,37 @@ pub async fn hcp_calls(State(state): State<AppState>, auth: Auth, Path(id): Path
     }
     Ok(Json(state.store.calls_of_hcp(scope, id).await?))
 }
+
+/// A do-not-call flag to set.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DoNotCallChange {
+    /// Why the HCP must not be called (kept with who set it and when).
+    pub reason: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/hcps/{id}/do-not-call", tag = "hcps", params(("id" = Uuid, Path)), request_body = DoNotCallChange,
+    security(("bearer" = [])),
+    responses((status = 200, body = Hcp), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn flag_do_not_call(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<DoNotCallChange>,
+) -> Result<Json<Hcp>, ApiError> {
+    let id = parse_id(&id, "HCP")?;
+    if change.reason.trim().is_empty() {
+        return Err(ApiError::invalid(ValidationErrors::single("reason", "is required")));
+    }
+    let hcp = service::set_do_not_call(&state.store, &auth.principal, id, Some(&change.reason)).await?;
+    let _ = state.pokes.send(());
+    Ok(Json(hcp))
+}
+
+#[utoipa::path(delete, path = "/api/v1/hcps/{id}/do-not-call", tag = "hcps", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Hcp), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn clear_do_not_call(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<Hcp>, ApiError> {
+    let id = parse_id(&id, "HCP")?;
+    let hcp = service::set_do_not_call(&state.store, &auth.principal, id, None).await?;
+    let _ = state.pokes.send(());
+    Ok(Json(hcp))
+}

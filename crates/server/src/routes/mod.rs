@@ -35,6 +35,7 @@ pub fn api() -> Router<AppState> {
         .route("/hcps/export", get(export_hcps))
         .route("/hcps/{id}", get(get_hcp))
         .route("/hcps/{id}/calls", get(hcp_calls))
+        .route("/hcps/{id}/do-not-call", put(flag_do_not_call).delete(clear_do_not_call))
         .route("/accounts", get(list_accounts))
         .route("/accounts/{id}", get(get_account))
         .route("/territories", get(list_territories))
