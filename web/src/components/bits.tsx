@@ -67,3 +67,31 @@ export function Field({ label, children, testid }: { label: string; children: Co
 export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="muted empty">{children}</p>;
 }
+
+/** The "Territory" filter of a list or report: shown only when the user has more than one. */
+export function TerritorySelect({
+  territories,
+  value,
+  onChange,
+  testid,
+}: {
+  territories: { id: string; code: string; name: string }[];
+  value: string;
+  onChange: (id: string) => void;
+  testid: string;
+}) {
+  if (territories.length <= 1) return null;
+  return (
+    <label>
+      Territory
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)} data-testid={testid}>
+        <option value="">All my territories ({territories.length})</option>
+        {territories.map((t) => (
+          <option key={t.id} value={t.id} data-code={t.code}>
+            {t.code} · {t.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -4,15 +4,12 @@ import type { components } from '../api/schema';
 
 type S = components['schemas'];
 
-export type Tier = S['Tier'];
-export type Product = S['Product'];
-export type FrequencyTarget = S['FrequencyTarget'];
+export type { Call, FrequencyTarget, Picklists, Product, Tier } from '../api/types';
+
 export type PickItem = S['Choice'];
-export type Picklists = S['Picklists'];
 export type CallType = S['CallType'];
 /** A call as this app submits it: every optional field present (null when empty). */
 export type CallInput = Required<S['CallInput']>;
-export type Call = S['Call'];
 export type SyncPage = S['SyncPage'];
 /** `PushRequest` with the mutation payload typed (the document has a free-form object). */
 export type PushRequest = Omit<S['PushRequest'], 'mutations'> & { mutations: Mutation[] };

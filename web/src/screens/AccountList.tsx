@@ -5,6 +5,7 @@ import { useDebounced, usePaged } from '../hooks';
 import { ACCOUNT_FILTER_KEYS, activeFilterCount, parseFilters, toQueryString, type AccountFilters } from '../lib/query';
 import { accountHref } from '../lib/router';
 import { accountTypeLabel, cityState } from '../lib/format';
+import { TerritorySelect } from '../components/bits';
 import { ListFooter } from '../components/ListFooter';
 
 export const ACCOUNT_TYPES = ['hospital', 'clinic', 'pharmacy', 'drug_store', 'distributor', 'idn'] as const;
@@ -71,23 +72,7 @@ export function AccountList({ initialQuery }: { initialQuery: string }) {
               data-testid="filter-city"
             />
           </label>
-          {territories.length > 1 && (
-            <label>
-              Territory
-              <select
-                value={territory}
-                onChange={(e) => setTerritory(e.currentTarget.value)}
-                data-testid="filter-territory"
-              >
-                <option value="">All my territories ({territories.length})</option>
-                {territories.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.code} · {t.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <TerritorySelect territories={territories} value={territory} onChange={setTerritory} testid="filter-territory" />
           {nActive > 0 && (
             <button
               type="button"

@@ -17,7 +17,7 @@ import {
   tierASignal,
   towardText,
 } from '../lib/coverage';
-import { ErrorBox, Loading, TierBadge } from '../components/bits';
+import { ErrorBox, Loading, TerritorySelect, TierBadge } from '../components/bits';
 
 /** Frequency tracking: calls against tier targets per territory for a monthly cycle. */
 export function Coverage({ initialQuery }: { initialQuery: string }) {
@@ -68,19 +68,7 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
             ))}
           </select>
         </label>
-        {territories.length > 1 && (
-          <label>
-            Territory
-            <select value={territory} onChange={(e) => setTerritory(e.currentTarget.value)} data-testid="coverage-territory-filter">
-              <option value="">All my territories ({territories.length})</option>
-              {territories.map((t) => (
-                <option key={t.id} value={t.id} data-code={t.code}>
-                  {t.code} · {t.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <TerritorySelect territories={territories} value={territory} onChange={setTerritory} testid="coverage-territory-filter" />
       </div>
 
       {res.state === 'loading' && <Loading />}

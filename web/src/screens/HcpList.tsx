@@ -4,6 +4,7 @@ import { useApp } from '../context';
 import { useDebounced, usePaged } from '../hooks';
 import { activeFilterCount, HCP_FILTER_KEYS, parseFilters, toQueryString, type HcpFilters } from '../lib/query';
 import { HcpCard } from '../components/HcpCard';
+import { TerritorySelect } from '../components/bits';
 import { ListFooter } from '../components/ListFooter';
 
 export const PAGE_SIZE = 50;
@@ -100,19 +101,7 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
               <option value="deceased">Deceased</option>
             </select>
           </label>
-          {territories.length > 1 && (
-            <label>
-              Territory
-              <select value={filters.territory ?? ''} onChange={set('territory')} data-testid="filter-territory">
-                <option value="">All my territories ({territories.length})</option>
-                {territories.map((t) => (
-                  <option key={t.id} value={t.id} data-code={t.code}>
-                    {t.code} · {t.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <TerritorySelect territories={territories} value={filters.territory ?? ''} onChange={(id) => setFilters((f) => ({ ...f, territory: id || undefined }))} testid="filter-territory" />
           {nActive > 0 && (
             <button
               type="button"
