@@ -79,7 +79,7 @@ describe('targeting (ops self-service) reaches the rep', { timeout: 600_000 }, (
     await ops.goto(server.baseUrl + '/');
     await uiLogin(ops, 'ops');
     const nav = await ops.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-    assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting']);
+    assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Samples']);
     await ops.locator('nav.tabs a', { hasText: 'Targeting' }).click();
     await ops.waitForFunction(() => location.hash === '#/targeting');
     await ops.locator('[data-testid=target-row]').first().waitFor();

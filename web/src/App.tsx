@@ -19,6 +19,8 @@ import { CallForm } from './screens/CallForm';
 import { SyncScreen } from './screens/SyncScreen';
 import { LocalHcpList } from './screens/LocalHcpList';
 import { LocalHcpProfile } from './screens/LocalHcpProfile';
+import { Samples } from './screens/Samples';
+import { SampleOversight } from './screens/oversight/Oversight';
 import { OfflineProvider, useOfflineMaybe } from './offline/context';
 
 function useHashRoute(): Route {
@@ -151,6 +153,10 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
     case 'sync':
       screen = offline && <SyncScreen />;
       break;
+    case 'samples':
+      active = 'samples';
+      screen = allowed.has('samples') && local && <Samples />;
+      break;
     case 'hcps':
       active = 'hcps';
       screen =
@@ -177,6 +183,13 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
     case 'targeting':
       active = 'targeting';
       screen = allowed.has('targeting') && <Targeting />;
+      break;
+    case 'oversight':
+      active = 'oversight';
+      screen =
+        allowed.has('oversight') && (
+          <SampleOversight key={`${route.section}?${route.query}`} section={route.section} query={route.query} />
+        );
       break;
     case 'users':
       active = 'users';

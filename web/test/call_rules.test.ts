@@ -7,7 +7,12 @@ import { validateCall, type CallDraft } from '../src/offline/validate';
 
 interface Vectors {
   now: string;
-  hcps: { id: string; status: 'active' | 'retired' | 'deceased'; do_not_call: { reason: string } | null }[];
+  hcps: {
+    id: string;
+    status: 'active' | 'retired' | 'deceased';
+    do_not_call: { reason: string } | null;
+    blacklist?: { reason: string } | null;
+  }[];
   cases: { name: string; call: CallDraft; expect: { ok?: boolean; fields?: string[]; code?: string } }[];
 }
 
@@ -21,6 +26,7 @@ const hcps = new Map(
     {
       status: h.status,
       do_not_call: h.do_not_call ? { reason: h.do_not_call.reason, set_by: 'ops', set_at: '' } : null,
+      blacklist: h.blacklist ? { reason: h.blacklist.reason, set_by: 'compliance', set_at: '' } : null,
       first_name: 'Test',
       last_name: 'HCP',
     },
@@ -34,7 +40,7 @@ describe('call rules shared with the server', () => {
       const errors = Object.keys(validateCall(c.call, hcps, new Date(vectors.now))).sort();
       if (c.expect.ok) expect(errors).toEqual([]);
       else if (c.expect.fields) expect(errors).toEqual([...c.expect.fields].sort());
-      // A refused HCP (do-not-call, deceased) is reported on the attendee field before the form opens.
+      // A refused HCP (blacklisted, do-not-call, deceased) is reported on the attendee field before the form opens.
       else expect(errors).toEqual(['hcp_ids']);
     });
   }

@@ -61,15 +61,16 @@ describe('role-based navigation', () => {
       expect(canSeeData(r)).toBe(true);
       expect(canSeeCoverage(r)).toBe(true);
       expect(canSeeTargeting(r)).toBe(false);
-      expect(keys(r)).toEqual(['hcps', 'accounts', 'coverage']);
+      // Managers and compliance also oversee samples (the "Samples" oversight tab); marketing does not.
+      expect(keys(r)).toEqual(r === 'marketing' ? ['hcps', 'accounts', 'coverage'] : ['hcps', 'accounts', 'coverage', 'oversight']);
     }
     expect(canSeeTargeting('ops')).toBe(true);
     expect(canSeeTargeting('rep')).toBe(false);
-    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting']);
+    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'oversight']);
     expect(canSeeData('rep')).toBe(true);
     expect(canSeeCoverage('rep')).toBe(false);
-    expect(keys('rep')).toEqual(['today', 'hcps', 'accounts']);
-    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'users']);
+    expect(keys('rep')).toEqual(['today', 'hcps', 'accounts', 'samples']);
+    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'oversight', 'users']);
     expect(homeHref('rep')).toBe('#/today');
     expect(homeHref('manager')).toBe('#/hcps');
   });

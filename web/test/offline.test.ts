@@ -134,6 +134,8 @@ describe('call validation', () => {
     next_step: 'follow_up',
     next_step_date: null,
     notes: null,
+    key_message_ids: [],
+    disbursement: null,
   };
   it('accepts a complete call', () => {
     const now = new Date(2026, 10, 20, 12, 0);
@@ -179,6 +181,8 @@ const input = (id: string): CallInput => ({
   notes: null,
   corrects: null,
   correction_reason: null,
+  key_message_ids: [],
+  disbursement: null,
 });
 
 describe('outbox state machine', () => {

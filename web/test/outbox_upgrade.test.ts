@@ -6,12 +6,30 @@ import Dexie from 'dexie';
 import { describe, expect, test } from 'vitest';
 import { RepDb } from '../src/offline/db';
 
-/** What a future build would declare: version 1 as today, then a version 2 with changes. */
+/** The database as the first build (schema version 1, before samples) declared it. */
+class FirstBuildDb extends Dexie {
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({
+      hcps: 'id, last_name, first_name, npi',
+      accounts: 'id',
+      products: 'id',
+      targets: 'id',
+      calls: 'id, *hcp_ids, called_at',
+      meta: 'key',
+      staging: '++seq',
+      outbox: 'id, status',
+      drafts: 'id, updated_at',
+    });
+  }
+}
+
+/** What a future build would declare: the versions of today, then one more with changes. */
 class NextBuildDb extends RepDb {
   constructor(name: string) {
     super(name);
-    this.version(2)
-      .stores({ hcps: 'id, last_name, first_name, npi, specialty_code', samples: 'id, lot' })
+    this.version(3)
+      .stores({ hcps: 'id, last_name, first_name, npi, specialty_code', visits: 'id, lot' })
       .upgrade(async (tx) => {
         await tx.table('hcps').clear(); // synced data may be dropped and re-pulled …
       });
@@ -19,7 +37,39 @@ class NextBuildDb extends RepDb {
 }
 
 describe('the outbox survives a schema upgrade', () => {
-  test('queued mutations and drafts are still there after the new build opens the database', async () => {
+  test('version 1 -> 2 (the sample book): outbox and drafts stay, the synced data stays usable, one full pull is asked for', async () => {
+    const name = `upgrade-v2-${Math.random()}`;
+    const v1 = new FirstBuildDb(name);
+    await v1.table('outbox').put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1' } });
+    await v1.table('drafts').put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
+    await v1.table('hcps').put({ id: 'h1', last_name: 'Lopez', first_name: 'Ana', npi: '1234567893' });
+    await v1.table('meta').put({ key: 'cursor', value: 'c-1' });
+    v1.close();
+
+    const v2 = new RepDb(name);
+    await v2.open();
+    expect(v2.verno).toBe(2);
+    expect((await v2.outbox.toArray()).map((m) => m.id)).toEqual(['m1']);
+    expect((await v2.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
+    // The app keeps working offline on what it has (cursor kept) until the full pull replaces it.
+    expect(await v2.hcps.count()).toBe(1);
+    expect(await v2.getMeta('cursor')).toBe('c-1');
+    expect(await v2.getMeta('resync')).toBe(true);
+    expect(await v2.samplebook.count()).toBe(0);
+    v2.close();
+    await Dexie.delete(name);
+  });
+
+  test('a fresh install asks for no extra pull', async () => {
+    const name = `upgrade-fresh-${Math.random()}`;
+    const db = new RepDb(name);
+    await db.open();
+    expect(await db.getMeta('resync')).toBeUndefined();
+    db.close();
+    await Dexie.delete(name);
+  });
+
+  test('queued mutations and drafts are still there after the next build opens the database', async () => {
     const name = `upgrade-${Math.random()}`;
     const before = new RepDb(name);
     await before.outbox.put({ id: 'm1', status: 'pending' } as never);
@@ -29,7 +79,7 @@ describe('the outbox survives a schema upgrade', () => {
 
     const after = new NextBuildDb(name);
     await after.open();
-    expect(after.verno).toBe(2);
+    expect(after.verno).toBe(3);
     expect((await after.outbox.toArray()).map((m) => m.id)).toEqual(['m1']); // … the outbox never is.
     expect((await after.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     expect(await after.hcps.count()).toBe(0);

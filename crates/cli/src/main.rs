@@ -123,7 +123,8 @@ enum TargetsCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute the hash chain over the append-only audit log; report the first entry
-    /// altered or removed (exit code 1 when the log was tampered with).
+    /// altered or removed, then check every stored sample transaction and signed record
+    /// against its audit entry (exit code 1 when anything was tampered with).
     Verify,
 }
 
@@ -269,6 +270,14 @@ async fn run() -> Result<std::process::ExitCode> {
                 None => println!("audit log intact: {} entries chained", report.entries),
                 Some(problem) => {
                     println!("audit log TAMPERED: {problem} ({} entries verified before it)", report.entries);
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
+            }
+            let facts = store.verify_sample_facts().await?;
+            match facts.problem {
+                None => println!("sample records intact: {} transactions and signed records match the audit log", facts.checked),
+                Some(problem) => {
+                    println!("sample records TAMPERED: {problem}");
                     return Ok(std::process::ExitCode::FAILURE);
                 }
             }

@@ -113,6 +113,12 @@ pub struct CallInput {
     pub corrects: Option<Uuid>,
     #[serde(default)]
     pub correction_reason: Option<String>,
+    /// Key messages presented (benefit claims and risk information).
+    #[serde(default)]
+    pub key_message_ids: Vec<Uuid>,
+    /// Samples given during the call, with the HCP's signature.
+    #[serde(default)]
+    pub disbursement: Option<crate::sample::DisbursementInput>,
 }
 
 /// A stored call.
@@ -136,6 +142,11 @@ pub struct Call {
     /// Rules the server found broken by a fact recorded offline (kept, never dropped).
     pub flags: Vec<String>,
     pub submitted_at: String,
+    #[serde(default)]
+    pub key_message_ids: Vec<Uuid>,
+    /// The signed disbursement recorded with the call, if samples were given.
+    #[serde(default)]
+    pub disbursement_id: Option<Uuid>,
 }
 
 /// What the rules need to know about one HCP of a call.
@@ -145,6 +156,8 @@ pub struct HcpFacts {
     pub status: HcpStatus,
     /// Do-not-call reason and when it was set, if flagged.
     pub do_not_call: Option<(String, Option<DateTime<Utc>>)>,
+    /// Blacklist reason and when it was set, if compliance blacklisted the HCP.
+    pub blacklisted: Option<(String, Option<DateTime<Utc>>)>,
     /// In the rep's territories on the day of the call.
     pub in_scope_on_call_day: bool,
     /// In the rep's territories today.
@@ -154,7 +167,7 @@ pub struct HcpFacts {
 /// Why a call is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// Stable code: `do_not_call`, `hcp_not_in_scope`, `hcp_inactive`, `validation_failed`.
+    /// Stable code: `blacklisted`, `do_not_call`, `hcp_not_in_scope`, `hcp_inactive`, `validation_failed`.
     pub code: &'static str,
     pub message: String,
     pub errors: ValidationErrors,
@@ -247,6 +260,12 @@ impl CallInput {
             if hcp.status == HcpStatus::Deceased {
                 return Err(Rejection::new("hcp_inactive", "the HCP is recorded as deceased"));
             }
+            if let Some((reason, set_at)) = &hcp.blacklisted {
+                match set_at {
+                    Some(at) if *at > self.called_at => flags.push("blacklisted_after_call".to_string()),
+                    _ => return Err(Rejection::new("blacklisted", format!("the HCP is blacklisted by compliance: {reason}"))),
+                }
+            }
             if let Some((reason, set_at)) = &hcp.do_not_call {
                 match set_at {
                     Some(at) if *at > self.called_at => flags.push("do_not_call_set_after_call".to_string()),
@@ -278,11 +297,13 @@ mod tests {
             notes: None,
             corrects: None,
             correction_reason: None,
+            key_message_ids: vec![],
+            disbursement: None,
         }
     }
 
     fn facts(id: Uuid) -> HcpFacts {
-        HcpFacts { id, status: HcpStatus::Active, do_not_call: None, in_scope_on_call_day: true, in_scope_now: true }
+        HcpFacts { id, status: HcpStatus::Active, do_not_call: None, blacklisted: None, in_scope_on_call_day: true, in_scope_now: true }
     }
 
     #[test]
@@ -329,6 +350,21 @@ mod tests {
         dead.status = HcpStatus::Deceased;
         assert_eq!(input(hcp).check(&[dead], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_inactive");
     }
+}
+
+/// Products for which a call records a benefit message but no risk information: the
+/// fair-balance reminder the rep gets before submitting.
+pub fn fair_balance_gaps(messages: &[crate::sample::views::KeyMessage], presented: &[Uuid]) -> Vec<Uuid> {
+    let shown: Vec<&crate::sample::views::KeyMessage> = messages.iter().filter(|m| presented.contains(&m.id)).collect();
+    let mut gaps: Vec<Uuid> = shown
+        .iter()
+        .filter(|m| m.kind == "benefit")
+        .map(|m| m.product_id)
+        .filter(|p| !shown.iter().any(|m| m.kind == "risk" && m.product_id == *p))
+        .collect();
+    gaps.sort();
+    gaps.dedup();
+    gaps
 }
 
 /// A frequency target: how many calls per month an HCP of a tier should receive.

@@ -13,6 +13,7 @@ pub mod npi;
 pub mod org;
 pub mod product;
 pub mod role;
+pub mod sample;
 pub mod segment;
 pub mod specialty;
 pub mod validation;

@@ -93,6 +93,12 @@ pub struct Hcp {
     pub address: Address,
     pub licences: Vec<Licence>,
     pub do_not_call: Option<DoNotCall>,
+    /// Compliance blacklist entry (no calls, no samples), if any.
+    #[serde(default)]
+    pub blacklist: Option<DoNotCall>,
+    /// DEA registrations (needed for samples of a controlled product).
+    #[serde(default)]
+    pub dea_registrations: Vec<crate::sample::check::DeaRegistration>,
     pub preferred_call_times: Vec<CallWindow>,
     /// Affiliations with accounts the reader can see.
     pub affiliations: Vec<Affiliation>,

@@ -19,6 +19,8 @@ struct Hcp {
     id: uuid::Uuid,
     status: HcpStatus,
     do_not_call: Option<Dnc>,
+    #[serde(default)]
+    blacklist: Option<Dnc>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +55,7 @@ fn the_server_rules_give_the_shared_answers() {
             id: h.id,
             status: h.status,
             do_not_call: h.do_not_call.as_ref().map(|d| (d.reason.clone(), None)),
+            blacklisted: h.blacklist.as_ref().map(|d| (d.reason.clone(), None)),
             in_scope_on_call_day: true,
             in_scope_now: true,
         })

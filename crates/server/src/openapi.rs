@@ -17,12 +17,22 @@ use utoipa::{Modify, OpenApi};
         routes::pull, routes::push, routes::events,
         routes::frequency_report,
         routes::upload, routes::list_targets, routes::set_target,
+        routes::sample_book, routes::sample_reps, routes::list_lots, routes::create_lot, routes::list_shipments, routes::create_shipment,
+        routes::list_skus, routes::put_sku_policy, routes::list_limits, routes::put_limit, routes::delete_limit, routes::list_allocations, routes::put_allocation,
+        routes::list_credential_rules, routes::put_credential_rule, routes::list_key_messages, routes::put_key_message,
+        routes::blacklist_hcp, routes::unblacklist_hcp, routes::put_dea_registration,
+        routes::list_exceptions, routes::close_exception, routes::list_loss_reports, routes::update_loss_report,
+        routes::reconciliation, routes::sample_records,
     ),
     components(schemas(
         crate::Problem, pharmacrm_domain::FieldError,
         pharmacrm_domain::call::Call, pharmacrm_domain::call::CallInput, pharmacrm_domain::call::FrequencyTarget,
         pharmacrm_domain::call::Picklists, pharmacrm_domain::views::AccountSummary, pharmacrm_domain::views::Hcp,
         pharmacrm_domain::views::Product,
+        pharmacrm_domain::sample::views::SampleBook, pharmacrm_domain::sample::DisbursementInput,
+        pharmacrm_service::samples::mutations::SampleRequestInput, pharmacrm_service::samples::mutations::ReceiveInput,
+        pharmacrm_service::samples::mutations::MoveInput, pharmacrm_service::samples::mutations::LossInput,
+        pharmacrm_service::samples::mutations::CountInput,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -34,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         (name = "imports", description = "Commercial ops self-service: CSV uploads and frequency targets"),
         (name = "reports", description = "Explainable KPIs: frequency tracking and coverage"),
         (name = "sync", description = "Offline field app: push mutations, pull changes, pokes"),
+        (name = "samples", description = "Sample accountability (PDMA): inventory, policy, exceptions, reconciliation, signed records"),
     )
 )]
 struct ApiDoc;

@@ -98,7 +98,8 @@ async fn initial_pull_is_the_reps_scope_in_priority_order(store: Store) {
     assert!(hcps_in(&pulled.changes).iter().all(|h| h["territory"]["code"] == "T01"));
     let order: Vec<&str> = pulled.changes.iter().map(|c| c["entity"].as_str().unwrap()).collect();
     let first_hcp = order.iter().position(|e| *e == "hcp").unwrap();
-    assert!(order[..first_hcp].iter().all(|e| ["picklists", "product", "target"].contains(e)), "plan data first");
+    assert!(order[..first_hcp].iter().all(|e| ["picklists", "product", "target", "samples"].contains(e)), "plan data first");
+    assert_eq!(counts["samples"], 1, "the rep's sample book");
     let tiers: Vec<String> = hcps_in(&pulled.changes)
         .iter()
         .map(|h| h["segments"].as_array().unwrap().iter().map(|s| s["tier"].as_str().unwrap().to_string()).min().unwrap_or("-".into()))

@@ -9,6 +9,7 @@ pub mod hcps;
 pub mod import;
 pub mod org;
 pub mod reports;
+pub mod samples;
 pub mod sync;
 pub mod users;
 

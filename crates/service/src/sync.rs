@@ -14,7 +14,9 @@ use pharmacrm_domain::call::{picklists, Call, CallInput, HcpFacts, Rejection};
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::{FieldError, ValidationErrors};
+use crate::samples::{self, mutations::Verdict};
 use pharmacrm_storage::calls::MutationOutcome;
+use pharmacrm_storage::samples::Effect;
 use pharmacrm_storage::StorageError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -24,13 +26,13 @@ use uuid::Uuid;
 /// One record to put or delete on the device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Change {
-    /// `hcp`, `account`, `call`, `product`, `target` or `picklists`.
+    /// `hcp`, `account`, `call`, `product`, `target`, `picklists` or `samples`.
     pub entity: String,
     pub id: String,
     /// `put` or `delete`.
     pub op: String,
     /// The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
-    /// `Picklists`); null for a delete.
+    /// `Picklists`, `SampleBook`); null for a delete.
     #[schema(value_type = Object)]
     pub data: Option<serde_json::Value>,
 }
@@ -51,7 +53,9 @@ pub struct Mutation {
     /// UUIDv7 made on the device; applying the same id twice has the effect of once.
     pub id: Uuid,
     pub client_ts: String,
-    /// `call.submit`.
+    /// `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
+    /// `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` (`MoveInput`),
+    /// `sample.loss` (`LossInput`) or `sample.count` (`CountInput`).
     pub kind: String,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
@@ -103,18 +107,26 @@ pub async fn push(store: &Store, principal: &Principal, request: &PushRequest) -
         let outcome = match store.mutation_outcome(m.id).await? {
             Some(done) => done,
             None => {
-                let (mut outcome, mut call) = evaluate(store, principal, m).await?;
+                let (mut outcome, mut effects) = evaluate(store, principal, m).await?;
                 loop {
-                    match store.record_mutation(&actor, request.client_id, m.id, &m.kind, call.as_ref(), &outcome).await {
+                    match store.record_mutation(&actor, request.client_id, m.id, &m.kind, &effects, &outcome).await {
                         Ok(()) => break,
                         Err(StorageError::Duplicate { entity: "mutation", .. }) => {
                             // The same mutation arrived concurrently and won: answer as it was answered.
                             outcome = store.mutation_outcome(m.id).await?.ok_or(ServiceError::NotFound("mutation"))?;
                             break;
                         }
-                        Err(StorageError::Duplicate { entity: "call", .. }) if call.is_some() => {
-                            call = None;
-                            outcome = rejected("duplicate_call", "a call with this id was already submitted", vec![]);
+                        Err(StorageError::Duplicate { entity, .. }) if !effects.is_empty() => {
+                            effects.clear();
+                            outcome = match entity {
+                                "call" => rejected("duplicate_call", "a call with this id was already submitted", vec![]),
+                                other => rejected("duplicate_record", format!("a {other} with this id was already recorded"), vec![]),
+                            };
+                        }
+                        Err(StorageError::NotFound(what)) if !effects.is_empty() => {
+                            // Lost a race (e.g. two devices acknowledging one shipment).
+                            effects.clear();
+                            outcome = rejected("conflict", format!("{what} changed meanwhile"), vec![]);
                         }
                         Err(e) => return Err(e.into()),
                     }
@@ -133,28 +145,44 @@ pub async fn push(store: &Store, principal: &Principal, request: &PushRequest) -
     Ok(PushResult { results })
 }
 
-async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<(MutationOutcome, Option<Call>)> {
+fn applied(flags: &[String], message: &str) -> MutationOutcome {
+    if flags.is_empty() {
+        MutationOutcome { status: "applied".into(), code: None, message: None, errors: vec![] }
+    } else {
+        MutationOutcome { status: "applied_with_flag".into(), code: Some(flags.join(",")), message: Some(message.into()), errors: vec![] }
+    }
+}
+
+async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<(MutationOutcome, Vec<Effect>)> {
+    if m.kind.starts_with("sample.") {
+        return Ok(match samples::mutations::evaluate(store, principal, &m.kind, &m.payload).await? {
+            Verdict::Apply { effects, flagged } => {
+                (applied(&flagged, "recorded; flagged for compliance review (see the exceptions queue)"), effects)
+            }
+            Verdict::Refuse { code, message, errors } => (rejected(code, message, errors), vec![]),
+        });
+    }
     if m.kind != "call.submit" {
-        return Ok((rejected("unknown_kind", format!("'{}' is not a mutation this server knows", m.kind), vec![]), None));
+        return Ok((rejected("unknown_kind", format!("'{}' is not a mutation this server knows", m.kind), vec![]), vec![]));
     }
     if !matches!(principal.user.role, Role::Rep | Role::Manager) {
-        return Ok((rejected("forbidden", "only reps and managers report calls", vec![]), None));
+        return Ok((rejected("forbidden", "only reps and managers report calls", vec![]), vec![]));
     }
     let input: CallInput = match serde_json::from_value(m.payload.clone()) {
         Ok(input) => input,
         Err(e) => {
             let field = FieldError { field: "payload".into(), message: e.to_string() };
-            return Ok((rejected("validation_failed", "the call report cannot be read", vec![field]), None));
+            return Ok((rejected("validation_failed", "the call report cannot be read", vec![field]), vec![]));
         }
     };
     if store.call_by_id(input.id).await?.is_some() {
-        return Ok((rejected("duplicate_call", "a call with this id was already submitted", vec![]), None));
+        return Ok((rejected("duplicate_call", "a call with this id was already submitted", vec![]), vec![]));
     }
     if let Some(original) = input.corrects {
         let ok = store.call_by_id(original).await?.is_some_and(|c| c.rep_id == principal.user.id);
         if !ok {
             let field = FieldError { field: "corrects".into(), message: "is not one of your calls".into() };
-            return Ok((rejected("validation_failed", "the corrected call is unknown", vec![field]), None));
+            return Ok((rejected("validation_failed", "the corrected call is unknown", vec![field]), vec![]));
         }
     }
     let day = input.called_at.date_naive();
@@ -172,6 +200,7 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
             id: hcp.id,
             status: hcp.status,
             do_not_call: hcp.do_not_call,
+            blacklisted: hcp.blacklisted,
             in_scope_on_call_day: then.includes(territory_then),
             in_scope_now: principal.scope.includes(territory_now),
         });
@@ -181,20 +210,31 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
         Some(id) => store.account(&principal.scope, id).await?.is_some(),
         None => true,
     };
-    let flags = match input.check(&facts, |p| products.contains(&p), |_| account_ok, Utc::now()) {
+    let mut flags = match input.check(&facts, |p| products.contains(&p), |_| account_ok, Utc::now()) {
         Ok(flags) => flags,
-        Err(rejection) => return Ok((refused(rejection), None)),
+        // Signed samples already left the trunk: the call and its samples are facts to keep
+        // and review, not to refuse. Malformed reports are still refused.
+        Err(rejection) if input.disbursement.is_some() && rejection.code != "validation_failed" => vec![rejection.code.to_string()],
+        Err(rejection) => return Ok((refused(rejection), vec![])),
     };
-    let outcome = if flags.is_empty() {
-        MutationOutcome { status: "applied".into(), code: None, message: None, errors: vec![] }
-    } else {
-        MutationOutcome {
-            status: "applied_with_flag".into(),
-            code: Some(flags.join(",")),
-            message: Some("recorded; flagged for review because the situation changed after the call".into()),
-            errors: vec![],
+    let mut effects = Vec::new();
+    if let Some(d) = &input.disbursement {
+        match samples::mutations::disbursement_effects(store, principal, &input, d).await? {
+            Ok((sample_effects, findings)) => {
+                flags.extend(samples::mutations::flagged(&findings));
+                effects.extend(sample_effects);
+            }
+            Err(Verdict::Refuse { code, message, errors }) => return Ok((rejected(code, message, errors), vec![])),
+            Err(Verdict::Apply { .. }) => {}
         }
-    };
+    }
+    let key_messages = store.key_messages().await?;
+    if !pharmacrm_domain::call::fair_balance_gaps(&key_messages, &input.key_message_ids).is_empty() {
+        flags.push("fair_balance".into());
+    }
+    flags.sort();
+    flags.dedup();
+    let outcome = applied(&flags, "recorded; flagged for review (see the codes)");
     let call = Call {
         id: input.id,
         rep_id: principal.user.id,
@@ -212,8 +252,11 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
         correction_reason: input.correction_reason,
         flags,
         submitted_at: pharmacrm_storage::now_timestamp(),
+        key_message_ids: input.key_message_ids,
+        disbursement_id: input.disbursement.as_ref().map(|d| d.id),
     };
-    Ok((outcome, Some(call)))
+    effects.insert(0, Effect::Call(call));
+    Ok((outcome, effects))
 }
 
 /// Where a device stands: the version and day of the state it holds completely, the scope
@@ -231,6 +274,9 @@ struct Cursor {
     a: Option<Uuid>,
     #[serde(default)]
     r: bool,
+    /// Hash of the sample book the device holds (reps only).
+    #[serde(default)]
+    h: Option<String>,
 }
 
 fn fingerprint(scope: &Scope) -> String {
@@ -258,7 +304,7 @@ fn decode(text: &str) -> Result<Cursor> {
 
 /// The phases of a checkpoint, most important first (the plan needs pick lists, products,
 /// targets and tier-A HCPs before anything else).
-const PHASES: [&str; 9] = ["picklists", "product", "target", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call"];
+const PHASES: [&str; 10] = ["picklists", "product", "target", "samples", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call"];
 
 /// Largest page a pull returns.
 pub const MAX_PULL: i64 = 2000;
@@ -277,7 +323,7 @@ pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, li
             let reset = c.s != fp || c.t.is_some() || store.scope_may_have_changed(c.v, c.d, today).await?;
             Cursor { t: Some(store.current_version().await?), p: 0, a: None, r: reset, s: fp.clone(), ..c }
         }
-        None => Cursor { v: 0, d: today, s: fp.clone(), t: Some(store.current_version().await?), p: 0, a: None, r: true },
+        None => Cursor { v: 0, d: today, s: fp.clone(), t: Some(store.current_version().await?), p: 0, a: None, r: true, h: None },
     };
     let from = if c.r { None } else { Some(c.v) };
     let mut changes: Vec<Change> = Vec::new();
@@ -295,6 +341,17 @@ pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, li
                 (products.map(|p| put("product", &p.id.to_string(), &p)).collect(), None)
             }
             "target" => (store.frequency_targets(from).await?.iter().map(|t| put("target", &t.id.to_string(), t)).collect(), None),
+            "samples" if principal.user.role == Role::Rep => {
+                let book = samples::book(store, principal).await?;
+                let hash = book_hash(&book);
+                if c.r || c.h.as_deref() != Some(hash.as_str()) {
+                    c.h = Some(hash);
+                    (vec![put("samples", "samples", &book)], None)
+                } else {
+                    (vec![], None)
+                }
+            }
+            "samples" => (vec![], None),
             "account" => {
                 let rows = store.changed_accounts(scope, from, c.a, room).await?;
                 let last = rows.last().map(|a| a.id);
@@ -324,11 +381,18 @@ pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, li
     }
     let reset = c.r;
     if (c.p as usize) >= PHASES.len() {
-        let done = Cursor { v: c.t.unwrap_or(c.v), d: today, s: fp, t: None, p: 0, a: None, r: false };
+        let done = Cursor { v: c.t.unwrap_or(c.v), d: today, s: fp, t: None, p: 0, a: None, r: false, h: c.h };
         Ok(SyncPage { reset, changes, cursor: encode(&done), has_more: false })
     } else {
         Ok(SyncPage { reset, changes, cursor: encode(&c), has_more: true })
     }
+}
+
+/// A short digest of the sample book, so an unchanged book is not sent again.
+fn book_hash(book: &pharmacrm_domain::sample::views::SampleBook) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(serde_json::to_vec(book).unwrap_or_default());
+    URL_SAFE_NO_PAD.encode(&digest[..12])
 }
 
 fn put<T: Serialize>(entity: &str, id: &str, data: &T) -> Change {

@@ -8,6 +8,7 @@ use crate::sql::{
     get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt,
     Sql,
 };
+use crate::samples::Effect;
 use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::access::Scope;
@@ -36,11 +37,12 @@ pub struct HcpCallFacts {
     pub id: Uuid,
     pub status: HcpStatus,
     pub do_not_call: Option<(String, Option<DateTime<Utc>>)>,
+    pub blacklisted: Option<(String, Option<DateTime<Utc>>)>,
     pub zip: String,
 }
 
 pub(crate) const CALL_COLUMNS: &str = "c.id, c.rep_id, c.call_type, c.account_id, c.territory_id, c.called_at, c.product_ids, \
-    c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at";
+    c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at, c.key_message_ids, c.disbursement_id";
 
 fn parse_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StorageError::corrupt(column, e))
@@ -82,6 +84,8 @@ pub(crate) async fn calls_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Ve
                 correction_reason: get_opt_str(row, "correction_reason")?,
                 flags: json_list(row, "flags")?,
                 submitted_at: get_str(row, "submitted_at")?,
+                key_message_ids: json_list(row, "key_message_ids")?,
+                disbursement_id: get_opt_uuid(row, "disbursement_id")?,
             })
         })
         .collect()
@@ -105,11 +109,13 @@ fn call_row(call: &Call, version: i64) -> Vec<crate::sql::Value> {
         serde_json::to_string(&call.flags).unwrap_or_else(|_| "[]".into()).into(),
         call.submitted_at.clone().into(),
         version.into(),
+        serde_json::to_string(&call.key_message_ids).unwrap_or_else(|_| "[]".into()).into(),
+        call.disbursement_id.into(),
     ]
 }
 
 const CALL_INSERT: &str = "id, rep_id, call_type, account_id, territory_id, called_at, product_ids, outcome, next_step, \
-    next_step_date, notes, corrects, correction_reason, flags, submitted_at, version";
+    next_step_date, notes, corrects, correction_reason, flags, submitted_at, version, key_message_ids, disbursement_id";
 
 impl Store {
     /// The stored answer to a mutation already received.
@@ -127,16 +133,16 @@ impl Store {
         }
     }
 
-    /// Records a mutation's outcome, the call it creates (if any) and the device's
-    /// last-applied mutation, in one transaction. A concurrent replay of the same mutation
-    /// loses on the primary key and changes nothing.
+    /// Records a mutation's outcome, its effects (the call it creates, sample records,
+    /// ledger lines, ...) and the device's last-applied mutation, in one transaction. A
+    /// concurrent replay of the same mutation loses on the primary key and changes nothing.
     pub async fn record_mutation(
         &self,
         actor: &Actor,
         client_id: Uuid,
         mutation_id: Uuid,
         kind: &str,
-        call: Option<&Call>,
+        effects: &[Effect],
         outcome: &MutationOutcome,
     ) -> Result<()> {
         let user_id = actor.user_id.ok_or(StorageError::NotFound("user"))?;
@@ -161,7 +167,10 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| crate::sql::unique_violation(e, "mutation", "id", &mutation_id.to_string()))?;
-        if let Some(call) = call {
+        for call in effects.iter().filter_map(|e| match e {
+            Effect::Call(c) => Some(c),
+            _ => None,
+        }) {
             let version = next_version(&mut tx).await?;
             insert_rows(&mut tx, "calls", CALL_INSERT, vec![call_row(call, version)])
                 .await
@@ -172,6 +181,9 @@ impl Store {
             let attendees = call.hcp_ids.iter().map(|h| vec![call.id.into(), (*h).into()]).collect();
             insert_rows(&mut tx, "call_attendees", "call_id, hcp_id", attendees).await?;
             record(&mut tx, actor, "call", call.id, AuditAction::Create, None, Some(call)).await?;
+        }
+        for effect in effects {
+            crate::samples::apply(&mut tx, actor, effect, &now).await?;
         }
         let done = stmt(
             "UPDATE sync_clients SET last_mutation_id = $1, updated_at = $2 WHERE client_id = $3 AND last_mutation_id < $4",
@@ -247,14 +259,22 @@ impl Store {
         let mut sql = Sql::new("SELECT id, status, dnc_reason, dnc_set_at, zip FROM hcps WHERE id IN ");
         sql.bind_list(ids.iter().copied());
         let rows = sql.query().fetch_all(self.pool()).await?;
+        let found: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+        let blacklist = self.blacklist_of(&found).await?;
         rows.iter()
             .map(|row| {
+                let id = get_uuid(row, "id")?;
+                let blacklisted = match blacklist.get(&id) {
+                    Some(b) => Some((b.reason.clone(), Some(parse_time("hcp_blacklist.set_at", &b.set_at)?))),
+                    None => None,
+                };
                 let status = get_str(row, "status")?;
                 let set_at = get_opt_str(row, "dnc_set_at")?.map(|t| parse_time("hcps.dnc_set_at", &t)).transpose()?;
                 Ok(HcpCallFacts {
                     id: get_uuid(row, "id")?,
                     status: HcpStatus::parse(&status).map_err(|e| StorageError::corrupt("hcps.status", e))?,
                     do_not_call: get_opt_str(row, "dnc_reason")?.map(|r| (r, set_at)),
+                    blacklisted,
                     zip: get_str(row, "zip")?,
                 })
             })

@@ -296,6 +296,8 @@ impl Store {
             let mut licences = self.licences_of(&found).await?;
             let mut affiliations = self.affiliations_of(scope, &found).await?;
             let mut segments = self.segments_of(&found).await?;
+            let mut blacklist = self.blacklist_of(&found).await?;
+            let mut dea = self.dea_registrations(&found).await?;
             for row in &rows {
                 let id = get_uuid(row, "id")?;
                 let record = record_of(row, licences.remove(&id).unwrap_or_default())?;
@@ -326,6 +328,8 @@ impl Store {
                         .map(|l| Licence { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on, active: l.active_on(day) })
                         .collect(),
                     do_not_call,
+                    blacklist: blacklist.remove(&id),
+                    dea_registrations: dea.remove(&id).unwrap_or_default(),
                     preferred_call_times: record.preferred_call_times,
                     affiliations: affiliations.remove(&id).unwrap_or_default(),
                     segments: segments.remove(&id).unwrap_or_default(),

@@ -13,6 +13,7 @@ pub mod org;
 pub mod page;
 pub mod products;
 pub mod reports;
+pub mod samples;
 mod scope;
 pub mod segments;
 pub mod specialties;

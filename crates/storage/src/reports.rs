@@ -19,7 +19,7 @@ pub struct TieredHcp {
 }
 
 impl Store {
-    /// The HCPs that are call targets in `scope` today: active, not do-not-call, with a tier
+    /// The HCPs that are call targets in `scope` today: active, not do-not-call nor blacklisted, with a tier
     /// for at least one product (their best tier), aligned to a territory.
     pub async fn tiered_hcps(&self, scope: &Scope, territory: Option<Uuid>) -> Result<Vec<TieredHcp>> {
         let mut sql = Sql::new(
@@ -27,7 +27,8 @@ impl Store {
              (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) AS tier FROM hcps h",
         );
         join_alignment(&mut sql, "h", crate::today());
-        sql.push(" WHERE za.territory_id IS NOT NULL AND h.status = 'active' AND h.dnc_reason IS NULL");
+        sql.push(" WHERE za.territory_id IS NOT NULL AND h.status = 'active' AND h.dnc_reason IS NULL \
+                  AND NOT EXISTS (SELECT 1 FROM hcp_blacklist b WHERE b.hcp_id = h.id)");
         sql.push(" AND EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id)");
         restrict(&mut sql, scope);
         if let Some(t) = territory {

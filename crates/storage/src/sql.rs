@@ -16,6 +16,7 @@ pub enum Value {
     OptText(Option<String>),
     Int(i64),
     OptFloat(Option<f64>),
+    OptInt(Option<i64>),
     Bool(bool),
 }
 
@@ -62,6 +63,11 @@ impl From<i64> for Value {
 impl From<Option<f64>> for Value {
     fn from(v: Option<f64>) -> Self {
         Value::OptFloat(v)
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Value::OptInt(v)
     }
 }
 impl From<bool> for Value {
@@ -115,6 +121,7 @@ impl Sql {
                 Value::OptText(s) => q.bind(s.as_deref()),
                 Value::Int(i) => q.bind(*i),
                 Value::OptFloat(f) => q.bind(*f),
+                Value::OptInt(i) => q.bind(*i),
                 Value::Bool(b) => q.bind(*b),
             };
         }
@@ -156,6 +163,10 @@ pub fn get_i64<I: sqlx::ColumnIndex<AnyRow> + Copy>(row: &AnyRow, col: I) -> Res
 
 pub fn get_opt_f64(row: &AnyRow, col: &str) -> Result<Option<f64>> {
     row.try_get::<Option<f64>, _>(col).map_err(StorageError::from)
+}
+
+pub fn get_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
+    row.try_get::<Option<i64>, _>(col).map_err(StorageError::from)
 }
 
 /// Booleans come back as BOOLEAN from PostgreSQL and as integers from SQLite expressions.

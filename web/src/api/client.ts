@@ -7,6 +7,22 @@ import type {
   Call,
   FrequencyReport,
   FrequencyTarget,
+  Allocation,
+  AllocationInput,
+  Colleague,
+  CredentialRule,
+  DeaRegistration,
+  KeyMessage,
+  LossReport,
+  LossReportUpdate,
+  Lot,
+  NewLot,
+  ReconciliationReport,
+  SampleException,
+  SampleLimit,
+  SampleRecord,
+  ShipmentInput,
+  ShipmentView,
   Hcp,
   ImportReport,
   HcpPage,
@@ -18,6 +34,7 @@ import type {
   User,
 } from './types';
 import { cleanQuery, type AccountFilters, type HcpFilters } from '../lib/query';
+import { csvUrl, filenameFromDisposition } from '../lib/oversight';
 
 export interface ApiOptions {
   /** Absolute origin, e.g. "http://127.0.0.1:8080"; defaults to the page's origin. */
@@ -91,6 +108,25 @@ async function uploadCsv<T>(opts: ApiOptions, url: string, body: Blob): Promise<
   return (await res.json()) as T;
 }
 
+/** GETs a CSV export with the bearer token (a plain link would lack the Authorization header). */
+async function downloadFile(opts: ApiOptions, url: string, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
+  const headers: Record<string, string> = { Accept: 'text/csv, application/problem+json' };
+  const token = opts.getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? globalThis.fetch)(url, { headers });
+  } catch (e) {
+    throw new ApiError(0, { detail: e instanceof Error ? e.message : String(e) });
+  }
+  if (res.status === 401) opts.onUnauthorized?.();
+  if (!res.ok) throw await problemFromResponse(res);
+  return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName) };
+}
+
+/** Which records: exactly one of an HCP, a lot, a rep or a call. */
+export type RecordFilter = { hcp_id: string } | { lot_id: string } | { rep_id: string } | { call_id: string };
+
 export function createApi(opts: ApiOptions) {
   const baseUrl =
     opts.baseUrl ?? (typeof window !== 'undefined' ? window.location.origin : 'http://localhost');
@@ -142,6 +178,54 @@ export function createApi(opts: ApiOptions) {
     /** Uploads a CSV file (raw body, text/csv) to an importer (ops, admin). */
     uploadImport: (kind: string, file: Blob): Promise<ImportReport> =>
       uploadCsv<ImportReport>(opts, `${baseUrl}/api/v1/imports/${encodeURIComponent(kind)}`, file),
+
+    // Sample accountability: oversight, reports and policy.
+    /** Reps whose samples the caller oversees. */
+    sampleReps: (): Promise<Colleague[]> => unwrap(() => client.GET('/api/v1/samples/reps')),
+    lots: (): Promise<Lot[]> => unwrap(() => client.GET('/api/v1/samples/lots')),
+    createLot: (lot: NewLot): Promise<Lot> => unwrap(() => client.POST('/api/v1/samples/lots', { body: lot })),
+    shipments: (repId?: string | null): Promise<ShipmentView[]> =>
+      unwrap(() => client.GET('/api/v1/samples/shipments', { params: { query: cleanQuery({ rep_id: repId }) } })),
+    ship: (input: ShipmentInput): Promise<ShipmentView> => unwrap(() => client.POST('/api/v1/samples/shipments', { body: input })),
+    sampleLimits: (): Promise<SampleLimit[]> => unwrap(() => client.GET('/api/v1/samples/limits')),
+    putSampleLimit: (limit: SampleLimit): Promise<SampleLimit> =>
+      unwrap(() => client.PUT('/api/v1/samples/limits/{id}', { params: { path: { id: limit.id } }, body: limit })),
+    deleteSampleLimit: async (id: string): Promise<void> => {
+      await unwrap(() => client.DELETE('/api/v1/samples/limits/{id}', { params: { path: { id } } }));
+    },
+    allocations: (repId?: string | null): Promise<Allocation[]> =>
+      unwrap(() => client.GET('/api/v1/samples/allocations', { params: { query: cleanQuery({ rep_id: repId }) } })),
+    putAllocation: (input: AllocationInput): Promise<Allocation> =>
+      unwrap(() => client.POST('/api/v1/samples/allocations', { body: input })),
+    credentialRules: (): Promise<CredentialRule[]> => unwrap(() => client.GET('/api/v1/samples/credential-rules')),
+    putCredentialRule: (rule: CredentialRule): Promise<CredentialRule> =>
+      unwrap(() => client.PUT('/api/v1/samples/credential-rules/{id}', { params: { path: { id: rule.id } }, body: rule })),
+    keyMessages: (): Promise<KeyMessage[]> => unwrap(() => client.GET('/api/v1/key-messages')),
+    putKeyMessage: (m: KeyMessage): Promise<KeyMessage> =>
+      unwrap(() => client.PUT('/api/v1/key-messages/{id}', { params: { path: { id: m.id } }, body: m })),
+    blacklistHcp: (id: string, reason: string): Promise<Hcp> =>
+      unwrap(() => client.PUT('/api/v1/hcps/{id}/blacklist', { params: { path: { id } }, body: { reason } })),
+    clearBlacklist: (id: string): Promise<Hcp> =>
+      unwrap(() => client.DELETE('/api/v1/hcps/{id}/blacklist', { params: { path: { id } } })),
+    putDeaRegistration: (id: string, reg: DeaRegistration): Promise<Hcp> =>
+      unwrap(() => client.PUT('/api/v1/hcps/{id}/dea-registration', { params: { path: { id } }, body: reg })),
+    sampleExceptions: (status?: 'open' | 'closed' | null): Promise<SampleException[]> =>
+      unwrap(() => client.GET('/api/v1/samples/exceptions', { params: { query: cleanQuery({ status }) } })),
+    closeException: (id: string, comment: string): Promise<SampleException> =>
+      unwrap(() => client.POST('/api/v1/samples/exceptions/{id}/close', { params: { path: { id } }, body: { comment } })),
+    lossReports: (): Promise<LossReport[]> => unwrap(() => client.GET('/api/v1/samples/loss-reports')),
+    updateLossReport: (id: string, update: LossReportUpdate): Promise<LossReport> =>
+      unwrap(() => client.PATCH('/api/v1/samples/loss-reports/{id}', { params: { path: { id } }, body: update })),
+    reconciliation: (repId: string, from: string, to: string): Promise<ReconciliationReport> =>
+      unwrap(() => client.GET('/api/v1/samples/reconciliation', { params: { query: { rep_id: repId, from, to } } })),
+    sampleRecords: (filter: RecordFilter): Promise<SampleRecord[]> =>
+      unwrap(() => client.GET('/api/v1/samples/records', { params: { query: filter } })),
+    /** The reconciliation report as CSV (sections told apart by the first column). */
+    reconciliationCsv: (repId: string, from: string, to: string) =>
+      downloadFile(opts, csvUrl(baseUrl, '/api/v1/samples/reconciliation', { rep_id: repId, from, to }), `reconciliation-${from}-${to}.csv`),
+    /** The sample record as CSV (one row per product line, with the signature and its hash). */
+    sampleRecordsCsv: (filter: RecordFilter) =>
+      downloadFile(opts, csvUrl(baseUrl, '/api/v1/samples/records', filter as Record<string, string>), 'sample-records.csv'),
   };
 }
 

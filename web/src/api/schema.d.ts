@@ -116,6 +116,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hcps/{id}/blacklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["blacklist_hcp"];
+        post?: never;
+        delete: operations["unblacklist_hcp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hcps/{id}/calls": {
         parameters: {
             query?: never;
@@ -125,6 +141,22 @@ export interface paths {
         };
         get: operations["hcp_calls"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hcps/{id}/dea-registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_dea_registration"];
         post?: never;
         delete?: never;
         options?: never;
@@ -158,6 +190,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/key-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_key_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/key-messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_key_message"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -221,6 +285,278 @@ export interface paths {
         };
         get: operations["frequency_report"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_allocations"];
+        put?: never;
+        post: operations["put_allocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sample_book"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/credential-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_credential_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/credential-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_credential_rule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_exceptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/exceptions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["close_exception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_limits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/limits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_limit"];
+        post?: never;
+        delete: operations["delete_limit"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/loss-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_loss_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/loss-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["update_loss_report"];
+        trace?: never;
+    };
+    "/api/v1/samples/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_lots"];
+        put?: never;
+        post: operations["create_lot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["reconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sample_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/reps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sample_reps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_shipments"];
+        put?: never;
+        post: operations["create_shipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/skus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_skus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/skus/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_sku_policy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -459,6 +795,88 @@ export interface components {
             primary: boolean;
             role: string;
         };
+        /** @description A rep's allocation of a product for a cycle, as configured. */
+        Allocation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: uuid */
+            rep_id: string;
+        };
+        /** @description A rep's allocation of a product for a cycle and how much of it is used. */
+        AllocationFacts: {
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: int64 */
+            used: number;
+        };
+        AllocationInput: {
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: uuid */
+            rep_id: string;
+        };
+        /** @description The movements of one lot (or, summed, of one SKU) over the period. */
+        Balance: {
+            /**
+             * Format: int64
+             * @description The physical count, when one was recorded for the period.
+             */
+            counted?: number | null;
+            /** Format: int64 */
+            destroyed: number;
+            /** Format: int64 */
+            disbursed: number;
+            /**
+             * Format: int64
+             * @description counted - expected.
+             */
+            discrepancy?: number | null;
+            /**
+             * Format: int64
+             * @description opening + received + transferred_in - (disbursed + transferred_out + returned +
+             *     destroyed) - (lost + stolen).
+             */
+            expected: number;
+            /** Format: int64 */
+            lost: number;
+            /** Format: int64 */
+            opening: number;
+            /** Format: int64 */
+            received: number;
+            /** Format: int64 */
+            returned: number;
+            /** Format: int64 */
+            stolen: number;
+            /** Format: int64 */
+            transferred_in: number;
+            /** Format: int64 */
+            transferred_out: number;
+        };
+        /** @description A blacklist entry to set. */
+        BlacklistChange: {
+            /** @description Why the HCP may not be called or sampled (e.g. an OIG exclusion). */
+            reason: string;
+        };
         /** @description A stored call. */
         Call: {
             /** Format: uuid */
@@ -469,11 +887,17 @@ export interface components {
             correction_reason?: string | null;
             /** Format: uuid */
             corrects?: string | null;
+            /**
+             * Format: uuid
+             * @description The signed disbursement recorded with the call, if samples were given.
+             */
+            disbursement_id?: string | null;
             /** @description Rules the server found broken by a fact recorded offline (kept, never dropped). */
             flags: string[];
             hcp_ids: string[];
             /** Format: uuid */
             id: string;
+            key_message_ids?: string[];
             next_step: string;
             /** Format: date */
             next_step_date?: string | null;
@@ -505,10 +929,13 @@ export interface components {
              * @description The call this one corrects (a submitted call is never edited).
              */
             corrects?: string | null;
+            disbursement?: null | components["schemas"]["DisbursementInput"];
             /** @description The HCPs met: one, or two or more for a group call. */
             hcp_ids: string[];
             /** Format: uuid */
             id: string;
+            /** @description Key messages presented (benefit claims and risk information). */
+            key_message_ids?: string[];
             next_step: string;
             /** Format: date */
             next_step_date?: string | null;
@@ -530,10 +957,10 @@ export interface components {
         Change: {
             /**
              * @description The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
-             *     `Picklists`); null for a delete.
+             *     `Picklists`, `SampleBook`); null for a delete.
              */
             data: Record<string, never>;
-            /** @description `hcp`, `account`, `call`, `product`, `target` or `picklists`. */
+            /** @description `hcp`, `account`, `call`, `product`, `target`, `picklists` or `samples`. */
             entity: string;
             id: string;
             /** @description `put` or `delete`. */
@@ -543,6 +970,24 @@ export interface components {
         Choice: {
             code: string;
             label: string;
+        };
+        CloseException: {
+            /** @description What the review found and what was done. */
+            comment: string;
+        };
+        /** @description A colleague samples can be transferred to. */
+        Colleague: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** @description `sample.count`: a physical inventory count. */
+        CountInput: {
+            /** Format: date-time */
+            counted_at: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["LotQuantity"][];
         };
         /** @description Someone covering a unit over a period. */
         Coverer: {
@@ -558,6 +1003,25 @@ export interface components {
             user_id: string;
             username: string;
         };
+        /**
+         * @description A rule that a credential may not receive samples of a product (or of any controlled
+         *     product) in a state.
+         */
+        CredentialRule: {
+            controlled_only: boolean;
+            /** @description Credential as written on the HCP (`NP`, `PA`, ...). */
+            credential: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description One product; `None` with `controlled_only` for every controlled product, or with
+             *     `controlled_only` false for every product.
+             */
+            product_id?: string | null;
+            /** @description Two-letter state, or `*` for every state. */
+            state: string;
+        };
         /** @description A calendar month. */
         Cycle: {
             /**
@@ -571,11 +1035,28 @@ export interface components {
              */
             to: string;
         };
+        /** @description A DEA registration: the schedules it covers, in the state it was issued for. */
+        DeaRegistration: {
+            /** Format: date */
+            expires_on: string;
+            number: string;
+            schedules: components["schemas"]["DeaSchedule"][];
+            state: string;
+        };
         /**
          * @description DEA controlled-substance schedule of a product.
          * @enum {string}
          */
         DeaSchedule: "II" | "III" | "IV" | "V";
+        /** @description Samples given during a call: the lines (each with its lot) and the HCP's signature. */
+        DisbursementInput: {
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["SampleLine"][];
+            signature: components["schemas"]["Signature"];
+            /** @description The rep saw the warnings (not errors) and went ahead. */
+            warnings_acknowledged?: boolean;
+        };
         DoNotCall: {
             reason: string;
             set_at: string;
@@ -593,6 +1074,20 @@ export interface components {
             field: string;
             /** @description What is wrong, in words a user can act on. */
             message: string;
+        };
+        /** @description One rule a proposal breaks. */
+        Finding: {
+            /**
+             * @description Stable code: `blacklisted`, `do_not_call`, `hcp_inactive`, `no_lines`, `quantity_invalid`,
+             *     `unknown_sku`, `lot_required`, `lot_mismatch`, `lot_expired`, `insufficient_inventory`,
+             *     `allocation_exceeded`, `sample_limit`, `no_active_licence`, `credential_not_eligible`,
+             *     `dea_required`.
+             */
+            code: string;
+            /** @description The input the finding is about (`hcp`, `lines[0].quantity`, ...). */
+            field: string;
+            message: string;
+            severity: components["schemas"]["Severity"];
         };
         FrequencyReport: {
             cycle: components["schemas"]["Cycle"];
@@ -628,8 +1123,11 @@ export interface components {
             address: components["schemas"]["Address"];
             /** @description Affiliations with accounts the reader can see. */
             affiliations: components["schemas"]["Affiliation"][];
+            blacklist?: null | components["schemas"]["DoNotCall"];
             created_at: string;
             credentials: string;
+            /** @description DEA registrations (needed for samples of a controlled product). */
+            dea_registrations?: components["schemas"]["DeaRegistration"][];
             do_not_call?: null | components["schemas"]["DoNotCall"];
             first_name: string;
             /** Format: uuid */
@@ -701,6 +1199,50 @@ export interface components {
             unchanged: number;
             updated: number;
         };
+        InventoryCount: {
+            counted_at: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["LotQuantity"][];
+            /** Format: uuid */
+            rep_id: string;
+        };
+        /** @description A key message of a product: a benefit claim or the risk information that balances it. */
+        KeyMessage: {
+            /** Format: uuid */
+            id: string;
+            /** @description `benefit` or `risk`. */
+            kind: string;
+            /** Format: uuid */
+            product_id: string;
+            text: string;
+        };
+        /**
+         * @description One line of the inventory ledger (a fact: never updated; a mistake is corrected by a
+         *     new entry).
+         */
+        LedgerEntry: {
+            /** @description Sender (receipts, transfers in) or recipient (disbursements, transfers out, returns). */
+            counterparty: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["TxnKind"];
+            /** Format: uuid */
+            lot_id: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * Format: uuid
+             * @description The shipment, transfer, disbursement or loss report this line belongs to.
+             */
+            reference_id?: string | null;
+            /** Format: uuid */
+            rep_id: string;
+            /** Format: uuid */
+            sku_id: string;
+        };
         Licence: {
             /** @description Not expired today. */
             active: boolean;
@@ -718,6 +1260,10 @@ export interface components {
         };
         /** @enum {string} */
         LifecycleStage: "pre_launch" | "launch" | "growth" | "mature" | "loss_of_exclusivity";
+        /** @enum {string} */
+        LimitMeasure: "quantity" | "value";
+        /** @enum {string} */
+        LimitWindow: "call" | "month" | "quarter" | "year" | "rolling" | "from_first";
         LoginRequest: {
             password: string;
             username: string;
@@ -728,6 +1274,107 @@ export interface components {
             token: string;
             user: components["schemas"]["Me"];
         };
+        /** @description `sample.loss`: units lost or stolen. */
+        LossInput: {
+            /** Format: date */
+            discovered_on: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `loss` or `theft`. */
+            kind: string;
+            lines: components["schemas"]["LotQuantity"][];
+            /** @description Police report reference (required for a theft). */
+            police_report?: string | null;
+            reason: string;
+        };
+        LossReport: {
+            closed_at?: string | null;
+            closed_by?: string | null;
+            /** Format: date */
+            discovered_on: string;
+            /** Format: date */
+            fda_notice_due: string;
+            /** Format: date */
+            fda_notified_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `loss` or `theft`. */
+            kind: string;
+            lines: components["schemas"]["LotQuantity"][];
+            note?: string | null;
+            police_report?: string | null;
+            reason: string;
+            /** Format: uuid */
+            rep_id: string;
+            rep_name: string;
+            reported_at: string;
+            /** @description `overdue` when a deadline passed with its step not done, `open` or `closed`. */
+            status: string;
+            /** Format: date */
+            written_report_due: string;
+            /** Format: date */
+            written_report_on?: string | null;
+        };
+        /** @description Steps of a loss or theft report done by compliance. */
+        LossReportUpdate: {
+            close?: boolean;
+            /** Format: date */
+            fda_notified_on?: string | null;
+            note?: string | null;
+            /** Format: date */
+            written_report_on?: string | null;
+        };
+        /** @description A manufactured lot of a sample SKU. */
+        Lot: {
+            /** Format: date */
+            expires_on: string;
+            /** Format: uuid */
+            id: string;
+            lot_number: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: uuid */
+            sku_id: string;
+        };
+        LotBalance: {
+            balance: components["schemas"]["Balance"];
+            /** Format: date */
+            expires_on?: string | null;
+            /** Format: uuid */
+            lot_id: string;
+            lot_number: string;
+            product: string;
+            strength: string;
+        };
+        /** @description A quantity of one lot (shipments, transfers, returns, losses, counts). */
+        LotQuantity: {
+            /** Format: uuid */
+            lot_id: string;
+            /** Format: int64 */
+            quantity: number;
+        };
+        /** @description A lot as a rep sees it, with what they hold of it. */
+        LotView: {
+            /** Format: date */
+            expires_on: string;
+            /** Format: uuid */
+            lot_id: string;
+            lot_number: string;
+            ndc: string;
+            /** Format: int64 */
+            on_hand: number;
+            /** Format: uuid */
+            product_id: string;
+            product_name: string;
+            /** Format: uuid */
+            sku_id: string;
+            strength: string;
+        };
+        Manufacturer: {
+            name: string;
+            /** Format: uuid */
+            product_id: string;
+        };
         /** @description The signed-in user and the territories whose data they see. */
         Me: {
             display_name: string;
@@ -737,6 +1384,32 @@ export interface components {
             territories: components["schemas"]["TerritoryRef"][];
             username: string;
         };
+        /** @description `sample.transfer` (to another rep) and `sample.return` (to headquarters). */
+        MoveInput: {
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["LotQuantity"][];
+            note?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /**
+             * Format: uuid
+             * @description The receiving rep (transfers only).
+             */
+            to_rep_id?: string | null;
+        };
+        /** @description One movement listed in the reconciliation report. */
+        MovementLine: {
+            /** @description Sender of a receipt, recipient of a distribution. */
+            counterparty: string;
+            kind: components["schemas"]["TxnKind"];
+            lot_number: string;
+            occurred_at: string;
+            product: string;
+            /** Format: int64 */
+            quantity: number;
+            strength: string;
+        };
         Mutation: {
             client_ts: string;
             /**
@@ -744,7 +1417,11 @@ export interface components {
              * @description UUIDv7 made on the device; applying the same id twice has the effect of once.
              */
             id: string;
-            /** @description `call.submit`. */
+            /**
+             * @description `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
+             *     `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` (`MoveInput`),
+             *     `sample.loss` (`LossInput`) or `sample.count` (`CountInput`).
+             */
             kind: string;
             payload: Record<string, never>;
         };
@@ -756,6 +1433,26 @@ export interface components {
             mutation_id: string;
             /** @description `applied`, `rejected` or `applied_with_flag`. */
             status: string;
+        };
+        NewLot: {
+            /** Format: date */
+            expires_on: string;
+            lot_number: string;
+            /** Format: uuid */
+            sku_id: string;
+        };
+        /** @description A sample an HCP already received (or requested) of a product. */
+        PastSample: {
+            /** Format: uuid */
+            hcp_id: string;
+            /** Format: date */
+            on: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: int64 */
+            value_cents: number;
         };
         /** @description The pick lists of the call report, shipped to devices. */
         Picklists: {
@@ -784,6 +1481,13 @@ export interface components {
             sample_skus: components["schemas"]["SampleSku"][];
             therapeutic_area: string;
         };
+        ProductBalance: {
+            balance: components["schemas"]["Balance"];
+            product: string;
+            /** Format: uuid */
+            sku_id: string;
+            strength: string;
+        };
         PushRequest: {
             /**
              * Format: uuid
@@ -794,6 +1498,37 @@ export interface components {
         };
         PushResult: {
             results: components["schemas"]["MutationResult"][];
+        };
+        /** @description `sample.receive`: the rep acknowledges a shipment or transfer with what arrived. */
+        ReceiveInput: {
+            lines: components["schemas"]["LotQuantity"][];
+            /** @description Required when quantities differ from what was sent. */
+            note?: string | null;
+            /** Format: date-time */
+            received_at: string;
+            /** Format: uuid */
+            shipment_id: string;
+        };
+        /** @description The reconciliation of one rep's inventory over a period (21 CFR 203.31(d)). */
+        ReconciliationReport: {
+            count?: null | components["schemas"]["InventoryCount"];
+            distributions: components["schemas"]["MovementLine"][];
+            /** Format: date */
+            from: string;
+            losses: components["schemas"]["MovementLine"][];
+            /** @description How `expected` is computed, in words. */
+            method: string;
+            per_lot: components["schemas"]["LotBalance"][];
+            per_product: components["schemas"]["ProductBalance"][];
+            receipts: components["schemas"]["MovementLine"][];
+            /** Format: uuid */
+            rep_id: string;
+            rep_name: string;
+            /**
+             * Format: date
+             * @description Last day of the period (inclusive).
+             */
+            to: string;
         };
         /** @enum {string} */
         Role: "rep" | "manager" | "ops" | "marketing" | "compliance" | "admin";
@@ -806,6 +1541,122 @@ export interface components {
              */
             line: number;
             message: string;
+        };
+        /** @description Everything a rep's device needs for samples, shipped as one record by sync. */
+        SampleBook: {
+            allocations: components["schemas"]["AllocationFacts"][];
+            colleagues: components["schemas"]["Colleague"][];
+            credential_rules: components["schemas"]["CredentialRule"][];
+            /** @description What HCPs of the rep's territories received or requested (every rep's records). */
+            history: components["schemas"]["PastSample"][];
+            /** @description Shipments and transfers waiting for this rep to acknowledge. */
+            incoming: components["schemas"]["ShipmentView"][];
+            key_messages: components["schemas"]["KeyMessage"][];
+            limits: components["schemas"]["SampleLimit"][];
+            lots: components["schemas"]["LotView"][];
+            /** @description Manufacturer of each product (for the signed record). */
+            manufacturers: components["schemas"]["Manufacturer"][];
+            /** @description The rep's ledger over the last 120 days, newest first. */
+            recent: components["schemas"]["LedgerEntry"][];
+            /** Format: uuid */
+            rep_id: string;
+            /** @description Every sample SKU with what the rules need (schedule, unit value). */
+            skus: components["schemas"]["SkuFacts"][];
+        };
+        SampleException: {
+            closed_at?: string | null;
+            closed_by?: string | null;
+            comment?: string | null;
+            findings: components["schemas"]["Finding"][];
+            /** Format: uuid */
+            hcp_id?: string | null;
+            hcp_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            raised_at: string;
+            /** Format: uuid */
+            record_id: string;
+            record_type: string;
+            /** Format: uuid */
+            rep_id: string;
+            rep_name: string;
+            /** @description `open` or `closed`. */
+            status: string;
+        };
+        /** @description A limit template, configured by compliance. */
+        SampleLimit: {
+            /**
+             * Format: int64
+             * @description For `from_first`: no more samples of the product once this many days have passed
+             *     since the first one.
+             */
+            ends_after_days?: number | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description Units, or cents for a value limit.
+             */
+            max: number;
+            measure: components["schemas"]["LimitMeasure"];
+            name: string;
+            /** Format: uuid */
+            product_id: string;
+            severity: components["schemas"]["Severity"];
+            window: components["schemas"]["LimitWindow"];
+            /**
+             * Format: int64
+             * @description Length of a `rolling` or `from_first` window.
+             */
+            window_days?: number | null;
+        };
+        /** @description A line of a disbursement (with its lot) or of a sample request (no lot). */
+        SampleLine: {
+            /** Format: uuid */
+            lot_id?: string | null;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: uuid */
+            sku_id: string;
+        };
+        /** @description A signed disbursement or request. */
+        SampleRecord: {
+            /** Format: uuid */
+            call_id?: string | null;
+            /** Format: uuid */
+            corrects?: string | null;
+            /** @description Rules the server found broken when the record arrived. */
+            findings: components["schemas"]["Finding"][];
+            /** Format: uuid */
+            hcp_id: string;
+            hcp_name: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["SampleLine"][];
+            occurred_at: string;
+            /** @description `sample_disbursement` or `sample_request`. */
+            record_type: string;
+            recorded_at: string;
+            /** Format: uuid */
+            rep_id: string;
+            rep_name: string;
+            ship_to?: string | null;
+            signature: components["schemas"]["Signature"];
+            /** @description State where the samples were given (or shipped to). */
+            state: string;
+        };
+        /** @description `sample.request`: the HCP asks headquarters to ship samples to their practice. */
+        SampleRequestInput: {
+            /** Format: uuid */
+            call_id?: string | null;
+            /** Format: uuid */
+            hcp_id: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["SampleLine"][];
+            /** Format: date-time */
+            requested_at: string;
+            signature: components["schemas"]["Signature"];
         };
         /** @description A sample SKU a rep can carry. */
         SampleSku: {
@@ -826,6 +1677,98 @@ export interface components {
             /** Format: date */
             set_on: string;
             tier: components["schemas"]["Tier"];
+        };
+        /** @enum {string} */
+        Severity: "error" | "warning";
+        ShipmentInput: {
+            lines: components["schemas"]["LotQuantity"][];
+            note?: string | null;
+            /** Format: uuid */
+            rep_id: string;
+        };
+        /** @description A shipment from headquarters or a transfer from another rep. */
+        ShipmentView: {
+            /** Format: uuid */
+            from_rep_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `shipment` (from headquarters) or `transfer` (from a rep). */
+            kind: string;
+            lines: components["schemas"]["LotQuantity"][];
+            note?: string | null;
+            received_at?: string | null;
+            received_lines?: components["schemas"]["LotQuantity"][] | null;
+            recipient: string;
+            sender: string;
+            sent_at: string;
+            /** @description `in_transit` or `received`. */
+            status: string;
+            /** Format: uuid */
+            to_rep_id: string;
+        };
+        /** @description A captured signature: the record, the drawn image and the hash binding them. */
+        Signature: {
+            /** @description Lower-case hex SHA-256 of [`SignedRecord::canonical_text`]. */
+            hash: string;
+            /** @description The drawn signature as an SVG path data string (`M x y L x y ...`). */
+            image: string;
+            record: components["schemas"]["SignedRecord"];
+        };
+        /** @description One product line of a signed record. */
+        SignedLine: {
+            /** @description Absent for a request (headquarters picks the lot). */
+            lot_number?: string | null;
+            ndc: string;
+            product: string;
+            /** Format: int64 */
+            quantity: number;
+            strength: string;
+        };
+        /** @description The record the HCP signs. */
+        SignedRecord: {
+            /** @description Day of the disbursement or request, `YYYY-MM-DD`. */
+            date: string;
+            /** @description State licence (`CA A12345`) or, for a controlled product, the DEA number. */
+            licence_number: string;
+            lines: components["schemas"]["SignedLine"][];
+            manufacturer: string;
+            meaning: string;
+            practitioner_address: string;
+            practitioner_name: string;
+            professional_title: string;
+            /**
+             * Format: uuid
+             * @description The disbursement or request id.
+             */
+            record_id: string;
+            /** @description `sample_disbursement` or `sample_request`. */
+            record_type: string;
+            /** @description RFC 3339 time of signing, as the device recorded it. */
+            signed_at: string;
+            signer_name: string;
+        };
+        /** @description What the rules need to know about a SKU. */
+        SkuFacts: {
+            dea_schedule?: null | components["schemas"]["DeaSchedule"];
+            /** @description NDC, hyphenated. */
+            ndc?: string;
+            /** Format: uuid */
+            product_id: string;
+            product_name: string;
+            /** Format: uuid */
+            sku_id: string;
+            strength: string;
+            /** Format: int64 */
+            unit_value_cents: number;
+        };
+        /** @description A SKU's controlled-substance flag and unit value, as compliance sets them. */
+        SkuPolicy: {
+            dea_schedule?: null | components["schemas"]["DeaSchedule"];
+            /**
+             * Format: int64
+             * @description Value of one unit in cents (for value limits).
+             */
+            unit_value_cents: number;
         };
         Specialty: {
             /** @description Ten-character NUCC code, e.g. `207RC0000X`. */
@@ -930,6 +1873,12 @@ export interface components {
             target_per_hcp: number;
             tier: components["schemas"]["Tier"];
         };
+        /**
+         * @description A movement in a rep's sample inventory. Quantities are always positive; the kind says
+         *     whether units came in or went out.
+         * @enum {string}
+         */
+        TxnKind: "receipt" | "transfer_in" | "transfer_out" | "return" | "destruction" | "disbursement" | "loss" | "theft";
         User: {
             active: boolean;
             display_name: string;
@@ -1250,6 +2199,92 @@ export interface operations {
             };
         };
     };
+    blacklist_hcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlacklistChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hcp"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unblacklist_hcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hcp"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     hcp_calls: {
         parameters: {
             query?: never;
@@ -1270,6 +2305,55 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_dea_registration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeaRegistration"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hcp"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1425,6 +2509,66 @@ export interface operations {
             };
         };
     };
+    list_key_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyMessage"][];
+                };
+            };
+        };
+    };
+    put_key_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyMessage"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyMessage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -1529,6 +2673,702 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_allocations: {
+        parameters: {
+            query?: {
+                rep_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"][];
+                };
+            };
+        };
+    };
+    put_allocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allocation"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sample_book: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleBook"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_credential_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialRule"][];
+                };
+            };
+        };
+    };
+    put_credential_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialRule"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialRule"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_exceptions: {
+        parameters: {
+            query?: {
+                /** @description `open` or `closed`; all when absent. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleException"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_exception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseException"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleException"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleLimit"][];
+                };
+            };
+        };
+    };
+    put_limit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SampleLimit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleLimit"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_limit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_loss_reports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LossReport"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_loss_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LossReportUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LossReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_lots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lot"][];
+                };
+            };
+        };
+    };
+    create_lot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewLot"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lot"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconciliation: {
+        parameters: {
+            query: {
+                rep_id: string;
+                /** @description First day of the period. */
+                from: string;
+                /** @description Last day of the period (inclusive). */
+                to: string;
+                /** @description `csv` for a download; JSON otherwise. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sample_records: {
+        parameters: {
+            query?: {
+                hcp_id?: string;
+                lot_id?: string;
+                rep_id?: string;
+                call_id?: string;
+                /** @description `csv` for a download; JSON otherwise. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleRecord"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sample_reps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reps whose samples the caller oversees */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Colleague"][];
+                };
+            };
+        };
+    };
+    list_shipments: {
+        parameters: {
+            query?: {
+                rep_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentView"][];
+                };
+            };
+        };
+    };
+    create_shipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_skus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuFacts"][];
+                };
+            };
+        };
+    };
+    put_sku_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkuPolicy"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuFacts"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

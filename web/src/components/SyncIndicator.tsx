@@ -33,12 +33,12 @@ export function SyncIndicator() {
     >
       <span class="dot" aria-hidden="true" />
       <span class="sync-label">{label}</span>
-      <span class="sync-count" data-testid="sync-pending" title={`${s.pending} calls waiting to be sent`}>
+      <span class="sync-count" data-testid="sync-pending" title={`${s.pending} calls and sample records waiting to be sent`}>
         {s.pending}
         <span class="sync-word"> pending</span>
       </span>
       {s.rejected.length > 0 && (
-        <span class="sync-rej" title={`${s.rejected.length} calls rejected by the server`}>
+        <span class="sync-rej" title={`${s.rejected.length} records rejected by the server`}>
           {s.rejected.length}
           <span class="sync-word"> rejected</span>
           <span class="sync-short">!</span>

@@ -9,7 +9,7 @@ export function TopBar({ me, active, onLogout }: { me: Me; active: string | null
   const pending = offline?.sync.pending ?? 0;
   const logout = () => {
     // Unsent calls stay in this device's outbox and are sent after the next sign-in.
-    if (pending > 0 && !confirm(`${pending} call(s) have not been sent yet. They stay on this device and are sent when you sign in again. Log out?`)) return;
+    if (pending > 0 && !confirm(`${pending} call(s) or sample record(s) have not been sent yet. They stay on this device and are sent when you sign in again. Log out?`)) return;
     onLogout();
   };
   const allTerritories = (me.territories ?? []).map((t) => `${t.code} ${t.name}`).join(', ');

@@ -1,7 +1,8 @@
 import type { Me, Role } from '../api/types';
+import { canOverseeSamples } from './oversight';
 
 export interface NavItem {
-  key: 'today' | 'hcps' | 'accounts' | 'coverage' | 'targeting' | 'users';
+  key: 'today' | 'hcps' | 'accounts' | 'samples' | 'coverage' | 'targeting' | 'oversight' | 'users';
   label: string;
   href: string;
 }
@@ -35,8 +36,12 @@ export function navItems(role: Role): NavItem[] {
     items.push({ key: 'hcps', label: 'HCPs', href: '#/hcps' });
     items.push({ key: 'accounts', label: 'Accounts', href: '#/accounts' });
   }
+  // The rep's sample inventory, receipts, transfers, returns, losses and counts (offline).
+  if (role === 'rep') items.push({ key: 'samples', label: 'Samples', href: '#/samples' });
   if (canSeeCoverage(role)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
   if (canSeeTargeting(role)) items.push({ key: 'targeting', label: 'Targeting', href: '#/targeting' });
+  // Sample accountability for managers, ops, compliance and admin (exceptions, reconciliation, policy).
+  if (canOverseeSamples(role)) items.push({ key: 'oversight', label: 'Samples', href: '#/oversight' });
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
 }

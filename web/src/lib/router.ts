@@ -12,6 +12,8 @@ export type Route =
   | { name: 'today' }
   | { name: 'call'; id: string; query: string }
   | { name: 'sync' }
+  | { name: 'samples' }
+  | { name: 'oversight'; section: string; query: string }
   | { name: 'home' }
   | { name: 'notfound'; path: string };
 
@@ -33,7 +35,9 @@ export function parseHash(hash: string): Route {
     if (head === 'targeting' && !id) return { name: 'targeting' };
     if (head === 'today' && !id) return { name: 'today' };
     if (head === 'sync' && !id) return { name: 'sync' };
+    if (head === 'samples' && !id) return { name: 'samples' };
     if (head === 'call' && id) return { name: 'call', id, query };
+    if (head === 'oversight') return { name: 'oversight', section: id ?? '', query };
   }
   return { name: 'notfound', path };
 }

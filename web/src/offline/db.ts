@@ -8,11 +8,16 @@
  *  - outbox: submitted calls (mutations) and their results. NEVER cleared: not by resets, not by
  *    logout, not by schema upgrades (any future `.upgrade()` must leave it alone).
  *  - drafts: calls being edited (local only). Never cleared by sync either.
+ *  - samplebook (synced, version 2): the rep's sample book, one row with id `samples`.
+ *
+ * Version 2 added `samplebook`; its upgrade asks for one full pull (meta `resync`), because
+ * profiles pulled by version 1 lack the blacklist and DEA registrations the sample rules need.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { AccountSummary, Hcp } from '../api/types';
-import type { Call, CallInput, Change, FrequencyTarget, MutationResult, Product } from './types';
+import type { Call, Change, FrequencyTarget, MutationKind, MutationPayloads, MutationResult, Product, SampleBook } from './types';
 import type { CallDraft } from './validate';
+import type { SamplesDraft } from './sampleBook';
 import { uuidv7 } from './uuid';
 
 export interface MetaRow {
@@ -29,12 +34,10 @@ export interface StagedPage {
 
 export type OutboxStatus = 'pending' | 'applied' | 'applied_with_flag' | 'rejected' | 'superseded';
 
-export interface OutboxItem {
+interface OutboxBase {
   /** Mutation id (UUIDv7): the push order. */
   id: string;
   client_ts: string;
-  kind: 'call.submit';
-  payload: CallInput;
   status: OutboxStatus;
   attempts: number;
   result: MutationResult | null;
@@ -43,6 +46,20 @@ export interface OutboxItem {
   updated_at: string;
 }
 
+/** A queued mutation of one kind. */
+export type OutboxItemOf<K extends MutationKind> = OutboxBase & { kind: K; payload: MutationPayloads[K] };
+/** A queued mutation: a call report or a sample record. */
+export type OutboxItem = { [K in MutationKind]: OutboxItemOf<K> }[MutationKind];
+export type CallOutboxItem = OutboxItemOf<'call.submit'>;
+
+export function isCallItem(o: OutboxItem): o is CallOutboxItem {
+  return o.kind === 'call.submit';
+}
+
+/** The synced sample book (one row, id `samples`). */
+export type SampleBookRow = SampleBook & { id: string };
+export const SAMPLE_BOOK_ID = 'samples';
+
 export interface DraftRow {
   /** The call id (kept when the draft is submitted). */
   id: string;
@@ -50,6 +67,8 @@ export interface DraftRow {
   updated_at: string;
   /** Mutation this draft was reopened from (a rejected call being fixed). */
   from_mutation: string | null;
+  /** Samples being given during the call (lines, acknowledgement, signature), if any. */
+  samples?: SamplesDraft | null;
 }
 
 export class RepDb extends Dexie {
@@ -62,6 +81,7 @@ export class RepDb extends Dexie {
   staging!: EntityTable<StagedPage, 'seq'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
   drafts!: EntityTable<DraftRow, 'id'>;
+  samplebook!: EntityTable<SampleBookRow, 'id'>;
 
   constructor(name: string) {
     super(name);
@@ -76,6 +96,12 @@ export class RepDb extends Dexie {
       outbox: 'id, status',
       drafts: 'id, updated_at',
     });
+    // Outbox and drafts are left alone (see the header); only a full pull is asked for.
+    this.version(2)
+      .stores({ samplebook: 'id' })
+      .upgrade(async (tx) => {
+        if (await tx.table('meta').get('cursor')) await tx.table('meta').put({ key: 'resync', value: true });
+      });
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -117,15 +143,16 @@ export async function clientId(): Promise<string> {
 
 // ---- pull staging/apply ------------------------------------------------------------------------
 
-type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls';
+type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls' | 'samplebook';
 export const ENTITY_TABLE: Record<Exclude<Change['entity'], 'picklists'>, EntityTableName> = {
   hcp: 'hcps',
   account: 'accounts',
   product: 'products',
   target: 'targets',
   call: 'calls',
+  samples: 'samplebook',
 };
-export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls'];
+export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls', 'samplebook'];
 
 export interface Folded {
   reset: boolean;
@@ -166,6 +193,7 @@ export async function applyStaged(db: RepDb, now: Date = new Date()): Promise<nu
     if (f.reset) {
       for (const t of SYNCED_TABLES) await db[t].clear();
       await db.meta.delete('picklists');
+      await db.meta.delete('resync');
     }
     let n = 0;
     for (const [entity, m] of f.ops) {
@@ -199,10 +227,19 @@ export function mergeCalls(synced: Call[], outbox: OutboxItem[], repId: string):
   const ids = new Set(synced.map((c) => c.id));
   const out = [...synced];
   for (const o of outbox) {
+    if (!isCallItem(o)) continue;
     if (o.status === 'rejected' || o.status === 'superseded') continue;
     if (ids.has(o.payload.id)) continue;
     ids.add(o.payload.id);
-    out.push({ ...o.payload, rep_id: repId, flags: [], submitted_at: o.client_ts, pending: o.status === 'pending' } as Call);
+    const { disbursement, ...call } = o.payload;
+    out.push({
+      ...call,
+      disbursement_id: disbursement?.id ?? null,
+      rep_id: repId,
+      flags: [],
+      submitted_at: o.client_ts,
+      pending: o.status === 'pending',
+    } as Call);
   }
   return out;
 }

@@ -242,7 +242,9 @@ export class SyncEngine {
     this.set({ pulling: true, pulledPages: 0 });
     const db = this.db;
     await db.staging.clear();
-    let cursor = await db.getMeta<string>('cursor');
+    // After a schema upgrade that asked for it (meta `resync`), pull everything again; the data
+    // in use stays until the full checkpoint is applied (which clears the flag).
+    let cursor = (await db.getMeta<boolean>('resync')) ? undefined : await db.getMeta<string>('cursor');
     // An initial sync leaves User Timing marks (`pharmacrm:initial-sync-*`; web/bench reads them).
     const mark = cursor ? () => {} : initialSyncMark;
     mark('start');

@@ -1,8 +1,8 @@
 /** Read side of the offline data: loaded from IndexedDB once per checkpoint into memory, with a
  * search index that answers per keystroke (15,000 HCPs: a substring scan over prebuilt strings). */
 import type { AccountSummary, Hcp } from '../api/types';
-import { mergeCalls, type DraftRow, type OutboxItem, type RepDb } from './db';
-import type { Call, FrequencyTarget, Picklists, Product } from './types';
+import { mergeCalls, SAMPLE_BOOK_ID, type DraftRow, type OutboxItem, type RepDb } from './db';
+import type { Call, FrequencyTarget, Picklists, Product, SampleBook } from './types';
 
 export interface LocalData {
   /** Sorted like the server's list: last name, first name, id. */
@@ -14,6 +14,8 @@ export interface LocalData {
   products: Map<string, Product>;
   targets: FrequencyTarget[];
   picklists: Picklists | null;
+  /** The rep's sample book as last synced (null before the first sync, or for a server without samples). */
+  book: SampleBook | null;
 }
 
 export function searchKey(h: Pick<Hcp, 'last_name' | 'first_name' | 'npi'>): string {
@@ -32,6 +34,7 @@ export function buildLocalData(
   products: Product[],
   targets: FrequencyTarget[],
   picklists: Picklists | null,
+  book: SampleBook | null = null,
 ): LocalData {
   sortHcps(hcps);
   return {
@@ -42,13 +45,14 @@ export function buildLocalData(
     products: new Map(products.map((p) => [p.id, p])),
     targets,
     picklists,
+    book,
   };
 }
 
 export async function loadLocalData(db: RepDb): Promise<LocalData> {
-  const [hcps, accounts, products, targets, picklists] = await db.transaction(
+  const [hcps, accounts, products, targets, picklists, book] = await db.transaction(
     'r',
-    [db.hcps, db.accounts, db.products, db.targets, db.meta],
+    [db.hcps, db.accounts, db.products, db.targets, db.meta, db.samplebook],
     () =>
       Promise.all([
         db.hcps.toArray(),
@@ -56,9 +60,10 @@ export async function loadLocalData(db: RepDb): Promise<LocalData> {
         db.products.toArray(),
         db.targets.toArray(),
         db.getMeta<Picklists>('picklists'),
+        db.samplebook.get(SAMPLE_BOOK_ID),
       ]),
   );
-  return buildLocalData(hcps, accounts, products, targets, picklists ?? null);
+  return buildLocalData(hcps, accounts, products, targets, picklists ?? null, book ?? null);
 }
 
 /** Indices into `data.hcps` whose search key contains every word of `q` (max 5 words, like the API). */
@@ -121,13 +126,15 @@ export interface LocalCalls {
   calls: Call[];
   outbox: OutboxItem[];
   drafts: DraftRow[];
+  /** When the last pull was applied (outbox items applied after it are not in the synced data yet). */
+  lastPullAt: string | null;
 }
 
 export async function loadLocalCalls(db: RepDb, repId: string): Promise<LocalCalls> {
-  const [synced, outbox, drafts] = await db.transaction('r', [db.calls, db.outbox, db.drafts], () =>
-    Promise.all([db.calls.toArray(), db.outbox.toArray(), db.drafts.toArray()]),
+  const [synced, outbox, drafts, lastPullAt] = await db.transaction('r', [db.calls, db.outbox, db.drafts, db.meta], () =>
+    Promise.all([db.calls.toArray(), db.outbox.toArray(), db.drafts.toArray(), db.getMeta<string>('last_pull_at')]),
   );
-  return { calls: mergeCalls(synced, outbox, repId), outbox, drafts };
+  return { calls: mergeCalls(synced, outbox, repId), outbox, drafts, lastPullAt: lastPullAt ?? null };
 }
 
 /** Calls with this HCP, newest first. */

@@ -1,26 +1,36 @@
 /** Outbox state machine (pure). pending --push--> applied | applied_with_flag | rejected;
  * a transport failure keeps it pending (attempts+1); a rejected item is superseded when the rep
  * reopens it as a draft or resends it (a resend is a NEW mutation id with the same call). */
-import type { OutboxItem } from './db';
-import { mutationStatus, type CallInput, type Mutation, type MutationResult } from './types';
+import type { CallOutboxItem, OutboxItem, OutboxItemOf } from './db';
+import { mutationStatus, type CallInput, type Mutation, type MutationKind, type MutationPayloads, type MutationResult } from './types';
 import { uuidv7 } from './uuid';
 
-export function newOutboxItem(payload: CallInput, now: Date = new Date(), id: string = uuidv7(now.getTime())): OutboxItem {
+/** A new pending mutation of `kind`. */
+export function newMutationItem<K extends MutationKind>(
+  kind: K,
+  payload: MutationPayloads[K],
+  now: Date = new Date(),
+  id: string = uuidv7(now.getTime()),
+): OutboxItemOf<K> {
   return {
     id,
     client_ts: now.toISOString(),
-    kind: 'call.submit',
+    kind,
     payload,
     status: 'pending',
     attempts: 0,
     result: null,
     last_error: null,
     updated_at: now.toISOString(),
-  };
+  } as OutboxItemOf<K>;
+}
+
+export function newOutboxItem(payload: CallInput, now: Date = new Date(), id: string = uuidv7(now.getTime())): CallOutboxItem {
+  return newMutationItem('call.submit', payload, now, id);
 }
 
 /** The items to send next, in mutation-id order (UUIDv7 = creation order). */
-export function pushBatch(items: OutboxItem[], max = 50): OutboxItem[] {
+export function pushBatch<T extends OutboxItem>(items: T[], max = 50): T[] {
   return items
     .filter((i) => i.status === 'pending')
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -28,11 +38,11 @@ export function pushBatch(items: OutboxItem[], max = 50): OutboxItem[] {
 }
 
 export function toMutation(i: OutboxItem): Mutation {
-  return { id: i.id, client_ts: i.client_ts, kind: i.kind, payload: i.payload };
+  return { id: i.id, client_ts: i.client_ts, kind: i.kind, payload: i.payload } as Mutation;
 }
 
 /** State after the server answered for this item. */
-export function withResult(i: OutboxItem, r: MutationResult, now: Date = new Date()): OutboxItem {
+export function withResult<T extends OutboxItem>(i: T, r: MutationResult, now: Date = new Date()): T {
   if (i.status !== 'pending') return i; // results only move pending items (replies are idempotent)
   const status = mutationStatus(r.status);
   if (!status) return withFailure(i, `unknown result status ${r.status}`, now);
@@ -40,15 +50,15 @@ export function withResult(i: OutboxItem, r: MutationResult, now: Date = new Dat
 }
 
 /** State after a transport failure (offline, 5xx, timeout): stays pending for a retry. */
-export function withFailure(i: OutboxItem, error: string, now: Date = new Date()): OutboxItem {
+export function withFailure<T extends OutboxItem>(i: T, error: string, now: Date = new Date()): T {
   if (i.status !== 'pending') return i;
   return { ...i, attempts: i.attempts + 1, last_error: error, updated_at: now.toISOString() };
 }
 
 /** Resending a rejected item: the old one is superseded; a new pending one (new mutation id) is queued. */
-export function resend(i: OutboxItem, now: Date = new Date(), payload: CallInput = i.payload): [OutboxItem, OutboxItem] {
-  if (i.status !== 'rejected') throw new Error(`only a rejected call can be resent (status ${i.status})`);
-  return [{ ...i, status: 'superseded', updated_at: now.toISOString() }, newOutboxItem(payload, now)];
+export function resend<T extends OutboxItem>(i: T, now: Date = new Date(), payload: T['payload'] = i.payload): [T, T] {
+  if (i.status !== 'rejected') throw new Error(`only a rejected item can be resent (status ${i.status})`);
+  return [{ ...i, status: 'superseded', updated_at: now.toISOString() }, newMutationItem(i.kind, payload as never, now) as T];
 }
 
 /** Retry delay after `failures` consecutive transport failures: 2 s doubling up to 60 s. */
@@ -62,6 +72,14 @@ const CODE_TEXT: Record<string, string> = {
   hcp_inactive: 'The HCP is not active (retired or deceased).',
   validation_failed: 'Some details of the call are invalid.',
   duplicate_call: 'This call was already logged (same HCP and time).',
+  blacklisted: 'The HCP is blacklisted by compliance.',
+  signature_invalid: 'The signature is missing or does not match the samples.',
+  already_received: 'This shipment was already acknowledged.',
+  not_found: 'The shipment is not addressed to you.',
+  conflict: 'The records changed meanwhile (e.g. acknowledged on another device).',
+  duplicate_record: 'This sample record was already sent.',
+  forbidden: 'Your role may not record this.',
+  unknown_kind: 'The server does not know this kind of record (update the app).',
 };
 
 /** A rejection in words: the known code's text, then the server's message and field errors. */

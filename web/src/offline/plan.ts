@@ -5,7 +5,7 @@ import type { CallInput, FrequencyTarget, Tier } from './types';
 
 export const TIERS: Tier[] = ['A', 'B', 'C'];
 
-type HcpLike = Pick<Hcp, 'id' | 'status' | 'do_not_call' | 'segments'>;
+type HcpLike = Pick<Hcp, 'id' | 'status' | 'do_not_call' | 'blacklist' | 'segments'>;
 type CallLike = Pick<CallInput, 'id' | 'hcp_ids' | 'called_at'>;
 
 /** Best (lowest letter) tier over the HCP's product segments, like the server's `top_tier`. */
@@ -24,9 +24,9 @@ export function cycleKey(d: Date | string | number): string {
   return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}`;
 }
 
-/** An HCP the rep may call at all (not DNC, not deceased/retired). */
-export function callable(h: Pick<Hcp, 'status' | 'do_not_call'>): boolean {
-  return h.status === 'active' && !h.do_not_call;
+/** An HCP the rep may call at all (not DNC, not blacklisted, not deceased/retired). */
+export function callable(h: Pick<Hcp, 'status' | 'do_not_call' | 'blacklist'>): boolean {
+  return h.status === 'active' && !h.do_not_call && !h.blacklist;
 }
 
 export interface CallStats {

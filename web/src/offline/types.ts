@@ -16,7 +16,7 @@ export type PushRequest = Omit<S['PushRequest'], 'mutations'> & { mutations: Mut
 export type PushResult = S['PushResult'];
 export type MutationResult = S['MutationResult'];
 
-export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists'] as const;
+export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists', 'samples'] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 /** `Change` with `entity` and `op` narrowed (the document describes them in prose). */
@@ -30,7 +30,40 @@ export function isKnownChange(c: S['Change']): c is S['Change'] & Change {
   return (ENTITIES as readonly string[]).includes(c.entity) && (c.op === 'put' || c.op === 'delete');
 }
 
-export type Mutation = Omit<S['Mutation'], 'kind' | 'payload'> & { kind: 'call.submit'; payload: CallInput };
+// Sample accountability (the rep's sample book and the sample mutations).
+export type SampleBook = S['SampleBook'];
+export type LotView = S['LotView'];
+export type ShipmentView = S['ShipmentView'];
+export type LedgerEntry = S['LedgerEntry'];
+export type KeyMessage = S['KeyMessage'];
+export type TxnKind = S['TxnKind'];
+export type LotQuantity = S['LotQuantity'];
+export type Signature = S['Signature'];
+export type DisbursementInput = S['DisbursementInput'];
+/** Payloads of the `sample.*` mutations, every optional field present (null when empty). */
+export type SampleRequestInput = Required<S['SampleRequestInput']>;
+export type ReceiveInput = Required<S['ReceiveInput']>;
+export type MoveInput = Required<S['MoveInput']>;
+export type LossInput = Required<S['LossInput']>;
+export type CountInput = S['CountInput'];
+
+/** Every mutation this app pushes, with its payload type. */
+export interface MutationPayloads {
+  'call.submit': CallInput;
+  'sample.request': SampleRequestInput;
+  'sample.receive': ReceiveInput;
+  'sample.transfer': MoveInput;
+  'sample.return': MoveInput;
+  'sample.loss': LossInput;
+  'sample.count': CountInput;
+}
+export type MutationKind = keyof MutationPayloads;
+export type SampleMutationKind = Exclude<MutationKind, 'call.submit'>;
+
+/** `Mutation` with `kind` and `payload` typed together (the document has a free-form object). */
+export type Mutation = {
+  [K in MutationKind]: Omit<S['Mutation'], 'kind' | 'payload'> & { kind: K; payload: MutationPayloads[K] };
+}[MutationKind];
 
 export type MutationStatus = 'applied' | 'rejected' | 'applied_with_flag';
 export function mutationStatus(s: string): MutationStatus | null {

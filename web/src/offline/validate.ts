@@ -2,10 +2,11 @@
 import type { Hcp } from '../api/types';
 import type { CallInput } from './types';
 
-type HcpLike = Pick<Hcp, 'status' | 'do_not_call' | 'first_name' | 'last_name'>;
+type HcpLike = Pick<Hcp, 'status' | 'do_not_call' | 'blacklist' | 'first_name' | 'last_name'>;
 
 /** Why this HCP cannot be called at all, or null. Shown before the rep starts the form. */
-export function callBlockReason(h: HcpLike): string | null {
+export function callBlockReason(h: Pick<HcpLike, 'status' | 'do_not_call' | 'blacklist'>): string | null {
+  if (h.blacklist) return `Blacklisted by compliance: ${h.blacklist.reason}`;
   if (h.do_not_call) return `Do not call: ${h.do_not_call.reason}`;
   if (h.status === 'deceased') return 'This HCP is deceased.';
   return null;

@@ -6,6 +6,11 @@ import { callBlockReason, validateCall, type CallDraft } from '../offline/valida
 import { deleteDraft, saveDraft, submitCall } from '../offline/actions';
 import type { CallType, PickItem } from '../offline/types';
 import { uuidv7 } from '../offline/uuid';
+import { MEANING_RECEIPT } from '../offline/samples';
+import { callState, fairBalanceGaps, utcDate, type SamplesDraft } from '../offline/sampleBook';
+import { useSampleBook } from '../offline/useSamples';
+import { CallSamples, disbursementState, newSamples } from '../components/CallSamples';
+import { SignatureStep } from '../components/SignatureStep';
 import { parseFilters } from '../lib/query';
 import { hcpHref } from '../lib/router';
 import { hcpName, titleCase } from '../lib/format';
@@ -45,6 +50,8 @@ export function newDraft(h: Hcp, callType: CallType = 'in_person'): CallDraft {
     next_step: '',
     next_step_date: null,
     notes: null,
+    key_message_ids: [],
+    disbursement: null,
   };
 }
 
@@ -54,6 +61,7 @@ export function CallForm({ id, query }: { id: string; query: string }) {
   const { data, calls } = o;
   const [draft, setDraft] = useState<CallDraft | null>(null);
   const [fromMutation, setFromMutation] = useState<string | null>(null);
+  const [samples, setSamples] = useState<SamplesDraft | null>(null);
   const [missing, setMissing] = useState(false);
 
   useEffect(() => {
@@ -67,8 +75,9 @@ export function CallForm({ id, query }: { id: string; query: string }) {
       o.engine.db.drafts.get(id).then((row) => {
         if (!row) setMissing(true);
         else {
-          setDraft(row.draft);
+          setDraft({ ...row.draft, key_message_ids: row.draft.key_message_ids ?? [], disbursement: null });
           setFromMutation(row.from_mutation);
+          setSamples(row.samples ?? null);
         }
       });
     }
@@ -85,7 +94,7 @@ export function CallForm({ id, query }: { id: string; query: string }) {
         ) : !draft || !data || !calls ? (
           <Loading />
         ) : (
-          <Form key={draft.id} initial={draft} fromMutation={fromMutation} isDraft={id !== 'new'} />
+          <Form key={draft.id} initial={draft} initialSamples={samples} fromMutation={fromMutation} isDraft={id !== 'new'} />
         )}
       </SyncGate>
     </div>
@@ -124,21 +133,52 @@ function Chips({
   );
 }
 
-function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMutation: string | null; isDraft: boolean }) {
+function Form({
+  initial,
+  initialSamples,
+  fromMutation,
+  isDraft,
+}: {
+  initial: CallDraft;
+  initialSamples: SamplesDraft | null;
+  fromMutation: string | null;
+  isDraft: boolean;
+}) {
   const { engine, data: d, calls: c } = useOffline();
   const data = d!;
   const calls = c!;
+  const book = useSampleBook();
   const [draft, setDraft] = useState<CallDraft>(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [samples, setSamples] = useState<SamplesDraft | null>(initialSamples);
+  const [signing, setSigning] = useState(false);
+  // Once the rep has tried to submit, the messages stay in step with the form.
+  const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<CallDraft>) => setDraft((x) => ({ ...x, ...patch }));
-  // Once the rep has tried to submit, keep the messages in step with the form.
-  useEffect(() => {
-    if (Object.keys(errors).length) setErrors(validateCall(draft, data.byId));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [draft]);
 
   const lead = data.byId.get(draft.hcp_ids[0]);
+  const oneToOne = draft.call_type !== 'group';
+  const state = lead ? callState(draft.account_id ? data.accounts.get(draft.account_id)?.state : null, lead) : '';
+  const on = Number.isNaN(Date.parse(draft.called_at)) ? utcDate(new Date().toISOString()) : utcDate(draft.called_at);
+  const ds = useMemo(
+    () => (book && lead && samples ? disbursementState(book, lead, samples, state, draft.called_at) : null),
+    [book, lead, samples, state, draft.called_at],
+  );
+  const keyMessages = book?.key_messages ?? [];
+  const gaps = fairBalanceGaps(keyMessages, draft.key_message_ids ?? []);
+  const givesSamples = !!samples && samples.lines.length > 0;
+
+  /** Field -> message for the samples: they need one HCP, no blocking finding, confirmed warnings and a signature. */
+  const sampleErrors = (): Record<string, string> => {
+    const e: Record<string, string> = {};
+    if (!givesSamples || !ds) return e;
+    if (!oneToOne) e.samples = 'Samples are given in a one-to-one call only: remove them or change the call type.';
+    else if (ds.blocked) e.samples = 'The samples break a rule (see above): change or remove them.';
+    else if (ds.warnings.length > 0 && !samples!.warnings_acknowledged) e.samples_ack = 'Confirm the warnings to give these samples.';
+    else if (!ds.signed) e.signature = 'The HCP must sign for the samples before you submit.';
+    return e;
+  };
+  const errors: Record<string, string> = tried ? { ...validateCall(draft, data.byId), ...sampleErrors() } : {};
   const blocked = lead ? callBlockReason(lead) : 'HCP not found';
   const pl = data.picklists;
   const callTypes = pl?.call_types?.length ? pl.call_types : DEFAULT_CALL_TYPES;
@@ -154,6 +194,7 @@ function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMuta
     const ids = new Set([...(lead?.segments ?? []).map((s) => s.product_id), ...draft.product_ids]);
     return [...ids].map((id) => ({ id, name: data.products.get(id)?.brand ?? lead?.segments.find((s) => s.product_id === id)?.product_name ?? id }));
   }, [data, lead]);
+  const productName = (id: string) => products.find((p) => p.id === id)?.name ?? data.products.get(id)?.brand ?? id;
   const allProducts = [...data.products.values()].filter((p) => !products.some((x) => x.id === p.id));
 
   if (!lead) return <ErrorBox error={new Error('HCP not found on this device.')} />;
@@ -171,18 +212,52 @@ function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMuta
   };
   const onSave = async () => {
     setBusy(true);
-    await saveDraft(engine, draft, fromMutation);
+    await saveDraft(engine, draft, fromMutation, samples && samples.lines.length ? samples : null);
     done();
   };
   const onSubmit = async (e: Event) => {
     e.preventDefault();
-    const errs = validateCall(draft, data.byId);
-    setErrors(errs);
+    setTried(true);
+    const errs = { ...validateCall(draft, data.byId), ...sampleErrors() };
     if (Object.keys(errs).length) return;
     setBusy(true);
-    await submitCall(engine, draft);
+    const disbursement =
+      givesSamples && ds && samples?.signature
+        ? {
+            id: samples.id,
+            lines: ds.expanded.lines.map((l) => ({ sku_id: l.sku_id, lot_id: l.lot_id ?? null, quantity: l.quantity })),
+            signature: samples.signature,
+            warnings_acknowledged: samples.warnings_acknowledged,
+          }
+        : null;
+    await submitCall(engine, { ...draft, key_message_ids: draft.key_message_ids ?? [], disbursement });
     done();
   };
+  const toggleProduct = (id: string) => {
+    if (draft.product_ids.includes(id)) {
+      // Key messages of a product no longer detailed go with it.
+      const gone = new Set(keyMessages.filter((m) => m.product_id === id).map((m) => m.id));
+      set({ product_ids: draft.product_ids.filter((x) => x !== id), key_message_ids: (draft.key_message_ids ?? []).filter((m) => !gone.has(m)) });
+    } else set({ product_ids: [...draft.product_ids, id] });
+  };
+
+  if (signing && ds && samples) {
+    return (
+      <SignatureStep
+        record={ds.record}
+        meaning={MEANING_RECEIPT}
+        defaultSigner={`${lead.first_name} ${lead.last_name}`}
+        title="Receipt of drug samples"
+        onSigned={(signature) => {
+          // The lots signed for are the lots given: pin them (a later sync must not re-pick them).
+          const lines = ds.expanded.lines.map((l) => ({ sku_id: l.sku_id, lot_id: l.lot_id ?? null, quantity: l.quantity }));
+          setSamples({ ...samples, lines, signature });
+          setSigning(false);
+        }}
+        onCancel={() => setSigning(false)}
+      />
+    );
+  }
   const err = (f: string) =>
     errors[f] ? (
       <p class="field-error" data-testid={`error-${f}`}>
@@ -294,7 +369,7 @@ function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMuta
                 type="checkbox"
                 class="sr-only"
                 checked={draft.product_ids.includes(p.id)}
-                onChange={() => set({ product_ids: toggle(draft.product_ids, p.id) })}
+                onChange={() => toggleProduct(p.id)}
                 data-testid={`product-${p.id}`}
               />
               {p.name}
@@ -319,6 +394,36 @@ function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMuta
             </select>
           )}
         </div>
+        {draft.product_ids.some((p) => keyMessages.some((m) => m.product_id === p)) && (
+          <details class="key-messages" data-testid="key-messages" open={(draft.key_message_ids ?? []).length > 0}>
+            <summary>Key messages presented ({(draft.key_message_ids ?? []).length})</summary>
+            {draft.product_ids
+              .filter((p) => keyMessages.some((m) => m.product_id === p))
+              .map((p) => (
+                <div key={p}>
+                  <h3>{productName(p)}</h3>
+                  {keyMessages
+                    .filter((m) => m.product_id === p)
+                    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'benefit' ? -1 : 1))
+                    .map((m) => (
+                      <label class="check" key={m.id}>
+                        <input
+                          type="checkbox"
+                          checked={(draft.key_message_ids ?? []).includes(m.id)}
+                          onChange={() => set({ key_message_ids: toggle(draft.key_message_ids ?? [], m.id) })}
+                          data-testid={`km-${m.id}`}
+                          data-kind={m.kind}
+                        />
+                        <span>
+                          <span class={`km-kind ${m.kind}`}>{m.kind}</span>
+                          {m.text}
+                        </span>
+                      </label>
+                    ))}
+                </div>
+              ))}
+          </details>
+        )}
       </fieldset>
 
       <fieldset class="card section">
@@ -343,6 +448,41 @@ function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMuta
         {err('next_step_date')}
       </fieldset>
 
+      {book && oneToOne && (
+        <fieldset class="card section">
+          <legend>Samples (optional)</legend>
+          {samples ? (
+            <CallSamples
+              book={book}
+              samples={samples}
+              onChange={setSamples}
+              ds={ds!}
+              on={on}
+              preferred={draft.product_ids}
+              errors={errors}
+              onSign={() => setSigning(true)}
+            />
+          ) : (
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => setSamples(newSamples(book, on, draft.product_ids))}
+              data-testid="add-samples"
+            >
+              + Give samples
+            </button>
+          )}
+        </fieldset>
+      )}
+      {givesSamples && !oneToOne && (
+        <p class="error" data-testid="samples-group">
+          Samples are given in a one-to-one call only: change the call type or{' '}
+          <button type="button" class="btn btn-small" onClick={() => setSamples(null)}>
+            remove the samples
+          </button>
+        </p>
+      )}
+
       <fieldset class="card section">
         <legend>Notes (optional)</legend>
         <textarea
@@ -354,6 +494,12 @@ function Form({ initial, fromMutation, isDraft }: { initial: CallDraft; fromMuta
         />
       </fieldset>
 
+      {gaps.length > 0 && (
+        <p class="notice small" data-testid="fair-balance">
+          Fair balance: you presented a benefit of {gaps.map(productName).join(', ')} without its risk information. Present
+          the risk information too (the call is flagged for review otherwise).
+        </p>
+      )}
       {Object.keys(errors).length > 0 && (
         <p class="error" role="alert" data-testid="call-errors">
           Please fix: {Object.values(errors).join(' ')}

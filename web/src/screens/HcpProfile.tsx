@@ -17,6 +17,7 @@ import {
 } from '../lib/format';
 import { Empty, ErrorBox, Field, Loading, Section, StatusBadge, TierBadge } from '../components/bits';
 import { CallHistory } from '../components/CallHistory';
+import { BlacklistBanner, BlacklistControl, DeaSection, HcpSampleRecord } from './oversight/HcpSamples';
 
 /** Roles that flag or clear do-not-call (the server enforces the same). */
 export function mayFlagDoNotCall(role: string): boolean {
@@ -37,7 +38,11 @@ export function HcpProfile({ id }: { id: string }) {
       {res.state === 'ok' && (
         <HcpDetail h={changed ?? res.data}>
           {mayFlagDoNotCall(me.role) && <DoNotCallControl h={changed ?? res.data} onChanged={setChanged} />}
+          <BlacklistBanner h={changed ?? res.data} />
+          <BlacklistControl h={changed ?? res.data} onChanged={setChanged} />
           <CallHistory api={api} hcpId={res.data.id} />
+          <DeaSection h={changed ?? res.data} onChanged={setChanged} />
+          <HcpSampleRecord hcpId={res.data.id} />
         </HcpDetail>
       )}
     </div>

@@ -8,6 +8,9 @@ import { Empty, ErrorBox, Section } from '../components/bits';
 import { HcpDetail } from './HcpProfile';
 import { SyncGate } from './Today';
 import type { LocalData } from '../offline/local';
+import { useSampleBook } from '../offline/useSamples';
+import type { EffectiveBook } from '../offline/sampleBook';
+import { SampleRequest } from '../components/SampleRequest';
 
 export { callWhen };
 
@@ -18,6 +21,7 @@ export function productNames(data: LocalData, ids: string[]): string {
 /** The rep's HCP profile from IndexedDB, with call history (synced + pending) and "Log call". */
 export function LocalHcpProfile({ id }: { id: string }) {
   const { data, calls } = useOffline();
+  const book = useSampleBook();
   const h = data?.byId.get(id);
   const history = calls && h ? callsOf(calls.calls, h.id) : [];
   const blocked = h ? callBlockReason(h) : null;
@@ -45,6 +49,8 @@ export function LocalHcpProfile({ id }: { id: string }) {
             <Section title={`Calls (${history.length})`} testid="section-calls">
               {history.length === 0 ? <Empty>No calls yet.</Empty> : <CallList calls={history} data={data!} />}
             </Section>
+            {book && !blocked && <SampleRequest hcp={h} book={book} />}
+            {book && <SampleHistory hcpId={h.id} book={book} />}
           </HcpDetail>
         )}
       </SyncGate>
@@ -73,5 +79,26 @@ export function CallList({ calls, data }: { calls: Call[]; data: LocalData }) {
         );
       })}
     </ul>
+  );
+}
+
+/** What the HCP received or requested (every rep's records, plus this device's unsynced ones), newest first. */
+function SampleHistory({ hcpId, book }: { hcpId: string; book: EffectiveBook }) {
+  const rows = book.history.filter((p) => p.hcp_id === hcpId).sort((a, b) => b.on.localeCompare(a.on));
+  const name = (pid: string) => book.skus.find((s) => s.product_id === pid)?.product_name ?? 'Product';
+  return (
+    <Section title={`Samples (${rows.length})`} testid="section-samples">
+      {rows.length === 0 ? (
+        <Empty>No samples given or requested in the last 3 years.</Empty>
+      ) : (
+        <ul class="links calls">
+          {rows.slice(0, 20).map((p, i) => (
+            <li key={i} data-testid="sample-history-row">
+              <strong>{p.on}</strong> · {name(p.product_id)} × {p.quantity}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
   );
 }

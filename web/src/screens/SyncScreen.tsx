@@ -1,5 +1,6 @@
 import { useOffline } from '../offline/context';
-import { reopenRejected, resendRejected } from '../offline/actions';
+import { discardRejected, reopenRejected, resendRejected } from '../offline/actions';
+import { isCallItem, type OutboxItem } from '../offline/db';
 import { rejectionText } from '../offline/outbox';
 import { draftHref } from '../lib/router';
 import { hcpName } from '../lib/format';
@@ -8,10 +9,43 @@ import { StorageNotice } from '../components/StorageNotice';
 import { Section } from '../components/bits';
 import { callWhen } from './LocalHcpProfile';
 
+const SAMPLE_WHAT: Record<Exclude<OutboxItem['kind'], 'call.submit'>, string> = {
+  'sample.request': 'Sample request',
+  'sample.receive': 'Receipt of a shipment',
+  'sample.transfer': 'Sample transfer',
+  'sample.return': 'Sample return',
+  'sample.loss': 'Loss/theft report',
+  'sample.count': 'Physical count',
+};
+
+/** When a queued item happened. */
+function itemWhen(o: OutboxItem): string {
+  switch (o.kind) {
+    case 'call.submit':
+      return o.payload.called_at;
+    case 'sample.request':
+      return o.payload.requested_at;
+    case 'sample.receive':
+      return o.payload.received_at;
+    case 'sample.transfer':
+    case 'sample.return':
+      return o.payload.occurred_at;
+    case 'sample.loss':
+      return `${o.payload.discovered_on}T12:00:00`;
+    case 'sample.count':
+      return o.payload.counted_at;
+  }
+}
+
 export function SyncScreen() {
   const { engine, sync, data, calls } = useOffline();
   const pending = (calls?.outbox ?? []).filter((o) => o.status === 'pending').sort((a, b) => a.id.localeCompare(b.id));
   const name = (ids: string[]) => ids.map((id) => (data?.byId.get(id) ? hcpName(data.byId.get(id)!) : id)).join(', ');
+  const what = (o: OutboxItem) => {
+    if (isCallItem(o)) return `${name(o.payload.hcp_ids)}${o.payload.disbursement ? ' (with samples)' : ''}`;
+    if (o.kind === 'sample.request') return `${SAMPLE_WHAT[o.kind]} · ${name([o.payload.hcp_id])}`;
+    return SAMPLE_WHAT[o.kind];
+  };
   return (
     <div class="screen" data-testid="sync-screen">
       <h1>Sync</h1>
@@ -55,22 +89,28 @@ export function SyncScreen() {
           <ul class="links">
             {sync.rejected.map((o) => (
               <li key={o.id} data-testid="rejected-item" data-id={o.id}>
-                <strong>{name(o.payload.hcp_ids)}</strong> · {callWhen(o.payload.called_at)}
+                <strong>{what(o)}</strong> · {callWhen(itemWhen(o))}
                 <p class="field-error" data-testid="rejected-reason">
                   {rejectionText(o.result)}
                 </p>
                 <div class="form-actions">
-                  <button
-                    type="button"
-                    class="btn btn-small"
-                    onClick={async () => {
-                      const id = await reopenRejected(engine, o);
-                      location.hash = draftHref(id);
-                    }}
-                    data-testid="fix-rejected"
-                  >
-                    Fix (open as draft)
-                  </button>
+                  {isCallItem(o) ? (
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      onClick={async () => {
+                        const id = await reopenRejected(engine, o);
+                        location.hash = draftHref(id);
+                      }}
+                      data-testid="fix-rejected"
+                    >
+                      Fix (open as draft)
+                    </button>
+                  ) : (
+                    <button type="button" class="btn btn-small" onClick={() => discardRejected(engine, o)} data-testid="discard-rejected">
+                      Discard
+                    </button>
+                  )}
                   <button type="button" class="btn btn-small" onClick={() => resendRejected(engine, o)} data-testid="resend-rejected">
                     Resend
                   </button>
@@ -88,7 +128,7 @@ export function SyncScreen() {
           <ul class="links">
             {pending.map((o) => (
               <li key={o.id} data-testid="pending-item">
-                {name(o.payload.hcp_ids)} · {callWhen(o.payload.called_at)}
+                {what(o)} · {callWhen(itemWhen(o))}
                 {o.last_error && <div class="muted small">Last try: {o.last_error}</div>}
               </li>
             ))}

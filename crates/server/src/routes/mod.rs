@@ -7,6 +7,7 @@ mod imports;
 mod ops;
 mod reference;
 mod reports;
+mod samples;
 mod sync;
 mod users;
 
@@ -17,6 +18,7 @@ pub use imports::*;
 pub use ops::*;
 pub use reference::*;
 pub use reports::*;
+pub use samples::*;
 pub use sync::*;
 pub use users::*;
 
@@ -49,6 +51,27 @@ pub fn api() -> Router<AppState> {
         .route("/imports/{kind}", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/targets", get(list_targets))
         .route("/targets/{tier}", put(set_target))
+        .route("/hcps/{id}/blacklist", put(blacklist_hcp).delete(unblacklist_hcp))
+        .route("/hcps/{id}/dea-registration", put(put_dea_registration))
+        .route("/samples/book", get(sample_book))
+        .route("/samples/reps", get(sample_reps))
+        .route("/samples/lots", get(list_lots).post(create_lot))
+        .route("/samples/shipments", get(list_shipments).post(create_shipment))
+        .route("/samples/skus", get(list_skus))
+        .route("/samples/skus/{id}", put(put_sku_policy))
+        .route("/samples/limits", get(list_limits))
+        .route("/samples/limits/{id}", put(put_limit).delete(delete_limit))
+        .route("/samples/allocations", get(list_allocations).post(put_allocation))
+        .route("/samples/credential-rules", get(list_credential_rules))
+        .route("/samples/credential-rules/{id}", put(put_credential_rule))
+        .route("/samples/exceptions", get(list_exceptions))
+        .route("/samples/exceptions/{id}/close", post(close_exception))
+        .route("/samples/loss-reports", get(list_loss_reports))
+        .route("/samples/loss-reports/{id}", axum::routing::patch(update_loss_report))
+        .route("/samples/reconciliation", get(reconciliation))
+        .route("/samples/records", get(sample_records))
+        .route("/key-messages", get(list_key_messages))
+        .route("/key-messages/{id}", put(put_key_message))
         .route("/sync/pull", get(pull))
         .route("/sync/push", post(push))
         .route("/sync/events", get(events))

@@ -1,0 +1,481 @@
+//! Sample mutations pushed by the field app. A disbursement rides with its call and must
+//! carry a signature bound to it; the server re-runs every guardrail on its own data and,
+//! because signed samples have already left the rep's trunk, records a disbursement that
+//! breaks a rule as a fact with an exception for compliance, never dropping it. Inventory
+//! movements (receipts, transfers, returns, losses) are refused with field errors when they
+//! would not balance, so inventory never goes negative silently.
+
+use crate::auth::Principal;
+use crate::{Result, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use pharmacrm_domain::call::CallInput;
+use pharmacrm_domain::role::Role;
+use pharmacrm_domain::sample::check::{check_samples, blocks, Finding, LicenceFacts, LotFacts, RecipientFacts, SampleContext, SampleLine, SampleMode};
+use pharmacrm_domain::sample::limits::Severity;
+use pharmacrm_domain::sample::loss::deadlines;
+use pharmacrm_domain::sample::signature::Signature;
+use pharmacrm_domain::sample::views::InventoryCount;
+use pharmacrm_domain::sample::{DisbursementInput, LedgerEntry, LotQuantity, TxnKind};
+use pharmacrm_domain::{new_id, FieldError, ValidationErrors};
+use pharmacrm_storage::samples::{Effect, GivenLine, NewException, NewLossReport, NewSampleRecord, NewShipment};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `sample.request`: the HCP asks headquarters to ship samples to their practice.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SampleRequestInput {
+    pub id: Uuid,
+    pub hcp_id: Uuid,
+    pub requested_at: DateTime<Utc>,
+    #[serde(default)]
+    pub call_id: Option<Uuid>,
+    pub lines: Vec<SampleLine>,
+    pub signature: Signature,
+}
+
+/// `sample.receive`: the rep acknowledges a shipment or transfer with what arrived.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReceiveInput {
+    pub shipment_id: Uuid,
+    pub received_at: DateTime<Utc>,
+    pub lines: Vec<LotQuantity>,
+    /// Required when quantities differ from what was sent.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `sample.transfer` (to another rep) and `sample.return` (to headquarters).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MoveInput {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// The receiving rep (transfers only).
+    #[serde(default)]
+    pub to_rep_id: Option<Uuid>,
+    pub lines: Vec<LotQuantity>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `sample.loss`: units lost or stolen.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LossInput {
+    pub id: Uuid,
+    /// `loss` or `theft`.
+    pub kind: String,
+    pub discovered_on: NaiveDate,
+    pub reason: String,
+    /// Police report reference (required for a theft).
+    #[serde(default)]
+    pub police_report: Option<String>,
+    pub lines: Vec<LotQuantity>,
+}
+
+/// `sample.count`: a physical inventory count.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CountInput {
+    pub id: Uuid,
+    pub counted_at: DateTime<Utc>,
+    pub lines: Vec<LotQuantity>,
+}
+
+/// The answer to a sample mutation: its effects, or a refusal with field errors.
+pub enum Verdict {
+    Apply { effects: Vec<Effect>, flagged: Vec<String> },
+    Refuse { code: &'static str, message: String, errors: Vec<FieldError> },
+}
+
+fn refuse(code: &'static str, message: impl Into<String>, errors: ValidationErrors) -> Verdict {
+    Verdict::Refuse { code, message: message.into(), errors: errors.0 }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(payload: &serde_json::Value) -> std::result::Result<T, Verdict> {
+    serde_json::from_value(payload.clone())
+        .map_err(|e| refuse("validation_failed", "the sample record cannot be read", ValidationErrors::single("payload", e.to_string())))
+}
+
+/// Evaluates a `sample.*` mutation of a rep.
+pub async fn evaluate(store: &Store, principal: &Principal, kind: &str, payload: &serde_json::Value) -> Result<Verdict> {
+    if principal.user.role != Role::Rep {
+        return Ok(refuse("forbidden", "only reps hold sample inventory", ValidationErrors::new()));
+    }
+    let verdict = match kind {
+        "sample.request" => match parse::<SampleRequestInput>(payload) {
+            Ok(input) => request(store, principal, input).await?,
+            Err(v) => v,
+        },
+        "sample.receive" => match parse::<ReceiveInput>(payload) {
+            Ok(input) => receive(store, principal, input).await?,
+            Err(v) => v,
+        },
+        "sample.transfer" | "sample.return" => match parse::<MoveInput>(payload) {
+            Ok(input) => send(store, principal, kind == "sample.transfer", input).await?,
+            Err(v) => v,
+        },
+        "sample.loss" => match parse::<LossInput>(payload) {
+            Ok(input) => loss(store, principal, input).await?,
+            Err(v) => v,
+        },
+        "sample.count" => match parse::<CountInput>(payload) {
+            Ok(input) => count(store, principal, input).await?,
+            Err(v) => v,
+        },
+        other => refuse("unknown_kind", format!("'{other}' is not a mutation this server knows"), ValidationErrors::new()),
+    };
+    Ok(verdict)
+}
+
+/// What the server knows of the recipient, judged on the day samples were given:
+/// a do-not-call or blacklist flag set after that moment does not count against it.
+async fn recipient(store: &Store, hcp_id: Uuid, at: DateTime<Utc>) -> Result<Option<(RecipientFacts, String, String, String)>> {
+    let all = pharmacrm_domain::access::Scope::All;
+    let Some(hcp) = store.hcp(&all, hcp_id).await? else { return Ok(None) };
+    let before = |set_at: &str| DateTime::parse_from_rfc3339(set_at).map_or(true, |t| t.with_timezone(&Utc) <= at);
+    let facts = RecipientFacts {
+        hcp_id,
+        status: hcp.status,
+        credentials: hcp.credentials.clone(),
+        blacklisted: hcp.blacklist.as_ref().filter(|b| before(&b.set_at)).map(|b| b.reason.clone()),
+        do_not_call: hcp.do_not_call.as_ref().filter(|d| before(&d.set_at)).map(|d| d.reason.clone()),
+        licences: hcp.licences.iter().map(|l| LicenceFacts { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on }).collect(),
+        dea: hcp.dea_registrations.clone(),
+    };
+    let a = &hcp.address;
+    let address = format!("{}{}, {}, {} {}", a.line1, a.line2.as_deref().map(|l| format!(", {l}")).unwrap_or_default(), a.city, a.state, a.zip);
+    let name = format!("{} {}", hcp.first_name, hcp.last_name);
+    Ok(Some((facts, hcp.address.state.clone(), name, address)))
+}
+
+/// The lots a rep holds, as the guardrails see them.
+async fn lot_facts(store: &Store, rep: Uuid) -> Result<Vec<LotFacts>> {
+    let on_hand = store.on_hand(rep).await?;
+    Ok(store
+        .lots()
+        .await?
+        .into_iter()
+        .filter(|l| on_hand.contains_key(&l.id))
+        .map(|l| LotFacts { lot_id: l.id, sku_id: l.sku_id, lot_number: l.lot_number, expires_on: l.expires_on, on_hand: on_hand[&l.id] })
+        .collect())
+}
+
+/// Runs the guardrails for a signed record and builds its effects.
+#[allow(clippy::too_many_arguments)]
+async fn signed_record(
+    store: &Store,
+    principal: &Principal,
+    mode: SampleMode,
+    id: Uuid,
+    hcp_id: Uuid,
+    at: DateTime<Utc>,
+    state: Option<String>,
+    lines: &[SampleLine],
+    signature: &Signature,
+    call_id: Option<Uuid>,
+) -> Result<std::result::Result<(Vec<Effect>, Vec<Finding>), Verdict>> {
+    let rep = principal.user.id;
+    let record_type = match mode {
+        SampleMode::Disbursement => "sample_disbursement",
+        SampleMode::Request => "sample_request",
+    };
+    let Some((facts, home_state, hcp_name, address)) = recipient(store, hcp_id, at).await? else {
+        return Ok(Err(refuse("hcp_not_in_scope", "the HCP is unknown", ValidationErrors::single("hcp_id", "is not an HCP"))));
+    };
+    let lots = lot_facts(store, rep).await?;
+    let lot_numbers: HashMap<Uuid, String> = store.lots().await?.into_iter().map(|l| (l.id, l.lot_number)).collect();
+    let signed_lines: Vec<(Option<String>, i64)> = lines
+        .iter()
+        .map(|l| (if mode == SampleMode::Request { None } else { l.lot_id.and_then(|id| lot_numbers.get(&id).cloned()) }, l.quantity))
+        .collect();
+    if let Err(errors) = signature.verify(id, record_type, &signed_lines) {
+        return Ok(Err(refuse("signature_invalid", "the signature is missing or does not match the samples", errors)));
+    }
+    let skus = store.sku_facts().await?;
+    let state = state.unwrap_or_else(|| home_state.clone());
+    let allocations = store.allocation_facts(rep).await?;
+    let limits = store.sample_limits().await?;
+    let rules = store.credential_rules().await?;
+    let since = at.date_naive() - chrono::Duration::days(super::HISTORY_DAYS);
+    let history = store.sample_history(&[hcp_id], since).await?;
+    let ctx = SampleContext {
+        mode,
+        on: at.date_naive(),
+        state: &state,
+        recipient: &facts,
+        skus: &skus,
+        lots: &lots,
+        allocations: &allocations,
+        limits: &limits,
+        credential_rules: &rules,
+        history: &history,
+    };
+    let findings = check_samples(&ctx, lines);
+    // Malformed lines (unknown SKU, no lot, no quantity) cannot be recorded at all.
+    let malformed: Vec<&Finding> =
+        findings.iter().filter(|f| matches!(f.code.as_str(), "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch")).collect();
+    if !malformed.is_empty() {
+        let mut errors = ValidationErrors::new();
+        for f in malformed {
+            errors.add(f.field.clone(), f.message.clone());
+        }
+        return Ok(Err(refuse("validation_failed", "the samples cannot be recorded", errors)));
+    }
+    let sku_of: HashMap<Uuid, &pharmacrm_domain::sample::check::SkuFacts> = skus.iter().map(|s| (s.sku_id, s)).collect();
+    let given: Vec<GivenLine> = lines
+        .iter()
+        .map(|l| {
+            let sku = sku_of[&l.sku_id];
+            GivenLine { product_id: sku.product_id, sku_id: l.sku_id, lot_id: l.lot_id, quantity: l.quantity, value_cents: l.quantity * sku.unit_value_cents }
+        })
+        .collect();
+    let record = NewSampleRecord {
+        id,
+        record_type: record_type.into(),
+        call_id,
+        rep_id: rep,
+        hcp_id,
+        occurred_at: at,
+        state,
+        ship_to: (mode == SampleMode::Request).then(|| address.clone()),
+        lines: lines.to_vec(),
+        signature: signature.clone(),
+        findings: findings.clone(),
+        corrects: None,
+    };
+    let mut effects = vec![Effect::SampleRecord(record, given)];
+    if mode == SampleMode::Disbursement {
+        let entries = lines
+            .iter()
+            .filter_map(|l| {
+                l.lot_id.map(|lot| LedgerEntry {
+                    id: new_id(),
+                    rep_id: rep,
+                    kind: TxnKind::Disbursement,
+                    sku_id: l.sku_id,
+                    lot_id: lot,
+                    quantity: l.quantity,
+                    occurred_at: at,
+                    counterparty: hcp_name.clone(),
+                    reference_id: Some(id),
+                })
+            })
+            .collect();
+        effects.push(Effect::Ledger(entries));
+    }
+    if blocks(&findings) {
+        effects.push(Effect::Exception(NewException {
+            id: new_id(),
+            record_id: id,
+            record_type: record_type.into(),
+            rep_id: rep,
+            hcp_id: Some(hcp_id),
+            findings: findings.iter().filter(|f| f.severity == Severity::Error).cloned().collect(),
+        }));
+    }
+    Ok(Ok((effects, findings)))
+}
+
+/// The effects of the samples given during a call (called by the call's evaluation).
+pub async fn disbursement_effects(
+    store: &Store,
+    principal: &Principal,
+    call: &CallInput,
+    d: &DisbursementInput,
+) -> Result<std::result::Result<(Vec<Effect>, Vec<Finding>), Verdict>> {
+    if call.hcp_ids.len() != 1 {
+        let errors = ValidationErrors::single("disbursement", "samples are given to one HCP, not in a group call");
+        return Ok(Err(refuse("validation_failed", "samples need a one-to-one call", errors)));
+    }
+    let state = match call.account_id {
+        Some(account) => store.account(&pharmacrm_domain::access::Scope::All, account).await?.map(|a| a.address.state),
+        None => None,
+    };
+    signed_record(store, principal, SampleMode::Disbursement, d.id, call.hcp_ids[0], call.called_at, state, &d.lines, &d.signature, Some(call.id)).await
+}
+
+async fn request(store: &Store, principal: &Principal, input: SampleRequestInput) -> Result<Verdict> {
+    let result = signed_record(
+        store,
+        principal,
+        SampleMode::Request,
+        input.id,
+        input.hcp_id,
+        input.requested_at,
+        None,
+        &input.lines,
+        &input.signature,
+        input.call_id,
+    )
+    .await?;
+    Ok(match result {
+        Ok((effects, findings)) => Verdict::Apply { effects, flagged: flagged(&findings) },
+        Err(v) => v,
+    })
+}
+
+/// Codes of the blocking findings, recorded as the mutation's flags.
+pub fn flagged(findings: &[Finding]) -> Vec<String> {
+    let mut codes: Vec<String> = findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code.clone()).collect();
+    codes.dedup();
+    codes
+}
+
+/// Checks lines of lots: known lots, positive quantities and (for outflows) enough on hand.
+async fn check_lots(store: &Store, rep: Uuid, lines: &[LotQuantity], outflow: bool, allow_zero: bool) -> Result<std::result::Result<HashMap<Uuid, Uuid>, ValidationErrors>> {
+    let mut errors = ValidationErrors::new();
+    let sku_of_lot: HashMap<Uuid, Uuid> = store.lots().await?.into_iter().map(|l| (l.id, l.sku_id)).collect();
+    let on_hand = store.on_hand(rep).await?;
+    if lines.is_empty() {
+        errors.add("lines", "add at least one lot");
+    }
+    let mut asked: HashMap<Uuid, i64> = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if !sku_of_lot.contains_key(&l.lot_id) {
+            errors.add(format!("lines[{i}].lot_id"), "is not a lot");
+            continue;
+        }
+        if l.quantity < 0 || (l.quantity == 0 && !allow_zero) {
+            errors.add(format!("lines[{i}].quantity"), if allow_zero { "cannot be negative" } else { "must be at least 1" });
+            continue;
+        }
+        let total = asked.entry(l.lot_id).or_default();
+        *total += l.quantity;
+        let held = on_hand.get(&l.lot_id).copied().unwrap_or(0);
+        if outflow && *total > held {
+            errors.add(format!("lines[{i}].quantity"), format!("only {} on hand", held.max(0)));
+        }
+    }
+    Ok(if errors.is_empty() { Ok(sku_of_lot) } else { Err(errors) })
+}
+
+fn entries(rep: Uuid, kind: TxnKind, lines: &[LotQuantity], sku_of_lot: &HashMap<Uuid, Uuid>, at: DateTime<Utc>, counterparty: &str, reference: Uuid) -> Vec<LedgerEntry> {
+    lines
+        .iter()
+        .filter(|l| l.quantity > 0)
+        .map(|l| LedgerEntry {
+            id: new_id(),
+            rep_id: rep,
+            kind,
+            sku_id: sku_of_lot[&l.lot_id],
+            lot_id: l.lot_id,
+            quantity: l.quantity,
+            occurred_at: at,
+            counterparty: counterparty.to_string(),
+            reference_id: Some(reference),
+        })
+        .collect()
+}
+
+async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> Result<Verdict> {
+    let rep = principal.user.id;
+    let shipment = match store.shipment(input.shipment_id).await? {
+        Some(s) if s.to_rep_id == rep => s,
+        _ => return Ok(refuse("not_found", "no such shipment for you", ValidationErrors::single("shipment_id", "is not a shipment to you"))),
+    };
+    if shipment.status != "in_transit" {
+        return Ok(refuse("already_received", "this shipment was already acknowledged", ValidationErrors::single("shipment_id", "already received")));
+    }
+    let sku_of_lot = match check_lots(store, rep, &input.lines, false, true).await? {
+        Ok(map) => map,
+        Err(errors) => return Ok(refuse("validation_failed", "the receipt is invalid", errors)),
+    };
+    let sent: HashMap<Uuid, i64> = shipment.lines.iter().map(|l| (l.lot_id, l.quantity)).collect();
+    let got: HashMap<Uuid, i64> = input.lines.iter().map(|l| (l.lot_id, l.quantity)).collect();
+    let differs = sent.iter().any(|(lot, q)| got.get(lot).copied().unwrap_or(0) != *q) || got.keys().any(|lot| !sent.contains_key(lot));
+    if differs && input.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Ok(refuse("validation_failed", "note the discrepancy", ValidationErrors::single("note", "describe what differs from the packing list")));
+    }
+    let kind = if shipment.kind == "transfer" { TxnKind::TransferIn } else { TxnKind::Receipt };
+    let ledger = entries(rep, kind, &input.lines, &sku_of_lot, input.received_at, &shipment.sender, shipment.id);
+    let effects = vec![
+        Effect::Received { id: shipment.id, lines: input.lines.clone(), note: input.note.clone(), at: input.received_at },
+        Effect::Ledger(ledger),
+    ];
+    Ok(Verdict::Apply { effects, flagged: if differs { vec!["receipt_discrepancy".into()] } else { vec![] } })
+}
+
+async fn send(store: &Store, principal: &Principal, transfer: bool, input: MoveInput) -> Result<Verdict> {
+    let rep = principal.user.id;
+    let sku_of_lot = match check_lots(store, rep, &input.lines, true, false).await? {
+        Ok(map) => map,
+        Err(errors) => return Ok(refuse("validation_failed", "the samples cannot leave your inventory", errors)),
+    };
+    if !transfer {
+        let ledger = entries(rep, TxnKind::Return, &input.lines, &sku_of_lot, input.occurred_at, "Headquarters (sample returns)", input.id);
+        return Ok(Verdict::Apply { effects: vec![Effect::Ledger(ledger)], flagged: vec![] });
+    }
+    let receiver = match input.to_rep_id {
+        Some(id) if id != rep => store.user(id).await?.filter(|u| u.role == Role::Rep && u.active),
+        _ => None,
+    };
+    let Some(receiver) = receiver else {
+        return Ok(refuse("validation_failed", "choose the rep who receives the samples", ValidationErrors::single("to_rep_id", "is not another active rep")));
+    };
+    let ledger = entries(rep, TxnKind::TransferOut, &input.lines, &sku_of_lot, input.occurred_at, &receiver.display_name, input.id);
+    let shipment = NewShipment {
+        id: input.id,
+        kind: "transfer".into(),
+        from_rep_id: Some(rep),
+        to_rep_id: receiver.id,
+        sender: principal.user.display_name.clone(),
+        sent_at: input.occurred_at,
+        lines: input.lines.clone(),
+        note: input.note.clone(),
+    };
+    Ok(Verdict::Apply { effects: vec![Effect::Shipment(shipment), Effect::Ledger(ledger)], flagged: vec![] })
+}
+
+async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<Verdict> {
+    let rep = principal.user.id;
+    let mut errors = ValidationErrors::new();
+    let kind = match input.kind.as_str() {
+        "loss" => TxnKind::Loss,
+        "theft" => TxnKind::Theft,
+        _ => {
+            errors.add("kind", "must be loss or theft");
+            TxnKind::Loss
+        }
+    };
+    if input.reason.trim().is_empty() {
+        errors.add("reason", "say what happened");
+    }
+    if kind == TxnKind::Theft && input.police_report.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        errors.add("police_report", "a theft needs the police report reference");
+    }
+    if input.discovered_on > pharmacrm_storage::today() {
+        errors.add("discovered_on", "is in the future");
+    }
+    let sku_of_lot = match check_lots(store, rep, &input.lines, true, false).await? {
+        Ok(map) if errors.is_empty() => map,
+        Ok(_) => return Ok(refuse("validation_failed", "the loss report is incomplete", errors)),
+        Err(more) => {
+            errors.0.extend(more.0);
+            return Ok(refuse("validation_failed", "the loss report is incomplete", errors));
+        }
+    };
+    let (notice, written) = deadlines(input.discovered_on);
+    let at = input.discovered_on.and_hms_opt(12, 0, 0).map(|t| t.and_utc()).unwrap_or_else(Utc::now);
+    let ledger = entries(rep, kind, &input.lines, &sku_of_lot, at, input.kind.as_str(), input.id);
+    let report = NewLossReport {
+        id: input.id,
+        rep_id: rep,
+        kind: input.kind.clone(),
+        reason: input.reason.trim().to_string(),
+        police_report: input.police_report.clone().filter(|p| !p.trim().is_empty()),
+        discovered_on: input.discovered_on,
+        lines: input.lines.clone(),
+        fda_notice_due: notice,
+        written_report_due: written,
+    };
+    Ok(Verdict::Apply { effects: vec![Effect::LossReport(report), Effect::Ledger(ledger)], flagged: vec![] })
+}
+
+async fn count(store: &Store, principal: &Principal, input: CountInput) -> Result<Verdict> {
+    let rep = principal.user.id;
+    if let Err(errors) = check_lots(store, rep, &input.lines, false, true).await? {
+        return Ok(refuse("validation_failed", "the count is invalid", errors));
+    }
+    let count = InventoryCount { id: input.id, rep_id: rep, counted_at: pharmacrm_storage::samples::fact_time(input.counted_at), lines: input.lines };
+    Ok(Verdict::Apply { effects: vec![Effect::Count(count)], flagged: vec![] })
+}
