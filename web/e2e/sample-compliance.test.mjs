@@ -1,6 +1,7 @@
 // Sample accountability online (issue #4): compliance works the exceptions queue, checks a rep's
 // reconciliation against the API (CSV download, print stylesheet), tracks a loss report's FDA
-// deadlines and blacklists an HCP from the profile.
+// deadlines, blacklists an HCP from the profile, sets a SKU's schedule and unit value, and screens
+// HCPs against the HHS-OIG exclusion list (LEIE).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -75,6 +76,16 @@ describe('sample compliance (online)', { timeout: 600_000 }, () => {
     assert.deepEqual(await card.locator('[data-testid=finding]').evaluateAll((els) => els.map((e) => e.dataset.code)), x.findings.map((f) => f.code));
     const findingsText = await card.locator('[data-testid=exception-findings]').innerText();
     for (const f of x.findings) assert.ok(findingsText.includes(f.message), `shows "${f.message}"`);
+    // When the samples were given (the record's time) first, when the server raised it second.
+    const given = card.locator('[data-testid=exception-given]');
+    if (x.occurred_at) {
+      assert.equal(await given.getAttribute('data-value'), x.occurred_at);
+      assert.match(await given.innerText(), /^given \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    } else {
+      assert.match(await given.innerText(), /not recorded/);
+    }
+    assert.equal(await card.locator('[data-testid=exception-raised]').getAttribute('data-value'), x.raised_at);
+    assert.match(await card.locator('[data-testid=exception-raised]').innerText(), /^raised /);
     const recordLink = await card.locator('[data-testid=exception-record]').getAttribute('href');
     assert.equal(recordLink, x.hcp_id ? `#/oversight/records?hcp=${x.hcp_id}&record=${x.record_id}` : `#/oversight/records?rep=${x.rep_id}&record=${x.record_id}`);
     await screenshot(page, 'sample-compliance-01-exceptions');
@@ -259,6 +270,7 @@ describe('sample compliance (online)', { timeout: 600_000 }, () => {
       await m.waitForFunction(() => document.querySelector('[data-testid=exceptions]')?.getAttribute('data-loaded-status') === 'open');
       const tabs = await m.$$eval('[data-testid=oversight-tabs] a', (as) => as.map((a) => a.textContent.trim()));
       assert.ok(!tabs.includes('Policy'), 'no policy for managers');
+      assert.ok(!tabs.includes('Exclusion screening'), 'no exclusion screening for managers');
       assert.equal(await m.locator('[data-testid=exception-close]').count(), 0);
       const mgr = await api.login('mgr.d01');
       const mine = await api.get(mgr, '/api/v1/samples/exceptions?status=open');
@@ -267,5 +279,115 @@ describe('sample compliance (online)', { timeout: 600_000 }, () => {
     } finally {
       await mctx.close();
     }
+  });
+
+  test('(f) compliance sets a SKU\'s unit value and schedule on the policy screen; the API returns them', async () => {
+    const skus = await api.get(token, '/api/v1/samples/skus');
+    const sku = skus.find((s) => s.dea_schedule == null) ?? skus[0];
+    assert.ok(sku, 'the demo has sample SKUs');
+    await openSection('policy');
+    await page.locator('[data-testid=skus] [data-testid=sku]').first().waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('[data-testid=skus] [data-testid=sku]').count(), skus.length, 'every SKU is listed');
+    const row = page.locator(`[data-testid=sku][data-id="${sku.sku_id}"]`);
+    assert.equal(await row.locator('[data-testid=sku-value]').getAttribute('data-value'), String(sku.unit_value_cents));
+    assert.match(await page.locator('[data-testid=skus]').innerText(), /DEA registration covering its schedule/);
+
+    await row.locator('[data-testid=sku-edit]').click();
+    const form = page.locator(`[data-testid=sku-form][data-id="${sku.sku_id}"]`);
+    // A value that is not dollars is refused next to the field; nothing is sent.
+    await form.locator('[data-testid=sku-form-value]').fill('twelve');
+    await form.locator('[data-testid=sku-save]').click();
+    await form.locator('[data-testid=sku-unit_value_cents-error]').waitFor();
+    assert.equal(await form.locator('[data-testid=sku-form-value]').getAttribute('aria-invalid'), 'true');
+    await form.locator('[data-testid=sku-form-value]').fill('12.34');
+    await form.locator('[data-testid=sku-form-schedule]').selectOption('IV');
+    await form.locator('[data-testid=sku-save]').click();
+    await page.locator('[data-testid=sku-saved]').waitFor();
+    await form.waitFor({ state: 'detached' });
+    await page.locator(`[data-testid=sku][data-id="${sku.sku_id}"] [data-testid=sku-value][data-value="1234"]`).waitFor();
+    assert.equal(await row.locator('[data-testid=sku-schedule]').getAttribute('data-value'), 'IV');
+    assert.equal((await row.locator('[data-testid=sku-value]').innerText()).trim(), '$12.34');
+
+    const saved = (await api.get(token, '/api/v1/samples/skus')).find((s) => s.sku_id === sku.sku_id);
+    assert.equal(saved.dea_schedule, 'IV');
+    assert.equal(saved.unit_value_cents, 1234);
+    await screenshot(page, 'sample-compliance-09-sku-policy');
+  });
+
+  // Last: it blacklists an HCP for good (not callable afterwards), which earlier steps must not meet.
+  test('(g) compliance screens the LEIE file: the NPI match is blacklisted, the name match listed for review', async () => {
+    const hcps = await api.all(token, '/api/v1/hcps');
+    let byNpi = null;
+    for (const h of hcps.filter((h) => h.status === 'active' && !h.do_not_call)) {
+      if (!(await api.get(token, `/api/v1/hcps/${h.id}`)).blacklist) {
+        byNpi = h;
+        break;
+      }
+    }
+    assert.ok(byNpi, 'a callable HCP that is not blacklisted');
+    const sameName = (a, b) => a.last_name.toLowerCase() === b.last_name.toLowerCase() && a.first_name.toLowerCase() === b.first_name.toLowerCase();
+    let byName = null;
+    for (const h of hcps.filter((h) => h.id !== byNpi.id && !sameName(h, byNpi))) {
+      if (!(await api.get(token, `/api/v1/hcps/${h.id}`)).blacklist) {
+        byName = h;
+        break;
+      }
+    }
+    assert.ok(byName, 'another HCP (not blacklisted) to match by name and state');
+
+    // OIG's UPDATED.csv layout: an individual with the NPI, one without (0000000000) matching by name and state.
+    const q = (v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const row = (o) => [o.last, o.first, '', '', 'IND- LIC HC SERV PRO', 'NURSE/NURSES AIDE', '', o.npi, '19700101', '1 MAIN ST', 'SPRINGFIELD', o.state, '00000', '1128a1', '20190320', '00000000', '00000000', '']
+      .map(q)
+      .join(',');
+    const csv = [
+      'LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,EXCLTYPE,EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE',
+      row({ last: 'ZZEXCLUDED', first: 'NPIMATCH', npi: byNpi.npi, state: byNpi.state }),
+      row({ last: byName.last_name.toUpperCase(), first: byName.first_name.toUpperCase(), npi: '0000000000', state: byName.state }),
+      '',
+    ].join('\n');
+
+    await openSection('screening');
+    await page.locator('[data-testid=screening-help]').waitFor();
+    assert.match(await page.locator('[data-testid=screening-help]').innerText(), /blacklisted automatically/);
+    await page.locator('[data-testid=screening-file]').setInputFiles({ name: 'UPDATED.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('[data-testid=screening-submit]').click();
+    const report = page.locator('[data-testid=screening-report]');
+    await report.waitFor({ timeout: 20_000 });
+    assert.equal(await report.getAttribute('data-flagged'), '1');
+    assert.equal((await page.locator('[data-testid=screening-rows]').innerText()).trim(), '2 entries read from the file.');
+    assert.match(await page.locator('[data-testid=screening-flagged]').innerText(), /^1 HCP blacklisted by NPI match/);
+    assert.match(await page.locator('[data-testid=screening-possible_matches]').innerText(), /^1 possible match by name and state only, not blacklisted/);
+    const match = page.locator('[data-testid=screening-match][data-line="3"]');
+    assert.equal((await match.locator('[data-testid=screening-match-name]').innerText()).trim(), `${byName.first_name} ${byName.last_name}`.toUpperCase());
+    const link = match.locator(`[data-testid=screening-match-hcp][data-id="${byName.id}"]`);
+    assert.equal(await link.getAttribute('href'), `#/hcps/${byName.id}`);
+    await page.waitForFunction((id) => !!document.querySelector(`[data-testid=screening-match-hcp][data-id="${id}"]`)?.textContent?.includes('NPI'), byName.id);
+    assert.ok((await link.innerText()).includes(byName.npi), 'the candidate is named with its NPI');
+    await screenshot(page, 'sample-compliance-10-screening', { fullPage: true });
+
+    // The API agrees: the NPI match is blacklisted with the exclusion as the reason, the name match is not.
+    const flagged = await api.get(token, `/api/v1/hcps/${byNpi.id}`);
+    assert.match(flagged.blacklist?.reason ?? '', /LEIE/);
+    assert.equal((await api.get(token, `/api/v1/hcps/${byName.id}`)).blacklist ?? null, null);
+
+    // The same file again changes nothing: the NPI match is already on the blacklist.
+    await page.locator('[data-testid=screening-submit]').click();
+    await page.locator('[data-testid=screening-already_flagged]').waitFor({ timeout: 20_000 });
+    assert.equal(await report.getAttribute('data-flagged'), '0');
+    assert.equal((await api.get(token, `/api/v1/hcps/${byNpi.id}`)).blacklist.set_at, flagged.blacklist.set_at);
+
+    // The possible match opens the candidate's profile, where compliance would confirm it.
+    await link.click();
+    await page.waitForFunction((id) => location.hash === `#/hcps/${id}`, byName.id);
+    await page.locator('[data-testid=profile-blacklist][data-blacklisted=false]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid=blacklist-control]').waitFor();
+
+    // The NPI match's profile shows the blacklist banner with the LEIE exclusion as the reason.
+    await page.evaluate((id) => (location.hash = `#/hcps/${id}`), byNpi.id);
+    await page.locator('[data-testid=profile-blacklist][data-blacklisted=true]').waitFor({ timeout: 20_000 });
+    assert.equal((await page.locator('[data-testid=blacklist-reason]').innerText()).trim(), flagged.blacklist.reason);
+    assert.match(flagged.blacklist.reason, /HHS-OIG exclusion \(LEIE\) 1128a1 since 2019-03-20/);
+    await screenshot(page, 'sample-compliance-11-leie-blacklisted');
   });
 });

@@ -151,3 +151,19 @@ describe('API client filters', () => {
     expect([...new URL(calls[2].url).searchParams]).toEqual([]);
   });
 });
+
+describe('API client: sample SKU policy', () => {
+  it('PUTs the schedule and unit value to the SKU and reads field errors', async () => {
+    const sku = { sku_id: 's-1', product_id: 'p-1', product_name: 'Cardivex', strength: '10 mg', ndc: '12345-678-90', dea_schedule: 'IV', unit_value_cents: 1234 };
+    let reply: Response = json(200, sku);
+    const { a, calls } = api(() => reply);
+    const saved = await a.putSkuPolicy('s-1', { dea_schedule: 'IV', unit_value_cents: 1234 });
+    expect(saved).toEqual(sku);
+    expect(calls[0].method).toBe('PUT');
+    expect(new URL(calls[0].url).pathname).toBe('/api/v1/samples/skus/s-1');
+    expect(await calls[0].json()).toEqual({ dea_schedule: 'IV', unit_value_cents: 1234 });
+    reply = problem(422, { title: 'Validation failed', status: 422, detail: 'Invalid SKU policy', errors: [{ field: 'unit_value_cents', message: 'cannot be negative' }] });
+    const err = (await a.putSkuPolicy('s-1', { dea_schedule: null, unit_value_cents: -1 }).catch((e) => e)) as ApiError;
+    expect(err.fieldErrors).toEqual({ unit_value_cents: 'cannot be negative' });
+  });
+});

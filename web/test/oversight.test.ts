@@ -204,7 +204,9 @@ describe('oversight navigation', () => {
     expect(oversightSections('rep')).toEqual([]);
     expect(oversightSections('marketing')).toEqual([]);
     expect(oversightSections('manager')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments']);
-    expect(oversightSections('compliance')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy']);
+    expect(oversightSections('compliance')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy', 'screening']);
+    expect(oversightSections('admin')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy', 'screening']);
+    expect(oversightSections('ops')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy']);
     expect(defaultSection('compliance')).toBe('exceptions');
     expect(defaultSection('ops')).toBe('shipments');
     expect(defaultSection('rep')).toBe(null);

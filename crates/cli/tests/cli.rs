@@ -90,3 +90,27 @@ fn demo_data_users_and_scoped_export() {
     assert!(!wrong_unit.status.success());
     assert!(text(&wrong_unit.stderr).contains("unit: 'D01' is not a territory"), "{}", text(&wrong_unit.stderr));
 }
+
+#[test]
+fn audit_verify_fails_when_a_sample_transaction_is_changed_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let db = format!("sqlite://{}", path.display());
+    assert!(pharmacrm(&db, &["demo", "--scale", "small", "--no-serve"]).status.success());
+    let clean = pharmacrm(&db, &["audit", "verify"]);
+    assert!(clean.status.success(), "{}", text(&clean.stdout));
+    assert!(text(&clean.stdout).contains("sample records intact"), "{}", text(&clean.stdout));
+    // Someone edits a ledger line behind the application's back (the audit log itself untouched).
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = pharmacrm_storage::Store::connect(&db).await.unwrap();
+        sqlx::query("UPDATE sample_ledger SET quantity = quantity + 5 WHERE id = (SELECT MIN(id) FROM sample_ledger WHERE kind = 'disbursement')")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let tampered = pharmacrm(&db, &["audit", "verify"]);
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(text(&tampered.stdout).contains("sample records TAMPERED: sample transaction"), "{}", text(&tampered.stdout));
+}

@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi};
         routes::list_credential_rules, routes::put_credential_rule, routes::list_key_messages, routes::put_key_message,
         routes::blacklist_hcp, routes::unblacklist_hcp, routes::put_dea_registration,
         routes::list_exceptions, routes::close_exception, routes::list_loss_reports, routes::update_loss_report,
-        routes::reconciliation, routes::sample_records,
+        routes::reconciliation, routes::sample_records, routes::screen_leie,
     ),
     components(schemas(
         crate::Problem, pharmacrm_domain::FieldError,

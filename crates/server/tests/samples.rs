@@ -104,4 +104,40 @@ async fn reports_download_as_csv_and_problems_name_the_field(store: Store) {
     assert!(loss.as_array().unwrap().iter().any(|l| l["status"] == "overdue"), "the demo's older loss is overdue");
 }
 
-backend_tests!(sample_endpoints_respect_every_role, reports_download_as_csv_and_problems_name_the_field);
+async fn leie_screening_blacklists_npi_matches_and_lists_name_matches(store: Store) {
+    let api = Api::demo(store).await;
+    let compliance = api.login("compliance").await;
+    let ops = api.login("ops").await;
+    let hcps = api.all("/api/v1/hcps", &ops).await;
+    let clean: Vec<&Value> = hcps.iter().filter(|h| h["do_not_call"] == false).collect();
+    let (a, b, c) = (clean[0], clean[1], clean[2]);
+    let field = |h: &Value, f: &str| h[f].as_str().unwrap().to_string();
+    let file = format!(
+        "LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,EXCLTYPE,EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE\n\
+         {},{},,,IND- LIC HC SERV PRO,NURSE/NURSES AIDE,,{},19700101,1 MAIN ST,BOSTON,MA,02139,1128b4,20240115,00000000,00000000,\n\
+         {},{},,,IND- LIC HC SERV PRO,PHYSICIAN,,{},19650101,2 MAIN ST,BOSTON,MA,02139,1128a1,20190301,20230301,00000000,\n\
+         {},{},,,IND- LIC HC SERV PRO,PHYSICIAN,,0000000000,19600101,3 MAIN ST,X,{},00000,1128a1,20200601,00000000,00000000,\n\
+         ,,,ACME PHARMACY LLC,PHARMACY,,,0000000000,,9 ELM ST,X,FL,33101,1128a1,20200101,00000000,00000000,\n",
+        field(a, "last_name"), field(a, "first_name"), field(a, "npi"),
+        field(b, "last_name"), field(b, "first_name"), field(b, "npi"),
+        field(c, "last_name").to_uppercase(), field(c, "first_name").to_uppercase(), field(c, "state"),
+    );
+    let denied = api.send(Method::POST, "/api/v1/screening/leie", Some(&ops), Some("text/csv"), file.clone().into_bytes()).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let report = api.send(Method::POST, "/api/v1/screening/leie", Some(&compliance), Some("text/csv"), file.clone().into_bytes()).await.json();
+    assert_eq!((report["rows"].as_i64(), report["flagged"].as_i64(), report["reinstated"].as_i64()), (Some(4), Some(1), Some(1)), "{report}");
+    let possible = report["possible_matches"].as_array().unwrap();
+    assert!(possible.iter().any(|m| m["hcp_ids"].as_array().unwrap().iter().any(|id| *id == c["id"])), "{report}");
+    let profile = api.get(&format!("/api/v1/hcps/{}", field(a, "id")), Some(&compliance)).await.json();
+    assert!(profile["blacklist"]["reason"].as_str().unwrap().contains("LEIE) 1128b4 since 2024-01-15"), "{profile}");
+    let b_profile = api.get(&format!("/api/v1/hcps/{}", field(b, "id")), Some(&compliance)).await.json();
+    assert!(b_profile["blacklist"].is_null(), "a reinstated practitioner is not flagged");
+    let again = api.send(Method::POST, "/api/v1/screening/leie", Some(&compliance), Some("text/csv"), file.into_bytes()).await.json();
+    assert_eq!((again["flagged"].as_i64(), again["already_flagged"].as_i64()), (Some(0), Some(1)));
+}
+
+backend_tests!(
+    sample_endpoints_respect_every_role,
+    reports_download_as_csv_and_problems_name_the_field,
+    leie_screening_blacklists_npi_matches_and_lists_name_matches,
+);

@@ -10,6 +10,7 @@ pub mod import;
 pub mod org;
 pub mod reports;
 pub mod samples;
+pub mod screening;
 pub mod sync;
 pub mod users;
 

@@ -145,7 +145,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
     assert!(codes(&r).contains("allocation_exceeded"), "{r:?}");
     // No active licence in the state of the call.
     let unlicensed = &hcps[4];
-    let stored = store.hcps_by_npi(&[unlicensed.npi.clone()]).await.unwrap().remove(&unlicensed.npi).unwrap();
+    let stored = store.hcps_by_npi(std::slice::from_ref(&unlicensed.npi)).await.unwrap().remove(&unlicensed.npi).unwrap();
     let mut lapsed = stored.record.clone();
     for l in &mut lapsed.licences {
         l.expires_on = pharmacrm_storage::today() - Duration::days(3);

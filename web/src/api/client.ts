@@ -21,8 +21,11 @@ import type {
   SampleException,
   SampleLimit,
   SampleRecord,
+  ScreeningReport,
   ShipmentInput,
   ShipmentView,
+  SkuFacts,
+  SkuPolicy,
   Hcp,
   ImportReport,
   HcpPage,
@@ -187,6 +190,11 @@ export function createApi(opts: ApiOptions) {
     shipments: (repId?: string | null): Promise<ShipmentView[]> =>
       unwrap(() => client.GET('/api/v1/samples/shipments', { params: { query: cleanQuery({ rep_id: repId }) } })),
     ship: (input: ShipmentInput): Promise<ShipmentView> => unwrap(() => client.POST('/api/v1/samples/shipments', { body: input })),
+    /** Every sample SKU with what the rules need: controlled-substance schedule and unit value. */
+    sampleSkus: (): Promise<SkuFacts[]> => unwrap(() => client.GET('/api/v1/samples/skus')),
+    /** Sets a SKU's schedule and unit value (compliance, ops, admin); answers the SKU as saved. */
+    putSkuPolicy: (id: string, policy: SkuPolicy): Promise<SkuFacts> =>
+      unwrap(() => client.PUT('/api/v1/samples/skus/{id}', { params: { path: { id } }, body: policy })),
     sampleLimits: (): Promise<SampleLimit[]> => unwrap(() => client.GET('/api/v1/samples/limits')),
     putSampleLimit: (limit: SampleLimit): Promise<SampleLimit> =>
       unwrap(() => client.PUT('/api/v1/samples/limits/{id}', { params: { path: { id: limit.id } }, body: limit })),
@@ -207,6 +215,8 @@ export function createApi(opts: ApiOptions) {
       unwrap(() => client.PUT('/api/v1/hcps/{id}/blacklist', { params: { path: { id } }, body: { reason } })),
     clearBlacklist: (id: string): Promise<Hcp> =>
       unwrap(() => client.DELETE('/api/v1/hcps/{id}/blacklist', { params: { path: { id } } })),
+    /** Screens HCPs against the HHS-OIG LEIE file (raw body, text/csv; compliance, admin): NPI matches are blacklisted. */
+    screenLeie: (file: Blob): Promise<ScreeningReport> => uploadCsv<ScreeningReport>(opts, `${baseUrl}/api/v1/screening/leie`, file),
     putDeaRegistration: (id: string, reg: DeaRegistration): Promise<Hcp> =>
       unwrap(() => client.PUT('/api/v1/hcps/{id}/dea-registration', { params: { path: { id } }, body: reg })),
     sampleExceptions: (status?: 'open' | 'closed' | null): Promise<SampleException[]> =>

@@ -564,6 +564,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/screening/leie": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["screen_leie"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/specialties": {
         parameters: {
             query?: never;
@@ -1460,6 +1476,15 @@ export interface components {
             next_steps: components["schemas"]["Choice"][];
             outcomes: components["schemas"]["Choice"][];
         };
+        /** @description An LEIE entry that matches HCPs by name and state only. */
+        PossibleMatch: {
+            excluded_name: string;
+            exclusion: string;
+            hcp_ids: string[];
+            /** Format: int64 */
+            line: number;
+            state: string;
+        };
         /** @description The body of every error response (`application/problem+json`). */
         Problem: {
             /** @description Stable machine-readable code, e.g. `validation_failed`, `not_found`. */
@@ -1573,6 +1598,9 @@ export interface components {
             hcp_name?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description When the samples were given or requested (the record's time). */
+            occurred_at?: string | null;
+            /** @description When the server raised the exception (the record arrived). */
             raised_at: string;
             /** Format: uuid */
             record_id: string;
@@ -1667,6 +1695,18 @@ export interface components {
             /** @description NDC in the 11-digit 5-4-2 form with hyphens, e.g. `50242-0041-21`. */
             ndc: string;
             strength: string;
+        };
+        ScreeningReport: {
+            /** @description NPI matches already on the blacklist. */
+            already_flagged: number;
+            errors: components["schemas"]["RowError"][];
+            /** @description HCPs newly blacklisted by an NPI match. */
+            flagged: number;
+            possible_matches: components["schemas"]["PossibleMatch"][];
+            /** @description Entries reinstated by OIG (not flagged). */
+            reinstated: number;
+            /** @description Entries read from the file. */
+            rows: number;
         };
         Segment: {
             /** Format: int32 */
@@ -3369,6 +3409,55 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    screen_leie: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The HHS-OIG LEIE file (UPDATED.csv layout) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description NPI matches blacklisted; name-and-state matches listed for review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

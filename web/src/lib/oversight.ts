@@ -7,7 +7,7 @@ import type { Balance, LimitMeasure, LimitWindow, MovementLine, Role, SampleLimi
 // Sections and who sees them (the server enforces the same)
 // ---------------------------------------------------------------------------------------
 
-export type OversightSection = 'exceptions' | 'reconciliation' | 'losses' | 'records' | 'shipments' | 'policy';
+export type OversightSection = 'exceptions' | 'reconciliation' | 'losses' | 'records' | 'shipments' | 'policy' | 'screening';
 
 export const SECTION_LABELS: Record<OversightSection, string> = {
   exceptions: 'Exceptions',
@@ -16,6 +16,7 @@ export const SECTION_LABELS: Record<OversightSection, string> = {
   records: 'Sample record',
   shipments: 'Lots & shipments',
   policy: 'Policy',
+  screening: 'Exclusion screening',
 };
 
 /** Roles that oversee reps' samples: managers (their district), ops, compliance, admin. */
@@ -39,7 +40,8 @@ export function isComplianceRole(role: Role): boolean {
 export function oversightSections(role: Role): OversightSection[] {
   if (!canOverseeSamples(role)) return [];
   const all: OversightSection[] = ['exceptions', 'reconciliation', 'losses', 'records', 'shipments'];
-  return ownsSamplePolicy(role) ? [...all, 'policy'] : all;
+  const withPolicy: OversightSection[] = ownsSamplePolicy(role) ? [...all, 'policy'] : all;
+  return isComplianceRole(role) ? [...withPolicy, 'screening'] : withPolicy;
 }
 
 /** The section a role lands on: ops works lots and shipments, everyone else the exceptions queue. */

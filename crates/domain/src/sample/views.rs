@@ -123,6 +123,9 @@ pub struct SampleException {
     pub hcp_id: Option<Uuid>,
     pub hcp_name: Option<String>,
     pub findings: Vec<Finding>,
+    /// When the samples were given or requested (the record's time).
+    pub occurred_at: Option<String>,
+    /// When the server raised the exception (the record arrived).
     pub raised_at: String,
     /// `open` or `closed`.
     pub status: String,

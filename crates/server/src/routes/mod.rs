@@ -70,6 +70,7 @@ pub fn api() -> Router<AppState> {
         .route("/samples/loss-reports/{id}", axum::routing::patch(update_loss_report))
         .route("/samples/reconciliation", get(reconciliation))
         .route("/samples/records", get(sample_records))
+        .route("/screening/leie", post(screen_leie).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/key-messages", get(list_key_messages))
         .route("/key-messages/{id}", put(put_key_message))
         .route("/sync/pull", get(pull))

@@ -299,3 +299,16 @@ pub async fn sample_records(State(state): State<AppState>, auth: Auth, ApiQuery(
     }
     Ok(Json(list).into_response())
 }
+
+#[utoipa::path(post, path = "/api/v1/screening/leie", tag = "samples",
+    request_body(content = String, content_type = "text/csv", description = "The HHS-OIG LEIE file (UPDATED.csv layout)"),
+    security(("bearer" = [])),
+    responses((status = 200, description = "NPI matches blacklisted; name-and-state matches listed for review", body = pharmacrm_service::screening::ScreeningReport),
+        (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn screen_leie(State(state): State<AppState>, auth: Auth, body: axum::body::Bytes) -> Result<Json<pharmacrm_service::screening::ScreeningReport>, ApiError> {
+    let report = pharmacrm_service::screening::screen_leie(&state.store, &auth.principal, body.as_ref()).await?;
+    if report.flagged > 0 {
+        poke(&state);
+    }
+    Ok(Json(report))
+}

@@ -267,21 +267,29 @@ impl Store {
 
     /// Adds or replaces an HCP's DEA registration (the HCP's profile changes on devices).
     pub async fn put_dea_registration(&self, actor: &Actor, hcp_id: Uuid, reg: &DeaRegistration) -> Result<()> {
+        self.put_dea_registrations(actor, &[(hcp_id, reg.clone())]).await
+    }
+
+    /// Adds or replaces DEA registrations of several HCPs in one transaction.
+    pub async fn put_dea_registrations(&self, actor: &Actor, regs: &[(Uuid, DeaRegistration)]) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        stmt("DELETE FROM hcp_dea_registrations WHERE hcp_id = $1 AND number = $2", vec![hcp_id.into(), reg.number.clone().into()])
+        for (hcp_id, reg) in regs {
+            stmt("DELETE FROM hcp_dea_registrations WHERE hcp_id = $1 AND number = $2", vec![(*hcp_id).into(), reg.number.clone().into()])
+                .query()
+                .execute(&mut *tx)
+                .await?;
+            stmt(
+                "INSERT INTO hcp_dea_registrations (hcp_id, number, state, schedules, expires_on) VALUES ($1, $2, $3, $4, $5)",
+                vec![(*hcp_id).into(), reg.number.clone().into(), reg.state.clone().into(), json(&reg.schedules).into(), reg.expires_on.into()],
+            )
             .query()
             .execute(&mut *tx)
             .await?;
-        stmt(
-            "INSERT INTO hcp_dea_registrations (hcp_id, number, state, schedules, expires_on) VALUES ($1, $2, $3, $4, $5)",
-            vec![hcp_id.into(), reg.number.clone().into(), reg.state.clone().into(), json(&reg.schedules).into(), reg.expires_on.into()],
-        )
-        .query()
-        .execute(&mut *tx)
-        .await?;
-        touch_hcps(&mut tx, &[hcp_id], version).await?;
-        record(&mut tx, actor, "dea_registration", format!("{hcp_id}/{}", reg.number), AuditAction::Create, None, Some(reg)).await?;
+            record(&mut tx, actor, "dea_registration", format!("{hcp_id}/{}", reg.number), AuditAction::Create, None, Some(reg)).await?;
+        }
+        let ids: Vec<Uuid> = regs.iter().map(|(h, _)| *h).collect();
+        touch_hcps(&mut tx, &ids, version).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,5 +332,29 @@ impl Store {
         record(&mut tx, actor, "hcp_blacklist", hcp_id, action, before.as_ref(), after.as_ref()).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// An HCP as name screening sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedHcp {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub state: String,
+}
+
+impl Store {
+    /// HCPs whose last name is one of `last_names` (compared in lower case), any territory.
+    pub async fn hcps_by_last_name(&self, last_names: &[String]) -> Result<Vec<NamedHcp>> {
+        let mut out = Vec::new();
+        for chunk in last_names.chunks(500) {
+            let mut sql = Sql::new("SELECT id, first_name, last_name, state FROM hcps WHERE LOWER(last_name) IN ");
+            sql.bind_list(chunk.iter().map(|n| n.to_lowercase()));
+            for r in sql.query().fetch_all(self.pool()).await? {
+                out.push(NamedHcp { id: get_uuid(&r, "id")?, first_name: get_str(&r, "first_name")?, last_name: get_str(&r, "last_name")?, state: get_str(&r, "state")? });
+            }
+        }
+        Ok(out)
     }
 }

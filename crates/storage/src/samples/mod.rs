@@ -106,8 +106,10 @@ pub struct NewException {
     pub findings: Vec<Finding>,
 }
 
-/// A write a pushed mutation makes, applied in the mutation's transaction.
+/// A write a pushed mutation makes, applied in the mutation's transaction. Effects are
+/// built once per mutation and applied at once, so variant sizes do not matter.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Effect {
     Call(Call),
     SampleRecord(NewSampleRecord, Vec<GivenLine>),

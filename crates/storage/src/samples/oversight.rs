@@ -71,7 +71,7 @@ pub struct FactsReport {
 }
 
 const EXCEPTION_COLUMNS: &str = "x.id, x.record_id, x.record_type, x.rep_id, u.display_name AS rep_name, x.hcp_id, \
-    h.first_name, h.last_name, x.findings, x.raised_at, x.status, x.closed_by, x.closed_at, x.comment";
+    h.first_name, h.last_name, x.findings, r.occurred_at, x.raised_at, x.status, x.closed_by, x.closed_at, x.comment";
 
 fn exception_of(r: &AnyRow) -> Result<SampleException> {
     let hcp_name = match get_opt_str(r, "last_name")? {
@@ -87,6 +87,7 @@ fn exception_of(r: &AnyRow) -> Result<SampleException> {
         hcp_id: get_opt_uuid(r, "hcp_id")?,
         hcp_name,
         findings: from_json(r, "findings")?,
+        occurred_at: get_opt_str(r, "occurred_at")?,
         raised_at: get_str(r, "raised_at")?,
         status: get_str(r, "status")?,
         closed_by: get_opt_str(r, "closed_by")?,
@@ -166,7 +167,8 @@ pub enum RecordFilter {
 impl Store {
     pub async fn sample_exceptions(&self, status: Option<&str>, rep_ids: Option<&[Uuid]>) -> Result<Vec<SampleException>> {
         let mut sql = Sql::new(&format!(
-            "SELECT {EXCEPTION_COLUMNS} FROM sample_exceptions x JOIN users u ON u.id = x.rep_id LEFT JOIN hcps h ON h.id = x.hcp_id WHERE 1 = 1"
+            "SELECT {EXCEPTION_COLUMNS} FROM sample_exceptions x JOIN users u ON u.id = x.rep_id LEFT JOIN hcps h ON h.id = x.hcp_id \
+             LEFT JOIN sample_records r ON r.id = x.record_id WHERE 1 = 1"
         ));
         if let Some(s) = status {
             sql.push(" AND x.status = ").bind(s);
@@ -183,7 +185,8 @@ impl Store {
 
     pub async fn sample_exception(&self, id: Uuid) -> Result<Option<SampleException>> {
         let mut sql = Sql::new(&format!(
-            "SELECT {EXCEPTION_COLUMNS} FROM sample_exceptions x JOIN users u ON u.id = x.rep_id LEFT JOIN hcps h ON h.id = x.hcp_id WHERE x.id = "
+            "SELECT {EXCEPTION_COLUMNS} FROM sample_exceptions x JOIN users u ON u.id = x.rep_id LEFT JOIN hcps h ON h.id = x.hcp_id \
+             LEFT JOIN sample_records r ON r.id = x.record_id WHERE x.id = "
         ));
         sql.bind(id);
         sql.query().fetch_optional(self.pool()).await?.as_ref().map(exception_of).transpose()

@@ -106,8 +106,19 @@ function ExceptionCard({ x, mayClose, onClosed }: { x: SampleException; mayClose
             </>
           )}
         </div>
-        <span class="muted small" title="When the record reached the server and its rules were checked" data-testid="exception-when">
-          raised {when(x.raised_at)}
+        <span class="exc-when" data-testid="exception-when">
+          {x.occurred_at ? (
+            <strong title="When the samples were given or requested (the record's own time)" data-testid="exception-given" data-value={x.occurred_at}>
+              given {when(x.occurred_at)}
+            </strong>
+          ) : (
+            <span class="muted" data-testid="exception-given">
+              time given not recorded
+            </span>
+          )}{' '}
+          <span class="muted small" title="When the record reached the server and its rules were checked" data-testid="exception-raised" data-value={x.raised_at}>
+            raised {when(x.raised_at)}
+          </span>
         </span>
       </div>
       <ul class="ov-findings" data-testid="exception-findings">

@@ -13,12 +13,14 @@ import { LossReportsSection } from './LossReports';
 import { RecordsSection } from './Records';
 import { ShipmentsSection } from './Shipments';
 import { PolicySection } from './Policy';
+import { ScreeningSection } from './Screening';
 import './oversight.css';
 
 /**
  * Sample accountability for managers, ops, compliance and admin: the exceptions queue, the
  * reconciliation report, loss and theft reports, the signed sample record, lots and shipments,
- * and policy (limits, allocations, credential rules, key messages). One tab in the main nav;
+ * policy (limits, allocations, credential rules, key messages, SKUs) and, for compliance, exclusion
+ * screening against the HHS-OIG list. One tab in the main nav;
  * the sections are tabs of their own (`#/oversight/<section>?…`).
  */
 export function SampleOversight({ section, query }: { section: string; query: string }) {
@@ -69,5 +71,7 @@ function Section({ section, query }: { section: OversightSection; query: string 
       return <ShipmentsSection query={query} />;
     case 'policy':
       return <PolicySection />;
+    case 'screening':
+      return <ScreeningSection />;
   }
 }
