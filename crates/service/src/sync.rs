@@ -184,6 +184,13 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
             let field = FieldError { field: "corrects".into(), message: "is not one of your calls".into() };
             return Ok((rejected("validation_failed", "the corrected call is unknown", vec![field]), vec![]));
         }
+        if input.disbursement.is_some() {
+            // A signature is captured when samples leave the trunk; a later correction
+            // cannot carry one. The original call's signed record stands; stock moves are
+            // corrected by a return or loss report.
+            let field = FieldError { field: "disbursement".into(), message: "samples cannot be added by a correction; the signed record of the call stands".into() };
+            return Ok((rejected("validation_failed", "a correction cannot record samples", vec![field]), vec![]));
+        }
     }
     let day = input.called_at.date_naive();
     let then = store.scope_of_on(principal.user.id, principal.user.role, day).await?;

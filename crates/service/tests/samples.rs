@@ -88,8 +88,17 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     assert!(record.findings.is_empty());
     let stored_call = store.call_by_id(call.id).await.unwrap().unwrap();
     assert_eq!(stored_call.disbursement_id, Some(record.id));
-    // A replay of the same mutation changes nothing.
     assert!(store.verify_sample_facts().await.unwrap().problem.is_none());
+    // The call is read-only: a correction is a new linked call and cannot carry samples.
+    let mut correction = call_with_samples(&book, &hcp, &[(lot, 1)], Utc::now() - Duration::minutes(2));
+    correction.corrects = Some(call.id);
+    correction.correction_reason = Some("wrong outcome".into());
+    let r = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&correction).unwrap()).await;
+    assert_eq!((r.status.as_str(), r.errors[0].field.as_str()), ("rejected", "disbursement"));
+    correction.disbursement = None;
+    let r = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&correction).unwrap()).await;
+    assert_eq!(r.status, "applied", "{r:?}");
+    assert_eq!(store.sample_records(RecordFilter::Call(call.id)).await.unwrap().len(), 1, "the original signed record stands");
 }
 
 async fn the_server_rechecks_every_guardrail(store: Store) {
