@@ -3,3 +3,4 @@
 //! the inputs; the service layer calls these functions.
 
 pub mod frequency;
+pub mod attribution;

@@ -131,6 +131,11 @@ pub struct Call {
     pub account_id: Option<Uuid>,
     /// The territory the (first) HCP was aligned to on the day of the call.
     pub territory_id: Option<Uuid>,
+    /// That territory's district and region on the day of the call.
+    #[serde(default)]
+    pub district_id: Option<Uuid>,
+    #[serde(default)]
+    pub region_id: Option<Uuid>,
     pub called_at: DateTime<Utc>,
     pub product_ids: Vec<Uuid>,
     pub outcome: String,

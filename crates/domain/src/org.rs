@@ -73,6 +73,15 @@ impl Effective {
     }
 }
 
+/// The district and region above a territory (`None` where the tree has no such level).
+pub fn district_and_region(tree: &[OrgUnit], territory: Uuid) -> (Option<Uuid>, Option<Uuid>) {
+    let parent = |id: Uuid| tree.iter().find(|u| u.id == id).and_then(|u| u.parent_id);
+    let level = |id: Uuid, l: OrgLevel| tree.iter().any(|u| u.id == id && u.level == l);
+    let district = parent(territory).filter(|d| level(*d, OrgLevel::District));
+    let region = district.and_then(parent).filter(|r| level(*r, OrgLevel::Region));
+    (district, region)
+}
+
 /// Every territory at or below the given units, `units` being any level of the tree.
 pub fn territories_under(tree: &[OrgUnit], units: &[Uuid]) -> Vec<Uuid> {
     let mut frontier: Vec<Uuid> = units.to_vec();

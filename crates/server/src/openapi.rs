@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi};
         routes::list_territories, routes::list_specialties, routes::list_products, routes::list_picklists, routes::territories_overview, routes::territory_coverage,
         routes::list_users,
         routes::pull, routes::push, routes::events,
-        routes::frequency_report,
+        routes::frequency_report, routes::calls_by_unit,
         routes::upload, routes::list_targets, routes::set_target,
         routes::sample_book, routes::sample_reps, routes::list_lots, routes::create_lot, routes::list_shipments, routes::create_shipment,
         routes::list_skus, routes::put_sku_policy, routes::list_limits, routes::put_limit, routes::delete_limit, routes::list_allocations, routes::put_allocation,

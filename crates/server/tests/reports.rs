@@ -82,4 +82,24 @@ async fn frequency_tracking_counts_calls_against_targets(store: Store) {
     assert!(t02_gaps.iter().any(|g| g["hcp_id"] == id) || moved["territories"][1]["gaps_total"].as_u64().unwrap() > 25);
 }
 
-backend_tests!(frequency_tracking_counts_calls_against_targets);
+async fn calls_by_unit_is_scoped_and_adds_up(store: Store) {
+    let api = Api::demo(store).await;
+    let today = pharmacrm_storage::today();
+    let range = format!("from={}&to={today}", today - chrono::Duration::days(365));
+    let rep = api.login("rep.t01").await;
+    let mine = api.get(&format!("/api/v1/reports/calls-by-unit?{range}"), Some(&rep)).await.json();
+    let codes: Vec<&str> = mine["territories"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["T01"]);
+    let t01 = mine["territories"][0]["calls"].as_u64().unwrap();
+    assert!(t01 > 0 && mine["districts"][0]["calls"].as_u64() == Some(t01), "{mine}");
+    let ops = api.login("ops").await;
+    let all = api.get(&format!("/api/v1/reports/calls-by-unit?{range}"), Some(&ops)).await.json();
+    let sum: u64 = all["territories"].as_array().unwrap().iter().map(|t| t["calls"].as_u64().unwrap()).sum();
+    assert_eq!(sum + all["unattributed"].as_u64().unwrap(), all["total"].as_u64().unwrap());
+    let regions: u64 = all["regions"].as_array().unwrap().iter().map(|t| t["calls"].as_u64().unwrap()).sum();
+    assert_eq!(regions, sum, "every attributed call has its region");
+    let bad = api.get(&format!("/api/v1/reports/calls-by-unit?from={today}&to={}", today - chrono::Duration::days(1)), Some(&ops)).await;
+    assert_eq!(bad.json()["errors"][0]["field"], "to");
+}
+
+backend_tests!(frequency_tracking_counts_calls_against_targets, calls_by_unit_is_scoped_and_adds_up);

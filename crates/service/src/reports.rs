@@ -4,6 +4,7 @@
 use crate::auth::Principal;
 use crate::{Result, Store};
 use chrono::NaiveDate;
+use pharmacrm_analytics::attribution::{attribute, AttributionReport, CallUnits};
 use pharmacrm_analytics::frequency::{frequency_report, CallFact, Cycle, FrequencyReport, TargetHcp};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -26,4 +27,20 @@ pub async fn frequency(store: &Store, principal: &Principal, cycle: Cycle, terri
         .map(|(hcp_id, territory_id)| CallFact { hcp_id, territory_id })
         .collect();
     Ok(frequency_report(cycle, today, &territories, &targets, &hcps, &calls))
+}
+
+/// Calls per territory, district and region from `from` to `to` (inclusive), each where its
+/// HCP belonged on the call's date.
+pub async fn attribution(store: &Store, principal: &Principal, from: NaiveDate, to: NaiveDate) -> Result<AttributionReport> {
+    if to < from {
+        return Err(pharmacrm_domain::ValidationErrors::single("to", "is before from").into());
+    }
+    let visible: Vec<Uuid> = store.territories(&principal.scope).await?.into_iter().map(|t| t.id).collect();
+    let calls: Vec<CallUnits> = store
+        .call_units(&principal.scope, from, to + chrono::Duration::days(1))
+        .await?
+        .into_iter()
+        .map(|(territory_id, district_id, region_id)| CallUnits { territory_id, district_id, region_id })
+        .collect();
+    Ok(attribute(from, to, &store.org_tree().await?, &visible, &calls))
 }

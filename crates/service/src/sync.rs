@@ -242,6 +242,10 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
     flags.sort();
     flags.dedup();
     let outcome = applied(&flags, "recorded; flagged for review (see the codes)");
+    let (district_id, region_id) = match first_territory {
+        Some(t) => pharmacrm_domain::org::district_and_region(&store.org_tree().await?, t),
+        None => (None, None),
+    };
     let call = Call {
         id: input.id,
         rep_id: principal.user.id,
@@ -249,6 +253,8 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
         hcp_ids: input.hcp_ids,
         account_id: input.account_id,
         territory_id: first_territory,
+        district_id,
+        region_id,
         called_at: input.called_at,
         product_ids: input.product_ids,
         outcome: input.outcome,

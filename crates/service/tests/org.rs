@@ -64,7 +64,66 @@ async fn a_rep_moving_covers_the_new_territory_and_history_shows_both(store: Sto
     assert!(territory_history(&store, &manager, t02.id).await.is_err(), "another district's territory is not found");
 }
 
+/// A call report pushed by `who` for `hcp` at `at`.
+async fn call(store: &Store, who: &Principal, hcp: uuid::Uuid, at: chrono::DateTime<chrono::Utc>) -> (String, uuid::Uuid) {
+    use pharmacrm_service::sync::{push, Mutation, PushRequest};
+    let id = pharmacrm_domain::new_id();
+    let payload = serde_json::json!({"id": id, "call_type": "in_person", "hcp_ids": [hcp], "called_at": at,
+        "outcome": "interested", "next_step": "follow_up_visit"});
+    let m = Mutation { id: pharmacrm_domain::new_id(), client_ts: at.to_rfc3339(), kind: "call.submit".into(), payload };
+    let out = push(store, who, &PushRequest { client_id: pharmacrm_domain::new_id(), mutations: vec![m] }).await.unwrap();
+    (out.results[0].status.clone(), id)
+}
+
+async fn calls_split_across_a_midyear_realignment(store: Store) {
+    use pharmacrm_service::reports::attribution;
+    populate_small(&store, "x").await;
+    let today = pharmacrm_storage::today();
+    let (rep1, rep2, ops) = (principal(&store, "rep.t01").await, principal(&store, "rep.t02").await, principal(&store, "ops").await);
+    let page = store.hcp_page(&rep1.scope, &Default::default(), None, 50).await.unwrap();
+    let ids: Vec<uuid::Uuid> = page.items.iter().map(|h| h.id).collect();
+    let hcp = store
+        .hcp_profiles(&rep1.scope, &ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.status == pharmacrm_domain::hcp::HcpStatus::Active && h.do_not_call.is_none() && h.blacklist.is_none())
+        .unwrap();
+    let (t01, t02) = (store.org_unit_by_code("T01").await.unwrap().unwrap(), store.org_unit_by_code("T02").await.unwrap().unwrap());
+    let from = today - Duration::days(40);
+    let before = attribution(&store, &ops, from, today).await.unwrap();
+    // The HCP's ZIP moves from T01 to T02 twenty days ago.
+    let realigned = today - Duration::days(20);
+    store.align_zips(&Actor::system("ops"), &[(hcp.address.zip.clone(), t02.id)], realigned).await.unwrap();
+    let noon = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let (status, old_call) = call(&store, &rep1, hcp.id, noon(realigned - Duration::days(5))).await;
+    assert!(status.starts_with("applied"), "{status}");
+    let (status, new_call) = call(&store, &rep2, hcp.id, noon(realigned + Duration::days(3))).await;
+    assert_eq!(status, "applied");
+    let (old_call, new_call) = (store.call_by_id(old_call).await.unwrap().unwrap(), store.call_by_id(new_call).await.unwrap().unwrap());
+    assert_eq!((old_call.territory_id, new_call.territory_id), (Some(t01.id), Some(t02.id)));
+    assert_eq!(old_call.district_id, t01.parent_id);
+    assert!(old_call.region_id.is_some());
+    // rep.t01 can no longer report on the HCP after the realignment.
+    let (status, _) = call(&store, &rep1, hcp.id, noon(realigned + Duration::days(4))).await;
+    assert_eq!(status, "rejected");
+    let after = attribution(&store, &ops, from, today).await.unwrap();
+    let count = |r: &pharmacrm_analytics::attribution::AttributionReport, code: &str| {
+        r.territories.iter().chain(&r.districts).chain(&r.regions).find(|u| u.code == code).map_or(0, |u| u.calls)
+    };
+    assert_eq!(count(&after, "T01") - count(&before, "T01"), 1, "the call before the realignment stays with T01");
+    assert_eq!(count(&after, "T02") - count(&before, "T02"), 1, "the call after it counts for T02");
+    assert_eq!(count(&after, "D01") - count(&before, "D01"), 2);
+    assert_eq!(after.total - before.total, 2);
+    let by_territory: u32 = after.territories.iter().map(|t| t.calls).sum();
+    assert_eq!(by_territory + after.unattributed, after.total, "no call falls into neither territory");
+    let manager = principal(&store, "mgr.d02").await;
+    let theirs = attribution(&store, &manager, from, today).await.unwrap();
+    assert!(theirs.territories.iter().all(|t| t.code == "T03" || t.code == "T04"));
+}
+
 backend_tests!(
     a_rep_leaving_leaves_a_vacant_territory_with_its_hcps,
     a_rep_moving_covers_the_new_territory_and_history_shows_both,
+    calls_split_across_a_midyear_realignment,
 );

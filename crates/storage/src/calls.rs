@@ -42,7 +42,7 @@ pub struct HcpCallFacts {
 }
 
 pub(crate) const CALL_COLUMNS: &str = "c.id, c.rep_id, c.call_type, c.account_id, c.territory_id, c.called_at, c.product_ids, \
-    c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at, c.key_message_ids, c.disbursement_id";
+    c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at, c.key_message_ids, c.disbursement_id, c.district_id, c.region_id";
 
 fn parse_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StorageError::corrupt(column, e))
@@ -86,6 +86,8 @@ pub(crate) async fn calls_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Ve
                 submitted_at: get_str(row, "submitted_at")?,
                 key_message_ids: json_list(row, "key_message_ids")?,
                 disbursement_id: get_opt_uuid(row, "disbursement_id")?,
+                district_id: get_opt_uuid(row, "district_id")?,
+                region_id: get_opt_uuid(row, "region_id")?,
             })
         })
         .collect()
@@ -111,11 +113,13 @@ fn call_row(call: &Call, version: i64) -> Vec<crate::sql::Value> {
         version.into(),
         serde_json::to_string(&call.key_message_ids).unwrap_or_else(|_| "[]".into()).into(),
         call.disbursement_id.into(),
+        call.district_id.into(),
+        call.region_id.into(),
     ]
 }
 
 const CALL_INSERT: &str = "id, rep_id, call_type, account_id, territory_id, called_at, product_ids, outcome, next_step, \
-    next_step_date, notes, corrects, correction_reason, flags, submitted_at, version, key_message_ids, disbursement_id";
+    next_step_date, notes, corrects, correction_reason, flags, submitted_at, version, key_message_ids, disbursement_id, district_id, region_id";
 
 impl Store {
     /// The stored answer to a mutation already received.

@@ -67,4 +67,19 @@ impl Store {
             .map(|r| Ok((get_uuid(r, "hcp_id")?, get_opt_uuid(r, "territory_id")?)))
             .collect()
     }
+
+    /// (territory, district, region) of every call in `[from, to)` attributed to a territory
+    /// of `scope`; a call later corrected counts through its correction only.
+    pub async fn call_units(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Option<Uuid>, Option<Uuid>, Option<Uuid>)>> {
+        let mut sql = Sql::new("SELECT c.territory_id, c.district_id, c.region_id FROM calls c WHERE c.called_at >= ");
+        sql.bind(from).push(" AND c.called_at < ").bind(to);
+        sql.push(" AND NOT EXISTS (SELECT 1 FROM calls x WHERE x.corrects = c.id)");
+        restrict_column(&mut sql, scope, "c.territory_id");
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((get_opt_uuid(r, "territory_id")?, get_opt_uuid(r, "district_id")?, get_opt_uuid(r, "region_id")?)))
+            .collect()
+    }
 }

@@ -276,6 +276,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/calls-by-unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["calls_by_unit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/frequency": {
         parameters: {
             query?: never;
@@ -851,6 +867,26 @@ export interface components {
             /** Format: uuid */
             rep_id: string;
         };
+        AttributionReport: {
+            districts: components["schemas"]["UnitCalls"][];
+            /** Format: date */
+            from: string;
+            method: string;
+            regions: components["schemas"]["UnitCalls"][];
+            territories: components["schemas"]["UnitCalls"][];
+            /**
+             * Format: date
+             * @description Last day (inclusive).
+             */
+            to: string;
+            /** Format: int32 */
+            total: number;
+            /**
+             * Format: int32
+             * @description Calls whose HCP was in no territory on the call's date.
+             */
+            unattributed: number;
+        };
         /** @description The movements of one lot (or, summed, of one SKU) over the period. */
         Balance: {
             /**
@@ -908,6 +944,11 @@ export interface components {
              * @description The signed disbursement recorded with the call, if samples were given.
              */
             disbursement_id?: string | null;
+            /**
+             * Format: uuid
+             * @description That territory's district and region on the day of the call.
+             */
+            district_id?: string | null;
             /** @description Rules the server found broken by a fact recorded offline (kept, never dropped). */
             flags: string[];
             hcp_ids: string[];
@@ -920,6 +961,8 @@ export interface components {
             notes?: string | null;
             outcome: string;
             product_ids: string[];
+            /** Format: uuid */
+            region_id?: string | null;
             /** Format: uuid */
             rep_id: string;
             submitted_at: string;
@@ -1919,6 +1962,19 @@ export interface components {
          * @enum {string}
          */
         TxnKind: "receipt" | "transfer_in" | "transfer_out" | "return" | "destruction" | "disbursement" | "loss" | "theft";
+        UnitCalls: {
+            /** Format: int32 */
+            calls: number;
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: uuid
+             * @description The district or region above (territories and districts).
+             */
+            parent_id?: string | null;
+        };
         User: {
             active: boolean;
             display_name: string;
@@ -2681,6 +2737,46 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calls_by_unit: {
+        parameters: {
+            query: {
+                /** @description First day. */
+                from: string;
+                /** @description Last day (inclusive). */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributionReport"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,7 @@ pub fn api() -> Router<AppState> {
         .route("/picklists", get(list_picklists))
         .route("/users", get(list_users))
         .route("/reports/frequency", get(frequency_report))
+        .route("/reports/calls-by-unit", get(calls_by_unit))
         .route("/imports/{kind}", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/targets", get(list_targets))
         .route("/targets/{tier}", put(set_target))

@@ -5,6 +5,7 @@ use crate::problem::{ApiError, Problem};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
+use chrono::NaiveDate;
 use pharmacrm_analytics::frequency::{Cycle, FrequencyReport};
 use pharmacrm_domain::ValidationErrors;
 use serde::Deserialize;
@@ -30,4 +31,19 @@ pub async fn frequency_report(State(state): State<AppState>, auth: Auth, ApiQuer
     };
     let report = pharmacrm_service::reports::frequency(&state.store, &auth.principal, cycle, query.territory, today).await?;
     Ok(Json(report))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttributionQuery {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/calls-by-unit", tag = "reports", params(AttributionQuery), security(("bearer" = [])),
+    responses((status = 200, body = pharmacrm_analytics::attribution::AttributionReport), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn calls_by_unit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<AttributionQuery>) -> Result<Json<pharmacrm_analytics::attribution::AttributionReport>, ApiError> {
+    Ok(Json(pharmacrm_service::reports::attribution(&state.store, &auth.principal, q.from, q.to).await?))
 }
