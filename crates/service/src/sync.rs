@@ -54,7 +54,7 @@ pub struct Mutation {
     pub id: Uuid,
     pub client_ts: String,
     /// `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
-    /// `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` (`MoveInput`),
+    /// `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` / `sample.destroy` (`MoveInput`),
     /// `sample.loss` (`LossInput`) or `sample.count` (`CountInput`).
     pub kind: String,
     #[schema(value_type = Object)]

@@ -301,6 +301,17 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
     let today = pharmacrm_storage::today();
     let done = LossReportUpdate { fda_notified_on: Some(today), written_report_on: Some(today), close: true, note: Some("filed".into()) };
     assert_eq!(admin::update_loss_report(&store, &compliance, report.id, &done).await.unwrap().status, "closed");
+    // A witnessed destruction of the expired lot.
+    let expired = book.lots.iter().find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0).unwrap();
+    let destroy = json!({"id": new_id(), "occurred_at": now, "lines": [{"lot_id": expired.lot_id, "quantity": expired.on_hand}]});
+    let r = send(&store, &rep, new_id(), "sample.destroy", destroy.clone()).await;
+    assert_eq!(r.errors[0].field, "note", "a destruction names its witness");
+    let mut destroy = destroy;
+    destroy["note"] = json!("Witness: Dana Lee (district manager); incinerated at HQ depot");
+    assert_eq!(send(&store, &rep, new_id(), "sample.destroy", destroy).await.status, "applied");
+    assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&expired.lot_id], 0);
+    let ledger = store.ledger_of_rep(rep.user.id, None).await.unwrap();
+    assert!(ledger.iter().any(|e| e.kind == TxnKind::Destruction && e.counterparty.contains("Dana Lee")));
     // A count is recorded as counted (zero allowed).
     let r = send(&store, &rep, new_id(), "sample.count", json!({"id": new_id(), "counted_at": Utc::now(), "lines": [{"lot_id": lot, "quantity": 0}]})).await;
     assert_eq!(r.status, "applied");

@@ -1443,7 +1443,10 @@ export interface components {
             territories: components["schemas"]["TerritoryRef"][];
             username: string;
         };
-        /** @description `sample.transfer` (to another rep) and `sample.return` (to headquarters). */
+        /**
+         * @description `sample.transfer` (to another rep), `sample.return` (to headquarters) and
+         *     `sample.destroy` (witnessed destruction, e.g. of an expired lot; the note names the witness).
+         */
         MoveInput: {
             /** Format: uuid */
             id: string;
@@ -1478,7 +1481,7 @@ export interface components {
             id: string;
             /**
              * @description `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
-             *     `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` (`MoveInput`),
+             *     `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` / `sample.destroy` (`MoveInput`),
              *     `sample.loss` (`LossInput`) or `sample.count` (`CountInput`).
              */
             kind: string;

@@ -46,7 +46,8 @@ pub struct ReceiveInput {
     pub note: Option<String>,
 }
 
-/// `sample.transfer` (to another rep) and `sample.return` (to headquarters).
+/// `sample.transfer` (to another rep), `sample.return` (to headquarters) and
+/// `sample.destroy` (witnessed destruction, e.g. of an expired lot; the note names the witness).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MoveInput {
     pub id: Uuid,
@@ -110,8 +111,8 @@ pub async fn evaluate(store: &Store, principal: &Principal, kind: &str, payload:
             Ok(input) => receive(store, principal, input).await?,
             Err(v) => v,
         },
-        "sample.transfer" | "sample.return" => match parse::<MoveInput>(payload) {
-            Ok(input) => send(store, principal, kind == "sample.transfer", input).await?,
+        "sample.transfer" | "sample.return" | "sample.destroy" => match parse::<MoveInput>(payload) {
+            Ok(input) => send(store, principal, kind, input).await?,
             Err(v) => v,
         },
         "sample.loss" => match parse::<LossInput>(payload) {
@@ -395,15 +396,32 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
     Ok(Verdict::Apply { effects, flagged: if differs { vec!["receipt_discrepancy".into()] } else { vec![] } })
 }
 
-async fn send(store: &Store, principal: &Principal, transfer: bool, input: MoveInput) -> Result<Verdict> {
+/// Transfers to a rep, returns to headquarters and witnessed destructions.
+async fn send(store: &Store, principal: &Principal, kind: &str, input: MoveInput) -> Result<Verdict> {
     let rep = principal.user.id;
-    let sku_of_lot = match check_lots(store, rep, &input.lines, true, false).await? {
-        Ok(map) => map,
-        Err(errors) => return Ok(refuse("validation_failed", "the samples cannot leave your inventory", errors)),
+    let mut errors = match check_lots(store, rep, &input.lines, true, false).await? {
+        Ok(_) => ValidationErrors::new(),
+        Err(errors) => errors,
     };
-    if !transfer {
-        let ledger = entries(rep, TxnKind::Return, &input.lines, &sku_of_lot, input.occurred_at, "Headquarters (sample returns)", input.id);
-        return Ok(Verdict::Apply { effects: vec![Effect::Ledger(ledger)], flagged: vec![] });
+    let witness = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if kind == "sample.destroy" && witness.is_none() {
+        errors.add("note", "name the witness and how the samples were destroyed");
+    }
+    if !errors.is_empty() {
+        return Ok(refuse("validation_failed", "the samples cannot leave your inventory", errors));
+    }
+    let sku_of_lot: HashMap<Uuid, Uuid> = store.lots().await?.into_iter().map(|l| (l.id, l.sku_id)).collect();
+    match kind {
+        "sample.return" => {
+            let ledger = entries(rep, TxnKind::Return, &input.lines, &sku_of_lot, input.occurred_at, "Headquarters (sample returns)", input.id);
+            return Ok(Verdict::Apply { effects: vec![Effect::Ledger(ledger)], flagged: vec![] });
+        }
+        "sample.destroy" => {
+            let counterparty = format!("Destroyed, witnessed: {}", witness.unwrap_or_default());
+            let ledger = entries(rep, TxnKind::Destruction, &input.lines, &sku_of_lot, input.occurred_at, &counterparty, input.id);
+            return Ok(Verdict::Apply { effects: vec![Effect::Ledger(ledger)], flagged: vec![] });
+        }
+        _ => {}
     }
     let receiver = match input.to_rep_id {
         Some(id) if id != rep => store.user(id).await?.filter(|u| u.role == Role::Rep && u.active),
