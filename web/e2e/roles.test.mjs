@@ -376,6 +376,48 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       // The method sentence is shown as it is.
       await p.locator('[data-testid=coverage-method] summary').click();
       assert.ok((await p.locator('[data-testid=coverage-method]').innerText()).includes(rep.method));
+
+      // Calls by territory, district and region: year to date by default, the API's counts for the same user.
+      const ytd = await p.evaluate(() => {
+        const d = new Date();
+        const pad = (n) => String(n).padStart(2, '0');
+        return { from: `${d.getFullYear()}-01-01`, to: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` };
+      });
+      const units = p.locator(`[data-testid=calls-by-unit][data-loaded-key="from=${ytd.from}&to=${ytd.to}"]`);
+      await units.waitFor();
+      assert.equal(await p.locator('[data-testid=units-period]').inputValue(), 'ytd', 'year to date by default');
+      const byUnit = await api.get(mgrToken, `/api/v1/reports/calls-by-unit?${new URLSearchParams(ytd)}`);
+      const t01 = byUnit.territories.find((t) => t.code === 'T01');
+      assert.ok(t01, 'the API lists T01 for mgr.d01');
+      const t01Row = units.locator('[data-testid=unit-row][data-level=territory][data-code=T01]');
+      assert.equal(Number(await t01Row.locator('[data-testid=unit-calls]').innerText()), t01.calls, 'T01 calls as the API counts them');
+      const share = byUnit.total ? `${((100 * t01.calls) / byUnit.total).toFixed(1)}%` : '–';
+      assert.equal(await t01Row.locator('[data-testid=unit-share]').innerText(), share, 'T01 share of all calls');
+      const rowsShown = await units.locator('[data-testid=unit-row]').evaluateAll((els) =>
+        els.map((e) => `${e.dataset.level} ${e.dataset.code} ${e.querySelector('[data-testid=unit-calls]').textContent.trim()}`),
+      );
+      const rowsApi = [
+        ...byUnit.regions.map((x) => `region ${x.code} ${x.calls}`),
+        ...byUnit.districts.map((x) => `district ${x.code} ${x.calls}`),
+        ...byUnit.territories.map((x) => `territory ${x.code} ${x.calls}`),
+      ];
+      assert.deepEqual(sorted(rowsShown), sorted(rowsApi), 'every unit in scope, with its count');
+      assert.equal(Number(await units.locator('[data-testid=units-total]').innerText()), byUnit.total);
+      assert.equal(await units.locator('[data-testid=units-unattributed]').count(), byUnit.unattributed > 0 ? 1 : 0);
+      assert.equal((await units.locator('[data-testid=units-method]').innerText()).trim(), byUnit.method);
+      // A last day before the first: the API's field error is shown by the "To" input.
+      const badFrom = `${Number(ytd.to.slice(0, 4)) + 1}-01-01`;
+      const bad = await api.call('GET', `/api/v1/reports/calls-by-unit?from=${badFrom}&to=${ytd.to}`, { token: mgrToken });
+      assert.equal(bad.status, 422);
+      await p.locator('[data-testid=units-period]').selectOption('custom');
+      await p.locator('[data-testid=units-from]').fill(badFrom);
+      const toError = p.locator('[data-testid=units-to-error]');
+      await toError.waitFor();
+      assert.equal((await toError.innerText()).trim(), bad.json.errors.find((e) => e.field === 'to').message);
+      assert.equal(await p.locator('[data-testid=units-to]').getAttribute('aria-invalid'), 'true');
+      await p.locator('[data-testid=units-period]').selectOption('ytd');
+      await units.waitFor();
+      assert.equal(await p.evaluate(() => location.hash), '#/coverage', 'the default period is not written into the URL');
       // Open the first territory's gaps for the screenshot.
       const withGaps = rep.territories.find((t) => t.gaps_total > 0);
       await p.locator(`[data-testid=coverage-territory][data-id="${withGaps.territory.id}"] [data-testid=coverage-gaps] summary`).click();

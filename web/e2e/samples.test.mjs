@@ -2,38 +2,12 @@
 // server: offline, a call with samples above the per-call maximum is blocked at the point of
 // action; within the limit the HCP signs on the device (app navigation hidden) and the call is
 // submitted; back online the server holds exactly one signed disbursement, linked to the call.
+// Then the inventory records made offline (receipt, transfer, theft, witnessed destruction of an
+// expired lot, count, signed request) are all applied once back online.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiClient, launchBrowser, PHONE, screenshot, startDemoServer, uiLogin } from './helpers.mjs';
-
-/** All changes of a full (initial) pull for this token. */
-async function fullPull(api, token) {
-  const changes = [];
-  let cursor = null;
-  for (let i = 0; i < 500; i++) {
-    const q = new URLSearchParams({ limit: '2000' });
-    if (cursor) q.set('cursor', cursor);
-    const page = await api.get(token, `/api/v1/sync/pull?${q}`);
-    changes.push(...page.changes);
-    if (!page.has_more) return changes;
-    cursor = page.cursor;
-  }
-  throw new Error('too many pages');
-}
-
-const todayUtc = () => new Date().toISOString().slice(0, 10);
-
-/** Signs on the signature pad with the mouse (a zigzag across the box). */
-async function drawSignature(page) {
-  await page.locator('[data-testid=sign-pad]').scrollIntoViewIfNeeded();
-  const pad = await page.locator('[data-testid=sign-pad]').boundingBox();
-  await page.mouse.move(pad.x + 30, pad.y + pad.height * 0.7);
-  await page.mouse.down();
-  for (let i = 1; i <= 24; i++) {
-    await page.mouse.move(pad.x + 30 + i * 10, pad.y + pad.height * (0.7 - 0.4 * Math.abs(Math.sin(i / 3))), { steps: 2 });
-  }
-  await page.mouse.up();
-}
+import { assertDestroyed, deviceOutbox, drawSignature, pickSampleFixtures, todayUtc, waitIndicatorOf } from './samples-helpers.mjs';
 
 describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, () => {
   let server;
@@ -55,37 +29,7 @@ describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, 
     api = apiClient(server.apiUrl);
     repToken = await api.login('rep.t01');
     book = await api.get(repToken, '/api/v1/samples/book');
-    const today = todayUtc();
-    const usable = (s) => book.lots.filter((l) => l.sku_id === s.sku_id && l.on_hand > 0 && l.expires_on >= today);
-    // A non-controlled SKU with a per-call maximum that blocks, enough stock and allocation.
-    for (const s of book.skus.filter((s) => !s.dea_schedule)) {
-      const l = book.limits.find((x) => x.product_id === s.product_id && x.window === 'call' && x.measure === 'quantity' && x.severity === 'error');
-      const stock = usable(s).reduce((n, x) => n + x.on_hand, 0);
-      const alloc = book.allocations.find((a) => a.product_id === s.product_id && a.period_from <= today && today <= a.period_to);
-      if (l && stock > l.max && (!alloc || alloc.quantity - alloc.used >= l.max)) {
-        sku = s;
-        limit = l;
-        break;
-      }
-    }
-    assert.ok(sku, 'the demo rep holds a SKU with a per-call maximum');
-    lot = usable(sku).sort((a, b) => a.expires_on.localeCompare(b.expires_on) || (a.lot_number < b.lot_number ? -1 : 1))[0];
-    // An HCP who may receive it: active, no flags, licensed in the state of the call (their
-    // primary account's state, else the practice's), no samples on record yet.
-    const changes = await fullPull(api, repToken);
-    const accounts = new Map(changes.filter((c) => c.entity === 'account').map((c) => [c.id, c.data]));
-    const sampled = new Set(book.history.map((p) => p.hcp_id));
-    const eligible = changes
-      .filter((c) => c.entity === 'hcp' && c.op === 'put')
-      .map((c) => c.data)
-      .filter((h) => {
-        if (h.status !== 'active' || h.do_not_call || h.blacklist || sampled.has(h.id) || !h.credentials) return false;
-        const aff = h.affiliations.find((a) => a.primary) ?? h.affiliations[0];
-        const state = (aff && accounts.get(aff.account_id)?.state) || h.address.state;
-        return state === h.address.state && h.licences.some((l) => l.state === state && l.expires_on >= today);
-      });
-    [hcp, other] = eligible;
-    assert.ok(hcp && other, 'HCPs who may receive samples');
+    ({ sku, limit, lot, hcp, other } = await pickSampleFixtures(api, repToken, book));
     const records = await api.get(repToken, `/api/v1/samples/records?hcp_id=${hcp.id}`);
     assert.equal(records.length, 0, 'no samples on record for the HCP before the test');
     browser = await launchBrowser();
@@ -99,15 +43,7 @@ describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, 
     await server?.stop();
   });
 
-  const waitIndicator = (pending, rejected = 0, timeout = 60_000) =>
-    page.waitForFunction(
-      ([p, r]) => {
-        const d = document.querySelector('[data-testid=sync-indicator]')?.dataset;
-        return d && d.pending === String(p) && d.rejected === String(r);
-      },
-      [pending, rejected],
-      { timeout },
-    );
+  const waitIndicator = (pending, rejected = 0, timeout = 60_000) => waitIndicatorOf(page, pending, rejected, timeout);
 
   test('the rep syncs once, then works offline: the Samples screen shows stock, expiry and allocation', async () => {
     await page.goto(server.baseUrl + '/');
@@ -194,21 +130,7 @@ describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, 
     await waitIndicator(1);
 
     // The payload as queued: one disbursement, lines as signed.
-    const queued = await page.evaluate(async (hcpId) => {
-      const me = JSON.parse(localStorage.getItem('pharmacrm.user') ?? 'null');
-      const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('pharmacrm-u-'));
-      const db = await new Promise((res, rej) => {
-        const r = indexedDB.open(me ? `pharmacrm-u-${me.id}` : names[0]);
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      const all = await new Promise((res, rej) => {
-        const r = db.transaction('outbox').objectStore('outbox').getAll();
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      return all.filter((o) => o.kind === 'call.submit' && o.payload.hcp_ids[0] === hcpId).map((o) => o.payload);
-    }, hcp.id);
+    const queued = (await deviceOutbox(page)).filter((o) => o.kind === 'call.submit' && o.payload.hcp_ids[0] === hcp.id).map((o) => o.payload);
     assert.equal(queued.length, 1);
     callId = queued[0].id;
     const d = queued[0].disbursement;
@@ -318,6 +240,33 @@ describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, 
     await page.locator('[data-testid=samples-done]').waitFor();
     await waitOnHand(moveLot.lot_number, moveBefore - 3);
 
+    // A witnessed destruction of an expired lot: the expired lots come prefilled with all they hold;
+    // the others are cleared. Without the witness and the method it is refused on the device.
+    const expired = book.lots
+      .filter((l) => l.on_hand > 0 && l.expires_on < today && l.lot_id !== shipLot.lot_id && l.lot_id !== moveLot.lot_id)
+      .sort((a, b) => a.expires_on.localeCompare(b.expires_on) || (a.lot_number < b.lot_number ? -1 : 1));
+    const deadLot = expired[0];
+    assert.ok(deadLot, 'the demo rep holds an expired lot');
+    const witness = 'Witnessed by Dana Brooks (district manager); incinerated at the Boston depot';
+    await page.locator('[data-testid=action-destroy]').click();
+    const df = page.locator('[data-testid=destroy-form]');
+    for (const l of expired) {
+      const input = df.locator(`[data-testid=lot-row][data-lot="${l.lot_number}"] [data-testid=lot-qty]`);
+      assert.equal(await input.inputValue(), String(await onHand(l.lot_number)), `expired lot ${l.lot_number} prefilled`);
+      if (l !== deadLot) await input.fill('');
+    }
+    await df.locator('[data-testid=destroy-submit]').click();
+    await df.locator('[data-testid=error-note]').waitFor();
+    await df.locator('[data-testid=destroy-note]').fill(witness);
+    await df.locator('[data-testid=destroy-submit]').click();
+    await page.locator('[data-testid=samples-done]').waitFor();
+    // Nothing left of the lot: it leaves the inventory; the ledger shows the pending destruction.
+    await page.locator(`[data-testid=inv-lot][data-lot="${deadLot.lot_number}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+    const destroyed = page.locator('[data-testid=ledger-pending][data-kind=destruction]');
+    assert.equal(await destroyed.count(), 1);
+    assert.match(await destroyed.innerText(), new RegExp(`Destroyed −${deadLot.on_hand} · .*lot ${deadLot.lot_number}`));
+    assert.ok((await destroyed.innerText()).includes(`Destroyed, witnessed: ${witness}`));
+
     // A physical count, prefilled with what the device says is on hand.
     await page.locator('[data-testid=action-count]').click();
     const cf = page.locator('[data-testid=count-form]');
@@ -343,7 +292,7 @@ describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, 
     await drawSignature(page);
     await page.locator('[data-testid=sign-submit]').click();
     await page.locator('[data-testid=request-done]').waitFor();
-    await waitIndicator(5);
+    await waitIndicator(6);
 
     await ctx.setOffline(false);
     await waitIndicator(0, 0);
@@ -355,6 +304,16 @@ describe('samples in the offline field app (rep, phone)', { timeout: 600_000 }, 
     assert.ok(after.recent.some((e) => e.kind === 'transfer_out' && e.lot_id === moveLot.lot_id && e.quantity === 2));
     const losses = await api.get(repToken, '/api/v1/samples/loss-reports');
     assert.ok(losses.some((r) => r.kind === 'theft' && r.police_report === 'BPD-2026-118842'));
+    // The destruction is in the rep's book and in the reconciliation of the period, with its witness.
+    assert.equal(after.lots.find((l) => l.lot_id === deadLot.lot_id)?.on_hand ?? 0, 0, 'the destroyed lot left the inventory');
+    assert.ok(
+      after.recent.some((e) => e.kind === 'destruction' && e.lot_id === deadLot.lot_id && e.quantity === deadLot.on_hand && e.counterparty === `Destroyed, witnessed: ${witness}`),
+      'the destruction is in the ledger',
+    );
+    await assertDestroyed(api, repToken, book.rep_id, deadLot, witness);
+    // The app shows it in the synced ledger, labelled.
+    await page.locator('.tabs a[href="#/samples"]').click();
+    await page.locator('[data-testid=ledger-entry][data-kind=destruction]', { hasText: 'Destroyed' }).first().waitFor({ timeout: 30_000 });
     const requests = await api.get(repToken, `/api/v1/samples/records?hcp_id=${other.id}`);
     assert.equal(requests.length, 1);
     assert.equal(requests[0].record_type, 'sample_request');

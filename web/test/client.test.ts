@@ -152,6 +152,22 @@ describe('API client filters', () => {
   });
 });
 
+describe('API client: calls by unit', () => {
+  it('asks for the period as given and hands field errors over', async () => {
+    let reply: Response = json(200, { from: '2026-01-01', to: '2026-05-14', territories: [], districts: [], regions: [], unattributed: 0, total: 0, method: 'm' });
+    const { a, calls } = api(() => reply);
+    const r = await a.callsByUnit('2026-01-01', '2026-05-14');
+    expect(r.to).toBe('2026-05-14');
+    const u = new URL(calls[0].url);
+    expect(u.pathname).toBe('/api/v1/reports/calls-by-unit');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ from: '2026-01-01', to: '2026-05-14' });
+    reply = problem(422, { title: 'Invalid input', code: 'validation_failed', errors: [{ field: 'to', message: 'is before from' }] });
+    const err = await a.callsByUnit('2026-05-14', '2026-01-01').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).fieldErrors).toEqual({ to: 'is before from' });
+  });
+});
+
 describe('API client: sample SKU policy', () => {
   it('PUTs the schedule and unit value to the SKU and reads field errors', async () => {
     const sku = { sku_id: 's-1', product_id: 'p-1', product_name: 'Cardivex', strength: '10 mg', ndc: '12345-678-90', dea_schedule: 'IV', unit_value_cents: 1234 };

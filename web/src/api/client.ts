@@ -4,6 +4,7 @@ import { ApiError, problemFromBody, problemFromResponse } from './problem';
 import type {
   Account,
   AccountPage,
+  AttributionReport,
   Call,
   FrequencyReport,
   FrequencyTarget,
@@ -171,6 +172,9 @@ export function createApi(opts: ApiOptions) {
     /** Frequency tracking for a monthly cycle (`YYYY-MM`, default the server's current month), in scope. */
     frequencyReport: (cycle?: string | null, territory?: string | null): Promise<FrequencyReport> =>
       unwrap(() => client.GET('/api/v1/reports/frequency', { params: { query: cleanQuery({ cycle, territory }) } })),
+    /** Calls per territory, district and region from `from` to `to` (inclusive `YYYY-MM-DD`), in scope. */
+    callsByUnit: (from: string, to: string): Promise<AttributionReport> =>
+      unwrap(() => client.GET('/api/v1/reports/calls-by-unit', { params: { query: { from, to } } })),
     /** Calls per month per tier. */
     targets: (): Promise<FrequencyTarget[]> => unwrap(() => client.GET('/api/v1/targets')),
     /** Sets one tier's calls per month (ops, admin); answers the updated list. */

@@ -37,7 +37,7 @@ export async function saveDraft(
   await engine.localChanged();
 }
 
-/** Queues a sample record (receipt, transfer, return, loss, count, request) and starts a push. */
+/** Queues a sample record (receipt, transfer, return, destruction, loss, count, request) and starts a push. */
 export async function queueSample<K extends SampleMutationKind>(
   engine: SyncEngine,
   kind: K,

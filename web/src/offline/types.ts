@@ -54,6 +54,8 @@ export interface MutationPayloads {
   'sample.receive': ReceiveInput;
   'sample.transfer': MoveInput;
   'sample.return': MoveInput;
+  /** A witnessed destruction (expired or damaged lots): `note` names the witness and the method. */
+  'sample.destroy': MoveInput;
   'sample.loss': LossInput;
   'sample.count': CountInput;
 }

@@ -17,9 +17,14 @@ import {
   tierASignal,
   towardText,
 } from '../lib/coverage';
+import { defaultPeriod, periodFromQuery } from '../lib/callsByUnit';
 import { ErrorBox, Loading, TerritorySelect, TierBadge } from '../components/bits';
+import { CallsByUnit } from '../components/CallsByUnit';
 
-/** Frequency tracking: calls against tier targets per territory for a monthly cycle. */
+/**
+ * Frequency tracking: calls against tier targets per territory for a monthly cycle; below it,
+ * the calls of a longer period by territory, district and region (components/CallsByUnit).
+ */
 export function Coverage({ initialQuery }: { initialQuery: string }) {
   const { api, me } = useApp();
   const sp = new URLSearchParams(initialQuery);
@@ -36,7 +41,17 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
     return ms.includes(cycle) ? ms : [...ms, cycle].sort().reverse();
   }, [cycle]);
 
-  const key = toQueryString({ cycle: cycle === thisMonth ? undefined : cycle, territory });
+  // The calls-by-unit period is kept in the URL unless it is the default (year to date).
+  const [period, setPeriod] = useState(() => periodFromQuery(sp, new Date()));
+  const byDefault = useMemo(() => defaultPeriod(new Date()), []);
+  const ownPeriod = period.from !== byDefault.from || period.to !== byDefault.to;
+
+  const key = toQueryString({
+    cycle: cycle === thisMonth ? undefined : cycle,
+    territory,
+    from: ownPeriod ? period.from : undefined,
+    to: ownPeriod ? period.to : undefined,
+  });
   useEffect(() => {
     const hash = key ? `#/coverage?${key}` : '#/coverage';
     if (location.hash !== hash) history.replaceState(null, '', hash);
@@ -74,6 +89,7 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' && <ReportView report={res.data.report} filtered={!!territory} />}
+      <CallsByUnit period={period} onPeriod={setPeriod} />
     </div>
   );
 }

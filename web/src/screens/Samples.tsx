@@ -1,28 +1,31 @@
 /** The rep's Samples screen (offline): the page around the inventory, shipments to acknowledge, the
- * record actions (transfer, return, loss, count) and the ledger, whose parts live under samples/. */
+ * record actions (transfer, return, witnessed destruction, loss, count) and the ledger, whose parts
+ * live under samples/. */
 import { useState } from 'preact/hooks';
 import { useOffline } from '../offline/context';
 import type { EffectiveBook } from '../offline/sampleBook';
 import { useSampleBook } from '../offline/useSamples';
 import { SyncGate } from './Today';
 import { CountForm } from './samples/CountForm';
+import { DestroyForm } from './samples/DestroyForm';
 import { Incoming } from './samples/Incoming';
 import { Inventory } from './samples/Inventory';
 import { Ledger } from './samples/Ledger';
 import { LossReportForm, MoveForm } from './samples/MoveForms';
 import '../samples.css';
 
-type Action = 'transfer' | 'return' | 'loss' | 'count';
+type Action = 'transfer' | 'return' | 'destroy' | 'loss' | 'count';
 
 const ACTIONS: { key: Action; label: string }[] = [
   { key: 'transfer', label: 'Transfer to a colleague' },
   { key: 'return', label: 'Return to HQ' },
+  { key: 'destroy', label: 'Witnessed destruction' },
   { key: 'loss', label: 'Report loss or theft' },
   { key: 'count', label: 'Physical count' },
 ];
 
 /** The rep's samples, offline: stock by product and lot, allocations, shipments to acknowledge,
- * transfers, returns, losses, counts and the recent ledger. Every record goes through the outbox. */
+ * transfers, returns, witnessed destructions, losses, counts and the recent ledger. Every record goes through the outbox. */
 export function Samples() {
   const { sync, calls } = useOffline();
   const book = useSampleBook();
@@ -86,6 +89,7 @@ export function Samples() {
               </div>
               {action === 'transfer' && <MoveForm key="transfer" book={book} kind="transfer" onDone={finish} onCancel={() => setAction(null)} />}
               {action === 'return' && <MoveForm key="return" book={book} kind="return" onDone={finish} onCancel={() => setAction(null)} />}
+              {action === 'destroy' && <DestroyForm book={book} onDone={finish} onCancel={() => setAction(null)} />}
               {action === 'loss' && <LossReportForm book={book} onDone={finish} onCancel={() => setAction(null)} />}
               {action === 'count' && <CountForm book={book} onDone={finish} onCancel={() => setAction(null)} />}
             </section>

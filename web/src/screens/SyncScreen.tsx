@@ -1,3 +1,6 @@
+/** The Sync screen of the rep app: connection and last sync, records rejected by the server (a
+ * call reopens as a draft; a sample record, e.g. a witnessed destruction without its witness, is
+ * resent or discarded) and what is still waiting to be sent. */
 import { useOffline } from '../offline/context';
 import { discardRejected, reopenRejected, resendRejected } from '../offline/actions';
 import { isCallItem, type OutboxItem } from '../offline/db';
@@ -14,6 +17,7 @@ const SAMPLE_WHAT: Record<Exclude<OutboxItem['kind'], 'call.submit'>, string> = 
   'sample.receive': 'Receipt of a shipment',
   'sample.transfer': 'Sample transfer',
   'sample.return': 'Sample return',
+  'sample.destroy': 'Witnessed destruction',
   'sample.loss': 'Loss/theft report',
   'sample.count': 'Physical count',
 };
@@ -29,6 +33,7 @@ function itemWhen(o: OutboxItem): string {
       return o.payload.received_at;
     case 'sample.transfer':
     case 'sample.return':
+    case 'sample.destroy':
       return o.payload.occurred_at;
     case 'sample.loss':
       return `${o.payload.discovered_on}T12:00:00`;
@@ -44,6 +49,7 @@ export function SyncScreen() {
   const what = (o: OutboxItem) => {
     if (isCallItem(o)) return `${name(o.payload.hcp_ids)}${o.payload.disbursement ? ' (with samples)' : ''}`;
     if (o.kind === 'sample.request') return `${SAMPLE_WHAT[o.kind]} · ${name([o.payload.hcp_id])}`;
+    if (o.kind === 'sample.destroy') return `${SAMPLE_WHAT[o.kind]} of ${o.payload.lines.reduce((n, l) => n + l.quantity, 0)} units`;
     return SAMPLE_WHAT[o.kind];
   };
   return (

@@ -1,20 +1,19 @@
 /** Stock leaving the rep: a transfer to a colleague, a return to headquarters, and a loss or theft
- * report. Each is validated against what is on hand and queued in the outbox. */
+ * report. Each is validated against what is on hand and queued in the outbox (a witnessed destruction
+ * is in DestroyForm). */
 import { useMemo, useState } from 'preact/hooks';
 import { useOffline } from '../../offline/context';
 import { queueSample } from '../../offline/actions';
 import { localDay, onHandOf, validateLoss, validateOutflow, validateTransfer, type EffectiveBook, type FormErrors, type LossForm } from '../../offline/sampleBook';
 import { uuidv7 } from '../../offline/uuid';
-import { byProductAndExpiry, FieldError, FormButtons, linesOf, LotTable } from './common';
+import { byProductAndExpiry, expiredPrefill, FieldError, FormButtons, linesOf, LotTable } from './common';
 
 export function MoveForm({ book, kind, onDone, onCancel }: { book: EffectiveBook; kind: 'transfer' | 'return'; onDone: (m: string) => void; onCancel: () => void }) {
   const { engine } = useOffline();
   const today = localDay();
   const lots = useMemo(() => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)), [book]);
   // A return usually takes the expired stock back: those lots come prefilled.
-  const [qty, setQty] = useState<Record<string, string>>(() =>
-    kind === 'return' ? Object.fromEntries(lots.filter((l) => l.expires_on && l.expires_on < today).map((l) => [l.lot_id, String(l.on_hand)])) : {},
-  );
+  const [qty, setQty] = useState<Record<string, string>>(() => (kind === 'return' ? expiredPrefill(lots, today) : {}));
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});

@@ -1,5 +1,5 @@
 /** Pieces the rep's sample forms share: lot names and expiry badges, the lot quantity table and
- * the lines typed in it, the form buttons and field errors, and the lot order (product, then expiry). */
+ * the lines typed in it (expired lots prefilled), the form buttons and field errors, and the lot order (product, then expiry). */
 import { expiryStatus, localDay, lotKey, parseQuantity, skuLabel, type BookLot, type EffectiveBook, type FormErrors } from '../../offline/sampleBook';
 import type { LotQuantity } from '../../offline/types';
 import { Empty } from '../../components/bits';
@@ -90,6 +90,11 @@ export function LotTable({
       </table>
     </div>
   );
+}
+
+/** Quantities prefilled with everything on hand of the expired lots (a return or a destruction usually takes them). */
+export function expiredPrefill(lots: BookLot[], today: string): Record<string, string> {
+  return Object.fromEntries(lots.filter((l) => l.expires_on && l.expires_on < today).map((l) => [l.lot_id, String(l.on_hand)]));
 }
 
 /** The lines typed in a lot table: lots with a quantity (or every lot, for a count). */
