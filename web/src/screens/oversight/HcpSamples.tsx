@@ -4,7 +4,7 @@ import { useApp } from '../../context';
 import { shortDate } from '../../lib/format';
 import { canOverseeSamples, isComplianceRole, isoDay, oversightHref, ownsSamplePolicy } from '../../lib/oversight';
 import { Empty, Section } from '../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, OtherErrors } from './common';
+import { errorText, FieldError, fieldErrorsOf, FormFooter } from './common';
 import { RecordList } from './Records';
 import './oversight.css';
 
@@ -205,20 +205,15 @@ function DeaForm({ h, initial, onDone }: { h: Hcp; initial: DeaRegistration; onD
           <FieldError id="dea-schedules-error" message={errors.schedules} />
         </fieldset>
       </div>
-      <OtherErrors errors={errors} shown={['number', 'state', 'expires_on', 'schedules']} />
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => onDone(null)}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="dea-save">
-          Save registration
-        </button>
-      </div>
+      <FormFooter
+        errors={errors}
+        shown={['number', 'state', 'expires_on', 'schedules']}
+        error={error}
+        busy={busy}
+        onCancel={() => onDone(null)}
+        save="Save registration"
+        testid="dea-save"
+      />
     </form>
   );
 }

@@ -67,6 +67,36 @@ export function FieldError({ id, message, testid }: { id: string; message?: stri
   );
 }
 
+/** The end of a policy form: errors not shown by a field, the form's own error, Cancel and Save. */
+export function FormFooter(p: {
+  errors: Record<string, string>;
+  shown: string[];
+  error: string | null;
+  busy: boolean;
+  onCancel: () => void;
+  save: string;
+  testid: string;
+}) {
+  return (
+    <>
+      <OtherErrors errors={p.errors} shown={p.shown} />
+      {p.error && (
+        <p class="field-error" role="alert">
+          {p.error}
+        </p>
+      )}
+      <div class="form-actions">
+        <button type="button" class="btn btn-small" onClick={p.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="btn btn-primary btn-small" disabled={p.busy} data-testid={p.testid}>
+          {p.save}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** Errors the form does not show next to a field (e.g. `lines[2].lot_id`), listed with their field. */
 export function OtherErrors({ errors, shown, testid }: { errors: Record<string, string>; shown: string[]; testid?: string }) {
   const rest = Object.entries(errors).filter(([f]) => !shown.includes(f));

@@ -5,7 +5,7 @@ import { useApp } from '../../../context';
 import { useLoad } from '../../../hooks';
 import { parseWhole, quarterOf } from '../../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, OtherErrors, type Catalog } from '../common';
+import { errorText, FieldError, fieldErrorsOf, type Catalog, FormFooter } from '../common';
 
 interface AllocationDraft {
   rep_id: string;
@@ -194,20 +194,15 @@ function AllocationForm({ initial, catalog, onDone }: { initial: AllocationDraft
           {e('quantity')}
         </label>
       </div>
-      <OtherErrors errors={errors} shown={['rep_id', 'product_id', 'period_from', 'period_to', 'quantity']} />
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="alloc-save">
-          Save allocation
-        </button>
-      </div>
+      <FormFooter
+        errors={errors}
+        shown={['rep_id', 'product_id', 'period_from', 'period_to', 'quantity']}
+        error={error}
+        busy={busy}
+        onCancel={() => onDone(false)}
+        save="Save allocation"
+        testid="alloc-save"
+      />
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { useApp } from '../../../context';
 import { useLoad } from '../../../hooks';
 import { uuidv7 } from '../../../offline/uuid';
 import { Empty, ErrorBox, Loading } from '../../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, OtherErrors, type Catalog } from '../common';
+import { errorText, FieldError, fieldErrorsOf, type Catalog, FormFooter } from '../common';
 
 const ALL_PRODUCTS = '';
 const ALL_CONTROLLED = '*controlled';
@@ -150,20 +150,15 @@ function CredentialRuleForm({ initial, catalog, onDone }: { initial: CredentialR
           </select>
         </label>
       </div>
-      <OtherErrors errors={errors} shown={['state', 'credential']} />
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="rule-save">
-          Save rule
-        </button>
-      </div>
+      <FormFooter
+        errors={errors}
+        shown={['state', 'credential']}
+        error={error}
+        busy={busy}
+        onCancel={() => onDone(false)}
+        save="Save rule"
+        testid="rule-save"
+      />
     </form>
   );
 }

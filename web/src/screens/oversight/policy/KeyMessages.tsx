@@ -5,7 +5,7 @@ import { useApp } from '../../../context';
 import { useLoad } from '../../../hooks';
 import { uuidv7 } from '../../../offline/uuid';
 import { ErrorBox, Loading } from '../../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, OtherErrors, type Catalog } from '../common';
+import { errorText, FieldError, fieldErrorsOf, type Catalog, FormFooter } from '../common';
 
 export function KeyMessages({ catalog }: { catalog: Catalog }) {
   const { api } = useApp();
@@ -111,20 +111,15 @@ function KeyMessageForm({ initial, catalog, onDone }: { initial: KeyMessage; cat
         <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} aria-invalid={errors.text ? true : undefined} data-testid="km-text" />
         <FieldError id="km-text-error" message={errors.text} testid="km-text-error" />
       </label>
-      <OtherErrors errors={errors} shown={['kind', 'text']} />
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="km-save">
-          Save message
-        </button>
-      </div>
+      <FormFooter
+        errors={errors}
+        shown={['kind', 'text']}
+        error={error}
+        busy={busy}
+        onCancel={() => onDone(false)}
+        save="Save message"
+        testid="km-save"
+      />
     </form>
   );
 }

@@ -14,7 +14,7 @@ import {
   type LimitDraft,
 } from '../../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, OtherErrors, type Catalog } from '../common';
+import { errorText, FieldError, fieldErrorsOf, type Catalog, FormFooter } from '../common';
 
 export function Limits({ catalog }: { catalog: Catalog }) {
   const { api } = useApp();
@@ -243,20 +243,15 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
           Reads: <strong>{limitRule(preview.value)}</strong>.
         </p>
       )}
-      <OtherErrors errors={errors} shown={['name', 'product_id', 'measure', 'max', 'window', 'window_days', 'ends_after_days', 'severity']} />
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="limit-save">
-          {busy ? 'Saving…' : 'Save limit'}
-        </button>
-      </div>
+      <FormFooter
+        errors={errors}
+        shown={['name', 'product_id', 'measure', 'max', 'window', 'window_days', 'ends_after_days', 'severity']}
+        error={error}
+        busy={busy}
+        onCancel={() => onDone(false)}
+        save={busy ? 'Saving…' : 'Save limit'}
+        testid="limit-save"
+      />
     </form>
   );
 }

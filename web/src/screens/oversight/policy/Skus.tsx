@@ -6,7 +6,7 @@ import { useApp } from '../../../context';
 import { useLoad } from '../../../hooks';
 import { formatCents, ownsSamplePolicy, parseDollars } from '../../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, OtherErrors } from '../common';
+import { errorText, FieldError, fieldErrorsOf, FormFooter } from '../common';
 
 const SCHEDULES: DeaSchedule[] = ['II', 'III', 'IV', 'V'];
 
@@ -165,20 +165,15 @@ function SkuForm({ initial, onDone }: { initial: SkuFacts; onDone: (saved: SkuFa
           <FieldError id="sku-unit_value_cents-error" message={errors.unit_value_cents} testid="sku-unit_value_cents-error" />
         </label>
       </div>
-      <OtherErrors errors={errors} shown={['dea_schedule', 'unit_value_cents']} />
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => onDone(null)}>
-          Cancel
-        </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="sku-save">
-          {busy ? 'Saving…' : 'Save SKU'}
-        </button>
-      </div>
+      <FormFooter
+        errors={errors}
+        shown={['dea_schedule', 'unit_value_cents']}
+        error={error}
+        busy={busy}
+        onCancel={() => onDone(null)}
+        save={busy ? 'Saving…' : 'Save SKU'}
+        testid="sku-save"
+      />
     </form>
   );
 }
