@@ -149,16 +149,13 @@ async fn recipient(store: &Store, hcp_id: Uuid, at: DateTime<Utc>) -> Result<Opt
     Ok(Some((facts, hcp.address.state.clone(), name, address)))
 }
 
-/// The lots a rep holds, as the guardrails see them.
-async fn lot_facts(store: &Store, rep: Uuid) -> Result<Vec<LotFacts>> {
-    let on_hand = store.on_hand(rep).await?;
-    Ok(store
-        .lots()
-        .await?
-        .into_iter()
-        .filter(|l| on_hand.contains_key(&l.id))
-        .map(|l| LotFacts { lot_id: l.id, sku_id: l.sku_id, lot_number: l.lot_number, expires_on: l.expires_on, on_hand: on_hand[&l.id] })
-        .collect())
+/// The lots a rep holds (among `all`), as the guardrails see them.
+fn lot_facts(all: &[pharmacrm_domain::sample::Lot], on_hand: &HashMap<Uuid, i64>) -> Vec<LotFacts> {
+    all.iter()
+        .filter_map(|l| {
+            on_hand.get(&l.id).map(|n| LotFacts { lot_id: l.id, sku_id: l.sku_id, lot_number: l.lot_number.clone(), expires_on: l.expires_on, on_hand: *n })
+        })
+        .collect()
 }
 
 /// Runs the guardrails for a signed record and builds its effects.
@@ -183,11 +180,12 @@ async fn signed_record(
     let Some((facts, home_state, hcp_name, address)) = recipient(store, hcp_id, at).await? else {
         return Ok(Err(refuse("hcp_not_in_scope", "the HCP is unknown", ValidationErrors::single("hcp_id", "is not an HCP"))));
     };
-    let lots = lot_facts(store, rep).await?;
-    let lot_numbers: HashMap<Uuid, String> = store.lots().await?.into_iter().map(|l| (l.id, l.lot_number)).collect();
+    let all_lots = store.lots().await?;
+    let lots = lot_facts(&all_lots, &store.on_hand(rep).await?);
+    let lot_numbers: HashMap<Uuid, &str> = all_lots.iter().map(|l| (l.id, l.lot_number.as_str())).collect();
     let signed_lines: Vec<(Option<String>, i64)> = lines
         .iter()
-        .map(|l| (if mode == SampleMode::Request { None } else { l.lot_id.and_then(|id| lot_numbers.get(&id).cloned()) }, l.quantity))
+        .map(|l| (if mode == SampleMode::Request { None } else { l.lot_id.and_then(|id| lot_numbers.get(&id).map(|n| n.to_string())) }, l.quantity))
         .collect();
     if let Err(errors) = signature.verify(id, record_type, &signed_lines) {
         return Ok(Err(refuse("signature_invalid", "the signature is missing or does not match the samples", errors)));
@@ -399,9 +397,9 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
 /// Transfers to a rep, returns to headquarters and witnessed destructions.
 async fn send(store: &Store, principal: &Principal, kind: &str, input: MoveInput) -> Result<Verdict> {
     let rep = principal.user.id;
-    let mut errors = match check_lots(store, rep, &input.lines, true, false).await? {
-        Ok(_) => ValidationErrors::new(),
-        Err(errors) => errors,
+    let (sku_of_lot, mut errors) = match check_lots(store, rep, &input.lines, true, false).await? {
+        Ok(map) => (map, ValidationErrors::new()),
+        Err(errors) => (HashMap::new(), errors),
     };
     let witness = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if kind == "sample.destroy" && witness.is_none() {
@@ -410,7 +408,6 @@ async fn send(store: &Store, principal: &Principal, kind: &str, input: MoveInput
     if !errors.is_empty() {
         return Ok(refuse("validation_failed", "the samples cannot leave your inventory", errors));
     }
-    let sku_of_lot: HashMap<Uuid, Uuid> = store.lots().await?.into_iter().map(|l| (l.id, l.sku_id)).collect();
     match kind {
         "sample.return" => {
             let ledger = entries(rep, TxnKind::Return, &input.lines, &sku_of_lot, input.occurred_at, "Headquarters (sample returns)", input.id);
