@@ -17,6 +17,7 @@ import {
   type ImportKind,
 } from '../lib/targeting';
 import { ErrorBox, Loading, TierBadge } from '../components/bits';
+import { RowErrorTable } from '../components/RowErrorTable';
 
 /** Commercial-ops self-service: frequency targets per tier and CSV uploads (ops, admin). */
 export function Targeting() {
@@ -263,36 +264,7 @@ function ReportView({ kind, name, report }: { kind: ImportKind; name: string; re
         ))}
       </dl>
       {rows.length > 0 && (
-        <>
-          <h4>Rejected rows</h4>
-          <div class="table-wrap">
-            <table class="table" data-testid="report-errors">
-              <thead>
-                <tr>
-                  <th>Line</th>
-                  <th>Field</th>
-                  <th>Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r, i) => (
-                  <tr key={`${r.line}:${r.field}:${i}`} data-testid="report-error" data-line={r.line} data-field={r.field}>
-                    <td>{r.line}</td>
-                    <td>
-                      <code>{r.field}</code>
-                    </td>
-                    <td>{r.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {more && (
-            <p class="muted small" data-testid="report-errors-more">
-              {more}
-            </p>
-          )}
-        </>
+        <RowErrorTable title="Rejected rows" rows={rows} more={more} testid={{ table: 'report-errors', row: 'report-error', more: 'report-errors-more' }} />
       )}
     </div>
   );

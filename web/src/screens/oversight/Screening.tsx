@@ -2,7 +2,8 @@
  * LEIE file, which blacklists HCPs matched by NPI, and lists the name-and-state matches for
  * compliance to confirm on each HCP's profile. */
 import { useState } from 'preact/hooks';
-import type { PossibleMatch, RowError, ScreeningReport } from '../../api/types';
+import type { PossibleMatch, ScreeningReport } from '../../api/types';
+import { RowErrorTable } from '../../components/RowErrorTable';
 import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import { hcpHref } from '../../lib/router';
@@ -118,7 +119,7 @@ function ReportView({ name, report }: { name: string; report: ScreeningReport })
           {matches.more && <p class="muted small">{matches.more}</p>}
         </>
       )}
-      {errors.shown.length > 0 && <RowErrors rows={errors.shown} more={errors.more} />}
+      {errors.shown.length > 0 && <RowErrorTable title="Rows not read" rows={errors.shown} more={errors.more} testid={{ table: 'screening-row-errors', row: 'screening-row-error' }} />}
     </div>
   );
 }
@@ -164,33 +165,3 @@ function CandidateLink({ id }: { id: string }) {
   );
 }
 
-function RowErrors({ rows, more }: { rows: RowError[]; more: string | null }) {
-  return (
-    <>
-      <h4>Rows not read</h4>
-      <div class="table-wrap">
-        <table class="table" data-testid="screening-row-errors">
-          <thead>
-            <tr>
-              <th>Line</th>
-              <th>Field</th>
-              <th>Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={`${r.line}:${r.field}:${i}`} data-testid="screening-row-error" data-line={r.line} data-field={r.field}>
-                <td>{r.line}</td>
-                <td>
-                  <code>{r.field}</code>
-                </td>
-                <td>{r.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {more && <p class="muted small">{more}</p>}
-    </>
-  );
-}
