@@ -80,8 +80,8 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     assert.ok(terrText.includes(repMe.territories[0].name), `top bar names the territory: ${terrText}`);
     const nav = await page.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
     // Reps land on the offline field app's "Today" screen (issue 3); the HCP list is one tap away;
-    // their sample inventory has its own screen (issue 4).
-    assert.deepEqual(nav, ['Today', 'HCPs', 'Accounts', 'Samples']);
+    // their sample inventory has its own screen (issue 4); realignment reviews need the network.
+    assert.deepEqual(nav, ['Today', 'HCPs', 'Accounts', 'Samples', 'Realignment']);
     await page.locator('nav.tabs a', { hasText: 'HCPs' }).click();
     assert.ok(await page.evaluate(() => !!localStorage.getItem('pharmacrm.token')), 'token kept in localStorage');
   });
@@ -355,7 +355,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/');
       await uiLogin(p, 'mgr.d01');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Samples']);
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Realignment', 'Samples']);
       await p.locator('nav.tabs a', { hasText: 'Coverage' }).click();
       const cycle = await p.locator('[data-testid=coverage-cycle]').inputValue();
       const thisMonth = await p.evaluate(() => {
@@ -495,7 +495,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/#/users');
       await uiLogin(p, 'admin');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Samples', 'Users']);
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Realignment', 'Samples', 'Users']);
       await p.locator('nav.tabs a', { hasText: 'Users' }).click();
       await p.locator('[data-testid=user-list]').waitFor();
       const adminToken = await api.login('admin');

@@ -14,6 +14,7 @@ import { AccountProfile } from './screens/AccountProfile';
 import { Users } from './screens/Users';
 import { Coverage } from './screens/Coverage';
 import { Targeting } from './screens/Targeting';
+import { Realignment } from './screens/Realignment';
 import { Today } from './screens/Today';
 import { CallForm } from './screens/CallForm';
 import { SyncScreen } from './screens/SyncScreen';
@@ -182,7 +183,11 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       break;
     case 'targeting':
       active = 'targeting';
-      screen = allowed.has('targeting') && <Targeting />;
+      screen = allowed.has('targeting') && <Targeting key={route.id ?? 'versions'} versionId={route.id} />;
+      break;
+    case 'realignment':
+      active = 'realignment';
+      screen = allowed.has('realignment') && <Realignment key={route.id ?? 'cycles'} id={route.id} />;
       break;
     case 'oversight':
       active = 'oversight';

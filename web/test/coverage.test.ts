@@ -16,7 +16,6 @@ import {
 
 const tier = (t: Partial<TierFrequency> & Pick<TierFrequency, 'tier'>): TierFrequency => ({
   hcps: 10,
-  target_per_hcp: 3,
   target_calls: 30,
   calls: 12,
   calls_toward_target: 12,

@@ -60,17 +60,20 @@ describe('role-based navigation', () => {
     for (const r of ['manager', 'marketing', 'compliance'] as Role[]) {
       expect(canSeeData(r)).toBe(true);
       expect(canSeeCoverage(r)).toBe(true);
-      expect(canSeeTargeting(r)).toBe(false);
-      // Managers and compliance also oversee samples (the "Samples" oversight tab); marketing does not.
-      expect(keys(r)).toEqual(r === 'marketing' ? ['hcps', 'accounts', 'coverage'] : ['hcps', 'accounts', 'coverage', 'oversight']);
     }
+    // Marketing reads targeting versions; managers review realignments; compliance oversees samples.
+    expect(keys('marketing')).toEqual(['hcps', 'accounts', 'coverage', 'targeting']);
+    expect(keys('manager')).toEqual(['hcps', 'accounts', 'coverage', 'realignment', 'oversight']);
+    expect(keys('compliance')).toEqual(['hcps', 'accounts', 'coverage', 'oversight']);
     expect(canSeeTargeting('ops')).toBe(true);
+    expect(canSeeTargeting('marketing')).toBe(true);
+    expect(canSeeTargeting('manager')).toBe(false);
     expect(canSeeTargeting('rep')).toBe(false);
-    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'oversight']);
+    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight']);
     expect(canSeeData('rep')).toBe(true);
     expect(canSeeCoverage('rep')).toBe(false);
-    expect(keys('rep')).toEqual(['today', 'hcps', 'accounts', 'samples']);
-    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'oversight', 'users']);
+    expect(keys('rep')).toEqual(['today', 'hcps', 'accounts', 'samples', 'realignment']);
+    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight', 'users']);
     expect(homeHref('rep')).toBe('#/today');
     expect(homeHref('manager')).toBe('#/hcps');
   });
@@ -94,8 +97,11 @@ describe('hash routes', () => {
     expect(parseHash('#/users')).toEqual({ name: 'users' });
     expect(parseHash('#/coverage')).toEqual({ name: 'coverage', query: '' });
     expect(parseHash('#/coverage?cycle=2026-10&territory=t1')).toEqual({ name: 'coverage', query: 'cycle=2026-10&territory=t1' });
-    expect(parseHash('#/targeting')).toEqual({ name: 'targeting' });
-    expect(parseHash('#/targeting/x')).toEqual({ name: 'notfound', path: '/targeting/x' });
+    expect(parseHash('#/targeting')).toEqual({ name: 'targeting', id: null });
+    expect(parseHash('#/targeting/v1')).toEqual({ name: 'targeting', id: 'v1' });
+    expect(parseHash('#/targeting/v1/x')).toEqual({ name: 'notfound', path: '/targeting/v1/x' });
+    expect(parseHash('#/realignment')).toEqual({ name: 'realignment', id: null });
+    expect(parseHash('#/realignment/r1')).toEqual({ name: 'realignment', id: 'r1' });
     expect(parseHash('#/coverage/x')).toEqual({ name: 'notfound', path: '/coverage/x' });
     expect(parseHash('#/hcps/1/calls')).toEqual({ name: 'notfound', path: '/hcps/1/calls' });
   });

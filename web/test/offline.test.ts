@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { uuidv7, uuidv7Time, UUID_RE } from '../src/offline/uuid';
-import { computePlan, computeProgress, cycleKey, topTier } from '../src/offline/plan';
+import { callStats, computePlan, computeProgress, cycleKey, cycleOf, hcpTarget, frequencyMap, planCycleKind, topTier } from '../src/offline/plan';
 import { callBlockReason, validateCall, type CallDraft } from '../src/offline/validate';
 import { backoffMs, newOutboxItem, pushBatch, rejectionText, resend, toMutation, withFailure, withResult } from '../src/offline/outbox';
 import { applyStaged, foldPages, mergeCalls, RepDb, type StagedPage } from '../src/offline/db';
-import { buildLocalData, searchLocal } from '../src/offline/local';
+import { buildLocalData, loadLocalData, searchLocal } from '../src/offline/local';
+import { isKnownChange } from '../src/offline/types';
 import { SseParser } from '../src/offline/sse';
 import { SyncEngine } from '../src/offline/engine';
 import type { Call, CallInput, Change, FrequencyTarget } from '../src/offline/types';
@@ -58,11 +59,15 @@ function hcp(id: string, tier: string | null, extra: Partial<Hcp> = {}): Hcp {
     ...extra,
   } as Hcp;
 }
-const targets: FrequencyTarget[] = [
-  { id: 'A', tier: 'A', calls_per_month: 2 },
-  { id: 'B', tier: 'B', calls_per_month: 1 },
-  { id: 'C', tier: 'C', calls_per_month: 1 },
-];
+const freq = (product: string, tier: 'A' | 'B' | 'C', calls: number, cycle: 'month' | 'quarter' = 'month'): FrequencyTarget => ({
+  id: `${product}:${tier}`,
+  product_id: product,
+  tier,
+  cycle,
+  calls,
+  targeting_version_id: null,
+});
+const targets: FrequencyTarget[] = [freq('p1', 'A', 2), freq('p1', 'B', 1), freq('p1', 'C', 1)];
 const call = (id: string, hcpIds: string[], at: string): Pick<CallInput, 'id' | 'hcp_ids' | 'called_at'> => ({ id, hcp_ids: hcpIds, called_at: at });
 
 describe('call plan and progress', () => {
@@ -113,6 +118,40 @@ describe('call plan and progress', () => {
   });
   it('cycle is the local calendar month', () => {
     expect(cycleKey(new Date(2026, 0, 31, 23, 59))).toBe('2026-01');
+  });
+  it('the largest calls over the HCP\'s products win; the tier shown is the best one', () => {
+    const two = hcp('m', 'B', { segments: [seg('B'), { ...seg('C'), product_id: 'p2', product_name: 'P2' }] } as Partial<Hcp>);
+    const ts = [...targets, freq('p2', 'C', 5)];
+    expect(hcpTarget(two.segments, frequencyMap(ts))).toEqual({ tier: 'B', calls: 5 });
+    const plan = computePlan([two], ts, [], now);
+    expect(plan[0]).toMatchObject({ tier: 'B', target: 5, due: 5 });
+    expect(computeProgress([two], ts, [], now).tiers[1]).toEqual({ tier: 'B', done: 0, target: 5, hcps: 1 });
+  });
+  it('target rows of the old shape (per tier, no product) are ignored', () => {
+    const old = [{ id: 'A', tier: 'A', calls_per_month: 9 }] as unknown as FrequencyTarget[];
+    expect(frequencyMap(old).size).toBe(0);
+    expect(planCycleKind(old)).toBe('month');
+    const p = computeProgress(hcps, [...old, ...targets], [], now);
+    expect(p.tiers[0]).toEqual({ tier: 'A', done: 0, target: 4, hcps: 2 });
+    // Only old rows: HCPs are still tiered, with no calls due.
+    expect(computePlan(hcps, old, [], now)).toEqual([]);
+    expect(computeProgress(hcps, old, [], now).target).toBe(0);
+  });
+  it('a quarter cycle counts every call of the calendar quarter', () => {
+    const quarterly = [freq('p1', 'A', 6, 'quarter'), freq('p1', 'B', 3, 'quarter'), freq('p1', 'C', 2, 'quarter')];
+    expect(planCycleKind(quarterly)).toBe('quarter');
+    expect(planCycleKind([])).toBe('month');
+    const calls = [call('oct', ['1'], iso(9, 2)), call('nov', ['1'], iso(10, 3)), call('sep', ['1'], iso(8, 30))];
+    // 20 Nov 2026: Q4 runs from 1 Oct; September is Q3.
+    expect(callStats(calls, now, 'quarter').thisCycle.get('1')).toBe(2);
+    expect(callStats(calls, now).thisCycle.get('1')).toBe(1);
+    const plan = computePlan([hcp('1', 'A')], quarterly, calls, now);
+    expect(plan[0]).toMatchObject({ target: 6, done: 2, due: 4 });
+    expect(computeProgress([hcp('1', 'A')], quarterly, calls, now).tiers[0]).toEqual({ tier: 'A', done: 2, target: 6, hcps: 1 });
+    const q = cycleOf('quarter', now);
+    expect(q.label).toBe('2026-Q4');
+    expect([q.from.getMonth(), q.to.getFullYear(), q.to.getMonth()]).toEqual([9, 2027, 0]);
+    expect(cycleKey(now, 'quarter')).toBe('2026-Q4');
   });
 });
 
@@ -253,12 +292,14 @@ describe('pull staging and atomic apply', () => {
       cursor: 'k1',
       changes: [
         put('picklists', 'picklists', { outcomes: [], next_steps: [], call_types: [] }),
-        put('target', 'A', targets[0]),
+        put('target', 'p1:A', targets[0]),
+        put('notice', 'n1', { id: 'n1', kind: 'realignment', subject_id: 'r1', title: 'T', body: 'B', created_at: '2026-11-01T00:00:00Z' }),
         put('hcp', 'h1', hcp('h1', 'A')),
       ],
     });
     await db.staging.add({ reset: false, cursor: 'k2', changes: [put('hcp', 'h2', hcp('h2', 'B')), put('call', 'c1', { ...input('c1') })] });
-    expect(await applyStaged(db)).toBe(5);
+    expect(await applyStaged(db)).toBe(6);
+    expect((await db.notices.get('n1'))?.title).toBe('T');
     expect((await db.hcps.toArray()).map((h) => h.id).sort()).toEqual(['h1', 'h2']);
     expect(await db.getMeta('cursor')).toBe('k2');
     expect(await db.outbox.count()).toBe(1);
@@ -266,10 +307,15 @@ describe('pull staging and atomic apply', () => {
     expect(await db.staging.count()).toBe(0);
     expect(await db.calls.get('c1')).toBeTruthy();
     // An incremental page: delete + update, no reset.
-    await db.staging.add({ reset: false, cursor: 'k3', changes: [del('hcp', 'h1'), put('target', 'A', { ...targets[0], calls_per_month: 3 })] });
+    await db.staging.add({
+      reset: false,
+      cursor: 'k3',
+      changes: [del('hcp', 'h1'), put('target', 'p1:A', { ...targets[0], calls: 3 }), del('notice', 'n1')],
+    });
     await applyStaged(db);
     expect((await db.hcps.toArray()).map((h) => h.id)).toEqual(['h2']);
-    expect((await db.targets.get('A'))!.calls_per_month).toBe(3);
+    expect((await db.targets.get('p1:A'))!.calls).toBe(3);
+    expect(await db.notices.count()).toBe(0);
     expect(await db.getMeta('cursor')).toBe('k3');
     db.close();
   });
@@ -284,6 +330,18 @@ describe('pull staging and atomic apply', () => {
     expect((await db.hcps.toArray()).map((h) => h.id)).toEqual(['keep']);
     expect(await db.getMeta('cursor')).toBe('k0');
     expect(await db.staging.count()).toBe(1);
+    db.close();
+  });
+});
+
+describe('notices', () => {
+  it('are a known sync entity, kept in their table and loaded newest first', async () => {
+    expect(isKnownChange({ entity: 'notice', id: 'n', op: 'put', data: {} } as never)).toBe(true);
+    const db = new RepDb('test-' + Math.random());
+    const n = (id: string, at: string) => ({ id, kind: 'realignment', subject_id: 'r', title: id, body: '', created_at: at });
+    await db.notices.bulkPut([n('old', '2026-11-01T09:00:00Z'), n('new', '2026-11-20T09:00:00Z'), n('mid', '2026-11-10T09:00:00Z')]);
+    const d = await loadLocalData(db);
+    expect(d.notices.map((x) => x.id)).toEqual(['new', 'mid', 'old']);
     db.close();
   });
 });

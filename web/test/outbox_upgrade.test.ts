@@ -24,11 +24,19 @@ class FirstBuildDb extends Dexie {
   }
 }
 
+/** The database as the build before notices (schema version 2) declared it. */
+class SampleBuildDb extends FirstBuildDb {
+  constructor(name: string) {
+    super(name);
+    this.version(2).stores({ samplebook: 'id' });
+  }
+}
+
 /** What a future build would declare: the versions of today, then one more with changes. */
 class NextBuildDb extends RepDb {
   constructor(name: string) {
     super(name);
-    this.version(3)
+    this.version(4)
       .stores({ hcps: 'id, last_name, first_name, npi, specialty_code', visits: 'id, lot' })
       .upgrade(async (tx) => {
         await tx.table('hcps').clear(); // synced data may be dropped and re-pulled …
@@ -37,7 +45,7 @@ class NextBuildDb extends RepDb {
 }
 
 describe('the outbox survives a schema upgrade', () => {
-  test('version 1 -> 2 (the sample book): outbox and drafts stay, the synced data stays usable, one full pull is asked for', async () => {
+  test('version 1 -> 2 -> 3 (the sample book, notices): outbox and drafts stay, the synced data stays usable, one full pull is asked for', async () => {
     const name = `upgrade-v2-${Math.random()}`;
     const v1 = new FirstBuildDb(name);
     await v1.table('outbox').put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1' } });
@@ -48,7 +56,7 @@ describe('the outbox survives a schema upgrade', () => {
 
     const v2 = new RepDb(name);
     await v2.open();
-    expect(v2.verno).toBe(2);
+    expect(v2.verno).toBe(3);
     expect((await v2.outbox.toArray()).map((m) => m.id)).toEqual(['m1']);
     expect((await v2.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     // The app keeps working offline on what it has (cursor kept) until the full pull replaces it.
@@ -57,6 +65,30 @@ describe('the outbox survives a schema upgrade', () => {
     expect(await v2.getMeta('resync')).toBe(true);
     expect(await v2.samplebook.count()).toBe(0);
     v2.close();
+    await Dexie.delete(name);
+  });
+
+  test('version 2 -> 3 (notices, targets per product x tier): outbox and drafts stay, one full pull is asked for', async () => {
+    const name = `upgrade-v3-${Math.random()}`;
+    const v2 = new SampleBuildDb(name);
+    await v2.table('outbox').put({ id: 'm1', status: 'pending', kind: 'sample.count', payload: { id: 's1' } });
+    await v2.table('outbox').put({ id: 'm2', status: 'rejected', kind: 'call.submit', payload: { id: 'c2' } });
+    await v2.table('drafts').put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
+    // A target row of the old shape (calls per month per tier): kept until the full pull replaces it.
+    await v2.table('targets').put({ id: 'A', tier: 'A', calls_per_month: 2 });
+    await v2.table('meta').put({ key: 'cursor', value: 'c-7' });
+    v2.close();
+
+    const v3 = new RepDb(name);
+    await v3.open();
+    expect(v3.verno).toBe(3);
+    expect((await v3.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([['m1', 'pending'], ['m2', 'rejected']]);
+    expect((await v3.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
+    expect(await v3.targets.count()).toBe(1);
+    expect(await v3.notices.count()).toBe(0);
+    expect(await v3.getMeta('cursor')).toBe('c-7');
+    expect(await v3.getMeta('resync')).toBe(true);
+    v3.close();
     await Dexie.delete(name);
   });
 
@@ -79,7 +111,7 @@ describe('the outbox survives a schema upgrade', () => {
 
     const after = new NextBuildDb(name);
     await after.open();
-    expect(after.verno).toBe(3);
+    expect(after.verno).toBe(4);
     expect((await after.outbox.toArray()).map((m) => m.id)).toEqual(['m1']); // … the outbox never is.
     expect((await after.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     expect(await after.hcps.count()).toBe(0);

@@ -1,24 +1,28 @@
-//! Frequency tracking for a monthly cycle: calls against the tier's target per HCP, rolled
-//! up per tier and territory, with coverage and the targets falling behind.
+//! Frequency tracking for a period (a plan cycle, or a month, quarter or year): calls
+//! against each HCP's target, rolled up per tier and territory, with coverage and the
+//! targets falling behind.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::NaiveDate;
 use pharmacrm_domain::org::TerritoryRef;
 use pharmacrm_domain::segment::Tier;
+pub use pharmacrm_domain::targeting::Cycle;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// An HCP with a tier in a territory: a target of the cycle.
+/// An HCP with a tier in a territory: a target of the period, with the calls it should get
+/// in the period (see `pharmacrm_domain::targeting::hcp_target` and `Cycle::scaled_target`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetHcp {
     pub hcp_id: Uuid,
     pub name: String,
     pub territory_id: Uuid,
     pub tier: Tier,
+    pub target: u32,
 }
 
-/// One attendance of an HCP at a call of the cycle, with the territory the call is
+/// One attendance of an HCP at a call of the period, with the territory the call is
 /// attributed to (the HCP's territory on the call's date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallFact {
@@ -26,49 +30,11 @@ pub struct CallFact {
     pub territory_id: Option<Uuid>,
 }
 
-/// A calendar month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Cycle {
-    /// First day.
-    pub from: NaiveDate,
-    /// First day of the next cycle.
-    pub to: NaiveDate,
-}
-
-impl Cycle {
-    /// The month containing `day`.
-    pub fn month_of(day: NaiveDate) -> Cycle {
-        let from = day.with_day(1).unwrap_or(day);
-        let next = if from.month() == 12 {
-            NaiveDate::from_ymd_opt(from.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(from.year(), from.month() + 1, 1)
-        };
-        Cycle { from, to: next.unwrap_or(from + Duration::days(31)) }
-    }
-
-    /// Parses `YYYY-MM`.
-    pub fn parse(text: &str) -> Option<Cycle> {
-        NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").ok().map(Cycle::month_of)
-    }
-
-    /// Days from `today` (inclusive) to the end of the cycle; 0 once it is over.
-    pub fn days_left(&self, today: NaiveDate) -> i64 {
-        if today >= self.to {
-            0
-        } else {
-            (self.to - today.max(self.from)).num_days()
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TierFrequency {
     pub tier: Tier,
     /// HCPs of this tier (the targets).
     pub hcps: u32,
-    /// Calls per HCP per month for this tier.
-    pub target_per_hcp: u32,
     /// Σ target over the tier's HCPs.
     pub target_calls: u32,
     /// All calls on the tier's HCPs attributed to the territory.
@@ -117,9 +83,11 @@ pub struct FrequencyReport {
 }
 
 pub const METHOD: &str = "Targets are the HCPs aligned to each territory today with a tier for at least one product \
-(their best tier counts). Target calls per HCP come from the frequency targets (calls per month per tier). A call counts \
-for an HCP when the HCP attended it and the call is attributed to the territory (the HCP's territory on the call's date), \
-within the cycle. Adherence = Σ min(calls, target) / Σ target; coverage = HCPs with at least one call / HCPs.";
+(their best tier counts). An HCP's target is the largest calls per plan cycle among its products' frequency targets \
+(product x tier, from the targeting version in force), scaled to the period by its months over the plan cycle's months, \
+rounded up. A call counts for an HCP when the HCP attended it and the call is attributed to the territory (the HCP's \
+territory on the call's date), within the period. Adherence = Σ min(calls, target) / Σ target; coverage = HCPs with at \
+least one call / HCPs.";
 
 const GAPS_SHOWN: usize = 25;
 
@@ -157,11 +125,10 @@ impl Tally {
         self.reached += other.reached;
     }
 
-    fn report(self, tier: Tier, target_per_hcp: u32) -> TierFrequency {
+    fn report(self, tier: Tier) -> TierFrequency {
         TierFrequency {
             tier,
             hcps: self.hcps,
-            target_per_hcp,
             target_calls: self.target_calls,
             calls: self.calls,
             calls_toward_target: self.toward,
@@ -175,33 +142,29 @@ impl Tally {
 const TIERS: [Tier; 3] = [Tier::A, Tier::B, Tier::C];
 
 /// Computes the report for `territories` (in the order given).
-pub fn frequency_report(
-    cycle: Cycle,
-    today: NaiveDate,
-    territories: &[TerritoryRef],
-    targets_per_tier: &HashMap<Tier, u32>,
-    hcps: &[TargetHcp],
-    calls: &[CallFact],
-) -> FrequencyReport {
+pub fn frequency_report(cycle: Cycle, today: NaiveDate, territories: &[TerritoryRef], hcps: &[TargetHcp], calls: &[CallFact]) -> FrequencyReport {
     let mut counted: HashMap<(Uuid, Uuid), u32> = HashMap::new();
+    let mut attributed: HashMap<Uuid, u32> = HashMap::new();
     for call in calls {
         if let Some(t) = call.territory_id {
             *counted.entry((call.hcp_id, t)).or_default() += 1;
+            *attributed.entry(t).or_default() += 1;
         }
     }
-    let per = |tier: Tier| targets_per_tier.get(&tier).copied().unwrap_or(0);
+    let mut by_territory: HashMap<Uuid, Vec<&TargetHcp>> = HashMap::new();
+    for h in hcps {
+        by_territory.entry(h.territory_id).or_default().push(h);
+    }
     let mut totals = [Tally::default(); 3];
     let mut out = Vec::new();
     for territory in territories {
         let mut tallies = [Tally::default(); 3];
         let mut gaps = Vec::new();
-        for hcp in hcps.iter().filter(|h| h.territory_id == territory.id) {
-            let i = hcp.tier as usize;
-            let target = per(hcp.tier);
+        for hcp in by_territory.get(&territory.id).map(Vec::as_slice).unwrap_or(&[]) {
             let n = counted.get(&(hcp.hcp_id, territory.id)).copied().unwrap_or(0);
-            tallies[i].add(target, n);
-            if n < target {
-                gaps.push(Gap { hcp_id: hcp.hcp_id, name: hcp.name.clone(), tier: hcp.tier, target, calls: n });
+            tallies[hcp.tier as usize].add(hcp.target, n);
+            if n < hcp.target {
+                gaps.push(Gap { hcp_id: hcp.hcp_id, name: hcp.name.clone(), tier: hcp.tier, target: hcp.target, calls: n });
             }
         }
         gaps.sort_by(|a, b| a.tier.cmp(&b.tier).then((b.target - b.calls).cmp(&(a.target - a.calls))).then(a.name.cmp(&b.name)));
@@ -210,11 +173,10 @@ pub fn frequency_report(
         for (i, t) in tallies.iter().enumerate() {
             totals[i].merge(*t);
         }
-        let calls_attributed = calls.iter().filter(|c| c.territory_id == Some(territory.id)).count() as u32;
         out.push(TerritoryFrequency {
-            calls_attributed,
+            calls_attributed: attributed.get(&territory.id).copied().unwrap_or(0),
             territory: territory.clone(),
-            tiers: TIERS.iter().map(|t| tallies[*t as usize].report(*t, per(*t))).collect(),
+            tiers: TIERS.iter().map(|t| tallies[*t as usize].report(*t)).collect(),
             gaps,
             gaps_total,
         });
@@ -224,7 +186,7 @@ pub fn frequency_report(
         days_left: cycle.days_left(today),
         method: METHOD.to_string(),
         territories: out,
-        totals: TIERS.iter().map(|t| totals[*t as usize].report(*t, per(*t))).collect(),
+        totals: TIERS.iter().map(|t| totals[*t as usize].report(*t)).collect(),
     }
 }
 
@@ -237,28 +199,17 @@ mod tests {
     }
 
     #[test]
-    fn cycles_are_calendar_months() {
-        let c = Cycle::parse("2026-12").unwrap();
-        assert_eq!((c.from, c.to), (day("2026-12-01"), day("2027-01-01")));
-        assert_eq!(c.days_left(day("2026-12-30")), 2);
-        assert_eq!(c.days_left(day("2027-01-05")), 0);
-        assert_eq!(c.days_left(day("2026-11-05")), 31);
-        assert!(Cycle::parse("2026-13").is_none());
-    }
-
-    #[test]
     fn extra_calls_do_not_make_up_for_missed_targets() {
         let t1 = TerritoryRef { id: Uuid::now_v7(), code: "T01".into(), name: "One".into() };
         let t2 = Uuid::now_v7();
-        let a1 = TargetHcp { hcp_id: Uuid::now_v7(), name: "A One".into(), territory_id: t1.id, tier: Tier::A };
-        let a2 = TargetHcp { hcp_id: Uuid::now_v7(), name: "A Two".into(), territory_id: t1.id, tier: Tier::A };
-        let c1 = TargetHcp { hcp_id: Uuid::now_v7(), name: "C One".into(), territory_id: t1.id, tier: Tier::C };
-        let targets = HashMap::from([(Tier::A, 3), (Tier::B, 2), (Tier::C, 1)]);
+        let a1 = TargetHcp { hcp_id: Uuid::now_v7(), name: "A One".into(), territory_id: t1.id, tier: Tier::A, target: 3 };
+        let a2 = TargetHcp { hcp_id: Uuid::now_v7(), name: "A Two".into(), territory_id: t1.id, tier: Tier::A, target: 3 };
+        let c1 = TargetHcp { hcp_id: Uuid::now_v7(), name: "C One".into(), territory_id: t1.id, tier: Tier::C, target: 1 };
         let mut calls = vec![CallFact { hcp_id: a1.hcp_id, territory_id: Some(t1.id) }; 5];
         calls.push(CallFact { hcp_id: a2.hcp_id, territory_id: Some(t1.id) });
         // A call attributed to another territory (before a realignment) does not count here.
         calls.push(CallFact { hcp_id: c1.hcp_id, territory_id: Some(t2) });
-        let report = frequency_report(Cycle::parse("2026-11").unwrap(), day("2026-11-20"), &[t1], &targets, &[a1.clone(), a2.clone(), c1.clone()], &calls);
+        let report = frequency_report(Cycle::parse("2026-11").unwrap(), day("2026-11-20"), &[t1], &[a1.clone(), a2.clone(), c1.clone()], &calls);
         let a = &report.territories[0].tiers[0];
         assert_eq!((a.hcps, a.target_calls, a.calls, a.calls_toward_target, a.reached), (2, 6, 6, 4, 2));
         assert!((a.adherence - 4.0 / 6.0).abs() < 1e-9);

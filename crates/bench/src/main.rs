@@ -1,6 +1,8 @@
 //! `make bench`: HCP list and search latency for a rep whose territory holds about 1,000
-//! HCPs, in a database of 1,000,000 HCPs, on SQLite and on PostgreSQL. The dataset comes
-//! from the shared fixture builder; results are written to docs/benchmarks.md.
+//! HCPs, in a database of 1,000,000 HCPs, then commercial-ops work on that database (a
+//! year of calls in the national frequency report, a realignment moving 100,000 HCPs), on
+//! SQLite and on PostgreSQL; and sync pulls. The dataset comes from the shared fixture
+//! builder; results are written to docs/benchmarks.md.
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -11,6 +13,7 @@ use pharmacrm_storage::hcps::HcpFilter;
 use pharmacrm_storage::Store;
 use std::time::{Duration, Instant};
 
+mod ops;
 mod sync;
 
 #[derive(Parser)]
@@ -30,7 +33,8 @@ struct Args {
     /// Skip PostgreSQL.
     #[arg(long)]
     sqlite_only: bool,
-    /// Which benchmarks: `all`, `list` (1M HCPs) or `sync`.
+    /// Which benchmarks: `all`, `list` (1M HCPs), `ops` (frequency report and realignment on
+    /// the 1M HCPs) or `sync`.
     #[arg(long, default_value = "all")]
     only: String,
     /// Markdown file to write the results into.
@@ -124,6 +128,7 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let mut report = String::new();
     let mut sections: Vec<(&str, String)> = Vec::new();
+    let mut ops_report = String::new();
     let dir = tempfile::tempdir()?;
     if args.only != "sync" {
         eprintln!("SQLite: loading {} HCPs...", args.hcps);
@@ -131,9 +136,16 @@ async fn main() -> Result<()> {
         store.migrate().await?;
         let load = fill(&store, &args).await?;
         let total = store.count_hcps(&Scope::All).await?;
-        let (in_scope, timings) = measure(&store, args.runs).await?;
-        report.push_str(&table("SQLite (embedded file, WAL)", total, in_scope, load, &timings));
-        eprintln!("{report}");
+        if args.only != "ops" {
+            let (in_scope, timings) = measure(&store, args.runs).await?;
+            report.push_str(&table("SQLite (embedded file, WAL)", total, in_scope, load, &timings));
+            eprintln!("{report}");
+        }
+        if args.only == "all" || args.only == "ops" {
+            let figures = ops::run(&store, 5).await?;
+            ops_report.push_str(&ops::table("SQLite (embedded file, WAL)", &figures));
+            eprintln!("{ops_report}");
+        }
     }
     if !args.sqlite_only && args.only != "sync" {
         sqlx::any::install_default_drivers();
@@ -146,15 +158,34 @@ async fn main() -> Result<()> {
         let load = fill(&store, &args).await?;
         sqlx::query("ANALYZE").execute(store.pool()).await?;
         let total = store.count_hcps(&Scope::All).await?;
-        let (in_scope, timings) = measure(&store, args.runs).await?;
-        report.push_str(&table("PostgreSQL (local server)", total, in_scope, load, &timings));
+        if args.only != "ops" {
+            let (in_scope, timings) = measure(&store, args.runs).await?;
+            report.push_str(&table("PostgreSQL (local server)", total, in_scope, load, &timings));
+        }
+        if args.only == "all" || args.only == "ops" {
+            let figures = ops::run(&store, 5).await?;
+            ops_report.push_str(&ops::table("PostgreSQL (local server)", &figures));
+            eprintln!("{ops_report}");
+        }
         store.close().await;
         sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await?;
     }
-    if args.only != "sync" {
+    if !ops_report.is_empty() {
+        sections.push((
+            "ops",
+            format!(
+                "\n## Commercial ops on 1,000,000 HCPs\n\nThe same database after the list benchmark, with a year to date of calls added ({} per territory, audited like any call). \
+The frequency report is the national one (every territory, every target HCP) through the report service; the realignment moves every ZIP of every tenth \
+territory to its neighbour (impact preview, then publication effective today with an override: effective-dated ZIP alignment, notices to the reps and \
+managers affected, one transaction).\n{ops_report}",
+                ops::CALLS_PER_TERRITORY
+            ),
+        ));
+    }
+    if args.only == "all" || args.only == "list" {
         sections.push(("list", format!("\n## HCP list and search for a rep with about 1,000 HCPs in 1,000,000\n\nOver {} runs after one warm-up.\n{report}", args.runs)));
     }
-    if args.only != "list" {
+    if args.only == "all" || args.only == "sync" {
         let section = sync::run(|name| format!("sqlite://{}", dir.path().join(format!("{name}.db")).display())).await?;
         eprintln!("{section}");
         report.push_str(&section);

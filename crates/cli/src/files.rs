@@ -35,7 +35,17 @@ pub async fn import(store: &Store, actor: &Actor, kind: ImportKind, path: &Path)
         ImportKind::Hcps => import::import_hcps(store, actor, reader, &progress).await,
         ImportKind::Accounts => import::import_accounts(store, actor, reader, &progress).await,
         ImportKind::Alignment => import::import_alignment(store, actor, reader, &progress).await,
-        ImportKind::Segments => import::import_segments(store, actor, reader, &progress).await,
+        ImportKind::Segments => {
+            // Segmentation goes into a new draft targeting version, published separately.
+            let cycle = store.frequency_targets(None).await?.first().map_or(pharmacrm_domain::targeting::CycleKind::Month, |t| t.cycle);
+            let name = format!("Imported from {}", path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+            let version = store.create_targeting_version(actor, &name, cycle, None).await?;
+            let report = import::import_segments(store, actor, version, reader, &progress).await;
+            if let Ok(v) = store.targeting_version(version).await {
+                eprintln!("draft targeting version {} \"{name}\": publish it with `pharmacrm targets publish {}`", v.number, v.number);
+            }
+            report
+        }
         ImportKind::Specialties => import::import_specialties(store, actor, reader).await,
     }
     .map_err(explain)?;

@@ -114,10 +114,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TargetsCommand {
-    /// Show the targets.
+    /// Show the frequency targets in force and the targeting versions.
     List,
-    /// Set a tier's calls per month (reps' plans follow on their next sync).
-    Set { tier: String, calls_per_month: u32 },
+    /// Publish a draft targeting version (by number) from a date, today by default (reps'
+    /// plans follow on their next sync once it is in force).
+    Publish {
+        number: u32,
+        #[arg(long)]
+        effective_from: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -256,12 +261,25 @@ async fn run() -> Result<std::process::ExitCode> {
             println!("added {} ({})", user.username, user.role);
         }
         Command::Targets { command } => {
-            if let TargetsCommand::Set { tier, calls_per_month } = &command {
-                let tier = pharmacrm_domain::segment::Tier::parse(tier).map_err(anyhow::Error::msg)?;
-                store.set_frequency_target(&cli_actor, tier, *calls_per_month).await?;
+            let today = pharmacrm_storage::today();
+            if let TargetsCommand::Publish { number, effective_from } = &command {
+                let versions = store.targeting_versions().await?;
+                let version = versions.iter().find(|v| v.number == *number).ok_or_else(|| anyhow::anyhow!("no targeting version {number}"))?;
+                let from = effective_from.unwrap_or(today);
+                if from < today {
+                    anyhow::bail!("effective_from: cannot be in the past");
+                }
+                store.publish_targeting_version(&cli_actor, version.id, from).await?;
+                pharmacrm_service::targeting::apply_due(&store, &cli_actor, today).await.map_err(files::explain)?;
             }
+            let products: std::collections::HashMap<_, _> = store.products().await?.into_iter().map(|p| (p.id, p.brand)).collect();
             for t in store.frequency_targets(None).await? {
-                println!("tier {}: {} calls per month", t.tier.as_str(), t.calls_per_month);
+                let brand = products.get(&t.product_id).map_or("?", String::as_str);
+                println!("{brand} tier {}: {} calls per {}", t.tier.as_str(), t.calls, t.cycle.as_str());
+            }
+            for v in store.targeting_versions().await? {
+                let from = v.effective_from.map(|d| format!(" from {d}")).unwrap_or_default();
+                println!("version {} {:?}{from}: {} ({} segment rows)", v.number, v.state, v.name, v.segments);
             }
         }
         Command::Audit { command: AuditCommand::Verify } => {

@@ -81,8 +81,13 @@ fn demo_data_users_and_scoped_export() {
     assert!(text(&moved.stdout).contains("rep.t03 covers T04 from"), "{}", text(&moved.stdout));
     let left = pharmacrm(&db, &["user", "leave", "rep.t04"]);
     assert!(left.status.success(), "{}", text(&left.stderr));
-    let targets = pharmacrm(&db, &["targets", "set", "A", "4"]);
-    assert!(text(&targets.stdout).contains("tier A: 4 calls per month"), "{}", text(&targets.stdout));
+    let targets = pharmacrm(&db, &["targets", "list"]);
+    assert!(text(&targets.stdout).contains("Neurvanta tier A: 4 calls per month"), "{}", text(&targets.stdout));
+    assert!(text(&targets.stdout).contains("version 2 Draft: Next quarter plan"), "{}", text(&targets.stdout));
+    let published = pharmacrm(&db, &["targets", "publish", "2"]);
+    assert!(published.status.success(), "{}", text(&published.stderr));
+    assert!(text(&published.stdout).contains("Neurvanta tier A: 12 calls per quarter"), "{}", text(&published.stdout));
+    assert!(text(&published.stdout).contains("version 1 Superseded"), "{}", text(&published.stdout));
     let verify = pharmacrm(&db, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
     assert!(text(&verify.stdout).starts_with("audit log intact: "), "{}", text(&verify.stdout));

@@ -284,6 +284,21 @@ impl CallInput {
     }
 }
 
+/// Products for which a call records a benefit message but no risk information: the
+/// fair-balance reminder the rep gets before submitting.
+pub fn fair_balance_gaps(messages: &[crate::sample::views::KeyMessage], presented: &[Uuid]) -> Vec<Uuid> {
+    let shown: Vec<&crate::sample::views::KeyMessage> = messages.iter().filter(|m| presented.contains(&m.id)).collect();
+    let mut gaps: Vec<Uuid> = shown
+        .iter()
+        .filter(|m| m.kind == "benefit")
+        .map(|m| m.product_id)
+        .filter(|p| !shown.iter().any(|m| m.kind == "risk" && m.product_id == *p))
+        .collect();
+    gaps.sort();
+    gaps.dedup();
+    gaps
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,27 +370,4 @@ mod tests {
         dead.status = HcpStatus::Deceased;
         assert_eq!(input(hcp).check(&[dead], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_inactive");
     }
-}
-
-/// Products for which a call records a benefit message but no risk information: the
-/// fair-balance reminder the rep gets before submitting.
-pub fn fair_balance_gaps(messages: &[crate::sample::views::KeyMessage], presented: &[Uuid]) -> Vec<Uuid> {
-    let shown: Vec<&crate::sample::views::KeyMessage> = messages.iter().filter(|m| presented.contains(&m.id)).collect();
-    let mut gaps: Vec<Uuid> = shown
-        .iter()
-        .filter(|m| m.kind == "benefit")
-        .map(|m| m.product_id)
-        .filter(|p| !shown.iter().any(|m| m.kind == "risk" && m.product_id == *p))
-        .collect();
-    gaps.sort();
-    gaps.dedup();
-    gaps
-}
-
-/// A frequency target: how many calls per month an HCP of a tier should receive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct FrequencyTarget {
-    pub id: Uuid,
-    pub tier: crate::segment::Tier,
-    pub calls_per_month: u32,
 }

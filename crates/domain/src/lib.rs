@@ -12,10 +12,12 @@ pub mod ndc;
 pub mod npi;
 pub mod org;
 pub mod product;
+pub mod realignment;
 pub mod role;
 pub mod sample;
 pub mod segment;
 pub mod specialty;
+pub mod targeting;
 pub mod validation;
 pub mod views;
 

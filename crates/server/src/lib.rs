@@ -58,9 +58,23 @@ fn compressible() -> impl Predicate {
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(store: Store, addr: SocketAddr, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    tokio::spawn(bring_versions_into_force(store.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
+}
+
+/// Once a minute, brings targeting versions whose effective date has come into force (a date
+/// passing needs nobody to act; devices get the new plan on their next pull).
+async fn bring_versions_into_force(store: Store) {
+    let actor = pharmacrm_domain::audit::Actor::system("scheduler");
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = pharmacrm_service::targeting::apply_due(&store, &actor, pharmacrm_storage::today()).await {
+            tracing::warn!(error = %e, "could not bring targeting versions into force");
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

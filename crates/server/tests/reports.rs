@@ -51,7 +51,14 @@ async fn frequency_tracking_counts_calls_against_targets(store: Store) {
     let after_report = api.get("/api/v1/reports/frequency", Some(&rep)).await.json();
     let after = tier_row(&after_report, 0, "A");
     assert_eq!(after["calls"].as_u64().unwrap(), before["calls"].as_u64().unwrap() + 2);
-    let per = before["target_per_hcp"].as_u64().unwrap();
+    // The HCP's target: the largest calls per cycle among its products' frequency targets.
+    let profile = api.get(&format!("/api/v1/hcps/{id}"), Some(&rep)).await.json();
+    let targets = api.get("/api/v1/targets", Some(&rep)).await.json();
+    let per = profile["segments"].as_array().unwrap().iter()
+        .filter_map(|s| targets.as_array().unwrap().iter().find(|t| t["product_id"] == s["product_id"] && t["tier"] == s["tier"]))
+        .map(|t| t["calls"].as_u64().unwrap())
+        .max()
+        .unwrap();
     let gained = (done_before + 2).min(per) - done_before.min(per);
     assert_eq!(after["calls_toward_target"].as_u64().unwrap(), before["calls_toward_target"].as_u64().unwrap() + gained);
     assert_eq!(after_report["territories"][0]["calls_attributed"].as_u64().unwrap(), report["territories"][0]["calls_attributed"].as_u64().unwrap() + 2);

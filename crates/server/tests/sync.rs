@@ -89,7 +89,7 @@ async fn initial_pull_is_the_reps_scope_in_priority_order(store: Store) {
     let counts = count_by_entity(&pulled.changes);
     assert_eq!(counts["picklists"], 1);
     assert_eq!(counts["product"], 4);
-    assert_eq!(counts["target"], 3);
+    assert_eq!(counts["target"], 12, "calls per cycle for each product x tier");
     assert_eq!(counts["hcp"], 100);
     let accounts = api.all("/api/v1/accounts", &rep).await.len();
     assert_eq!(counts["account"], accounts);

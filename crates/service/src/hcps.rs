@@ -70,7 +70,7 @@ pub async fn set_do_not_call(store: &Store, principal: &Principal, id: uuid::Uui
         return Err(ValidationErrors::single("reason", "must be at most 500 characters").into());
     }
     let current = store.hcp(&principal.scope, id).await?.ok_or(ServiceError::NotFound("HCP"))?;
-    let stored = store.hcps_by_npi(&[current.npi.clone()]).await?.remove(&current.npi).ok_or(ServiceError::NotFound("HCP"))?;
+    let stored = store.hcps_by_npi(std::slice::from_ref(&current.npi)).await?.remove(&current.npi).ok_or(ServiceError::NotFound("HCP"))?;
     let mut after = stored.record.clone();
     after.do_not_call_reason = reason;
     if after != stored.record {

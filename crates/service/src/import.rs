@@ -13,7 +13,7 @@ use pharmacrm_domain::specialty::{valid_code, Specialty};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_storage::accounts::StoredAccount;
-use pharmacrm_storage::segments::SegmentAssignment;
+use pharmacrm_storage::targeting::DraftSegment;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -270,10 +270,75 @@ pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, pr
     Ok(report)
 }
 
+/// `zip,account_external_id,territory_code`: lines of a draft realignment. A row with a ZIP
+/// moves that ZIP; a row with an account's external id (and no ZIP) overrides that account's
+/// territory whatever its ZIP. A line for a key already in the draft replaces it.
+pub async fn import_realignment(store: &Store, actor: &Actor, realignment: Uuid, input: impl Read) -> Result<ImportReport> {
+    let parsed = read_file(input, &["territory_code"])?;
+    let mut report = start(&parsed);
+    let territories: HashMap<String, Uuid> =
+        store.org_tree().await?.into_iter().filter(|u| u.level == OrgLevel::Territory).map(|u| (u.code, u.id)).collect();
+    let external: Vec<String> = parsed.records.iter().map(|(_, r)| Row::new(&parsed.columns, r).get("account_external_id").to_string()).filter(|e| !e.is_empty()).collect();
+    let accounts = store.accounts_by_external_id(&external).await?;
+    let (mut zips, mut overrides) = (Vec::new(), Vec::new());
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for (line, record) in &parsed.records {
+        let row = Row::new(&parsed.columns, record);
+        let mut errors = ValidationErrors::new();
+        let code = row.get("territory_code");
+        let territory = territories.get(code).copied();
+        if territory.is_none() {
+            errors.add("territory_code", format!("no territory '{code}'"));
+        }
+        let key = match (row.get("zip"), row.get("account_external_id")) {
+            ("", "") => {
+                errors.add("zip", "give a ZIP or an account_external_id");
+                None
+            }
+            ("", ext) => match accounts.get(ext) {
+                Some(a) => Some((false, a.id.to_string())),
+                None => {
+                    errors.add("account_external_id", format!("no account '{ext}'"));
+                    None
+                }
+            },
+            (zip, "") => errors.check("zip", parse_zip(zip)).map(|z| (true, z)),
+            _ => {
+                errors.add("account_external_id", "give a ZIP or an account, not both");
+                None
+            }
+        };
+        if let Some((_, k)) = &key {
+            match seen.get(k) {
+                Some(first) => errors.add(if key.as_ref().is_some_and(|(z, _)| *z) { "zip" } else { "account_external_id" }, format!("already on line {first}")),
+                None => {
+                    seen.insert(k.clone(), *line);
+                }
+            }
+        }
+        match (key, territory) {
+            (Some((true, zip)), Some(t)) if errors.is_empty() => zips.push(pharmacrm_domain::realignment::DraftLine { key: zip, territory_id: t }),
+            (Some((false, id)), Some(t)) if errors.is_empty() => overrides.push(pharmacrm_domain::realignment::DraftLine { key: id, territory_id: t }),
+            _ => reject(&mut report, *line, errors),
+        }
+    }
+    for (zip, lines) in [(true, &zips), (false, &overrides)] {
+        for chunk in lines.chunks(BATCH) {
+            let (created, updated) = store.put_realignment_lines(actor, realignment, zip, chunk).await?;
+            report.created += created;
+            report.updated += updated;
+        }
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
 /// `npi,product,tier,decile,set_on`: segmentation per HCP x product (product by brand; a
-/// blank tier follows from the decile; a blank date is today). A row equal to what is stored
-/// changes nothing; devices receive changed HCPs on their next pull.
-pub async fn import_segments(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+/// blank tier follows from the decile; `set_on` is accepted for older files and ignored: the
+/// version's effective date is when a row takes effect) into the draft targeting version
+/// `version`. A row equal to the segmentation in force changes nothing; the rest come into
+/// force when the version does.
+pub async fn import_segments(store: &Store, actor: &Actor, version: Uuid, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
     let parsed = read_file(input, &["npi", "product", "decile"])?;
     let mut report = start(&parsed);
     let products: HashMap<String, Uuid> = store.products().await?.into_iter().map(|p| (p.brand.to_lowercase(), p.id)).collect();
@@ -316,24 +381,21 @@ pub async fn import_segments(store: &Store, actor: &Actor, input: impl Read, pro
             }
         }
         match (hcp, product, tier, decile, set_on) {
-            (Some(hcp_id), Some(product_id), Some(tier), Some(decile), Some(set_on)) if errors.is_empty() => {
+            (Some(hcp_id), Some(product_id), Some(tier), Some(decile), Some(_)) if errors.is_empty() => {
                 let same = existing.get(&(hcp_id, product_id)).is_some_and(|(t, d)| *t == tier && *d == decile);
                 if same {
                     report.unchanged += 1;
                 } else {
-                    if existing.contains_key(&(hcp_id, product_id)) {
-                        report.updated += 1;
-                    } else {
-                        report.created += 1;
-                    }
-                    valid.push(SegmentAssignment { hcp_id, product_id, tier, decile, set_on });
+                    valid.push(DraftSegment { hcp_id, product_id, tier, decile });
                 }
             }
             _ => reject(&mut report, *line, errors),
         }
     }
     for chunk in valid.chunks(BATCH) {
-        store.set_segments(actor, chunk).await?;
+        let (created, updated) = store.put_targeting_segments(actor, version, chunk).await?;
+        report.created += created;
+        report.updated += updated;
     }
     progress(parsed.records.len(), parsed.records.len());
     report.errors.sort_by_key(|e| e.line);

@@ -8,10 +8,12 @@ mod error;
 pub mod hcps;
 pub mod import;
 pub mod org;
+pub mod realignment;
 pub mod reports;
 pub mod samples;
 pub mod screening;
 pub mod sync;
+pub mod targeting;
 pub mod users;
 
 pub use error::ServiceError;

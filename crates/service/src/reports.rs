@@ -6,19 +6,27 @@ use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_analytics::attribution::{attribute, AttributionReport, CallUnits};
 use pharmacrm_analytics::frequency::{frequency_report, CallFact, Cycle, FrequencyReport, TargetHcp};
+use pharmacrm_domain::targeting::{hcp_target, CycleKind};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Calls against frequency targets in `cycle` for the caller's territories (or one of them).
-pub async fn frequency(store: &Store, principal: &Principal, cycle: Cycle, territory: Option<Uuid>, today: NaiveDate) -> Result<FrequencyReport> {
+/// Calls against frequency targets in a period (default: the plan cycle containing `today`)
+/// for the caller's territories (or one of them).
+pub async fn frequency(store: &Store, principal: &Principal, cycle: Option<Cycle>, territory: Option<Uuid>, today: NaiveDate) -> Result<FrequencyReport> {
     let scope = &principal.scope;
     let territories: Vec<_> = store.territories(scope).await?.into_iter().filter(|t| territory.is_none_or(|id| t.id == id)).collect();
-    let targets: HashMap<_, _> = store.frequency_targets(None).await?.into_iter().map(|t| (t.tier, t.calls_per_month)).collect();
+    let targets = store.frequency_targets(None).await?;
+    let plan = targets.first().map_or(CycleKind::Month, |t| t.cycle);
+    let cycle = cycle.unwrap_or_else(|| Cycle::of(plan, today));
+    let frequencies: HashMap<_, _> = targets.iter().map(|t| ((t.product_id, t.tier), t.calls)).collect();
     let hcps: Vec<TargetHcp> = store
         .tiered_hcps(scope, territory)
         .await?
         .into_iter()
-        .map(|h| TargetHcp { hcp_id: h.hcp_id, name: h.name, territory_id: h.territory_id, tier: h.tier })
+        .filter_map(|h| {
+            let target = hcp_target(&h.segments, &frequencies)?;
+            Some(TargetHcp { hcp_id: h.hcp_id, name: h.name, territory_id: h.territory_id, tier: target.tier, target: cycle.scaled_target(plan, target.calls) })
+        })
         .collect();
     let calls: Vec<CallFact> = store
         .call_attendances(scope, cycle.from, cycle.to)
@@ -26,7 +34,7 @@ pub async fn frequency(store: &Store, principal: &Principal, cycle: Cycle, terri
         .into_iter()
         .map(|(hcp_id, territory_id)| CallFact { hcp_id, territory_id })
         .collect();
-    Ok(frequency_report(cycle, today, &territories, &targets, &hcps, &calls))
+    Ok(frequency_report(cycle, today, &territories, &hcps, &calls))
 }
 
 /// Calls per territory, district and region from `from` to `to` (inclusive), each where its

@@ -26,13 +26,13 @@ use uuid::Uuid;
 /// One record to put or delete on the device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Change {
-    /// `hcp`, `account`, `call`, `product`, `target`, `picklists` or `samples`.
+    /// `hcp`, `account`, `call`, `product`, `target`, `picklists`, `samples` or `notice`.
     pub entity: String,
     pub id: String,
     /// `put` or `delete`.
     pub op: String,
     /// The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
-    /// `Picklists`, `SampleBook`); null for a delete.
+    /// `Picklists`, `SampleBook`, `Notice`); null for a delete.
     #[schema(value_type = Object)]
     pub data: Option<serde_json::Value>,
 }
@@ -316,8 +316,9 @@ fn decode(text: &str) -> Result<Cursor> {
 }
 
 /// The phases of a checkpoint, most important first (the plan needs pick lists, products,
-/// targets and tier-A HCPs before anything else).
-const PHASES: [&str; 10] = ["picklists", "product", "target", "samples", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call"];
+/// targets and tier-A HCPs before anything else); notices came later and go last so that
+/// cursors handed out before them keep their meaning.
+const PHASES: [&str; 11] = ["picklists", "product", "target", "samples", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call", "notice"];
 
 /// Largest page a pull returns.
 pub const MAX_PULL: i64 = 2000;
@@ -365,6 +366,7 @@ pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, li
                 }
             }
             "samples" => (vec![], None),
+            "notice" => (store.notices_of(principal.user.id, from).await?.iter().map(|n| put("notice", &n.id.to_string(), n)).collect(), None),
             "account" => {
                 let rows = store.changed_accounts(scope, from, c.a, room).await?;
                 let last = rows.last().map(|a| a.id);

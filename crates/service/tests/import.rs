@@ -3,6 +3,8 @@
 
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::segment::Tier;
+use pharmacrm_domain::targeting::CycleKind;
 use pharmacrm_fixtures::{backend_tests, hcp_input, populate_small, rng, DemoSpec};
 use pharmacrm_service::csv_format::{hcp_input_fields, HCP_COLUMNS};
 use pharmacrm_service::import::{import_accounts, import_alignment, import_hcps};
@@ -114,37 +116,41 @@ async fn an_alignment_file_moves_zips(store: Store) {
     assert!(!store.zips_of_territory(t01.id).await.unwrap().contains(&zip));
 }
 
-async fn a_segmentation_file_sets_tiers_and_reaches_devices(store: Store) {
+async fn a_segmentation_file_goes_into_a_version_and_reaches_devices_when_published(store: Store) {
     populate_small(&store, "x").await;
     let (records, _) = store.hcp_records(&Scope::All, &HcpFilter::default(), None, 2).await.unwrap();
     let (a, b) = (records[0].record.npi.to_string(), records[1].record.npi.to_string());
-    let version = store.current_version().await.unwrap();
     let file = format!(
         "npi,product,tier,decile,set_on\n{a},Cardivex,A,9,2026-10-01\n1234567893,Cardivex,A,9,\n{a},Nothing,B,5,\n{b},glucora,,11,\n{b},Glucora,,9,\n{a},cardivex,B,6,\n"
     );
     let actor = Actor::system("ops");
-    let report = pharmacrm_service::import::import_segments(&store, &actor, file.as_bytes(), &|_, _| {}).await.unwrap();
+    let draft = store.create_targeting_version(&actor, "test", CycleKind::Month, None).await.unwrap();
+    let report = pharmacrm_service::import::import_segments(&store, &actor, draft, file.as_bytes(), &|_, _| {}).await.unwrap();
     let fields: Vec<(u64, &str)> = report.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
     assert_eq!(fields, vec![(3, "npi"), (4, "product"), (5, "decile"), (7, "product")]);
     assert_eq!(report.created + report.updated, 2);
-    let segments = store.segments_of_hcps(&[records[0].id, records[1].id]).await.unwrap();
     let cardivex = store.products().await.unwrap().into_iter().find(|p| p.brand == "Cardivex").unwrap().id;
     let glucora = store.products().await.unwrap().into_iter().find(|p| p.brand == "Glucora").unwrap().id;
-    assert_eq!(segments[&(records[0].id, cardivex)], (pharmacrm_domain::segment::Tier::A, 9));
-    assert_eq!(segments[&(records[1].id, glucora)], (pharmacrm_domain::segment::Tier::A, 9), "a blank tier follows from the decile");
-    let changed = store.changed_hcp_ids(&Scope::All, Some(version), Some(pharmacrm_domain::segment::Tier::A), None, 100).await.unwrap();
-    assert!(changed.contains(&records[0].id) && changed.contains(&records[1].id), "devices pull the re-tiered HCPs");
-    let again = pharmacrm_service::import::import_segments(&store, &actor, file.as_bytes(), &|_, _| {}).await.unwrap();
-    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
+    let before = store.segments_of_hcps(&[records[0].id, records[1].id]).await.unwrap();
+    assert_ne!(before.get(&(records[1].id, glucora)), Some(&(Tier::A, 9)), "nothing changes before the version is published");
 
-    store.set_frequency_target(&actor, pharmacrm_domain::segment::Tier::A, 5).await.unwrap();
-    let targets = store.frequency_targets(Some(version)).await.unwrap();
-    assert_eq!(targets.len(), 1, "only the changed target is sent");
-    assert_eq!(targets[0].calls_per_month, 5);
+    let version = store.current_version().await.unwrap();
+    store.publish_targeting_version(&actor, draft, pharmacrm_storage::today()).await.unwrap();
+    pharmacrm_service::targeting::apply_due(&store, &actor, pharmacrm_storage::today()).await.unwrap();
+    let segments = store.segments_of_hcps(&[records[0].id, records[1].id]).await.unwrap();
+    assert_eq!(segments[&(records[0].id, cardivex)], (Tier::A, 9));
+    assert_eq!(segments[&(records[1].id, glucora)], (Tier::A, 9), "a blank tier follows from the decile");
+    let changed = store.changed_hcp_ids(&Scope::All, Some(version), Some(Tier::A), None, 100).await.unwrap();
+    assert!(changed.contains(&records[0].id) && changed.contains(&records[1].id), "devices pull the re-tiered HCPs");
+    assert!(!store.frequency_targets(Some(version)).await.unwrap().is_empty(), "devices pull the version's targets");
+
+    let next = store.create_targeting_version(&actor, "again", CycleKind::Month, None).await.unwrap();
+    let again = pharmacrm_service::import::import_segments(&store, &actor, next, file.as_bytes(), &|_, _| {}).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2), "rows equal to the segmentation in force change nothing");
 }
 
 backend_tests!(
-    a_segmentation_file_sets_tiers_and_reaches_devices,
+    a_segmentation_file_goes_into_a_version_and_reaches_devices_when_published,
     an_hcp_file_keeps_good_rows_and_reports_bad_ones,
     a_changed_row_updates_with_an_audit_trail,
     a_file_without_required_columns_is_refused_whole,

@@ -102,9 +102,9 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT a.id, a.external_id, a.name, a.account_type, a.city, a.state, a.zip, a.search_name, {TERRITORY_COLUMNS} FROM accounts a"
         ));
-        join_alignment(&mut sql, "a", today());
+        crate::scope::join_account_alignment(&mut sql, "a", today());
         sql.push(" WHERE 1 = 1");
-        restrict(&mut sql, scope);
+        crate::scope::restrict_account(&mut sql, scope);
         if let Some(q) = &filter.q {
             for word in q.split_whitespace().take(5) {
                 sql.push(" AND a.search_name LIKE ").bind(format!("%{}%", like_escape(&word.to_lowercase()))).push(" ESCAPE '\\'");
@@ -117,7 +117,7 @@ impl Store {
             sql.push(" AND a.city_lc = ").bind(city.trim().to_lowercase());
         }
         if let Some(t) = filter.territory {
-            sql.push(" AND za.territory_id = ").bind(t);
+            sql.push(&format!(" AND {} = ", crate::scope::ACCOUNT_TERRITORY)).bind(t);
         }
         if let Some(cursor) = cursor {
             let key = page::decode(cursor, 2)?;
@@ -143,9 +143,9 @@ impl Store {
             "SELECT a.id, a.external_id, a.name, a.account_type, a.parent_id, a.line1, a.line2, a.city, a.state, a.zip, \
              a.latitude, a.longitude, a.created_at, a.updated_at, {TERRITORY_COLUMNS} FROM accounts a"
         ));
-        join_alignment(&mut sql, "a", day);
+        crate::scope::join_account_alignment(&mut sql, "a", day);
         sql.push(" WHERE a.id = ").bind(id);
-        restrict(&mut sql, scope);
+        crate::scope::restrict_account(&mut sql, scope);
         let Some(row) = sql.query().fetch_optional(self.pool()).await? else {
             return Ok(None);
         };
@@ -203,9 +203,9 @@ impl Store {
 
     async fn account_refs(&self, scope: &Scope, condition: &str, id: Uuid) -> Result<Vec<AccountRef>> {
         let mut sql = Sql::new("SELECT a.id, a.name, a.account_type FROM accounts a");
-        join_alignment(&mut sql, "a", today());
+        crate::scope::join_account_alignment(&mut sql, "a", today());
         sql.push(" WHERE ").push(condition).bind(id);
-        restrict(&mut sql, scope);
+        crate::scope::restrict_account(&mut sql, scope);
         sql.push(" ORDER BY a.search_name");
         sql.query().fetch_all(self.pool()).await?.iter().map(account_ref).collect()
     }

@@ -1,6 +1,6 @@
-//! ZIP-to-territory alignment, effective-dated. Aligning a ZIP from a date closes the
-//! alignment that covered it, so each ZIP has at most one territory on any day and the
-//! history of who covered what stays queryable.
+//! Effective-dated alignment of ZIPs (and of accounts overriding their ZIP) to territories.
+//! Aligning a key from a date closes the row that covered it, so each key has at most one
+//! territory on any day and the history of who covered what stays queryable.
 
 use crate::audit::{append, audit_row};
 use crate::sql::{get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, now_timestamp, today, Sql, Value};
@@ -10,91 +10,117 @@ use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::org::Effective;
 use serde::Serialize;
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// One alignment row: a ZIP (or an account id) aligned to a territory over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ZipAlignment {
+pub struct Alignment {
     pub id: Uuid,
-    pub zip: String,
+    /// The ZIP, or the account's id.
+    pub key: String,
     pub territory_id: Uuid,
     pub effective: Effective,
 }
 
-/// What aligning a set of ZIPs changed.
+/// What aligning a set of keys changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AlignmentOutcome {
     pub created: usize,
     pub unchanged: usize,
 }
 
+/// Aligns each `(key, territory)` from `from` on in `table` (`zip_alignments` keyed by
+/// `zip`, or `account_alignments` keyed by `account_id`), given every row of those keys
+/// (`current`). A key already aligned to the same territory from that day on is left
+/// alone; otherwise the covering row is closed at `from` and a new one opened. Rows starting
+/// after `from` are superseded (closed at their start, i.e. removed from force).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn align_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: &str,
+    key_column: &str,
+    current: &HashMap<String, Vec<Alignment>>,
+    pairs: &[(String, Uuid)],
+    from: NaiveDate,
+    version: i64,
+) -> Result<AlignmentOutcome> {
+    let entity = table.trim_end_matches('s');
+    let now = now_timestamp();
+    let mut outcome = AlignmentOutcome::default();
+    let mut rows = Vec::new();
+    let mut audit = Vec::new();
+    for (key, territory) in pairs {
+        let existing = current.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        if existing.iter().any(|a| a.territory_id == *territory && a.effective.contains(from) && a.effective.to.is_none()) {
+            outcome.unchanged += 1;
+            continue;
+        }
+        for a in existing.iter().filter(|a| a.effective.to.is_none_or(|to| to > from)) {
+            let close_at = a.effective.from.max(from);
+            let mut closed = a.clone();
+            closed.effective.to = Some(close_at);
+            let mut sql = Sql::new(&format!("UPDATE {table} SET valid_to = "));
+            sql.bind(close_at).push(", version = ").bind(version).push(" WHERE id = ").bind(a.id);
+            if close_at == a.effective.from {
+                // A row that would become empty is removed from force by ending it where it starts.
+                sql = Sql::new(&format!("DELETE FROM {table} WHERE id = "));
+                sql.bind(a.id);
+            }
+            sql.query().execute(&mut *conn).await?;
+            let action = if close_at == a.effective.from { AuditAction::Delete } else { AuditAction::Update };
+            let after = (action == AuditAction::Update).then_some(&closed);
+            audit.push(audit_row(actor, entity, a.id, action, Some(a), after, &now));
+        }
+        let new = Alignment { id: pharmacrm_domain::new_id(), key: key.clone(), territory_id: *territory, effective: Effective { from, to: None } };
+        rows.push(vec![new.id.into(), key.clone().into(), (*territory).into(), from.into(), Value::OptText(None), version.into()]);
+        audit.push(audit_row(actor, entity, new.id, AuditAction::Create, None, Some(&new), &now));
+        outcome.created += 1;
+    }
+    insert_rows(conn, table, &format!("id, {key_column}, territory_id, valid_from, valid_to, version"), rows).await?;
+    append(conn, audit).await?;
+    Ok(outcome)
+}
+
 impl Store {
-    /// Aligns each `(zip, territory)` from `from` on. A ZIP already aligned to the same
-    /// territory on that day is left alone; otherwise the covering row is closed at `from`
-    /// and a new one opened. Rows starting after `from` are superseded (closed at their start).
+    /// Aligns each `(zip, territory)` from `from` on (see [`align_in`]), in one transaction.
     pub async fn align_zips(&self, actor: &Actor, pairs: &[(String, Uuid)], from: NaiveDate) -> Result<AlignmentOutcome> {
         let current = self.alignments_for(pairs.iter().map(|(z, _)| z.clone()).collect()).await?;
-        let now = now_timestamp();
-        let mut outcome = AlignmentOutcome::default();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        let mut rows = Vec::new();
-        let mut audit = Vec::new();
-        for (zip, territory) in pairs {
-            let existing = current.get(zip).map(Vec::as_slice).unwrap_or(&[]);
-            if existing.iter().any(|a| a.territory_id == *territory && a.effective.contains(from) && a.effective.to.is_none()) {
-                outcome.unchanged += 1;
-                continue;
-            }
-            for a in existing.iter().filter(|a| a.effective.to.is_none_or(|to| to > from)) {
-                let close_at = a.effective.from.max(from);
-                let mut closed = a.clone();
-                closed.effective.to = Some(close_at);
-                let mut sql = Sql::new("UPDATE zip_alignments SET valid_to = ");
-                sql.bind(close_at).push(", version = ").bind(version).push(" WHERE id = ").bind(a.id);
-                if close_at == a.effective.from {
-                    // A row that would become empty is removed from force by ending it where it starts.
-                    sql = Sql::new("DELETE FROM zip_alignments WHERE id = ");
-                    sql.bind(a.id);
-                }
-                sql.query().execute(&mut *tx).await?;
-                let action = if close_at == a.effective.from { AuditAction::Delete } else { AuditAction::Update };
-                let after = (action == AuditAction::Update).then_some(&closed);
-                audit.push(audit_row(actor, "zip_alignment", a.id, action, Some(a), after, &now));
-            }
-            let new = ZipAlignment {
-                id: pharmacrm_domain::new_id(),
-                zip: zip.clone(),
-                territory_id: *territory,
-                effective: Effective { from, to: None },
-            };
-            rows.push(vec![new.id.into(), zip.clone().into(), (*territory).into(), from.into(), Value::OptText(None), version.into()]);
-            audit.push(audit_row(actor, "zip_alignment", new.id, AuditAction::Create, None, Some(&new), &now));
-            outcome.created += 1;
-        }
-        insert_rows(&mut tx, "zip_alignments", "id, zip, territory_id, valid_from, valid_to, version", rows).await?;
-        append(&mut tx, audit).await?;
+        let outcome = align_in(&mut tx, actor, "zip_alignments", "zip", &current, pairs, from, version).await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
-    /// Every alignment row (past, present, future) of these ZIPs.
-    pub async fn alignments_for(&self, zips: Vec<String>) -> Result<HashMap<String, Vec<ZipAlignment>>> {
-        let mut map: HashMap<String, Vec<ZipAlignment>> = HashMap::new();
-        for chunk in zips.chunks(500) {
-            let mut sql = Sql::new("SELECT id, zip, territory_id, valid_from, valid_to FROM zip_alignments WHERE zip IN ");
+    async fn rows_for(&self, table: &str, key_column: &str, keys: Vec<String>) -> Result<HashMap<String, Vec<Alignment>>> {
+        let mut map: HashMap<String, Vec<Alignment>> = HashMap::new();
+        for chunk in keys.chunks(500) {
+            let mut sql = Sql::new(&format!("SELECT id, {key_column} AS k, territory_id, valid_from, valid_to FROM {table} WHERE {key_column} IN "));
             sql.bind_list(chunk.iter().cloned()).push(" ORDER BY valid_from");
             for row in sql.query().fetch_all(self.pool()).await? {
-                let a = ZipAlignment {
+                let a = Alignment {
                     id: get_uuid(&row, "id")?,
-                    zip: get_str(&row, "zip")?,
+                    key: get_str(&row, "k")?,
                     territory_id: get_uuid(&row, "territory_id")?,
                     effective: Effective { from: get_date(&row, "valid_from")?, to: get_opt_date(&row, "valid_to")? },
                 };
-                map.entry(a.zip.clone()).or_default().push(a);
+                map.entry(a.key.clone()).or_default().push(a);
             }
         }
         Ok(map)
+    }
+
+    /// Every alignment row (past, present, future) of these ZIPs.
+    pub async fn alignments_for(&self, zips: Vec<String>) -> Result<HashMap<String, Vec<Alignment>>> {
+        self.rows_for("zip_alignments", "zip", zips).await
+    }
+
+    /// Every override row (past, present, future) of these accounts (ids as text).
+    pub async fn account_alignments_for(&self, accounts: Vec<String>) -> Result<HashMap<String, Vec<Alignment>>> {
+        self.rows_for("account_alignments", "account_id", accounts).await
     }
 
     /// The territory a ZIP is aligned to today, if it is within `scope`.

@@ -359,9 +359,9 @@ impl Store {
         let mut accounts: HashMap<Uuid, (String, AccountType)> = HashMap::new();
         for chunk in account_ids.chunks(500) {
             let mut sql = Sql::new("SELECT a.id, a.name, a.account_type FROM accounts a");
-            join_alignment(&mut sql, "a", today());
+            crate::scope::join_account_alignment(&mut sql, "a", today());
             sql.push(" WHERE a.id IN ").bind_list(chunk.iter().copied());
-            restrict(&mut sql, scope);
+            crate::scope::restrict_account(&mut sql, scope);
             for row in sql.query().fetch_all(self.pool()).await? {
                 let kind = get_str(&row, "account_type")?;
                 let kind = AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?;

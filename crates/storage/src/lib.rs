@@ -12,12 +12,14 @@ pub mod hcps;
 pub mod org;
 pub mod page;
 pub mod products;
+pub mod realignment;
 pub mod reports;
 pub mod samples;
 mod scope;
 pub mod segments;
 pub mod specialties;
 pub mod sync;
+pub mod targeting;
 mod sql;
 pub mod users;
 

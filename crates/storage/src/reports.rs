@@ -9,46 +9,47 @@ use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::segment::Tier;
 use uuid::Uuid;
 
-/// An active, callable HCP with a tier, in a territory of the scope.
+/// An active, callable HCP with at least one segment, in a territory of the scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TieredHcp {
     pub hcp_id: Uuid,
     pub name: String,
     pub territory_id: Uuid,
-    pub tier: Tier,
+    /// (product, tier) of each of its segments.
+    pub segments: Vec<(Uuid, Tier)>,
 }
 
 impl Store {
-    /// The HCPs that are call targets in `scope` today: active, not do-not-call nor blacklisted, with a tier
-    /// for at least one product (their best tier), aligned to a territory.
+    /// The HCPs that are call targets in `scope` today: active, not do-not-call nor
+    /// blacklisted, with a segment for at least one product, aligned to a territory.
     pub async fn tiered_hcps(&self, scope: &Scope, territory: Option<Uuid>) -> Result<Vec<TieredHcp>> {
         let mut sql = Sql::new(
-            "SELECT h.id, h.first_name, h.last_name, h.credentials, za.territory_id, \
-             (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) AS tier FROM hcps h",
+            "SELECT h.id, h.first_name, h.last_name, h.credentials, za.territory_id, g.product_id, g.tier \
+             FROM hcps h JOIN segments g ON g.hcp_id = h.id",
         );
         join_alignment(&mut sql, "h", crate::today());
         sql.push(" WHERE za.territory_id IS NOT NULL AND h.status = 'active' AND h.dnc_reason IS NULL \
                   AND NOT EXISTS (SELECT 1 FROM hcp_blacklist b WHERE b.hcp_id = h.id)");
-        sql.push(" AND EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id)");
         restrict(&mut sql, scope);
         if let Some(t) = territory {
             sql.push(" AND za.territory_id = ").bind(t);
         }
         sql.push(" ORDER BY h.last_name, h.first_name, h.id");
-        sql.query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| {
-                let name = display_name(&get_str(r, "first_name")?, &get_str(r, "last_name")?, &get_str(r, "credentials")?);
-                Ok(TieredHcp {
-                    hcp_id: get_uuid(r, "id")?,
-                    name,
-                    territory_id: get_uuid(r, "territory_id")?,
-                    tier: Tier::parse(&get_str(r, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
-                })
-            })
-            .collect()
+        let mut out: Vec<TieredHcp> = Vec::new();
+        for r in sql.query().fetch_all(self.pool()).await? {
+            let id = get_uuid(&r, "id")?;
+            let segment = (get_uuid(&r, "product_id")?, Tier::parse(&get_str(&r, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?);
+            match out.last_mut() {
+                Some(last) if last.hcp_id == id => last.segments.push(segment),
+                _ => out.push(TieredHcp {
+                    hcp_id: id,
+                    name: display_name(&get_str(&r, "first_name")?, &get_str(&r, "last_name")?, &get_str(&r, "credentials")?),
+                    territory_id: get_uuid(&r, "territory_id")?,
+                    segments: vec![segment],
+                }),
+            }
+        }
+        Ok(out)
     }
 
     /// (HCP, attributed territory) of every attendance at a call in `[from, to)` attributed to

@@ -1,6 +1,7 @@
 //! Territory scope inside SQL. Every HCP and account query joins the record's ZIP to the
 //! alignment in force today and restricts the aligned territory to the reader's scope, so
 //! a rep's query cannot return another territory's record whatever the handler asks for.
+//! An account's own override (account-level alignment) wins over its ZIP.
 
 use crate::sql::Sql;
 use chrono::NaiveDate;
@@ -14,6 +15,28 @@ pub(crate) fn join_alignment(sql: &mut Sql, table_alias: &str, day: NaiveDate) {
         .push(" AND (za.valid_to IS NULL OR za.valid_to > ")
         .bind(day)
         .push(") LEFT JOIN org_units t ON t.id = za.territory_id");
+}
+
+/// The territory of an account: its override in force, else its ZIP's.
+pub(crate) const ACCOUNT_TERRITORY: &str = "COALESCE(ao.territory_id, za.territory_id)";
+
+/// Like [`join_alignment`] for accounts: `LEFT JOIN`s the account's override in force on
+/// `day` as `ao`, its ZIP's alignment as `za`, and the territory that wins as `t`.
+pub(crate) fn join_account_alignment(sql: &mut Sql, table_alias: &str, day: NaiveDate) {
+    sql.push(&format!(" LEFT JOIN account_alignments ao ON ao.account_id = {table_alias}.id AND ao.valid_from <= "))
+        .bind(day)
+        .push(" AND (ao.valid_to IS NULL OR ao.valid_to > ")
+        .bind(day)
+        .push(&format!(") LEFT JOIN zip_alignments za ON za.zip = {table_alias}.zip AND za.valid_from <= "))
+        .bind(day)
+        .push(" AND (za.valid_to IS NULL OR za.valid_to > ")
+        .bind(day)
+        .push(&format!(") LEFT JOIN org_units t ON t.id = {ACCOUNT_TERRITORY}"));
+}
+
+/// Appends ` AND ...` restricting an account's territory (see [`join_account_alignment`]) to `scope`.
+pub(crate) fn restrict_account(sql: &mut Sql, scope: &Scope) {
+    restrict_column(sql, scope, ACCOUNT_TERRITORY);
 }
 
 /// Appends ` AND ...` restricting the aligned territory (`za.territory_id`) to `scope`.

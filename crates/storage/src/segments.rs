@@ -36,27 +36,6 @@ impl Store {
         Ok(map)
     }
 
-    /// Sets the calls per month of a tier; devices receive it on their next pull.
-    pub async fn set_frequency_target(&self, actor: &Actor, tier: Tier, calls_per_month: u32) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
-        let version = next_version(&mut tx).await?;
-        let mut sql = Sql::new("SELECT id, calls_per_month FROM frequency_targets WHERE tier = ");
-        sql.bind(tier.as_str());
-        let row = sql.query().fetch_one(&mut *tx).await?;
-        let (id, before) = (get_uuid(&row, "id")?, get_i64(&row, "calls_per_month")?);
-        stmt(
-            "UPDATE frequency_targets SET calls_per_month = $1, version = $2 WHERE id = $3",
-            vec![i64::from(calls_per_month).into(), version.into(), id.into()],
-        )
-        .query()
-        .execute(&mut *tx)
-        .await?;
-        let as_json = |n: i64| serde_json::json!({"tier": tier.as_str(), "calls_per_month": n});
-        crate::audit::record(&mut tx, actor, "frequency_target", id, AuditAction::Update, Some(&as_json(before)), Some(&as_json(i64::from(calls_per_month)))).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Sets segments in one transaction.
     pub async fn set_segments(&self, actor: &Actor, segments: &[SegmentAssignment]) -> Result<()> {
         let now = now_timestamp();

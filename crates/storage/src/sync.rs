@@ -5,11 +5,11 @@
 use crate::accounts::account_summary;
 use crate::calls::{calls_from_rows, CALL_COLUMNS};
 use crate::scope::{join_alignment, restrict, TERRITORY_COLUMNS};
-use crate::sql::{get_i64, get_str, get_uuid, Sql};
-use crate::{Result, StorageError, Store};
+use crate::sql::{get_i64, get_uuid, Sql};
+use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
-use pharmacrm_domain::call::{Call, FrequencyTarget};
+use pharmacrm_domain::call::Call;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::views::AccountSummary;
 use uuid::Uuid;
@@ -33,10 +33,10 @@ impl Store {
         get_i64(&row, "value")
     }
 
-    /// Whether anything that decides who sees what (ZIP alignment, assignments) changed
+    /// Whether anything that decides who sees what (ZIP and account alignment, assignments) changed
     /// after `from` or came into or out of force after `since_day` up to `today`.
     pub async fn scope_may_have_changed(&self, from: i64, since_day: NaiveDate, today: NaiveDate) -> Result<bool> {
-        for table in ["zip_alignments", "assignments"] {
+        for table in ["zip_alignments", "account_alignments", "assignments"] {
             let mut sql = Sql::new(&format!("SELECT COUNT(*) AS n FROM {table} WHERE version > "));
             sql.bind(from)
                 .push(" OR (valid_from > ")
@@ -84,9 +84,9 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT a.id, a.external_id, a.name, a.account_type, a.city, a.state, a.zip, {TERRITORY_COLUMNS} FROM accounts a"
         ));
-        join_alignment(&mut sql, "a", crate::today());
+        crate::scope::join_account_alignment(&mut sql, "a", crate::today());
         sql.push(" WHERE 1 = 1");
-        restrict(&mut sql, scope);
+        crate::scope::restrict_account(&mut sql, scope);
         since(&mut sql, "a.version", from);
         after(&mut sql, "a.id", after_id);
         sql.push(" ORDER BY a.id LIMIT ").bind(limit);
@@ -114,24 +114,5 @@ impl Store {
         let mut sql = Sql::new("SELECT id FROM products WHERE 1 = 1");
         since(&mut sql, "version", from);
         sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_uuid(r, "id")).collect()
-    }
-
-    /// Frequency targets changed after `from`.
-    pub async fn frequency_targets(&self, from: Option<i64>) -> Result<Vec<FrequencyTarget>> {
-        let mut sql = Sql::new("SELECT id, tier, calls_per_month FROM frequency_targets WHERE 1 = 1");
-        since(&mut sql, "version", from);
-        sql.push(" ORDER BY tier");
-        sql.query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(FrequencyTarget {
-                    id: get_uuid(r, "id")?,
-                    tier: Tier::parse(&get_str(r, "tier")?).map_err(|e| StorageError::corrupt("frequency_targets.tier", e))?,
-                    calls_per_month: get_i64(r, "calls_per_month")?.max(0) as u32,
-                })
-            })
-            .collect()
     }
 }

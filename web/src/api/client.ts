@@ -1,6 +1,8 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import { ApiError, problemFromBody, problemFromResponse } from './problem';
+import { ApiError, problemFromResponse } from './problem';
+import { unwrap, uploadCsv } from './http';
+import { planningApi } from './planning';
 import type {
   Account,
   AccountPage,
@@ -34,7 +36,6 @@ import type {
   Picklists,
   Product,
   Specialty,
-  Tier,
   User,
 } from './types';
 import { cleanQuery, type AccountFilters, type HcpFilters } from '../lib/query';
@@ -75,41 +76,6 @@ export function authMiddleware(opts: Pick<ApiOptions, 'getToken' | 'onUnauthoriz
       return response;
     },
   };
-}
-
-type FetchResult<T> = { data?: T; error?: unknown; response: Response };
-
-async function unwrap<T>(call: () => Promise<FetchResult<T>>): Promise<T> {
-  let res: FetchResult<T>;
-  try {
-    res = await call();
-  } catch (e) {
-    if (e instanceof ApiError) throw e;
-    throw new ApiError(0, { detail: e instanceof Error ? e.message : String(e) });
-  }
-  if (res.error !== undefined || !res.response.ok) {
-    throw problemFromBody(res.response.status, res.error);
-  }
-  return res.data as T;
-}
-
-/** POSTs a raw CSV body with the bearer token (openapi-fetch would serialise the body as JSON). */
-async function uploadCsv<T>(opts: ApiOptions, url: string, body: Blob): Promise<T> {
-  const headers: Record<string, string> = {
-    'Content-Type': 'text/csv',
-    Accept: 'application/json, application/problem+json',
-  };
-  const token = opts.getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await (opts.fetch ?? globalThis.fetch)(url, { method: 'POST', headers, body });
-  } catch (e) {
-    throw new ApiError(0, { detail: e instanceof Error ? e.message : String(e) });
-  }
-  if (res.status === 401) opts.onUnauthorized?.();
-  if (!res.ok) throw await problemFromResponse(res);
-  return (await res.json()) as T;
 }
 
 /** GETs a CSV export with the bearer token (a plain link would lack the Authorization header). */
@@ -175,14 +141,9 @@ export function createApi(opts: ApiOptions) {
     /** Calls per territory, district and region from `from` to `to` (inclusive `YYYY-MM-DD`), in scope. */
     callsByUnit: (from: string, to: string): Promise<AttributionReport> =>
       unwrap(() => client.GET('/api/v1/reports/calls-by-unit', { params: { query: { from, to } } })),
-    /** Calls per month per tier. */
+    /** Calls per plan cycle per product x tier, in force. */
     targets: (): Promise<FrequencyTarget[]> => unwrap(() => client.GET('/api/v1/targets')),
-    /** Sets one tier's calls per month (ops, admin); answers the updated list. */
-    setTarget: (tier: Tier, callsPerMonth: number): Promise<FrequencyTarget[]> =>
-      unwrap(() =>
-        client.PUT('/api/v1/targets/{tier}', { params: { path: { tier } }, body: { calls_per_month: callsPerMonth } }),
-      ),
-    /** Uploads a CSV file (raw body, text/csv) to an importer (ops, admin). */
+    /** Uploads a CSV file (raw body, text/csv) to an importer (ops, admin): hcps, accounts, alignment, specialties. */
     uploadImport: (kind: string, file: Blob): Promise<ImportReport> =>
       uploadCsv<ImportReport>(opts, `${baseUrl}/api/v1/imports/${encodeURIComponent(kind)}`, file),
 
@@ -240,6 +201,8 @@ export function createApi(opts: ApiOptions) {
     /** The sample record as CSV (one row per product line, with the signature and its hash). */
     sampleRecordsCsv: (filter: RecordFilter) =>
       downloadFile(opts, csvUrl(baseUrl, '/api/v1/samples/records', filter as Record<string, string>), 'sample-records.csv'),
+    // Targeting versions, realignment cycles, territories and notices (./planning.ts).
+    ...planningApi(client, opts, baseUrl),
   };
 }
 

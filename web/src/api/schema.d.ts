@@ -244,6 +244,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_notices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/picklists": {
         parameters: {
             query?: never;
@@ -270,6 +286,166 @@ export interface paths {
         get: operations["list_products"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_realignments"];
+        put?: never;
+        post: operations["create_realignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_realignment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["cancel_realignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["realignment_impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["realignment_lines"];
+        put: operations["put_realignment_lines"];
+        post?: never;
+        delete: operations["remove_realignment_lines"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/marks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mark_realignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/marks/{mark}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["resolve_realignment_mark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["publish_realignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["realignment_review"];
+        put?: never;
+        post: operations["open_realignment_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realignments/{id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["upload_realignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -660,6 +836,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/targeting/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_targeting_versions"];
+        put?: never;
+        post: operations["create_targeting_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targeting/versions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_targeting_version"];
+        put: operations["update_targeting_version"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targeting/versions/{id}/frequencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_targeting_frequencies"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targeting/versions/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["publish_targeting_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targeting/versions/{id}/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_targeting_segments"];
+        put: operations["put_targeting_segments"];
+        post: operations["upload_targeting_segments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/targets": {
         parameters: {
             query?: never;
@@ -669,22 +925,6 @@ export interface paths {
         };
         get: operations["list_targets"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/targets/{tier}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put: operations["set_target"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1016,10 +1256,10 @@ export interface components {
         Change: {
             /**
              * @description The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
-             *     `Picklists`, `SampleBook`); null for a delete.
+             *     `Picklists`, `SampleBook`, `Notice`); null for a delete.
              */
             data: Record<string, never>;
-            /** @description `hcp`, `account`, `call`, `product`, `target`, `picklists` or `samples`. */
+            /** @description `hcp`, `account`, `call`, `product`, `target`, `picklists`, `samples` or `notice`. */
             entity: string;
             id: string;
             /** @description `put` or `delete`. */
@@ -1081,19 +1321,25 @@ export interface components {
             /** @description Two-letter state, or `*` for every state. */
             state: string;
         };
-        /** @description A calendar month. */
+        /** @description One cycle: `[from, to)`. */
         Cycle: {
             /**
              * Format: date
              * @description First day.
              */
             from: string;
+            kind: components["schemas"]["CycleKind"];
             /**
              * Format: date
              * @description First day of the next cycle.
              */
             to: string;
         };
+        /**
+         * @description How long a cycle is: call plans run on months or quarters; reports also cover a year.
+         * @enum {string}
+         */
+        CycleKind: "month" | "quarter" | "year";
         /** @description A DEA registration: the schedules it covers, in the state it was issued for. */
         DeaRegistration: {
             /** Format: date */
@@ -1127,12 +1373,40 @@ export interface components {
             /** @description Why the HCP must not be called (kept with who set it and when). */
             reason: string;
         };
+        /** @description One line of a draft: a ZIP or an account and the territory the draft gives it. */
+        DraftLine: {
+            /** @description The ZIP, or the account's id. */
+            key: string;
+            /** Format: uuid */
+            territory_id: string;
+        };
+        /** @description The draft's lines: ZIP moves and account overrides. */
+        DraftLines: {
+            accounts: components["schemas"]["DraftLine"][];
+            zips: components["schemas"]["DraftLine"][];
+        };
         /** @description One problem with one input field. */
         FieldError: {
             /** @description Dotted path of the field, e.g. `npi` or `licences[0].state`. */
             field: string;
             /** @description What is wrong, in words a user can act on. */
             message: string;
+        };
+        /**
+         * @description The HCPs a draft moves out of or into the reader's territories (all for ops), the most
+         *     valuable first, with the marks raised on them: what the field reviews.
+         */
+        FieldReview: {
+            marks: components["schemas"]["Mark"][];
+            moves: components["schemas"]["MovingHcp"][];
+            /**
+             * Format: int32
+             * @description Moves in scope; `moves` holds the first 1,000.
+             */
+            moves_total: number;
+            realignment: components["schemas"]["Realignment"];
+            /** @description Territory codes by id, for the moves shown. */
+            territories: components["schemas"]["TerritoryRef"][];
         };
         /** @description One rule a proposal breaks. */
         Finding: {
@@ -1158,12 +1432,23 @@ export interface components {
             /** @description All territories together, per tier. */
             totals: components["schemas"]["TierFrequency"][];
         };
-        /** @description A frequency target: how many calls per month an HCP of a tier should receive. */
+        /** @description Calls per cycle an HCP of a tier should receive for a product, as in force. */
         FrequencyTarget: {
-            /** Format: int32 */
-            calls_per_month: number;
-            /** Format: uuid */
+            /**
+             * Format: int32
+             * @description Calls per cycle.
+             */
+            calls: number;
+            cycle: components["schemas"]["CycleKind"];
+            /** @description `{product_id}:{tier}`. */
             id: string;
+            /** Format: uuid */
+            product_id: string;
+            /**
+             * Format: uuid
+             * @description The targeting version these figures come from (none: the defaults before any version).
+             */
+            targeting_version_id?: string | null;
             tier: components["schemas"]["Tier"];
         };
         /** @description A target behind plan. */
@@ -1323,6 +1608,11 @@ export interface components {
         LimitMeasure: "quantity" | "value";
         /** @enum {string} */
         LimitWindow: "call" | "month" | "quarter" | "year" | "rolling" | "from_first";
+        /** @description Which lines to take out of a draft. */
+        LineKeys: {
+            accounts?: string[];
+            zips?: string[];
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -1434,6 +1724,44 @@ export interface components {
             /** Format: uuid */
             product_id: string;
         };
+        /** @description A mark raised during field review. */
+        Mark: {
+            /** Format: uuid */
+            hcp_id: string;
+            hcp_name: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["MarkKind"];
+            note: string;
+            raised_at: string;
+            /** Format: uuid */
+            raised_by: string;
+            raised_by_name: string;
+            /** Format: uuid */
+            realignment_id: string;
+            resolution?: null | components["schemas"]["Resolution"];
+            resolution_note?: string | null;
+            resolved_at?: string | null;
+            /** @description Who resolved it (username). */
+            resolved_by?: string | null;
+        };
+        /** @description A mark from the field. */
+        MarkInput: {
+            /** Format: uuid */
+            hcp_id: string;
+            kind: components["schemas"]["MarkKind"];
+            note: string;
+        };
+        /**
+         * @description What the field says about an HCP on a draft.
+         * @enum {string}
+         */
+        MarkKind: "key_relationship" | "escalation";
+        /** @description How ops resolves a mark. */
+        MarkResolution: {
+            note: string;
+            resolution: components["schemas"]["Resolution"];
+        };
         /** @description The signed-in user and the territories whose data they see. */
         Me: {
             display_name: string;
@@ -1472,6 +1800,33 @@ export interface components {
             quantity: number;
             strength: string;
         };
+        /** @description An HCP the draft moves, with what makes the relationship valuable. */
+        MovingHcp: {
+            /**
+             * Format: int32
+             * @description Calls the losing territory made on this HCP in the last 12 months.
+             */
+            calls_last_year: number;
+            /**
+             * Format: int32
+             * @description Highest decile over its products (0: not segmented).
+             */
+            decile: number;
+            /** Format: uuid */
+            from_territory?: string | null;
+            /** Format: uuid */
+            hcp_id: string;
+            name: string;
+            /**
+             * Format: int32
+             * @description Target calls per cycle under the targeting in force.
+             */
+            target_calls: number;
+            tier?: null | components["schemas"]["Tier"];
+            /** Format: uuid */
+            to_territory: string;
+            zip: string;
+        };
         Mutation: {
             client_ts: string;
             /**
@@ -1502,6 +1857,25 @@ export interface components {
             lot_number: string;
             /** Format: uuid */
             sku_id: string;
+        };
+        NewRealignment: {
+            name: string;
+        };
+        /** @description A notice for a user. */
+        Notice: {
+            body: string;
+            created_at: string;
+            /** Format: date */
+            effective_from?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            /**
+             * Format: uuid
+             * @description The realignment (or other change) it is about.
+             */
+            subject_id: string;
+            title: string;
         };
         /** @description A sample an HCP already received (or requested) of a product. */
         PastSample: {
@@ -1559,6 +1933,13 @@ export interface components {
             sku_id: string;
             strength: string;
         };
+        /** @description A publication request. */
+        Publication: {
+            /** Format: date */
+            effective_from: string;
+            /** @description Required when the date is less than 30 days ahead or not a quarter start. */
+            override_reason?: string | null;
+        };
         PushRequest: {
             /**
              * Format: uuid
@@ -1570,6 +1951,50 @@ export interface components {
         PushResult: {
             results: components["schemas"]["MutationResult"][];
         };
+        /** @description A realignment cycle with its counts. */
+        Realignment: {
+            /** Format: int32 */
+            account_overrides: number;
+            created_at: string;
+            created_by: string;
+            /** Format: date */
+            effective_from?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            marks: number;
+            /** Format: int32 */
+            marks_open: number;
+            name: string;
+            override_reason?: string | null;
+            published_at?: string | null;
+            published_by?: string | null;
+            review_opened_at?: string | null;
+            status: components["schemas"]["RealignmentStatus"];
+            /**
+             * Format: int32
+             * @description ZIPs the draft aligns (to a territory other than today's or not).
+             */
+            zips: number;
+        };
+        /** @description What a draft does, before it is published. */
+        RealignmentImpact: {
+            /** Format: int32 */
+            accounts_moving: number;
+            /**
+             * Format: date
+             * @description The day the figures are computed for: the effective date once published, else today.
+             */
+            as_of: string;
+            /** Format: int32 */
+            hcps_moving: number;
+            method: string;
+            realignment: components["schemas"]["Realignment"];
+            /** @description Territories the draft touches (of the reader's scope), largest change first. */
+            territories: components["schemas"]["TerritoryImpact"][];
+        };
+        /** @enum {string} */
+        RealignmentStatus: "draft" | "review" | "published" | "cancelled";
         /** @description `sample.receive`: the rep acknowledges a shipment or transfer with what arrived. */
         ReceiveInput: {
             lines: components["schemas"]["LotQuantity"][];
@@ -1601,6 +2026,11 @@ export interface components {
              */
             to: string;
         };
+        /**
+         * @description How ops resolved a mark.
+         * @enum {string}
+         */
+        Resolution: "accepted" | "changed";
         /** @enum {string} */
         Role: "rep" | "manager" | "ops" | "marketing" | "compliance" | "admin";
         /** @description One problem with one row of a file. */
@@ -1764,6 +2194,16 @@ export interface components {
             set_on: string;
             tier: components["schemas"]["Tier"];
         };
+        /** @description A segmentation row edited on screen. */
+        SegmentInput: {
+            /** Format: int64 */
+            decile: number;
+            /** Format: uuid */
+            hcp_id: string;
+            /** Format: uuid */
+            product_id: string;
+            tier?: null | components["schemas"]["Tier"];
+        };
         /** @enum {string} */
         Severity: "error" | "warning";
         ShipmentInput: {
@@ -1872,9 +2312,33 @@ export interface components {
              */
             reset: boolean;
         };
-        TargetChange: {
-            /** Format: int32 */
-            calls_per_month: number;
+        /** @description A targeting version: the segmentation rows it sets and its whole frequency table. */
+        TargetingVersion: {
+            /** @description When it came into force (copied into the segmentation and targets in force). */
+            applied_at?: string | null;
+            created_at: string;
+            created_by: string;
+            cycle: components["schemas"]["CycleKind"];
+            /** Format: date */
+            effective_from?: string | null;
+            frequencies: components["schemas"]["VersionFrequency"][];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            note?: string | null;
+            /**
+             * Format: int32
+             * @description 1, 2, 3... in creation order.
+             */
+            number: number;
+            published_at?: string | null;
+            published_by?: string | null;
+            /**
+             * Format: int32
+             * @description Segmentation rows (HCP x product) this version sets.
+             */
+            segments: number;
+            state: components["schemas"]["VersionState"];
         };
         TerritoryFrequency: {
             /**
@@ -1889,6 +2353,36 @@ export interface components {
             gaps_total: number;
             territory: components["schemas"]["TerritoryRef"];
             tiers: components["schemas"]["TierFrequency"][];
+        };
+        /** @description How a draft changes one territory. */
+        TerritoryImpact: {
+            /** Format: int32 */
+            accounts_in: number;
+            /** Format: int32 */
+            accounts_out: number;
+            /** Format: int32 */
+            hcps_after: number;
+            /** Format: int32 */
+            hcps_before: number;
+            /** Format: int32 */
+            hcps_in: number;
+            /** Format: int32 */
+            hcps_out: number;
+            /**
+             * @description HCPs leaving that matter most (tier A or decile 8+ or called at least 3 times in a
+             *     year), the most valuable first (at most 10).
+             */
+            key_losses: components["schemas"]["MovingHcp"][];
+            /** @description The rep(s) assigned today (empty: vacant). */
+            reps: string[];
+            /** Format: int32 */
+            target_calls_after: number;
+            /**
+             * Format: int32
+             * @description Workload: target calls per cycle before and after.
+             */
+            target_calls_before: number;
+            territory: components["schemas"]["TerritoryRef"];
         };
         /** @description A territory as ops see it: where it sits, who covers it now, how many HCPs it holds. */
         TerritoryOverview: {
@@ -1952,11 +2446,6 @@ export interface components {
              * @description Σ target over the tier's HCPs.
              */
             target_calls: number;
-            /**
-             * Format: int32
-             * @description Calls per HCP per month for this tier.
-             */
-            target_per_hcp: number;
             tier: components["schemas"]["Tier"];
         };
         /**
@@ -1986,6 +2475,45 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        /** @description One frequency row of a version: calls per cycle for a product x tier. */
+        VersionFrequency: {
+            /** Format: int32 */
+            calls: number;
+            /** Format: uuid */
+            product_id: string;
+            tier: components["schemas"]["Tier"];
+        };
+        /** @description A draft's name, cycle and note. */
+        VersionInput: {
+            /** @description `month` or `quarter`. */
+            cycle: string;
+            name: string;
+            note?: string | null;
+        };
+        VersionPublication: {
+            /**
+             * Format: date
+             * @description Today or later; today brings it into force at once.
+             */
+            effective_from: string;
+        };
+        /** @description A segmentation row of a version, for reading. */
+        VersionSegment: {
+            /** Format: int32 */
+            decile: number;
+            /** Format: uuid */
+            hcp_id: string;
+            hcp_name: string;
+            npi: string;
+            /** Format: uuid */
+            product_id: string;
+            tier: components["schemas"]["Tier"];
+        };
+        /**
+         * @description Where a targeting version stands.
+         * @enum {string}
+         */
+        VersionState: "draft" | "scheduled" | "in_force" | "superseded";
         /** @enum {string} */
         Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
     };
@@ -2553,7 +3081,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description hcps, accounts, alignment, segments or specialties */
+                /** @description hcps, accounts, alignment or specialties */
                 kind: string;
             };
             cookie?: never;
@@ -2695,6 +3223,26 @@ export interface operations {
             };
         };
     };
+    list_notices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What published changes do to the caller, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"][];
+                };
+            };
+        };
+    };
     list_picklists: {
         parameters: {
             query?: never;
@@ -2749,6 +3297,563 @@ export interface operations {
             };
         };
     };
+    list_realignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ops: all; reps and managers: those in review or published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Realignment"][];
+                };
+            };
+        };
+    };
+    create_realignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRealignment"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Realignment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_realignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Realignment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_realignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Realignment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    realignment_impact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RealignmentImpact"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    realignment_lines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftLines"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_realignment_lines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftLines"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftLines"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_realignment_lines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineKeys"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftLines"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_realignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mark"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_realignment_mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                mark: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkResolution"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mark"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_realignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Publication"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Realignment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Marks unresolved, or a date needing an override without a reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    realignment_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HCPs moving out of or into the caller's territories, with marks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldReview"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_realignment_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Opened for field review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Realignment"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_realignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description zip,account_external_id,territory_code (a ZIP or an account per row) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Every row accounted for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     calls_by_unit: {
         parameters: {
             query: {
@@ -2792,7 +3897,10 @@ export interface operations {
     frequency_report: {
         parameters: {
             query?: {
-                /** @description `YYYY-MM`; default the current month. */
+                /**
+                 * @description A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`; default the plan cycle (month
+                 *     or quarter of the targeting in force) containing today.
+                 */
                 cycle?: string;
                 /** @description One territory of the caller's scope. */
                 territory?: string;
@@ -3700,7 +4808,7 @@ export interface operations {
             };
         };
     };
-    list_targets: {
+    list_targeting_versions: {
         parameters: {
             query?: never;
             header?: never;
@@ -3709,15 +4817,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every version, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FrequencyTarget"][];
+                    "application/json": components["schemas"]["TargetingVersion"][];
                 };
             };
-            401: {
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3727,28 +4836,26 @@ export interface operations {
             };
         };
     };
-    set_target: {
+    create_targeting_version: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description A, B or C */
-                tier: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TargetChange"];
+                "application/json": components["schemas"]["VersionInput"];
             };
         };
         responses: {
+            /** @description A draft whose frequencies start as those in force */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FrequencyTarget"][];
+                    "application/json": components["schemas"]["TargetingVersion"];
                 };
             };
             403: {
@@ -3760,6 +4867,353 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_targeting_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetingVersion"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_targeting_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetingVersion"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_targeting_frequencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionFrequency"][];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetingVersion"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_targeting_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionPublication"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetingVersion"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_targeting_segments: {
+        parameters: {
+            query?: {
+                offset?: number;
+                /** @description At most 500; default 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segmentation rows this version sets, by HCP name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSegment"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_targeting_segments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"][];
+            };
+        };
+        responses: {
+            /** @description Rows created and updated in the draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_targeting_segments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description npi,product,tier,decile (tier blank: from the decile) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Every row accounted for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calls per plan cycle per product x tier, in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrequencyTarget"][];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

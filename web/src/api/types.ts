@@ -32,9 +32,9 @@ export type TierFrequency = S['TierFrequency'];
 export type Gap = S['Gap'];
 export type Cycle = S['Cycle'];
 export type FrequencyTarget = S['FrequencyTarget'];
+export type CycleKind = S['CycleKind'];
 export type AttributionReport = S['AttributionReport'];
 export type UnitCalls = S['UnitCalls'];
-export type TargetChange = S['TargetChange'];
 export type ImportReport = S['ImportReport'];
 export type RowError = S['RowError'];
 // Sample accountability: oversight, reports and policy (online screens).
@@ -70,3 +70,26 @@ export type ShipmentInput = S['ShipmentInput'];
 export type AllocationInput = S['AllocationInput'];
 export type ScreeningReport = S['ScreeningReport'];
 export type PossibleMatch = S['PossibleMatch'];
+// Targeting versions (ops and admin edit; marketing and managers read).
+export type TargetingVersion = S['TargetingVersion'];
+export type VersionState = S['VersionState'];
+export type VersionFrequency = S['VersionFrequency'];
+export type VersionSegment = S['VersionSegment'];
+export type SegmentInput = S['SegmentInput'];
+export type VersionInput = S['VersionInput'];
+// Realignment cycles, field review and the notices they leave.
+export type Realignment = S['Realignment'];
+export type RealignmentStatus = S['RealignmentStatus'];
+export type RealignmentImpact = S['RealignmentImpact'];
+export type TerritoryImpact = S['TerritoryImpact'];
+export type MovingHcp = S['MovingHcp'];
+export type DraftLine = S['DraftLine'];
+export type DraftLines = S['DraftLines'];
+export type LineKeys = S['LineKeys'];
+export type FieldReview = S['FieldReview'];
+export type Mark = S['Mark'];
+export type MarkKind = S['MarkKind'];
+export type MarkInput = S['MarkInput'];
+export type Resolution = S['Resolution'];
+export type Publication = S['Publication'];
+export type Notice = S['Notice'];

@@ -1,12 +1,24 @@
-import type { Progress } from '../offline/plan';
+/** Calls logged in the plan cycle (a month or a quarter) vs target, per tier. */
+import type { PlanCycle, Progress } from '../offline/plan';
 
-/** Calls logged this cycle vs target, per tier. */
-export function ProgressWidget({ p, cycle }: { p: Progress; cycle: string }) {
+const KIND: Record<PlanCycle['kind'], string> = { month: 'Month', quarter: 'Quarter', year: 'Year' };
+
+export function ProgressWidget({ p, cycle }: { p: Progress; cycle: PlanCycle }) {
   const pct = (d: number, t: number) => (t > 0 ? Math.min(100, Math.round((100 * d) / t)) : 0);
   return (
-    <section class="card section progress" data-testid="progress" data-done={p.done} data-target={p.target}>
+    <section
+      class="card section progress"
+      data-testid="progress"
+      data-done={p.done}
+      data-target={p.target}
+      data-cycle={cycle.label}
+      data-cycle-kind={cycle.kind}
+    >
       <h2>
-        Cycle {cycle}: <span data-testid="progress-total">{p.done} / {p.target}</span> calls
+        <span data-testid="progress-cycle">
+          {KIND[cycle.kind]} {cycle.label}
+        </span>
+        : <span data-testid="progress-total">{p.done} / {p.target}</span> calls
       </h2>
       {p.tiers.map((t) => (
         <div

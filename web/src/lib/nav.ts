@@ -2,7 +2,7 @@ import type { Me, Role } from '../api/types';
 import { canOverseeSamples } from './oversight';
 
 export interface NavItem {
-  key: 'today' | 'hcps' | 'accounts' | 'samples' | 'coverage' | 'targeting' | 'oversight' | 'users';
+  key: 'today' | 'hcps' | 'accounts' | 'samples' | 'coverage' | 'targeting' | 'realignment' | 'oversight' | 'users';
   label: string;
   href: string;
 }
@@ -21,11 +21,19 @@ export function canSeeCoverage(role: Role): boolean {
   return COVERAGE_ROLES.includes(role);
 }
 
-/** Roles with the Targeting screen (frequency targets, CSV uploads): commercial ops self-service. */
-const TARGETING_ROLES: readonly Role[] = ['ops', 'admin'];
+/** Roles with the Targeting screen (targeting versions, CSV uploads): commercial ops self-service;
+ * marketing reads the versions (src/lib/targeting.ts `canEditTargeting` says who edits). */
+const TARGETING_ROLES: readonly Role[] = ['ops', 'admin', 'marketing'];
 
 export function canSeeTargeting(role: Role): boolean {
   return TARGETING_ROLES.includes(role);
+}
+
+/** Roles with the Realignment screen: ops and admin run the cycles; reps and managers review them. */
+const REALIGNMENT_ROLES: readonly Role[] = ['ops', 'admin', 'rep', 'manager'];
+
+export function canSeeRealignment(role: Role): boolean {
+  return REALIGNMENT_ROLES.includes(role);
 }
 
 export function navItems(role: Role): NavItem[] {
@@ -40,6 +48,7 @@ export function navItems(role: Role): NavItem[] {
   if (role === 'rep') items.push({ key: 'samples', label: 'Samples', href: '#/samples' });
   if (canSeeCoverage(role)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
   if (canSeeTargeting(role)) items.push({ key: 'targeting', label: 'Targeting', href: '#/targeting' });
+  if (canSeeRealignment(role)) items.push({ key: 'realignment', label: 'Realignment', href: '#/realignment' });
   // Sample accountability for managers, ops, compliance and admin (exceptions, reconciliation, policy).
   if (canOverseeSamples(role)) items.push({ key: 'oversight', label: 'Samples', href: '#/oversight' });
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });

@@ -8,7 +8,8 @@ export type Route =
   | { name: 'account'; id: string }
   | { name: 'users' }
   | { name: 'coverage'; query: string }
-  | { name: 'targeting' }
+  | { name: 'targeting'; id: string | null }
+  | { name: 'realignment'; id: string | null }
   | { name: 'today' }
   | { name: 'call'; id: string; query: string }
   | { name: 'sync' }
@@ -32,7 +33,8 @@ export function parseHash(hash: string): Route {
     if (head === 'accounts') return id ? { name: 'account', id } : { name: 'accounts', query };
     if (head === 'users' && !id) return { name: 'users' };
     if (head === 'coverage' && !id) return { name: 'coverage', query };
-    if (head === 'targeting' && !id) return { name: 'targeting' };
+    if (head === 'targeting') return { name: 'targeting', id: id ?? null };
+    if (head === 'realignment') return { name: 'realignment', id: id ?? null };
     if (head === 'today' && !id) return { name: 'today' };
     if (head === 'sync' && !id) return { name: 'sync' };
     if (head === 'samples' && !id) return { name: 'samples' };
@@ -84,4 +86,14 @@ export function newCallHref(hcpId: string, extra: Record<string, string> = {}): 
 
 export function draftHref(callId: string): string {
   return `#/call/${encodeURIComponent(callId)}`;
+}
+
+/** "#/targeting" (the versions) or "#/targeting/<version id>". */
+export function targetingHref(versionId?: string | null): string {
+  return versionId ? `#/targeting/${encodeURIComponent(versionId)}` : '#/targeting';
+}
+
+/** "#/realignment" (the cycles) or "#/realignment/<cycle id>". */
+export function realignmentHref(id?: string | null): string {
+  return id ? `#/realignment/${encodeURIComponent(id)}` : '#/realignment';
 }

@@ -2,20 +2,24 @@
  * (`pharmacrm-u-<user id>`) plus a device database holding the client id.
  *
  * Tables:
- *  - synced (replaced by a `reset` pull): hcps, accounts, products, targets, calls, and meta key `picklists`
+ *  - synced (replaced by a `reset` pull): hcps, accounts, products, targets, calls, notices, and meta key `picklists`
  *  - meta: sync cursor, last sync time, picklists
  *  - staging: pull pages received but not yet applied (cleared at the start of every pull)
  *  - outbox: submitted calls (mutations) and their results. NEVER cleared: not by resets, not by
  *    logout, not by schema upgrades (any future `.upgrade()` must leave it alone).
  *  - drafts: calls being edited (local only). Never cleared by sync either.
  *  - samplebook (synced, version 2): the rep's sample book, one row with id `samples`.
+ *  - notices (synced, version 3): what published changes (realignments) do to the rep.
  *
  * Version 2 added `samplebook`; its upgrade asks for one full pull (meta `resync`), because
  * profiles pulled by version 1 lack the blacklist and DEA registrations the sample rules need.
+ * Version 3 added `notices`; its upgrade asks for one full pull too, because frequency targets
+ * became per product x tier (rows of the old shape are ignored until the pull replaces them)
+ * and notices published before the upgrade were never pulled.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { AccountSummary, Hcp } from '../api/types';
-import type { Call, Change, FrequencyTarget, MutationKind, MutationPayloads, MutationResult, Product, SampleBook } from './types';
+import type { Call, Change, FrequencyTarget, MutationKind, MutationPayloads, MutationResult, Notice, Product, SampleBook } from './types';
 import type { CallDraft } from './validate';
 import type { SamplesDraft } from './sampleBook';
 import { uuidv7 } from './uuid';
@@ -82,6 +86,7 @@ export class RepDb extends Dexie {
   outbox!: EntityTable<OutboxItem, 'id'>;
   drafts!: EntityTable<DraftRow, 'id'>;
   samplebook!: EntityTable<SampleBookRow, 'id'>;
+  notices!: EntityTable<Notice, 'id'>;
 
   constructor(name: string) {
     super(name);
@@ -97,11 +102,11 @@ export class RepDb extends Dexie {
       drafts: 'id, updated_at',
     });
     // Outbox and drafts are left alone (see the header); only a full pull is asked for.
-    this.version(2)
-      .stores({ samplebook: 'id' })
-      .upgrade(async (tx) => {
-        if (await tx.table('meta').get('cursor')) await tx.table('meta').put({ key: 'resync', value: true });
-      });
+    const askFullPull = async (tx: Transaction) => {
+      if (await tx.table('meta').get('cursor')) await tx.table('meta').put({ key: 'resync', value: true });
+    };
+    this.version(2).stores({ samplebook: 'id' }).upgrade(askFullPull);
+    this.version(3).stores({ notices: 'id, created_at' }).upgrade(askFullPull);
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -143,7 +148,7 @@ export async function clientId(): Promise<string> {
 
 // ---- pull staging/apply ------------------------------------------------------------------------
 
-type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls' | 'samplebook';
+type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls' | 'samplebook' | 'notices';
 export const ENTITY_TABLE: Record<Exclude<Change['entity'], 'picklists'>, EntityTableName> = {
   hcp: 'hcps',
   account: 'accounts',
@@ -151,8 +156,9 @@ export const ENTITY_TABLE: Record<Exclude<Change['entity'], 'picklists'>, Entity
   target: 'targets',
   call: 'calls',
   samples: 'samplebook',
+  notice: 'notices',
 };
-export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls', 'samplebook'];
+export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls', 'samplebook', 'notices'];
 
 export interface Folded {
   reset: boolean;

@@ -2,7 +2,7 @@
  * search index that answers per keystroke (15,000 HCPs: a substring scan over prebuilt strings). */
 import type { AccountSummary, Hcp } from '../api/types';
 import { mergeCalls, SAMPLE_BOOK_ID, type DraftRow, type OutboxItem, type RepDb } from './db';
-import type { Call, FrequencyTarget, Picklists, Product, SampleBook } from './types';
+import type { Call, FrequencyTarget, Notice, Picklists, Product, SampleBook } from './types';
 
 export interface LocalData {
   /** Sorted like the server's list: last name, first name, id. */
@@ -16,6 +16,8 @@ export interface LocalData {
   picklists: Picklists | null;
   /** The rep's sample book as last synced (null before the first sync, or for a server without samples). */
   book: SampleBook | null;
+  /** Notices for the rep (realignments that change their territory), newest first. */
+  notices: Notice[];
 }
 
 export function searchKey(h: Pick<Hcp, 'last_name' | 'first_name' | 'npi'>): string {
@@ -35,6 +37,7 @@ export function buildLocalData(
   targets: FrequencyTarget[],
   picklists: Picklists | null,
   book: SampleBook | null = null,
+  notices: Notice[] = [],
 ): LocalData {
   sortHcps(hcps);
   return {
@@ -46,13 +49,14 @@ export function buildLocalData(
     targets,
     picklists,
     book,
+    notices: sortNotices(notices),
   };
 }
 
 export async function loadLocalData(db: RepDb): Promise<LocalData> {
-  const [hcps, accounts, products, targets, picklists, book] = await db.transaction(
+  const [hcps, accounts, products, targets, picklists, book, notices] = await db.transaction(
     'r',
-    [db.hcps, db.accounts, db.products, db.targets, db.meta, db.samplebook],
+    [db.hcps, db.accounts, db.products, db.targets, db.meta, db.samplebook, db.notices],
     () =>
       Promise.all([
         db.hcps.toArray(),
@@ -61,9 +65,15 @@ export async function loadLocalData(db: RepDb): Promise<LocalData> {
         db.targets.toArray(),
         db.getMeta<Picklists>('picklists'),
         db.samplebook.get(SAMPLE_BOOK_ID),
+        db.notices.toArray(),
       ]),
   );
-  return buildLocalData(hcps, accounts, products, targets, picklists ?? null, book ?? null);
+  return buildLocalData(hcps, accounts, products, targets, picklists ?? null, book ?? null, notices);
+}
+
+/** Newest first (by creation time, then id). */
+export function sortNotices<N extends Pick<Notice, 'id' | 'created_at'>>(notices: N[]): N[] {
+  return [...notices].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
 }
 
 /** Indices into `data.hcps` whose search key contains every word of `q` (max 5 words, like the API). */

@@ -4,7 +4,7 @@ import type { components } from '../api/schema';
 
 type S = components['schemas'];
 
-export type { Call, FrequencyTarget, Picklists, Product, Tier } from '../api/types';
+export type { Call, CycleKind, FrequencyTarget, Notice, Picklists, Product, Tier } from '../api/types';
 
 export type PickItem = S['Choice'];
 export type CallType = S['CallType'];
@@ -16,7 +16,7 @@ export type PushRequest = Omit<S['PushRequest'], 'mutations'> & { mutations: Mut
 export type PushResult = S['PushResult'];
 export type MutationResult = S['MutationResult'];
 
-export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists', 'samples'] as const;
+export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists', 'samples', 'notice'] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 /** `Change` with `entity` and `op` narrowed (the document describes them in prose). */

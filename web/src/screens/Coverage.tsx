@@ -190,7 +190,7 @@ function TierGrid({ tiers }: { tiers: TierFrequency[] }) {
             class="tier-block"
             data-testid={`tier-${t.tier}`}
             data-tier={t.tier}
-            title={`Tier ${t.tier}: ${t.hcps} HCPs × ${t.target_per_hcp} calls per month = ${t.target_calls} target calls; ${t.calls} calls in all`}
+            title={`Tier ${t.tier}: ${t.hcps} HCPs, ${t.target_calls} target calls this cycle (each HCP's largest calls per cycle over its products); ${t.calls} calls in all`}
           >
             <div class="tier-badge">
               <TierBadge tier={t.tier} />

@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOffline } from '../offline/context';
-import { computePlan, computeProgress, cycleKey } from '../offline/plan';
+import { computePlan, computeProgress, cycleOf, planCycleKind } from '../offline/plan';
 import { draftHref, hcpHref, newCallHref } from '../lib/router';
 import { cityState, hcpName, shortDate } from '../lib/format';
 import { ProgressWidget } from '../components/ProgressWidget';
+import { NoticeList } from '../components/Notices';
 import { StorageNotice } from '../components/StorageNotice';
 import { Loading, TierBadge } from '../components/bits';
 
@@ -35,16 +36,18 @@ export function Today() {
   const { data, calls } = useOffline();
   const [n, setN] = useState(SHOW);
   const now = new Date();
-  const cycle = cycleKey(now);
+  // The plan cycle (month or quarter) of the frequency targets in force.
+  const cycle = cycleOf(planCycleKind(data?.targets ?? []), now);
+  const cycleLabel = cycle.label;
   const plan = useMemo(
     () => (data && calls ? computePlan(data.hcps, data.targets, calls.calls, now) : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data, calls, cycle],
+    [data, calls, cycleLabel],
   );
   const progress = useMemo(
     () => (data && calls ? computeProgress(data.hcps, data.targets, calls.calls, now) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data, calls, cycle],
+    [data, calls, cycleLabel],
   );
   const drafts = calls?.drafts ?? [];
   return (
@@ -55,6 +58,7 @@ export function Today() {
       </div>
       <StorageNotice />
       <SyncGate>
+        {data && <NoticeList notices={data.notices} />}
         {progress && <ProgressWidget p={progress} cycle={cycle} />}
         {drafts.length > 0 && (
           <section class="card section" data-testid="drafts">

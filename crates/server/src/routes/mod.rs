@@ -5,10 +5,12 @@ mod auth;
 mod hcps;
 mod imports;
 mod ops;
+mod realignment;
 mod reference;
 mod reports;
 mod samples;
 mod sync;
+mod targeting;
 mod users;
 
 pub use accounts::*;
@@ -16,10 +18,12 @@ pub use auth::*;
 pub use hcps::*;
 pub use imports::*;
 pub use ops::*;
+pub use realignment::*;
 pub use reference::*;
 pub use reports::*;
 pub use samples::*;
 pub use sync::*;
+pub use targeting::*;
 pub use users::*;
 
 use crate::problem::ApiError;
@@ -51,7 +55,25 @@ pub fn api() -> Router<AppState> {
         .route("/reports/calls-by-unit", get(calls_by_unit))
         .route("/imports/{kind}", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/targets", get(list_targets))
-        .route("/targets/{tier}", put(set_target))
+        .route("/targeting/versions", get(list_targeting_versions).post(create_targeting_version))
+        .route("/targeting/versions/{id}", get(get_targeting_version).put(update_targeting_version))
+        .route("/targeting/versions/{id}/frequencies", put(put_targeting_frequencies))
+        .route(
+            "/targeting/versions/{id}/segments",
+            get(list_targeting_segments).post(upload_targeting_segments).put(put_targeting_segments).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/targeting/versions/{id}/publish", post(publish_targeting_version))
+        .route("/realignments", get(list_realignments).post(create_realignment))
+        .route("/realignments/{id}", get(get_realignment))
+        .route("/realignments/{id}/lines", get(realignment_lines).put(put_realignment_lines).delete(remove_realignment_lines))
+        .route("/realignments/{id}/upload", post(upload_realignment).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/realignments/{id}/impact", get(realignment_impact))
+        .route("/realignments/{id}/review", get(realignment_review).post(open_realignment_review))
+        .route("/realignments/{id}/marks", post(mark_realignment))
+        .route("/realignments/{id}/marks/{mark}/resolve", post(resolve_realignment_mark))
+        .route("/realignments/{id}/publish", post(publish_realignment))
+        .route("/realignments/{id}/cancel", post(cancel_realignment))
+        .route("/notices", get(list_notices))
         .route("/hcps/{id}/blacklist", put(blacklist_hcp).delete(unblacklist_hcp))
         .route("/hcps/{id}/dea-registration", put(put_dea_registration))
         .route("/samples/book", get(sample_book))
@@ -83,6 +105,11 @@ pub fn api() -> Router<AppState> {
 
 pub fn ops() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+}
+
+/// Tells connected devices to pull.
+pub(crate) fn poke(state: &AppState) {
+    let _ = state.pokes.send(());
 }
 
 /// Parses an id from a path; a malformed id is simply not found.

@@ -15,7 +15,8 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FrequencyQuery {
-    /// `YYYY-MM`; default the current month.
+    /// A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`; default the plan cycle (month
+    /// or quarter of the targeting in force) containing today.
     pub cycle: Option<String>,
     /// One territory of the caller's scope.
     pub territory: Option<Uuid>,
@@ -26,8 +27,10 @@ pub struct FrequencyQuery {
 pub async fn frequency_report(State(state): State<AppState>, auth: Auth, ApiQuery(query): ApiQuery<FrequencyQuery>) -> Result<Json<FrequencyReport>, ApiError> {
     let today = pharmacrm_storage::today();
     let cycle = match query.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) => Cycle::parse(text).ok_or_else(|| ApiError::invalid(ValidationErrors::single("cycle", "must be a month like 2026-11")))?,
-        None => Cycle::month_of(today),
+        Some(text) => Some(Cycle::parse(text).ok_or_else(|| {
+            ApiError::invalid(ValidationErrors::single("cycle", "must be a month like 2026-11, a quarter like 2026-Q4 or a year like 2026"))
+        })?),
+        None => None,
     };
     let report = pharmacrm_service::reports::frequency(&state.store, &auth.principal, cycle, query.territory, today).await?;
     Ok(Json(report))

@@ -3,7 +3,7 @@
 //! the exceptions queue, loss/theft reports, the reconciliation report and the sample
 //! record. Reps record disbursements and inventory movements through sync pushes.
 
-use super::parse_id;
+use super::{parse_id, poke};
 use crate::extract::{ApiJson, ApiQuery, Auth};
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
@@ -32,9 +32,6 @@ fn csv_response(name: &str, body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
 }
 
-fn poke(state: &AppState) {
-    let _ = state.pokes.send(());
-}
 
 #[utoipa::path(get, path = "/api/v1/samples/book", tag = "samples", security(("bearer" = [])),
     responses((status = 200, body = SampleBook), (status = 403, body = Problem)))]

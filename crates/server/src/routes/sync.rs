@@ -49,13 +49,9 @@ pub const HEARTBEAT: Duration = Duration::from_secs(20);
 pub async fn events(State(state): State<AppState>, _auth: Auth) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let mut pokes = state.pokes.subscribe();
     let stream = async_stream::stream! {
-        loop {
-            match pokes.recv().await {
-                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    yield Ok(Event::default().event("poke").data("{}"));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
+        // A lagging receiver still pokes: it missed pokes, not data. Closed ends the stream.
+        while let Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) = pokes.recv().await {
+            yield Ok(Event::default().event("poke").data("{}"));
         }
     };
     Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
