@@ -1,17 +1,14 @@
 //! Reps leaving and moving on both backends: vacancy, HCPs kept on the territory, history.
 
+mod common;
+
 use chrono::Duration;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_fixtures::{backend_tests, populate_small, scope_of};
-use pharmacrm_service::auth::Principal;
 use pharmacrm_service::org::{leave, move_to, territory_history, territory_overview};
+use common::principal;
+use pharmacrm_service::auth::Principal;
 use pharmacrm_storage::Store;
-
-async fn principal(store: &Store, username: &str) -> Principal {
-    let (user, _) = store.user_credentials(username).await.unwrap().unwrap();
-    let scope = store.scope_of(user.id, user.role).await.unwrap();
-    Principal { user, scope }
-}
 
 async fn a_rep_leaving_leaves_a_vacant_territory_with_its_hcps(store: Store) {
     populate_small(&store, "x").await;

@@ -2,26 +2,16 @@
 //! publication, the 30-day / quarter-start rule, publication into the effective-dated
 //! alignment, account overrides, and notices to the reps and managers affected.
 
+mod common;
+
 use chrono::{Duration, NaiveDate};
 use pharmacrm_domain::realignment::{DraftLine, MarkKind, RealignmentStatus, Resolution};
 use pharmacrm_fixtures::{backend_tests, populate_small};
-use pharmacrm_service::auth::Principal;
 use pharmacrm_service::realignment::{self as service, DraftLines, MarkInput, MarkResolution, Publication};
 use pharmacrm_service::ServiceError;
+use common::{field_of, principal};
+use pharmacrm_service::auth::Principal;
 use pharmacrm_storage::Store;
-
-async fn principal(store: &Store, username: &str) -> Principal {
-    let (user, _) = store.user_credentials(username).await.unwrap().unwrap();
-    let scope = store.scope_of(user.id, user.role).await.unwrap();
-    Principal { user, scope }
-}
-
-fn field_of(err: ServiceError) -> String {
-    match err {
-        ServiceError::Validation(e) => e.0.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(","),
-        other => panic!("expected a validation error, got {other}"),
-    }
-}
 
 /// The first quarter start at least 30 days after `today`.
 fn next_quarter_start(today: NaiveDate) -> NaiveDate {

@@ -1,27 +1,16 @@
 //! Targeting versions on both backends: drafts, validation, publication with an effective
 //! date, coming into force on that date, earlier versions staying readable.
 
+mod common;
+
 use chrono::Duration;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::targeting::{CycleKind, VersionState};
 use pharmacrm_fixtures::{backend_tests, populate_small};
-use pharmacrm_service::auth::Principal;
 use pharmacrm_service::targeting::{self, VersionInput};
 use pharmacrm_service::ServiceError;
+use common::{field_of, principal};
 use pharmacrm_storage::Store;
-
-async fn principal(store: &Store, username: &str) -> Principal {
-    let (user, _) = store.user_credentials(username).await.unwrap().unwrap();
-    let scope = store.scope_of(user.id, user.role).await.unwrap();
-    Principal { user, scope }
-}
-
-fn field_of(err: ServiceError) -> String {
-    match err {
-        ServiceError::Validation(e) => e.0.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(","),
-        other => panic!("expected a validation error, got {other}"),
-    }
-}
 
 async fn a_version_comes_into_force_on_its_date_and_earlier_ones_stay_readable(store: Store) {
     populate_small(&store, "x").await;

@@ -21,7 +21,8 @@ pub struct TieredHcp {
 
 impl Store {
     /// The HCPs that are call targets in `scope` today: active, not do-not-call nor
-    /// blacklisted, with a segment for at least one product, aligned to a territory.
+    /// blacklisted, with a segment for at least one product, aligned to a territory; in no
+    /// particular order.
     pub async fn tiered_hcps(&self, scope: &Scope, territory: Option<Uuid>) -> Result<Vec<TieredHcp>> {
         let mut sql = Sql::new(
             "SELECT h.id, h.first_name, h.last_name, h.credentials, za.territory_id, g.product_id, g.tier \
@@ -34,19 +35,24 @@ impl Store {
         if let Some(t) = territory {
             sql.push(" AND za.territory_id = ").bind(t);
         }
-        sql.push(" ORDER BY h.last_name, h.first_name, h.id");
+        // No ORDER BY: a national report reads every HCP, and a scan in storage order is
+        // several times faster than one through the name index; rows are grouped here.
         let mut out: Vec<TieredHcp> = Vec::new();
+        let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
         for r in sql.query().fetch_all(self.pool()).await? {
             let id = get_uuid(&r, "id")?;
             let segment = (get_uuid(&r, "product_id")?, Tier::parse(&get_str(&r, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?);
-            match out.last_mut() {
-                Some(last) if last.hcp_id == id => last.segments.push(segment),
-                _ => out.push(TieredHcp {
-                    hcp_id: id,
-                    name: display_name(&get_str(&r, "first_name")?, &get_str(&r, "last_name")?, &get_str(&r, "credentials")?),
-                    territory_id: get_uuid(&r, "territory_id")?,
-                    segments: vec![segment],
-                }),
+            match at.get(&id) {
+                Some(i) => out[*i].segments.push(segment),
+                None => {
+                    at.insert(id, out.len());
+                    out.push(TieredHcp {
+                        hcp_id: id,
+                        name: display_name(&get_str(&r, "first_name")?, &get_str(&r, "last_name")?, &get_str(&r, "credentials")?),
+                        territory_id: get_uuid(&r, "territory_id")?,
+                        segments: vec![segment],
+                    })
+                }
             }
         }
         Ok(out)

@@ -128,3 +128,9 @@ CREATE INDEX notices_user ON notices (user_id, version);
 -- Reports skip calls that were corrected (`NOT EXISTS (... WHERE x.corrects = c.id)`); without
 -- this index that check scans every call for every call (found by the national benchmark).
 CREATE INDEX calls_corrects ON calls (corrects) WHERE corrects IS NOT NULL;
+
+-- National reports read every call of a period and every HCP's segments: covering indexes
+-- let them do so without a table lookup per row (docs/benchmarks.md, commercial ops).
+DROP INDEX calls_called_at;
+CREATE INDEX calls_called_at ON calls (called_at, id, territory_id, district_id, region_id);
+CREATE INDEX segments_hcp ON segments (hcp_id, product_id, tier, decile);

@@ -1,14 +1,11 @@
 /** A version's segmentation rows: on a draft (ops, admin) a CSV upload (`npi,product,tier,decile`)
  * with its import report and a form to set one segment, and for every version a preview of the rows it sets, by HCP name. */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../../api/problem';
-import type { ImportReport, Product, TargetingVersion, VersionSegment } from '../../api/types';
+import type { Product, TargetingVersion, VersionSegment } from '../../api/types';
 import { useApp } from '../../context';
 import { segmentsHelp } from '../../lib/targeting';
 import { ErrorBox, Loading, TierBadge } from '../../components/bits';
-import { ImportReportView } from '../../components/ImportReportView';
-import { OtherErrors } from '../oversight/common';
-import { CsvPicker, FileWarning } from './common';
+import { CsvUploadForm } from './common';
 import { SegmentEdit } from './SegmentEdit';
 
 const PAGE = 50;
@@ -24,6 +21,7 @@ export function SegmentsCard({
   editable: boolean;
   onUploaded: () => void;
 }) {
+  const { api } = useApp();
   const [gen, setGen] = useState(0);
   return (
     <section class="card section" data-testid="segments" data-count={version.segments}>
@@ -34,12 +32,16 @@ export function SegmentsCard({
       </p>
       {editable && (
         <>
-          <SegmentUpload
-            versionId={version.id}
+          <CsvUploadForm
+            help={segmentsHelp()}
+            upload={(file) => api.uploadVersionSegments(version.id, file)}
             onUploaded={() => {
               setGen((g) => g + 1);
               onUploaded();
             }}
+            title="Segmentation"
+            kind="segments"
+            testid={{ columns: 'seg-columns', file: 'seg-file', submit: 'seg-upload', form: 'seg-upload-form' }}
           />
           <SegmentEdit
             versionId={version.id}
@@ -53,53 +55,6 @@ export function SegmentsCard({
       )}
       <SegmentRows key={gen} versionId={version.id} total={version.segments} products={products} />
     </section>
-  );
-}
-
-function SegmentUpload({ versionId, onUploaded }: { versionId: string; onUploaded: () => void }) {
-  const { api } = useApp();
-  const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<{ name: string; report: ImportReport } | null>(null);
-
-  const upload = async (e: Event) => {
-    e.preventDefault();
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const report = await api.uploadVersionSegments(versionId, file);
-      setResult({ name: file.name, report });
-      onUploaded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <>
-      <form class="upload-form" onSubmit={upload} data-testid="seg-upload-form">
-        <CsvPicker
-          help={segmentsHelp()}
-          onFile={(f) => {
-            setFile(f);
-            setError(null);
-          }}
-          testid={{ columns: 'seg-columns', file: 'seg-file' }}
-        />
-        <FileWarning file={file} />
-        <button type="submit" class="btn btn-primary" disabled={busy || !file} data-testid="seg-upload">
-          {busy ? 'Uploading…' : 'Upload into this draft'}
-        </button>
-      </form>
-      {error != null && <ErrorBox error={error} />}
-      {error instanceof ApiError && <OtherErrors errors={error.fieldErrors} shown={[]} />}
-      {result && <ImportReportView title="Segmentation" name={result.name} report={result.report} kind="segments" />}
-    </>
   );
 }
 

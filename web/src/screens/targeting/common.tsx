@@ -1,7 +1,12 @@
-/** Shared bits of the Targeting screens: the version state badge, the products (grid rows) and a
- * CSV file picker with its column help. */
+/** Shared bits of the Targeting and Realignment screens: the version state badge, the products
+ * (grid rows), a CSV file picker with its column help and a CSV upload into a draft. */
 import type { ComponentChildren } from 'preact';
-import type { Product, VersionState } from '../../api/types';
+import { useState } from 'preact/hooks';
+import { ApiError } from '../../api/problem';
+import type { ImportReport, Product, VersionState } from '../../api/types';
+import { ErrorBox } from '../../components/bits';
+import { ImportReportView } from '../../components/ImportReportView';
+import { OtherErrors } from '../oversight/common';
 import { useApp } from '../../context';
 import { useLoad, type Load } from '../../hooks';
 import { fileWarning, STATE_LABELS } from '../../lib/targeting';
@@ -56,4 +61,63 @@ export function CsvPicker({
 export function FileWarning({ file }: { file: File | null }) {
   const warning = file ? fileWarning(file.name) : null;
   return warning ? <p class="field-error">{warning}</p> : null;
+}
+
+/** A CSV upload into a draft: file picker with column help, submit, and the import report
+ * (every row accounted for) or the problem. `upload` sends the file. */
+export function CsvUploadForm({
+  help,
+  upload,
+  onUploaded,
+  title,
+  kind,
+  testid,
+}: {
+  help: { header: string; notes: string };
+  upload: (file: File) => Promise<ImportReport>;
+  onUploaded: () => void;
+  title: string;
+  kind: string;
+  testid: { columns: string; file: string; submit: string; form?: string };
+}) {
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<{ name: string; report: ImportReport } | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult({ name: file.name, report: await upload(file) });
+      onUploaded();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <form class="upload-form" onSubmit={submit} data-testid={testid.form}>
+        <CsvPicker
+          help={help}
+          onFile={(f) => {
+            setFile(f);
+            setError(null);
+          }}
+          testid={testid}
+        />
+        <FileWarning file={file} />
+        <button type="submit" class="btn btn-primary" disabled={busy || !file} data-testid={testid.submit}>
+          {busy ? 'Uploading…' : 'Upload into this draft'}
+        </button>
+      </form>
+      {error != null && <ErrorBox error={error} />}
+      {error instanceof ApiError && <OtherErrors errors={error.fieldErrors} shown={[]} />}
+      {result && <ImportReportView title={title} name={result.name} report={result.report} kind={kind} />}
+    </>
+  );
 }
