@@ -10,6 +10,7 @@ use chrono::{Duration, Utc};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::org::TerritoryRef;
+use pharmacrm_domain::role::Role;
 use pharmacrm_domain::views::User;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -25,6 +26,15 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Commercial ops (and admin) own targeting and alignment; `what` names the refused action.
+    pub fn ensure_commercial_ops(&self, what: &str) -> Result<()> {
+        if matches!(self.user.role, Role::Ops | Role::Admin) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(format!("a {} cannot {what}", self.user.role)))
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor::user(self.user.id, &self.user.username)
     }

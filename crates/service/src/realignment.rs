@@ -15,6 +15,7 @@ use pharmacrm_domain::realignment::{
 };
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::targeting::hcp_target;
+use crate::targeting::frequencies_in_force;
 use pharmacrm_domain::ValidationErrors;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -23,11 +24,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 fn ensure_ops(principal: &Principal) -> Result<()> {
-    if matches!(principal.user.role, Role::Ops | Role::Admin) {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(format!("a {} cannot change alignments", principal.user.role)))
-    }
+    principal.ensure_commercial_ops("change alignments")
 }
 
 fn is_field(principal: &Principal) -> bool {
@@ -165,7 +162,7 @@ async fn moving_hcps(store: &Store, id: Uuid, day: NaiveDate) -> Result<Vec<Movi
     for ((hcp, product), (tier, decile)) in store.segments_of_hcps(&ids).await? {
         segments.entry(hcp).or_default().push((product, tier, decile));
     }
-    let frequencies = frequencies(store).await?;
+    let (_, frequencies) = frequencies_in_force(store).await?;
     let calls: HashMap<(Uuid, Uuid), u32> =
         store.calls_by_hcp_and_territory(&ids, day - Duration::days(365)).await?.into_iter().map(|(h, t, n)| ((h, t), n)).collect();
     let mut out: Vec<MovingHcp> = moved
@@ -188,10 +185,6 @@ async fn moving_hcps(store: &Store, id: Uuid, day: NaiveDate) -> Result<Vec<Movi
         .collect();
     out.sort_by(by_value);
     Ok(out)
-}
-
-async fn frequencies(store: &Store) -> Result<HashMap<(Uuid, pharmacrm_domain::segment::Tier), u32>> {
-    Ok(store.frequency_targets(None).await?.into_iter().map(|f| ((f.product_id, f.tier), f.calls)).collect())
 }
 
 fn as_of(r: &Realignment, today: NaiveDate) -> NaiveDate {
@@ -218,7 +211,7 @@ pub async fn impact_of(store: &Store, principal: &Principal, id: Uuid, today: Na
         let reps = store.assignments_to(*t).await?.into_iter().filter(|a| a.effective.contains(today)).filter_map(|a| users.get(&a.user_id).cloned()).collect();
         territories.push((TerritoryRef { id: unit.id, code: unit.code.clone(), name: unit.name.clone() }, reps));
     }
-    let frequencies = frequencies(store).await?;
+    let (_, frequencies) = frequencies_in_force(store).await?;
     let mut per_hcp: HashMap<(Uuid, Uuid), Vec<(Uuid, pharmacrm_domain::segment::Tier)>> = HashMap::new();
     for (hcp, territory, segment) in store.territory_segments(&touched, day).await? {
         let entry = per_hcp.entry((hcp, territory)).or_default();

@@ -6,8 +6,7 @@ use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_analytics::attribution::{attribute, AttributionReport, CallUnits};
 use pharmacrm_analytics::frequency::{frequency_report, CallFact, Cycle, FrequencyReport, TargetHcp};
-use pharmacrm_domain::targeting::{hcp_target, CycleKind};
-use std::collections::HashMap;
+use pharmacrm_domain::targeting::hcp_target;
 use uuid::Uuid;
 
 /// Calls against frequency targets in a period (default: the plan cycle containing `today`)
@@ -15,10 +14,8 @@ use uuid::Uuid;
 pub async fn frequency(store: &Store, principal: &Principal, cycle: Option<Cycle>, territory: Option<Uuid>, today: NaiveDate) -> Result<FrequencyReport> {
     let scope = &principal.scope;
     let territories: Vec<_> = store.territories(scope).await?.into_iter().filter(|t| territory.is_none_or(|id| t.id == id)).collect();
-    let targets = store.frequency_targets(None).await?;
-    let plan = targets.first().map_or(CycleKind::Month, |t| t.cycle);
+    let (plan, frequencies) = crate::targeting::frequencies_in_force(store).await?;
     let cycle = cycle.unwrap_or_else(|| Cycle::of(plan, today));
-    let frequencies: HashMap<_, _> = targets.iter().map(|t| ((t.product_id, t.tier), t.calls)).collect();
     let hcps: Vec<TargetHcp> = store
         .tiered_hcps(scope, territory)
         .await?

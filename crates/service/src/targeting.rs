@@ -8,6 +8,8 @@ use crate::{Result, ServiceError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::role::Role;
+use pharmacrm_domain::segment::Tier;
+use std::collections::HashMap;
 use pharmacrm_domain::targeting::{check_calls, CycleKind, TargetingVersion, VersionFrequency};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::targeting::DraftSegment;
@@ -17,12 +19,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Who may change targeting.
-pub fn ensure_targeting_owner(principal: &Principal) -> Result<()> {
-    if matches!(principal.user.role, Role::Ops | Role::Admin) {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(format!("a {} cannot change targeting", principal.user.role)))
-    }
+fn ensure_targeting_owner(principal: &Principal) -> Result<()> {
+    principal.ensure_commercial_ops("change targeting")
+}
+
+/// The plan cycle in force (a month before any version) and calls per cycle by (product, tier).
+pub async fn frequencies_in_force(store: &Store) -> Result<(CycleKind, HashMap<(Uuid, Tier), u32>)> {
+    let targets = store.frequency_targets(None).await?;
+    let cycle = targets.first().map_or(CycleKind::Month, |t| t.cycle);
+    Ok((cycle, targets.into_iter().map(|t| ((t.product_id, t.tier), t.calls)).collect()))
 }
 
 /// Who may read targeting versions (reps read the version in force through their plan).
