@@ -41,7 +41,10 @@ describe('realignment cycle: draft, impact, field review, publication, notice', 
     for (const h of hcps) byZip.set(h.zip, [...(byZip.get(h.zip) ?? []), h]);
     [zip, moving] = [...byZip].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
     assert.ok(moving.length > 0);
-    assert.deepEqual(await api.get(opsToken, '/api/v1/realignments'), [], 'the demo has no realignment cycle');
+    // The demo has one cycle in field review (with an open mark); this test makes its own.
+    const existing = await api.get(opsToken, '/api/v1/realignments');
+    assert.deepEqual(existing.map((r) => [r.status, r.marks_open]), [['review', 1]], 'the demo cycle in review');
+    assert.ok(existing.every((r) => r.name !== CYCLE));
   });
 
   after(async () => {
@@ -221,7 +224,12 @@ describe('realignment cycle: draft, impact, field review, publication, notice', 
       await uiLogin(mgr, 'mgr.d01');
       await mgr.locator('nav.tabs a', { hasText: 'Realignment' }).click();
       await mgr.locator('[data-testid=realignment][data-view=field]').waitFor();
-      await mgr.locator('[data-testid=no-review]').waitFor();
+      // In review: only the demo's own cycle; this test's cycle is published.
+      await mgr.locator('[data-testid=field-cycles] [data-testid=cycle-item]').first().waitFor();
+      const inReview = await mgr.$$eval('[data-testid=field-cycles] [data-testid=cycle-item]', (els) => els.map((e) => e.dataset.id));
+      const demo = (await api.get(opsToken, '/api/v1/realignments')).filter((r) => r.status === 'review').map((r) => r.id);
+      assert.deepEqual(inReview, demo);
+      assert.ok(!inReview.includes(cycleId));
       const shown = await mgr.$$eval('[data-testid=notices] [data-testid=notice]', (els) => els.map((e) => e.dataset.id));
       assert.deepEqual(shown, notices.map((n) => n.id), 'the API\'s notices, newest first');
       assert.equal((await mgr.locator(`[data-testid=notice][data-id="${mine.id}"] [data-testid=notice-title]`).innerText()).trim(), mine.title);
