@@ -1,8 +1,9 @@
 //! `make bench`: HCP list and search latency for a rep whose territory holds about 1,000
 //! HCPs, in a database of 1,000,000 HCPs, then commercial-ops work on that database (a
 //! year of calls in the national frequency report, a realignment moving 100,000 HCPs), on
-//! SQLite and on PostgreSQL; and sync pulls. The dataset comes from the shared fixture
-//! builder; results are written to docs/benchmarks.md.
+//! SQLite and on PostgreSQL; sync pulls; and the accuracy of HCP duplicate detection on a
+//! generated set and the FEBRL data sets (no database). The datasets come from the shared
+//! fixture builder; results are written to docs/benchmarks.md.
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -13,6 +14,7 @@ use pharmacrm_storage::hcps::HcpFilter;
 use pharmacrm_storage::Store;
 use std::time::{Duration, Instant};
 
+mod matching;
 mod ops;
 mod sync;
 
@@ -34,7 +36,7 @@ struct Args {
     #[arg(long)]
     sqlite_only: bool,
     /// Which benchmarks: `all`, `list` (1M HCPs), `ops` (frequency report and realignment on
-    /// the 1M HCPs) or `sync`.
+    /// the 1M HCPs), `sync` or `matching` (duplicate-detection accuracy, no database).
     #[arg(long, default_value = "all")]
     only: String,
     /// Markdown file to write the results into.
@@ -126,28 +128,34 @@ fn table(backend: &str, total: i64, in_scope: i64, load: Duration, timings: &[Ti
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if !["all", "list", "ops", "sync", "matching"].contains(&args.only.as_str()) {
+        anyhow::bail!("--only must be all, list, ops, sync or matching (not {:?})", args.only);
+    }
+    let runs = |section: &str| args.only == "all" || args.only == section;
+    // Only the list and ops benchmarks need the 1M-HCP database.
+    let needs_database = runs("list") || runs("ops");
     let mut report = String::new();
     let mut sections: Vec<(&str, String)> = Vec::new();
     let mut ops_report = String::new();
     let dir = tempfile::tempdir()?;
-    if args.only != "sync" {
+    if needs_database {
         eprintln!("SQLite: loading {} HCPs...", args.hcps);
         let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
         store.migrate().await?;
         let load = fill(&store, &args).await?;
         let total = store.count_hcps(&Scope::All).await?;
-        if args.only != "ops" {
+        if runs("list") {
             let (in_scope, timings) = measure(&store, args.runs).await?;
             report.push_str(&table("SQLite (embedded file, WAL)", total, in_scope, load, &timings));
             eprintln!("{report}");
         }
-        if args.only == "all" || args.only == "ops" {
+        if runs("ops") {
             let figures = ops::run(&store, 5).await?;
             ops_report.push_str(&ops::table("SQLite (embedded file, WAL)", &figures));
             eprintln!("{ops_report}");
         }
     }
-    if !args.sqlite_only && args.only != "sync" {
+    if !args.sqlite_only && needs_database {
         sqlx::any::install_default_drivers();
         let name = format!("pharmacrm_bench_{}", std::process::id());
         let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{}/postgres", args.postgres)).await.context("PostgreSQL")?;
@@ -158,11 +166,11 @@ async fn main() -> Result<()> {
         let load = fill(&store, &args).await?;
         sqlx::query("ANALYZE").execute(store.pool()).await?;
         let total = store.count_hcps(&Scope::All).await?;
-        if args.only != "ops" {
+        if runs("list") {
             let (in_scope, timings) = measure(&store, args.runs).await?;
             report.push_str(&table("PostgreSQL (local server)", total, in_scope, load, &timings));
         }
-        if args.only == "all" || args.only == "ops" {
+        if runs("ops") {
             let figures = ops::run(&store, 5).await?;
             ops_report.push_str(&ops::table("PostgreSQL (local server)", &figures));
             eprintln!("{ops_report}");
@@ -182,14 +190,19 @@ managers affected, one transaction).\n{ops_report}",
             ),
         ));
     }
-    if args.only == "all" || args.only == "list" {
+    if runs("list") {
         sections.push(("list", format!("\n## HCP list and search for a rep with about 1,000 HCPs in 1,000,000\n\nOver {} runs after one warm-up.\n{report}", args.runs)));
     }
-    if args.only == "all" || args.only == "sync" {
+    if runs("sync") {
         let section = sync::run(|name| format!("sqlite://{}", dir.path().join(format!("{name}.db")).display())).await?;
         eprintln!("{section}");
         report.push_str(&section);
         sections.push(("sync", section));
+    }
+    if runs("matching") {
+        let section = matching::run()?;
+        report.push_str(&section);
+        sections.push(("matching", section));
     }
     println!("{report}");
     if let Some(path) = args.out {
@@ -204,7 +217,7 @@ managers affected, one transaction).\n{ops_report}",
         let mut text = if existing.starts_with("# Benchmarks") {
             existing
         } else {
-            "# Benchmarks\n\nRecorded by `make bench` (`cargo run --release -p pharmacrm-bench`; `-- --only list|sync` runs one section and keeps the others). Latencies are of the service and storage calls the API makes (scope applied in SQL), measured in-process.\n".to_string()
+            "# Benchmarks\n\nRecorded by `make bench` (`cargo run --release -p pharmacrm-bench`; `-- --only list|ops|sync|matching` runs one section and keeps the others). Latencies are of the service and storage calls the API makes (scope applied in SQL), measured in-process.\n".to_string()
         };
         for (name, body) in sections {
             let body = format!("<!-- section:{name} -->\n{stamp}{body}<!-- /section:{name} -->\n");

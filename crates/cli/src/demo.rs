@@ -46,6 +46,13 @@ pub async fn fill(store: &Store, seed: u64, scale: Scale, overrides: &Overrides)
         bar.set_position(done as u64);
     };
     populate(store, &spec, &hash, &progress).await?;
+    pharmacrm_fixtures::stewardship::seed(store, seed).await?;
+    // The matching model is estimated from the data (the planted duplicates among it), then
+    // the universe is scanned so the stewards' queue holds the candidate pairs.
+    bar.set_message("matching");
+    let steward = pharmacrm_domain::audit::Actor::system("demo set-up");
+    pharmacrm_service::matching::estimate(store, &steward).await?;
+    pharmacrm_service::matching::scan_all(store).await?;
     store.analyze().await?;
     bar.finish_and_clear();
     Ok(())

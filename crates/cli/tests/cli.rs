@@ -66,7 +66,7 @@ fn demo_data_users_and_scoped_export() {
     let out = dir.path().join("rep.csv");
     assert!(pharmacrm(&db, &["export", "hcps", "--as", "rep.t01", "--out", out.to_str().unwrap()]).status.success());
     let rows: Vec<String> = std::fs::read_to_string(&out).unwrap().lines().skip(1).map(str::to_string).collect();
-    assert_eq!(rows.len(), 100);
+    assert_eq!(rows.len(), 103, "100 generated, 2 planted duplicates, 1 HCP the rep proposed");
     assert!(rows.iter().all(|r| r.ends_with(",T01")));
 
     let added = Command::new(env!("CARGO_BIN_EXE_pharmacrm"))

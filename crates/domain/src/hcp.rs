@@ -146,6 +146,9 @@ pub struct HcpInput {
     #[serde(default = "default_language")]
     pub language: String,
     pub address: Address,
+    /// Office phone, any common US format; stored as 10 digits.
+    #[serde(default)]
+    pub phone: Option<String>,
     #[serde(default)]
     pub licences: Vec<LicenceInput>,
     #[serde(default)]
@@ -172,6 +175,8 @@ pub struct HcpRecord {
     pub status: HcpStatus,
     pub language: String,
     pub address: Address,
+    #[serde(default)]
+    pub phone: Option<String>,
     pub licences: Vec<LicenceInput>,
     pub preferred_call_times: Vec<CallWindow>,
     pub do_not_call_reason: Option<String>,
@@ -196,6 +201,16 @@ impl HcpInput {
             errors.add("language", "must be an ISO 639 language code such as en or es");
         }
         let address = self.address.validated("address", &mut errors);
+        let phone = match optional(self.phone.as_deref()) {
+            None => None,
+            Some(text) => match crate::matching::normalize_phone(&text).filter(|d| d.len() == 10) {
+                Some(digits) => Some(digits),
+                None => {
+                    errors.add("phone", "must be a 10-digit US phone number");
+                    None
+                }
+            },
+        };
         let mut licences = Vec::new();
         for (i, licence) in self.licences.iter().enumerate() {
             let state = errors.check(&format!("licences[{i}].state"), parse_state(&licence.state));
@@ -224,6 +239,7 @@ impl HcpInput {
             status: self.status,
             language,
             address,
+            phone,
             licences,
             preferred_call_times: self.preferred_call_times.clone(),
             do_not_call_reason,
@@ -254,9 +270,28 @@ impl HcpRecord {
             status: self.status,
             language: self.language.clone(),
             address: self.address.clone(),
+            phone: self.phone.clone(),
             licences: self.licences.clone(),
             preferred_call_times: self.preferred_call_times.clone(),
             do_not_call_reason: self.do_not_call_reason.clone(),
+        }
+    }
+}
+
+impl HcpRecord {
+    /// What the duplicate matcher compares (affiliations are added by the caller, who knows them).
+    pub fn match_record(&self) -> crate::matching::MatchRecord {
+        crate::matching::MatchRecord {
+            npi: Some(self.npi.to_string()),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            specialty_code: Some(self.specialty_code.clone()),
+            street: Some(self.address.line1.clone()),
+            city: Some(self.address.city.clone()),
+            state: Some(self.address.state.clone()),
+            zip: Some(self.address.zip.clone()),
+            phone: self.phone.clone(),
+            affiliations: Vec::new(),
         }
     }
 }
@@ -269,7 +304,7 @@ impl LicenceInput {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub fn sample_input() -> HcpInput {
@@ -292,6 +327,7 @@ mod tests {
                 latitude: Some(42.36),
                 longitude: Some(-71.09),
             },
+            phone: Some("(617) 555-0134".into()),
             licences: vec![LicenceInput {
                 state: "MA".into(),
                 number: "123".into(),
@@ -308,6 +344,7 @@ mod tests {
         assert_eq!(record.specialty_code, "207RC0000X");
         assert_eq!(record.address.state, "MA");
         assert_eq!(record.address.line2, None);
+        assert_eq!(record.phone.as_deref(), Some("6175550134"));
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub struct HcpSummary {
     pub top_tier: Option<Tier>,
     /// The territory the HCP's primary address is aligned to today.
     pub territory: Option<TerritoryRef>,
+    /// `verified`, or `proposed` by a rep and waiting for a data steward.
+    #[serde(default = "verified")]
+    pub master_status: String,
+}
+
+fn verified() -> String {
+    "verified".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -91,6 +98,12 @@ pub struct Hcp {
     pub status: HcpStatus,
     pub language: String,
     pub address: Address,
+    /// Office phone, 10 digits.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// `verified`, or `proposed` by a rep and waiting for a data steward.
+    #[serde(default = "verified")]
+    pub master_status: String,
     pub licences: Vec<Licence>,
     pub do_not_call: Option<DoNotCall>,
     /// Compliance blacklist entry (no calls, no samples), if any.

@@ -29,6 +29,10 @@ use utoipa::{Modify, OpenApi};
         routes::blacklist_hcp, routes::unblacklist_hcp, routes::put_dea_registration,
         routes::list_exceptions, routes::close_exception, routes::list_loss_reports, routes::update_loss_report,
         routes::reconciliation, routes::sample_records, routes::screen_leie,
+        routes::match_hcp, routes::propose_hcp, routes::propose_hcp_change, routes::list_data_requests, routes::approve_data_request,
+        routes::reject_data_request, routes::list_duplicates, routes::scan_duplicates, routes::dismiss_duplicate, routes::list_merges,
+        routes::merge_hcps, routes::undo_merge, routes::matching_model, routes::put_matching_thresholds, routes::estimate_matching,
+        routes::completeness_report,
     ),
     components(schemas(
         crate::Problem, pharmacrm_domain::FieldError,
@@ -39,6 +43,8 @@ use utoipa::{Modify, OpenApi};
         pharmacrm_service::samples::mutations::SampleRequestInput, pharmacrm_service::samples::mutations::ReceiveInput,
         pharmacrm_service::samples::mutations::MoveInput, pharmacrm_service::samples::mutations::LossInput,
         pharmacrm_service::samples::mutations::CountInput,
+        pharmacrm_service::stewardship::HcpProposal, pharmacrm_service::stewardship::ChangeProposal,
+        pharmacrm_service::matching::DeviceModel,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -52,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         (name = "realignment", description = "Realignment cycles: draft, impact, field review, publication, notices"),
         (name = "reports", description = "Explainable KPIs: frequency tracking and coverage"),
         (name = "sync", description = "Offline field app: push mutations, pull changes, pokes"),
+        (name = "stewardship", description = "HCP master data governance: duplicate checks, proposals, the stewards' queue, merges"),
         (name = "samples", description = "Sample accountability (PDMA): inventory, policy, exceptions, reconciliation, signed records"),
     )
 )]

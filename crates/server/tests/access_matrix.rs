@@ -83,7 +83,7 @@ async fn every_endpoint_respects_every_role(store: Store) {
         let mut reader = csv::Reader::from_reader(export.text.as_bytes());
         let exported: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(exported.len(), visible.len() * 100, "{username}: export size");
-        assert!(exported.iter().all(|r| sees(&r[19])), "{username}: export scope");
+        assert!(exported.iter().all(|r| sees(&r[20])), "{username}: export scope (territory_code column)");
 
         let users = api.get("/api/v1/users", Some(&token)).await;
         assert_eq!(users.status, if username == "admin" { StatusCode::OK } else { StatusCode::FORBIDDEN }, "{username}: users");
@@ -95,9 +95,17 @@ async fn every_endpoint_respects_every_role(store: Store) {
         let token = api.login(username).await;
         let sees = |code: &str| territories_of(username).contains(code);
         let may_create = matches!(username, "rep.t01" | "mgr.d01" | "ops" | "admin");
-        let inside = api.post_json("/api/v1/hcps", Some(&token), &new_hcp(Npi::from_base(900_000 + n as u64 * 2).as_str(), &zip_t01)).await;
+        // A different person per role: the same name and address again would (rightly) be
+        // caught as a duplicate.
+        let mut hcp = new_hcp(Npi::from_base(900_000 + n as u64 * 2).as_str(), &zip_t01);
+        hcp["first_name"] = ["Ana", "Bea", "Cyd", "Dee", "Eve", "Fay"][n].into();
+        hcp["last_name"] = ["Lopez", "Marsh", "Nakamura", "Oyelaran", "Petrov", "Quispe"][n].into();
+        let inside = api.post_json("/api/v1/hcps", Some(&token), &hcp).await;
         assert_eq!(inside.status, if may_create { StatusCode::CREATED } else { StatusCode::FORBIDDEN }, "{username}: create in T01: {}", inside.text);
-        let outside = api.post_json("/api/v1/hcps", Some(&token), &new_hcp(Npi::from_base(900_001 + n as u64 * 2).as_str(), &zip_t03)).await;
+        let mut hcp = new_hcp(Npi::from_base(900_001 + n as u64 * 2).as_str(), &zip_t03);
+        hcp["first_name"] = ["Gus", "Hal", "Ike", "Jon", "Kai", "Lou"][n].into();
+        hcp["last_name"] = ["Rasmussen", "Sato", "Tembo", "Ulloa", "Varga", "Wojcik"][n].into();
+        let outside = api.post_json("/api/v1/hcps", Some(&token), &hcp).await;
         let expected = match (may_create, sees("T03")) {
             (false, _) => StatusCode::FORBIDDEN,
             (true, true) => StatusCode::CREATED,

@@ -8,7 +8,7 @@ use pharmacrm_domain::hcp::{CallWindow, HcpInput, HcpStatus, LicenceInput};
 use pharmacrm_domain::ValidationErrors;
 use std::collections::HashMap;
 
-pub const HCP_COLUMNS: [&str; 19] = [
+pub const HCP_COLUMNS: [&str; 20] = [
     "npi",
     "first_name",
     "middle_name",
@@ -28,6 +28,7 @@ pub const HCP_COLUMNS: [&str; 19] = [
     "licences",
     "preferred_call_times",
     "do_not_call_reason",
+    "phone",
 ];
 
 pub const ACCOUNT_COLUMNS: [&str; 11] = [
@@ -140,6 +141,7 @@ pub fn hcp_input(row: &Row, errors: &mut ValidationErrors) -> HcpInput {
         status,
         language,
         address: address(row, errors),
+        phone: row.opt("phone"),
         licences,
         preferred_call_times: windows,
         do_not_call_reason: row.opt("do_not_call_reason"),
@@ -169,6 +171,7 @@ pub fn hcp_input_fields(input: &HcpInput) -> Vec<String> {
         format_licences(&input.licences),
         CallWindow::format_list(&input.preferred_call_times),
         input.do_not_call_reason.clone().unwrap_or_default(),
+        input.phone.clone().unwrap_or_default(),
     ]
 }
 

@@ -1,5 +1,5 @@
-//! HCP and account use cases: scoped reads, creation with every rule checked before
-//! anything is written, and CSV export of what the caller may see.
+//! HCP and account use cases: scoped reads, creation with every rule and the duplicate
+//! check passed before anything is written, and CSV export of what the caller may see.
 
 use crate::auth::Principal;
 use crate::csv_format::{hcp_input_fields, HCP_COLUMNS};
@@ -7,27 +7,48 @@ use crate::{Result, ServiceError, Store};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::hcp::HcpInput;
 use pharmacrm_domain::views::Hcp;
+use crate::matching::check_record;
+use crate::stewardship::{propose_hcp, validated_new_hcp, HcpProposal};
+use pharmacrm_domain::matching::model::Outcome;
+use pharmacrm_domain::new_id;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::hcps::HcpFilter;
-use std::collections::HashSet;
 use std::io::Write;
 
-/// Creates an HCP. Field users may only create HCPs whose address lies in their territory
-/// (otherwise they could not see what they created).
-pub async fn create_hcp(store: &Store, principal: &Principal, input: &HcpInput) -> Result<Hcp> {
+/// Creates an HCP. A field user's HCP is a proposal for the data stewards (usable at once,
+/// see [`crate::stewardship::propose_hcp`]); a steward's goes straight into master data once
+/// the duplicate check passes: a sure match (same NPI, or a score at or above the link
+/// threshold) is refused unless `confirmed_different`, and likely matches are queued.
+pub async fn create_hcp(store: &Store, principal: &Principal, input: &HcpInput, confirmed_different: bool) -> Result<Hcp> {
     if !principal.user.role.may_create_hcps() {
         return Err(ServiceError::Forbidden(format!("a {} cannot create HCPs", principal.user.role)));
     }
-    let known: HashSet<String> = store.specialties().await?.into_iter().map(|s| s.code).collect();
-    let record = input.validate(|code| known.contains(code))?;
-    if principal.scope != Scope::All && store.territory_of_zip(&principal.scope, &record.address.zip).await?.is_none() {
-        return Err(ValidationErrors::single("address.zip", format!("ZIP {} is not in your territories", record.address.zip)).into());
+    if principal.scope != Scope::All {
+        let proposal = HcpProposal { id: new_id(), hcp_id: new_id(), hcp: input.clone(), note: None, confirmed_different };
+        let request = propose_hcp(store, principal, &proposal).await?;
+        let id = request.merged_into.unwrap_or(request.hcp_id);
+        return store.hcp(&principal.scope, id).await?.ok_or(ServiceError::NotFound("HCP"));
     }
-    if store.hcps_by_npi(&[record.npi.to_string()]).await?.contains_key(record.npi.as_str()) {
-        return Err(ServiceError::Conflict { code: "duplicate_npi", message: format!("an HCP with NPI {} already exists", record.npi) });
+    let record = validated_new_hcp(store, principal, input).await?;
+    let found = check_record(store, &Scope::All, &record.match_record(), None).await?;
+    if let (Some(best), false) = (found.matches.first(), confirmed_different) {
+        if best.score.outcome == Outcome::SameRecord {
+            return Err(ServiceError::Conflict {
+                code: "likely_duplicate",
+                message: format!(
+                    "{} ({}, {}) looks like the same person ({:.1}% match); confirm it is a different person to create it",
+                    best.display_name,
+                    best.npi,
+                    best.city,
+                    best.score.probability * 100.0
+                ),
+            });
+        }
     }
-    let id = pharmacrm_domain::new_id();
+    let id = new_id();
     store.insert_hcps(&principal.actor(), &[(id, record)]).await?;
+    let pairs: Vec<_> = found.matches.iter().map(|m| (id, m.id, m.score.clone())).collect();
+    store.record_pairs(&pairs, "creation").await?;
     store.hcp(&principal.scope, id).await?.ok_or(ServiceError::NotFound("HCP"))
 }
 

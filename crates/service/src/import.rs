@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use pharmacrm_domain::address::parse_zip;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::HcpRecord;
+use pharmacrm_domain::matching::model::Outcome;
 use pharmacrm_domain::org::OrgLevel;
 use pharmacrm_domain::specialty::{valid_code, Specialty};
 use pharmacrm_domain::ValidationErrors;
@@ -28,7 +29,7 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub rows: usize,
     pub created: usize,
@@ -36,6 +37,21 @@ pub struct ImportReport {
     pub unchanged: usize,
     pub rejected: usize,
     pub errors: Vec<RowError>,
+    /// Rows with an NPI not on file that the matcher found to be an HCP already on file
+    /// (not created), and rows created but queued for a data steward as likely duplicates.
+    pub linked: usize,
+    pub queued: usize,
+    pub matches: Vec<RowMatch>,
+}
+
+/// An imported row the matcher tied to an existing HCP.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RowMatch {
+    pub line: u64,
+    pub npi: String,
+    pub matched: crate::matching::HcpMatch,
+    /// `same_record`: linked, not created; `ask_steward`: created and queued.
+    pub outcome: pharmacrm_domain::matching::model::Outcome,
 }
 
 /// Progress callback: (rows done, rows in file).
@@ -130,10 +146,30 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
     for batch in valid.chunks(BATCH) {
         let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
         let stored = store.hcps_by_npi(&npis).await?;
+        let unknown: Vec<&(u64, HcpRecord)> = batch.iter().filter(|(_, r)| !stored.contains_key(r.npi.as_str())).collect();
+        let found = crate::matching::best_matches(store, &unknown.iter().map(|(_, r)| r.match_record()).collect::<Vec<_>>()).await?;
         let mut new = Vec::new();
+        let mut pairs = Vec::new();
+        for ((line, record), found) in unknown.into_iter().zip(found) {
+            let id = pharmacrm_domain::new_id();
+            match found {
+                Some(m) if m.score.outcome == Outcome::SameRecord => {
+                    report.linked += 1;
+                    report.matches.push(RowMatch { line: *line, npi: record.npi.to_string(), outcome: Outcome::SameRecord, matched: m });
+                    continue;
+                }
+                Some(m) => {
+                    report.queued += 1;
+                    pairs.push((id, m.id, m.score.clone()));
+                    report.matches.push(RowMatch { line: *line, npi: record.npi.to_string(), outcome: Outcome::AskSteward, matched: m });
+                }
+                None => {}
+            }
+            new.push((id, record.clone()));
+        }
         for (_, record) in batch {
             match stored.get(record.npi.as_str()) {
-                None => new.push((pharmacrm_domain::new_id(), record.clone())),
+                None => {}
                 Some(existing) if &existing.record == record => report.unchanged += 1,
                 Some(existing) => {
                     store.update_hcp(actor, existing.id, &existing.record, record).await?;
@@ -142,8 +178,9 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
             }
         }
         store.insert_hcps(actor, &new).await?;
+        store.record_pairs(&pairs, "import").await?;
         report.created += new.len();
-        progress(report.rejected + report.created + report.updated + report.unchanged, total);
+        progress(report.rejected + report.created + report.updated + report.unchanged + report.linked, total);
     }
     report.errors.sort_by_key(|e| e.line);
     Ok(report)

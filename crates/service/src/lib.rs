@@ -5,13 +5,16 @@
 pub mod auth;
 pub mod csv_format;
 mod error;
+pub mod completeness;
 pub mod hcps;
 pub mod import;
+pub mod matching;
 pub mod org;
 pub mod realignment;
 pub mod reports;
 pub mod samples;
 pub mod screening;
+pub mod stewardship;
 pub mod sync;
 pub mod targeting;
 pub mod users;

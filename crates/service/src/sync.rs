@@ -15,6 +15,7 @@ use pharmacrm_domain::role::Role;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::{FieldError, ValidationErrors};
 use crate::samples::{self, mutations::Verdict};
+use crate::stewardship;
 use pharmacrm_storage::calls::MutationOutcome;
 use pharmacrm_storage::samples::Effect;
 use pharmacrm_storage::StorageError;
@@ -55,7 +56,8 @@ pub struct Mutation {
     pub client_ts: String,
     /// `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
     /// `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` / `sample.destroy` (`MoveInput`),
-    /// `sample.loss` (`LossInput`) or `sample.count` (`CountInput`).
+    /// `sample.loss` (`LossInput`), `sample.count` (`CountInput`), `hcp.propose` (`HcpProposal`)
+    /// or `hcp.change` (`ChangeProposal`).
     pub kind: String,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
@@ -145,6 +147,36 @@ pub async fn push(store: &Store, principal: &Principal, request: &PushRequest) -
     Ok(PushResult { results })
 }
 
+/// `hcp.propose` (payload `HcpProposal`) and `hcp.change` (`ChangeProposal`): written by the
+/// stewardship service itself; a replay finds the request by its id and changes nothing.
+async fn stewardship_mutation(store: &Store, principal: &Principal, m: &Mutation) -> Result<MutationOutcome> {
+    let unreadable = |e: serde_json::Error| {
+        rejected("validation_failed", "the proposal cannot be read", vec![FieldError { field: "payload".into(), message: e.to_string() }])
+    };
+    let result = if m.kind == "hcp.propose" {
+        match serde_json::from_value::<stewardship::HcpProposal>(m.payload.clone()) {
+            Ok(p) => stewardship::propose_hcp(store, principal, &p).await,
+            Err(e) => return Ok(unreadable(e)),
+        }
+    } else {
+        match serde_json::from_value::<stewardship::ChangeProposal>(m.payload.clone()) {
+            Ok(p) => stewardship::propose_change(store, principal, &p).await,
+            Err(e) => return Ok(unreadable(e)),
+        }
+    };
+    match result {
+        Ok(r) if r.status == pharmacrm_domain::stewardship::RequestStatus::Merged => {
+            Ok(MutationOutcome { status: "applied".into(), code: Some("linked".into()), message: r.decision_reason, errors: vec![] })
+        }
+        Ok(_) => Ok(applied(&[], "")),
+        Err(ServiceError::Validation(errors)) => Ok(rejected("validation_failed", "the proposal has errors", errors.0)),
+        Err(ServiceError::Conflict { code, message }) => Ok(rejected(code, message, vec![])),
+        Err(ServiceError::NotFound(what)) => Ok(rejected("not_found", format!("{what} not found"), vec![])),
+        Err(ServiceError::Forbidden(message)) => Ok(rejected("forbidden", message, vec![])),
+        Err(e) => Err(e),
+    }
+}
+
 fn applied(flags: &[String], message: &str) -> MutationOutcome {
     if flags.is_empty() {
         MutationOutcome { status: "applied".into(), code: None, message: None, errors: vec![] }
@@ -162,13 +194,16 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
             Verdict::Refuse { code, message, errors } => (rejected(code, message, errors), vec![]),
         });
     }
+    if m.kind == "hcp.propose" || m.kind == "hcp.change" {
+        return Ok((stewardship_mutation(store, principal, m).await?, vec![]));
+    }
     if m.kind != "call.submit" {
         return Ok((rejected("unknown_kind", format!("'{}' is not a mutation this server knows", m.kind), vec![]), vec![]));
     }
     if !matches!(principal.user.role, Role::Rep | Role::Manager) {
         return Ok((rejected("forbidden", "only reps and managers report calls", vec![]), vec![]));
     }
-    let input: CallInput = match serde_json::from_value(m.payload.clone()) {
+    let mut input: CallInput = match serde_json::from_value(m.payload.clone()) {
         Ok(input) => input,
         Err(e) => {
             let field = FieldError { field: "payload".into(), message: e.to_string() };
@@ -190,6 +225,15 @@ async fn evaluate(store: &Store, principal: &Principal, m: &Mutation) -> Result<
             // corrected by a return or loss report.
             let field = FieldError { field: "disbursement".into(), message: "samples cannot be added by a correction; the signed record of the call stands".into() };
             return Ok((rejected("validation_failed", "a correction cannot record samples", vec![field]), vec![]));
+        }
+    }
+    if input.disbursement.is_none() {
+        // An HCP merged while the device was offline: the call goes to the survivor. (A
+        // signed disbursement stays bound to the record it was signed for.)
+        for id in input.hcp_ids.iter_mut() {
+            if let Some(live) = store.live_hcp_id(*id).await? {
+                *id = live;
+            }
         }
     }
     let day = input.called_at.date_naive();
@@ -318,7 +362,8 @@ fn decode(text: &str) -> Result<Cursor> {
 /// The phases of a checkpoint, most important first (the plan needs pick lists, products,
 /// targets and tier-A HCPs before anything else); notices came later and go last so that
 /// cursors handed out before them keep their meaning.
-const PHASES: [&str; 11] = ["picklists", "product", "target", "samples", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call", "notice"];
+const PHASES: [&str; 13] =
+    ["picklists", "product", "target", "samples", "hcp:A", "hcp:B", "hcp:C", "hcp:-", "account", "call", "notice", "request", "matching"];
 
 /// Largest page a pull returns.
 pub const MAX_PULL: i64 = 2000;
@@ -366,6 +411,19 @@ pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, li
                 }
             }
             "samples" => (vec![], None),
+            "matching" => {
+                let settings = store.matching_settings().await?;
+                if from.is_none_or(|v| settings.version > v) {
+                    let model = crate::matching::DeviceModel { parameters: settings.parameters, thresholds: settings.thresholds };
+                    (vec![put("matching", "matching", &model)], None)
+                } else {
+                    (vec![], None)
+                }
+            }
+            "request" => {
+                let rows = stewardship::own_requests_since(store, principal, from).await?;
+                (rows.iter().map(|r| put("data_request", &r.id.to_string(), r)).collect(), None)
+            }
             "notice" => (store.notices_of(principal.user.id, from).await?.iter().map(|n| put("notice", &n.id.to_string(), n)).collect(), None),
             "account" => {
                 let rows = store.changed_accounts(scope, from, c.a, room).await?;

@@ -69,7 +69,7 @@ async fn an_hcp_file_keeps_good_rows_and_reports_bad_ones(store: Store) {
 
 async fn a_changed_row_updates_with_an_audit_trail(store: Store) {
     let header = HCP_COLUMNS.join(",");
-    let row = "1234567893,Ana,,Lopez,,MD,207RC0000X,active,es,1 Main St,,Boston,MA,02139,,,MA:MA1:2030-01-01,mon 09:00-10:00,";
+    let row = "1234567893,Ana,,Lopez,,MD,207RC0000X,active,es,1 Main St,,Boston,MA,02139,,,MA:MA1:2030-01-01,mon 09:00-10:00,,617-555-0134";
     let actor = Actor::system("test import");
     let first = import_hcps(&store, &actor, format!("{header}\n{row}\n").as_bytes(), &|_, _| {}).await.unwrap();
     assert_eq!(first.created, 1, "{:?}", first.errors);

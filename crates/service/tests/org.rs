@@ -6,7 +6,7 @@ use chrono::Duration;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_fixtures::{backend_tests, populate_small, scope_of};
 use pharmacrm_service::org::{leave, move_to, territory_history, territory_overview};
-use common::principal;
+use common::{principal, push_call as call};
 use pharmacrm_service::auth::Principal;
 use pharmacrm_storage::Store;
 
@@ -59,17 +59,6 @@ async fn a_rep_moving_covers_the_new_territory_and_history_shows_both(store: Sto
     assert!(err.contains("is not a territory"), "{err}");
     let manager = principal(&store, "mgr.d02").await;
     assert!(territory_history(&store, &manager, t02.id).await.is_err(), "another district's territory is not found");
-}
-
-/// A call report pushed by `who` for `hcp` at `at`.
-async fn call(store: &Store, who: &Principal, hcp: uuid::Uuid, at: chrono::DateTime<chrono::Utc>) -> (String, uuid::Uuid) {
-    use pharmacrm_service::sync::{push, Mutation, PushRequest};
-    let id = pharmacrm_domain::new_id();
-    let payload = serde_json::json!({"id": id, "call_type": "in_person", "hcp_ids": [hcp], "called_at": at,
-        "outcome": "interested", "next_step": "follow_up_visit"});
-    let m = Mutation { id: pharmacrm_domain::new_id(), client_ts: at.to_rfc3339(), kind: "call.submit".into(), payload };
-    let out = push(store, who, &PushRequest { client_id: pharmacrm_domain::new_id(), mutations: vec![m] }).await.unwrap();
-    (out.results[0].status.clone(), id)
 }
 
 async fn calls_split_across_a_midyear_realignment(store: Store) {

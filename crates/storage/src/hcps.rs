@@ -44,7 +44,7 @@ pub struct StoredHcp {
 
 const RECORD_COLUMNS: &str = "h.id, h.npi, h.first_name, h.middle_name, h.last_name, h.suffix, h.credentials, \
     h.specialty_code, h.status, h.language, h.line1, h.line2, h.city, h.state, h.zip, h.latitude, h.longitude, \
-    h.preferred_call_times, h.dnc_reason, h.dnc_set_by, h.dnc_set_at, h.created_at, h.updated_at";
+    h.preferred_call_times, h.dnc_reason, h.dnc_set_by, h.dnc_set_at, h.phone, h.master_status, h.created_at, h.updated_at";
 
 fn search_name(r: &HcpRecord) -> String {
     format!("{} {} {}", r.last_name, r.first_name, r.npi).to_lowercase()
@@ -80,6 +80,7 @@ fn record_of(row: &AnyRow, licences: Vec<LicenceInput>) -> Result<HcpRecord> {
         status: status_of(&get_str(row, "status")?)?,
         language: get_str(row, "language")?,
         address: address_of(row)?,
+        phone: get_opt_str(row, "phone")?,
         licences,
         preferred_call_times: serde_json::from_str::<Vec<CallWindow>>(&windows)
             .map_err(|e| StorageError::corrupt("hcps.preferred_call_times", e))?,
@@ -110,6 +111,7 @@ fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: O
         r.do_not_call_reason.clone().into(),
         dnc_set_by.into(),
         dnc_set_at.into(),
+        r.phone.clone().into(),
         search_name(r).into(),
         r.address.city.to_lowercase().into(),
         now.into(),
@@ -120,7 +122,7 @@ fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: O
 
 const HCP_INSERT_COLUMNS: &str = "id, npi, first_name, middle_name, last_name, suffix, credentials, specialty_code, \
     status, language, line1, line2, city, state, zip, latitude, longitude, preferred_call_times, dnc_reason, \
-    dnc_set_by, dnc_set_at, search_name, city_lc, created_at, updated_at, version";
+    dnc_set_by, dnc_set_at, phone, search_name, city_lc, created_at, updated_at, version";
 
 fn licence_rows(id: Uuid, r: &HcpRecord) -> Vec<Vec<Value>> {
     r.licences
@@ -181,7 +183,7 @@ impl Store {
     pub async fn hcp_page(&self, scope: &Scope, filter: &HcpFilter, cursor: Option<&str>, limit: i64) -> Result<HcpPage> {
         let mut sql = Sql::new(&format!(
             "SELECT h.id, h.npi, h.first_name, h.last_name, h.credentials, h.specialty_code, s.name AS specialty_name, \
-             h.city, h.state, h.zip, h.status, h.dnc_reason, \
+             h.city, h.state, h.zip, h.status, h.dnc_reason, h.master_status, \
              (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) AS top_tier, {TERRITORY_COLUMNS} \
              FROM hcps h JOIN specialties s ON s.code = h.specialty_code"
         ));
@@ -211,6 +213,7 @@ impl Store {
                     do_not_call: get_opt_str(row, "dnc_reason")?.is_some(),
                     top_tier: tier.map(|t| Tier::parse(&t).map_err(|e| StorageError::corrupt("segments.tier", e))).transpose()?,
                     territory: territory_of(row)?,
+                    master_status: get_str(row, "master_status")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -322,6 +325,8 @@ impl Store {
                     status: record.status,
                     language: record.language,
                     address: record.address,
+                    phone: record.phone,
+                    master_status: get_str(row, "master_status")?,
                     licences: record
                         .licences
                         .iter()
@@ -423,9 +428,30 @@ impl Store {
         Ok(found)
     }
 
+    /// The stored HCPs with these ids, whatever their territory or master status (stewardship
+    /// reads; callers check the reader's rights).
+    pub async fn hcp_records_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, StoredHcp>> {
+        let mut found = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"));
+            join_alignment(&mut sql, "h", today());
+            sql.push(" WHERE h.id IN ").bind_list(chunk.iter().copied());
+            let rows = sql.query().fetch_all(self.pool()).await?;
+            for hcp in self.stored_from_rows(&rows).await? {
+                found.insert(hcp.id, hcp);
+            }
+        }
+        Ok(found)
+    }
+
     /// Creates HCPs in one transaction, each with an audit entry. A duplicate NPI fails the
     /// whole batch with [`StorageError::Duplicate`].
     pub async fn insert_hcps(&self, actor: &Actor, hcps: &[(Uuid, HcpRecord)]) -> Result<()> {
+        self.insert_hcps_with_status(actor, hcps, "verified").await
+    }
+
+    /// Inserts HCPs with a master status (`verified`, or `proposed` for a rep's proposal).
+    pub async fn insert_hcps_with_status(&self, actor: &Actor, hcps: &[(Uuid, HcpRecord)], master_status: &str) -> Result<()> {
         if hcps.is_empty() {
             return Ok(());
         }
@@ -447,6 +473,15 @@ impl Store {
         })?;
         let licences: Vec<Vec<Value>> = hcps.iter().flat_map(|(id, r)| licence_rows(*id, r)).collect();
         insert_rows(&mut tx, "hcp_licences", "id, hcp_id, state, number, expires_on", licences).await?;
+        let keys = crate::matching::keys_of(hcps.iter().map(|(id, r)| (*id, r)));
+        crate::matching::file_match_keys(&mut tx, keys, false).await?;
+        if master_status != "verified" {
+            for chunk in hcps.chunks(500) {
+                let mut sql = Sql::new("UPDATE hcps SET master_status = ");
+                sql.bind(master_status).push(" WHERE id IN ").bind_list(chunk.iter().map(|(id, _)| *id));
+                sql.query().execute(&mut *tx).await?;
+            }
+        }
         let audit = hcps
             .iter()
             .map(|(id, r)| audit_row(actor, "hcp", *id, AuditAction::Create, None, Some(r), &now))
@@ -484,6 +519,8 @@ impl Store {
         sql.query().execute(&mut *tx).await?;
         stmt("DELETE FROM hcp_licences WHERE hcp_id = $1", vec![id.into()]).query().execute(&mut *tx).await?;
         insert_rows(&mut tx, "hcp_licences", "id, hcp_id, state, number, expires_on", licence_rows(id, after)).await?;
+        let keys = crate::matching::keys_of([(id, after)]);
+        crate::matching::file_match_keys(&mut tx, keys, true).await?;
         record(&mut tx, actor, "hcp", id, AuditAction::Update, Some(before), Some(after)).await?;
         tx.commit().await?;
         Ok(())

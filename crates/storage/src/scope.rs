@@ -39,8 +39,15 @@ pub(crate) fn restrict_account(sql: &mut Sql, scope: &Scope) {
     restrict_column(sql, scope, ACCOUNT_TERRITORY);
 }
 
-/// Appends ` AND ...` restricting the aligned territory (`za.territory_id`) to `scope`.
+/// Master records anyone works with: verified, or proposed by a rep and waiting for a
+/// steward. Rejected proposals and records merged into a survivor are read only by the
+/// stewardship screens.
+pub(crate) const LIVE_HCP: &str = " AND h.master_status IN ('verified', 'proposed')";
+
+/// Appends ` AND ...` restricting the HCP `h` to live master records ([`LIVE_HCP`]) whose
+/// aligned territory (`za.territory_id`) is in `scope`.
 pub(crate) fn restrict(sql: &mut Sql, scope: &Scope) {
+    sql.push(LIVE_HCP);
     restrict_column(sql, scope, "za.territory_id");
 }
 

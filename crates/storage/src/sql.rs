@@ -153,6 +153,11 @@ pub fn get_str(row: &AnyRow, col: &str) -> Result<String> {
     row.try_get::<String, _>(col).map_err(StorageError::from)
 }
 
+/// The `i`-th column as text (for rows whose columns are known only by position).
+pub fn get_text_at(row: &AnyRow, i: usize) -> Result<String> {
+    row.try_get::<String, _>(i).map_err(StorageError::from)
+}
+
 pub fn get_opt_str(row: &AnyRow, col: &str) -> Result<Option<String>> {
     row.try_get::<Option<String>, _>(col).map_err(StorageError::from)
 }

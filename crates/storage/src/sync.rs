@@ -33,9 +33,13 @@ impl Store {
         get_i64(&row, "value")
     }
 
-    /// Whether anything that decides who sees what (ZIP and account alignment, assignments) changed
+    /// Whether anything that decides who sees what (ZIP and account alignment, assignments, HCP
+    /// merges and their undo) changed
     /// after `from` or came into or out of force after `since_day` up to `today`.
     pub async fn scope_may_have_changed(&self, from: i64, since_day: NaiveDate, today: NaiveDate) -> Result<bool> {
+        if self.merges_since(from).await? {
+            return Ok(true);
+        }
         for table in ["zip_alignments", "account_alignments", "assignments"] {
             let mut sql = Sql::new(&format!("SELECT COUNT(*) AS n FROM {table} WHERE version > "));
             sql.bind(from)

@@ -68,6 +68,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/data-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_data_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approve_data_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reject_data_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_duplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["scan_duplicates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["dismiss_duplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hcp-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["propose_hcp_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hcp-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["propose_hcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hcps": {
         parameters: {
             query?: never;
@@ -77,6 +205,11 @@ export interface paths {
         };
         get: operations["list_hcps"];
         put?: never;
+        /**
+         * Creates an HCP: a steward's goes into master data (409 `likely_duplicate` when the
+         *     matcher is sure it exists, unless confirmed different); a rep's or manager's is a
+         *     proposal for the data stewards, usable at once (or linked to the HCP it matches).
+         */
         post: operations["create_hcp"];
         delete?: never;
         options?: never;
@@ -94,6 +227,22 @@ export interface paths {
         get: operations["export_hcps"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hcps/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["match_hcp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -228,6 +377,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["matching_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matching/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["estimate_matching"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matching/thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_matching_thresholds"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -238,6 +435,38 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_merges"];
+        put?: never;
+        post: operations["merge_hcps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/merges/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["undo_merge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -460,6 +689,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["calls_by_unit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["completeness_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1265,6 +1510,18 @@ export interface components {
             /** @description `put` or `delete`. */
             op: string;
         };
+        /** @description A change to an existing HCP proposed by a rep. */
+        ChangeProposal: {
+            changes: components["schemas"]["HcpChange"];
+            /** Format: uuid */
+            hcp_id: string;
+            /**
+             * Format: uuid
+             * @description The request's id (made on the device).
+             */
+            id: string;
+            note?: string | null;
+        };
         /** @description A code and its label in a pick list. */
         Choice: {
             code: string;
@@ -1279,6 +1536,25 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        CompletenessReport: {
+            level: components["schemas"]["OrgLevel"];
+            /** @description How each share is computed, in words. */
+            method: string[];
+            months: string[];
+            rows: components["schemas"]["CompletenessRow"][];
+        };
+        /** @description One org unit (or the whole scope when `unit` is `None`) in one month. */
+        CompletenessRow: {
+            /** @description Call reports (originals, not corrections) of calls made that month. */
+            call_reports: components["schemas"]["Share"];
+            /** @description `YYYY-MM`. */
+            month: string;
+            /** @description Active HCPs aligned to the unit today, segmented under the plan in force at the month's end. */
+            segmentation: components["schemas"]["Share"];
+            /** @description Sample records (disbursements and requests) of that month with a captured signature. */
+            signatures: components["schemas"]["Share"];
+            unit?: null | components["schemas"]["UnitRef"];
         };
         /** @description `sample.count`: a physical inventory count. */
         CountInput: {
@@ -1340,6 +1616,31 @@ export interface components {
          * @enum {string}
          */
         CycleKind: "month" | "quarter" | "year";
+        /** @description A data request as reps and stewards see it. */
+        DataRequest: {
+            /** @description For a change: the fields it changes. For a new HCP: empty. */
+            changes: components["schemas"]["FieldChange"][];
+            decided_at?: string | null;
+            decided_by?: string | null;
+            decision_reason?: string | null;
+            /** Format: uuid */
+            hcp_id: string;
+            hcp_name: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["RequestKind"];
+            /** @description For stewards, a pending new HCP's likely existing matches (whole universe). */
+            matches: components["schemas"]["HcpMatch"][];
+            /**
+             * Format: uuid
+             * @description The existing HCP a proposed one was merged into.
+             */
+            merged_into?: string | null;
+            note?: string | null;
+            proposed_at: string;
+            proposed_by: string;
+            status: components["schemas"]["RequestStatus"];
+        };
         /** @description A DEA registration: the schedules it covers, in the state it was issued for. */
         DeaRegistration: {
             /** Format: date */
@@ -1353,6 +1654,24 @@ export interface components {
          * @enum {string}
          */
         DeaSchedule: "II" | "III" | "IV" | "V";
+        /** @description A steward's decision. */
+        Decision: {
+            /**
+             * Format: uuid
+             * @description Merge a proposed HCP into this existing one instead of approving it.
+             */
+            merge_into?: string | null;
+            /** @description Required to reject. */
+            reason?: string | null;
+        };
+        /**
+         * @description The matching model a device needs to check a new HCP against its own HCPs offline (the
+         *     `matching` sync entity).
+         */
+        DeviceModel: {
+            parameters: components["schemas"]["Parameters"];
+            thresholds: components["schemas"]["Thresholds"];
+        };
         /** @description Samples given during a call: the lines (each with its lot) and the HCP's signature. */
         DisbursementInput: {
             /** Format: uuid */
@@ -1385,12 +1704,50 @@ export interface components {
             accounts: components["schemas"]["DraftLine"][];
             zips: components["schemas"]["DraftLine"][];
         };
+        /** @description A candidate duplicate pair in the stewards' queue. */
+        DuplicatePair: {
+            a: components["schemas"]["PairSide"];
+            b: components["schemas"]["PairSide"];
+            decided_at?: string | null;
+            decided_by?: string | null;
+            found_at: string;
+            /** Format: uuid */
+            id: string;
+            reason?: string | null;
+            score: components["schemas"]["MatchScore"];
+            /** @description `scan`, `creation` or `import`. */
+            source: string;
+            /** @description `open`, `merged` or `dismissed`. */
+            status: string;
+        };
+        /**
+         * @description The fields the model weighs, in the order of [`Comparison::levels`].
+         * @enum {string}
+         */
+        Field: "last_name" | "first_name" | "specialty" | "street" | "locality" | "phone" | "affiliation";
+        /** @description One proposed field change as shown to stewards and reps. */
+        FieldChange: {
+            field: string;
+            from: string;
+            to: string;
+        };
         /** @description One problem with one input field. */
         FieldError: {
             /** @description Dotted path of the field, e.g. `npi` or `licences[0].state`. */
             field: string;
             /** @description What is wrong, in words a user can act on. */
             message: string;
+        };
+        /** @description How one field contributed to a score. */
+        FieldEvidence: {
+            field: components["schemas"]["Field"];
+            /** @description Agreement level name, or `missing`. */
+            level: string;
+            /**
+             * Format: double
+             * @description log2(m/u), in bits; 0 when missing.
+             */
+            weight: number;
         };
         /**
          * @description The HCPs a draft moves out of or into the reader's territories (all for ops), the most
@@ -1407,6 +1764,10 @@ export interface components {
             realignment: components["schemas"]["Realignment"];
             /** @description Territory codes by id, for the moves shown. */
             territories: components["schemas"]["TerritoryRef"][];
+        };
+        FieldWeights: {
+            field: components["schemas"]["Field"];
+            levels: components["schemas"]["LevelWeight"][];
         };
         /** @description One rule a proposal breaks. */
         Finding: {
@@ -1479,8 +1840,12 @@ export interface components {
             language: string;
             last_name: string;
             licences: components["schemas"]["Licence"][];
+            /** @description `verified`, or `proposed` by a rep and waiting for a data steward. */
+            master_status?: string;
             middle_name?: string | null;
             npi: string;
+            /** @description Office phone, 10 digits. */
+            phone?: string | null;
             preferred_call_times: components["schemas"]["CallWindow"][];
             segments: components["schemas"]["Segment"][];
             specialty_code: string;
@@ -1489,6 +1854,14 @@ export interface components {
             suffix?: string | null;
             territory?: null | components["schemas"]["TerritoryRef"];
             updated_at: string;
+        };
+        /** @description The fields a rep proposes to change; those left out stay as they are. */
+        HcpChange: {
+            address?: null | components["schemas"]["Address"];
+            affiliation?: null | components["schemas"]["ProposedAffiliation"];
+            phone?: string | null;
+            specialty_code?: string | null;
+            status?: null | components["schemas"]["HcpStatus"];
         };
         /** @description HCP data as supplied by a user or an import file, before validation. */
         HcpInput: {
@@ -1504,16 +1877,55 @@ export interface components {
             licences?: components["schemas"]["LicenceInput"][];
             middle_name?: string | null;
             npi: string;
+            /** @description Office phone, any common US format; stored as 10 digits. */
+            phone?: string | null;
             preferred_call_times?: components["schemas"]["CallWindow"][];
             /** @description NUCC health care provider taxonomy code, e.g. `207RC0000X`. */
             specialty_code: string;
             status?: components["schemas"]["HcpStatus"];
             suffix?: string | null;
         };
+        /** @description An existing HCP that may be the record being checked. */
+        HcpMatch: {
+            city: string;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `verified` or `proposed`. */
+            master_status: string;
+            npi: string;
+            phone?: string | null;
+            score: components["schemas"]["MatchScore"];
+            specialty_name: string;
+            state: string;
+            street: string;
+            territory?: null | components["schemas"]["TerritoryRef"];
+            zip: string;
+        };
         HcpPage: {
             items: components["schemas"]["HcpSummary"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
+        };
+        /**
+         * @description A new HCP proposed by a rep. Both ids are made on the device, so calls can be logged on
+         *     the proposed HCP before it reaches the server.
+         */
+        HcpProposal: {
+            /** @description The rep saw the likely matches and says this is a different person. */
+            confirmed_different?: boolean;
+            hcp: components["schemas"]["HcpInput"];
+            /**
+             * Format: uuid
+             * @description The proposed HCP's id.
+             */
+            hcp_id: string;
+            /**
+             * Format: uuid
+             * @description The request's id.
+             */
+            id: string;
+            note?: string | null;
         };
         /** @enum {string} */
         HcpStatus: "active" | "retired" | "deceased";
@@ -1526,6 +1938,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             last_name: string;
+            /** @description `verified`, or `proposed` by a rep and waiting for a data steward. */
+            master_status?: string;
             npi: string;
             specialty_code: string;
             specialty_name: string;
@@ -1538,6 +1952,13 @@ export interface components {
         ImportReport: {
             created: number;
             errors: components["schemas"]["RowError"][];
+            /**
+             * @description Rows with an NPI not on file that the matcher found to be an HCP already on file
+             *     (not created), and rows created but queued for a data steward as likely duplicates.
+             */
+            linked: number;
+            matches: components["schemas"]["RowMatch"][];
+            queued: number;
             rejected: number;
             rows: number;
             unchanged: number;
@@ -1586,6 +2007,15 @@ export interface components {
             rep_id: string;
             /** Format: uuid */
             sku_id: string;
+        };
+        LevelWeight: {
+            level: string;
+            /** Format: double */
+            m: number;
+            /** Format: double */
+            u: number;
+            /** Format: double */
+            weight: number;
         };
         Licence: {
             /** @description Not expired today. */
@@ -1762,6 +2192,58 @@ export interface components {
             note: string;
             resolution: components["schemas"]["Resolution"];
         };
+        /**
+         * @description What a check found: matches the caller may see (same record or ask-a-steward, most
+         *     likely first), and whether one exists outside the caller's territories (not shown).
+         */
+        MatchCheck: {
+            match_outside_scope: boolean;
+            matches: components["schemas"]["HcpMatch"][];
+            /** @description The strongest outcome over all existing records, in scope or not. */
+            outcome: components["schemas"]["Outcome"];
+            thresholds: components["schemas"]["Thresholds"];
+        };
+        /** @description What the matcher knows of one person record. Every field but the names may be missing. */
+        MatchRecord: {
+            /** @description Ids (or names) of the accounts the person is affiliated with. */
+            affiliations?: string[];
+            city?: string | null;
+            first_name: string;
+            last_name: string;
+            npi?: string | null;
+            phone?: string | null;
+            /** @description NUCC taxonomy code. */
+            specialty_code?: string | null;
+            state?: string | null;
+            /** @description Street line (house number and street). */
+            street?: string | null;
+            zip?: string | null;
+        };
+        /** @description A scored pair, with the evidence per field. */
+        MatchScore: {
+            fields: components["schemas"]["FieldEvidence"][];
+            npi_match: boolean;
+            outcome: components["schemas"]["Outcome"];
+            /** Format: double */
+            probability: number;
+            /**
+             * Format: double
+             * @description Sum of the field weights, in bits (`f64::INFINITY` is never used: an NPI match has
+             *     `npi_match` set and probability 1).
+             */
+            score: number;
+            /** @description First and last names agree crosswise. */
+            swapped_names: boolean;
+        };
+        /** @description The matching model as stewards see it. */
+        MatchingModel: {
+            estimated_at?: string | null;
+            parameters: components["schemas"]["Parameters"];
+            thresholds: components["schemas"]["Thresholds"];
+            updated_by?: string | null;
+            /** @description Per field and level: m, u and the weight log2(m/u) in bits. */
+            weights: components["schemas"]["FieldWeights"][];
+        };
         /** @description The signed-in user and the territories whose data they see. */
         Me: {
             display_name: string;
@@ -1770,6 +2252,42 @@ export interface components {
             role: components["schemas"]["Role"];
             territories: components["schemas"]["TerritoryRef"][];
             username: string;
+        };
+        /** @description A merge as stewards see it, with what it moved. */
+        Merge: {
+            /** Format: uuid */
+            id: string;
+            merged: components["schemas"]["PairSide"];
+            merged_at: string;
+            merged_by: string;
+            /**
+             * @description Rows moved to the survivor per kind: calls, segments, affiliations, licences, DEA
+             *     registrations, blacklist, samples, targeting rows, realignment marks, sample exceptions.
+             */
+            moved: components["schemas"]["MovedCount"][];
+            reason?: string | null;
+            survivor: components["schemas"]["PairSide"];
+            undone_at?: string | null;
+            undone_by?: string | null;
+        };
+        /** @description A merge to make. */
+        MergeInput: {
+            /**
+             * Format: uuid
+             * @description The record merged into it.
+             */
+            merged_id: string;
+            /**
+             * Format: uuid
+             * @description The queued pair this merge resolves, if any.
+             */
+            pair_id?: string | null;
+            reason?: string | null;
+            /**
+             * Format: uuid
+             * @description The record that stays.
+             */
+            survivor_id: string;
         };
         /**
          * @description `sample.transfer` (to another rep), `sample.return` (to headquarters) and
@@ -1787,6 +2305,10 @@ export interface components {
              * @description The receiving rep (transfers only).
              */
             to_rep_id?: string | null;
+        };
+        MovedCount: {
+            rows: number;
+            what: string;
         };
         /** @description One movement listed in the reconciliation report. */
         MovementLine: {
@@ -1837,7 +2359,8 @@ export interface components {
             /**
              * @description `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
              *     `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` / `sample.destroy` (`MoveInput`),
-             *     `sample.loss` (`LossInput`) or `sample.count` (`CountInput`).
+             *     `sample.loss` (`LossInput`), `sample.count` (`CountInput`), `hcp.propose` (`HcpProposal`)
+             *     or `hcp.change` (`ChangeProposal`).
              */
             kind: string;
             payload: Record<string, never>;
@@ -1876,6 +2399,49 @@ export interface components {
              */
             subject_id: string;
             title: string;
+        };
+        /** @enum {string} */
+        OrgLevel: "nation" | "region" | "district" | "territory";
+        /** @enum {string} */
+        Outcome: "same_record" | "ask_steward" | "new_record";
+        /** @description One side of a duplicate pair, with what a steward compares. */
+        PairSide: {
+            affiliations: number;
+            city: string;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            master_status: string;
+            npi: string;
+            phone?: string | null;
+            specialty_code: string;
+            specialty_name: string;
+            state: string;
+            street: string;
+            territory?: null | components["schemas"]["TerritoryRef"];
+            zip: string;
+        };
+        /** @description m and u per field and level ([`Field::ALL`] order, levels as [`Field::levels`]). */
+        Parameters: {
+            /**
+             * Format: int64
+             * @description Candidate pairs and random pairs the figures were estimated from (0: starting values).
+             */
+            candidate_pairs: number;
+            /**
+             * Format: int32
+             * @description EM iterations run.
+             */
+            iterations: number;
+            m: number[][];
+            /**
+             * Format: double
+             * @description Share of candidate pairs that are duplicates.
+             */
+            prior: number;
+            /** Format: int64 */
+            random_pairs: number;
+            u: number[][];
         };
         /** @description A sample an HCP already received (or requested) of a product. */
         PastSample: {
@@ -1932,6 +2498,13 @@ export interface components {
             /** Format: uuid */
             sku_id: string;
             strength: string;
+        };
+        /** @description An affiliation a rep proposes to add. */
+        ProposedAffiliation: {
+            /** Format: uuid */
+            account_id: string;
+            /** @description E.g. "Attending physician". */
+            role?: string;
         };
         /** @description A publication request. */
         Publication: {
@@ -2026,6 +2599,10 @@ export interface components {
              */
             to: string;
         };
+        /** @enum {string} */
+        RequestKind: "new_hcp" | "change";
+        /** @enum {string} */
+        RequestStatus: "pending" | "approved" | "rejected" | "merged";
         /**
          * @description How ops resolved a mark.
          * @enum {string}
@@ -2042,6 +2619,15 @@ export interface components {
              */
             line: number;
             message: string;
+        };
+        /** @description An imported row the matcher tied to an existing HCP. */
+        RowMatch: {
+            /** Format: int64 */
+            line: number;
+            matched: components["schemas"]["HcpMatch"];
+            npi: string;
+            /** @description `same_record`: linked, not created; `ask_steward`: created and queued. */
+            outcome: components["schemas"]["Outcome"];
         };
         /** @description Everything a rep's device needs for samples, shipped as one record by sync. */
         SampleBook: {
@@ -2172,6 +2758,16 @@ export interface components {
             ndc: string;
             strength: string;
         };
+        /** @description What a scan of the whole universe found. */
+        ScanReport: {
+            ask_steward: number;
+            candidate_pairs: number;
+            /** @description Pairs not in the queue before. */
+            new_pairs: number;
+            same_record: number;
+            /** @description Blocks too large to compare within (a very common name in one place). */
+            skipped_blocks: number;
+        };
         ScreeningReport: {
             /** @description NPI matches already on the blacklist. */
             already_flagged: number;
@@ -2206,6 +2802,18 @@ export interface components {
         };
         /** @enum {string} */
         Severity: "error" | "warning";
+        /** @description A share with what it is made of. */
+        Share: {
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            of: number;
+            /**
+             * Format: double
+             * @description count / of, or `None` when there is nothing to count.
+             */
+            share?: number | null;
+        };
         ShipmentInput: {
             lines: components["schemas"]["LotQuantity"][];
             note?: string | null;
@@ -2408,6 +3016,13 @@ export interface components {
             id: string;
             name: string;
         };
+        /** @description Probabilities at or above which a pair is the same record (link) or goes to a steward. */
+        Thresholds: {
+            /** Format: double */
+            link: number;
+            /** Format: double */
+            review: number;
+        };
         /** @enum {string} */
         Tier: "A" | "B" | "C";
         TierFrequency: {
@@ -2466,6 +3081,12 @@ export interface components {
              * @description The district or region above (territories and districts).
              */
             parent_id?: string | null;
+        };
+        UnitRef: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         User: {
             active: boolean;
@@ -2663,6 +3284,358 @@ export interface operations {
             };
         };
     };
+    list_data_requests: {
+        parameters: {
+            query?: {
+                /** @description Data requests: pending, approved, rejected or merged. Pairs: open, merged or dismissed. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stewards: all; others: their own */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRequest"][];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_data_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRequest"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_data_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRequest"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_duplicates: {
+        parameters: {
+            query?: {
+                /** @description Data requests: pending, approved, rejected or merged. Pairs: open, merged or dismissed. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicatePair"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    scan_duplicates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_duplicate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            /** @description Marked not a duplicate */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    propose_hcp_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeProposal"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRequest"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    propose_hcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HcpProposal"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRequest"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_hcps: {
         parameters: {
             query?: {
@@ -2716,7 +3689,10 @@ export interface operations {
     };
     create_hcp: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The caller saw the likely duplicates and says this is a different person. */
+                confirmed_different?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2793,6 +3769,38 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+        };
+    };
+    match_hcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchRecord"];
+            };
+        };
+        responses: {
+            /** @description Likely existing HCPs the caller may see, and whether one exists elsewhere */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchCheck"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3196,6 +4204,99 @@ export interface operations {
             };
         };
     };
+    matching_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingModel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    estimate_matching: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingModel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_matching_thresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Thresholds"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingModel"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -3214,6 +4315,125 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_merges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Merge"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_hcps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Merge"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    undo_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Merge"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3882,6 +5102,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeness_report: {
+        parameters: {
+            query?: {
+                /** @description territory (default), district or region. */
+                level?: string;
+                /** @description Months up to and including this one (default 6, at most 24). */
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletenessReport"];
                 };
             };
             422: {

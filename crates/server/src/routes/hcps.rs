@@ -73,10 +73,26 @@ pub async fn get_hcp(State(state): State<AppState>, auth: Auth, Path(id): Path<S
     state.store.hcp(&auth.principal.scope, id).await?.map(Json).ok_or_else(|| ApiError::not_found("HCP"))
 }
 
-#[utoipa::path(post, path = "/api/v1/hcps", tag = "hcps", request_body = HcpInput, security(("bearer" = [])),
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CreateQuery {
+    /// The caller saw the likely duplicates and says this is a different person.
+    pub confirmed_different: Option<bool>,
+}
+
+/// Creates an HCP: a steward's goes into master data (409 `likely_duplicate` when the
+/// matcher is sure it exists, unless confirmed different); a rep's or manager's is a
+/// proposal for the data stewards, usable at once (or linked to the HCP it matches).
+#[utoipa::path(post, path = "/api/v1/hcps", tag = "hcps", params(CreateQuery), request_body = HcpInput, security(("bearer" = [])),
     responses((status = 201, body = Hcp), (status = 400, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_hcp(State(state): State<AppState>, auth: Auth, ApiJson(input): ApiJson<HcpInput>) -> Result<(StatusCode, Json<Hcp>), ApiError> {
-    let hcp = service::create_hcp(&state.store, &auth.principal, &input).await?;
+pub async fn create_hcp(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<CreateQuery>,
+    ApiJson(input): ApiJson<HcpInput>,
+) -> Result<(StatusCode, Json<Hcp>), ApiError> {
+    let hcp = service::create_hcp(&state.store, &auth.principal, &input, query.confirmed_different.unwrap_or(false)).await?;
+    let _ = state.pokes.send(());
     Ok((StatusCode::CREATED, Json(hcp)))
 }
 

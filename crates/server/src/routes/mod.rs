@@ -9,6 +9,7 @@ mod realignment;
 mod reference;
 mod reports;
 mod samples;
+mod stewardship;
 mod sync;
 mod targeting;
 mod users;
@@ -22,6 +23,7 @@ pub use realignment::*;
 pub use reference::*;
 pub use reports::*;
 pub use samples::*;
+pub use stewardship::*;
 pub use sync::*;
 pub use targeting::*;
 pub use users::*;
@@ -39,6 +41,21 @@ pub fn api() -> Router<AppState> {
         .route("/me", get(me))
         .route("/hcps", get(list_hcps).post(create_hcp))
         .route("/hcps/export", get(export_hcps))
+        .route("/hcps/matches", post(match_hcp))
+        .route("/hcp-proposals", post(propose_hcp))
+        .route("/hcp-changes", post(propose_hcp_change))
+        .route("/data-requests", get(list_data_requests))
+        .route("/data-requests/{id}/approve", post(approve_data_request))
+        .route("/data-requests/{id}/reject", post(reject_data_request))
+        .route("/duplicates", get(list_duplicates))
+        .route("/duplicates/scan", post(scan_duplicates))
+        .route("/duplicates/{id}/dismiss", post(dismiss_duplicate))
+        .route("/merges", get(list_merges).post(merge_hcps))
+        .route("/merges/{id}/undo", post(undo_merge))
+        .route("/matching", get(matching_model))
+        .route("/matching/thresholds", put(put_matching_thresholds))
+        .route("/matching/estimate", post(estimate_matching))
+        .route("/reports/completeness", get(completeness_report))
         .route("/hcps/{id}", get(get_hcp))
         .route("/hcps/{id}/calls", get(hcp_calls))
         .route("/hcps/{id}/do-not-call", put(flag_do_not_call).delete(clear_do_not_call))

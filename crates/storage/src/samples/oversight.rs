@@ -283,7 +283,8 @@ impl Store {
             "SELECT {RECORD_COLUMNS} FROM sample_records r JOIN users u ON u.id = r.rep_id JOIN hcps h ON h.id = r.hcp_id WHERE "
         ));
         match filter {
-            RecordFilter::Hcp(id) => sql.push("r.hcp_id = ").bind(id),
+            // An HCP's record includes what was signed by the records merged into it.
+            RecordFilter::Hcp(id) => sql.push("(r.hcp_id = ").bind(id).push(" OR h.merged_into = ").bind(id).push(")"),
             RecordFilter::Rep(id) => sql.push("r.rep_id = ").bind(id),
             RecordFilter::Call(id) => sql.push("r.call_id = ").bind(id),
             RecordFilter::Lot(id) => sql.push("r.id IN (SELECT record_id FROM hcp_samples WHERE lot_id = ").bind(id).push(")"),
