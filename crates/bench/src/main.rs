@@ -90,6 +90,29 @@ async fn measure(store: &Store, runs: usize) -> Result<(i64, Vec<Timing>)> {
     let profile = first.items[0].id;
     timings.push(time("HCP profile", runs, || async { Ok(store.hcp(&rep, profile).await?.map_or(0, |_| 1)) }).await?);
     timings.push(time("count in scope", runs, || async { Ok(store.count_hcps(&rep).await? as usize) }).await?);
+    // The at-creation duplicate check a rep's "new HCP" form runs: blocking keys, the
+    // candidates filed under them (any territory), each scored; matches in scope returned.
+    // The model is estimated from the data first, as `pharmacrm demo` and stewards do.
+    pharmacrm_service::matching::estimate(store, &pharmacrm_domain::audit::Actor::system("bench")).await?;
+    let existing = store.hcp_records_by_id(&[profile]).await?.remove(&profile).map(|h| h.record.match_record()).unwrap_or_default();
+    let mut misspelt: Vec<char> = existing.last_name.chars().collect();
+    if misspelt.len() > 3 {
+        misspelt.swap(1, 2);
+    }
+    let variant = pharmacrm_domain::matching::MatchRecord { npi: None, last_name: misspelt.into_iter().collect(), ..existing.clone() };
+    timings.push(
+        time("duplicate check at creation: a variant of an HCP", runs, || async {
+            Ok(pharmacrm_service::matching::check_record(store, &rep, &variant, None).await?.matches.len())
+        })
+        .await?,
+    );
+    let stranger = pharmacrm_domain::matching::MatchRecord { npi: None, phone: None, first_name: "Quillon".into(), last_name: "Vasquez-Oyelaran".into(), ..existing };
+    timings.push(
+        time("duplicate check at creation: a new person", runs, || async {
+            Ok(pharmacrm_service::matching::check_record(store, &rep, &stranger, None).await?.matches.len())
+        })
+        .await?,
+    );
     Ok((in_scope, timings))
 }
 

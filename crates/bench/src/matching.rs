@@ -414,7 +414,7 @@ fn generated() -> Dataset {
         })
         .collect();
     Dataset {
-        name: format!("generated ({} people, seed {SEED})", ORIGINALS),
+        name: format!("Generated set ({} people, seed {SEED})", thousands(ORIGINALS)),
         records: labelled.iter().map(|r| r.record.clone()).collect(),
         file: None,
         truth,
@@ -426,7 +426,8 @@ fn generated() -> Dataset {
 // FEBRL.
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..");
+    std::fs::canonicalize(&root).unwrap_or(root)
 }
 
 fn febrl_dir() -> PathBuf {
@@ -581,11 +582,11 @@ fn table(f: &Figures, about: &str) -> String {
         &mut out,
         "estimated prior (the model's `prior`, after EM)",
         format!(
-            "{:.2e} (duplicates are {:.2e} of all {} pairs, {:.2e} of candidate pairs; {} EM iterations)",
+            "{:.2e} (duplicates are {:.2e} of all {} pairs, {} of candidate pairs; {} EM iterations)",
             f.prior,
             f.true_pairs as f64 / f.all_pairs.max(1) as f64,
             thousands(f.all_pairs),
-            of_candidates,
+            pct(of_candidates),
             f.iterations
         ),
     );

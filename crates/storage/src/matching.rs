@@ -189,7 +189,6 @@ impl Store {
     pub async fn blocked_pairs(&self, block_limit: usize, max_pairs: usize) -> Result<(Vec<(Uuid, Uuid)>, usize)> {
         let mut sql = Sql::new("SELECT k.key, k.hcp_id FROM hcp_match_keys k JOIN hcps h ON h.id = k.hcp_id WHERE 1 = 1");
         sql.push(LIVE_HCP).push(" ORDER BY k.key, k.hcp_id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
         let mut pairs = std::collections::HashSet::new();
         let mut skipped = 0;
         let mut block: Vec<Uuid> = Vec::new();
@@ -206,17 +205,21 @@ impl Store {
             }
             block.clear();
         };
-        for row in &rows {
-            let key = get_str(row, "key")?;
+        // Streamed in key order: memory holds one block and the pairs, not the whole index.
+        let query = sql.query();
+        let mut rows = query.fetch(self.pool());
+        while let Some(row) = futures::TryStreamExt::try_next(&mut rows).await? {
+            let key = get_str(&row, "key")?;
             if key != current {
                 flush(&mut block, &mut pairs);
                 current = key;
+                if pairs.len() >= max_pairs {
+                    break;
+                }
             }
-            block.push(get_uuid(row, "hcp_id")?);
-            if pairs.len() >= max_pairs {
-                break;
-            }
+            block.push(get_uuid(&row, "hcp_id")?);
         }
+        drop(rows);
         flush(&mut block, &mut pairs);
         let mut pairs: Vec<(Uuid, Uuid)> = pairs.into_iter().collect();
         pairs.sort();

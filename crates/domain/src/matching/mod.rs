@@ -103,7 +103,9 @@ fn fields_forced_by(key: &str) -> &'static [Field] {
         "n" => &Field::ALL,
         "p" => &[Field::Phone],
         "s" => &[Field::LastName, Field::FirstName],
+        "y" => &[Field::LastName, Field::FirstName, Field::Locality],
         "z" => &[Field::Locality, Field::FirstName],
+        "a" => &[Field::Street, Field::Locality],
         _ => &[],
     }
 }
@@ -256,11 +258,22 @@ fn soundex(name: &str) -> String {
     }
 }
 
+/// The street line without its suite or unit, for blocking ("12 n main st ste 4" →
+/// "12 n main st").
+fn street_key(line: &str) -> String {
+    let street = normalize_street(line);
+    match street.find(" ste ") {
+        Some(i) => street[..i].to_string(),
+        None => street,
+    }
+}
+
 /// The keys under which a record is filed for candidate search: two records are compared
-/// only when they share a key. One key per NPI, per phone, per sound of the last name with
-/// the first letter of each formal first name (both name orders, so swapped names meet),
-/// and per ZIP with each formal first name (so a misspelt last name still meets its twin
-/// at the same address).
+/// only when they share a key. One key per NPI; per phone; per sound of the last name with
+/// the first letter of each formal first name (both name orders, so swapped names meet; the
+/// sound alone when there is no first name); per ZIP with each formal first name (so a
+/// misspelt last name still meets its twin at the same address); per ZIP with the sound of
+/// each name (a replaced or misspelt first name); and per ZIP and street line.
 pub fn blocking_keys(r: &MatchRecord) -> Vec<String> {
     let mut keys = BTreeSet::new();
     if let Some(npi) = present(&r.npi) {
@@ -276,9 +289,8 @@ pub fn blocking_keys(r: &MatchRecord) -> Vec<String> {
             continue;
         }
         for formal in nicknames::formal_names(given) {
-            if let Some(initial) = formal.chars().next() {
-                keys.insert(format!("s:{code}:{initial}"));
-            }
+            let initial = formal.chars().next().map(String::from).unwrap_or_default();
+            keys.insert(format!("s:{code}:{initial}"));
         }
     }
     if let Some(zip) = zip5(&r.zip) {
@@ -286,6 +298,15 @@ pub fn blocking_keys(r: &MatchRecord) -> Vec<String> {
             if !formal.is_empty() {
                 keys.insert(format!("z:{zip}:{formal}"));
             }
+        }
+        for name in [&first, &last] {
+            let code = soundex(name);
+            if !code.is_empty() {
+                keys.insert(format!("y:{zip}:{code}"));
+            }
+        }
+        if let Some(street) = present(&r.street).map(street_key).filter(|s| !s.is_empty()) {
+            keys.insert(format!("a:{zip}:{street}"));
         }
     }
     keys.into_iter().collect()
@@ -342,6 +363,7 @@ mod tests {
         assert!(shares(&person("Bob", "Smyth", "1 Elm St", "10001")));
         assert!(shares(&person("Smith", "Robert", "1 Elm St", "10001")));
         assert!(shares(&person("Robert", "Psmith", "12 Main St", "02139")));
-        assert!(!shares(&person("Alice", "Jones", "12 Main St", "02139")));
+        assert!(!shares(&person("Alice", "Jones", "9 Oak Rd", "02139")));
+        assert!(shares(&person("Alice", "Jones", "12 Main St., Suite 4", "02139")), "one address");
     }
 }

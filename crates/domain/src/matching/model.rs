@@ -15,7 +15,8 @@ use utoipa::ToSchema;
 pub struct Parameters {
     pub m: Vec<Vec<f64>>,
     pub u: Vec<Vec<f64>>,
-    /// Share of candidate pairs that are duplicates.
+    /// Probability that two records picked at random are one person (the prior a score is
+    /// read against).
     pub prior: f64,
     /// Candidate pairs and random pairs the figures were estimated from (0: starting values).
     pub candidate_pairs: u64,
@@ -93,6 +94,9 @@ pub struct MatchScore {
 
 const FLOOR: f64 = 1e-4;
 
+/// The "different" level of the first name.
+const FIRST_NAME_DIFFERENT: u8 = 4;
+
 /// Weight of the starting values of `m` in the fit, in duplicates (a Dirichlet prior).
 const PRIOR_DUPLICATES: f64 = 10.0;
 
@@ -151,8 +155,9 @@ impl Parameters {
         if candidates.len() < 20 {
             return params;
         }
-        // Identical (levels, blocked) vectors share one posterior: fit on the distinct ones.
-        let mut distinct: HashMap<([Option<u8>; 7], [bool; 7]), f64> = HashMap::new();
+        // Identical vectors share one posterior: fit on the distinct ones. A pair whose every
+        // known field was forced by its blocking key says nothing about `m`: left out here.
+        let mut distinct: HashMap<[Option<u8>; 7], f64> = HashMap::new();
         for c in candidates {
             let mut levels = c.levels;
             for (f, blocked) in c.blocked.iter().enumerate() {
@@ -160,16 +165,21 @@ impl Parameters {
                     levels[f] = None;
                 }
             }
-            *distinct.entry((levels, c.blocked)).or_default() += 1.0;
+            if levels.iter().any(Option::is_some) {
+                *distinct.entry(levels).or_default() += 1.0;
+            }
         }
-        let vectors: Vec<([Option<u8>; 7], f64)> = distinct.into_iter().map(|((levels, _), n)| (levels, n)).collect();
-        let total: f64 = vectors.iter().map(|(_, n)| n).sum();
+        let vectors: Vec<([Option<u8>; 7], f64)> = distinct.into_iter().collect();
+        let informative: f64 = vectors.iter().map(|(_, n)| n).sum();
         let mut share = 0.01;
         let mut iterations = 0;
         // The starting values count as this many duplicates seen, so a few found duplicates
         // that all agree on a field do not make disagreeing there impossible.
         let start = Self::starting_values();
         for _ in 0..500 {
+            if informative == 0.0 {
+                break;
+            }
             iterations += 1;
             let mut m_counts: Vec<Vec<f64>> = start.m.iter().map(|m| m.iter().map(|x| x * PRIOR_DUPLICATES).collect()).collect();
             let mut matched = 0.0;
@@ -182,7 +192,7 @@ impl Parameters {
                     }
                 }
             }
-            let next_share = (matched / total).clamp(1e-9, 0.5);
+            let next_share = (matched / informative).clamp(1e-9, 0.5);
             let m: Vec<Vec<f64>> = m_counts.iter().zip(&params.u).map(|(c, u)| agreeing(normalised(c), u)).collect();
             let change = (next_share - share).abs() / share
                 + m.iter().flatten().zip(params.m.iter().flatten()).map(|(a, b)| (a - b).abs()).sum::<f64>();
@@ -192,8 +202,23 @@ impl Parameters {
                 break;
             }
         }
+        // The prior: the expected duplicates among all candidates (each scored on every field,
+        // as a check scores it) over all possible pairs, non-candidates taken as unrelated; a
+        // fixed point, since each candidate's probability depends on the prior.
         let all_pairs = (records as f64) * (records.saturating_sub(1) as f64) / 2.0;
-        params.prior = if all_pairs > total { (share * total / all_pairs).clamp(1e-12, 0.5) } else { share };
+        let population = if all_pairs > candidates.len() as f64 { all_pairs } else { candidates.len() as f64 };
+        let scores: Vec<f64> = candidates.iter().map(|c| params.score_of(&c.levels)).collect();
+        let mut prior = (share * candidates.len() as f64 / population).clamp(1e-12, 0.5);
+        for _ in 0..200 {
+            let expected: f64 = scores.iter().map(|s| probability(prior, *s)).sum();
+            let next = (expected / population).clamp(1e-12, 0.5);
+            let done = (next - prior).abs() <= prior * 1e-6;
+            prior = next;
+            if done {
+                break;
+            }
+        }
+        params.prior = prior;
         params.candidate_pairs = candidates.len() as u64;
         params.iterations = iterations;
         params
@@ -219,7 +244,11 @@ impl Parameters {
             .collect();
         let score = self.score_of(&comparison.levels);
         let probability = if npi_match { 1.0 } else { probability(self.prior, score) };
-        let outcome = if npi_match || probability >= thresholds.link {
+        // Different first names never link on their own: colleagues of one practice with
+        // one surname share every other field (address, phone, affiliation), which the
+        // model adds up as if independent.
+        let first_names_differ = comparison.levels[1] == Some(FIRST_NAME_DIFFERENT);
+        let outcome = if npi_match || (probability >= thresholds.link && !first_names_differ) {
             Outcome::SameRecord
         } else if probability >= thresholds.review {
             Outcome::AskSteward
@@ -255,18 +284,25 @@ fn round(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::compare;
+    use crate::matching::{compare, MatchRecord};
     use crate::matching::tests::person;
 
     fn trained() -> Parameters {
-        // Candidates: half true duplicates (variants), half unrelated people in one block.
-        let base = person("Robert", "Smith", "12 Main Street", "02139");
+        // Candidates: half true duplicates (variants, some moved), half unrelated namesakes.
+        let with = |mut r: MatchRecord, phone: &str, account: &str| {
+            r.phone = Some(phone.into());
+            r.affiliations = vec![account.into()];
+            r
+        };
+        let base = with(person("Robert", "Smith", "12 Main Street", "02139"), "6175550100", "acct-1");
         let mut candidates = Vec::new();
         for i in 0..50 {
-            let dup = person(if i % 2 == 0 { "Bob" } else { "Robert" }, if i % 3 == 0 { "Smyth" } else { "Smith" }, "12 Main St", "02139");
+            let (street, zip) = if i % 4 == 0 { ("400 Elm Avenue", "10001") } else { ("12 Main St", "02139") };
+            let first = if i % 2 == 0 { "Bob" } else { "Robert" };
+            let dup = with(person(first, if i % 3 == 0 { "Smyth" } else { "Smith" }, street, zip), "6175550100", "acct-1");
             candidates.push(compare(&base, &dup));
-            let other = person("Rachel", "Sanchez", &format!("{i} Oak Road"), &format!("0{:04}", 3000 + i));
-            candidates.push(compare(&base, &other));
+            let other = with(person("Rachel", "Smith", &format!("{i} Oak Road"), &format!("0{:04}", 3000 + i)), &format!("21255501{i:02}"), "acct-9");
+            candidates.push(compare(&base, &MatchRecord { specialty_code: Some("208D00000X".into()), ..other }));
         }
         let random: Vec<Comparison> = (0..200)
             .map(|i| compare(&person("Ann", &format!("Lee{}", i % 7), &format!("{i} Elm St"), "10001"), &person("Tom", "Ford", "1 Pine Rd", "60601")))
