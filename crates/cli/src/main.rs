@@ -103,6 +103,11 @@ enum Command {
         #[command(subcommand)]
         command: TargetsCommand,
     },
+    /// HCP duplicate detection (docs/master-data.md).
+    Duplicates {
+        #[command(subcommand)]
+        command: DuplicatesCommand,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -123,6 +128,15 @@ enum TargetsCommand {
         #[arg(long)]
         effective_from: Option<chrono::NaiveDate>,
     },
+}
+
+#[derive(Subcommand)]
+enum DuplicatesCommand {
+    /// Re-estimate the matching model (m, u and the prior) from the HCPs on file.
+    Estimate,
+    /// Compare every pair of HCPs sharing a blocking key and queue likely duplicates for
+    /// the data stewards.
+    Scan,
 }
 
 #[derive(Subcommand)]
@@ -280,6 +294,25 @@ async fn run() -> Result<std::process::ExitCode> {
             for v in store.targeting_versions().await? {
                 let from = v.effective_from.map(|d| format!(" from {d}")).unwrap_or_default();
                 println!("version {} {:?}{from}: {} ({} segment rows)", v.number, v.state, v.name, v.segments);
+            }
+        }
+        Command::Duplicates { command } => {
+            if let DuplicatesCommand::Estimate = command {
+                let model = pharmacrm_service::matching::estimate(&store, &cli_actor).await.map_err(files::explain)?;
+                println!(
+                    "matching model estimated from {} candidate pairs and {} random pairs; prior {:.3e}; thresholds: link {}, review {}",
+                    model.parameters.candidate_pairs, model.parameters.random_pairs, model.parameters.prior, model.thresholds.link, model.thresholds.review
+                );
+                for field in &model.weights {
+                    let levels: Vec<String> = field.levels.iter().map(|l| format!("{} {:+.1}", l.level, l.weight)).collect();
+                    println!("  {:?}: {}", field.field, levels.join(", "));
+                }
+            } else {
+                let report = pharmacrm_service::matching::scan_all(&store).await.map_err(files::explain)?;
+                println!(
+                    "{} candidate pairs compared ({} oversized blocks skipped): {} same record, {} for a steward; {} new in the queue",
+                    report.candidate_pairs, report.skipped_blocks, report.same_record, report.ask_steward, report.new_pairs
+                );
             }
         }
         Command::Audit { command: AuditCommand::Verify } => {

@@ -81,6 +81,13 @@ fn demo_data_users_and_scoped_export() {
     assert!(text(&moved.stdout).contains("rep.t03 covers T04 from"), "{}", text(&moved.stdout));
     let left = pharmacrm(&db, &["user", "leave", "rep.t04"]);
     assert!(left.status.success(), "{}", text(&left.stderr));
+    // The demo estimated the model and queued its planted duplicates; a rescan finds them
+    // again and queues nothing new.
+    let estimated = pharmacrm(&db, &["duplicates", "estimate"]);
+    assert!(text(&estimated.stdout).contains("LastName: exact +"), "{}", text(&estimated.stdout));
+    let scan = pharmacrm(&db, &["duplicates", "scan"]);
+    let scanned = text(&scan.stdout);
+    assert!(scanned.contains("candidate pairs compared") && scanned.contains("; 0 new in the queue"), "{scanned}");
     let targets = pharmacrm(&db, &["targets", "list"]);
     assert!(text(&targets.stdout).contains("Neurvanta tier A: 4 calls per month"), "{}", text(&targets.stdout));
     assert!(text(&targets.stdout).contains("version 2 Draft: Next quarter plan"), "{}", text(&targets.stdout));
