@@ -129,21 +129,7 @@ pub async fn propose_hcp(store: &Store, principal: &Principal, proposal: &HcpPro
     }
     let record = validated_new_hcp(store, principal, &proposal.hcp).await?;
     let found = check_record(store, &Scope::All, &record.match_record(), None).await?;
-    let request = StoredRequest {
-        id: proposal.id,
-        kind: RequestKind::NewHcp,
-        hcp_id: proposal.hcp_id,
-        changes: HcpChange::default(),
-        note,
-        proposed_by: principal.user.id,
-        proposed_by_name: principal.user.display_name.clone(),
-        proposed_at: pharmacrm_storage::now_timestamp(),
-        status: RequestStatus::Pending,
-        decided_by: None,
-        decided_at: None,
-        decision_reason: None,
-        merged_into: None,
-    };
+    let request = StoredRequest::pending(proposal.id, RequestKind::NewHcp, proposal.hcp_id, HcpChange::default(), note, principal.user.id);
     store.propose_hcp(&principal.actor(), proposal.hcp_id, &record, &request).await?;
     let visible = check_record(store, &principal.scope, &record.match_record(), Some(proposal.hcp_id)).await?;
     let sure = visible.matches.iter().find(|m| m.score.outcome == Outcome::SameRecord && m.master_status == "verified");
@@ -179,23 +165,11 @@ pub async fn propose_change(store: &Store, principal: &Principal, proposal: &Cha
     if let Some(a) = &proposal.changes.affiliation {
         store.account(&principal.scope, a.account_id).await?.ok_or_else(|| ValidationErrors::single("affiliation.account_id", "is not an account you can see"))?;
     }
-    let request = StoredRequest {
-        id: proposal.id,
-        kind: RequestKind::Change,
-        hcp_id: proposal.hcp_id,
-        changes: proposal.changes.clone(),
-        note: check_note(proposal.note.as_deref())?,
-        proposed_by: principal.user.id,
-        proposed_by_name: principal.user.display_name.clone(),
-        proposed_at: pharmacrm_storage::now_timestamp(),
-        status: RequestStatus::Pending,
-        decided_by: None,
-        decided_at: None,
-        decision_reason: None,
-        merged_into: None,
-    };
+    let note = check_note(proposal.note.as_deref())?;
+    let request = StoredRequest::pending(proposal.id, RequestKind::Change, proposal.hcp_id, proposal.changes.clone(), note, principal.user.id);
     store.propose_change(&principal.actor(), &request).await?;
-    view(store, principal, request).await
+    let stored = store.data_request(proposal.id).await?.ok_or(ServiceError::NotFound("data request"))?;
+    view(store, principal, stored).await
 }
 
 async fn stored_record(store: &Store, id: Uuid) -> Result<HcpRecord> {

@@ -30,6 +30,27 @@ pub struct StoredRequest {
     pub merged_into: Option<Uuid>,
 }
 
+impl StoredRequest {
+    /// A request just proposed by `proposed_by`, waiting for a steward.
+    pub fn pending(id: Uuid, kind: RequestKind, hcp_id: Uuid, changes: HcpChange, note: Option<String>, proposed_by: Uuid) -> Self {
+        StoredRequest {
+            id,
+            kind,
+            hcp_id,
+            changes,
+            note,
+            proposed_by,
+            proposed_by_name: String::new(),
+            proposed_at: now_timestamp(),
+            status: RequestStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+            decision_reason: None,
+            merged_into: None,
+        }
+    }
+}
+
 /// Which requests to read.
 #[derive(Debug, Clone, Default)]
 pub struct RequestFilter {
