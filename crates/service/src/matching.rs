@@ -446,7 +446,7 @@ fn moved_name(table: &str) -> &str {
         "affiliations" => "affiliations",
         "hcp_licences" => "licences",
         "hcp_dea_registrations" => "DEA registrations",
-        "hcp_blacklist" => "blacklist entry",
+        "hcp_blacklist" => "blacklist entries",
         "hcp_samples" => "sample lines",
         "targeting_segments" => "targeting rows",
         "realignment_marks" => "realignment marks",

@@ -127,7 +127,7 @@ impl Store {
 
     pub async fn data_requests(&self, filter: &RequestFilter, limit: i64) -> Result<Vec<StoredRequest>> {
         let mut sql = Sql::new(
-            "SELECT r.*, COALESCE(u.display_name, u.username) AS proposed_by_name FROM data_requests r JOIN users u ON u.id = r.proposed_by WHERE 1 = 1",
+            "SELECT r.*, u.username AS proposed_by_name FROM data_requests r JOIN users u ON u.id = r.proposed_by WHERE 1 = 1",
         );
         if let Some(status) = filter.status {
             sql.push(" AND r.status = ").bind(status.as_str());
@@ -147,7 +147,7 @@ impl Store {
 
     pub async fn data_request(&self, id: Uuid) -> Result<Option<StoredRequest>> {
         let filter = Sql::new(
-            "SELECT r.*, COALESCE(u.display_name, u.username) AS proposed_by_name FROM data_requests r JOIN users u ON u.id = r.proposed_by WHERE r.id = ",
+            "SELECT r.*, u.username AS proposed_by_name FROM data_requests r JOIN users u ON u.id = r.proposed_by WHERE r.id = ",
         );
         let mut sql = filter;
         sql.bind(id);
