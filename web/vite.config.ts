@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Plugin } from 'vite';
+import { searchForWorkspaceRoot, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /** Writes dist/sw.js from sw/sw.js with the list of built files (the app shell) to precache. */
@@ -37,6 +37,8 @@ export default defineConfig({
   },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, assetsInlineLimit: 0 },
   server: {
+    // The nickname table is shared with the server: crates/domain/data/nicknames.txt (a `?raw` import).
+    fs: { allow: [searchForWorkspaceRoot(process.cwd()), path.resolve(__dirname, '../crates/domain/data')] },
     // `npm run dev` proxies the API to a locally running server.
     proxy: {
       '/api': process.env.PHARMACRM_URL ?? 'http://127.0.0.1:8080',

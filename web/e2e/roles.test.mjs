@@ -355,7 +355,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/');
       await uiLogin(p, 'mgr.d01');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Realignment', 'Samples']);
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Realignment', 'Samples', 'Completeness']);
       await p.locator('nav.tabs a', { hasText: 'Coverage' }).click();
       const cycle = await p.locator('[data-testid=coverage-cycle]').inputValue();
       const thisMonth = await p.evaluate(() => {
@@ -495,7 +495,7 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/#/users');
       await uiLogin(p, 'admin');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Realignment', 'Samples', 'Users']);
+      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Realignment', 'Samples', 'Completeness', 'Data quality', 'Users']);
       await p.locator('nav.tabs a', { hasText: 'Users' }).click();
       await p.locator('[data-testid=user-list]').waitFor();
       const adminToken = await api.login('admin');

@@ -61,7 +61,7 @@ describe('sample compliance (online)', { timeout: 600_000 }, () => {
     assert.ok(open.length > 0, 'the demo data has open exceptions');
 
     const nav = await page.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-    assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Samples']);
+    assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Samples', 'Completeness']);
     await page.locator('nav.tabs a', { hasText: 'Samples' }).click();
     await page.waitForFunction(() => location.hash === '#/oversight/exceptions');
     await loadedStatus('open');

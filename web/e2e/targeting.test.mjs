@@ -102,7 +102,7 @@ describe('targeting versions (ops self-service) reach the rep', { timeout: 600_0
     await ops.goto(server.baseUrl + '/');
     await uiLogin(ops, 'ops');
     const nav = await ops.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-    assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Realignment', 'Samples']);
+    assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Realignment', 'Samples', 'Completeness', 'Data quality']);
     await ops.locator('nav.tabs a', { hasText: 'Targeting' }).click();
     await ops.waitForFunction(() => location.hash === '#/targeting');
     await ops.locator('[data-testid=version-item]').first().waitFor();

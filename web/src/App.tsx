@@ -22,6 +22,11 @@ import { LocalHcpList } from './screens/LocalHcpList';
 import { LocalHcpProfile } from './screens/LocalHcpProfile';
 import { Samples } from './screens/Samples';
 import { SampleOversight } from './screens/oversight/Oversight';
+import { Stewardship } from './screens/Stewardship';
+import { Completeness } from './screens/Completeness';
+import { ProposeHcp } from './screens/proposals/ProposeHcp';
+import { MyRequests } from './screens/proposals/DataRequests';
+import { canProposeHcpData } from './lib/hcpProposal';
 import { OfflineProvider, useOfflineMaybe } from './offline/context';
 
 function useHashRoute(): Route {
@@ -169,6 +174,14 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       screen =
         allowed.has('hcps') && (local ? <LocalHcpProfile key={route.id} id={route.id} /> : <HcpProfile key={route.id} id={route.id} />);
       break;
+    case 'hcp-new':
+      active = 'hcps';
+      screen = allowed.has('hcps') && canProposeHcpData(me.role) && <ProposeHcp key={route.query} query={route.query} />;
+      break;
+    case 'requests':
+      active = 'hcps';
+      screen = allowed.has('hcps') && canProposeHcpData(me.role) && <MyRequests />;
+      break;
     case 'accounts':
       active = 'accounts';
       screen = allowed.has('accounts') && <AccountList key={'accounts'} initialQuery={route.query} />;
@@ -195,6 +208,17 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
         allowed.has('oversight') && (
           <SampleOversight key={`${route.section}?${route.query}`} section={route.section} query={route.query} />
         );
+      break;
+    case 'stewardship':
+      active = 'stewardship';
+      screen =
+        allowed.has('stewardship') && (
+          <Stewardship key={`${route.section}?${route.query}`} section={route.section} query={route.query} />
+        );
+      break;
+    case 'completeness':
+      active = 'completeness';
+      screen = allowed.has('completeness') && <Completeness key={'completeness'} query={route.query} />;
       break;
     case 'users':
       active = 'users';

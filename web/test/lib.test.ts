@@ -62,18 +62,18 @@ describe('role-based navigation', () => {
       expect(canSeeCoverage(r)).toBe(true);
     }
     // Marketing reads targeting versions; managers review realignments; compliance oversees samples.
-    expect(keys('marketing')).toEqual(['hcps', 'accounts', 'coverage', 'targeting']);
-    expect(keys('manager')).toEqual(['hcps', 'accounts', 'coverage', 'realignment', 'oversight']);
-    expect(keys('compliance')).toEqual(['hcps', 'accounts', 'coverage', 'oversight']);
+    expect(keys('marketing')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'completeness']);
+    expect(keys('manager')).toEqual(['hcps', 'accounts', 'coverage', 'realignment', 'oversight', 'completeness']);
+    expect(keys('compliance')).toEqual(['hcps', 'accounts', 'coverage', 'oversight', 'completeness']);
     expect(canSeeTargeting('ops')).toBe(true);
     expect(canSeeTargeting('marketing')).toBe(true);
     expect(canSeeTargeting('manager')).toBe(false);
     expect(canSeeTargeting('rep')).toBe(false);
-    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight']);
+    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight', 'completeness', 'stewardship']);
     expect(canSeeData('rep')).toBe(true);
     expect(canSeeCoverage('rep')).toBe(false);
     expect(keys('rep')).toEqual(['today', 'hcps', 'accounts', 'samples', 'realignment']);
-    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight', 'users']);
+    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight', 'completeness', 'stewardship', 'users']);
     expect(homeHref('rep')).toBe('#/today');
     expect(homeHref('manager')).toBe('#/hcps');
   });

@@ -32,11 +32,19 @@ class SampleBuildDb extends FirstBuildDb {
   }
 }
 
+/** The database as the build before data requests (schema version 3) declared it. */
+class NoticeBuildDb extends SampleBuildDb {
+  constructor(name: string) {
+    super(name);
+    this.version(3).stores({ notices: 'id, created_at' });
+  }
+}
+
 /** What a future build would declare: the versions of today, then one more with changes. */
 class NextBuildDb extends RepDb {
   constructor(name: string) {
     super(name);
-    this.version(4)
+    this.version(5)
       .stores({ hcps: 'id, last_name, first_name, npi, specialty_code', visits: 'id, lot' })
       .upgrade(async (tx) => {
         await tx.table('hcps').clear(); // synced data may be dropped and re-pulled …
@@ -45,7 +53,7 @@ class NextBuildDb extends RepDb {
 }
 
 describe('the outbox survives a schema upgrade', () => {
-  test('version 1 -> 2 -> 3 (the sample book, notices): outbox and drafts stay, the synced data stays usable, one full pull is asked for', async () => {
+  test('version 1 -> 2 -> 3 -> 4 (the sample book, notices, data requests): outbox and drafts stay, the synced data stays usable, one full pull is asked for', async () => {
     const name = `upgrade-v2-${Math.random()}`;
     const v1 = new FirstBuildDb(name);
     await v1.table('outbox').put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1' } });
@@ -56,7 +64,7 @@ describe('the outbox survives a schema upgrade', () => {
 
     const v2 = new RepDb(name);
     await v2.open();
-    expect(v2.verno).toBe(3);
+    expect(v2.verno).toBe(4);
     expect((await v2.outbox.toArray()).map((m) => m.id)).toEqual(['m1']);
     expect((await v2.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     // The app keeps working offline on what it has (cursor kept) until the full pull replaces it.
@@ -68,7 +76,7 @@ describe('the outbox survives a schema upgrade', () => {
     await Dexie.delete(name);
   });
 
-  test('version 2 -> 3 (notices, targets per product x tier): outbox and drafts stay, one full pull is asked for', async () => {
+  test('version 2 -> 4 (notices, targets per product x tier, data requests): outbox and drafts stay, one full pull is asked for', async () => {
     const name = `upgrade-v3-${Math.random()}`;
     const v2 = new SampleBuildDb(name);
     await v2.table('outbox').put({ id: 'm1', status: 'pending', kind: 'sample.count', payload: { id: 's1' } });
@@ -81,7 +89,7 @@ describe('the outbox survives a schema upgrade', () => {
 
     const v3 = new RepDb(name);
     await v3.open();
-    expect(v3.verno).toBe(3);
+    expect(v3.verno).toBe(4);
     expect((await v3.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([['m1', 'pending'], ['m2', 'rejected']]);
     expect((await v3.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     expect(await v3.targets.count()).toBe(1);
@@ -89,6 +97,31 @@ describe('the outbox survives a schema upgrade', () => {
     expect(await v3.getMeta('cursor')).toBe('c-7');
     expect(await v3.getMeta('resync')).toBe(true);
     v3.close();
+    await Dexie.delete(name);
+  });
+
+  test('version 3 -> 4 (data requests, the matching model): queued proposals, calls on a proposed HCP and drafts stay; one full pull is asked for', async () => {
+    const name = `upgrade-v4-${Math.random()}`;
+    const v3 = new NoticeBuildDb(name);
+    await v3.table('outbox').put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1', hcp_ids: ['h1'] } });
+    await v3.table('outbox').put({ id: 'm2', status: 'applied', kind: 'sample.count', payload: { id: 's1' } });
+    await v3.table('drafts').put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
+    await v3.table('notices').put({ id: 'n1', created_at: '2026-11-25T10:00:00Z' });
+    await v3.table('meta').put({ key: 'cursor', value: 'c-9' });
+    await v3.table('meta').put({ key: 'picklists', value: { outcomes: [] } });
+    v3.close();
+
+    const v4 = new RepDb(name);
+    await v4.open();
+    expect(v4.verno).toBe(4);
+    expect((await v4.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([['m1', 'pending'], ['m2', 'applied']]);
+    expect((await v4.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
+    expect(await v4.notices.count()).toBe(1);
+    expect(await v4.data_requests.count()).toBe(0);
+    expect(await v4.getMeta('matching')).toBeUndefined();
+    expect(await v4.getMeta('cursor')).toBe('c-9');
+    expect(await v4.getMeta('resync')).toBe(true);
+    v4.close();
     await Dexie.delete(name);
   });
 
@@ -111,7 +144,7 @@ describe('the outbox survives a schema upgrade', () => {
 
     const after = new NextBuildDb(name);
     await after.open();
-    expect(after.verno).toBe(4);
+    expect(after.verno).toBe(5);
     expect((await after.outbox.toArray()).map((m) => m.id)).toEqual(['m1']); // … the outbox never is.
     expect((await after.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     expect(await after.hcps.count()).toBe(0);

@@ -161,12 +161,16 @@ pub async fn propose_change(store: &Store, principal: &Principal, proposal: &Cha
     store.hcp(&principal.scope, proposal.hcp_id).await?.ok_or(ServiceError::NotFound("HCP"))?;
     let before = stored_record(store, proposal.hcp_id).await?;
     let known = known_specialties(store).await?;
-    proposal.changes.validate(&before, proposal.note.as_deref(), |c| known.contains(c))?;
-    if let Some(a) = &proposal.changes.affiliation {
-        store.account(&principal.scope, a.account_id).await?.ok_or_else(|| ValidationErrors::single("affiliation.account_id", "is not an account you can see"))?;
-    }
+    let after = proposal.changes.validate(&before, proposal.note.as_deref(), |c| known.contains(c))?;
+    let account = match &proposal.changes.affiliation {
+        Some(a) => Some(
+            store.account(&principal.scope, a.account_id).await?.ok_or_else(|| ValidationErrors::single("affiliation.account_id", "is not an account you can see"))?.name,
+        ),
+        None => None,
+    };
     let note = check_note(proposal.note.as_deref())?;
-    let request = StoredRequest::pending(proposal.id, RequestKind::Change, proposal.hcp_id, proposal.changes.clone(), note, principal.user.id);
+    let mut request = StoredRequest::pending(proposal.id, RequestKind::Change, proposal.hcp_id, proposal.changes.clone(), note, principal.user.id);
+    request.described = proposal.changes.describe(&before, &after, account.as_deref());
     store.propose_change(&principal.actor(), &request).await?;
     let stored = store.data_request(proposal.id).await?.ok_or(ServiceError::NotFound("data request"))?;
     view(store, principal, stored).await
@@ -180,6 +184,8 @@ async fn view(store: &Store, principal: &Principal, r: StoredRequest) -> Result<
     let record = stored_record(store, r.hcp_id).await?;
     let changes = match r.kind {
         RequestKind::NewHcp => Vec::new(),
+        // Once decided, the record has moved on: show the change as it was proposed.
+        RequestKind::Change if r.status != RequestStatus::Pending => r.described.clone(),
         RequestKind::Change => {
             let known = known_specialties(store).await?;
             let after = r.changes.apply(&record).validate(|c| known.contains(c)).unwrap_or_else(|_| record.clone());

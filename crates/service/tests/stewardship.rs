@@ -199,7 +199,10 @@ async fn proposals_reach_the_stewards_and_reps_see_the_outcome(store: Store) {
     assert_eq!((after.status, after.phone.as_deref()), (HcpStatus::Retired, Some("6175550199")));
     assert!(store.audit_entries("hcp", target).await.unwrap().len() >= 2);
     let mine = stewardship::own_requests_since(&store, &rep1, None).await.unwrap();
-    assert!(mine.iter().any(|r| r.id == pending.id && r.status == RequestStatus::Approved && r.decision_reason.as_deref() == Some("Confirmed with the practice")));
+    let decided = mine.iter().find(|r| r.id == pending.id).unwrap();
+    assert_eq!((decided.status, decided.decision_reason.as_deref()), (RequestStatus::Approved, Some("Confirmed with the practice")));
+    let status_line = decided.changes.iter().find(|c| c.field == "status").expect("the decided change still says what it changed");
+    assert_eq!((status_line.from.as_str(), status_line.to.as_str()), ("active", "retired"));
 
     // A rep proposing an HCP already on file in their territory is linked to it.
     let id = robert(&store, &ops).await;

@@ -7,7 +7,7 @@ use crate::sql::{get_opt_str, get_opt_uuid, get_str, get_uuid, next_version, now
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::hcp::HcpRecord;
-use pharmacrm_domain::stewardship::{HcpChange, RequestKind, RequestStatus};
+use pharmacrm_domain::stewardship::{FieldChange, HcpChange, RequestKind, RequestStatus};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -19,6 +19,8 @@ pub struct StoredRequest {
     pub kind: RequestKind,
     pub hcp_id: Uuid,
     pub changes: HcpChange,
+    /// The change against the record as it was when proposed.
+    pub described: Vec<FieldChange>,
     pub note: Option<String>,
     pub proposed_by: Uuid,
     pub proposed_by_name: String,
@@ -38,6 +40,7 @@ impl StoredRequest {
             kind,
             hcp_id,
             changes,
+            described: Vec::new(),
             note,
             proposed_by,
             proposed_by_name: String::new(),
@@ -68,6 +71,7 @@ fn request_of(row: &AnyRow) -> Result<StoredRequest> {
         kind: RequestKind::parse(&get_str(row, "kind")?).map_err(|e| StorageError::corrupt("data_requests.kind", e))?,
         hcp_id: get_uuid(row, "hcp_id")?,
         changes: serde_json::from_str(&get_str(row, "changes")?).map_err(|e| StorageError::corrupt("data_requests.changes", e))?,
+        described: serde_json::from_str(&get_str(row, "described")?).map_err(|e| StorageError::corrupt("data_requests.described", e))?,
         note: get_opt_str(row, "note")?,
         proposed_by: get_uuid(row, "proposed_by")?,
         proposed_by_name: get_str(row, "proposed_by_name")?,
@@ -82,9 +86,10 @@ fn request_of(row: &AnyRow) -> Result<StoredRequest> {
 
 async fn insert_request(conn: &mut AnyConnection, r: &StoredRequest, version: i64) -> Result<()> {
     let changes = serde_json::to_string(&r.changes).map_err(|e| StorageError::corrupt("changes", e))?;
+    let described = serde_json::to_string(&r.described).map_err(|e| StorageError::corrupt("described", e))?;
     stmt(
-        "INSERT INTO data_requests (id, kind, hcp_id, changes, note, proposed_by, proposed_at, status, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+        "INSERT INTO data_requests (id, kind, hcp_id, changes, described, note, proposed_by, proposed_at, status, version) \
+         VALUES ($1, $2, $3, $4, $9, $5, $6, $7, 'pending', $8)",
         vec![
             r.id.into(),
             r.kind.as_str().into(),
@@ -94,6 +99,7 @@ async fn insert_request(conn: &mut AnyConnection, r: &StoredRequest, version: i6
             r.proposed_by.into(),
             r.proposed_at.clone().into(),
             version.into(),
+            described.into(),
         ],
     )
     .query()

@@ -3,6 +3,7 @@ import type { paths } from './schema';
 import { ApiError, problemFromResponse } from './problem';
 import { unwrap, uploadCsv } from './http';
 import { planningApi } from './planning';
+import { stewardshipApi } from './stewardship';
 import type {
   Account,
   AccountPage,
@@ -203,6 +204,8 @@ export function createApi(opts: ApiOptions) {
       downloadFile(opts, csvUrl(baseUrl, '/api/v1/samples/records', filter as Record<string, string>), 'sample-records.csv'),
     // Targeting versions, realignment cycles, territories and notices (./planning.ts).
     ...planningApi(client, opts, baseUrl),
+    // Master data stewardship and data completeness (./stewardship.ts).
+    ...stewardshipApi(client),
   };
 }
 

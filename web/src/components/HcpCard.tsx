@@ -1,13 +1,13 @@
 import type { HcpSummary } from '../api/types';
 import { cityState, hcpName } from '../lib/format';
 import { hcpHref } from '../lib/router';
-import { DncBadge, StatusBadge, TierBadge } from './bits';
+import { DncBadge, ProposedBadge, StatusBadge, TierBadge } from './bits';
 
 /** What an HCP card shows: the list summary, plus middle name and suffix when known. */
 export type HcpCardData = Pick<
   HcpSummary,
   'id' | 'npi' | 'first_name' | 'last_name' | 'credentials' | 'specialty_name' | 'city' | 'state' | 'status' | 'do_not_call' | 'top_tier' | 'territory'
-> & { middle_name?: string | null; suffix?: string | null };
+> & { middle_name?: string | null; suffix?: string | null; master_status?: string };
 
 /** One HCP in a list (the online list and the rep's offline list). */
 export function HcpCard({ h }: { h: HcpCardData }) {
@@ -18,6 +18,7 @@ export function HcpCard({ h }: { h: HcpCardData }) {
       data-npi={h.npi}
       data-id={h.id}
       data-territory={h.territory?.code ?? ''}
+      data-master-status={h.master_status ?? 'verified'}
     >
       <a class="row-link" href={hcpHref(h.id)}>
         <div class="row-main">
@@ -41,6 +42,7 @@ export function HcpCard({ h }: { h: HcpCardData }) {
           <TierBadge tier={h.top_tier} />
           {h.do_not_call && <DncBadge />}
           <StatusBadge status={h.status} />
+          <ProposedBadge masterStatus={h.master_status} />
         </div>
       </a>
     </li>

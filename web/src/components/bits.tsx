@@ -23,6 +23,16 @@ export function StatusBadge({ status }: { status: string }) {
   return <span class={`badge status status-${status}`}>{status}</span>;
 }
 
+/** "Proposed": an HCP a rep proposed, not yet verified by a data steward (usable meanwhile). */
+export function ProposedBadge({ masterStatus }: { masterStatus?: string | null }) {
+  if (masterStatus !== 'proposed') return null;
+  return (
+    <span class="badge proposed" title="Proposed by a rep; a data steward has not verified it yet" data-testid="proposed-badge">
+      Proposed
+    </span>
+  );
+}
+
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const msg =
     error instanceof ApiError ? error.detail : error instanceof Error ? error.message : String(error);

@@ -1,8 +1,9 @@
 import type { Me, Role } from '../api/types';
 import { canOverseeSamples } from './oversight';
+import { canSteward } from './stewardship';
 
 export interface NavItem {
-  key: 'today' | 'hcps' | 'accounts' | 'samples' | 'coverage' | 'targeting' | 'realignment' | 'oversight' | 'users';
+  key: 'today' | 'hcps' | 'accounts' | 'samples' | 'coverage' | 'targeting' | 'realignment' | 'oversight' | 'completeness' | 'stewardship' | 'users';
   label: string;
   href: string;
 }
@@ -36,6 +37,13 @@ export function canSeeRealignment(role: Role): boolean {
   return REALIGNMENT_ROLES.includes(role);
 }
 
+/** Roles with the Completeness screen (data entry shares per unit and month): everyone but reps. */
+const COMPLETENESS_ROLES: readonly Role[] = ['manager', 'ops', 'admin', 'compliance', 'marketing'];
+
+export function canSeeCompleteness(role: Role): boolean {
+  return COMPLETENESS_ROLES.includes(role);
+}
+
 export function navItems(role: Role): NavItem[] {
   const items: NavItem[] = [];
   // Reps work from the offline field app: today's plan first.
@@ -51,6 +59,9 @@ export function navItems(role: Role): NavItem[] {
   if (canSeeRealignment(role)) items.push({ key: 'realignment', label: 'Realignment', href: '#/realignment' });
   // Sample accountability for managers, ops, compliance and admin (exceptions, reconciliation, policy).
   if (canOverseeSamples(role)) items.push({ key: 'oversight', label: 'Samples', href: '#/oversight' });
+  if (canSeeCompleteness(role)) items.push({ key: 'completeness', label: 'Completeness', href: '#/completeness' });
+  // HCP master data stewardship for ops and admin: requests, duplicates, merges, the matching model.
+  if (canSteward(role)) items.push({ key: 'stewardship', label: 'Data quality', href: '#/stewardship' });
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
 }

@@ -4,6 +4,8 @@ export type Route =
   | { name: 'login' }
   | { name: 'hcps'; query: string }
   | { name: 'hcp'; id: string }
+  | { name: 'hcp-new'; query: string }
+  | { name: 'requests' }
   | { name: 'accounts'; query: string }
   | { name: 'account'; id: string }
   | { name: 'users' }
@@ -15,6 +17,8 @@ export type Route =
   | { name: 'sync' }
   | { name: 'samples' }
   | { name: 'oversight'; section: string; query: string }
+  | { name: 'stewardship'; section: string; query: string }
+  | { name: 'completeness'; query: string }
   | { name: 'home' }
   | { name: 'notfound'; path: string };
 
@@ -29,7 +33,9 @@ export function parseHash(hash: string): Route {
   const [head, id, ...rest] = parts;
   if (rest.length === 0) {
     if (head === 'login' && !id) return { name: 'login' };
+    if (head === 'hcps' && id === 'new') return { name: 'hcp-new', query };
     if (head === 'hcps') return id ? { name: 'hcp', id } : { name: 'hcps', query };
+    if (head === 'requests' && !id) return { name: 'requests' };
     if (head === 'accounts') return id ? { name: 'account', id } : { name: 'accounts', query };
     if (head === 'users' && !id) return { name: 'users' };
     if (head === 'coverage' && !id) return { name: 'coverage', query };
@@ -40,6 +46,8 @@ export function parseHash(hash: string): Route {
     if (head === 'samples' && !id) return { name: 'samples' };
     if (head === 'call' && id) return { name: 'call', id, query };
     if (head === 'oversight') return { name: 'oversight', section: id ?? '', query };
+    if (head === 'stewardship') return { name: 'stewardship', section: id ?? '', query };
+    if (head === 'completeness' && !id) return { name: 'completeness', query };
   }
   return { name: 'notfound', path };
 }
@@ -54,6 +62,11 @@ function safeDecode(s: string): string {
 
 export function hcpHref(id: string): string {
   return `#/hcps/${encodeURIComponent(id)}`;
+}
+
+/** "#/hcps/new" (propose a new HCP), the name searched for pre-filled. */
+export function newHcpHref(name = ''): string {
+  return name.trim() ? `#/hcps/new?${new URLSearchParams({ name: name.trim() })}` : '#/hcps/new';
 }
 
 export function accountHref(id: string): string {

@@ -4,6 +4,7 @@ import type { Me } from '../api/types';
 import { RepDb, userDbName } from './db';
 import { initialSyncMark, SyncEngine, type SyncState } from './engine';
 import { loadLocalCalls, loadLocalData, type LocalCalls, type LocalData } from './local';
+import { withProposals } from './proposals';
 
 export interface OfflineCtx {
   engine: SyncEngine;
@@ -89,6 +90,8 @@ export function OfflineProvider({
     };
   }, [engine, me.id, sync.callsVersion]);
 
-  const value = useMemo(() => ({ engine, sync, data, calls, me }), [engine, sync, data, calls, me]);
+  // HCPs proposed on this device are usable at once (until the pulled record replaces them).
+  const shown = useMemo(() => (data && calls ? withProposals(data, calls) : data), [data, calls]);
+  const value = useMemo(() => ({ engine, sync, data: shown, calls, me }), [engine, sync, shown, calls, me]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

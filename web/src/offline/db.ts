@@ -10,16 +10,20 @@
  *  - drafts: calls being edited (local only). Never cleared by sync either.
  *  - samplebook (synced, version 2): the rep's sample book, one row with id `samples`.
  *  - notices (synced, version 3): what published changes (realignments) do to the rep.
+ *  - data_requests (synced, version 4): the user's own proposals (new HCPs, changes) and their
+ *    decisions; meta key `matching` (synced): the duplicate model for offline checks.
  *
  * Version 2 added `samplebook`; its upgrade asks for one full pull (meta `resync`), because
  * profiles pulled by version 1 lack the blacklist and DEA registrations the sample rules need.
  * Version 3 added `notices`; its upgrade asks for one full pull too, because frequency targets
  * became per product x tier (rows of the old shape are ignored until the pull replaces them)
  * and notices published before the upgrade were never pulled.
+ * Version 4 added `data_requests`; its upgrade asks for one full pull too, so the matching model
+ * and the requests arrive and profiles get their `master_status` and `phone`.
  */
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { AccountSummary, Hcp } from '../api/types';
-import type { Call, Change, FrequencyTarget, MutationKind, MutationPayloads, MutationResult, Notice, Product, SampleBook } from './types';
+import type { Call, Change, DataRequest, FrequencyTarget, MutationKind, MutationPayloads, MutationResult, Notice, Product, SampleBook } from './types';
 import type { CallDraft } from './validate';
 import type { SamplesDraft } from './sampleBook';
 import { uuidv7 } from './uuid';
@@ -87,6 +91,7 @@ export class RepDb extends Dexie {
   drafts!: EntityTable<DraftRow, 'id'>;
   samplebook!: EntityTable<SampleBookRow, 'id'>;
   notices!: EntityTable<Notice, 'id'>;
+  data_requests!: EntityTable<DataRequest, 'id'>;
 
   constructor(name: string) {
     super(name);
@@ -107,6 +112,7 @@ export class RepDb extends Dexie {
     };
     this.version(2).stores({ samplebook: 'id' }).upgrade(askFullPull);
     this.version(3).stores({ notices: 'id, created_at' }).upgrade(askFullPull);
+    this.version(4).stores({ data_requests: 'id, hcp_id' }).upgrade(askFullPull);
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -148,8 +154,11 @@ export async function clientId(): Promise<string> {
 
 // ---- pull staging/apply ------------------------------------------------------------------------
 
-type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls' | 'samplebook' | 'notices';
-export const ENTITY_TABLE: Record<Exclude<Change['entity'], 'picklists'>, EntityTableName> = {
+type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls' | 'samplebook' | 'notices' | 'data_requests';
+/** Entities kept as one value under a `meta` key (cleared by a reset like the synced tables). */
+export const META_ENTITY = { picklists: 'picklists', matching: 'matching' } as const;
+type MetaEntity = keyof typeof META_ENTITY;
+export const ENTITY_TABLE: Record<Exclude<Change['entity'], MetaEntity>, EntityTableName> = {
   hcp: 'hcps',
   account: 'accounts',
   product: 'products',
@@ -157,8 +166,9 @@ export const ENTITY_TABLE: Record<Exclude<Change['entity'], 'picklists'>, Entity
   call: 'calls',
   samples: 'samplebook',
   notice: 'notices',
+  data_request: 'data_requests',
 };
-export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls', 'samplebook', 'notices'];
+export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls', 'samplebook', 'notices', 'data_requests'];
 
 export interface Folded {
   reset: boolean;
@@ -198,16 +208,17 @@ export async function applyStaged(db: RepDb, now: Date = new Date()): Promise<nu
     const f = foldPages(pages);
     if (f.reset) {
       for (const t of SYNCED_TABLES) await db[t].clear();
-      await db.meta.delete('picklists');
+      for (const key of Object.values(META_ENTITY)) await db.meta.delete(key);
       await db.meta.delete('resync');
     }
     let n = 0;
     for (const [entity, m] of f.ops) {
       n += m.size;
-      if (entity === 'picklists') {
+      if (entity === 'picklists' || entity === 'matching') {
+        const key = META_ENTITY[entity];
         const v = [...m.values()].pop();
-        if (v == null) await db.meta.delete('picklists');
-        else await db.meta.put({ key: 'picklists', value: v });
+        if (v == null) await db.meta.delete(key);
+        else await db.meta.put({ key, value: v });
         continue;
       }
       const table = db[ENTITY_TABLE[entity]] as unknown as Dexie.Table<{ id: string }, string>;

@@ -1,8 +1,8 @@
 /** Read side of the offline data: loaded from IndexedDB once per checkpoint into memory, with a
  * search index that answers per keystroke (15,000 HCPs: a substring scan over prebuilt strings). */
-import type { AccountSummary, Hcp } from '../api/types';
+import type { AccountSummary, Hcp, Specialty } from '../api/types';
 import { mergeCalls, SAMPLE_BOOK_ID, type DraftRow, type OutboxItem, type RepDb } from './db';
-import type { Call, FrequencyTarget, Notice, Picklists, Product, SampleBook } from './types';
+import type { Call, DataRequest, DeviceModel, FrequencyTarget, Notice, Picklists, Product, SampleBook } from './types';
 
 export interface LocalData {
   /** Sorted like the server's list: last name, first name, id. */
@@ -18,6 +18,12 @@ export interface LocalData {
   book: SampleBook | null;
   /** Notices for the rep (realignments that change their territory), newest first. */
   notices: Notice[];
+  /** The duplicate-matching model for offline checks (null before a server that has one synced). */
+  model: DeviceModel | null;
+  /** The user's own data requests (proposed HCPs and changes) as last synced, newest first. */
+  requests: DataRequest[];
+  /** The NUCC specialties as last fetched online (meta `specialties`, a cache; may be empty). */
+  specialties: Specialty[];
 }
 
 export function searchKey(h: Pick<Hcp, 'last_name' | 'first_name' | 'npi'>): string {
@@ -38,6 +44,9 @@ export function buildLocalData(
   picklists: Picklists | null,
   book: SampleBook | null = null,
   notices: Notice[] = [],
+  model: DeviceModel | null = null,
+  requests: DataRequest[] = [],
+  specialties: Specialty[] = [],
 ): LocalData {
   sortHcps(hcps);
   return {
@@ -50,13 +59,16 @@ export function buildLocalData(
     picklists,
     book,
     notices: sortNotices(notices),
+    model,
+    requests: [...requests].sort((a, b) => b.proposed_at.localeCompare(a.proposed_at) || b.id.localeCompare(a.id)),
+    specialties,
   };
 }
 
 export async function loadLocalData(db: RepDb): Promise<LocalData> {
-  const [hcps, accounts, products, targets, picklists, book, notices] = await db.transaction(
+  const [hcps, accounts, products, targets, picklists, book, notices, model, requests, specialties] = await db.transaction(
     'r',
-    [db.hcps, db.accounts, db.products, db.targets, db.meta, db.samplebook, db.notices],
+    [db.hcps, db.accounts, db.products, db.targets, db.meta, db.samplebook, db.notices, db.data_requests],
     () =>
       Promise.all([
         db.hcps.toArray(),
@@ -66,9 +78,12 @@ export async function loadLocalData(db: RepDb): Promise<LocalData> {
         db.getMeta<Picklists>('picklists'),
         db.samplebook.get(SAMPLE_BOOK_ID),
         db.notices.toArray(),
+        db.getMeta<DeviceModel>('matching'),
+        db.data_requests.toArray(),
+        db.getMeta<Specialty[]>('specialties'),
       ]),
   );
-  return buildLocalData(hcps, accounts, products, targets, picklists ?? null, book ?? null, notices);
+  return buildLocalData(hcps, accounts, products, targets, picklists ?? null, book ?? null, notices, model ?? null, requests, specialties ?? []);
 }
 
 /** Newest first (by creation time, then id). */

@@ -16,7 +16,7 @@ export type PushRequest = Omit<S['PushRequest'], 'mutations'> & { mutations: Mut
 export type PushResult = S['PushResult'];
 export type MutationResult = S['MutationResult'];
 
-export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists', 'samples', 'notice'] as const;
+export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists', 'samples', 'notice', 'data_request', 'matching'] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 /** `Change` with `entity` and `op` narrowed (the document describes them in prose). */
@@ -47,6 +47,18 @@ export type MoveInput = Required<S['MoveInput']>;
 export type LossInput = Required<S['LossInput']>;
 export type CountInput = S['CountInput'];
 
+// HCP master data: a proposed new HCP or change (data stewards decide), the rep's requests.
+/** `hcp.propose`: a new HCP; both ids are made on the device (calls may name `hcp_id` at once). */
+export type HcpProposal = Required<S['HcpProposal']>;
+/** `hcp.change`: a change to an HCP; nothing changes until a data steward approves it. */
+export type ChangeProposal = Required<S['ChangeProposal']>;
+export type HcpInput = S['HcpInput'];
+export type HcpChange = S['HcpChange'];
+/** The `data_request` sync entity: one of the user's own proposals and its decision. */
+export type DataRequest = S['DataRequest'];
+/** The `matching` sync entity (meta key `matching`): the duplicate model for offline checks. */
+export type DeviceModel = S['DeviceModel'];
+
 /** Every mutation this app pushes, with its payload type. */
 export interface MutationPayloads {
   'call.submit': CallInput;
@@ -58,9 +70,12 @@ export interface MutationPayloads {
   'sample.destroy': MoveInput;
   'sample.loss': LossInput;
   'sample.count': CountInput;
+  'hcp.propose': HcpProposal;
+  'hcp.change': ChangeProposal;
 }
 export type MutationKind = keyof MutationPayloads;
-export type SampleMutationKind = Exclude<MutationKind, 'call.submit'>;
+export type ProposalKind = 'hcp.propose' | 'hcp.change';
+export type SampleMutationKind = Exclude<MutationKind, 'call.submit' | ProposalKind>;
 
 /** `Mutation` with `kind` and `payload` typed together (the document has a free-form object). */
 export type Mutation = {

@@ -6,6 +6,8 @@ import { activeFilterCount, HCP_FILTER_KEYS, parseFilters, toQueryString, type H
 import { HcpCard } from '../components/HcpCard';
 import { TerritorySelect } from '../components/bits';
 import { ListFooter } from '../components/ListFooter';
+import { canProposeHcpData } from '../lib/hcpProposal';
+import { ProposeBar } from './proposals/ProposeBar';
 
 export const PAGE_SIZE = 50;
 
@@ -116,6 +118,7 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
           )}
         </div>
       </details>
+      {canProposeHcpData(me.role) && <ProposeBar q={q} />}
 
       <ul
         class="cards"

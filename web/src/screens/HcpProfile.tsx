@@ -15,9 +15,11 @@ import {
   sortCallWindows,
   titleCase,
 } from '../lib/format';
-import { Empty, ErrorBox, Field, Loading, Section, StatusBadge, TierBadge } from '../components/bits';
+import { Empty, ErrorBox, Field, Loading, ProposedBadge, Section, StatusBadge, TierBadge } from '../components/bits';
 import { CallHistory } from '../components/CallHistory';
 import { BlacklistBanner, BlacklistControl, DeaSection, HcpSampleRecord } from './oversight/HcpSamples';
+import { canProposeHcpData } from '../lib/hcpProposal';
+import { HcpDataSection } from './proposals/HcpDataSection';
 
 /** Roles that flag or clear do-not-call (the server enforces the same). */
 export function mayFlagDoNotCall(role: string): boolean {
@@ -41,6 +43,7 @@ export function HcpProfile({ id }: { id: string }) {
           <BlacklistBanner h={changed ?? res.data} />
           <BlacklistControl h={changed ?? res.data} onChanged={setChanged} />
           <CallHistory api={api} hcpId={res.data.id} />
+          {canProposeHcpData(me.role) && <HcpDataSection h={changed ?? res.data} />}
           <DeaSection h={changed ?? res.data} onChanged={setChanged} />
           <HcpSampleRecord hcpId={res.data.id} />
         </HcpDetail>
@@ -112,6 +115,7 @@ export function HcpDetail({ h, children }: { h: Hcp; children?: ComponentChildre
         </p>
         <div class="row-badges">
           <StatusBadge status={h.status} />
+          <ProposedBadge masterStatus={h.master_status} />
         </div>
       </header>
 
@@ -147,7 +151,9 @@ export function HcpDetail({ h, children }: { h: Hcp; children?: ComponentChildre
           <Field label="Specialty">
             {h.specialty_name} <span class="muted">({h.specialty_code})</span>
           </Field>
-          <Field label="Status">{titleCase(h.status)}</Field>
+          <Field label="Status" testid="profile-status">
+            {titleCase(h.status)}
+          </Field>
           <Field label="Language" testid="profile-language">
             {languageLabel(h.language)}
           </Field>

@@ -6,6 +6,7 @@ import { topTier } from '../offline/plan';
 import { parseFilters, toQueryString } from '../lib/query';
 import { HcpCard, type HcpCardData } from '../components/HcpCard';
 import { SyncGate } from './Today';
+import { ProposeBar } from './proposals/ProposeBar';
 
 const PAGE = 50;
 
@@ -74,6 +75,7 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
           </select>
         )}
       </div>
+      <ProposeBar q={q} />
       <SyncGate>
         <ul class="cards" data-testid="hcp-list" data-loaded-key={data ? key : undefined} aria-busy={!data}>
           {matches.slice(0, shown).map((h) => (

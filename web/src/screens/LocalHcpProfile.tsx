@@ -1,4 +1,5 @@
 import type { Call } from '../offline/types';
+import type { OutboxItem } from '../offline/db';
 import { useOffline } from '../offline/context';
 import { callsOf } from '../offline/local';
 import { callBlockReason } from '../offline/validate';
@@ -11,6 +12,8 @@ import type { LocalData } from '../offline/local';
 import { useSampleBook } from '../offline/useSamples';
 import type { EffectiveBook } from '../offline/sampleBook';
 import { SampleRequest } from '../components/SampleRequest';
+import { HcpDataSection } from './proposals/HcpDataSection';
+import { rejectionText } from '../offline/outbox';
 
 export { callWhen };
 
@@ -32,7 +35,7 @@ export function LocalHcpProfile({ id }: { id: string }) {
       </a>
       <SyncGate>
         {!h ? (
-          <ErrorBox error={new Error('This HCP is not in your territory data.')} />
+          <ErrorBox error={new Error(missingReason(id, calls?.outbox ?? []))} />
         ) : (
           <HcpDetail h={h}>
             <div class="log-bar">
@@ -51,11 +54,19 @@ export function LocalHcpProfile({ id }: { id: string }) {
             </Section>
             {book && !blocked && <SampleRequest hcp={h} book={book} />}
             {book && <SampleHistory hcpId={h.id} book={book} />}
+            <HcpDataSection h={h} />
           </HcpDetail>
         )}
       </SyncGate>
     </div>
   );
+}
+
+/** Why an HCP is not on the device: a proposal of it the server refused, or not in the territory. */
+function missingReason(id: string, outbox: OutboxItem[]): string {
+  const refused = outbox.find((o) => o.kind === 'hcp.propose' && o.payload.hcp_id === id && o.status === 'rejected');
+  if (refused) return `The server refused this proposed HCP: ${rejectionText(refused.result)} Resend or discard it on the Sync screen.`;
+  return 'This HCP is not in your territory data.';
 }
 
 export function CallList({ calls, data }: { calls: Call[]; data: LocalData }) {

@@ -1,6 +1,6 @@
 /** The Sync screen of the rep app: connection and last sync, records rejected by the server (a
- * call reopens as a draft; a sample record, e.g. a witnessed destruction without its witness, is
- * resent or discarded) and what is still waiting to be sent. */
+ * call reopens as a draft; a sample record, e.g. a witnessed destruction without its witness, or an
+ * HCP proposal is resent or discarded) and what is still waiting to be sent. */
 import { useOffline } from '../offline/context';
 import { discardRejected, reopenRejected, resendRejected } from '../offline/actions';
 import { isCallItem, type OutboxItem } from '../offline/db';
@@ -20,6 +20,8 @@ const SAMPLE_WHAT: Record<Exclude<OutboxItem['kind'], 'call.submit'>, string> = 
   'sample.destroy': 'Witnessed destruction',
   'sample.loss': 'Loss/theft report',
   'sample.count': 'Physical count',
+  'hcp.propose': 'New HCP proposal',
+  'hcp.change': 'HCP change request',
 };
 
 /** When a queued item happened. */
@@ -39,6 +41,9 @@ function itemWhen(o: OutboxItem): string {
       return `${o.payload.discovered_on}T12:00:00`;
     case 'sample.count':
       return o.payload.counted_at;
+    case 'hcp.propose':
+    case 'hcp.change':
+      return o.client_ts;
   }
 }
 
@@ -49,6 +54,8 @@ export function SyncScreen() {
   const what = (o: OutboxItem) => {
     if (isCallItem(o)) return `${name(o.payload.hcp_ids)}${o.payload.disbursement ? ' (with samples)' : ''}`;
     if (o.kind === 'sample.request') return `${SAMPLE_WHAT[o.kind]} · ${name([o.payload.hcp_id])}`;
+    if (o.kind === 'hcp.propose') return `${SAMPLE_WHAT[o.kind]} · ${o.payload.hcp.first_name} ${o.payload.hcp.last_name}`;
+    if (o.kind === 'hcp.change') return `${SAMPLE_WHAT[o.kind]} · ${name([o.payload.hcp_id])}`;
     if (o.kind === 'sample.destroy') return `${SAMPLE_WHAT[o.kind]} of ${o.payload.lines.reduce((n, l) => n + l.quantity, 0)} units`;
     return SAMPLE_WHAT[o.kind];
   };

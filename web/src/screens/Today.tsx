@@ -5,6 +5,7 @@ import { draftHref, hcpHref, newCallHref } from '../lib/router';
 import { cityState, hcpName, shortDate } from '../lib/format';
 import { ProgressWidget } from '../components/ProgressWidget';
 import { NoticeList } from '../components/Notices';
+import { RequestsSummary } from './proposals/DataRequests';
 import { StorageNotice } from '../components/StorageNotice';
 import { Loading, TierBadge } from '../components/bits';
 
@@ -60,6 +61,7 @@ export function Today() {
       <SyncGate>
         {data && <NoticeList notices={data.notices} />}
         {progress && <ProgressWidget p={progress} cycle={cycle} />}
+        <RequestsSummary />
         {drafts.length > 0 && (
           <section class="card section" data-testid="drafts">
             <h2>Drafts</h2>

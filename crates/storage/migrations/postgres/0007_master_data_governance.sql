@@ -70,6 +70,8 @@ CREATE TABLE data_requests (
     kind TEXT NOT NULL CHECK (kind IN ('new_hcp', 'change')),
     hcp_id TEXT NOT NULL REFERENCES hcps (id),
     changes TEXT NOT NULL,
+    -- The change as "field: from -> to" lines against the record when proposed.
+    described TEXT NOT NULL,
     note TEXT,
     proposed_by TEXT NOT NULL REFERENCES users (id),
     proposed_at TEXT NOT NULL,
