@@ -413,7 +413,7 @@ pub async fn pull(store: &Store, principal: &Principal, cursor: Option<&str>, li
             "samples" => (vec![], None),
             "matching" => {
                 let settings = store.matching_settings().await?;
-                if from.is_none_or(|v| settings.version > v) {
+                if from.map_or(true, |v| settings.version > v) {
                     let model = crate::matching::DeviceModel { parameters: settings.parameters, thresholds: settings.thresholds };
                     (vec![put("matching", "matching", &model)], None)
                 } else {

@@ -2436,7 +2436,8 @@ export interface components {
             m: number[][];
             /**
              * Format: double
-             * @description Share of candidate pairs that are duplicates.
+             * @description Probability that two records picked at random are one person (the prior a score is
+             *     read against).
              */
             prior: number;
             /** Format: int64 */
