@@ -124,12 +124,15 @@ impl Store {
             "SELECT {CANDIDATE_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h JOIN specialties s ON s.code = h.specialty_code"
         ));
         join_alignment(&mut sql, "h", today());
-        sql.push(" WHERE h.id IN (SELECT k.hcp_id FROM hcp_match_keys k WHERE k.key IN ").bind_list(keys.iter().cloned()).push(")");
+        // Those sharing the most keys first: when a common name fills its blocks beyond the
+        // limit, the records that also share a phone, a street or a ZIP are the ones kept.
+        sql.push(" WHERE h.id IN (SELECT k.hcp_id FROM hcp_match_keys k JOIN hcps h ON h.id = k.hcp_id WHERE k.key IN ")
+            .bind_list(keys.iter().cloned());
         sql.push(LIVE_HCP);
         if let Some(id) = except {
-            sql.push(" AND h.id <> ").bind(id);
+            sql.push(" AND k.hcp_id <> ").bind(id);
         }
-        sql.push(" LIMIT ").bind(limit);
+        sql.push(" GROUP BY k.hcp_id ORDER BY COUNT(*) DESC, k.hcp_id LIMIT ").bind(limit).push(")");
         let mut candidates: Vec<Candidate> = sql.query().fetch_all(self.pool()).await?.iter().map(candidate_of).collect::<Result<_>>()?;
         let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
         let affiliations = self.affiliation_ids(&ids).await?;
