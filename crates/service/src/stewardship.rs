@@ -310,5 +310,9 @@ async fn pending(store: &Store, id: Uuid) -> Result<StoredRequest> {
     if r.status != RequestStatus::Pending {
         return Err(ServiceError::Conflict { code: "already_decided", message: format!("this request was already {}", r.status.as_str()) });
     }
+    if store.live_hcp_id(r.hcp_id).await? != Some(r.hcp_id) {
+        // Merged into another record from the duplicate queue meanwhile.
+        return Err(ServiceError::Conflict { code: "hcp_merged", message: "this HCP was merged into another record meanwhile; see Merges".into() });
+    }
     Ok(r)
 }

@@ -229,6 +229,16 @@ async fn proposals_reach_the_stewards_and_reps_see_the_outcome(store: Store) {
     assert!(as_steward.iter().find(|r| r.id == queued.id).unwrap().matches.iter().any(|m| m.id == id), "stewards see the likely match");
     let merged = stewardship::approve(&store, &ops, queued.id, &Decision { reason: None, merge_into: Some(id) }).await.unwrap();
     assert_eq!(merged.status, RequestStatus::Merged);
+
+    // A proposal merged from the duplicate queue meanwhile cannot be approved any more.
+    let other = HcpProposal { confirmed_different: true, id: pharmacrm_domain::new_id(), hcp_id: pharmacrm_domain::new_id(), hcp: input(&store, "Rob", "Kowalski", "12 North Main St", &zip, None).await, note: None };
+    let waiting = stewardship::propose_hcp(&store, &rep1, &other).await.unwrap();
+    matching::merge(&store, &ops, &MergeInput { survivor_id: id, merged_id: other.hcp_id, pair_id: None, reason: None }).await.unwrap();
+    match stewardship::approve(&store, &ops, waiting.id, &Decision::default()).await {
+        Err(ServiceError::Conflict { code: "hcp_merged", .. }) => {}
+        other => panic!("expected hcp_merged, got {other:?}"),
+    }
+    assert_eq!(store.live_hcp_id(other.hcp_id).await.unwrap(), Some(id), "the merge stands");
 }
 
 async fn merge_and_undo_restore_both_records_and_their_histories(store: Store) {

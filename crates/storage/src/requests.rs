@@ -199,7 +199,10 @@ impl Store {
         }
         if before.kind == RequestKind::NewHcp && matches!(status, RequestStatus::Approved | RequestStatus::Rejected) {
             let master = if status == RequestStatus::Approved { "verified" } else { "rejected" };
-            stmt("UPDATE hcps SET master_status = $1, version = $2 WHERE id = $3", vec![master.into(), version.into(), before.hcp_id.into()])
+            stmt(
+                "UPDATE hcps SET master_status = $1, version = $2 WHERE id = $3 AND master_status = 'proposed'",
+                vec![master.into(), version.into(), before.hcp_id.into()],
+            )
                 .query()
                 .execute(&mut *tx)
                 .await?;
