@@ -230,12 +230,21 @@ pub async fn set_thresholds(store: &Store, principal: &Principal, thresholds: Th
 
 /// Candidate pairs and random pairs the estimate uses at most.
 const ESTIMATE_PAIRS: usize = 200_000;
+/// The kinds of blocking key (`pharmacrm_domain::matching::blocking_keys`) but the NPI's.
+const BLOCKING_KINDS: [char; 5] = ['a', 'p', 's', 'y', 'z'];
 const RANDOM_RECORDS: i64 = 400;
 
 /// Re-estimates the model from the data: `u` on random pairs of HCPs, `m` and the prior by
 /// EM on the pairs blocking yields. Thresholds stay.
 pub async fn estimate(store: &Store, actor: &pharmacrm_domain::audit::Actor) -> Result<MatchingModel> {
-    let (pairs, _) = store.blocked_pairs(200, ESTIMATE_PAIRS).await?;
+    // An equal share of pairs from each kind of key, so a large universe is not estimated
+    // from the first kind in key order alone.
+    let mut pairs = Vec::new();
+    for kind in BLOCKING_KINDS {
+        pairs.extend(store.blocked_pairs(Some(kind), 200, ESTIMATE_PAIRS / BLOCKING_KINDS.len()).await?.0);
+    }
+    pairs.sort();
+    pairs.dedup();
     let records = records_of(store, pairs.iter().flat_map(|(a, b)| [*a, *b])).await?;
     let candidates: Vec<_> =
         pairs.iter().filter_map(|(a, b)| Some(compare(&records.get(a)?.record, &records.get(b)?.record))).collect();
@@ -293,7 +302,7 @@ pub async fn scan(store: &Store, principal: &Principal) -> Result<ScanReport> {
 
 pub async fn scan_all(store: &Store) -> Result<ScanReport> {
     let settings = store.matching_settings().await?;
-    let (pairs, skipped_blocks) = store.blocked_pairs(200, SCAN_PAIRS).await?;
+    let (pairs, skipped_blocks) = store.blocked_pairs(None, 200, SCAN_PAIRS).await?;
     let mut found = Vec::new();
     let (mut same, mut ask) = (0, 0);
     for chunk in pairs.chunks(5_000) {

@@ -187,10 +187,15 @@ impl Store {
         sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_uuid(r, "id")).collect()
     }
 
-    /// Pairs of live HCPs that share a blocking key, in key order, skipping blocks larger
-    /// than `block_limit`; at most `max_pairs`. Returns the pairs and the blocks skipped.
-    pub async fn blocked_pairs(&self, block_limit: usize, max_pairs: usize) -> Result<(Vec<(Uuid, Uuid)>, usize)> {
+    /// Pairs of live HCPs that share a blocking key (of one kind when `kind` is given: `s`,
+    /// `z`, ...), in key order, skipping blocks larger than `block_limit`; at most `max_pairs`.
+    /// Returns the pairs and the blocks skipped.
+    pub async fn blocked_pairs(&self, kind: Option<char>, block_limit: usize, max_pairs: usize) -> Result<(Vec<(Uuid, Uuid)>, usize)> {
         let mut sql = Sql::new("SELECT k.key, k.hcp_id FROM hcp_match_keys k JOIN hcps h ON h.id = k.hcp_id WHERE 1 = 1");
+        if let Some(kind) = kind {
+            // Keys are `kind:...`; ';' sorts right after ':'.
+            sql.push(" AND k.key >= ").bind(format!("{kind}:")).push(" AND k.key < ").bind(format!("{kind};"));
+        }
         sql.push(LIVE_HCP).push(" ORDER BY k.key, k.hcp_id");
         let mut pairs = std::collections::HashSet::new();
         let mut skipped = 0;
