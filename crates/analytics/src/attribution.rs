@@ -48,7 +48,13 @@ correction only. Units with no calls in the period are listed with 0.";
 
 /// Counts `calls` per unit of `tree` (only units in `visible`; every level of the tree is
 /// listed so empty units show 0).
-pub fn attribute(from: NaiveDate, to: NaiveDate, tree: &[OrgUnit], visible: &[Uuid], calls: &[CallUnits]) -> AttributionReport {
+pub fn attribute(
+    from: NaiveDate,
+    to: NaiveDate,
+    tree: &[OrgUnit],
+    visible: &[Uuid],
+    calls: &[CallUnits],
+) -> AttributionReport {
     let mut counts: HashMap<Uuid, u32> = HashMap::new();
     let mut unattributed = 0;
     for c in calls {
@@ -61,14 +67,27 @@ pub fn attribute(from: NaiveDate, to: NaiveDate, tree: &[OrgUnit], visible: &[Uu
             }
         }
     }
-    let districts_visible: Vec<Uuid> = tree.iter().filter(|u| visible.contains(&u.id)).filter_map(|u| u.parent_id).collect();
-    let regions_visible: Vec<Uuid> =
-        tree.iter().filter(|u| districts_visible.contains(&u.id)).filter_map(|u| u.parent_id).collect();
+    let districts_visible: Vec<Uuid> = tree
+        .iter()
+        .filter(|u| visible.contains(&u.id))
+        .filter_map(|u| u.parent_id)
+        .collect();
+    let regions_visible: Vec<Uuid> = tree
+        .iter()
+        .filter(|u| districts_visible.contains(&u.id))
+        .filter_map(|u| u.parent_id)
+        .collect();
     let list = |level: OrgLevel, shown: &dyn Fn(&OrgUnit) -> bool| -> Vec<UnitCalls> {
         let mut units: Vec<UnitCalls> = tree
             .iter()
             .filter(|u| u.level == level && shown(u))
-            .map(|u| UnitCalls { id: u.id, code: u.code.clone(), name: u.name.clone(), parent_id: u.parent_id, calls: counts.get(&u.id).copied().unwrap_or(0) })
+            .map(|u| UnitCalls {
+                id: u.id,
+                code: u.code.clone(),
+                name: u.name.clone(),
+                parent_id: u.parent_id,
+                calls: counts.get(&u.id).copied().unwrap_or(0),
+            })
             .collect();
         units.sort_by(|a, b| a.code.cmp(&b.code));
         units
@@ -90,22 +109,57 @@ mod tests {
     use super::*;
 
     fn unit(level: OrgLevel, code: &str, parent: Option<Uuid>) -> OrgUnit {
-        OrgUnit { id: Uuid::now_v7(), level, code: code.into(), name: code.into(), parent_id: parent }
+        OrgUnit {
+            id: Uuid::now_v7(),
+            level,
+            code: code.into(),
+            name: code.into(),
+            parent_id: parent,
+        }
     }
 
     #[test]
     fn calls_count_in_their_territory_district_and_region_of_the_day() {
         let r = unit(OrgLevel::Region, "R1", None);
-        let (d1, d2) = (unit(OrgLevel::District, "D1", Some(r.id)), unit(OrgLevel::District, "D2", Some(r.id)));
-        let (t1, t2) = (unit(OrgLevel::Territory, "T1", Some(d1.id)), unit(OrgLevel::Territory, "T2", Some(d2.id)));
+        let (d1, d2) = (
+            unit(OrgLevel::District, "D1", Some(r.id)),
+            unit(OrgLevel::District, "D2", Some(r.id)),
+        );
+        let (t1, t2) = (
+            unit(OrgLevel::Territory, "T1", Some(d1.id)),
+            unit(OrgLevel::Territory, "T2", Some(d2.id)),
+        );
         let tree = vec![r.clone(), d1.clone(), d2.clone(), t1.clone(), t2.clone()];
-        let at = |t: &OrgUnit, d: &OrgUnit| CallUnits { territory_id: Some(t.id), district_id: Some(d.id), region_id: Some(r.id) };
-        let calls = [at(&t1, &d1), at(&t1, &d1), at(&t2, &d2), CallUnits { territory_id: None, district_id: None, region_id: None }];
+        let at = |t: &OrgUnit, d: &OrgUnit| CallUnits {
+            territory_id: Some(t.id),
+            district_id: Some(d.id),
+            region_id: Some(r.id),
+        };
+        let calls = [
+            at(&t1, &d1),
+            at(&t1, &d1),
+            at(&t2, &d2),
+            CallUnits {
+                territory_id: None,
+                district_id: None,
+                region_id: None,
+            },
+        ];
         let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let report = attribute(day, day, &tree, &[t1.id, t2.id], &calls);
-        let calls_of = |list: &[UnitCalls]| list.iter().map(|u| (u.code.clone(), u.calls)).collect::<Vec<_>>();
-        assert_eq!(calls_of(&report.territories), vec![("T1".into(), 2), ("T2".into(), 1)]);
-        assert_eq!(calls_of(&report.districts), vec![("D1".into(), 2), ("D2".into(), 1)]);
+        let calls_of = |list: &[UnitCalls]| {
+            list.iter()
+                .map(|u| (u.code.clone(), u.calls))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            calls_of(&report.territories),
+            vec![("T1".into(), 2), ("T2".into(), 1)]
+        );
+        assert_eq!(
+            calls_of(&report.districts),
+            vec![("D1".into(), 2), ("D2".into(), 1)]
+        );
         assert_eq!(calls_of(&report.regions), vec![("R1".into(), 3)]);
         assert_eq!((report.unattributed, report.total), (1, 4));
     }

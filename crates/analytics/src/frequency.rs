@@ -142,7 +142,13 @@ impl Tally {
 const TIERS: [Tier; 3] = [Tier::A, Tier::B, Tier::C];
 
 /// Computes the report for `territories` (in the order given).
-pub fn frequency_report(cycle: Cycle, today: NaiveDate, territories: &[TerritoryRef], hcps: &[TargetHcp], calls: &[CallFact]) -> FrequencyReport {
+pub fn frequency_report(
+    cycle: Cycle,
+    today: NaiveDate,
+    territories: &[TerritoryRef],
+    hcps: &[TargetHcp],
+    calls: &[CallFact],
+) -> FrequencyReport {
     let mut counted: HashMap<(Uuid, Uuid), u32> = HashMap::new();
     let mut attributed: HashMap<Uuid, u32> = HashMap::new();
     for call in calls {
@@ -160,14 +166,32 @@ pub fn frequency_report(cycle: Cycle, today: NaiveDate, territories: &[Territory
     for territory in territories {
         let mut tallies = [Tally::default(); 3];
         let mut gaps = Vec::new();
-        for hcp in by_territory.get(&territory.id).map(Vec::as_slice).unwrap_or(&[]) {
-            let n = counted.get(&(hcp.hcp_id, territory.id)).copied().unwrap_or(0);
+        for hcp in by_territory
+            .get(&territory.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let n = counted
+                .get(&(hcp.hcp_id, territory.id))
+                .copied()
+                .unwrap_or(0);
             tallies[hcp.tier as usize].add(hcp.target, n);
             if n < hcp.target {
-                gaps.push(Gap { hcp_id: hcp.hcp_id, name: hcp.name.clone(), tier: hcp.tier, target: hcp.target, calls: n });
+                gaps.push(Gap {
+                    hcp_id: hcp.hcp_id,
+                    name: hcp.name.clone(),
+                    tier: hcp.tier,
+                    target: hcp.target,
+                    calls: n,
+                });
             }
         }
-        gaps.sort_by(|a, b| a.tier.cmp(&b.tier).then((b.target - b.calls).cmp(&(a.target - a.calls))).then(a.name.cmp(&b.name)));
+        gaps.sort_by(|a, b| {
+            a.tier
+                .cmp(&b.tier)
+                .then((b.target - b.calls).cmp(&(a.target - a.calls)))
+                .then(a.name.cmp(&b.name))
+        });
         let gaps_total = gaps.len() as u32;
         gaps.truncate(GAPS_SHOWN);
         for (i, t) in tallies.iter().enumerate() {
@@ -176,7 +200,10 @@ pub fn frequency_report(cycle: Cycle, today: NaiveDate, territories: &[Territory
         out.push(TerritoryFrequency {
             calls_attributed: attributed.get(&territory.id).copied().unwrap_or(0),
             territory: territory.clone(),
-            tiers: TIERS.iter().map(|t| tallies[*t as usize].report(*t)).collect(),
+            tiers: TIERS
+                .iter()
+                .map(|t| tallies[*t as usize].report(*t))
+                .collect(),
             gaps,
             gaps_total,
         });
@@ -186,7 +213,10 @@ pub fn frequency_report(cycle: Cycle, today: NaiveDate, territories: &[Territory
         days_left: cycle.days_left(today),
         method: METHOD.to_string(),
         territories: out,
-        totals: TIERS.iter().map(|t| totals[*t as usize].report(*t)).collect(),
+        totals: TIERS
+            .iter()
+            .map(|t| totals[*t as usize].report(*t))
+            .collect(),
     }
 }
 
@@ -200,24 +230,80 @@ mod tests {
 
     #[test]
     fn extra_calls_do_not_make_up_for_missed_targets() {
-        let t1 = TerritoryRef { id: Uuid::now_v7(), code: "T01".into(), name: "One".into() };
+        let t1 = TerritoryRef {
+            id: Uuid::now_v7(),
+            code: "T01".into(),
+            name: "One".into(),
+        };
         let t2 = Uuid::now_v7();
-        let a1 = TargetHcp { hcp_id: Uuid::now_v7(), name: "A One".into(), territory_id: t1.id, tier: Tier::A, target: 3 };
-        let a2 = TargetHcp { hcp_id: Uuid::now_v7(), name: "A Two".into(), territory_id: t1.id, tier: Tier::A, target: 3 };
-        let c1 = TargetHcp { hcp_id: Uuid::now_v7(), name: "C One".into(), territory_id: t1.id, tier: Tier::C, target: 1 };
-        let mut calls = vec![CallFact { hcp_id: a1.hcp_id, territory_id: Some(t1.id) }; 5];
-        calls.push(CallFact { hcp_id: a2.hcp_id, territory_id: Some(t1.id) });
+        let a1 = TargetHcp {
+            hcp_id: Uuid::now_v7(),
+            name: "A One".into(),
+            territory_id: t1.id,
+            tier: Tier::A,
+            target: 3,
+        };
+        let a2 = TargetHcp {
+            hcp_id: Uuid::now_v7(),
+            name: "A Two".into(),
+            territory_id: t1.id,
+            tier: Tier::A,
+            target: 3,
+        };
+        let c1 = TargetHcp {
+            hcp_id: Uuid::now_v7(),
+            name: "C One".into(),
+            territory_id: t1.id,
+            tier: Tier::C,
+            target: 1,
+        };
+        let mut calls = vec![
+            CallFact {
+                hcp_id: a1.hcp_id,
+                territory_id: Some(t1.id)
+            };
+            5
+        ];
+        calls.push(CallFact {
+            hcp_id: a2.hcp_id,
+            territory_id: Some(t1.id),
+        });
         // A call attributed to another territory (before a realignment) does not count here.
-        calls.push(CallFact { hcp_id: c1.hcp_id, territory_id: Some(t2) });
-        let report = frequency_report(Cycle::parse("2026-11").unwrap(), day("2026-11-20"), &[t1], &[a1.clone(), a2.clone(), c1.clone()], &calls);
+        calls.push(CallFact {
+            hcp_id: c1.hcp_id,
+            territory_id: Some(t2),
+        });
+        let report = frequency_report(
+            Cycle::parse("2026-11").unwrap(),
+            day("2026-11-20"),
+            &[t1],
+            &[a1.clone(), a2.clone(), c1.clone()],
+            &calls,
+        );
         let a = &report.territories[0].tiers[0];
-        assert_eq!((a.hcps, a.target_calls, a.calls, a.calls_toward_target, a.reached), (2, 6, 6, 4, 2));
+        assert_eq!(
+            (
+                a.hcps,
+                a.target_calls,
+                a.calls,
+                a.calls_toward_target,
+                a.reached
+            ),
+            (2, 6, 6, 4, 2)
+        );
         assert!((a.adherence - 4.0 / 6.0).abs() < 1e-9);
         assert_eq!(a.coverage, 1.0);
         let c = &report.territories[0].tiers[2];
         assert_eq!((c.hcps, c.calls, c.reached), (1, 0, 0));
-        assert_eq!(report.territories[0].tiers[1].adherence, 1.0, "no B targets: nothing missed");
-        let gaps: Vec<&str> = report.territories[0].gaps.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(
+            report.territories[0].tiers[1].adherence, 1.0,
+            "no B targets: nothing missed"
+        );
+        let gaps: Vec<&str> = report.territories[0]
+            .gaps
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
         assert_eq!(gaps, vec!["A Two", "C One"]);
         assert_eq!(report.days_left, 11);
         assert_eq!(report.totals[0].calls_toward_target, 4);

@@ -2,5 +2,5 @@
 //! method that produced it so a manager can see how a number came about. Storage gathers
 //! the inputs; the service layer calls these functions.
 
-pub mod frequency;
 pub mod attribution;
+pub mod frequency;

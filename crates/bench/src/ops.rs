@@ -44,7 +44,10 @@ async fn load_calls(store: &Store, today: NaiveDate) -> Result<usize> {
     let tree = store.org_tree().await?;
     let mut by_territory: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for h in store.tiered_hcps(&Scope::All, None).await? {
-        by_territory.entry(h.territory_id).or_default().push(h.hcp_id);
+        by_territory
+            .entry(h.territory_id)
+            .or_default()
+            .push(h.hcp_id);
     }
     let products: Vec<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
     let start = NaiveDate::from_ymd_opt(today.year(), 1, 1).context("date")?;
@@ -55,12 +58,27 @@ async fn load_calls(store: &Store, today: NaiveDate) -> Result<usize> {
     let mut territories: Vec<_> = by_territory.into_iter().collect();
     territories.sort();
     for (territory, hcps) in territories {
-        let Some(rep) = store.assignments_to(territory).await?.first().map(|a| a.user_id) else { continue };
-        let district = tree.iter().find(|u| u.id == territory).and_then(|u| u.parent_id);
-        let region = district.and_then(|d| tree.iter().find(|u| u.id == d)).and_then(|u| u.parent_id);
+        let Some(rep) = store
+            .assignments_to(territory)
+            .await?
+            .first()
+            .map(|a| a.user_id)
+        else {
+            continue;
+        };
+        let district = tree
+            .iter()
+            .find(|u| u.id == territory)
+            .and_then(|u| u.parent_id);
+        let region = district
+            .and_then(|d| tree.iter().find(|u| u.id == d))
+            .and_then(|u| u.parent_id);
         for _ in 0..CALLS_PER_TERRITORY {
             let day = start + Duration::days(rng.gen_range(0..days));
-            let at = Utc.from_utc_datetime(&day.and_hms_opt(rng.gen_range(8..18), rng.gen_range(0..60), 0).context("time")?);
+            let at = Utc.from_utc_datetime(
+                &day.and_hms_opt(rng.gen_range(8..18), rng.gen_range(0..60), 0)
+                    .context("time")?,
+            );
             batch.push(Call {
                 id: pharmacrm_domain::new_id(),
                 rep_id: rep,
@@ -110,11 +128,22 @@ pub async fn run(store: &Store, runs: usize) -> Result<OpsFigures> {
     let year = Cycle::parse(&today.format("%Y").to_string()).context("year")?;
     for _ in 0..runs {
         let t = Instant::now();
-        let report = pharmacrm_service::reports::frequency(store, &admin, Some(year), None, today).await?;
+        let report =
+            pharmacrm_service::reports::frequency(store, &admin, Some(year), None, today).await?;
         report_year_ms.push(t.elapsed().as_secs_f64() * 1e3);
         report_targets = report.totals.iter().map(|t| t.hcps).sum();
         let t = Instant::now();
-        pharmacrm_service::reports::frequency(store, &admin, Some(Cycle::of(pharmacrm_domain::targeting::CycleKind::Quarter, today)), None, today).await?;
+        pharmacrm_service::reports::frequency(
+            store,
+            &admin,
+            Some(Cycle::of(
+                pharmacrm_domain::targeting::CycleKind::Quarter,
+                today,
+            )),
+            None,
+            today,
+        )
+        .await?;
         report_quarter_ms.push(t.elapsed().as_secs_f64() * 1e3);
     }
 
@@ -125,15 +154,30 @@ pub async fn run(store: &Store, runs: usize) -> Result<OpsFigures> {
     for (i, t) in territories.iter().enumerate().filter(|(i, _)| i % 10 == 0) {
         let to = territories[(i + 1) % territories.len()].id;
         for zip in store.zips_of_territory(t.id).await? {
-            zips.push(DraftLine { key: zip, territory_id: to });
+            zips.push(DraftLine {
+                key: zip,
+                territory_id: to,
+            });
         }
     }
     let cycle = realignment::create(store, &ops, "Benchmark realignment").await?;
-    realignment::put_lines(store, &ops, cycle.id, &DraftLines { zips, accounts: vec![] }).await?;
+    realignment::put_lines(
+        store,
+        &ops,
+        cycle.id,
+        &DraftLines {
+            zips,
+            accounts: vec![],
+        },
+    )
+    .await?;
     let t = Instant::now();
     let impact = realignment::impact_of(store, &ops, cycle.id, today).await?;
     let impact_ms = t.elapsed().as_secs_f64() * 1e3;
-    let publication = Publication { effective_from: today, override_reason: Some("benchmark".into()) };
+    let publication = Publication {
+        effective_from: today,
+        override_reason: Some("benchmark".into()),
+    };
     let t = Instant::now();
     realignment::publish(store, &ops, cycle.id, &publication, today).await?;
     let publish_ms = t.elapsed().as_secs_f64() * 1e3;

@@ -15,7 +15,10 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 async fn principal(store: &Store, username: &str) -> Result<Principal> {
-    let (user, _) = store.user_credentials(username).await?.ok_or_else(|| anyhow::anyhow!("no {username}"))?;
+    let (user, _) = store
+        .user_credentials(username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no {username}"))?;
     let scope = store.scope_of(user.id, user.role).await?;
     Ok(Principal { user, scope })
 }
@@ -50,7 +53,15 @@ async fn full_pull(store: &Store, who: &Principal, cursor: Option<String>) -> Re
         }
     }
     // Serialising and compressing is measured too: the handler does both.
-    Ok(Pulled { time: started.elapsed(), pages, changes, calls, raw, gzipped, cursor: cursor.unwrap_or_default() })
+    Ok(Pulled {
+        time: started.elapsed(),
+        pages,
+        changes,
+        calls,
+        raw,
+        gzipped,
+        cursor: cursor.unwrap_or_default(),
+    })
 }
 
 fn row(name: &str, p: &Pulled) -> String {
@@ -72,7 +83,14 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
     // A rep with 1,000 HCPs and about 3,000 historical calls.
     let store = Store::connect(&url_for("sync1")).await?;
     store.migrate().await?;
-    let spec = DemoSpec { seed: 7, territories: 3, territories_per_district: 3, hcps: 3_000, accounts: 750, call_history_months: 4 };
+    let spec = DemoSpec {
+        seed: 7,
+        territories: 3,
+        territories_per_district: 3,
+        hcps: 3_000,
+        accounts: 750,
+        call_history_months: 4,
+    };
     populate(&store, &spec, "bench-no-login", &|_, _, _| {}).await?;
     let rep = principal(&store, "rep.t01").await?;
     let initial = full_pull(&store, &rep, None).await?;
@@ -101,20 +119,37 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
             }),
         })
         .collect();
-    let request = PushRequest { client_id: uuid::Uuid::now_v7(), mutations };
+    let request = PushRequest {
+        client_id: uuid::Uuid::now_v7(),
+        mutations,
+    };
     let started = Instant::now();
     let result = push(&store, &rep, &request).await?;
     let push_time = started.elapsed();
-    let applied = result.results.iter().filter(|r| r.status == "applied").count();
+    let applied = result
+        .results
+        .iter()
+        .filter(|r| r.status == "applied")
+        .count();
     let after_push = full_pull(&store, &rep, Some(initial.cursor)).await?;
     out.push_str(&row("incremental after a push of 20 calls", &after_push));
-    out.push_str(&format!("\nPush of 20 calls ({applied} applied): {:.0} ms server time.\n", push_time.as_secs_f64() * 1e3));
+    out.push_str(&format!(
+        "\nPush of 20 calls ({applied} applied): {:.0} ms server time.\n",
+        push_time.as_secs_f64() * 1e3
+    ));
     store.close().await;
 
     // A rep with 15,000 HCPs and accounts (the incumbent's iPad ceiling).
     let store = Store::connect(&url_for("sync2")).await?;
     store.migrate().await?;
-    let spec = DemoSpec { seed: 7, territories: 1, territories_per_district: 1, hcps: 12_000, accounts: 3_000, call_history_months: 1 };
+    let spec = DemoSpec {
+        seed: 7,
+        territories: 1,
+        territories_per_district: 1,
+        hcps: 12_000,
+        accounts: 3_000,
+        call_history_months: 1,
+    };
     populate(&store, &spec, "bench-no-login", &|_, _, _| {}).await?;
     let rep = principal(&store, "rep.t01").await?;
     let big = full_pull(&store, &rep, None).await?;

@@ -25,14 +25,20 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn load(path: Option<&Path>, database_url: Option<String>, log_format: Option<LogFormat>) -> Result<Settings> {
+    pub fn load(
+        path: Option<&Path>,
+        database_url: Option<String>,
+        log_format: Option<LogFormat>,
+    ) -> Result<Settings> {
         let file = match path {
             Some(path) => read(path)?,
             None if Path::new("pharmacrm.toml").exists() => read(Path::new("pharmacrm.toml"))?,
             None => File::default(),
         };
         Ok(Settings {
-            database_url: database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url: database_url
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             log_format: log_format.or(file.log_format).unwrap_or(LogFormat::Text),
             listen: file.listen,
         })
@@ -40,7 +46,8 @@ impl Settings {
 
     /// The listen address: the flag or environment value, else the file's, else the default.
     pub fn listen(&self, flag: Option<String>) -> String {
-        flag.or_else(|| self.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into())
+        flag.or_else(|| self.listen.clone())
+            .unwrap_or_else(|| DEFAULT_LISTEN.into())
     }
 
     /// The database URL without its password, for messages.
@@ -49,7 +56,11 @@ impl Settings {
             (Some(scheme), Some(at)) if at > scheme => {
                 let credentials = &self.database_url[scheme + 3..at];
                 match credentials.split_once(':') {
-                    Some((user, _)) => format!("{}{user}:***{}", &self.database_url[..scheme + 3], &self.database_url[at..]),
+                    Some((user, _)) => format!(
+                        "{}{user}:***{}",
+                        &self.database_url[..scheme + 3],
+                        &self.database_url[at..]
+                    ),
                     None => self.database_url.clone(),
                 }
             }
@@ -59,7 +70,8 @@ impl Settings {
 }
 
 fn read(path: &Path) -> Result<File> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
@@ -71,16 +83,28 @@ mod tests {
     fn flags_beat_the_file_and_the_file_beats_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pharmacrm.toml");
-        std::fs::write(&path, "database_url = \"postgres://u:secret@db/crm\"\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "database_url = \"postgres://u:secret@db/crm\"\nlisten = \"0.0.0.0:9000\"\n",
+        )
+        .unwrap();
         let from_file = Settings::load(Some(&path), None, None).unwrap();
         assert_eq!(from_file.database_url, "postgres://u:secret@db/crm");
         assert_eq!(from_file.redacted_url(), "postgres://u:***@db/crm");
         assert_eq!(from_file.listen(None), "0.0.0.0:9000");
         assert_eq!(from_file.listen(Some("127.0.0.1:1".into())), "127.0.0.1:1");
-        let flagged = Settings::load(Some(&path), Some("sqlite://x.db".into()), Some(LogFormat::Json)).unwrap();
+        let flagged = Settings::load(
+            Some(&path),
+            Some("sqlite://x.db".into()),
+            Some(LogFormat::Json),
+        )
+        .unwrap();
         assert_eq!(flagged.database_url, "sqlite://x.db");
         assert_eq!(flagged.log_format, LogFormat::Json);
         std::fs::write(&path, "databse_url = \"typo\"\n").unwrap();
-        assert!(Settings::load(Some(&path), None, None).is_err(), "unknown keys are refused");
+        assert!(
+            Settings::load(Some(&path), None, None).is_err(),
+            "unknown keys are refused"
+        );
     }
 }

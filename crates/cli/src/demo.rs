@@ -37,9 +37,13 @@ pub async fn fill(store: &Store, seed: u64, scale: Scale, overrides: &Overrides)
         "Creating the demo field force (seed {seed}, {} territories, {} HCPs, {} accounts)...",
         spec.territories, spec.hcps, spec.accounts
     );
-    let hash = pharmacrm_service::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = pharmacrm_service::auth::hash_password(DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = ProgressBar::new(spec.hcps as u64);
-    bar.set_style(ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let progress = |stage: &str, done: usize, total: usize| {
         bar.set_message(stage.to_string());
         bar.set_length(total as u64);
@@ -73,10 +77,16 @@ pub async fn print_logins(store: &Store) -> Result<()> {
             .map(|u| format!("{} {}", u.code, u.name))
             .collect();
         let covers = match user.role {
-            pharmacrm_domain::role::Role::Rep | pharmacrm_domain::role::Role::Manager => units.join(", "),
+            pharmacrm_domain::role::Role::Rep | pharmacrm_domain::role::Role::Manager => {
+                units.join(", ")
+            }
             _ => "all territories".into(),
         };
-        println!("  {:<12} {:<11} {covers}", user.username, user.role.as_str());
+        println!(
+            "  {:<12} {:<11} {covers}",
+            user.username,
+            user.role.as_str()
+        );
     }
     Ok(())
 }

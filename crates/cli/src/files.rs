@@ -16,17 +16,30 @@ pub fn explain(err: ServiceError) -> anyhow::Error {
     match err {
         ServiceError::Validation(errors) => anyhow::anyhow!(
             "{}",
-            errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+            errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         other => anyhow::anyhow!("{other}"),
     }
 }
 
-pub async fn import(store: &Store, actor: &Actor, kind: ImportKind, path: &Path) -> Result<ImportReport> {
+pub async fn import(
+    store: &Store,
+    actor: &Actor,
+    kind: ImportKind,
+    path: &Path,
+) -> Result<ImportReport> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let reader = std::io::BufReader::new(file);
     let bar = ProgressBar::new(0);
-    bar.set_style(ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} rows").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} rows")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -62,11 +75,16 @@ pub fn print_report(report: &ImportReport, errors_file: Option<&Path>) -> Result
         report.rows, report.created, report.updated, report.unchanged, report.rejected
     );
     for e in &report.errors {
-        let field = if e.field.is_empty() { String::new() } else { format!(" {}:", e.field) };
+        let field = if e.field.is_empty() {
+            String::new()
+        } else {
+            format!(" {}:", e.field)
+        };
         eprintln!("line {}:{field} {}", e.line, e.message);
     }
     if let Some(path) = errors_file {
-        let mut writer = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+        let mut writer =
+            csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
         writer.write_record(["line", "field", "message"])?;
         for e in &report.errors {
             writer.write_record([e.line.to_string(), e.field.clone(), e.message.clone()])?;
@@ -76,25 +94,52 @@ pub fn print_report(report: &ImportReport, errors_file: Option<&Path>) -> Result
     Ok(())
 }
 
-pub async fn export_hcps(store: &Store, out: Option<&Path>, as_user: Option<&str>, territory: Option<&str>) -> Result<()> {
+pub async fn export_hcps(
+    store: &Store,
+    out: Option<&Path>,
+    as_user: Option<&str>,
+    territory: Option<&str>,
+) -> Result<()> {
     let scope = match as_user {
         Some(username) => {
-            let (user, _) = store.user_credentials(username).await?.with_context(|| format!("no user '{username}'"))?;
+            let (user, _) = store
+                .user_credentials(username)
+                .await?
+                .with_context(|| format!("no user '{username}'"))?;
             store.scope_of(user.id, user.role).await?
         }
         None => Scope::All,
     };
     let territory = match territory {
-        Some(code) => Some(store.org_unit_by_code(code).await?.with_context(|| format!("no territory '{code}'"))?.id),
+        Some(code) => Some(
+            store
+                .org_unit_by_code(code)
+                .await?
+                .with_context(|| format!("no territory '{code}'"))?
+                .id,
+        ),
         None => None,
     };
-    let filter = HcpFilter { territory, ..Default::default() };
+    let filter = HcpFilter {
+        territory,
+        ..Default::default()
+    };
     let written = match out {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            pharmacrm_service::hcps::export_hcps(store, &scope, &filter, std::io::BufWriter::new(file)).await
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            pharmacrm_service::hcps::export_hcps(
+                store,
+                &scope,
+                &filter,
+                std::io::BufWriter::new(file),
+            )
+            .await
         }
-        None => pharmacrm_service::hcps::export_hcps(store, &scope, &filter, std::io::stdout().lock()).await,
+        None => {
+            pharmacrm_service::hcps::export_hcps(store, &scope, &filter, std::io::stdout().lock())
+                .await
+        }
     }
     .map_err(explain)?;
     eprintln!("exported {written} HCPs");

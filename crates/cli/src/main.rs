@@ -14,7 +14,11 @@ use pharmacrm_storage::Store;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "pharmacrm", version, about = "Offline-first CRM for pharmaceutical field forces")]
+#[command(
+    name = "pharmacrm",
+    version,
+    about = "Offline-first CRM for pharmaceutical field forces"
+)]
 struct Cli {
     /// Configuration file (TOML). Default: ./pharmacrm.toml when present.
     #[arg(long, global = true, env = "PHARMACRM_CONFIG")]
@@ -215,29 +219,56 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<std::process::ExitCode> {
     let cli = Cli::parse();
-    let settings = Settings::load(cli.config.as_deref(), cli.database_url.clone(), cli.log_format)?;
+    let settings = Settings::load(
+        cli.config.as_deref(),
+        cli.database_url.clone(),
+        cli.log_format,
+    )?;
     init_tracing(settings.log_format);
     let ok = std::process::ExitCode::SUCCESS;
     if let Command::Openapi = cli.command {
-        println!("{}", serde_json::to_string_pretty(&pharmacrm_server::openapi::document())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&pharmacrm_server::openapi::document())?
+        );
         return Ok(ok);
     }
-    let store = Store::connect(&settings.database_url).await.with_context(|| format!("connecting to {}", settings.redacted_url()))?;
+    let store = Store::connect(&settings.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", settings.redacted_url()))?;
     store.migrate().await.context("migrating the database")?;
     let cli_actor = Actor::system("cli");
     match cli.command {
         Command::Serve { listen } => {
-            let addr = pharmacrm_server::parse_addr(&settings.listen(listen)).map_err(anyhow::Error::msg)?;
-            pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
+            let addr = pharmacrm_server::parse_addr(&settings.listen(listen))
+                .map_err(anyhow::Error::msg)?;
+            pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal())
+                .await?;
         }
-        Command::Demo { listen, seed, scale, no_serve, territories, hcps, accounts, history_months } => {
-            let overrides = demo::Overrides { territories, hcps, accounts, history_months };
+        Command::Demo {
+            listen,
+            seed,
+            scale,
+            no_serve,
+            territories,
+            hcps,
+            accounts,
+            history_months,
+        } => {
+            let overrides = demo::Overrides {
+                territories,
+                hcps,
+                accounts,
+                history_months,
+            };
             demo::fill(&store, seed, scale, &overrides).await?;
             demo::print_logins(&store).await?;
             if !no_serve {
-                let addr = pharmacrm_server::parse_addr(&settings.listen(listen)).map_err(anyhow::Error::msg)?;
+                let addr = pharmacrm_server::parse_addr(&settings.listen(listen))
+                    .map_err(anyhow::Error::msg)?;
                 println!("\nServing on http://{addr} (Ctrl-C to stop)");
-                pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
+                pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal())
+                    .await?;
             }
         }
         Command::Migrate => println!("database is up to date ({})", settings.redacted_url()),
@@ -248,21 +279,51 @@ async fn run() -> Result<std::process::ExitCode> {
                 return Ok(std::process::ExitCode::from(3));
             }
         }
-        Command::Export { kind: ExportKind::Hcps, out, as_user, territory } => {
-            files::export_hcps(&store, out.as_deref(), as_user.as_deref(), territory.as_deref()).await?;
+        Command::Export {
+            kind: ExportKind::Hcps,
+            out,
+            as_user,
+            territory,
+        } => {
+            files::export_hcps(
+                &store,
+                out.as_deref(),
+                as_user.as_deref(),
+                territory.as_deref(),
+            )
+            .await?;
         }
-        Command::User { command: UserCommand::Leave { username, on } } => {
+        Command::User {
+            command: UserCommand::Leave { username, on },
+        } => {
             let on = on.unwrap_or_else(pharmacrm_storage::today);
-            let ended = pharmacrm_service::org::leave(&store, &cli_actor, &username, on).await.map_err(files::explain)?;
+            let ended = pharmacrm_service::org::leave(&store, &cli_actor, &username, on)
+                .await
+                .map_err(files::explain)?;
             println!("{username}: {ended} assignment(s) end on {on}; the unit is vacant from then");
         }
-        Command::User { command: UserCommand::Move { username, unit, on } } => {
+        Command::User {
+            command: UserCommand::Move { username, unit, on },
+        } => {
             let on = on.unwrap_or_else(pharmacrm_storage::today);
-            pharmacrm_service::org::move_to(&store, &cli_actor, &username, &unit, on).await.map_err(files::explain)?;
+            pharmacrm_service::org::move_to(&store, &cli_actor, &username, &unit, on)
+                .await
+                .map_err(files::explain)?;
             println!("{username} covers {unit} from {on}");
         }
-        Command::User { command: UserCommand::Add { username, role, name, password, unit } } => {
-            let role = Role::parse(&role).with_context(|| format!("'{role}' is not a role (rep, manager, ops, marketing, compliance, admin)"))?;
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    name,
+                    password,
+                    unit,
+                },
+        } => {
+            let role = Role::parse(&role).with_context(|| {
+                format!("'{role}' is not a role (rep, manager, ops, marketing, compliance, admin)")
+            })?;
             let request = pharmacrm_service::users::UserRequest {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 username,
@@ -271,62 +332,107 @@ async fn run() -> Result<std::process::ExitCode> {
                 unit_code: unit,
                 from: pharmacrm_storage::today(),
             };
-            let user = pharmacrm_service::users::add_user(&store, &cli_actor, request).await.map_err(files::explain)?;
+            let user = pharmacrm_service::users::add_user(&store, &cli_actor, request)
+                .await
+                .map_err(files::explain)?;
             println!("added {} ({})", user.username, user.role);
         }
         Command::Targets { command } => {
             let today = pharmacrm_storage::today();
-            if let TargetsCommand::Publish { number, effective_from } = &command {
+            if let TargetsCommand::Publish {
+                number,
+                effective_from,
+            } = &command
+            {
                 let versions = store.targeting_versions().await?;
-                let version = versions.iter().find(|v| v.number == *number).ok_or_else(|| anyhow::anyhow!("no targeting version {number}"))?;
+                let version = versions
+                    .iter()
+                    .find(|v| v.number == *number)
+                    .ok_or_else(|| anyhow::anyhow!("no targeting version {number}"))?;
                 let from = effective_from.unwrap_or(today);
                 if from < today {
                     anyhow::bail!("effective_from: cannot be in the past");
                 }
-                store.publish_targeting_version(&cli_actor, version.id, from).await?;
-                pharmacrm_service::targeting::apply_due(&store, &cli_actor, today).await.map_err(files::explain)?;
+                store
+                    .publish_targeting_version(&cli_actor, version.id, from)
+                    .await?;
+                pharmacrm_service::targeting::apply_due(&store, &cli_actor, today)
+                    .await
+                    .map_err(files::explain)?;
             }
-            let products: std::collections::HashMap<_, _> = store.products().await?.into_iter().map(|p| (p.id, p.brand)).collect();
+            let products: std::collections::HashMap<_, _> = store
+                .products()
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p.brand))
+                .collect();
             for t in store.frequency_targets(None).await? {
                 let brand = products.get(&t.product_id).map_or("?", String::as_str);
-                println!("{brand} tier {}: {} calls per {}", t.tier.as_str(), t.calls, t.cycle.as_str());
+                println!(
+                    "{brand} tier {}: {} calls per {}",
+                    t.tier.as_str(),
+                    t.calls,
+                    t.cycle.as_str()
+                );
             }
             for v in store.targeting_versions().await? {
-                let from = v.effective_from.map(|d| format!(" from {d}")).unwrap_or_default();
-                println!("version {} {:?}{from}: {} ({} segment rows)", v.number, v.state, v.name, v.segments);
+                let from = v
+                    .effective_from
+                    .map(|d| format!(" from {d}"))
+                    .unwrap_or_default();
+                println!(
+                    "version {} {:?}{from}: {} ({} segment rows)",
+                    v.number, v.state, v.name, v.segments
+                );
             }
         }
         Command::Duplicates { command } => {
             if let DuplicatesCommand::Estimate = command {
-                let model = pharmacrm_service::matching::estimate(&store, &cli_actor).await.map_err(files::explain)?;
+                let model = pharmacrm_service::matching::estimate(&store, &cli_actor)
+                    .await
+                    .map_err(files::explain)?;
                 println!(
                     "matching model estimated from {} candidate pairs and {} random pairs; prior {:.3e}; thresholds: link {}, review {}",
                     model.parameters.candidate_pairs, model.parameters.random_pairs, model.parameters.prior, model.thresholds.link, model.thresholds.review
                 );
                 for field in &model.weights {
-                    let levels: Vec<String> = field.levels.iter().map(|l| format!("{} {:+.1}", l.level, l.weight)).collect();
+                    let levels: Vec<String> = field
+                        .levels
+                        .iter()
+                        .map(|l| format!("{} {:+.1}", l.level, l.weight))
+                        .collect();
                     println!("  {:?}: {}", field.field, levels.join(", "));
                 }
             } else {
-                let report = pharmacrm_service::matching::scan_all(&store).await.map_err(files::explain)?;
+                let report = pharmacrm_service::matching::scan_all(&store)
+                    .await
+                    .map_err(files::explain)?;
                 println!(
                     "{} candidate pairs compared ({} oversized blocks skipped): {} same record, {} for a steward; {} new in the queue",
                     report.candidate_pairs, report.skipped_blocks, report.same_record, report.ask_steward, report.new_pairs
                 );
             }
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let report = store.verify_audit_chain().await?;
             match report.problem {
                 None => println!("audit log intact: {} entries chained", report.entries),
                 Some(problem) => {
-                    println!("audit log TAMPERED: {problem} ({} entries verified before it)", report.entries);
+                    println!(
+                        "audit log TAMPERED: {problem} ({} entries verified before it)",
+                        report.entries
+                    );
                     return Ok(std::process::ExitCode::FAILURE);
                 }
             }
             let facts = store.verify_sample_facts().await?;
             match facts.problem {
-                None => println!("sample records intact: {} transactions and signed records match the audit log", facts.checked),
+                None => println!(
+                    "sample records intact: {} transactions and signed records match the audit log",
+                    facts.checked
+                ),
                 Some(problem) => {
                     println!("sample records TAMPERED: {problem}");
                     return Ok(std::process::ExitCode::FAILURE);
@@ -342,7 +448,9 @@ async fn run() -> Result<std::process::ExitCode> {
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),

@@ -32,22 +32,56 @@ fn import_reports_bad_rows_keeps_good_ones_and_is_idempotent() {
     )
     .unwrap();
     let errors = dir.path().join("errors.csv");
-    let first = pharmacrm(&db, &["import", "hcps", csv.to_str().unwrap(), "--errors", errors.to_str().unwrap()]);
-    assert_eq!(first.status.code(), Some(3), "rejected rows give exit code 3: {}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected"), "{}", text(&first.stdout));
-    assert!(text(&first.stderr).contains("line 3: npi: check digit does not match"), "{}", text(&first.stderr));
+    let first = pharmacrm(
+        &db,
+        &[
+            "import",
+            "hcps",
+            csv.to_str().unwrap(),
+            "--errors",
+            errors.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(3),
+        "rejected rows give exit code 3: {}",
+        text(&first.stderr)
+    );
+    assert!(
+        text(&first.stdout).contains("3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{}",
+        text(&first.stdout)
+    );
+    assert!(
+        text(&first.stderr).contains("line 3: npi: check digit does not match"),
+        "{}",
+        text(&first.stderr)
+    );
     assert!(std::fs::read_to_string(&errors).unwrap().contains("3,npi,"));
     let second = pharmacrm(&db, &["import", "hcps", csv.to_str().unwrap()]);
-    assert!(text(&second.stdout).contains("0 created, 0 updated, 2 unchanged, 1 rejected"), "{}", text(&second.stdout));
+    assert!(
+        text(&second.stdout).contains("0 created, 0 updated, 2 unchanged, 1 rejected"),
+        "{}",
+        text(&second.stdout)
+    );
 
     let out = dir.path().join("export.csv");
     let export = pharmacrm(&db, &["export", "hcps", "--out", out.to_str().unwrap()]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     let exported = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(exported.lines().count(), 3, "header and two HCPs:\n{exported}");
+    assert_eq!(
+        exported.lines().count(),
+        3,
+        "header and two HCPs:\n{exported}"
+    );
     let reimport = pharmacrm(&db, &["import", "hcps", out.to_str().unwrap()]);
     assert!(reimport.status.success());
-    assert!(text(&reimport.stdout).contains("0 created, 0 updated, 2 unchanged, 0 rejected"), "an export re-imports unchanged: {}", text(&reimport.stdout));
+    assert!(
+        text(&reimport.stdout).contains("0 created, 0 updated, 2 unchanged, 0 rejected"),
+        "an export re-imports unchanged: {}",
+        text(&reimport.stdout)
+    );
 }
 
 #[test]
@@ -57,20 +91,51 @@ fn demo_data_users_and_scoped_export() {
     let demo = pharmacrm(&db, &["demo", "--scale", "small", "--no-serve"]);
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     let listing = text(&demo.stdout);
-    for login in ["admin", "ops", "compliance", "marketing", "mgr.d01", "rep.t01", "rep.t04"] {
+    for login in [
+        "admin",
+        "ops",
+        "compliance",
+        "marketing",
+        "mgr.d01",
+        "rep.t01",
+        "rep.t04",
+    ] {
         assert!(listing.contains(login), "demo prints {login}");
     }
     let again = pharmacrm(&db, &["demo", "--scale", "small", "--no-serve"]);
     assert!(text(&again.stdout).contains("already holds data"));
 
     let out = dir.path().join("rep.csv");
-    assert!(pharmacrm(&db, &["export", "hcps", "--as", "rep.t01", "--out", out.to_str().unwrap()]).status.success());
-    let rows: Vec<String> = std::fs::read_to_string(&out).unwrap().lines().skip(1).map(str::to_string).collect();
-    assert_eq!(rows.len(), 103, "100 generated, 2 planted duplicates, 1 HCP the rep proposed");
+    assert!(pharmacrm(
+        &db,
+        &[
+            "export",
+            "hcps",
+            "--as",
+            "rep.t01",
+            "--out",
+            out.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let rows: Vec<String> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        rows.len(),
+        103,
+        "100 generated, 2 planted duplicates, 1 HCP the rep proposed"
+    );
     assert!(rows.iter().all(|r| r.ends_with(",T01")));
 
     let added = Command::new(env!("CARGO_BIN_EXE_pharmacrm"))
-        .args(["user", "add", "rep.new", "--role", "rep", "--unit", "T02", "--name", "New Rep"])
+        .args([
+            "user", "add", "rep.new", "--role", "rep", "--unit", "T02", "--name", "New Rep",
+        ])
         .env("PHARMACRM_DATABASE_URL", &db)
         .env("PHARMACRM_PASSWORD", "s3cret!")
         .output()
@@ -78,29 +143,77 @@ fn demo_data_users_and_scoped_export() {
     assert!(added.status.success(), "{}", text(&added.stderr));
     let moved = pharmacrm(&db, &["user", "move", "rep.t03", "--unit", "T04"]);
     assert!(moved.status.success(), "{}", text(&moved.stderr));
-    assert!(text(&moved.stdout).contains("rep.t03 covers T04 from"), "{}", text(&moved.stdout));
+    assert!(
+        text(&moved.stdout).contains("rep.t03 covers T04 from"),
+        "{}",
+        text(&moved.stdout)
+    );
     let left = pharmacrm(&db, &["user", "leave", "rep.t04"]);
     assert!(left.status.success(), "{}", text(&left.stderr));
     // The demo estimated the model and queued its planted duplicates; a rescan finds them
     // again and queues nothing new.
     let estimated = pharmacrm(&db, &["duplicates", "estimate"]);
-    assert!(text(&estimated.stdout).contains("LastName: exact +"), "{}", text(&estimated.stdout));
+    assert!(
+        text(&estimated.stdout).contains("LastName: exact +"),
+        "{}",
+        text(&estimated.stdout)
+    );
     let scan = pharmacrm(&db, &["duplicates", "scan"]);
     let scanned = text(&scan.stdout);
-    assert!(scanned.contains("candidate pairs compared") && scanned.contains("; 0 new in the queue"), "{scanned}");
+    assert!(
+        scanned.contains("candidate pairs compared") && scanned.contains("; 0 new in the queue"),
+        "{scanned}"
+    );
     let targets = pharmacrm(&db, &["targets", "list"]);
-    assert!(text(&targets.stdout).contains("Neurvanta tier A: 4 calls per month"), "{}", text(&targets.stdout));
-    assert!(text(&targets.stdout).contains("version 2 Draft: Next quarter plan"), "{}", text(&targets.stdout));
+    assert!(
+        text(&targets.stdout).contains("Neurvanta tier A: 4 calls per month"),
+        "{}",
+        text(&targets.stdout)
+    );
+    assert!(
+        text(&targets.stdout).contains("version 2 Draft: Next quarter plan"),
+        "{}",
+        text(&targets.stdout)
+    );
     let published = pharmacrm(&db, &["targets", "publish", "2"]);
     assert!(published.status.success(), "{}", text(&published.stderr));
-    assert!(text(&published.stdout).contains("Neurvanta tier A: 12 calls per quarter"), "{}", text(&published.stdout));
-    assert!(text(&published.stdout).contains("version 1 Superseded"), "{}", text(&published.stdout));
+    assert!(
+        text(&published.stdout).contains("Neurvanta tier A: 12 calls per quarter"),
+        "{}",
+        text(&published.stdout)
+    );
+    assert!(
+        text(&published.stdout).contains("version 1 Superseded"),
+        "{}",
+        text(&published.stdout)
+    );
     let verify = pharmacrm(&db, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
-    assert!(text(&verify.stdout).starts_with("audit log intact: "), "{}", text(&verify.stdout));
-    let wrong_unit = pharmacrm(&db, &["user", "add", "rep.bad", "--role", "rep", "--unit", "D01", "--password", "abcd"]);
+    assert!(
+        text(&verify.stdout).starts_with("audit log intact: "),
+        "{}",
+        text(&verify.stdout)
+    );
+    let wrong_unit = pharmacrm(
+        &db,
+        &[
+            "user",
+            "add",
+            "rep.bad",
+            "--role",
+            "rep",
+            "--unit",
+            "D01",
+            "--password",
+            "abcd",
+        ],
+    );
     assert!(!wrong_unit.status.success());
-    assert!(text(&wrong_unit.stderr).contains("unit: 'D01' is not a territory"), "{}", text(&wrong_unit.stderr));
+    assert!(
+        text(&wrong_unit.stderr).contains("unit: 'D01' is not a territory"),
+        "{}",
+        text(&wrong_unit.stderr)
+    );
 }
 
 #[test]
@@ -108,12 +221,21 @@ fn audit_verify_fails_when_a_sample_transaction_is_changed_in_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     let db = format!("sqlite://{}", path.display());
-    assert!(pharmacrm(&db, &["demo", "--scale", "small", "--no-serve"]).status.success());
+    assert!(pharmacrm(&db, &["demo", "--scale", "small", "--no-serve"])
+        .status
+        .success());
     let clean = pharmacrm(&db, &["audit", "verify"]);
     assert!(clean.status.success(), "{}", text(&clean.stdout));
-    assert!(text(&clean.stdout).contains("sample records intact"), "{}", text(&clean.stdout));
+    assert!(
+        text(&clean.stdout).contains("sample records intact"),
+        "{}",
+        text(&clean.stdout)
+    );
     // Someone edits a ledger line behind the application's back (the audit log itself untouched).
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let store = pharmacrm_storage::Store::connect(&db).await.unwrap();
         sqlx::query("UPDATE sample_ledger SET quantity = quantity + 5 WHERE id = (SELECT MIN(id) FROM sample_ledger WHERE kind = 'disbursement')")
@@ -124,5 +246,9 @@ fn audit_verify_fails_when_a_sample_transaction_is_changed_in_the_database() {
     });
     let tampered = pharmacrm(&db, &["audit", "verify"]);
     assert_eq!(tampered.status.code(), Some(1));
-    assert!(text(&tampered.stdout).contains("sample records TAMPERED: sample transaction"), "{}", text(&tampered.stdout));
+    assert!(
+        text(&tampered.stdout).contains("sample records TAMPERED: sample transaction"),
+        "{}",
+        text(&tampered.stdout)
+    );
 }

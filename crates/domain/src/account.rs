@@ -43,7 +43,11 @@ impl AccountType {
         AccountType::ALL
             .into_iter()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("'{s}' is not one of hospital, clinic, pharmacy, drug_store, distributor, idn"))
+            .ok_or_else(|| {
+                format!(
+                    "'{s}' is not one of hospital, clinic, pharmacy, drug_store, distributor, idn"
+                )
+            })
     }
 }
 
@@ -91,4 +95,10 @@ impl AccountInput {
 }
 
 /// The role an HCP holds at an account.
-pub const AFFILIATION_ROLES: [&str; 5] = ["attending", "staff", "department head", "owner", "consultant"];
+pub const AFFILIATION_ROLES: [&str; 5] = [
+    "attending",
+    "staff",
+    "department head",
+    "owner",
+    "consultant",
+];

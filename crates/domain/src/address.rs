@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 
 /// USPS codes of the states, DC and the territories field forces call in.
 pub const US_STATES: [&str; 54] = [
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
-    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
-    "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "PR", "GU", "VI",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -52,11 +53,21 @@ pub fn parse_zip(input: &str) -> Result<String, String> {
 impl Address {
     /// Validates and normalises an address; errors are reported under `prefix.field`.
     pub fn validated(&self, prefix: &str, errors: &mut ValidationErrors) -> Address {
-        let f = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+        let f = |name: &str| {
+            if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        };
         let line1 = required(errors, &f("line1"), &self.line1);
         let city = required(errors, &f("city"), &self.city);
-        let state = errors.check(&f("state"), parse_state(&self.state)).unwrap_or_default();
-        let zip = errors.check(&f("zip"), parse_zip(&self.zip)).unwrap_or_default();
+        let state = errors
+            .check(&f("state"), parse_state(&self.state))
+            .unwrap_or_default();
+        let zip = errors
+            .check(&f("zip"), parse_zip(&self.zip))
+            .unwrap_or_default();
         match (self.latitude, self.longitude) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {

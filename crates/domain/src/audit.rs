@@ -14,11 +14,17 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: Uuid, username: &str) -> Self {
-        Self { user_id: Some(id), name: username.to_string() }
+        Self {
+            user_id: Some(id),
+            name: username.to_string(),
+        }
     }
 
     pub fn system(name: &str) -> Self {
-        Self { user_id: None, name: name.to_string() }
+        Self {
+            user_id: None,
+            name: name.to_string(),
+        }
     }
 }
 

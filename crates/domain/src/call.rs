@@ -20,7 +20,12 @@ pub enum CallType {
 }
 
 impl CallType {
-    pub const ALL: [CallType; 4] = [CallType::InPerson, CallType::RemoteVideo, CallType::Phone, CallType::Group];
+    pub const ALL: [CallType; 4] = [
+        CallType::InPerson,
+        CallType::RemoteVideo,
+        CallType::Phone,
+        CallType::Group,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -81,11 +86,24 @@ pub struct Picklists {
 }
 
 pub fn picklists() -> Picklists {
-    let choices = |list: &[(&str, &str)]| list.iter().map(|(c, l)| Choice { code: c.to_string(), label: l.to_string() }).collect();
+    let choices = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(c, l)| Choice {
+                code: c.to_string(),
+                label: l.to_string(),
+            })
+            .collect()
+    };
     Picklists {
         outcomes: choices(&OUTCOMES),
         next_steps: choices(&NEXT_STEPS),
-        call_types: CallType::ALL.iter().map(|t| Choice { code: t.as_str().into(), label: t.label().into() }).collect(),
+        call_types: CallType::ALL
+            .iter()
+            .map(|t| Choice {
+                code: t.as_str().into(),
+                label: t.label().into(),
+            })
+            .collect(),
     }
 }
 
@@ -180,7 +198,11 @@ pub struct Rejection {
 
 impl Rejection {
     fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Rejection { code, message: message.into(), errors: ValidationErrors::new() }
+        Rejection {
+            code,
+            message: message.into(),
+            errors: ValidationErrors::new(),
+        }
     }
 }
 
@@ -211,7 +233,10 @@ impl CallInput {
                 errors.add("account_id", "a group call takes place at an account");
             }
         } else if unique.len() != 1 {
-            errors.add("hcp_ids", "name exactly one HCP (use a group call for several)");
+            errors.add(
+                "hcp_ids",
+                "name exactly one HCP (use a group call for several)",
+            );
         }
         if unique.len() != self.hcp_ids.len() {
             errors.add("hcp_ids", "an HCP is listed twice");
@@ -220,10 +245,16 @@ impl CallInput {
             errors.add("called_at", "is in the future");
         }
         if !OUTCOMES.iter().any(|(c, _)| *c == self.outcome) {
-            errors.add("outcome", format!("'{}' is not an outcome of the pick list", self.outcome));
+            errors.add(
+                "outcome",
+                format!("'{}' is not an outcome of the pick list", self.outcome),
+            );
         }
         if !NEXT_STEPS.iter().any(|(c, _)| *c == self.next_step) {
-            errors.add("next_step", format!("'{}' is not a next step of the pick list", self.next_step));
+            errors.add(
+                "next_step",
+                format!("'{}' is not a next step of the pick list", self.next_step),
+            );
         }
         if let Some(date) = self.next_step_date {
             if date < self.called_at.date_naive() {
@@ -240,41 +271,76 @@ impl CallInput {
                 errors.add("account_id", "is not an account in your territories");
             }
         }
-        if self.notes.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTES) {
+        if self
+            .notes
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTES)
+        {
             errors.add("notes", format!("must be at most {MAX_NOTES} characters"));
         }
-        if self.corrects.is_some() && self.correction_reason.as_ref().is_none_or(|r| r.trim().is_empty()) {
+        if self.corrects.is_some()
+            && self
+                .correction_reason
+                .as_ref()
+                .is_none_or(|r| r.trim().is_empty())
+        {
             errors.add("correction_reason", "a correction needs a reason");
         }
         if !errors.is_empty() {
-            let mut rejection = Rejection::new("validation_failed", "the call report is incomplete or invalid");
+            let mut rejection = Rejection::new(
+                "validation_failed",
+                "the call report is incomplete or invalid",
+            );
             rejection.errors = errors;
             return Err(rejection);
         }
         let mut flags = Vec::new();
         for id in &self.hcp_ids {
             let Some(hcp) = hcps.iter().find(|h| h.id == *id) else {
-                return Err(Rejection::new("hcp_not_in_scope", "the HCP is not in your territories"));
+                return Err(Rejection::new(
+                    "hcp_not_in_scope",
+                    "the HCP is not in your territories",
+                ));
             };
             if !hcp.in_scope_on_call_day {
-                return Err(Rejection::new("hcp_not_in_scope", "the HCP was not in your territories on the day of the call"));
+                return Err(Rejection::new(
+                    "hcp_not_in_scope",
+                    "the HCP was not in your territories on the day of the call",
+                ));
             }
             if !hcp.in_scope_now {
                 flags.push("hcp_realigned_since_call".to_string());
             }
             if hcp.status == HcpStatus::Deceased {
-                return Err(Rejection::new("hcp_inactive", "the HCP is recorded as deceased"));
+                return Err(Rejection::new(
+                    "hcp_inactive",
+                    "the HCP is recorded as deceased",
+                ));
             }
             if let Some((reason, set_at)) = &hcp.blacklisted {
                 match set_at {
-                    Some(at) if *at > self.called_at => flags.push("blacklisted_after_call".to_string()),
-                    _ => return Err(Rejection::new("blacklisted", format!("the HCP is blacklisted by compliance: {reason}"))),
+                    Some(at) if *at > self.called_at => {
+                        flags.push("blacklisted_after_call".to_string())
+                    }
+                    _ => {
+                        return Err(Rejection::new(
+                            "blacklisted",
+                            format!("the HCP is blacklisted by compliance: {reason}"),
+                        ))
+                    }
                 }
             }
             if let Some((reason, set_at)) = &hcp.do_not_call {
                 match set_at {
-                    Some(at) if *at > self.called_at => flags.push("do_not_call_set_after_call".to_string()),
-                    _ => return Err(Rejection::new("do_not_call", format!("the HCP is do-not-call: {reason}"))),
+                    Some(at) if *at > self.called_at => {
+                        flags.push("do_not_call_set_after_call".to_string())
+                    }
+                    _ => {
+                        return Err(Rejection::new(
+                            "do_not_call",
+                            format!("the HCP is do-not-call: {reason}"),
+                        ))
+                    }
                 }
             }
         }
@@ -286,8 +352,14 @@ impl CallInput {
 
 /// Products for which a call records a benefit message but no risk information: the
 /// fair-balance reminder the rep gets before submitting.
-pub fn fair_balance_gaps(messages: &[crate::sample::views::KeyMessage], presented: &[Uuid]) -> Vec<Uuid> {
-    let shown: Vec<&crate::sample::views::KeyMessage> = messages.iter().filter(|m| presented.contains(&m.id)).collect();
+pub fn fair_balance_gaps(
+    messages: &[crate::sample::views::KeyMessage],
+    presented: &[Uuid],
+) -> Vec<Uuid> {
+    let shown: Vec<&crate::sample::views::KeyMessage> = messages
+        .iter()
+        .filter(|m| presented.contains(&m.id))
+        .collect();
     let mut gaps: Vec<Uuid> = shown
         .iter()
         .filter(|m| m.kind == "benefit")
@@ -323,13 +395,23 @@ mod tests {
     }
 
     fn facts(id: Uuid) -> HcpFacts {
-        HcpFacts { id, status: HcpStatus::Active, do_not_call: None, blacklisted: None, in_scope_on_call_day: true, in_scope_now: true }
+        HcpFacts {
+            id,
+            status: HcpStatus::Active,
+            do_not_call: None,
+            blacklisted: None,
+            in_scope_on_call_day: true,
+            in_scope_now: true,
+        }
     }
 
     #[test]
     fn a_complete_call_passes() {
         let hcp = crate::new_id();
-        assert_eq!(input(hcp).check(&[facts(hcp)], |_| true, |_| true, Utc::now()), Ok(vec![]));
+        assert_eq!(
+            input(hcp).check(&[facts(hcp)], |_| true, |_| true, Utc::now()),
+            Ok(vec![])
+        );
     }
 
     #[test]
@@ -338,9 +420,17 @@ mod tests {
         let call = input(hcp);
         let mut f = facts(hcp);
         f.do_not_call = Some(("asked".into(), Some(call.called_at - Duration::days(1))));
-        assert_eq!(call.check(&[f.clone()], |_| true, |_| true, Utc::now()).unwrap_err().code, "do_not_call");
+        assert_eq!(
+            call.check(&[f.clone()], |_| true, |_| true, Utc::now())
+                .unwrap_err()
+                .code,
+            "do_not_call"
+        );
         f.do_not_call = Some(("asked".into(), Some(call.called_at + Duration::minutes(5))));
-        assert_eq!(call.check(&[f], |_| true, |_| true, Utc::now()).unwrap(), vec!["do_not_call_set_after_call"]);
+        assert_eq!(
+            call.check(&[f], |_| true, |_| true, Utc::now()).unwrap(),
+            vec!["do_not_call_set_after_call"]
+        );
     }
 
     #[test]
@@ -348,10 +438,27 @@ mod tests {
         let hcp = crate::new_id();
         let mut f = facts(hcp);
         f.in_scope_now = false;
-        assert_eq!(input(hcp).check(&[f.clone()], |_| true, |_| true, Utc::now()).unwrap(), vec!["hcp_realigned_since_call"]);
+        assert_eq!(
+            input(hcp)
+                .check(&[f.clone()], |_| true, |_| true, Utc::now())
+                .unwrap(),
+            vec!["hcp_realigned_since_call"]
+        );
         f.in_scope_on_call_day = false;
-        assert_eq!(input(hcp).check(&[f], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_not_in_scope");
-        assert_eq!(input(hcp).check(&[], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_not_in_scope");
+        assert_eq!(
+            input(hcp)
+                .check(&[f], |_| true, |_| true, Utc::now())
+                .unwrap_err()
+                .code,
+            "hcp_not_in_scope"
+        );
+        assert_eq!(
+            input(hcp)
+                .check(&[], |_| true, |_| true, Utc::now())
+                .unwrap_err()
+                .code,
+            "hcp_not_in_scope"
+        );
     }
 
     #[test]
@@ -363,11 +470,34 @@ mod tests {
         call.product_ids = vec![crate::new_id()];
         call.next_step_date = Some(call.called_at.date_naive() - Duration::days(1));
         call.called_at = Utc::now() + Duration::days(1);
-        let rejection = call.check(&[facts(hcp)], |_| false, |_| true, Utc::now()).unwrap_err();
-        let fields: Vec<&str> = rejection.errors.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["hcp_ids", "account_id", "called_at", "outcome", "next_step_date", "product_ids[0]"]);
+        let rejection = call
+            .check(&[facts(hcp)], |_| false, |_| true, Utc::now())
+            .unwrap_err();
+        let fields: Vec<&str> = rejection
+            .errors
+            .0
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "hcp_ids",
+                "account_id",
+                "called_at",
+                "outcome",
+                "next_step_date",
+                "product_ids[0]"
+            ]
+        );
         let mut dead = facts(hcp);
         dead.status = HcpStatus::Deceased;
-        assert_eq!(input(hcp).check(&[dead], |_| true, |_| true, Utc::now()).unwrap_err().code, "hcp_inactive");
+        assert_eq!(
+            input(hcp)
+                .check(&[dead], |_| true, |_| true, Utc::now())
+                .unwrap_err()
+                .code,
+            "hcp_inactive"
+        );
     }
 }

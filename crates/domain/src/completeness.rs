@@ -17,14 +17,27 @@ pub const SEGMENTATION_CURRENT_DAYS: i64 = 365;
 
 /// Whether a call report was complete within 24 hours: submitted no later than 24 hours
 /// after the call, with an outcome, a next step and at least one product.
-pub fn call_report_complete(called_at: DateTime<Utc>, submitted_at: DateTime<Utc>, outcome: &str, next_step: &str, products: usize) -> bool {
-    submitted_at - called_at <= Duration::hours(CALL_REPORT_WINDOW_HOURS) && !outcome.trim().is_empty() && !next_step.trim().is_empty() && products > 0
+pub fn call_report_complete(
+    called_at: DateTime<Utc>,
+    submitted_at: DateTime<Utc>,
+    outcome: &str,
+    next_step: &str,
+    products: usize,
+) -> bool {
+    submitted_at - called_at <= Duration::hours(CALL_REPORT_WINDOW_HOURS)
+        && !outcome.trim().is_empty()
+        && !next_step.trim().is_empty()
+        && products > 0
 }
 
 /// Whether a segmentation set on `set_on` is current at `day`: set under the targeting
 /// version in force that day (on or after its effective date `in_force_from`), or, with none
 /// in force, within the last year.
-pub fn segmentation_current(set_on: NaiveDate, day: NaiveDate, in_force_from: Option<NaiveDate>) -> bool {
+pub fn segmentation_current(
+    set_on: NaiveDate,
+    day: NaiveDate,
+    in_force_from: Option<NaiveDate>,
+) -> bool {
     match in_force_from {
         _ if set_on > day => false,
         Some(from) => set_on >= from,
@@ -106,11 +119,37 @@ mod tests {
 
     #[test]
     fn a_report_is_complete_only_within_24_hours_and_with_its_fields() {
-        let at = DateTime::parse_from_rfc3339("2026-11-02T10:00:00Z").unwrap().with_timezone(&Utc);
-        assert!(call_report_complete(at, at + Duration::hours(24), "Positive", "Follow up", 1));
-        assert!(!call_report_complete(at, at + Duration::hours(25), "Positive", "Follow up", 1));
-        assert!(!call_report_complete(at, at + Duration::hours(1), "Positive", " ", 1));
-        assert!(!call_report_complete(at, at + Duration::hours(1), "Positive", "Follow up", 0));
+        let at = DateTime::parse_from_rfc3339("2026-11-02T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(call_report_complete(
+            at,
+            at + Duration::hours(24),
+            "Positive",
+            "Follow up",
+            1
+        ));
+        assert!(!call_report_complete(
+            at,
+            at + Duration::hours(25),
+            "Positive",
+            "Follow up",
+            1
+        ));
+        assert!(!call_report_complete(
+            at,
+            at + Duration::hours(1),
+            "Positive",
+            " ",
+            1
+        ));
+        assert!(!call_report_complete(
+            at,
+            at + Duration::hours(1),
+            "Positive",
+            "Follow up",
+            0
+        ));
     }
 
     #[test]
@@ -120,8 +159,14 @@ mod tests {
         assert!(!segmentation_current(day - Duration::days(365), day, None));
         assert!(!segmentation_current(day + Duration::days(1), day, None));
         let plan = Some(day - Duration::days(500));
-        assert!(segmentation_current(day - Duration::days(500), day, plan), "set by the plan in force, however old");
-        assert!(!segmentation_current(day - Duration::days(501), day, plan), "set before the plan in force");
+        assert!(
+            segmentation_current(day - Duration::days(500), day, plan),
+            "set by the plan in force, however old"
+        );
+        assert!(
+            !segmentation_current(day - Duration::days(501), day, plan),
+            "set before the plan in force"
+        );
         let mut a = Share::default();
         a.add(true);
         a.add(false);

@@ -50,8 +50,15 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] =
-        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -104,16 +111,29 @@ impl CallWindow {
     pub fn parse_list(text: &str) -> Result<Vec<CallWindow>, String> {
         let mut windows = Vec::new();
         for item in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-            let (day, range) = item.split_once(' ').ok_or_else(|| format!("'{item}' is not like 'mon 09:00-12:00'"))?;
+            let (day, range) = item
+                .split_once(' ')
+                .ok_or_else(|| format!("'{item}' is not like 'mon 09:00-12:00'"))?;
             let day = Weekday::parse(day).ok_or_else(|| format!("'{day}' is not a weekday"))?;
-            let (from, to) = range.trim().split_once('-').ok_or_else(|| format!("'{range}' is not like 09:00-12:00"))?;
-            windows.push(CallWindow { day, from: from.trim().into(), to: to.trim().into() });
+            let (from, to) = range
+                .trim()
+                .split_once('-')
+                .ok_or_else(|| format!("'{range}' is not like 09:00-12:00"))?;
+            windows.push(CallWindow {
+                day,
+                from: from.trim().into(),
+                to: to.trim().into(),
+            });
         }
         Ok(windows)
     }
 
     pub fn format_list(windows: &[CallWindow]) -> String {
-        windows.iter().map(|w| format!("{} {}-{}", w.day.as_str(), w.from, w.to)).collect::<Vec<_>>().join("; ")
+        windows
+            .iter()
+            .map(|w| format!("{} {}-{}", w.day.as_str(), w.from, w.to))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -185,7 +205,10 @@ pub struct HcpRecord {
 impl HcpInput {
     /// Applies every HCP rule. `specialty_known` says whether a taxonomy code is in the
     /// specialty table (the built-in codes plus any imported ones).
-    pub fn validate(&self, specialty_known: impl Fn(&str) -> bool) -> Result<HcpRecord, ValidationErrors> {
+    pub fn validate(
+        &self,
+        specialty_known: impl Fn(&str) -> bool,
+    ) -> Result<HcpRecord, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let npi = errors.check("npi", Npi::parse(&self.npi));
         let first_name = required(&mut errors, "first_name", &self.first_name);
@@ -194,11 +217,17 @@ impl HcpInput {
         if specialty_code.is_empty() {
             errors.add("specialty_code", "is required");
         } else if !specialty_known(&specialty_code) {
-            errors.add("specialty_code", format!("'{specialty_code}' is not a known NUCC taxonomy code"));
+            errors.add(
+                "specialty_code",
+                format!("'{specialty_code}' is not a known NUCC taxonomy code"),
+            );
         }
         let language = self.language.trim().to_ascii_lowercase();
         if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-            errors.add("language", "must be an ISO 639 language code such as en or es");
+            errors.add(
+                "language",
+                "must be an ISO 639 language code such as en or es",
+            );
         }
         let address = self.address.validated("address", &mut errors);
         let phone = match optional(self.phone.as_deref()) {
@@ -214,9 +243,17 @@ impl HcpInput {
         let mut licences = Vec::new();
         for (i, licence) in self.licences.iter().enumerate() {
             let state = errors.check(&format!("licences[{i}].state"), parse_state(&licence.state));
-            let number = required(&mut errors, &format!("licences[{i}].number"), &licence.number);
+            let number = required(
+                &mut errors,
+                &format!("licences[{i}].number"),
+                &licence.number,
+            );
             if let Some(state) = state {
-                licences.push(LicenceInput { state, number, expires_on: licence.expires_on });
+                licences.push(LicenceInput {
+                    state,
+                    number,
+                    expires_on: licence.expires_on,
+                });
             }
         }
         for (i, window) in self.preferred_call_times.iter().enumerate() {
@@ -333,7 +370,11 @@ pub(crate) mod tests {
                 number: "123".into(),
                 expires_on: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
             }],
-            preferred_call_times: vec![CallWindow { day: Weekday::Tue, from: "09:00".into(), to: "11:30".into() }],
+            preferred_call_times: vec![CallWindow {
+                day: Weekday::Tue,
+                from: "09:00".into(),
+                to: "11:30".into(),
+            }],
             do_not_call_reason: None,
         }
     }
@@ -374,7 +415,10 @@ pub(crate) mod tests {
     fn call_windows_round_trip_through_text() {
         let windows = CallWindow::parse_list("mon 09:00-12:00; Thursday 14:00-16:30").unwrap();
         assert_eq!(windows[1].day, Weekday::Thu);
-        assert_eq!(CallWindow::format_list(&windows), "mon 09:00-12:00; thu 14:00-16:30");
+        assert_eq!(
+            CallWindow::format_list(&windows),
+            "mon 09:00-12:00; thu 14:00-16:30"
+        );
         assert!(CallWindow::parse_list("someday 09:00-10:00").is_err());
     }
 }

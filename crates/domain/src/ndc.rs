@@ -76,13 +76,22 @@ mod tests {
         assert_eq!(Ndc::parse("1234-5678-90").unwrap().as_str(), "01234567890");
         assert_eq!(Ndc::parse("12345-678-90").unwrap().as_str(), "12345067890");
         assert_eq!(Ndc::parse("12345-6789-0").unwrap().as_str(), "12345678900");
-        assert_eq!(Ndc::parse("12345-6789-01").unwrap().hyphenated(), "12345-6789-01");
+        assert_eq!(
+            Ndc::parse("12345-6789-01").unwrap().hyphenated(),
+            "12345-6789-01"
+        );
         assert_eq!(Ndc::parse("12345678901").unwrap().as_str(), "12345678901");
     }
 
     #[test]
     fn rejects_ambiguous_or_malformed_codes() {
-        for bad in ["1234567890", "123-4567-89", "12345-67a9-01", "", "1234-5678-9"] {
+        for bad in [
+            "1234567890",
+            "123-4567-89",
+            "12345-67a9-01",
+            "",
+            "1234-5678-9",
+        ] {
             assert!(Ndc::parse(bad).is_err(), "{bad}");
         }
     }

@@ -25,7 +25,11 @@ pub fn check_digit(first_nine: &[u8; 9]) -> u8 {
         let d = u32::from(*d);
         sum += if i % 2 == 0 {
             let doubled = d * 2;
-            if doubled > 9 { doubled - 9 } else { doubled }
+            if doubled > 9 {
+                doubled - 9
+            } else {
+                doubled
+            }
         } else {
             d
         };
@@ -59,7 +63,11 @@ impl Npi {
         }
         first[0] = 1 + ((base / 100_000_000) % 2) as u8;
         let check = check_digit(&first);
-        let text: String = first.iter().chain(std::iter::once(&check)).map(|d| char::from(b'0' + d)).collect();
+        let text: String = first
+            .iter()
+            .chain(std::iter::once(&check))
+            .map(|d| char::from(b'0' + d))
+            .collect();
         Self(text)
     }
 
@@ -99,7 +107,10 @@ mod tests {
 
     #[test]
     fn rejects_a_wrong_check_digit() {
-        assert_eq!(Npi::parse("1234567890"), Err(NpiError::CheckDigit { expected: 3 }));
+        assert_eq!(
+            Npi::parse("1234567890"),
+            Err(NpiError::CheckDigit { expected: 3 })
+        );
     }
 
     #[test]

@@ -26,9 +26,14 @@ impl OrgLevel {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [OrgLevel::Nation, OrgLevel::Region, OrgLevel::District, OrgLevel::Territory]
-            .into_iter()
-            .find(|l| l.as_str() == s)
+        [
+            OrgLevel::Nation,
+            OrgLevel::Region,
+            OrgLevel::District,
+            OrgLevel::Territory,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
     }
 
     /// The level a unit of this level hangs under.
@@ -78,7 +83,9 @@ pub fn district_and_region(tree: &[OrgUnit], territory: Uuid) -> (Option<Uuid>, 
     let parent = |id: Uuid| tree.iter().find(|u| u.id == id).and_then(|u| u.parent_id);
     let level = |id: Uuid, l: OrgLevel| tree.iter().any(|u| u.id == id && u.level == l);
     let district = parent(territory).filter(|d| level(*d, OrgLevel::District));
-    let region = district.and_then(parent).filter(|r| level(*r, OrgLevel::Region));
+    let region = district
+        .and_then(parent)
+        .filter(|r| level(*r, OrgLevel::Region));
     (district, region)
 }
 
@@ -109,7 +116,13 @@ mod tests {
     use super::*;
 
     fn unit(level: OrgLevel, code: &str, parent: Option<Uuid>) -> OrgUnit {
-        OrgUnit { id: crate::new_id(), level, code: code.into(), name: code.into(), parent_id: parent }
+        OrgUnit {
+            id: crate::new_id(),
+            level,
+            code: code.into(),
+            name: code.into(),
+            parent_id: parent,
+        }
     }
 
     #[test]
@@ -121,7 +134,15 @@ mod tests {
         let t1 = unit(OrgLevel::Territory, "T1", Some(d1.id));
         let t2 = unit(OrgLevel::Territory, "T2", Some(d1.id));
         let t3 = unit(OrgLevel::Territory, "T3", Some(d2.id));
-        let tree = vec![nation.clone(), region, d1.clone(), d2, t1.clone(), t2.clone(), t3.clone()];
+        let tree = vec![
+            nation.clone(),
+            region,
+            d1.clone(),
+            d2,
+            t1.clone(),
+            t2.clone(),
+            t3.clone(),
+        ];
         let mut expected = vec![t1.id, t2.id];
         expected.sort();
         assert_eq!(territories_under(&tree, &[d1.id]), expected);
@@ -132,7 +153,10 @@ mod tests {
     #[test]
     fn effective_ranges_are_half_open() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let range = Effective { from: d("2026-01-01"), to: Some(d("2026-04-01")) };
+        let range = Effective {
+            from: d("2026-01-01"),
+            to: Some(d("2026-04-01")),
+        };
         assert!(range.contains(d("2026-01-01")));
         assert!(range.contains(d("2026-03-31")));
         assert!(!range.contains(d("2026-04-01")));

@@ -62,7 +62,14 @@ impl DeaSchedule {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [DeaSchedule::II, DeaSchedule::III, DeaSchedule::IV, DeaSchedule::V].into_iter().find(|d| d.as_str() == s)
+        [
+            DeaSchedule::II,
+            DeaSchedule::III,
+            DeaSchedule::IV,
+            DeaSchedule::V,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
     }
 }
 

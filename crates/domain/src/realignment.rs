@@ -35,7 +35,9 @@ impl RealignmentStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Review, Self::Published, Self::Cancelled].into_iter().find(|x| x.as_str() == s)
+        [Self::Draft, Self::Review, Self::Published, Self::Cancelled]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 
     /// Whether ops may still change the draft.
@@ -63,7 +65,9 @@ impl MarkKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::KeyRelationship, Self::Escalation].into_iter().find(|x| x.as_str() == s)
+        [Self::KeyRelationship, Self::Escalation]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -86,7 +90,9 @@ impl Resolution {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Accepted, Self::Changed].into_iter().find(|x| x.as_str() == s)
+        [Self::Accepted, Self::Changed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -106,7 +112,9 @@ impl TimingIssue {
     pub fn message(self) -> &'static str {
         match self {
             Self::ShortNotice => "takes effect less than 30 days from today",
-            Self::NotQuarterStart => "is not the first day of a quarter (1 Jan, 1 Apr, 1 Jul, 1 Oct)",
+            Self::NotQuarterStart => {
+                "is not the first day of a quarter (1 Jan, 1 Apr, 1 Jul, 1 Oct)"
+            }
             Self::InThePast => "is in the past",
         }
     }
@@ -129,7 +137,11 @@ pub fn timing_issues(today: NaiveDate, effective: NaiveDate) -> Vec<TimingIssue>
 }
 
 /// Checks a publication: `Err(message)` when it may not go ahead as asked.
-pub fn check_publication(today: NaiveDate, effective: NaiveDate, override_reason: Option<&str>) -> Result<Vec<TimingIssue>, String> {
+pub fn check_publication(
+    today: NaiveDate,
+    effective: NaiveDate,
+    override_reason: Option<&str>,
+) -> Result<Vec<TimingIssue>, String> {
     let issues = timing_issues(today, effective);
     if issues.contains(&TimingIssue::InThePast) {
         return Err(format!("{effective} {}", TimingIssue::InThePast.message()));
@@ -139,7 +151,11 @@ pub fn check_publication(today: NaiveDate, effective: NaiveDate, override_reason
         (true, _) | (false, Some(_)) => Ok(issues),
         (false, None) => Err(format!(
             "{effective} {}: publishing needs an override with a reason",
-            issues.iter().map(|i| i.message()).collect::<Vec<_>>().join(" and ")
+            issues
+                .iter()
+                .map(|i| i.message())
+                .collect::<Vec<_>>()
+                .join(" and ")
         )),
     }
 }
@@ -241,7 +257,6 @@ pub struct Notice {
     pub created_at: String,
 }
 
-
 /// Whether losing this HCP in a hand-off matters most: tier A, decile 8 or more, or called
 /// at least 3 times in the last year by the territory losing it.
 pub fn is_key_relationship(m: &MovingHcp) -> bool {
@@ -251,7 +266,11 @@ pub fn is_key_relationship(m: &MovingHcp) -> bool {
 /// The most valuable first: tier, decile, calls, then name.
 pub fn by_value(a: &MovingHcp, b: &MovingHcp) -> std::cmp::Ordering {
     let tier = |m: &MovingHcp| m.tier.map_or(3, |t| t as u8);
-    tier(a).cmp(&tier(b)).then(b.decile.cmp(&a.decile)).then(b.calls_last_year.cmp(&a.calls_last_year)).then(a.name.cmp(&b.name))
+    tier(a)
+        .cmp(&tier(b))
+        .then(b.decile.cmp(&a.decile))
+        .then(b.calls_last_year.cmp(&a.calls_last_year))
+        .then(a.name.cmp(&b.name))
 }
 
 /// Key losses shown per territory.
@@ -319,7 +338,10 @@ pub fn impact(
             r.accounts_in += 1;
         }
     }
-    let mut out: Vec<TerritoryImpact> = territories.iter().filter_map(|(t, _)| rows.remove(&t.id)).collect();
+    let mut out: Vec<TerritoryImpact> = territories
+        .iter()
+        .filter_map(|(t, _)| rows.remove(&t.id))
+        .collect();
     for r in &mut out {
         r.key_losses.sort_by(by_value);
         r.key_losses.truncate(KEY_LOSSES_SHOWN);
@@ -339,10 +361,22 @@ mod tests {
     fn thirty_days_and_a_quarter_start_need_no_override() {
         let today = d("2026-11-25");
         assert_eq!(timing_issues(today, d("2027-01-01")), vec![]);
-        assert_eq!(timing_issues(today, d("2026-12-01")), vec![TimingIssue::ShortNotice, TimingIssue::NotQuarterStart]);
-        assert_eq!(timing_issues(today, d("2027-02-01")), vec![TimingIssue::NotQuarterStart]);
-        assert_eq!(timing_issues(d("2026-12-15"), d("2027-01-01")), vec![TimingIssue::ShortNotice]);
-        assert_eq!(timing_issues(today, d("2026-11-24")), vec![TimingIssue::InThePast, TimingIssue::NotQuarterStart]);
+        assert_eq!(
+            timing_issues(today, d("2026-12-01")),
+            vec![TimingIssue::ShortNotice, TimingIssue::NotQuarterStart]
+        );
+        assert_eq!(
+            timing_issues(today, d("2027-02-01")),
+            vec![TimingIssue::NotQuarterStart]
+        );
+        assert_eq!(
+            timing_issues(d("2026-12-15"), d("2027-01-01")),
+            vec![TimingIssue::ShortNotice]
+        );
+        assert_eq!(
+            timing_issues(today, d("2026-11-24")),
+            vec![TimingIssue::InThePast, TimingIssue::NotQuarterStart]
+        );
     }
 
     #[test]
@@ -350,36 +384,84 @@ mod tests {
         let today = d("2026-11-25");
         assert!(check_publication(today, d("2027-01-01"), None).is_ok());
         let err = check_publication(today, d("2026-12-01"), None).unwrap_err();
-        assert!(err.contains("less than 30 days") && err.contains("override"), "{err}");
+        assert!(
+            err.contains("less than 30 days") && err.contains("override"),
+            "{err}"
+        );
         assert!(check_publication(today, d("2026-12-01"), Some("  ")).is_err());
-        assert_eq!(check_publication(today, d("2026-12-01"), Some("merger")).unwrap().len(), 2);
+        assert_eq!(
+            check_publication(today, d("2026-12-01"), Some("merger"))
+                .unwrap()
+                .len(),
+            2
+        );
         assert!(check_publication(today, d("2026-11-01"), Some("merger")).is_err());
     }
 
     #[test]
     fn impact_moves_hcps_targets_and_key_relationships() {
         use crate::org::TerritoryRef;
-        let t = |code: &str| TerritoryRef { id: crate::new_id(), code: code.into(), name: code.into() };
+        let t = |code: &str| TerritoryRef {
+            id: crate::new_id(),
+            code: code.into(),
+            name: code.into(),
+        };
         let (t1, t2) = (t("T1"), t("T2"));
         let h: Vec<Uuid> = (0..4).map(|_| crate::new_id()).collect();
-        let population = vec![(h[0], t1.id, 3), (h[1], t1.id, 1), (h[2], t1.id, 0), (h[3], t2.id, 2)];
-        let mv = |hcp: Uuid, tier: Option<Tier>, decile: u8, target_calls: u32, calls: u32| MovingHcp {
-            hcp_id: hcp,
-            name: hcp.to_string(),
-            zip: "10001".into(),
-            from_territory: Some(t1.id),
-            to_territory: t2.id,
-            tier,
-            decile,
-            target_calls,
-            calls_last_year: calls,
-        };
-        let moving = vec![mv(h[0], Some(Tier::A), 9, 3, 10), mv(h[1], Some(Tier::C), 2, 1, 0)];
-        let rows = impact(&[(t1.clone(), vec!["rep.t1".into()]), (t2.clone(), vec![])], &population, &moving, &[(Some(t1.id), t2.id)]);
+        let population = vec![
+            (h[0], t1.id, 3),
+            (h[1], t1.id, 1),
+            (h[2], t1.id, 0),
+            (h[3], t2.id, 2),
+        ];
+        let mv =
+            |hcp: Uuid, tier: Option<Tier>, decile: u8, target_calls: u32, calls: u32| MovingHcp {
+                hcp_id: hcp,
+                name: hcp.to_string(),
+                zip: "10001".into(),
+                from_territory: Some(t1.id),
+                to_territory: t2.id,
+                tier,
+                decile,
+                target_calls,
+                calls_last_year: calls,
+            };
+        let moving = vec![
+            mv(h[0], Some(Tier::A), 9, 3, 10),
+            mv(h[1], Some(Tier::C), 2, 1, 0),
+        ];
+        let rows = impact(
+            &[(t1.clone(), vec!["rep.t1".into()]), (t2.clone(), vec![])],
+            &population,
+            &moving,
+            &[(Some(t1.id), t2.id)],
+        );
         let (a, b) = (&rows[0], &rows[1]);
-        assert_eq!((a.hcps_before, a.hcps_out, a.hcps_after, a.target_calls_before, a.target_calls_after), (3, 2, 1, 4, 0));
-        assert_eq!((b.hcps_before, b.hcps_in, b.hcps_after, b.target_calls_before, b.target_calls_after), (1, 2, 3, 2, 6));
+        assert_eq!(
+            (
+                a.hcps_before,
+                a.hcps_out,
+                a.hcps_after,
+                a.target_calls_before,
+                a.target_calls_after
+            ),
+            (3, 2, 1, 4, 0)
+        );
+        assert_eq!(
+            (
+                b.hcps_before,
+                b.hcps_in,
+                b.hcps_after,
+                b.target_calls_before,
+                b.target_calls_after
+            ),
+            (1, 2, 3, 2, 6)
+        );
         assert_eq!((a.accounts_out, b.accounts_in), (1, 1));
-        assert_eq!(a.key_losses.iter().map(|m| m.hcp_id).collect::<Vec<_>>(), vec![h[0]], "only the tier-A, decile-9 HCP is a key loss");
+        assert_eq!(
+            a.key_losses.iter().map(|m| m.hcp_id).collect::<Vec<_>>(),
+            vec![h[0]],
+            "only the tier-A, decile-9 HCP is a key loss"
+        );
     }
 }

@@ -15,7 +15,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Rep, Role::Manager, Role::Ops, Role::Marketing, Role::Compliance, Role::Admin];
+    pub const ALL: [Role; 6] = [
+        Role::Rep,
+        Role::Manager,
+        Role::Ops,
+        Role::Marketing,
+        Role::Compliance,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -29,7 +36,9 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
     }
 
     /// Whether the role may create HCPs (field roles only inside their own territories).

@@ -49,11 +49,19 @@ pub const BUILT_IN: [(&str, &str, u32); 30] = [
 pub fn valid_code(code: &str) -> bool {
     code.len() == 10
         && code.ends_with('X')
-        && code[..9].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        && code[..9]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
 }
 
 pub fn built_in() -> Vec<Specialty> {
-    BUILT_IN.iter().map(|(code, name, _)| Specialty { code: code.to_string(), name: name.to_string() }).collect()
+    BUILT_IN
+        .iter()
+        .map(|(code, name, _)| Specialty {
+            code: code.to_string(),
+            name: name.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

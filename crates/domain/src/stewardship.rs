@@ -60,7 +60,9 @@ impl RequestStatus {
             "approved" => Ok(RequestStatus::Approved),
             "rejected" => Ok(RequestStatus::Rejected),
             "merged" => Ok(RequestStatus::Merged),
-            other => Err(format!("'{other}' is not one of pending, approved, rejected, merged")),
+            other => Err(format!(
+                "'{other}' is not one of pending, approved, rejected, merged"
+            )),
         }
     }
 }
@@ -98,7 +100,11 @@ pub struct FieldChange {
 }
 
 fn address_text(a: &Address) -> String {
-    let line2 = a.line2.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
+    let line2 = a
+        .line2
+        .as_deref()
+        .map(|l| format!(", {l}"))
+        .unwrap_or_default();
     format!("{}{line2}, {}, {} {}", a.line1, a.city, a.state, a.zip)
 }
 
@@ -123,7 +129,12 @@ impl HcpChange {
 
     /// Checks the change on its own: something must change, the note is bounded, and the
     /// changed record must still pass every HCP rule (errors name the change's fields).
-    pub fn validate(&self, record: &HcpRecord, note: Option<&str>, specialty_known: impl Fn(&str) -> bool) -> Result<HcpRecord, ValidationErrors> {
+    pub fn validate(
+        &self,
+        record: &HcpRecord,
+        note: Option<&str>,
+        specialty_known: impl Fn(&str) -> bool,
+    ) -> Result<HcpRecord, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let after = self.apply(record).validate(specialty_known);
         let after = match after {
@@ -150,20 +161,51 @@ impl HcpChange {
     }
 
     /// "field: from → to" lines between `before` and the changed record `after`.
-    pub fn describe(&self, before: &HcpRecord, after: &HcpRecord, affiliation_name: Option<&str>) -> Vec<FieldChange> {
+    pub fn describe(
+        &self,
+        before: &HcpRecord,
+        after: &HcpRecord,
+        affiliation_name: Option<&str>,
+    ) -> Vec<FieldChange> {
         let mut out = Vec::new();
         let mut push = |field: &str, from: String, to: String| {
             if from != to {
-                out.push(FieldChange { field: field.into(), from, to });
+                out.push(FieldChange {
+                    field: field.into(),
+                    from,
+                    to,
+                });
             }
         };
-        push("specialty_code", before.specialty_code.clone(), after.specialty_code.clone());
-        push("address", address_text(&before.address), address_text(&after.address));
-        push("phone", before.phone.clone().unwrap_or_default(), after.phone.clone().unwrap_or_default());
-        push("status", before.status.as_str().into(), after.status.as_str().into());
+        push(
+            "specialty_code",
+            before.specialty_code.clone(),
+            after.specialty_code.clone(),
+        );
+        push(
+            "address",
+            address_text(&before.address),
+            address_text(&after.address),
+        );
+        push(
+            "phone",
+            before.phone.clone().unwrap_or_default(),
+            after.phone.clone().unwrap_or_default(),
+        );
+        push(
+            "status",
+            before.status.as_str().into(),
+            after.status.as_str().into(),
+        );
         if let Some(a) = &self.affiliation {
-            let name = affiliation_name.map(str::to_string).unwrap_or_else(|| a.account_id.to_string());
-            let role = if a.role.trim().is_empty() { String::new() } else { format!(" ({})", a.role.trim()) };
+            let name = affiliation_name
+                .map(str::to_string)
+                .unwrap_or_else(|| a.account_id.to_string());
+            let role = if a.role.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", a.role.trim())
+            };
             push("affiliation", String::new(), format!("{name}{role}"));
         }
         out
@@ -171,11 +213,17 @@ impl HcpChange {
 }
 
 /// Checks a steward's decision reason: required to reject, optional to approve.
-pub fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<String>, ValidationErrors> {
+pub fn check_reason(
+    reason: Option<&str>,
+    required: bool,
+) -> Result<Option<String>, ValidationErrors> {
     let reason = optional(reason);
     match &reason {
         None if required => Err(ValidationErrors::single("reason", "is required")),
-        Some(r) if r.chars().count() > MAX_NOTE => Err(ValidationErrors::single("reason", format!("must be at most {MAX_NOTE} characters"))),
+        Some(r) if r.chars().count() > MAX_NOTE => Err(ValidationErrors::single(
+            "reason",
+            format!("must be at most {MAX_NOTE} characters"),
+        )),
         _ => Ok(reason),
     }
 }
@@ -185,27 +233,46 @@ mod tests {
     use super::*;
 
     fn record() -> HcpRecord {
-        crate::hcp::tests::sample_input().validate(|_| true).unwrap()
+        crate::hcp::tests::sample_input()
+            .validate(|_| true)
+            .unwrap()
     }
 
     #[test]
     fn a_change_applies_and_describes_itself() {
         let before = record();
-        let change = HcpChange { status: Some(HcpStatus::Retired), phone: Some("617-555-0199".into()), ..HcpChange::default() };
-        let after = change.validate(&before, Some("retired in June"), |_| true).unwrap();
+        let change = HcpChange {
+            status: Some(HcpStatus::Retired),
+            phone: Some("617-555-0199".into()),
+            ..HcpChange::default()
+        };
+        let after = change
+            .validate(&before, Some("retired in June"), |_| true)
+            .unwrap();
         assert_eq!(after.status, HcpStatus::Retired);
         let lines = change.describe(&before, &after, None);
-        assert_eq!(lines.iter().map(|l| l.field.as_str()).collect::<Vec<_>>(), vec!["phone", "status"]);
+        assert_eq!(
+            lines.iter().map(|l| l.field.as_str()).collect::<Vec<_>>(),
+            vec!["phone", "status"]
+        );
         assert_eq!(lines[1].to, "retired");
     }
 
     #[test]
     fn an_empty_or_bad_change_is_refused_field_by_field() {
         let before = record();
-        let errors = HcpChange::default().validate(&before, None, |_| true).unwrap_err();
+        let errors = HcpChange::default()
+            .validate(&before, None, |_| true)
+            .unwrap_err();
         assert_eq!(errors.0[0].field, "changes");
-        let bad = HcpChange { specialty_code: Some("NOPE".into()), phone: Some("12".into()), ..HcpChange::default() };
-        let errors = bad.validate(&before, None, |c| c == "207RC0000X").unwrap_err();
+        let bad = HcpChange {
+            specialty_code: Some("NOPE".into()),
+            phone: Some("12".into()),
+            ..HcpChange::default()
+        };
+        let errors = bad
+            .validate(&before, None, |c| c == "207RC0000X")
+            .unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["specialty_code", "phone"]);
         assert!(check_reason(Some(" "), true).is_err());

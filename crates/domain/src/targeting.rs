@@ -66,7 +66,11 @@ impl Cycle {
     pub fn of(kind: CycleKind, day: NaiveDate) -> Cycle {
         let months = kind.months();
         let start0 = day.month0() - day.month0() % months;
-        Cycle { kind, from: first_of(day.year(), start0), to: first_of(day.year(), start0 + months) }
+        Cycle {
+            kind,
+            from: first_of(day.year(), start0),
+            to: first_of(day.year(), start0 + months),
+        }
     }
 
     pub fn month_of(day: NaiveDate) -> Cycle {
@@ -82,9 +86,13 @@ impl Cycle {
         }
         if let Some((year, q)) = text.split_once("-Q").or_else(|| text.split_once("-q")) {
             let (year, q): (i32, u32) = (year.parse().ok()?, q.parse().ok()?);
-            return (1..=4).contains(&q).then(|| Cycle::of(CycleKind::Quarter, first_of(year, (q - 1) * 3)));
+            return (1..=4)
+                .contains(&q)
+                .then(|| Cycle::of(CycleKind::Quarter, first_of(year, (q - 1) * 3)));
         }
-        NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok().map(Cycle::month_of)
+        NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+            .ok()
+            .map(Cycle::month_of)
     }
 
     /// `2026-11` or `2026-Q4`.
@@ -148,9 +156,16 @@ pub struct HcpTarget {
 /// The target of an HCP from its segments (product, tier): the best tier over its products,
 /// and the largest calls-per-cycle among them, because one call details several products.
 /// `None` when the HCP has no segment.
-pub fn hcp_target(segments: &[(Uuid, Tier)], frequencies: &HashMap<(Uuid, Tier), u32>) -> Option<HcpTarget> {
+pub fn hcp_target(
+    segments: &[(Uuid, Tier)],
+    frequencies: &HashMap<(Uuid, Tier), u32>,
+) -> Option<HcpTarget> {
     let tier = segments.iter().map(|(_, t)| *t).min()?;
-    let calls = segments.iter().map(|(p, t)| frequencies.get(&(*p, *t)).copied().unwrap_or(0)).max().unwrap_or(0);
+    let calls = segments
+        .iter()
+        .map(|(p, t)| frequencies.get(&(*p, *t)).copied().unwrap_or(0))
+        .max()
+        .unwrap_or(0);
     Some(HcpTarget { tier, calls })
 }
 
@@ -164,7 +179,10 @@ pub fn check_calls(kind: CycleKind, calls: i64) -> Result<u32, String> {
     if (0..=max).contains(&calls) {
         Ok(calls as u32)
     } else {
-        Err(format!("calls per {} must be between 0 and {max}", kind.as_str()))
+        Err(format!(
+            "calls per {} must be between 0 and {max}",
+            kind.as_str()
+        ))
     }
 }
 
@@ -189,8 +207,14 @@ mod tests {
         assert!(is_quarter_start(d("2027-04-01")));
         assert!(!is_quarter_start(d("2027-05-01")));
         let y = Cycle::parse("2026").unwrap();
-        assert_eq!((y.from, y.to, y.label()), (d("2026-01-01"), d("2027-01-01"), "2026".to_string()));
-        assert_eq!(Cycle::month_of(d("2026-11-02")).scaled_target(CycleKind::Quarter, 4), 2);
+        assert_eq!(
+            (y.from, y.to, y.label()),
+            (d("2026-01-01"), d("2027-01-01"), "2026".to_string())
+        );
+        assert_eq!(
+            Cycle::month_of(d("2026-11-02")).scaled_target(CycleKind::Quarter, 4),
+            2
+        );
         assert_eq!(y.scaled_target(CycleKind::Month, 2), 24);
         assert_eq!(q.scaled_target(CycleKind::Quarter, 5), 5);
     }
@@ -198,9 +222,23 @@ mod tests {
     #[test]
     fn the_largest_product_target_wins() {
         let (p1, p2) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let f: HashMap<_, _> = [((p1, Tier::A), 3), ((p2, Tier::B), 4), ((p1, Tier::C), 1)].into_iter().collect();
-        assert_eq!(hcp_target(&[(p1, Tier::A), (p2, Tier::B)], &f), Some(HcpTarget { tier: Tier::A, calls: 4 }));
-        assert_eq!(hcp_target(&[(p2, Tier::C)], &f), Some(HcpTarget { tier: Tier::C, calls: 0 }));
+        let f: HashMap<_, _> = [((p1, Tier::A), 3), ((p2, Tier::B), 4), ((p1, Tier::C), 1)]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            hcp_target(&[(p1, Tier::A), (p2, Tier::B)], &f),
+            Some(HcpTarget {
+                tier: Tier::A,
+                calls: 4
+            })
+        );
+        assert_eq!(
+            hcp_target(&[(p2, Tier::C)], &f),
+            Some(HcpTarget {
+                tier: Tier::C,
+                calls: 0
+            })
+        );
         assert_eq!(hcp_target(&[], &f), None);
     }
 }

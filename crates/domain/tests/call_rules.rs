@@ -47,7 +47,8 @@ struct Expect {
 
 #[test]
 fn the_server_rules_give_the_shared_answers() {
-    let vectors: Vectors = serde_json::from_str(include_str!("../vectors/call_rules.json")).unwrap();
+    let vectors: Vectors =
+        serde_json::from_str(include_str!("../vectors/call_rules.json")).unwrap();
     let facts: Vec<HcpFacts> = vectors
         .hcps
         .iter()
@@ -71,7 +72,12 @@ fn the_server_rules_give_the_shared_answers() {
                 let expected: BTreeSet<&str> = e.fields.iter().map(String::as_str).collect();
                 assert_eq!(fields, expected, "{}", case.name);
             }
-            (Err(r), Expect { code: Some(code), .. }) => assert_eq!(r.code, code, "{}", case.name),
+            (
+                Err(r),
+                Expect {
+                    code: Some(code), ..
+                },
+            ) => assert_eq!(r.code, code, "{}", case.name),
             _ => panic!("{}: got {result:?}", case.name),
         }
     }

@@ -2,7 +2,8 @@
 //! app's tests, so the server and the device judge a disbursement alike.
 
 use pharmacrm_domain::sample::check::{
-    check_samples, AllocationFacts, CredentialRule, LotFacts, RecipientFacts, SampleContext, SampleLine, SampleMode, SkuFacts,
+    check_samples, AllocationFacts, CredentialRule, LotFacts, RecipientFacts, SampleContext,
+    SampleLine, SampleMode, SkuFacts,
 };
 use pharmacrm_domain::sample::limits::{PastSample, SampleLimit, Severity};
 use pharmacrm_domain::sample::signature::SignedRecord;
@@ -65,7 +66,10 @@ fn every_guardrail_vector_gives_its_findings() {
             credential_rules: &c.credential_rules,
             history: &c.history,
         };
-        let got: Vec<(String, Severity)> = check_samples(&ctx, &case.lines).into_iter().map(|f| (f.code, f.severity)).collect();
+        let got: Vec<(String, Severity)> = check_samples(&ctx, &case.lines)
+            .into_iter()
+            .map(|f| (f.code, f.severity))
+            .collect();
         assert_eq!(got, case.expect, "{}", case.name);
     }
 }

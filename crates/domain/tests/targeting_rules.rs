@@ -56,10 +56,23 @@ fn vectors() -> Vectors {
 #[test]
 fn hcp_targets_match_the_vectors() {
     let v = vectors();
-    let frequencies: HashMap<(Uuid, Tier), u32> = v.frequencies.iter().map(|f| ((f.product_id, f.tier), f.calls)).collect();
+    let frequencies: HashMap<(Uuid, Tier), u32> = v
+        .frequencies
+        .iter()
+        .map(|f| ((f.product_id, f.tier), f.calls))
+        .collect();
     for case in &v.targets {
-        let segments: Vec<(Uuid, Tier)> = case.segments.iter().map(|s| (s.product_id, s.tier)).collect();
-        assert_eq!(hcp_target(&segments, &frequencies), case.expect, "{}", case.name);
+        let segments: Vec<(Uuid, Tier)> = case
+            .segments
+            .iter()
+            .map(|s| (s.product_id, s.tier))
+            .collect();
+        assert_eq!(
+            hcp_target(&segments, &frequencies),
+            case.expect,
+            "{}",
+            case.name
+        );
     }
 }
 
@@ -67,6 +80,12 @@ fn hcp_targets_match_the_vectors() {
 fn cycles_match_the_vectors() {
     for case in vectors().cycles {
         let cycle = Cycle::of(CycleKind::parse(&case.kind).expect("kind"), case.day);
-        assert_eq!((cycle.label(), cycle.from, cycle.to), (case.expect.label.clone(), case.expect.from, case.expect.to), "{} {}", case.kind, case.day);
+        assert_eq!(
+            (cycle.label(), cycle.from, cycle.to),
+            (case.expect.label.clone(), case.expect.from, case.expect.to),
+            "{} {}",
+            case.kind,
+            case.day
+        );
     }
 }

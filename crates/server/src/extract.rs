@@ -23,31 +23,57 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
-            .map(|v| v.trim().eq_ignore_ascii_case("application/json") || v.trim().ends_with("+json"))
+            .map(|v| {
+                v.trim().eq_ignore_ascii_case("application/json") || v.trim().ends_with("+json")
+            })
             .unwrap_or(false);
         if !is_json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json"));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send Content-Type: application/json",
+            ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds {} bytes", crate::MAX_BODY_BYTES))
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("the body exceeds {} bytes", crate::MAX_BODY_BYTES),
+                )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", rejection.body_text())
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_body",
+                    rejection.body_text(),
+                )
             }
         })?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
             Ok(value) => match deserializer.end() {
                 Ok(()) => Ok(ApiJson(value)),
-                Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))),
+                Err(e) => Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                    format!("the body is not valid JSON: {e}"),
+                )),
             },
             Err(err) => {
                 let inner = err.inner();
                 if inner.is_syntax() || inner.is_eof() {
-                    Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}")))
+                    Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "malformed_json",
+                        format!("the body is not valid JSON: {inner}"),
+                    ))
                 } else {
                     let message = inner.to_string();
-                    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or(&message)
+                        .to_string();
                     let path = err.path().to_string();
                     let field = match (path.as_str(), missing_field(&message)) {
                         (".", Some(name)) => name,
@@ -76,11 +102,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer).map(ApiQuery).map_err(|err| {
-            let field = err.path().to_string();
-            ApiError::invalid(ValidationErrors::single(if field == "." { "query".into() } else { field }, err.inner().to_string()))
-        })
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|err| {
+                let field = err.path().to_string();
+                ApiError::invalid(ValidationErrors::single(
+                    if field == "." { "query".into() } else { field },
+                    err.inner().to_string(),
+                ))
+            })
     }
 }
 
@@ -93,12 +125,18 @@ pub struct Auth {
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(pharmacrm_service::ServiceError::Unauthenticated)?

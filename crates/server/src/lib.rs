@@ -43,7 +43,11 @@ pub fn app(store: Store) -> Router {
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CompressionLayer::new().gzip(true).compress_when(compressible()))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .compress_when(compressible()),
+        )
         .layer(PropagateRequestIdLayer::new(header.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
@@ -57,11 +61,17 @@ fn compressible() -> impl Predicate {
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
-pub async fn serve(store: Store, addr: SocketAddr, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    store: Store,
+    addr: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     tokio::spawn(bring_versions_into_force(store.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(store))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Once a minute, brings targeting versions whose effective date has come into force (a date
@@ -71,7 +81,10 @@ async fn bring_versions_into_force(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        if let Err(e) = pharmacrm_service::targeting::apply_due(&store, &actor, pharmacrm_storage::today()).await {
+        if let Err(e) =
+            pharmacrm_service::targeting::apply_due(&store, &actor, pharmacrm_storage::today())
+                .await
+        {
             tracing::warn!(error = %e, "could not bring targeting versions into force");
         }
     }
@@ -101,5 +114,6 @@ pub async fn shutdown_signal() {
 }
 
 pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
-    text.parse().map_err(|e| format!("'{text}' is not an address like 127.0.0.1:8080: {e}"))
+    text.parse()
+        .map_err(|e| format!("'{text}' is not an address like 127.0.0.1:8080: {e}"))
 }

@@ -35,11 +35,20 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError { status, code, detail: detail.into(), errors: Vec::new() }
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 
     pub fn invalid(errors: ValidationErrors) -> Self {
@@ -47,7 +56,12 @@ impl ApiError {
             1 => format!("{} {}", errors.0[0].field, errors.0[0].message),
             n => format!("{n} fields are invalid"),
         };
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "validation_failed", detail, errors: errors.0 }
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation_failed",
+            detail,
+            errors: errors.0,
+        }
     }
 }
 
@@ -56,16 +70,30 @@ impl From<ServiceError> for ApiError {
         match err {
             ServiceError::Validation(errors) => ApiError::invalid(errors),
             ServiceError::NotFound(what) => ApiError::not_found(what),
-            ServiceError::InvalidCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", err.to_string()),
-            ServiceError::Unauthenticated => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in and send Authorization: Bearer <token>")
+            ServiceError::InvalidCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                err.to_string(),
+            ),
+            ServiceError::Unauthenticated => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "sign in and send Authorization: Bearer <token>",
+            ),
+            ServiceError::Forbidden(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
             }
-            ServiceError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
-            ServiceError::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
+            ServiceError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
             ServiceError::Storage(e) => ApiError::from(e),
             ServiceError::Internal(message) => {
                 tracing::error!(%message, "internal error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "an internal error occurred",
+                )
             }
         }
     }
@@ -79,7 +107,11 @@ impl From<StorageError> for ApiError {
             StorageError::Duplicate { .. } => ServiceError::from(err).into(),
             other => {
                 tracing::error!(error = %other, "storage error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "an internal error occurred",
+                )
             }
         }
     }
@@ -88,18 +120,34 @@ impl From<StorageError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = Problem {
-            kind: format!("https://pharmacrm.dev/problems/{}", self.code.replace('_', "-")),
-            title: self.status.canonical_reason().unwrap_or("Error").to_string(),
+            kind: format!(
+                "https://pharmacrm.dev/problems/{}",
+                self.code.replace('_', "-")
+            ),
+            title: self
+                .status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_string(),
             status: self.status.as_u16(),
             detail: self.detail,
             code: self.code.to_string(),
             errors: self.errors,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
-        (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
     }
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this method is not allowed on this path")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this method is not allowed on this path",
+    )
 }

@@ -21,12 +21,26 @@ pub async fn serve(uri: Uri) -> Response {
         None => match Assets::get("index.html") {
             Some(index) => (index, "index.html"),
             None => {
-                return (StatusCode::NOT_FOUND, "The web UI is not built into this binary: run `make web`, then rebuild.")
+                return (
+                    StatusCode::NOT_FOUND,
+                    "The web UI is not built into this binary: run `make web`, then rebuild.",
+                )
                     .into_response()
             }
         },
     };
     let mime = mime_guess::from_path(name).first_or_octet_stream();
-    let cache = if name.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-    ([(header::CONTENT_TYPE, mime.as_ref()), (header::CACHE_CONTROL, cache)], file.data.into_owned()).into_response()
+    let cache = if name.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime.as_ref()),
+            (header::CACHE_CONTROL, cache),
+        ],
+        file.data.into_owned(),
+    )
+        .into_response()
 }

@@ -35,11 +35,20 @@ async fn pull_all(api: &Api, token: &str, cursor: Option<&str>, limit: usize) ->
         let page = reply.json();
         pages += 1;
         let page_reset = page["reset"].as_bool().unwrap();
-        assert_eq!(*reset.get_or_insert(page_reset), page_reset, "every page of a checkpoint agrees on reset");
+        assert_eq!(
+            *reset.get_or_insert(page_reset),
+            page_reset,
+            "every page of a checkpoint agrees on reset"
+        );
         changes.extend(page["changes"].as_array().unwrap().iter().cloned());
         cursor = Some(page["cursor"].as_str().unwrap().to_string());
         if !page["has_more"].as_bool().unwrap() {
-            return Pulled { reset: reset.unwrap(), changes, cursor: cursor.unwrap(), pages };
+            return Pulled {
+                reset: reset.unwrap(),
+                changes,
+                cursor: cursor.unwrap(),
+                pages,
+            };
         }
     }
 }
@@ -47,13 +56,19 @@ async fn pull_all(api: &Api, token: &str, cursor: Option<&str>, limit: usize) ->
 fn count_by_entity(changes: &[Value]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for c in changes {
-        *counts.entry(c["entity"].as_str().unwrap().to_string()).or_default() += 1;
+        *counts
+            .entry(c["entity"].as_str().unwrap().to_string())
+            .or_default() += 1;
     }
     counts
 }
 
 fn hcps_in(changes: &[Value]) -> Vec<&Value> {
-    changes.iter().filter(|c| c["entity"] == "hcp").map(|c| &c["data"]).collect()
+    changes
+        .iter()
+        .filter(|c| c["entity"] == "hcp")
+        .map(|c| &c["data"])
+        .collect()
 }
 
 /// A call on `hcp` an hour ago, as the field app submits it.
@@ -89,27 +104,53 @@ async fn initial_pull_is_the_reps_scope_in_priority_order(store: Store) {
     let counts = count_by_entity(&pulled.changes);
     assert_eq!(counts["picklists"], 1);
     assert_eq!(counts["product"], 4);
-    assert_eq!(counts["target"], 12, "calls per cycle for each product x tier");
+    assert_eq!(
+        counts["target"], 12,
+        "calls per cycle for each product x tier"
+    );
     assert_eq!(counts["hcp"], 100);
     let accounts = api.all("/api/v1/accounts", &rep).await.len();
     assert_eq!(counts["account"], accounts);
     let calls_expected = counts.get("call").copied().unwrap_or(0);
     assert!(calls_expected > 0, "the demo carries call history");
-    assert!(hcps_in(&pulled.changes).iter().all(|h| h["territory"]["code"] == "T01"));
-    let order: Vec<&str> = pulled.changes.iter().map(|c| c["entity"].as_str().unwrap()).collect();
+    assert!(hcps_in(&pulled.changes)
+        .iter()
+        .all(|h| h["territory"]["code"] == "T01"));
+    let order: Vec<&str> = pulled
+        .changes
+        .iter()
+        .map(|c| c["entity"].as_str().unwrap())
+        .collect();
     let first_hcp = order.iter().position(|e| *e == "hcp").unwrap();
-    assert!(order[..first_hcp].iter().all(|e| ["picklists", "product", "target", "samples"].contains(e)), "plan data first");
+    assert!(
+        order[..first_hcp]
+            .iter()
+            .all(|e| ["picklists", "product", "target", "samples"].contains(e)),
+        "plan data first"
+    );
     assert_eq!(counts["samples"], 1, "the rep's sample book");
     let tiers: Vec<String> = hcps_in(&pulled.changes)
         .iter()
-        .map(|h| h["segments"].as_array().unwrap().iter().map(|s| s["tier"].as_str().unwrap().to_string()).min().unwrap_or("-".into()))
+        .map(|h| {
+            h["segments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["tier"].as_str().unwrap().to_string())
+                .min()
+                .unwrap_or("-".into())
+        })
         .collect();
     let mut sorted = tiers.clone();
     sorted.sort_by_key(|t| if t == "-" { "Z".to_string() } else { t.clone() });
     assert_eq!(tiers, sorted, "tier A HCPs arrive first");
     let again = pull_all(&api, &rep, Some(&pulled.cursor), 100).await;
     assert!(!again.reset);
-    assert!(again.changes.is_empty(), "an incremental pull with nothing new is empty: {:?}", count_by_entity(&again.changes));
+    assert!(
+        again.changes.is_empty(),
+        "an incremental pull with nothing new is empty: {:?}",
+        count_by_entity(&again.changes)
+    );
 }
 
 async fn pushes_apply_once_and_reach_the_manager(store: Store) {
@@ -128,25 +169,60 @@ async fn pushes_apply_once_and_reach_the_manager(store: Store) {
     let body = push_body(client, &hcps.iter().map(|h| call(h)).collect::<Vec<_>>());
     let first = api.post_json("/api/v1/sync/push", Some(&rep), &body).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
-    let statuses: Vec<String> = first.json()["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap().to_string()).collect();
+    let statuses: Vec<String> = first.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(statuses, vec!["applied"; 3]);
     // The answer was lost on the way back: the device retries the same batch.
-    let retry = api.post_json("/api/v1/sync/push", Some(&rep), &body).await.json();
+    let retry = api
+        .post_json("/api/v1/sync/push", Some(&rep), &body)
+        .await
+        .json();
     assert_eq!(retry, first.json(), "a replay gets the same answers");
     let after = pull_all(&api, &rep, Some(&initial.cursor), 500).await;
-    assert_eq!(count_by_entity(&after.changes), BTreeMap::from([("call".to_string(), 3)]), "exactly three new calls, no duplicates");
+    assert_eq!(
+        count_by_entity(&after.changes),
+        BTreeMap::from([("call".to_string(), 3)]),
+        "exactly three new calls, no duplicates"
+    );
     let last = api.store.last_mutation_of(client).await.unwrap().unwrap();
-    let ids: Vec<&str> = body["mutations"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = body["mutations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
     assert_eq!(last.to_string(), *ids.iter().max().unwrap());
     let mgr_after = pull_all(&api, &mgr, Some(&mgr_initial.cursor), 500).await;
-    assert_eq!(mgr_after.changes.iter().filter(|c| c["entity"] == "call").count(), 3, "the manager sees the calls in one sync");
+    assert_eq!(
+        mgr_after
+            .changes
+            .iter()
+            .filter(|c| c["entity"] == "call")
+            .count(),
+        3,
+        "the manager sees the calls in one sync"
+    );
     let ops = api.login("ops").await;
     let territory_of_call = &after.changes[0]["data"]["territory_id"];
-    assert_eq!(territory_of_call, &initial.changes.iter().find(|c| c["entity"] == "hcp").unwrap()["data"]["territory"]["id"]);
+    assert_eq!(
+        territory_of_call,
+        &initial
+            .changes
+            .iter()
+            .find(|c| c["entity"] == "hcp")
+            .unwrap()["data"]["territory"]["id"]
+    );
     let other_rep = api.login("rep.t03").await;
     let theirs = pull_all(&api, &other_rep, None, 2000).await;
     let call_ids: Vec<&Value> = after.changes.iter().map(|c| &c["id"]).collect();
-    assert!(theirs.changes.iter().all(|c| !call_ids.contains(&&c["id"])), "another territory never receives them");
+    assert!(
+        theirs.changes.iter().all(|c| !call_ids.contains(&&c["id"])),
+        "another territory never receives them"
+    );
     let _ = ops;
 }
 
@@ -156,9 +232,17 @@ async fn rejections_are_answered_and_do_not_wedge_the_queue(store: Store) {
     let initial = pull_all(&api, &rep, None, 2000).await;
     let hcps = hcps_in(&initial.changes);
     let dnc = hcps.iter().find(|h| !h["do_not_call"].is_null());
-    let ok = hcps.iter().find(|h| h["do_not_call"].is_null() && h["status"] == "active").unwrap();
+    let ok = hcps
+        .iter()
+        .find(|h| h["do_not_call"].is_null() && h["status"] == "active")
+        .unwrap();
     let ops = api.login("ops").await;
-    let foreign = api.all("/api/v1/hcps", &ops).await.into_iter().find(|h| h["territory"]["code"] == "T03").unwrap();
+    let foreign = api
+        .all("/api/v1/hcps", &ops)
+        .await
+        .into_iter()
+        .find(|h| h["territory"]["code"] == "T03")
+        .unwrap();
     let mut bad = call(ok["id"].as_str().unwrap());
     bad["outcome"] = json!("maybe");
     let mut calls = vec![call(foreign["id"].as_str().unwrap()), bad];
@@ -172,31 +256,62 @@ async fn rejections_are_answered_and_do_not_wedge_the_queue(store: Store) {
     }
     calls.push(call(ok["id"].as_str().unwrap()));
     let body = push_body(uuid::Uuid::now_v7(), &calls);
-    let results = api.post_json("/api/v1/sync/push", Some(&rep), &body).await.json();
+    let results = api
+        .post_json("/api/v1/sync/push", Some(&rep), &body)
+        .await
+        .json();
     let codes: Vec<(String, String)> = results["results"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["status"].as_str().unwrap().into(), r["code"].as_str().unwrap_or("").into()))
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap().into(),
+                r["code"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect();
-    let mut expected = vec![("rejected".to_string(), "hcp_not_in_scope".to_string()), ("rejected".into(), "validation_failed".into())];
+    let mut expected = vec![
+        ("rejected".to_string(), "hcp_not_in_scope".to_string()),
+        ("rejected".into(), "validation_failed".into()),
+    ];
     if dnc.is_some() {
         expected.push(("rejected".into(), "do_not_call".into()));
-        expected.push(("applied_with_flag".into(), "do_not_call_set_after_call".into()));
+        expected.push((
+            "applied_with_flag".into(),
+            "do_not_call_set_after_call".into(),
+        ));
     }
     expected.push(("applied".into(), String::new()));
     assert_eq!(codes, expected);
     assert_eq!(results["results"][1]["errors"][0]["field"], "outcome");
     let after = pull_all(&api, &rep, Some(&initial.cursor), 500).await;
-    let recorded = after.changes.iter().filter(|c| c["entity"] == "call").count();
-    assert_eq!(recorded, if dnc.is_some() { 2 } else { 1 }, "only the valid and the flagged call were recorded");
+    let recorded = after
+        .changes
+        .iter()
+        .filter(|c| c["entity"] == "call")
+        .count();
+    assert_eq!(
+        recorded,
+        if dnc.is_some() { 2 } else { 1 },
+        "only the valid and the flagged call were recorded"
+    );
     assert!(dnc.is_some(), "the small demo has a do-not-call HCP in T01");
     // A call whose id was already used is refused, not duplicated.
     let mut reused = calls.last().unwrap().clone();
     reused["notes"] = json!("again");
-    let again = api.post_json("/api/v1/sync/push", Some(&rep), &push_body(uuid::Uuid::now_v7(), &[reused])).await.json();
+    let again = api
+        .post_json(
+            "/api/v1/sync/push",
+            Some(&rep),
+            &push_body(uuid::Uuid::now_v7(), &[reused]),
+        )
+        .await
+        .json();
     assert_eq!(again["results"][0]["code"], "duplicate_call");
-    let wrong_cursor = api.get("/api/v1/sync/pull?cursor=nonsense", Some(&rep)).await;
+    let wrong_cursor = api
+        .get("/api/v1/sync/pull?cursor=nonsense", Some(&rep))
+        .await;
     assert_eq!(wrong_cursor.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong_cursor.json()["errors"][0]["field"], "cursor");
 }
@@ -207,19 +322,45 @@ async fn a_realignment_resets_the_devices_it_touches(store: Store) {
     let rep2 = api.login("rep.t02").await;
     let one = pull_all(&api, &rep1, None, 2000).await;
     let two = pull_all(&api, &rep2, None, 2000).await;
-    let moving_zip = hcps_in(&one.changes)[0]["address"]["zip"].as_str().unwrap().to_string();
-    let moving: Vec<String> = hcps_in(&one.changes).iter().filter(|h| h["address"]["zip"] == moving_zip.as_str()).map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    let moving_zip = hcps_in(&one.changes)[0]["address"]["zip"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let moving: Vec<String> = hcps_in(&one.changes)
+        .iter()
+        .filter(|h| h["address"]["zip"] == moving_zip.as_str())
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
     let t02 = api.store.org_unit_by_code("T02").await.unwrap().unwrap();
-    api.store.align_zips(&Actor::system("ops"), &[(moving_zip.clone(), t02.id)], pharmacrm_storage::today()).await.unwrap();
+    api.store
+        .align_zips(
+            &Actor::system("ops"),
+            &[(moving_zip.clone(), t02.id)],
+            pharmacrm_storage::today(),
+        )
+        .await
+        .unwrap();
     let one_after = pull_all(&api, &rep1, Some(&one.cursor), 2000).await;
     assert!(one_after.reset, "the device is told its territory changed");
-    let ids1: Vec<&str> = hcps_in(&one_after.changes).iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let ids1: Vec<&str> = hcps_in(&one_after.changes)
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids1.len(), 100 - moving.len());
-    assert!(moving.iter().all(|m| !ids1.contains(&m.as_str())), "realigned HCPs leave the device");
+    assert!(
+        moving.iter().all(|m| !ids1.contains(&m.as_str())),
+        "realigned HCPs leave the device"
+    );
     let two_after = pull_all(&api, &rep2, Some(&two.cursor), 2000).await;
     assert!(two_after.reset);
-    let ids2: Vec<&str> = hcps_in(&two_after.changes).iter().map(|h| h["id"].as_str().unwrap()).collect();
-    assert!(moving.iter().all(|m| ids2.contains(&m.as_str())), "realigned HCPs arrive whole on the new territory's device");
+    let ids2: Vec<&str> = hcps_in(&two_after.changes)
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        moving.iter().all(|m| ids2.contains(&m.as_str())),
+        "realigned HCPs arrive whole on the new territory's device"
+    );
 }
 
 async fn a_change_committed_late_is_not_skipped(store: Store) {
@@ -227,30 +368,68 @@ async fn a_change_committed_late_is_not_skipped(store: Store) {
     let rep = api.login("rep.t01").await;
     let initial = pull_all(&api, &rep, None, 2000).await;
     let hcps = hcps_in(&initial.changes);
-    let (slow_id, fast_id) = (hcps[0]["id"].as_str().unwrap().to_string(), hcps[1]["id"].as_str().unwrap().to_string());
+    let (slow_id, fast_id) = (
+        hcps[0]["id"].as_str().unwrap().to_string(),
+        hcps[1]["id"].as_str().unwrap().to_string(),
+    );
     // A slow writer takes a version and holds its transaction open.
     let mut slow = store.pool().begin().await.unwrap();
-    let row = sqlx::query("UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value").fetch_one(&mut *slow).await.unwrap();
+    let row = sqlx::query(
+        "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value",
+    )
+    .fetch_one(&mut *slow)
+    .await
+    .unwrap();
     let version: i64 = sqlx::Row::try_get(&row, "value").unwrap();
-    sqlx::query("UPDATE hcps SET first_name = 'Late', version = $1 WHERE id = $2").bind(version).bind(&slow_id).execute(&mut *slow).await.unwrap();
+    sqlx::query("UPDATE hcps SET first_name = 'Late', version = $1 WHERE id = $2")
+        .bind(version)
+        .bind(&slow_id)
+        .execute(&mut *slow)
+        .await
+        .unwrap();
     // A fast writer starts meanwhile; it cannot take a later version before the slow one commits.
     let fast_store = store.clone();
     let fast = tokio::spawn(async move {
-        let (records, _) = fast_store.hcp_records(&pharmacrm_domain::access::Scope::All, &Default::default(), None, 500).await.unwrap();
-        let hcp = records.into_iter().find(|h| h.id.to_string() == fast_id).unwrap();
+        let (records, _) = fast_store
+            .hcp_records(
+                &pharmacrm_domain::access::Scope::All,
+                &Default::default(),
+                None,
+                500,
+            )
+            .await
+            .unwrap();
+        let hcp = records
+            .into_iter()
+            .find(|h| h.id.to_string() == fast_id)
+            .unwrap();
         let mut after = hcp.record.clone();
         after.first_name = "Fast".into();
-        fast_store.update_hcp(&Actor::system("fast"), hcp.id, &hcp.record, &after).await.unwrap();
+        fast_store
+            .update_hcp(&Actor::system("fast"), hcp.id, &hcp.record, &after)
+            .await
+            .unwrap();
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     // A device pulls while the slow transaction is open.
     let during = pull_all(&api, &rep, Some(&initial.cursor), 2000).await;
-    assert!(hcps_in(&during.changes).iter().all(|h| h["first_name"] != "Fast"), "nothing newer than an uncommitted version is visible");
+    assert!(
+        hcps_in(&during.changes)
+            .iter()
+            .all(|h| h["first_name"] != "Fast"),
+        "nothing newer than an uncommitted version is visible"
+    );
     slow.commit().await.unwrap();
     fast.await.unwrap();
     let after = pull_all(&api, &rep, Some(&during.cursor), 2000).await;
-    let names: Vec<&str> = hcps_in(&after.changes).iter().map(|h| h["first_name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"Late"), "the late commit arrives: {names:?}");
+    let names: Vec<&str> = hcps_in(&after.changes)
+        .iter()
+        .map(|h| h["first_name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Late"),
+        "the late commit arrives: {names:?}"
+    );
     assert!(names.contains(&"Fast"));
 }
 
@@ -259,15 +438,36 @@ async fn events_stream_pokes_after_a_push(store: Store) {
     use tower::ServiceExt;
     let api = Api::demo(store).await;
     let rep = api.login("rep.t01").await;
-    let request = axum::http::Request::get("/api/v1/sync/events").header("authorization", format!("Bearer {rep}")).body(axum::body::Body::empty()).unwrap();
+    let request = axum::http::Request::get("/api/v1/sync/events")
+        .header("authorization", format!("Bearer {rep}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
     let response = api.app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
     let mut body = response.into_body();
     let initial = pull_all(&api, &rep, None, 2000).await;
-    let hcp = hcps_in(&initial.changes).into_iter().find(|h| h["do_not_call"].is_null() && h["status"] == "active").unwrap()["id"].as_str().unwrap().to_string();
-    api.post_json("/api/v1/sync/push", Some(&rep), &push_body(uuid::Uuid::now_v7(), &[call(&hcp)])).await;
-    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame()).await.expect("a poke within 5 s").unwrap().unwrap();
+    let hcp = hcps_in(&initial.changes)
+        .into_iter()
+        .find(|h| h["do_not_call"].is_null() && h["status"] == "active")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.post_json(
+        "/api/v1/sync/push",
+        Some(&rep),
+        &push_body(uuid::Uuid::now_v7(), &[call(&hcp)]),
+    )
+    .await;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+        .await
+        .expect("a poke within 5 s")
+        .unwrap()
+        .unwrap();
     let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
     assert!(text.contains("event: poke"), "{text}");
 }

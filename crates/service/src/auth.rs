@@ -2,7 +2,9 @@
 //! SHA-256 digest is stored. A signed-in [`Principal`] carries the scope every read uses.
 
 use crate::{Result, ServiceError, Store};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -31,7 +33,10 @@ impl Principal {
         if matches!(self.user.role, Role::Ops | Role::Admin) {
             Ok(())
         } else {
-            Err(ServiceError::Forbidden(format!("a {} cannot {what}", self.user.role)))
+            Err(ServiceError::Forbidden(format!(
+                "a {} cannot {what}",
+                self.user.role
+            )))
         }
     }
 
@@ -54,7 +59,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 fn digest(token: &str) -> String {
@@ -82,17 +91,28 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
-    let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS))
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string();
     store.purge_expired_sessions().await?;
-    store.insert_session(&digest(&token), user.id, &expires_at).await?;
+    store
+        .insert_session(&digest(&token), user.id, &expires_at)
+        .await?;
     let scope = store.scope_of(user.id, user.role).await?;
     tracing::info!(user = %user.username, role = %user.role, "signed in");
-    Ok(Session { token, expires_at, principal: Principal { user, scope } })
+    Ok(Session {
+        token,
+        expires_at,
+        principal: Principal { user, scope },
+    })
 }
 
 /// The principal holding `token`, with their scope as of now.
 pub async fn authenticate(store: &Store, token: &str) -> Result<Principal> {
-    let user = store.session_user(&digest(token)).await?.ok_or(ServiceError::Unauthenticated)?;
+    let user = store
+        .session_user(&digest(token))
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
     let scope = store.scope_of(user.id, user.role).await?;
     Ok(Principal { user, scope })
 }

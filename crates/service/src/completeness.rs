@@ -6,7 +6,10 @@ use crate::auth::Principal;
 use crate::{Result, Store};
 use chrono::{Datelike, Duration, NaiveDate};
 use pharmacrm_domain::access::Scope;
-use pharmacrm_domain::completeness::{call_report_complete, method, segmentation_current, CompletenessReport, CompletenessRow, Share, UnitRef};
+use pharmacrm_domain::completeness::{
+    call_report_complete, method, segmentation_current, CompletenessReport, CompletenessRow, Share,
+    UnitRef,
+};
 use pharmacrm_domain::org::{OrgLevel, OrgUnit};
 use pharmacrm_domain::ValidationErrors;
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +23,11 @@ fn month_start(day: NaiveDate) -> NaiveDate {
 }
 
 fn next_month(day: NaiveDate) -> NaiveDate {
-    let (y, m) = if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    let (y, m) = if day.month() == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), day.month() + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(day)
 }
 
@@ -32,12 +39,26 @@ struct Cell {
 }
 
 /// The report for the `months` months up to and including the current one.
-pub async fn report(store: &Store, principal: &Principal, level: OrgLevel, months: u32) -> Result<CompletenessReport> {
+pub async fn report(
+    store: &Store,
+    principal: &Principal,
+    level: OrgLevel,
+    months: u32,
+) -> Result<CompletenessReport> {
     if !(1..=MAX_MONTHS).contains(&months) {
-        return Err(ValidationErrors::single("months", format!("must be between 1 and {MAX_MONTHS}")).into());
+        return Err(ValidationErrors::single(
+            "months",
+            format!("must be between 1 and {MAX_MONTHS}"),
+        )
+        .into());
     }
-    if !matches!(level, OrgLevel::Territory | OrgLevel::District | OrgLevel::Region) {
-        return Err(ValidationErrors::single("level", "must be territory, district or region").into());
+    if !matches!(
+        level,
+        OrgLevel::Territory | OrgLevel::District | OrgLevel::Region
+    ) {
+        return Err(
+            ValidationErrors::single("level", "must be territory, district or region").into(),
+        );
     }
     let today = pharmacrm_storage::today();
     let mut starts = vec![month_start(today)];
@@ -47,7 +68,10 @@ pub async fn report(store: &Store, principal: &Principal, level: OrgLevel, month
     }
     let from = starts[0];
     let to = next_month(month_start(today));
-    let labels: Vec<String> = starts.iter().map(|d| d.format("%Y-%m").to_string()).collect();
+    let labels: Vec<String> = starts
+        .iter()
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
     let month_of = |day: NaiveDate| day.format("%Y-%m").to_string();
 
     let tree = store.org_tree().await?;
@@ -70,25 +94,50 @@ pub async fn report(store: &Store, principal: &Principal, level: OrgLevel, month
     let mut cells: BTreeMap<(Uuid, String), Cell> = BTreeMap::new();
     for c in store.call_report_facts(from, to).await? {
         if let Some(u) = unit_of(c.territory_id) {
-            let complete = call_report_complete(c.called_at, c.submitted_at, &c.outcome, &c.next_step, c.products);
-            cells.entry((u, month_of(c.called_at.date_naive()))).or_default().calls.add(complete);
+            let complete = call_report_complete(
+                c.called_at,
+                c.submitted_at,
+                &c.outcome,
+                &c.next_step,
+                c.products,
+            );
+            cells
+                .entry((u, month_of(c.called_at.date_naive())))
+                .or_default()
+                .calls
+                .add(complete);
         }
     }
     let segmentation = store.segmentation_facts().await?;
-    let published: Vec<NaiveDate> = store.targeting_versions().await?.iter().filter_map(|v| v.published_at.as_ref().and(v.effective_from)).collect();
+    let published: Vec<NaiveDate> = store
+        .targeting_versions()
+        .await?
+        .iter()
+        .filter_map(|v| v.published_at.as_ref().and(v.effective_from))
+        .collect();
     for (start, label) in starts.iter().zip(&labels) {
         let last_day = (next_month(*start) - Duration::days(1)).min(today);
         let in_force_from = published.iter().filter(|d| **d <= last_day).max().copied();
         for h in &segmentation {
             if let Some(u) = unit_of(h.territory_id) {
-                let current = h.latest_set_on.is_some_and(|d| segmentation_current(d, last_day, in_force_from));
-                cells.entry((u, label.clone())).or_default().segmentation.add(current);
+                let current = h
+                    .latest_set_on
+                    .is_some_and(|d| segmentation_current(d, last_day, in_force_from));
+                cells
+                    .entry((u, label.clone()))
+                    .or_default()
+                    .segmentation
+                    .add(current);
             }
         }
     }
     for s in store.signature_facts(from, to).await? {
         if let Some(u) = unit_of(s.territory_id) {
-            cells.entry((u, month_of(s.day))).or_default().signatures.add(s.signed);
+            cells
+                .entry((u, month_of(s.day)))
+                .or_default()
+                .signatures
+                .add(s.signed);
         }
     }
 
@@ -99,16 +148,38 @@ pub async fn report(store: &Store, principal: &Principal, level: OrgLevel, month
         total.calls.merge(&cell.calls);
         total.segmentation.merge(&cell.segmentation);
         total.signatures.merge(&cell.signatures);
-        let u = units.get(unit).map(|u| UnitRef { id: u.id, code: u.code.clone(), name: u.name.clone() });
-        rows.push(CompletenessRow { unit: u, month: month.clone(), call_reports: cell.calls, segmentation: cell.segmentation, signatures: cell.signatures });
+        let u = units.get(unit).map(|u| UnitRef {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+        });
+        rows.push(CompletenessRow {
+            unit: u,
+            month: month.clone(),
+            call_reports: cell.calls,
+            segmentation: cell.segmentation,
+            signatures: cell.signatures,
+        });
     }
     rows.sort_by(|a, b| {
-        let code = |r: &CompletenessRow| r.unit.as_ref().map(|u| u.code.clone()).unwrap_or_default();
+        let code =
+            |r: &CompletenessRow| r.unit.as_ref().map(|u| u.code.clone()).unwrap_or_default();
         code(a).cmp(&code(b)).then(a.month.cmp(&b.month))
     });
     for label in &labels {
         let t = totals.get(label).cloned().unwrap_or_default();
-        rows.push(CompletenessRow { unit: None, month: label.clone(), call_reports: t.calls, segmentation: t.segmentation, signatures: t.signatures });
+        rows.push(CompletenessRow {
+            unit: None,
+            month: label.clone(),
+            call_reports: t.calls,
+            segmentation: t.segmentation,
+            signatures: t.signatures,
+        });
     }
-    Ok(CompletenessReport { level, months: labels, rows, method: method() })
+    Ok(CompletenessReport {
+        level,
+        months: labels,
+        rows,
+        method: method(),
+    })
 }

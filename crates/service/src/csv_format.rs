@@ -60,11 +60,17 @@ impl<'a> Row<'a> {
     }
 
     pub fn get(&self, name: &str) -> &'a str {
-        self.columns.get(name).and_then(|i| self.record.get(*i)).map(str::trim).unwrap_or("")
+        self.columns
+            .get(name)
+            .and_then(|i| self.record.get(*i))
+            .map(str::trim)
+            .unwrap_or("")
     }
 
     fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name)).filter(|v| !v.is_empty()).map(str::to_string)
+        Some(self.get(name))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     }
 
     fn float(&self, name: &str, errors: &mut ValidationErrors) -> Option<f64> {
@@ -72,15 +78,29 @@ impl<'a> Row<'a> {
         if text.is_empty() {
             return None;
         }
-        errors.check(name, text.parse::<f64>().map_err(|_| format!("'{text}' is not a number")))
+        errors.check(
+            name,
+            text.parse::<f64>()
+                .map_err(|_| format!("'{text}' is not a number")),
+        )
     }
 }
 
 /// Column positions from a header; an error names the required columns that are missing.
-pub fn header_index(header: &csv::StringRecord, required: &[&str]) -> Result<HashMap<String, usize>, String> {
-    let columns: HashMap<String, usize> =
-        header.iter().enumerate().map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_lowercase(), i)).collect();
-    let missing: Vec<&str> = required.iter().copied().filter(|c| !columns.contains_key(*c)).collect();
+pub fn header_index(
+    header: &csv::StringRecord,
+    required: &[&str],
+) -> Result<HashMap<String, usize>, String> {
+    let columns: HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_lowercase(), i))
+        .collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !columns.contains_key(*c))
+        .collect();
     if missing.is_empty() {
         Ok(columns)
     } else {
@@ -109,7 +129,11 @@ pub fn parse_licences(text: &str) -> Result<Vec<LicenceInput>, String> {
 }
 
 pub fn format_licences(licences: &[LicenceInput]) -> String {
-    licences.iter().map(|l| format!("{}:{}:{}", l.state, l.number, l.expires_on)).collect::<Vec<_>>().join("|")
+    licences
+        .iter()
+        .map(|l| format!("{}:{}:{}", l.state, l.number, l.expires_on))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 fn address(row: &Row, errors: &mut ValidationErrors) -> Address {
@@ -126,9 +150,18 @@ fn address(row: &Row, errors: &mut ValidationErrors) -> Address {
 
 /// Reads an HCP input from a row; field errors of the text forms are added to `errors`.
 pub fn hcp_input(row: &Row, errors: &mut ValidationErrors) -> HcpInput {
-    let status = errors.check("status", HcpStatus::parse(row.get("status"))).unwrap_or_default();
-    let licences = errors.check("licences", parse_licences(row.get("licences"))).unwrap_or_default();
-    let windows = errors.check("preferred_call_times", CallWindow::parse_list(row.get("preferred_call_times"))).unwrap_or_default();
+    let status = errors
+        .check("status", HcpStatus::parse(row.get("status")))
+        .unwrap_or_default();
+    let licences = errors
+        .check("licences", parse_licences(row.get("licences")))
+        .unwrap_or_default();
+    let windows = errors
+        .check(
+            "preferred_call_times",
+            CallWindow::parse_list(row.get("preferred_call_times")),
+        )
+        .unwrap_or_default();
     let language = row.opt("language").unwrap_or_else(|| "en".into());
     HcpInput {
         npi: row.get("npi").into(),

@@ -29,8 +29,16 @@ impl From<StorageError> for ServiceError {
         match err {
             StorageError::Invalid(errors) => ServiceError::Validation(errors),
             StorageError::NotFound(what) => ServiceError::NotFound(what),
-            StorageError::Duplicate { entity, field, value } => ServiceError::Conflict {
-                code: if field == "NPI" { "duplicate_npi" } else { "duplicate" },
+            StorageError::Duplicate {
+                entity,
+                field,
+                value,
+            } => ServiceError::Conflict {
+                code: if field == "NPI" {
+                    "duplicate_npi"
+                } else {
+                    "duplicate"
+                },
                 message: format!("{entity} with {field} {value} already exists"),
             },
             other => ServiceError::Storage(other),

@@ -10,9 +10,9 @@ use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::HcpRecord;
 use pharmacrm_domain::matching::model::Outcome;
 use pharmacrm_domain::org::OrgLevel;
+use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::specialty::{valid_code, Specialty};
 use pharmacrm_domain::ValidationErrors;
-use pharmacrm_domain::segment::Tier;
 use pharmacrm_storage::accounts::StoredAccount;
 use pharmacrm_storage::targeting::DraftSegment;
 use serde::Serialize;
@@ -67,12 +67,16 @@ struct Parsed {
 }
 
 fn read_file(input: impl Read, required: &[&str]) -> Result<Parsed> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
     let header = reader
         .headers()
         .map_err(|e| ValidationErrors::single("file", format!("cannot read the header: {e}")))?
         .clone();
-    let columns = header_index(&header, required).map_err(|e| ValidationErrors::single("file", e))?;
+    let columns =
+        header_index(&header, required).map_err(|e| ValidationErrors::single("file", e))?;
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for (i, result) in reader.records().enumerate() {
@@ -84,7 +88,11 @@ fn read_file(input: impl Read, required: &[&str]) -> Result<Parsed> {
                     errors.push(RowError {
                         line,
                         field: String::new(),
-                        message: format!("has {} fields, the header has {}", record.len(), header.len()),
+                        message: format!(
+                            "has {} fields, the header has {}",
+                            record.len(),
+                            header.len()
+                        ),
                     });
                 } else {
                     records.push((line, record));
@@ -97,13 +105,21 @@ fn read_file(input: impl Read, required: &[&str]) -> Result<Parsed> {
             }),
         }
     }
-    Ok(Parsed { records, columns, errors })
+    Ok(Parsed {
+        records,
+        columns,
+        errors,
+    })
 }
 
 fn reject(report: &mut ImportReport, line: u64, errors: ValidationErrors) {
     report.rejected += 1;
     for e in errors.0 {
-        report.errors.push(RowError { line, field: e.field, message: e.message });
+        report.errors.push(RowError {
+            line,
+            field: e.field,
+            message: e.message,
+        });
     }
 }
 
@@ -116,10 +132,32 @@ fn start(parsed: &Parsed) -> ImportReport {
     }
 }
 
-pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
-    let parsed = read_file(input, &["npi", "first_name", "last_name", "specialty_code", "address_line1", "city", "state", "zip"])?;
+pub async fn import_hcps(
+    store: &Store,
+    actor: &Actor,
+    input: impl Read,
+    progress: Progress<'_>,
+) -> Result<ImportReport> {
+    let parsed = read_file(
+        input,
+        &[
+            "npi",
+            "first_name",
+            "last_name",
+            "specialty_code",
+            "address_line1",
+            "city",
+            "state",
+            "zip",
+        ],
+    )?;
     let mut report = start(&parsed);
-    let known: HashSet<String> = store.specialties().await?.into_iter().map(|s| s.code).collect();
+    let known: HashSet<String> = store
+        .specialties()
+        .await?
+        .into_iter()
+        .map(|s| s.code)
+        .collect();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut valid: Vec<(u64, HcpRecord)> = Vec::new();
     for (line, record) in &parsed.records {
@@ -128,7 +166,14 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
         let hcp = csv_format::hcp_input(&row, &mut errors);
         match hcp.validate(|code| known.contains(code)) {
             Ok(record) if errors.is_empty() => match first_line.get(record.npi.as_str()) {
-                Some(first) => reject(&mut report, *line, ValidationErrors::single("npi", format!("duplicate NPI {}: already on line {first}", record.npi))),
+                Some(first) => reject(
+                    &mut report,
+                    *line,
+                    ValidationErrors::single(
+                        "npi",
+                        format!("duplicate NPI {}: already on line {first}", record.npi),
+                    ),
+                ),
                 None => {
                     first_line.insert(record.npi.to_string(), *line);
                     valid.push((*line, record));
@@ -146,8 +191,18 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
     for batch in valid.chunks(BATCH) {
         let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
         let stored = store.hcps_by_npi(&npis).await?;
-        let unknown: Vec<&(u64, HcpRecord)> = batch.iter().filter(|(_, r)| !stored.contains_key(r.npi.as_str())).collect();
-        let found = crate::matching::best_matches(store, &unknown.iter().map(|(_, r)| r.match_record()).collect::<Vec<_>>()).await?;
+        let unknown: Vec<&(u64, HcpRecord)> = batch
+            .iter()
+            .filter(|(_, r)| !stored.contains_key(r.npi.as_str()))
+            .collect();
+        let found = crate::matching::best_matches(
+            store,
+            &unknown
+                .iter()
+                .map(|(_, r)| r.match_record())
+                .collect::<Vec<_>>(),
+        )
+        .await?;
         let mut new = Vec::new();
         let mut pairs = Vec::new();
         for ((line, record), found) in unknown.into_iter().zip(found) {
@@ -155,13 +210,23 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
             match found {
                 Some(m) if m.score.outcome == Outcome::SameRecord => {
                     report.linked += 1;
-                    report.matches.push(RowMatch { line: *line, npi: record.npi.to_string(), outcome: Outcome::SameRecord, matched: m });
+                    report.matches.push(RowMatch {
+                        line: *line,
+                        npi: record.npi.to_string(),
+                        outcome: Outcome::SameRecord,
+                        matched: m,
+                    });
                     continue;
                 }
                 Some(m) => {
                     report.queued += 1;
                     pairs.push((id, m.id, m.score.clone()));
-                    report.matches.push(RowMatch { line: *line, npi: record.npi.to_string(), outcome: Outcome::AskSteward, matched: m });
+                    report.matches.push(RowMatch {
+                        line: *line,
+                        npi: record.npi.to_string(),
+                        outcome: Outcome::AskSteward,
+                        matched: m,
+                    });
                 }
                 None => {}
             }
@@ -172,7 +237,9 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
                 None => {}
                 Some(existing) if &existing.record == record => report.unchanged += 1,
                 Some(existing) => {
-                    store.update_hcp(actor, existing.id, &existing.record, record).await?;
+                    store
+                        .update_hcp(actor, existing.id, &existing.record, record)
+                        .await?;
                     report.updated += 1;
                 }
             }
@@ -180,14 +247,33 @@ pub async fn import_hcps(store: &Store, actor: &Actor, input: impl Read, progres
         store.insert_hcps(actor, &new).await?;
         store.record_pairs(&pairs, "import").await?;
         report.created += new.len();
-        progress(report.rejected + report.created + report.updated + report.unchanged + report.linked, total);
+        progress(
+            report.rejected + report.created + report.updated + report.unchanged + report.linked,
+            total,
+        );
     }
     report.errors.sort_by_key(|e| e.line);
     Ok(report)
 }
 
-pub async fn import_accounts(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
-    let parsed = read_file(input, &["external_id", "name", "account_type", "address_line1", "city", "state", "zip"])?;
+pub async fn import_accounts(
+    store: &Store,
+    actor: &Actor,
+    input: impl Read,
+    progress: Progress<'_>,
+) -> Result<ImportReport> {
+    let parsed = read_file(
+        input,
+        &[
+            "external_id",
+            "name",
+            "account_type",
+            "address_line1",
+            "city",
+            "state",
+            "zip",
+        ],
+    )?;
     let mut report = start(&parsed);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut valid = Vec::new();
@@ -197,7 +283,14 @@ pub async fn import_accounts(store: &Store, actor: &Actor, input: impl Read, pro
         let result = csv_format::account_input(&row, &mut errors).map(|a| a.validate());
         match result {
             Some(Ok(account)) if errors.is_empty() => match seen.get(&account.external_id) {
-                Some(first) => reject(&mut report, *line, ValidationErrors::single("external_id", format!("duplicate external_id: already on line {first}"))),
+                Some(first) => reject(
+                    &mut report,
+                    *line,
+                    ValidationErrors::single(
+                        "external_id",
+                        format!("duplicate external_id: already on line {first}"),
+                    ),
+                ),
                 None => {
                     seen.insert(account.external_id.clone(), *line);
                     valid.push((*line, account));
@@ -213,28 +306,53 @@ pub async fn import_accounts(store: &Store, actor: &Actor, input: impl Read, pro
     let total = parsed.records.len();
     // Parents first: keep resolving rows whose parent is stored or already resolved.
     let mut wanted: Vec<String> = valid.iter().map(|(_, a)| a.external_id.clone()).collect();
-    wanted.extend(valid.iter().filter_map(|(_, a)| a.parent_external_id.clone()));
+    wanted.extend(
+        valid
+            .iter()
+            .filter_map(|(_, a)| a.parent_external_id.clone()),
+    );
     let mut stored = store.accounts_by_external_id(&wanted).await?;
     let mut pending = valid;
     loop {
         let (ready, waiting): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, a)| {
-            a.parent_external_id.as_ref().is_none_or(|p| stored.contains_key(p))
+            a.parent_external_id
+                .as_ref()
+                .is_none_or(|p| stored.contains_key(p))
         });
         if ready.is_empty() {
             for (line, a) in waiting {
                 let parent = a.parent_external_id.unwrap_or_default();
-                reject(&mut report, line, ValidationErrors::single("parent_external_id", format!("no account '{parent}' in the database or this file (or a cycle)")));
+                reject(
+                    &mut report,
+                    line,
+                    ValidationErrors::single(
+                        "parent_external_id",
+                        format!("no account '{parent}' in the database or this file (or a cycle)"),
+                    ),
+                );
             }
             break;
         }
         let mut new = Vec::new();
         for (_, account) in ready {
-            let parent_id = account.parent_external_id.as_ref().and_then(|p| stored.get(p)).map(|p| p.id);
+            let parent_id = account
+                .parent_external_id
+                .as_ref()
+                .and_then(|p| stored.get(p))
+                .map(|p| p.id);
             match stored.get(&account.external_id) {
-                None => new.push(StoredAccount { id: pharmacrm_domain::new_id(), record: account, parent_id }),
+                None => new.push(StoredAccount {
+                    id: pharmacrm_domain::new_id(),
+                    record: account,
+                    parent_id,
+                }),
                 Some(existing) if existing.record == account => report.unchanged += 1,
                 Some(existing) => {
-                    let after = StoredAccount { id: existing.id, record: account, parent_id };
+                    let after = StoredAccount {
+                        id: existing.id,
+                        record: account,
+                        parent_id,
+                    };
                     store.update_account(actor, existing, &after).await?;
                     stored.insert(after.record.external_id.clone(), after);
                     report.updated += 1;
@@ -248,7 +366,10 @@ pub async fn import_accounts(store: &Store, actor: &Actor, input: impl Read, pro
         for account in new {
             stored.insert(account.record.external_id.clone(), account);
         }
-        progress(report.rejected + report.created + report.updated + report.unchanged, total);
+        progress(
+            report.rejected + report.created + report.updated + report.unchanged,
+            total,
+        );
         if waiting.is_empty() {
             break;
         }
@@ -259,7 +380,12 @@ pub async fn import_accounts(store: &Store, actor: &Actor, input: impl Read, pro
 }
 
 /// `zip,territory_code,effective_from`; a blank date means today.
-pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+pub async fn import_alignment(
+    store: &Store,
+    actor: &Actor,
+    input: impl Read,
+    progress: Progress<'_>,
+) -> Result<ImportReport> {
     let parsed = read_file(input, &["zip", "territory_code"])?;
     let mut report = start(&parsed);
     let territories: HashMap<String, Uuid> = store
@@ -270,7 +396,8 @@ pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, pr
         .map(|u| (u.code, u.id))
         .collect();
     let today = pharmacrm_storage::today();
-    let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<(String, Uuid)>> = Default::default();
+    let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<(String, Uuid)>> =
+        Default::default();
     let mut seen: HashMap<(String, NaiveDate), u64> = HashMap::new();
     for (line, record) in &parsed.records {
         let row = Row::new(&parsed.columns, record);
@@ -283,17 +410,26 @@ pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, pr
         }
         let from = match row.get("effective_from") {
             "" => Some(today),
-            text => errors.check("effective_from", NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date YYYY-MM-DD"))),
+            text => errors.check(
+                "effective_from",
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map_err(|_| format!("'{text}' is not a date YYYY-MM-DD")),
+            ),
         };
         if let (Some(zip), Some(from)) = (&zip, from) {
             if let Some(first) = seen.get(&(zip.clone(), from)) {
-                errors.add("zip", format!("ZIP {zip} is already aligned from {from} on line {first}"));
+                errors.add(
+                    "zip",
+                    format!("ZIP {zip} is already aligned from {from} on line {first}"),
+                );
             } else {
                 seen.insert((zip.clone(), from), *line);
             }
         }
         match (zip, territory, from) {
-            (Some(zip), Some(t), Some(from)) if errors.is_empty() => by_date.entry(from).or_default().push((zip, t)),
+            (Some(zip), Some(t), Some(from)) if errors.is_empty() => {
+                by_date.entry(from).or_default().push((zip, t))
+            }
             _ => reject(&mut report, *line, errors),
         }
     }
@@ -301,7 +437,10 @@ pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, pr
         let outcome = store.align_zips(actor, &pairs, from).await?;
         report.created += outcome.created;
         report.unchanged += outcome.unchanged;
-        progress(report.rejected + report.created + report.unchanged, parsed.records.len());
+        progress(
+            report.rejected + report.created + report.unchanged,
+            parsed.records.len(),
+        );
     }
     report.errors.sort_by_key(|e| e.line);
     Ok(report)
@@ -310,12 +449,31 @@ pub async fn import_alignment(store: &Store, actor: &Actor, input: impl Read, pr
 /// `zip,account_external_id,territory_code`: lines of a draft realignment. A row with a ZIP
 /// moves that ZIP; a row with an account's external id (and no ZIP) overrides that account's
 /// territory whatever its ZIP. A line for a key already in the draft replaces it.
-pub async fn import_realignment(store: &Store, actor: &Actor, realignment: Uuid, input: impl Read) -> Result<ImportReport> {
+pub async fn import_realignment(
+    store: &Store,
+    actor: &Actor,
+    realignment: Uuid,
+    input: impl Read,
+) -> Result<ImportReport> {
     let parsed = read_file(input, &["territory_code"])?;
     let mut report = start(&parsed);
-    let territories: HashMap<String, Uuid> =
-        store.org_tree().await?.into_iter().filter(|u| u.level == OrgLevel::Territory).map(|u| (u.code, u.id)).collect();
-    let external: Vec<String> = parsed.records.iter().map(|(_, r)| Row::new(&parsed.columns, r).get("account_external_id").to_string()).filter(|e| !e.is_empty()).collect();
+    let territories: HashMap<String, Uuid> = store
+        .org_tree()
+        .await?
+        .into_iter()
+        .filter(|u| u.level == OrgLevel::Territory)
+        .map(|u| (u.code, u.id))
+        .collect();
+    let external: Vec<String> = parsed
+        .records
+        .iter()
+        .map(|(_, r)| {
+            Row::new(&parsed.columns, r)
+                .get("account_external_id")
+                .to_string()
+        })
+        .filter(|e| !e.is_empty())
+        .collect();
     let accounts = store.accounts_by_external_id(&external).await?;
     let (mut zips, mut overrides) = (Vec::new(), Vec::new());
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -347,21 +505,40 @@ pub async fn import_realignment(store: &Store, actor: &Actor, realignment: Uuid,
         };
         if let Some((_, k)) = &key {
             match seen.get(k) {
-                Some(first) => errors.add(if key.as_ref().is_some_and(|(z, _)| *z) { "zip" } else { "account_external_id" }, format!("already on line {first}")),
+                Some(first) => errors.add(
+                    if key.as_ref().is_some_and(|(z, _)| *z) {
+                        "zip"
+                    } else {
+                        "account_external_id"
+                    },
+                    format!("already on line {first}"),
+                ),
                 None => {
                     seen.insert(k.clone(), *line);
                 }
             }
         }
         match (key, territory) {
-            (Some((true, zip)), Some(t)) if errors.is_empty() => zips.push(pharmacrm_domain::realignment::DraftLine { key: zip, territory_id: t }),
-            (Some((false, id)), Some(t)) if errors.is_empty() => overrides.push(pharmacrm_domain::realignment::DraftLine { key: id, territory_id: t }),
+            (Some((true, zip)), Some(t)) if errors.is_empty() => {
+                zips.push(pharmacrm_domain::realignment::DraftLine {
+                    key: zip,
+                    territory_id: t,
+                })
+            }
+            (Some((false, id)), Some(t)) if errors.is_empty() => {
+                overrides.push(pharmacrm_domain::realignment::DraftLine {
+                    key: id,
+                    territory_id: t,
+                })
+            }
             _ => reject(&mut report, *line, errors),
         }
     }
     for (zip, lines) in [(true, &zips), (false, &overrides)] {
         for chunk in lines.chunks(BATCH) {
-            let (created, updated) = store.put_realignment_lines(actor, realignment, zip, chunk).await?;
+            let (created, updated) = store
+                .put_realignment_lines(actor, realignment, zip, chunk)
+                .await?;
             report.created += created;
             report.updated += updated;
         }
@@ -375,13 +552,30 @@ pub async fn import_realignment(store: &Store, actor: &Actor, realignment: Uuid,
 /// version's effective date is when a row takes effect) into the draft targeting version
 /// `version`. A row equal to the segmentation in force changes nothing; the rest come into
 /// force when the version does.
-pub async fn import_segments(store: &Store, actor: &Actor, version: Uuid, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+pub async fn import_segments(
+    store: &Store,
+    actor: &Actor,
+    version: Uuid,
+    input: impl Read,
+    progress: Progress<'_>,
+) -> Result<ImportReport> {
     let parsed = read_file(input, &["npi", "product", "decile"])?;
     let mut report = start(&parsed);
-    let products: HashMap<String, Uuid> = store.products().await?.into_iter().map(|p| (p.brand.to_lowercase(), p.id)).collect();
-    let npis: Vec<String> = parsed.records.iter().map(|(_, r)| Row::new(&parsed.columns, r).get("npi").to_string()).collect();
+    let products: HashMap<String, Uuid> = store
+        .products()
+        .await?
+        .into_iter()
+        .map(|p| (p.brand.to_lowercase(), p.id))
+        .collect();
+    let npis: Vec<String> = parsed
+        .records
+        .iter()
+        .map(|(_, r)| Row::new(&parsed.columns, r).get("npi").to_string())
+        .collect();
     let hcps = store.hcps_by_npi(&npis).await?;
-    let existing = store.segments_of_hcps(&hcps.values().map(|h| h.id).collect::<Vec<_>>()).await?;
+    let existing = store
+        .segments_of_hcps(&hcps.values().map(|h| h.id).collect::<Vec<_>>())
+        .await?;
     let today = pharmacrm_storage::today();
     let mut seen: HashMap<(Uuid, Uuid), u64> = HashMap::new();
     let mut valid = Vec::new();
@@ -398,7 +592,10 @@ pub async fn import_segments(store: &Store, actor: &Actor, version: Uuid, input:
         }
         let decile = errors.check(
             "decile",
-            row.get("decile").parse::<i64>().map_err(|_| format!("'{}' is not a number", row.get("decile"))).and_then(pharmacrm_domain::segment::parse_decile),
+            row.get("decile")
+                .parse::<i64>()
+                .map_err(|_| format!("'{}' is not a number", row.get("decile")))
+                .and_then(pharmacrm_domain::segment::parse_decile),
         );
         let tier = match (row.get("tier"), decile) {
             ("", Some(d)) => Some(Tier::from_decile(d)),
@@ -407,23 +604,39 @@ pub async fn import_segments(store: &Store, actor: &Actor, version: Uuid, input:
         };
         let set_on = match row.get("set_on") {
             "" => Some(today),
-            text => errors.check("set_on", NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date YYYY-MM-DD"))),
+            text => errors.check(
+                "set_on",
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map_err(|_| format!("'{text}' is not a date YYYY-MM-DD")),
+            ),
         };
         if let (Some(h), Some(p), true) = (hcp, product, errors.is_empty()) {
             // Only a valid row claims the pair: a later row may fix an earlier bad one.
             if let Some(first) = seen.get(&(h, p)) {
-                errors.add("product", format!("this HCP and product are already on line {first}"));
+                errors.add(
+                    "product",
+                    format!("this HCP and product are already on line {first}"),
+                );
             } else {
                 seen.insert((h, p), *line);
             }
         }
         match (hcp, product, tier, decile, set_on) {
-            (Some(hcp_id), Some(product_id), Some(tier), Some(decile), Some(_)) if errors.is_empty() => {
-                let same = existing.get(&(hcp_id, product_id)).is_some_and(|(t, d)| *t == tier && *d == decile);
+            (Some(hcp_id), Some(product_id), Some(tier), Some(decile), Some(_))
+                if errors.is_empty() =>
+            {
+                let same = existing
+                    .get(&(hcp_id, product_id))
+                    .is_some_and(|(t, d)| *t == tier && *d == decile);
                 if same {
                     report.unchanged += 1;
                 } else {
-                    valid.push(DraftSegment { hcp_id, product_id, tier, decile });
+                    valid.push(DraftSegment {
+                        hcp_id,
+                        product_id,
+                        tier,
+                        decile,
+                    });
                 }
             }
             _ => reject(&mut report, *line, errors),
@@ -440,10 +653,19 @@ pub async fn import_segments(store: &Store, actor: &Actor, version: Uuid, input:
 }
 
 /// `code,name`: extends (or renames entries of) the NUCC specialty table.
-pub async fn import_specialties(store: &Store, actor: &Actor, input: impl Read) -> Result<ImportReport> {
+pub async fn import_specialties(
+    store: &Store,
+    actor: &Actor,
+    input: impl Read,
+) -> Result<ImportReport> {
     let parsed = read_file(input, &["code", "name"])?;
     let mut report = start(&parsed);
-    let existing: HashMap<String, String> = store.specialties().await?.into_iter().map(|s| (s.code, s.name)).collect();
+    let existing: HashMap<String, String> = store
+        .specialties()
+        .await?
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect();
     let mut valid = Vec::new();
     for (line, record) in &parsed.records {
         let row = Row::new(&parsed.columns, record);
@@ -451,7 +673,10 @@ pub async fn import_specialties(store: &Store, actor: &Actor, input: impl Read) 
         let name = row.get("name").to_string();
         let mut errors = ValidationErrors::new();
         if !valid_code(&code) {
-            errors.add("code", format!("'{code}' is not a NUCC taxonomy code (ten characters ending in X)"));
+            errors.add(
+                "code",
+                format!("'{code}' is not a NUCC taxonomy code (ten characters ending in X)"),
+            );
         }
         if name.is_empty() {
             errors.add("name", "is required");

@@ -3,9 +3,9 @@
 //! exporting the industry's CSV files. Rules come from the domain crate; data from storage.
 
 pub mod auth;
+pub mod completeness;
 pub mod csv_format;
 mod error;
-pub mod completeness;
 pub mod hcps;
 pub mod import;
 pub mod matching;

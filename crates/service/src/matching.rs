@@ -89,14 +89,25 @@ fn strongest(a: Outcome, b: Outcome) -> Outcome {
 
 /// Scores `record` against every live HCP sharing a blocking key with it (without
 /// `except`). Matches outside `scope` are only counted.
-pub async fn check_record(store: &Store, scope: &Scope, record: &MatchRecord, except: Option<Uuid>) -> Result<MatchCheck> {
+pub async fn check_record(
+    store: &Store,
+    scope: &Scope,
+    record: &MatchRecord,
+    except: Option<Uuid>,
+) -> Result<MatchCheck> {
     let settings = store.matching_settings().await?;
-    let candidates = store.match_candidates(&blocking_keys(record), except, CANDIDATE_LIMIT).await?;
+    let candidates = store
+        .match_candidates(&blocking_keys(record), except, CANDIDATE_LIMIT)
+        .await?;
     let mut outcome = Outcome::NewRecord;
     let mut matches = Vec::new();
     let mut outside = false;
     for c in &candidates {
-        let score = settings.parameters.score(&compare(record, &c.record), same_npi(record, &c.record), &settings.thresholds);
+        let score = settings.parameters.score(
+            &compare(record, &c.record),
+            same_npi(record, &c.record),
+            &settings.thresholds,
+        );
         if score.outcome == Outcome::NewRecord {
             continue;
         }
@@ -107,9 +118,19 @@ pub async fn check_record(store: &Store, scope: &Scope, record: &MatchRecord, ex
             outside = true;
         }
     }
-    matches.sort_by(|a, b| b.score.probability.total_cmp(&a.score.probability).then(a.display_name.cmp(&b.display_name)));
+    matches.sort_by(|a, b| {
+        b.score
+            .probability
+            .total_cmp(&a.score.probability)
+            .then(a.display_name.cmp(&b.display_name))
+    });
     matches.truncate(SHOWN);
-    Ok(MatchCheck { outcome, matches, match_outside_scope: outside, thresholds: settings.thresholds })
+    Ok(MatchCheck {
+        outcome,
+        matches,
+        match_outside_scope: outside,
+        thresholds: settings.thresholds,
+    })
 }
 
 /// For each record (an import batch), its most likely existing live HCP at or above the
@@ -122,7 +143,11 @@ pub async fn best_matches(store: &Store, records: &[MatchRecord]) -> Result<Vec<
     all.dedup();
     let mut candidates = Vec::new();
     for chunk in all.chunks(2_000) {
-        candidates.extend(store.match_candidates(chunk, None, CANDIDATE_LIMIT * 10).await?);
+        candidates.extend(
+            store
+                .match_candidates(chunk, None, CANDIDATE_LIMIT * 10)
+                .await?,
+        );
     }
     candidates.sort_by_key(|c| c.id);
     candidates.dedup_by_key(|c| c.id);
@@ -136,13 +161,25 @@ pub async fn best_matches(store: &Store, records: &[MatchRecord]) -> Result<Vec<
         .iter()
         .zip(&keys_of)
         .map(|(record, keys)| {
-            let mut seen: Vec<usize> = keys.iter().filter_map(|k| by_key.get(k)).flatten().copied().collect();
+            let mut seen: Vec<usize> = keys
+                .iter()
+                .filter_map(|k| by_key.get(k))
+                .flatten()
+                .copied()
+                .collect();
             seen.sort_unstable();
             seen.dedup();
             seen.into_iter()
                 .map(|i| {
                     let c = &candidates[i];
-                    (c, settings.parameters.score(&compare(record, &c.record), same_npi(record, &c.record), &settings.thresholds))
+                    (
+                        c,
+                        settings.parameters.score(
+                            &compare(record, &c.record),
+                            same_npi(record, &c.record),
+                            &settings.thresholds,
+                        ),
+                    )
                 })
                 .filter(|(_, score)| score.outcome != Outcome::NewRecord)
                 .max_by(|a, b| a.1.probability.total_cmp(&b.1.probability))
@@ -152,9 +189,20 @@ pub async fn best_matches(store: &Store, records: &[MatchRecord]) -> Result<Vec<
 }
 
 /// The at-creation check as a rep or steward types: any field may still be blank.
-pub async fn check(store: &Store, principal: &Principal, record: &MatchRecord) -> Result<MatchCheck> {
-    if record.first_name.trim().is_empty() && record.last_name.trim().is_empty() && record.npi.as_deref().unwrap_or("").trim().is_empty() {
-        return Err(ValidationErrors::single("last_name", "type a name or an NPI to look for matches").into());
+pub async fn check(
+    store: &Store,
+    principal: &Principal,
+    record: &MatchRecord,
+) -> Result<MatchCheck> {
+    if record.first_name.trim().is_empty()
+        && record.last_name.trim().is_empty()
+        && record.npi.as_deref().unwrap_or("").trim().is_empty()
+    {
+        return Err(ValidationErrors::single(
+            "last_name",
+            "type a name or an NPI to look for matches",
+        )
+        .into());
     }
     check_record(store, &principal.scope, record, None).await
 }
@@ -205,12 +253,23 @@ fn model_of(s: MatchingSettings) -> MatchingModel {
                 .enumerate()
                 .map(|(l, name)| {
                     let (m, u) = (s.parameters.m[f][l], s.parameters.u[f][l]);
-                    LevelWeight { level: name.to_string(), m, u, weight: ((m / u).log2() * 100.0).round() / 100.0 }
+                    LevelWeight {
+                        level: name.to_string(),
+                        m,
+                        u,
+                        weight: ((m / u).log2() * 100.0).round() / 100.0,
+                    }
                 })
                 .collect(),
         })
         .collect();
-    MatchingModel { thresholds: s.thresholds, parameters: s.parameters, weights, estimated_at: s.estimated_at, updated_by: s.updated_by }
+    MatchingModel {
+        thresholds: s.thresholds,
+        parameters: s.parameters,
+        weights,
+        estimated_at: s.estimated_at,
+        updated_by: s.updated_by,
+    }
 }
 
 pub async fn model(store: &Store, principal: &Principal) -> Result<MatchingModel> {
@@ -219,12 +278,18 @@ pub async fn model(store: &Store, principal: &Principal) -> Result<MatchingModel
 }
 
 /// Sets the thresholds (data stewards).
-pub async fn set_thresholds(store: &Store, principal: &Principal, thresholds: Thresholds) -> Result<MatchingModel> {
+pub async fn set_thresholds(
+    store: &Store,
+    principal: &Principal,
+    thresholds: Thresholds,
+) -> Result<MatchingModel> {
     principal.ensure_commercial_ops("change the matching thresholds")?;
     thresholds.validate()?;
     let mut settings = store.matching_settings().await?;
     settings.thresholds = thresholds;
-    store.save_matching_settings(&principal.actor(), &settings).await?;
+    store
+        .save_matching_settings(&principal.actor(), &settings)
+        .await?;
     Ok(model_of(store.matching_settings().await?))
 }
 
@@ -236,18 +301,28 @@ const RANDOM_RECORDS: i64 = 400;
 
 /// Re-estimates the model from the data: `u` on random pairs of HCPs, `m` and the prior by
 /// EM on the pairs blocking yields. Thresholds stay.
-pub async fn estimate(store: &Store, actor: &pharmacrm_domain::audit::Actor) -> Result<MatchingModel> {
+pub async fn estimate(
+    store: &Store,
+    actor: &pharmacrm_domain::audit::Actor,
+) -> Result<MatchingModel> {
     // An equal share of pairs from each kind of key, so a large universe is not estimated
     // from the first kind in key order alone.
     let mut pairs = Vec::new();
     for kind in BLOCKING_KINDS {
-        pairs.extend(store.blocked_pairs(Some(kind), 200, ESTIMATE_PAIRS / BLOCKING_KINDS.len()).await?.0);
+        pairs.extend(
+            store
+                .blocked_pairs(Some(kind), 200, ESTIMATE_PAIRS / BLOCKING_KINDS.len())
+                .await?
+                .0,
+        );
     }
     pairs.sort();
     pairs.dedup();
     let records = records_of(store, pairs.iter().flat_map(|(a, b)| [*a, *b])).await?;
-    let candidates: Vec<_> =
-        pairs.iter().filter_map(|(a, b)| Some(compare(&records.get(a)?.record, &records.get(b)?.record))).collect();
+    let candidates: Vec<_> = pairs
+        .iter()
+        .filter_map(|(a, b)| Some(compare(&records.get(a)?.record, &records.get(b)?.record)))
+        .collect();
     let sample = store.sample_hcp_ids(RANDOM_RECORDS).await?;
     let sampled = records_of(store, sample.iter().copied()).await?;
     let mut random = Vec::new();
@@ -271,7 +346,10 @@ pub async fn estimate_as(store: &Store, principal: &Principal) -> Result<Matchin
     estimate(store, &principal.actor()).await
 }
 
-async fn records_of(store: &Store, ids: impl Iterator<Item = Uuid>) -> Result<HashMap<Uuid, Candidate>> {
+async fn records_of(
+    store: &Store,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Candidate>> {
     let mut ids: Vec<Uuid> = ids.collect();
     ids.sort();
     ids.dedup();
@@ -308,8 +386,14 @@ pub async fn scan_all(store: &Store) -> Result<ScanReport> {
     for chunk in pairs.chunks(5_000) {
         let records = records_of(store, chunk.iter().flat_map(|(a, b)| [*a, *b])).await?;
         for (a, b) in chunk {
-            let (Some(x), Some(y)) = (records.get(a), records.get(b)) else { continue };
-            let score = settings.parameters.score(&compare(&x.record, &y.record), same_npi(&x.record, &y.record), &settings.thresholds);
+            let (Some(x), Some(y)) = (records.get(a), records.get(b)) else {
+                continue;
+            };
+            let score = settings.parameters.score(
+                &compare(&x.record, &y.record),
+                same_npi(&x.record, &y.record),
+                &settings.thresholds,
+            );
             match score.outcome {
                 Outcome::SameRecord => same += 1,
                 Outcome::AskSteward => ask += 1,
@@ -319,7 +403,13 @@ pub async fn scan_all(store: &Store) -> Result<ScanReport> {
         }
     }
     let new_pairs = store.record_pairs(&found, "scan").await?;
-    Ok(ScanReport { candidate_pairs: pairs.len(), skipped_blocks, same_record: same, ask_steward: ask, new_pairs })
+    Ok(ScanReport {
+        candidate_pairs: pairs.len(),
+        skipped_blocks,
+        same_record: same,
+        ask_steward: ask,
+        new_pairs,
+    })
 }
 
 /// One side of a duplicate pair, with what a steward compares.
@@ -376,11 +466,17 @@ fn side(c: &Candidate) -> PairSide {
 }
 
 /// The pair queue (`open` by default), most likely first.
-pub async fn pairs(store: &Store, principal: &Principal, status: Option<&str>) -> Result<Vec<DuplicatePair>> {
+pub async fn pairs(
+    store: &Store,
+    principal: &Principal,
+    status: Option<&str>,
+) -> Result<Vec<DuplicatePair>> {
     principal.ensure_commercial_ops("read duplicate pairs")?;
     if let Some(s) = status {
         if !["open", "merged", "dismissed"].contains(&s) {
-            return Err(ValidationErrors::single("status", "must be open, merged or dismissed").into());
+            return Err(
+                ValidationErrors::single("status", "must be open, merged or dismissed").into(),
+            );
         }
     }
     let stored = store.duplicate_pairs(status, 500).await?;
@@ -405,7 +501,12 @@ pub async fn pairs(store: &Store, principal: &Principal, status: Option<&str>) -
 }
 
 /// Marks an open pair "not a duplicate" (a reason is required).
-pub async fn dismiss(store: &Store, principal: &Principal, id: Uuid, reason: Option<&str>) -> Result<()> {
+pub async fn dismiss(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    reason: Option<&str>,
+) -> Result<()> {
     principal.ensure_commercial_ops("dismiss duplicate pairs")?;
     let reason = pharmacrm_domain::stewardship::check_reason(reason, true)?.unwrap_or_default();
     store.dismiss_pair(&principal.actor(), id, &reason).await?;
@@ -466,13 +567,25 @@ fn moved_name(table: &str) -> &str {
 
 async fn merge_view(store: &Store, m: StoredMerge) -> Result<Merge> {
     let records = store.match_records(&[m.survivor_id, m.merged_id]).await?;
-    let get = |id: Uuid| records.get(&id).map(side).ok_or(ServiceError::NotFound("HCP"));
+    let get = |id: Uuid| {
+        records
+            .get(&id)
+            .map(side)
+            .ok_or(ServiceError::NotFound("HCP"))
+    };
     Ok(Merge {
         id: m.id,
         survivor: get(m.survivor_id)?,
         merged: get(m.merged_id)?,
         reason: m.reason,
-        moved: m.moved.iter().map(|(t, rows)| MovedCount { what: moved_name(t).into(), rows: rows.len() }).collect(),
+        moved: m
+            .moved
+            .iter()
+            .map(|(t, rows)| MovedCount {
+                what: moved_name(t).into(),
+                rows: rows.len(),
+            })
+            .collect(),
         merged_by: m.merged_by,
         merged_at: m.merged_at,
         undone_by: m.undone_by,
@@ -489,21 +602,38 @@ pub async fn merge(store: &Store, principal: &Principal, input: &MergeInput) -> 
     }
     let reason = pharmacrm_domain::stewardship::check_reason(input.reason.as_deref(), false)?;
     if let Some(pair) = input.pair_id {
-        let p = store.duplicate_pair(pair).await?.ok_or(ServiceError::NotFound("duplicate pair"))?;
+        let p = store
+            .duplicate_pair(pair)
+            .await?
+            .ok_or(ServiceError::NotFound("duplicate pair"))?;
         let ids = [p.hcp_a, p.hcp_b];
         if !ids.contains(&input.survivor_id) || !ids.contains(&input.merged_id) {
             return Err(ValidationErrors::single("pair_id", "is a pair of other HCPs").into());
         }
     }
-    let m = store.merge_hcps(&principal.actor(), input.survivor_id, input.merged_id, input.pair_id, reason.as_deref()).await?;
+    let m = store
+        .merge_hcps(
+            &principal.actor(),
+            input.survivor_id,
+            input.merged_id,
+            input.pair_id,
+            reason.as_deref(),
+        )
+        .await?;
     merge_view(store, m).await
 }
 
 pub async fn undo(store: &Store, principal: &Principal, id: Uuid) -> Result<Merge> {
     principal.ensure_commercial_ops("undo merges")?;
-    let m = store.merge(id).await?.ok_or(ServiceError::NotFound("merge"))?;
+    let m = store
+        .merge(id)
+        .await?
+        .ok_or(ServiceError::NotFound("merge"))?;
     if m.undone_at.is_some() {
-        return Err(ServiceError::Conflict { code: "already_undone", message: "this merge was already undone".into() });
+        return Err(ServiceError::Conflict {
+            code: "already_undone",
+            message: "this merge was already undone".into(),
+        });
     }
     let m = store.undo_merge(&principal.actor(), id).await?;
     merge_view(store, m).await

@@ -41,23 +41,47 @@ pub struct TerritoryOverview {
 }
 
 fn unit_ref(unit: &OrgUnit) -> TerritoryRef {
-    TerritoryRef { id: unit.id, code: unit.code.clone(), name: unit.name.clone() }
+    TerritoryRef {
+        id: unit.id,
+        code: unit.code.clone(),
+        name: unit.name.clone(),
+    }
 }
 
 async fn user_named(store: &Store, username: &str) -> Result<User> {
-    Ok(store.user_credentials(username).await?.ok_or(ServiceError::NotFound("user"))?.0)
+    Ok(store
+        .user_credentials(username)
+        .await?
+        .ok_or(ServiceError::NotFound("user"))?
+        .0)
 }
 
 /// Ends every assignment of `username` in force on `on` (exclusive end), leaving the units vacant.
 pub async fn leave(store: &Store, actor: &Actor, username: &str, on: NaiveDate) -> Result<usize> {
     let user = user_named(store, username).await?;
-    let current: Vec<_> = store.assignments_of(user.id).await?.into_iter().filter(|a| a.effective.contains(on) || a.effective.from >= on).collect();
+    let current: Vec<_> = store
+        .assignments_of(user.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.effective.contains(on) || a.effective.from >= on)
+        .collect();
     if current.is_empty() {
-        return Err(ValidationErrors::single("username", format!("{username} has no assignment in force on {on}")).into());
+        return Err(ValidationErrors::single(
+            "username",
+            format!("{username} has no assignment in force on {on}"),
+        )
+        .into());
     }
     for a in &current {
         if a.effective.from >= on {
-            return Err(ValidationErrors::single("on", format!("{username}'s assignment starts on {}; end it after that", a.effective.from)).into());
+            return Err(ValidationErrors::single(
+                "on",
+                format!(
+                    "{username}'s assignment starts on {}; end it after that",
+                    a.effective.from
+                ),
+            )
+            .into());
         }
     }
     for a in &current {
@@ -68,38 +92,101 @@ pub async fn leave(store: &Store, actor: &Actor, username: &str, on: NaiveDate) 
 
 /// Moves `username` to the unit `unit_code` from `on`: their assignments end the day before
 /// the move takes effect (exclusive end = `on`) and the new one starts on `on`.
-pub async fn move_to(store: &Store, actor: &Actor, username: &str, unit_code: &str, on: NaiveDate) -> Result<()> {
+pub async fn move_to(
+    store: &Store,
+    actor: &Actor,
+    username: &str,
+    unit_code: &str,
+    on: NaiveDate,
+) -> Result<()> {
     let user = user_named(store, username).await?;
     let wanted = match user.role {
         Role::Rep => OrgLevel::Territory,
         Role::Manager => OrgLevel::District,
-        other => return Err(ValidationErrors::single("username", format!("a {other} covers every territory and is not assigned")).into()),
+        other => {
+            return Err(ValidationErrors::single(
+                "username",
+                format!("a {other} covers every territory and is not assigned"),
+            )
+            .into())
+        }
     };
-    let unit = store.org_unit_by_code(unit_code).await?.filter(|u| u.level == wanted);
+    let unit = store
+        .org_unit_by_code(unit_code)
+        .await?
+        .filter(|u| u.level == wanted);
     let Some(unit) = unit else {
-        return Err(ValidationErrors::single("unit", format!("'{unit_code}' is not a {}", wanted.as_str())).into());
+        return Err(ValidationErrors::single(
+            "unit",
+            format!("'{unit_code}' is not a {}", wanted.as_str()),
+        )
+        .into());
     };
-    if store.assignments_of(user.id).await?.iter().any(|a| a.effective.contains(on) && a.org_unit_id == unit.id) {
-        return Err(ValidationErrors::single("unit", format!("{username} already covers {unit_code} on {on}")).into());
+    if store
+        .assignments_of(user.id)
+        .await?
+        .iter()
+        .any(|a| a.effective.contains(on) && a.org_unit_id == unit.id)
+    {
+        return Err(ValidationErrors::single(
+            "unit",
+            format!("{username} already covers {unit_code} on {on}"),
+        )
+        .into());
     }
-    if store.assignments_of(user.id).await?.iter().any(|a| a.effective.contains(on)) {
+    if store
+        .assignments_of(user.id)
+        .await?
+        .iter()
+        .any(|a| a.effective.contains(on))
+    {
         leave(store, actor, username, on).await?;
     }
-    store.assign(actor, user.id, unit.id, Effective { from: on, to: None }).await?;
+    store
+        .assign(actor, user.id, unit.id, Effective { from: on, to: None })
+        .await?;
     Ok(())
 }
 
 /// Territories in the caller's scope with their coverage today.
-pub async fn territory_overview(store: &Store, principal: &Principal, today: NaiveDate) -> Result<Vec<TerritoryOverview>> {
+pub async fn territory_overview(
+    store: &Store,
+    principal: &Principal,
+    today: NaiveDate,
+) -> Result<Vec<TerritoryOverview>> {
     let tree = store.org_tree().await?;
     let users = store.users().await?;
     let counts = store.hcp_counts_by_territory(&principal.scope).await?;
     let mut out = Vec::new();
     for territory in store.territories(&principal.scope).await? {
         let history = coverers(store, &users, territory.id).await?;
-        let reps: Vec<Coverer> = history.iter().filter(|c| Effective { from: c.from, to: c.to }.contains(today)).cloned().collect();
-        let vacant_since = if reps.is_empty() { history.iter().filter_map(|c| c.to).filter(|to| *to <= today).max() } else { None };
-        let district = tree.iter().find(|u| Some(u.id) == tree.iter().find(|t| t.id == territory.id).and_then(|t| t.parent_id));
+        let reps: Vec<Coverer> = history
+            .iter()
+            .filter(|c| {
+                Effective {
+                    from: c.from,
+                    to: c.to,
+                }
+                .contains(today)
+            })
+            .cloned()
+            .collect();
+        let vacant_since = if reps.is_empty() {
+            history
+                .iter()
+                .filter_map(|c| c.to)
+                .filter(|to| *to <= today)
+                .max()
+        } else {
+            None
+        };
+        let district = tree.iter().find(|u| {
+            Some(u.id)
+                == tree
+                    .iter()
+                    .find(|t| t.id == territory.id)
+                    .and_then(|t| t.parent_id)
+        });
         let region = district.and_then(|d| tree.iter().find(|u| Some(u.id) == d.parent_id));
         out.push(TerritoryOverview {
             hcps: counts.get(&territory.id).copied().unwrap_or(0),
@@ -132,8 +219,18 @@ async fn coverers(store: &Store, users: &[User], unit: Uuid) -> Result<Vec<Cover
 }
 
 /// Who covered a territory of the caller's scope, and when (oldest first).
-pub async fn territory_history(store: &Store, principal: &Principal, territory: Uuid) -> Result<Vec<Coverer>> {
-    if !principal.scope.includes(Some(territory)) || !store.territories(&principal.scope).await?.iter().any(|t| t.id == territory) {
+pub async fn territory_history(
+    store: &Store,
+    principal: &Principal,
+    territory: Uuid,
+) -> Result<Vec<Coverer>> {
+    if !principal.scope.includes(Some(territory))
+        || !store
+            .territories(&principal.scope)
+            .await?
+            .iter()
+            .any(|t| t.id == territory)
+    {
         return Err(ServiceError::NotFound("territory"));
     }
     let users = store.users().await?;

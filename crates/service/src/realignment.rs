@@ -6,16 +6,16 @@
 
 use crate::auth::Principal;
 use crate::import::{import_realignment, ImportReport};
+use crate::targeting::frequencies_in_force;
 use crate::{Result, ServiceError, Store};
 use chrono::{Duration, NaiveDate};
 use pharmacrm_domain::org::{district_and_region, OrgLevel, TerritoryRef};
 use pharmacrm_domain::realignment::{
-    by_value, check_publication, impact, DraftLine, Mark, MarkKind, MovingHcp, Notice, Realignment, RealignmentStatus, Resolution, TerritoryImpact,
-    TimingIssue,
+    by_value, check_publication, impact, DraftLine, Mark, MarkKind, MovingHcp, Notice, Realignment,
+    RealignmentStatus, Resolution, TerritoryImpact, TimingIssue,
 };
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::targeting::hcp_target;
-use crate::targeting::frequencies_in_force;
 use pharmacrm_domain::ValidationErrors;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -37,7 +37,10 @@ async fn visible(store: &Store, principal: &Principal, id: Uuid) -> Result<Reali
     let r = store.realignment(id).await?;
     let ok = match principal.user.role {
         Role::Ops | Role::Admin => true,
-        Role::Rep | Role::Manager => matches!(r.status, RealignmentStatus::Review | RealignmentStatus::Published),
+        Role::Rep | Role::Manager => matches!(
+            r.status,
+            RealignmentStatus::Review | RealignmentStatus::Published
+        ),
         _ => false,
     };
     if ok {
@@ -51,7 +54,15 @@ pub async fn list(store: &Store, principal: &Principal) -> Result<Vec<Realignmen
     let all = store.realignments().await?;
     Ok(match principal.user.role {
         Role::Ops | Role::Admin => all,
-        Role::Rep | Role::Manager => all.into_iter().filter(|r| matches!(r.status, RealignmentStatus::Review | RealignmentStatus::Published)).collect(),
+        Role::Rep | Role::Manager => all
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    RealignmentStatus::Review | RealignmentStatus::Published
+                )
+            })
+            .collect(),
         _ => Vec::new(),
     })
 }
@@ -80,24 +91,52 @@ pub struct DraftLines {
 pub async fn lines(store: &Store, principal: &Principal, id: Uuid) -> Result<DraftLines> {
     ensure_ops(principal)?;
     store.realignment(id).await?;
-    Ok(DraftLines { zips: store.realignment_lines(id, true).await?, accounts: store.realignment_lines(id, false).await? })
+    Ok(DraftLines {
+        zips: store.realignment_lines(id, true).await?,
+        accounts: store.realignment_lines(id, false).await?,
+    })
 }
 
 /// Adds or replaces lines edited on screen, checked as a whole (nothing is written when one is wrong).
-pub async fn put_lines(store: &Store, principal: &Principal, id: Uuid, input: &DraftLines) -> Result<DraftLines> {
+pub async fn put_lines(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    input: &DraftLines,
+) -> Result<DraftLines> {
     ensure_ops(principal)?;
-    let territories: Vec<Uuid> = store.org_tree().await?.into_iter().filter(|u| u.level == OrgLevel::Territory).map(|u| u.id).collect();
+    let territories: Vec<Uuid> = store
+        .org_tree()
+        .await?
+        .into_iter()
+        .filter(|u| u.level == OrgLevel::Territory)
+        .map(|u| u.id)
+        .collect();
     let mut errors = ValidationErrors::new();
     let mut zips = Vec::new();
     for (i, line) in input.zips.iter().enumerate() {
-        if let Some(zip) = errors.check(&format!("zips[{i}].key"), pharmacrm_domain::address::parse_zip(&line.key)) {
-            zips.push(DraftLine { key: zip, territory_id: line.territory_id });
+        if let Some(zip) = errors.check(
+            &format!("zips[{i}].key"),
+            pharmacrm_domain::address::parse_zip(&line.key),
+        ) {
+            zips.push(DraftLine {
+                key: zip,
+                territory_id: line.territory_id,
+            });
         }
         if !territories.contains(&line.territory_id) {
             errors.add(format!("zips[{i}].territory_id"), "no such territory");
         }
     }
-    let accounts = store.existing_accounts(&input.accounts.iter().filter_map(|l| Uuid::parse_str(&l.key).ok()).collect::<Vec<_>>()).await?;
+    let accounts = store
+        .existing_accounts(
+            &input
+                .accounts
+                .iter()
+                .filter_map(|l| Uuid::parse_str(&l.key).ok())
+                .collect::<Vec<_>>(),
+        )
+        .await?;
     for (i, line) in input.accounts.iter().enumerate() {
         if !Uuid::parse_str(&line.key).is_ok_and(|id| accounts.contains(&id)) {
             errors.add(format!("accounts[{i}].key"), "no such account");
@@ -107,8 +146,12 @@ pub async fn put_lines(store: &Store, principal: &Principal, id: Uuid, input: &D
         }
     }
     errors.into_result(|| ())?;
-    store.put_realignment_lines(&principal.actor(), id, true, &zips).await?;
-    store.put_realignment_lines(&principal.actor(), id, false, &input.accounts).await?;
+    store
+        .put_realignment_lines(&principal.actor(), id, true, &zips)
+        .await?;
+    store
+        .put_realignment_lines(&principal.actor(), id, false, &input.accounts)
+        .await?;
     lines(store, principal, id).await
 }
 
@@ -121,14 +164,28 @@ pub struct LineKeys {
     pub accounts: Vec<String>,
 }
 
-pub async fn remove_lines(store: &Store, principal: &Principal, id: Uuid, keys: &LineKeys) -> Result<DraftLines> {
+pub async fn remove_lines(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    keys: &LineKeys,
+) -> Result<DraftLines> {
     ensure_ops(principal)?;
-    store.remove_realignment_lines(&principal.actor(), id, true, &keys.zips).await?;
-    store.remove_realignment_lines(&principal.actor(), id, false, &keys.accounts).await?;
+    store
+        .remove_realignment_lines(&principal.actor(), id, true, &keys.zips)
+        .await?;
+    store
+        .remove_realignment_lines(&principal.actor(), id, false, &keys.accounts)
+        .await?;
     lines(store, principal, id).await
 }
 
-pub async fn upload(store: &Store, principal: &Principal, id: Uuid, input: impl Read) -> Result<ImportReport> {
+pub async fn upload(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    input: impl Read,
+) -> Result<ImportReport> {
     ensure_ops(principal)?;
     store.realignment(id).await?;
     import_realignment(store, &principal.actor(), id, input).await
@@ -158,23 +215,37 @@ called 3 times or more in the last 12 months by that territory; the most valuabl
 async fn moving_hcps(store: &Store, id: Uuid, day: NaiveDate) -> Result<Vec<MovingHcp>> {
     let moved = store.realignment_moved_hcps(id, day).await?;
     let ids: Vec<Uuid> = moved.iter().map(|m| m.hcp_id).collect();
-    let mut segments: HashMap<Uuid, Vec<(Uuid, pharmacrm_domain::segment::Tier, u8)>> = HashMap::new();
+    let mut segments: HashMap<Uuid, Vec<(Uuid, pharmacrm_domain::segment::Tier, u8)>> =
+        HashMap::new();
     for ((hcp, product), (tier, decile)) in store.segments_of_hcps(&ids).await? {
-        segments.entry(hcp).or_default().push((product, tier, decile));
+        segments
+            .entry(hcp)
+            .or_default()
+            .push((product, tier, decile));
     }
     let (_, frequencies) = frequencies_in_force(store).await?;
-    let calls: HashMap<(Uuid, Uuid), u32> =
-        store.calls_by_hcp_and_territory(&ids, day - Duration::days(365)).await?.into_iter().map(|(h, t, n)| ((h, t), n)).collect();
+    let calls: HashMap<(Uuid, Uuid), u32> = store
+        .calls_by_hcp_and_territory(&ids, day - Duration::days(365))
+        .await?
+        .into_iter()
+        .map(|(h, t, n)| ((h, t), n))
+        .collect();
     let mut out: Vec<MovingHcp> = moved
         .into_iter()
         .map(|m| {
             let segs = segments.get(&m.hcp_id).map(Vec::as_slice).unwrap_or(&[]);
-            let target = hcp_target(&segs.iter().map(|(p, t, _)| (*p, *t)).collect::<Vec<_>>(), &frequencies);
+            let target = hcp_target(
+                &segs.iter().map(|(p, t, _)| (*p, *t)).collect::<Vec<_>>(),
+                &frequencies,
+            );
             MovingHcp {
                 tier: target.map(|t| t.tier),
                 decile: segs.iter().map(|(_, _, d)| *d).max().unwrap_or(0),
                 target_calls: target.map_or(0, |t| t.calls),
-                calls_last_year: m.from_territory.and_then(|t| calls.get(&(m.hcp_id, t)).copied()).unwrap_or(0),
+                calls_last_year: m
+                    .from_territory
+                    .and_then(|t| calls.get(&(m.hcp_id, t)).copied())
+                    .unwrap_or(0),
                 hcp_id: m.hcp_id,
                 name: m.name,
                 zip: m.zip,
@@ -196,35 +267,78 @@ fn as_of(r: &Realignment, today: NaiveDate) -> NaiveDate {
     }
 }
 
-pub async fn impact_of(store: &Store, principal: &Principal, id: Uuid, today: NaiveDate) -> Result<RealignmentImpact> {
+pub async fn impact_of(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<RealignmentImpact> {
     let realignment = visible(store, principal, id).await?;
     let day = as_of(&realignment, today);
     let moving = moving_hcps(store, id, day).await?;
     let accounts = store.realignment_moved_accounts(id, day).await?;
-    let touched: BTreeSet<Uuid> = moving.iter().flat_map(|m| [m.from_territory, Some(m.to_territory)]).chain(accounts.iter().flat_map(|(_, f, t)| [*f, Some(*t)])).flatten().collect();
-    let touched: Vec<Uuid> = touched.into_iter().filter(|t| principal.scope.includes(Some(*t))).collect();
+    let touched: BTreeSet<Uuid> = moving
+        .iter()
+        .flat_map(|m| [m.from_territory, Some(m.to_territory)])
+        .chain(accounts.iter().flat_map(|(_, f, t)| [*f, Some(*t)]))
+        .flatten()
+        .collect();
+    let touched: Vec<Uuid> = touched
+        .into_iter()
+        .filter(|t| principal.scope.includes(Some(*t)))
+        .collect();
     let tree = store.org_tree().await?;
-    let users: HashMap<Uuid, String> = store.users().await?.into_iter().map(|u| (u.id, u.username)).collect();
+    let users: HashMap<Uuid, String> = store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username))
+        .collect();
     let mut territories = Vec::new();
     for t in &touched {
-        let Some(unit) = tree.iter().find(|u| u.id == *t) else { continue };
-        let reps = store.assignments_to(*t).await?.into_iter().filter(|a| a.effective.contains(today)).filter_map(|a| users.get(&a.user_id).cloned()).collect();
-        territories.push((TerritoryRef { id: unit.id, code: unit.code.clone(), name: unit.name.clone() }, reps));
+        let Some(unit) = tree.iter().find(|u| u.id == *t) else {
+            continue;
+        };
+        let reps = store
+            .assignments_to(*t)
+            .await?
+            .into_iter()
+            .filter(|a| a.effective.contains(today))
+            .filter_map(|a| users.get(&a.user_id).cloned())
+            .collect();
+        territories.push((
+            TerritoryRef {
+                id: unit.id,
+                code: unit.code.clone(),
+                name: unit.name.clone(),
+            },
+            reps,
+        ));
     }
     let (_, frequencies) = frequencies_in_force(store).await?;
-    let mut per_hcp: HashMap<(Uuid, Uuid), Vec<(Uuid, pharmacrm_domain::segment::Tier)>> = HashMap::new();
+    let mut per_hcp: HashMap<(Uuid, Uuid), Vec<(Uuid, pharmacrm_domain::segment::Tier)>> =
+        HashMap::new();
     for (hcp, territory, segment) in store.territory_segments(&touched, day).await? {
         let entry = per_hcp.entry((hcp, territory)).or_default();
         if let Some((p, tier, _)) = segment {
             entry.push((p, tier));
         }
     }
-    let population: Vec<(Uuid, Uuid, u32)> =
-        per_hcp.into_iter().map(|((h, t), segs)| (h, t, hcp_target(&segs, &frequencies).map_or(0, |x| x.calls))).collect();
-    let account_moves: Vec<(Option<Uuid>, Uuid)> = accounts.iter().map(|(_, f, t)| (*f, *t)).collect();
+    let population: Vec<(Uuid, Uuid, u32)> = per_hcp
+        .into_iter()
+        .map(|((h, t), segs)| (h, t, hcp_target(&segs, &frequencies).map_or(0, |x| x.calls)))
+        .collect();
+    let account_moves: Vec<(Option<Uuid>, Uuid)> =
+        accounts.iter().map(|(_, f, t)| (*f, *t)).collect();
     let mut rows = impact(&territories, &population, &moving, &account_moves);
     rows.sort_by_key(|r| std::cmp::Reverse(r.hcps_out + r.hcps_in));
-    let visible_moving = moving.iter().filter(|m| principal.scope.includes(m.from_territory) || principal.scope.includes(Some(m.to_territory))).count();
+    let visible_moving = moving
+        .iter()
+        .filter(|m| {
+            principal.scope.includes(m.from_territory)
+                || principal.scope.includes(Some(m.to_territory))
+        })
+        .count();
     Ok(RealignmentImpact {
         realignment,
         as_of: day,
@@ -248,11 +362,21 @@ pub struct FieldReview {
     pub territories: Vec<TerritoryRef>,
 }
 
-pub async fn field_review(store: &Store, principal: &Principal, id: Uuid, today: NaiveDate) -> Result<FieldReview> {
+pub async fn field_review(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<FieldReview> {
     let realignment = visible(store, principal, id).await?;
     let moving = moving_hcps(store, id, as_of(&realignment, today)).await?;
-    let mut moves: Vec<MovingHcp> =
-        moving.into_iter().filter(|m| principal.scope.includes(m.from_territory) || principal.scope.includes(Some(m.to_territory))).collect();
+    let mut moves: Vec<MovingHcp> = moving
+        .into_iter()
+        .filter(|m| {
+            principal.scope.includes(m.from_territory)
+                || principal.scope.includes(Some(m.to_territory))
+        })
+        .collect();
     let moves_total = moves.len() as u32;
     moves.truncate(1000);
     let mut marks = store.realignment_marks(id).await?;
@@ -260,10 +384,29 @@ pub async fn field_review(store: &Store, principal: &Principal, id: Uuid, today:
         let shown: BTreeSet<Uuid> = moves.iter().map(|m| m.hcp_id).collect();
         marks.retain(|m| shown.contains(&m.hcp_id));
     }
-    let ids: BTreeSet<Uuid> = moves.iter().flat_map(|m| [m.from_territory, Some(m.to_territory)]).flatten().collect();
-    let territories =
-        store.org_tree().await?.into_iter().filter(|u| ids.contains(&u.id)).map(|u| TerritoryRef { id: u.id, code: u.code, name: u.name }).collect();
-    Ok(FieldReview { realignment, moves, moves_total, marks, territories })
+    let ids: BTreeSet<Uuid> = moves
+        .iter()
+        .flat_map(|m| [m.from_territory, Some(m.to_territory)])
+        .flatten()
+        .collect();
+    let territories = store
+        .org_tree()
+        .await?
+        .into_iter()
+        .filter(|u| ids.contains(&u.id))
+        .map(|u| TerritoryRef {
+            id: u.id,
+            code: u.code,
+            name: u.name,
+        })
+        .collect();
+    Ok(FieldReview {
+        realignment,
+        moves,
+        moves_total,
+        marks,
+        territories,
+    })
 }
 
 /// A mark from the field.
@@ -275,24 +418,54 @@ pub struct MarkInput {
 }
 
 /// Marks an HCP the draft moves out of or into one of the reader's territories.
-pub async fn mark(store: &Store, principal: &Principal, id: Uuid, input: &MarkInput, today: NaiveDate) -> Result<Mark> {
+pub async fn mark(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    input: &MarkInput,
+    today: NaiveDate,
+) -> Result<Mark> {
     if !is_field(principal) {
-        return Err(ServiceError::Forbidden("field review marks come from reps and managers".into()));
+        return Err(ServiceError::Forbidden(
+            "field review marks come from reps and managers".into(),
+        ));
     }
     let realignment = visible(store, principal, id).await?;
     let note = input.note.trim();
     if note.is_empty() {
         return Err(ValidationErrors::single("note", "say why this relationship matters").into());
     }
-    let moved = store.realignment_moved_hcps(id, as_of(&realignment, today)).await?;
-    let concerned = moved
-        .iter()
-        .any(|m| m.hcp_id == input.hcp_id && (principal.scope.includes(m.from_territory) || principal.scope.includes(Some(m.to_territory))));
+    let moved = store
+        .realignment_moved_hcps(id, as_of(&realignment, today))
+        .await?;
+    let concerned = moved.iter().any(|m| {
+        m.hcp_id == input.hcp_id
+            && (principal.scope.includes(m.from_territory)
+                || principal.scope.includes(Some(m.to_territory)))
+    });
     if !concerned {
-        return Err(ValidationErrors::single("hcp_id", "this draft does not move this HCP out of or into your territory").into());
+        return Err(ValidationErrors::single(
+            "hcp_id",
+            "this draft does not move this HCP out of or into your territory",
+        )
+        .into());
     }
-    let mark = store.add_realignment_mark(&principal.actor(), id, principal.user.id, input.hcp_id, input.kind, note).await?;
-    store.realignment_marks(id).await?.into_iter().find(|m| m.id == mark).ok_or(ServiceError::NotFound("mark"))
+    let mark = store
+        .add_realignment_mark(
+            &principal.actor(),
+            id,
+            principal.user.id,
+            input.hcp_id,
+            input.kind,
+            note,
+        )
+        .await?;
+    store
+        .realignment_marks(id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == mark)
+        .ok_or(ServiceError::NotFound("mark"))
 }
 
 /// How ops resolves a mark.
@@ -302,19 +475,29 @@ pub struct MarkResolution {
     pub note: String,
 }
 
-pub async fn resolve(store: &Store, principal: &Principal, id: Uuid, mark: Uuid, input: &MarkResolution) -> Result<Vec<Mark>> {
+pub async fn resolve(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    mark: Uuid,
+    input: &MarkResolution,
+) -> Result<Vec<Mark>> {
     ensure_ops(principal)?;
     let note = input.note.trim();
     if note.is_empty() {
         return Err(ValidationErrors::single("note", "say what was decided").into());
     }
-    store.resolve_realignment_mark(&principal.actor(), id, mark, input.resolution, note).await?;
+    store
+        .resolve_realignment_mark(&principal.actor(), id, mark, input.resolution, note)
+        .await?;
     Ok(store.realignment_marks(id).await?)
 }
 
 pub async fn open_review(store: &Store, principal: &Principal, id: Uuid) -> Result<Realignment> {
     ensure_ops(principal)?;
-    store.open_realignment_review(&principal.actor(), id).await?;
+    store
+        .open_realignment_review(&principal.actor(), id)
+        .await?;
     Ok(store.realignment(id).await?)
 }
 
@@ -335,17 +518,51 @@ pub struct Publication {
 /// Publishes a draft. Every field-review mark must be resolved; the date must be 30 days
 /// ahead and a quarter start unless overridden with a reason. Reps of the territories that
 /// lose or gain HCPs, and the managers of their districts, get a notice.
-pub async fn publish(store: &Store, principal: &Principal, id: Uuid, input: &Publication, today: NaiveDate) -> Result<Realignment> {
+pub async fn publish(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    input: &Publication,
+    today: NaiveDate,
+) -> Result<Realignment> {
     ensure_ops(principal)?;
-    let issues = check_publication(today, input.effective_from, input.override_reason.as_deref()).map_err(|message| {
-        let field = if message.contains("override") { "override_reason" } else { "effective_from" };
+    let issues = check_publication(
+        today,
+        input.effective_from,
+        input.override_reason.as_deref(),
+    )
+    .map_err(|message| {
+        let field = if message.contains("override") {
+            "override_reason"
+        } else {
+            "effective_from"
+        };
         ServiceError::from(ValidationErrors::single(field, message))
     })?;
     let realignment = store.realignment(id).await?;
     let impact = impact_of(store, principal, id, today).await?;
-    let notices = notices_for(store, &realignment, &impact.territories, input.effective_from, today).await?;
-    let reason = if issues.is_empty() { None } else { input.override_reason.as_deref().map(str::trim) };
-    store.publish_realignment(&principal.actor(), id, input.effective_from, reason, &notices).await?;
+    let notices = notices_for(
+        store,
+        &realignment,
+        &impact.territories,
+        input.effective_from,
+        today,
+    )
+    .await?;
+    let reason = if issues.is_empty() {
+        None
+    } else {
+        input.override_reason.as_deref().map(str::trim)
+    };
+    store
+        .publish_realignment(
+            &principal.actor(),
+            id,
+            input.effective_from,
+            reason,
+            &notices,
+        )
+        .await?;
     if issues.contains(&TimingIssue::ShortNotice) {
         tracing::info!(realignment = %id, "published at short notice: {}", reason.unwrap_or_default());
     }
@@ -360,9 +577,15 @@ async fn notices_for(
     today: NaiveDate,
 ) -> Result<Vec<(Uuid, String, String)>> {
     let tree = store.org_tree().await?;
-    let title = format!("{}: territory changes from {effective_from}", realignment.name);
+    let title = format!(
+        "{}: territory changes from {effective_from}",
+        realignment.name
+    );
     let mut by_user: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for row in rows.iter().filter(|r| r.hcps_out + r.hcps_in + r.accounts_out + r.accounts_in > 0) {
+    for row in rows
+        .iter()
+        .filter(|r| r.hcps_out + r.hcps_in + r.accounts_out + r.accounts_in > 0)
+    {
         let mut parts = Vec::new();
         if row.hcps_out > 0 {
             parts.push(format!("{} HCP(s) leave", row.hcps_out));
@@ -371,9 +594,17 @@ async fn notices_for(
             parts.push(format!("{} HCP(s) join", row.hcps_in));
         }
         if row.accounts_out + row.accounts_in > 0 {
-            parts.push(format!("{} account(s) leave, {} join", row.accounts_out, row.accounts_in));
+            parts.push(format!(
+                "{} account(s) leave, {} join",
+                row.accounts_out, row.accounts_in
+            ));
         }
-        let key: Vec<String> = row.key_losses.iter().take(3).map(|m| m.name.clone()).collect();
+        let key: Vec<String> = row
+            .key_losses
+            .iter()
+            .take(3)
+            .map(|m| m.name.clone())
+            .collect();
         let mut line = format!(
             "{} {}: {}; target calls per cycle {} → {}",
             row.territory.code,
@@ -387,7 +618,12 @@ async fn notices_for(
         }
         let (district, _) = district_and_region(&tree, row.territory.id);
         for unit in [Some(row.territory.id), district].into_iter().flatten() {
-            for a in store.assignments_to(unit).await?.into_iter().filter(|a| a.effective.contains(today) || a.effective.contains(effective_from)) {
+            for a in store
+                .assignments_to(unit)
+                .await?
+                .into_iter()
+                .filter(|a| a.effective.contains(today) || a.effective.contains(effective_from))
+            {
                 by_user.entry(a.user_id).or_default().push(line.clone());
             }
         }
@@ -397,7 +633,11 @@ async fn notices_for(
         .map(|(user, mut lines)| {
             lines.sort();
             lines.dedup();
-            (user, title.clone(), format!("From {effective_from}: {}.", lines.join(". ")))
+            (
+                user,
+                title.clone(),
+                format!("From {effective_from}: {}.", lines.join(". ")),
+            )
         })
         .collect())
 }

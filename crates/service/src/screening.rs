@@ -47,15 +47,44 @@ fn leie_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Reads an LEIE file and flags the HCPs it excludes.
-pub async fn screen_leie(store: &Store, principal: &Principal, input: impl Read) -> Result<ScreeningReport> {
+pub async fn screen_leie(
+    store: &Store,
+    principal: &Principal,
+    input: impl Read,
+) -> Result<ScreeningReport> {
     if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden("only compliance screens against the exclusion list".into()));
+        return Err(ServiceError::Forbidden(
+            "only compliance screens against the exclusion list".into(),
+        ));
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input);
-    let header = reader.headers().map_err(|e| ValidationErrors::single("file", format!("cannot read the header: {e}")))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let header = reader
+        .headers()
+        .map_err(|e| ValidationErrors::single("file", format!("cannot read the header: {e}")))?
+        .clone();
     let lower: csv::StringRecord = header.iter().map(str::to_lowercase).collect();
-    let cols = header_index(&lower, &["lastname", "firstname", "npi", "state", "excltype", "excldate"]).map_err(|e| ValidationErrors::single("file", e))?;
-    let get = |r: &csv::StringRecord, c: &str| cols.get(c).and_then(|i| r.get(*i)).unwrap_or("").trim().to_string();
+    let cols = header_index(
+        &lower,
+        &[
+            "lastname",
+            "firstname",
+            "npi",
+            "state",
+            "excltype",
+            "excldate",
+        ],
+    )
+    .map_err(|e| ValidationErrors::single("file", e))?;
+    let get = |r: &csv::StringRecord, c: &str| {
+        cols.get(c)
+            .and_then(|i| r.get(*i))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
     let today = pharmacrm_storage::today();
     let mut report = ScreeningReport::default();
     let mut by_npi: HashMap<String, String> = HashMap::new();
@@ -65,7 +94,11 @@ pub async fn screen_leie(store: &Store, principal: &Principal, input: impl Read)
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                report.errors.push(crate::import::RowError { line, field: String::new(), message: e.to_string() });
+                report.errors.push(crate::import::RowError {
+                    line,
+                    field: String::new(),
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
@@ -78,8 +111,13 @@ pub async fn screen_leie(store: &Store, principal: &Principal, input: impl Read)
             report.reinstated += 1;
             continue;
         }
-        let since = leie_date(&get(&row, "excldate")).map(|d| d.to_string()).unwrap_or_else(|| get(&row, "excldate"));
-        let exclusion = format!("HHS-OIG exclusion (LEIE) {} since {since}", get(&row, "excltype"));
+        let since = leie_date(&get(&row, "excldate"))
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| get(&row, "excldate"));
+        let exclusion = format!(
+            "HHS-OIG exclusion (LEIE) {} since {since}",
+            get(&row, "excltype")
+        );
         let npi = get(&row, "npi");
         if !npi.is_empty() && npi.chars().any(|c| c != '0') {
             by_npi.insert(npi, exclusion);
@@ -89,25 +127,42 @@ pub async fn screen_leie(store: &Store, principal: &Principal, input: impl Read)
     }
     let npis: Vec<String> = by_npi.keys().cloned().collect();
     let found = store.hcps_by_npi(&npis).await?;
-    let flagged = store.blacklist_of(&found.values().map(|h| h.id).collect::<Vec<_>>()).await?;
+    let flagged = store
+        .blacklist_of(&found.values().map(|h| h.id).collect::<Vec<_>>())
+        .await?;
     for (npi, hcp) in &found {
         if flagged.contains_key(&hcp.id) {
             report.already_flagged += 1;
         } else {
-            store.set_blacklist(&principal.actor(), hcp.id, Some(&by_npi[npi])).await?;
+            store
+                .set_blacklist(&principal.actor(), hcp.id, Some(&by_npi[npi]))
+                .await?;
             report.flagged += 1;
         }
     }
-    let last_names: Vec<String> = by_name.iter().map(|(_, last, ..)| last.to_lowercase()).collect();
+    let last_names: Vec<String> = by_name
+        .iter()
+        .map(|(_, last, ..)| last.to_lowercase())
+        .collect();
     let candidates = store.hcps_by_last_name(&last_names).await?;
     for (line, last, first, state, exclusion) in by_name {
         let hcp_ids: Vec<Uuid> = candidates
             .iter()
-            .filter(|h| h.last_name.eq_ignore_ascii_case(&last) && h.first_name.eq_ignore_ascii_case(&first) && h.state.eq_ignore_ascii_case(&state))
+            .filter(|h| {
+                h.last_name.eq_ignore_ascii_case(&last)
+                    && h.first_name.eq_ignore_ascii_case(&first)
+                    && h.state.eq_ignore_ascii_case(&state)
+            })
             .map(|h| h.id)
             .collect();
         if !hcp_ids.is_empty() {
-            report.possible_matches.push(PossibleMatch { line, excluded_name: format!("{first} {last}"), state, exclusion, hcp_ids });
+            report.possible_matches.push(PossibleMatch {
+                line,
+                excluded_name: format!("{first} {last}"),
+                state,
+                exclusion,
+                hcp_ids,
+            });
         }
     }
     Ok(report)

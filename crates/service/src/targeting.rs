@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::segment::Tier;
-use std::collections::HashMap;
 use pharmacrm_domain::targeting::{check_calls, CycleKind, TargetingVersion, VersionFrequency};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::targeting::DraftSegment;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::io::Read;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -24,18 +24,32 @@ fn ensure_targeting_owner(principal: &Principal) -> Result<()> {
 }
 
 /// The plan cycle in force (a month before any version) and calls per cycle by (product, tier).
-pub async fn frequencies_in_force(store: &Store) -> Result<(CycleKind, HashMap<(Uuid, Tier), u32>)> {
+pub async fn frequencies_in_force(
+    store: &Store,
+) -> Result<(CycleKind, HashMap<(Uuid, Tier), u32>)> {
     let targets = store.frequency_targets(None).await?;
     let cycle = targets.first().map_or(CycleKind::Month, |t| t.cycle);
-    Ok((cycle, targets.into_iter().map(|t| ((t.product_id, t.tier), t.calls)).collect()))
+    Ok((
+        cycle,
+        targets
+            .into_iter()
+            .map(|t| ((t.product_id, t.tier), t.calls))
+            .collect(),
+    ))
 }
 
 /// Who may read targeting versions (reps read the version in force through their plan).
 pub fn ensure_targeting_reader(principal: &Principal) -> Result<()> {
-    if matches!(principal.user.role, Role::Ops | Role::Admin | Role::Marketing | Role::Manager) {
+    if matches!(
+        principal.user.role,
+        Role::Ops | Role::Admin | Role::Marketing | Role::Manager
+    ) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(format!("a {} cannot read targeting versions", principal.user.role)))
+        Err(ServiceError::Forbidden(format!(
+            "a {} cannot read targeting versions",
+            principal.user.role
+        )))
     }
 }
 
@@ -56,27 +70,50 @@ fn check_input(input: &VersionInput) -> Result<(String, CycleKind, Option<String
     }
     let cycle = errors.check("cycle", CycleKind::parse(&input.cycle));
     errors.into_result(|| ())?;
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
     Ok((name, cycle.unwrap_or(CycleKind::Month), note))
 }
 
-pub async fn create(store: &Store, principal: &Principal, input: &VersionInput) -> Result<TargetingVersion> {
+pub async fn create(
+    store: &Store,
+    principal: &Principal,
+    input: &VersionInput,
+) -> Result<TargetingVersion> {
     ensure_targeting_owner(principal)?;
     let (name, cycle, note) = check_input(input)?;
-    let id = store.create_targeting_version(&principal.actor(), &name, cycle, note.as_deref()).await?;
+    let id = store
+        .create_targeting_version(&principal.actor(), &name, cycle, note.as_deref())
+        .await?;
     Ok(store.targeting_version(id).await?)
 }
 
-pub async fn update(store: &Store, principal: &Principal, id: Uuid, input: &VersionInput) -> Result<TargetingVersion> {
+pub async fn update(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    input: &VersionInput,
+) -> Result<TargetingVersion> {
     ensure_targeting_owner(principal)?;
     let (name, cycle, note) = check_input(input)?;
-    store.update_targeting_draft(&principal.actor(), id, &name, cycle, note.as_deref()).await?;
+    store
+        .update_targeting_draft(&principal.actor(), id, &name, cycle, note.as_deref())
+        .await?;
     Ok(store.targeting_version(id).await?)
 }
 
 /// Replaces a draft's frequency table; every figure is checked against the draft's cycle
 /// and every product must exist. A product x tier left out gets no calls.
-pub async fn set_frequencies(store: &Store, principal: &Principal, id: Uuid, rows: &[VersionFrequency]) -> Result<TargetingVersion> {
+pub async fn set_frequencies(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    rows: &[VersionFrequency],
+) -> Result<TargetingVersion> {
     ensure_targeting_owner(principal)?;
     let version = store.targeting_version(id).await?;
     let products: Vec<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
@@ -87,14 +124,19 @@ pub async fn set_frequencies(store: &Store, principal: &Principal, id: Uuid, row
             errors.add(format!("frequencies[{i}].product_id"), "no such product");
         }
         if !seen.insert((row.product_id, row.tier)) {
-            errors.add(format!("frequencies[{i}].tier"), "this product and tier are already given");
+            errors.add(
+                format!("frequencies[{i}].tier"),
+                "this product and tier are already given",
+            );
         }
         if let Err(e) = check_calls(version.cycle, i64::from(row.calls)) {
             errors.add(format!("frequencies[{i}].calls"), e);
         }
     }
     errors.into_result(|| ())?;
-    store.set_targeting_frequencies(&principal.actor(), id, rows).await?;
+    store
+        .set_targeting_frequencies(&principal.actor(), id, rows)
+        .await?;
     Ok(store.targeting_version(id).await?)
 }
 
@@ -110,11 +152,24 @@ pub struct SegmentInput {
 
 /// Puts segmentation rows edited on screen into a draft, checked as a whole (nothing is
 /// written when one is wrong). Returns (created, updated).
-pub async fn put_segments(store: &Store, principal: &Principal, id: Uuid, rows: &[SegmentInput]) -> Result<(usize, usize)> {
+pub async fn put_segments(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    rows: &[SegmentInput],
+) -> Result<(usize, usize)> {
     ensure_targeting_owner(principal)?;
     store.targeting_version(id).await?;
     let products: Vec<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
-    let hcps: Vec<Uuid> = store.hcp_profiles(&pharmacrm_domain::access::Scope::All, &rows.iter().map(|r| r.hcp_id).collect::<Vec<_>>()).await?.into_iter().map(|h| h.id).collect();
+    let hcps: Vec<Uuid> = store
+        .hcp_profiles(
+            &pharmacrm_domain::access::Scope::All,
+            &rows.iter().map(|r| r.hcp_id).collect::<Vec<_>>(),
+        )
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     let mut errors = ValidationErrors::new();
     let mut valid = Vec::new();
     for (i, row) in rows.iter().enumerate() {
@@ -124,17 +179,35 @@ pub async fn put_segments(store: &Store, principal: &Principal, id: Uuid, rows: 
         if !products.contains(&row.product_id) {
             errors.add(format!("segments[{i}].product_id"), "no such product");
         }
-        if let Some(decile) = errors.check(&format!("segments[{i}].decile"), pharmacrm_domain::segment::parse_decile(row.decile)) {
-            let tier = row.tier.unwrap_or(pharmacrm_domain::segment::Tier::from_decile(decile));
-            valid.push(DraftSegment { hcp_id: row.hcp_id, product_id: row.product_id, tier, decile });
+        if let Some(decile) = errors.check(
+            &format!("segments[{i}].decile"),
+            pharmacrm_domain::segment::parse_decile(row.decile),
+        ) {
+            let tier = row
+                .tier
+                .unwrap_or(pharmacrm_domain::segment::Tier::from_decile(decile));
+            valid.push(DraftSegment {
+                hcp_id: row.hcp_id,
+                product_id: row.product_id,
+                tier,
+                decile,
+            });
         }
     }
     errors.into_result(|| ())?;
-    Ok(store.put_targeting_segments(&principal.actor(), id, &valid).await?)
+    Ok(store
+        .put_targeting_segments(&principal.actor(), id, &valid)
+        .await?)
 }
 
 /// Uploads a segmentation CSV into a draft (see [`import_segments`]).
-pub async fn upload_segments(store: &Store, principal: &Principal, id: Uuid, input: impl Read, progress: Progress<'_>) -> Result<ImportReport> {
+pub async fn upload_segments(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    input: impl Read,
+    progress: Progress<'_>,
+) -> Result<ImportReport> {
     ensure_targeting_owner(principal)?;
     store.targeting_version(id).await?;
     import_segments(store, &principal.actor(), id, input, progress).await
@@ -142,12 +215,24 @@ pub async fn upload_segments(store: &Store, principal: &Principal, id: Uuid, inp
 
 /// Publishes a draft from `effective_from` (today or later); a version due today comes into
 /// force at once. Returns the version as it now stands.
-pub async fn publish(store: &Store, principal: &Principal, id: Uuid, effective_from: NaiveDate, today: NaiveDate) -> Result<TargetingVersion> {
+pub async fn publish(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    effective_from: NaiveDate,
+    today: NaiveDate,
+) -> Result<TargetingVersion> {
     ensure_targeting_owner(principal)?;
     if effective_from < today {
-        return Err(ValidationErrors::single("effective_from", "cannot be in the past: calls already made were planned on the version then in force").into());
+        return Err(ValidationErrors::single(
+            "effective_from",
+            "cannot be in the past: calls already made were planned on the version then in force",
+        )
+        .into());
     }
-    store.publish_targeting_version(&principal.actor(), id, effective_from).await?;
+    store
+        .publish_targeting_version(&principal.actor(), id, effective_from)
+        .await?;
     apply_due(store, &principal.actor(), today).await?;
     Ok(store.targeting_version(id).await?)
 }

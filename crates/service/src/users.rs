@@ -23,7 +23,11 @@ pub struct UserRequest {
 pub async fn add_user(store: &Store, actor: &Actor, request: UserRequest) -> Result<User> {
     let mut errors = ValidationErrors::new();
     let username = request.username.trim().to_lowercase();
-    if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+    if username.is_empty()
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+    {
         errors.add("username", "letters, digits, '.', '-' and '_' only");
     }
     if request.password.chars().count() < 4 {
@@ -43,11 +47,17 @@ pub async fn add_user(store: &Store, actor: &Actor, request: UserRequest) -> Res
             }
         },
         (None, Some(level)) => {
-            errors.add("unit", format!("a {} needs a {}", request.role, level.as_str()));
+            errors.add(
+                "unit",
+                format!("a {} needs a {}", request.role, level.as_str()),
+            );
             None
         }
         (Some(_), None) => {
-            errors.add("unit", format!("a {} covers every territory; give no unit", request.role));
+            errors.add(
+                "unit",
+                format!("a {} covers every territory; give no unit", request.role),
+            );
             None
         }
         (None, None) => None,
@@ -64,7 +74,17 @@ pub async fn add_user(store: &Store, actor: &Actor, request: UserRequest) -> Res
     };
     let user = store.insert_user(actor, &new).await?;
     if let Some(unit) = unit {
-        store.assign(actor, user.id, unit.id, Effective { from: request.from, to: None }).await?;
+        store
+            .assign(
+                actor,
+                user.id,
+                unit.id,
+                Effective {
+                    from: request.from,
+                    to: None,
+                },
+            )
+            .await?;
     }
     Ok(user)
 }

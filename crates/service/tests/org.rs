@@ -3,11 +3,11 @@
 mod common;
 
 use chrono::Duration;
+use common::{principal, push_call as call};
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_fixtures::{backend_tests, populate_small, scope_of};
-use pharmacrm_service::org::{leave, move_to, territory_history, territory_overview};
-use common::{principal, push_call as call};
 use pharmacrm_service::auth::Principal;
+use pharmacrm_service::org::{leave, move_to, territory_history, territory_overview};
 use pharmacrm_storage::Store;
 
 async fn a_rep_leaving_leaves_a_vacant_territory_with_its_hcps(store: Store) {
@@ -15,7 +15,9 @@ async fn a_rep_leaving_leaves_a_vacant_territory_with_its_hcps(store: Store) {
     let ops = principal(&store, "ops").await;
     let today = pharmacrm_storage::today();
     let before = territory_overview(&store, &ops, today).await.unwrap();
-    assert!(before.iter().all(|t| !t.vacant && t.reps.len() == 1 && t.hcps == 100));
+    assert!(before
+        .iter()
+        .all(|t| !t.vacant && t.reps.len() == 1 && t.hcps == 100));
     assert_eq!(before[0].district.as_ref().unwrap().code, "D01");
     assert_eq!(before[0].region.as_ref().unwrap().code, "R1");
 
@@ -25,12 +27,27 @@ async fn a_rep_leaving_leaves_a_vacant_territory_with_its_hcps(store: Store) {
     let t02 = after.iter().find(|t| t.territory.code == "T02").unwrap();
     assert!(t02.vacant);
     assert_eq!(t02.vacant_since, Some(today));
-    assert_eq!(t02.hcps, 100, "the HCPs stay aligned to the vacant territory");
-    assert_eq!(scope_of(&store, "rep.t02").await, pharmacrm_domain::access::Scope::Territories(vec![]), "the leaver sees nothing");
-    let history = territory_history(&store, &ops, t02.territory.id).await.unwrap();
+    assert_eq!(
+        t02.hcps, 100,
+        "the HCPs stay aligned to the vacant territory"
+    );
+    assert_eq!(
+        scope_of(&store, "rep.t02").await,
+        pharmacrm_domain::access::Scope::Territories(vec![]),
+        "the leaver sees nothing"
+    );
+    let history = territory_history(&store, &ops, t02.territory.id)
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1);
-    assert_eq!((history[0].username.as_str(), history[0].to), ("rep.t02", Some(today)));
-    let again = leave(&store, &actor, "rep.t02", today).await.unwrap_err().to_string();
+    assert_eq!(
+        (history[0].username.as_str(), history[0].to),
+        ("rep.t02", Some(today))
+    );
+    let again = leave(&store, &actor, "rep.t02", today)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(again.contains("no assignment in force"), "{again}");
 }
 
@@ -41,53 +58,120 @@ async fn a_rep_moving_covers_the_new_territory_and_history_shows_both(store: Sto
     let ops = principal(&store, "ops").await;
     leave(&store, &actor, "rep.t02", today).await.unwrap();
     let tomorrow = today + Duration::days(1);
-    move_to(&store, &actor, "rep.t01", "T02", tomorrow).await.unwrap();
+    move_to(&store, &actor, "rep.t01", "T02", tomorrow)
+        .await
+        .unwrap();
     // Until tomorrow rep.t01 still covers T01; then T02, and T01 becomes vacant.
     let t01 = store.org_unit_by_code("T01").await.unwrap().unwrap();
     let t02 = store.org_unit_by_code("T02").await.unwrap().unwrap();
-    assert_eq!(scope_of(&store, "rep.t01").await, pharmacrm_domain::access::Scope::Territories(vec![t01.id]));
+    assert_eq!(
+        scope_of(&store, "rep.t01").await,
+        pharmacrm_domain::access::Scope::Territories(vec![t01.id])
+    );
     let (rep, _) = store.user_credentials("rep.t01").await.unwrap().unwrap();
-    assert_eq!(store.scope_of_on(rep.id, rep.role, tomorrow).await.unwrap(), pharmacrm_domain::access::Scope::Territories(vec![t02.id]));
+    assert_eq!(
+        store.scope_of_on(rep.id, rep.role, tomorrow).await.unwrap(),
+        pharmacrm_domain::access::Scope::Territories(vec![t02.id])
+    );
     let on_tomorrow = territory_overview(&store, &ops, tomorrow).await.unwrap();
-    assert!(on_tomorrow.iter().find(|t| t.territory.code == "T01").unwrap().vacant);
-    let t02_view = on_tomorrow.iter().find(|t| t.territory.code == "T02").unwrap();
-    assert_eq!(t02_view.reps.iter().map(|r| r.username.as_str()).collect::<Vec<_>>(), vec!["rep.t01"]);
-    let history: Vec<(String, Option<chrono::NaiveDate>)> =
-        territory_history(&store, &ops, t02.id).await.unwrap().into_iter().map(|c| (c.username, c.to)).collect();
-    assert_eq!(history, vec![("rep.t02".to_string(), Some(today)), ("rep.t01".to_string(), None)]);
-    let err = move_to(&store, &actor, "rep.t01", "D01", tomorrow).await.unwrap_err().to_string();
+    assert!(
+        on_tomorrow
+            .iter()
+            .find(|t| t.territory.code == "T01")
+            .unwrap()
+            .vacant
+    );
+    let t02_view = on_tomorrow
+        .iter()
+        .find(|t| t.territory.code == "T02")
+        .unwrap();
+    assert_eq!(
+        t02_view
+            .reps
+            .iter()
+            .map(|r| r.username.as_str())
+            .collect::<Vec<_>>(),
+        vec!["rep.t01"]
+    );
+    let history: Vec<(String, Option<chrono::NaiveDate>)> = territory_history(&store, &ops, t02.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.username, c.to))
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            ("rep.t02".to_string(), Some(today)),
+            ("rep.t01".to_string(), None)
+        ]
+    );
+    let err = move_to(&store, &actor, "rep.t01", "D01", tomorrow)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("is not a territory"), "{err}");
     let manager = principal(&store, "mgr.d02").await;
-    assert!(territory_history(&store, &manager, t02.id).await.is_err(), "another district's territory is not found");
+    assert!(
+        territory_history(&store, &manager, t02.id).await.is_err(),
+        "another district's territory is not found"
+    );
 }
 
 async fn calls_split_across_a_midyear_realignment(store: Store) {
     use pharmacrm_service::reports::attribution;
     populate_small(&store, "x").await;
     let today = pharmacrm_storage::today();
-    let (rep1, rep2, ops) = (principal(&store, "rep.t01").await, principal(&store, "rep.t02").await, principal(&store, "ops").await);
-    let page = store.hcp_page(&rep1.scope, &Default::default(), None, 50).await.unwrap();
+    let (rep1, rep2, ops) = (
+        principal(&store, "rep.t01").await,
+        principal(&store, "rep.t02").await,
+        principal(&store, "ops").await,
+    );
+    let page = store
+        .hcp_page(&rep1.scope, &Default::default(), None, 50)
+        .await
+        .unwrap();
     let ids: Vec<uuid::Uuid> = page.items.iter().map(|h| h.id).collect();
     let hcp = store
         .hcp_profiles(&rep1.scope, &ids)
         .await
         .unwrap()
         .into_iter()
-        .find(|h| h.status == pharmacrm_domain::hcp::HcpStatus::Active && h.do_not_call.is_none() && h.blacklist.is_none())
+        .find(|h| {
+            h.status == pharmacrm_domain::hcp::HcpStatus::Active
+                && h.do_not_call.is_none()
+                && h.blacklist.is_none()
+        })
         .unwrap();
-    let (t01, t02) = (store.org_unit_by_code("T01").await.unwrap().unwrap(), store.org_unit_by_code("T02").await.unwrap().unwrap());
+    let (t01, t02) = (
+        store.org_unit_by_code("T01").await.unwrap().unwrap(),
+        store.org_unit_by_code("T02").await.unwrap().unwrap(),
+    );
     let from = today - Duration::days(40);
     let before = attribution(&store, &ops, from, today).await.unwrap();
     // The HCP's ZIP moves from T01 to T02 twenty days ago.
     let realigned = today - Duration::days(20);
-    store.align_zips(&Actor::system("ops"), &[(hcp.address.zip.clone(), t02.id)], realigned).await.unwrap();
+    store
+        .align_zips(
+            &Actor::system("ops"),
+            &[(hcp.address.zip.clone(), t02.id)],
+            realigned,
+        )
+        .await
+        .unwrap();
     let noon = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
     let (status, old_call) = call(&store, &rep1, hcp.id, noon(realigned - Duration::days(5))).await;
     assert!(status.starts_with("applied"), "{status}");
     let (status, new_call) = call(&store, &rep2, hcp.id, noon(realigned + Duration::days(3))).await;
     assert_eq!(status, "applied");
-    let (old_call, new_call) = (store.call_by_id(old_call).await.unwrap().unwrap(), store.call_by_id(new_call).await.unwrap().unwrap());
-    assert_eq!((old_call.territory_id, new_call.territory_id), (Some(t01.id), Some(t02.id)));
+    let (old_call, new_call) = (
+        store.call_by_id(old_call).await.unwrap().unwrap(),
+        store.call_by_id(new_call).await.unwrap().unwrap(),
+    );
+    assert_eq!(
+        (old_call.territory_id, new_call.territory_id),
+        (Some(t01.id), Some(t02.id))
+    );
     assert_eq!(old_call.district_id, t01.parent_id);
     assert!(old_call.region_id.is_some());
     // rep.t01 can no longer report on the HCP after the realignment.
@@ -95,17 +179,37 @@ async fn calls_split_across_a_midyear_realignment(store: Store) {
     assert_eq!(status, "rejected");
     let after = attribution(&store, &ops, from, today).await.unwrap();
     let count = |r: &pharmacrm_analytics::attribution::AttributionReport, code: &str| {
-        r.territories.iter().chain(&r.districts).chain(&r.regions).find(|u| u.code == code).map_or(0, |u| u.calls)
+        r.territories
+            .iter()
+            .chain(&r.districts)
+            .chain(&r.regions)
+            .find(|u| u.code == code)
+            .map_or(0, |u| u.calls)
     };
-    assert_eq!(count(&after, "T01") - count(&before, "T01"), 1, "the call before the realignment stays with T01");
-    assert_eq!(count(&after, "T02") - count(&before, "T02"), 1, "the call after it counts for T02");
+    assert_eq!(
+        count(&after, "T01") - count(&before, "T01"),
+        1,
+        "the call before the realignment stays with T01"
+    );
+    assert_eq!(
+        count(&after, "T02") - count(&before, "T02"),
+        1,
+        "the call after it counts for T02"
+    );
     assert_eq!(count(&after, "D01") - count(&before, "D01"), 2);
     assert_eq!(after.total - before.total, 2);
     let by_territory: u32 = after.territories.iter().map(|t| t.calls).sum();
-    assert_eq!(by_territory + after.unattributed, after.total, "no call falls into neither territory");
+    assert_eq!(
+        by_territory + after.unattributed,
+        after.total,
+        "no call falls into neither territory"
+    );
     let manager = principal(&store, "mgr.d02").await;
     let theirs = attribution(&store, &manager, from, today).await.unwrap();
-    assert!(theirs.territories.iter().all(|t| t.code == "T03" || t.code == "T04"));
+    assert!(theirs
+        .territories
+        .iter()
+        .all(|t| t.code == "T03" || t.code == "T04"));
 }
 
 backend_tests!(

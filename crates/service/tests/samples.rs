@@ -6,12 +6,15 @@
 use chrono::{Duration, Utc};
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::HcpStatus;
-use pharmacrm_domain::sample::check::{blocks, check_samples, LicenceFacts, LotFacts, RecipientFacts, SampleContext, SampleLine, SampleMode};
+use pharmacrm_domain::new_id;
+use pharmacrm_domain::sample::check::{
+    blocks, check_samples, LicenceFacts, LotFacts, RecipientFacts, SampleContext, SampleLine,
+    SampleMode,
+};
 use pharmacrm_domain::sample::limits::{LimitMeasure, LimitWindow, SampleLimit, Severity};
 use pharmacrm_domain::sample::views::{LossReportUpdate, SampleBook};
 use pharmacrm_domain::sample::{LotQuantity, TxnKind};
 use pharmacrm_domain::views::Hcp;
-use pharmacrm_domain::new_id;
 use pharmacrm_fixtures::samples::call_with_samples;
 use pharmacrm_fixtures::{backend_tests, populate_small};
 use pharmacrm_service::auth::Principal;
@@ -30,15 +33,38 @@ async fn principal(store: &Store, username: &str) -> Principal {
     Principal { user, scope }
 }
 
-async fn send(store: &Store, who: &Principal, client: Uuid, kind: &str, payload: serde_json::Value) -> MutationResult {
-    let m = Mutation { id: new_id(), client_ts: Utc::now().to_rfc3339(), kind: kind.into(), payload };
-    let mut out = push(store, who, &PushRequest { client_id: client, mutations: vec![m] }).await.unwrap();
+async fn send(
+    store: &Store,
+    who: &Principal,
+    client: Uuid,
+    kind: &str,
+    payload: serde_json::Value,
+) -> MutationResult {
+    let m = Mutation {
+        id: new_id(),
+        client_ts: Utc::now().to_rfc3339(),
+        kind: kind.into(),
+        payload,
+    };
+    let mut out = push(
+        store,
+        who,
+        &PushRequest {
+            client_id: client,
+            mutations: vec![m],
+        },
+    )
+    .await
+    .unwrap();
     out.results.remove(0)
 }
 
 /// HCPs of the rep's territory who may receive samples (active, licensed, not flagged).
 async fn eligible(store: &Store, rep: &Principal) -> Vec<Hcp> {
-    let page = store.hcp_page(&rep.scope, &HcpFilter::default(), None, 200).await.unwrap();
+    let page = store
+        .hcp_page(&rep.scope, &HcpFilter::default(), None, 200)
+        .await
+        .unwrap();
     let ids: Vec<Uuid> = page.items.iter().map(|h| h.id).collect();
     let today = pharmacrm_storage::today();
     store
@@ -50,7 +76,9 @@ async fn eligible(store: &Store, rep: &Principal) -> Vec<Hcp> {
             h.status == HcpStatus::Active
                 && h.do_not_call.is_none()
                 && h.blacklist.is_none()
-                && h.licences.iter().any(|l| l.state == h.address.state && l.expires_on > today)
+                && h.licences
+                    .iter()
+                    .any(|l| l.state == h.address.state && l.expires_on > today)
         })
         .collect()
 }
@@ -61,7 +89,11 @@ fn regular_lot(book: &SampleBook) -> Uuid {
     book.lots
         .iter()
         .filter(|l| l.on_hand > 10 && l.expires_on > today + Duration::days(60))
-        .find(|l| book.skus.iter().any(|s| s.sku_id == l.sku_id && s.dea_schedule.is_none()))
+        .find(|l| {
+            book.skus
+                .iter()
+                .any(|s| s.sku_id == l.sku_id && s.dea_schedule.is_none())
+        })
         .expect("an in-date regular lot")
         .lot_id
 }
@@ -78,11 +110,24 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     let lot = regular_lot(&book);
     let before = store.on_hand(rep.user.id).await.unwrap()[&lot];
     let call = call_with_samples(&book, &hcp, &[(lot, 2)], Utc::now() - Duration::minutes(5));
-    let result = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&call).unwrap()).await;
+    let result = send(
+        &store,
+        &rep,
+        new_id(),
+        "call.submit",
+        serde_json::to_value(&call).unwrap(),
+    )
+    .await;
     assert_eq!(result.status, "applied", "{result:?}");
     assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], before - 2);
-    let records = store.sample_records(RecordFilter::Hcp(hcp.id)).await.unwrap();
-    let record = records.iter().find(|r| Some(r.id) == call.disbursement.as_ref().map(|d| d.id)).expect("the record");
+    let records = store
+        .sample_records(RecordFilter::Hcp(hcp.id))
+        .await
+        .unwrap();
+    let record = records
+        .iter()
+        .find(|r| Some(r.id) == call.disbursement.as_ref().map(|d| d.id))
+        .expect("the record");
     assert_eq!(record.call_id, Some(call.id));
     assert_eq!(record.signature.hash, record.signature.record.hash());
     assert!(record.findings.is_empty());
@@ -90,15 +135,41 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     assert_eq!(stored_call.disbursement_id, Some(record.id));
     assert!(store.verify_sample_facts().await.unwrap().problem.is_none());
     // The call is read-only: a correction is a new linked call and cannot carry samples.
-    let mut correction = call_with_samples(&book, &hcp, &[(lot, 1)], Utc::now() - Duration::minutes(2));
+    let mut correction =
+        call_with_samples(&book, &hcp, &[(lot, 1)], Utc::now() - Duration::minutes(2));
     correction.corrects = Some(call.id);
     correction.correction_reason = Some("wrong outcome".into());
-    let r = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&correction).unwrap()).await;
-    assert_eq!((r.status.as_str(), r.errors[0].field.as_str()), ("rejected", "disbursement"));
+    let r = send(
+        &store,
+        &rep,
+        new_id(),
+        "call.submit",
+        serde_json::to_value(&correction).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_str(), r.errors[0].field.as_str()),
+        ("rejected", "disbursement")
+    );
     correction.disbursement = None;
-    let r = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&correction).unwrap()).await;
+    let r = send(
+        &store,
+        &rep,
+        new_id(),
+        "call.submit",
+        serde_json::to_value(&correction).unwrap(),
+    )
+    .await;
     assert_eq!(r.status, "applied", "{r:?}");
-    assert_eq!(store.sample_records(RecordFilter::Call(call.id)).await.unwrap().len(), 1, "the original signed record stands");
+    assert_eq!(
+        store
+            .sample_records(RecordFilter::Call(call.id))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the original signed record stands"
+    );
 }
 
 async fn the_server_rechecks_every_guardrail(store: Store) {
@@ -113,24 +184,62 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
     let push_call = |call: pharmacrm_domain::call::CallInput| {
         let store = store.clone();
         let rep = rep.clone();
-        async move { send(&store, &rep, client, "call.submit", serde_json::to_value(&call).unwrap()).await }
+        async move {
+            send(
+                &store,
+                &rep,
+                client,
+                "call.submit",
+                serde_json::to_value(&call).unwrap(),
+            )
+            .await
+        }
     };
 
     // Above the per-call maximum: the samples left the trunk, so the record is kept and flagged.
     let over = push_call(call_with_samples(&book, &hcps[0], &[(lot, 5)], now)).await;
-    assert_eq!((over.status.as_str(), codes(&over).as_str()), ("applied_with_flag", "sample_limit"));
+    assert_eq!(
+        (over.status.as_str(), codes(&over).as_str()),
+        ("applied_with_flag", "sample_limit")
+    );
     // An expired lot.
-    let expired = book.lots.iter().find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0).unwrap();
-    let r = push_call(call_with_samples(&book, &hcps[1], &[(expired.lot_id, 1)], now)).await;
+    let expired = book
+        .lots
+        .iter()
+        .find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0)
+        .unwrap();
+    let r = push_call(call_with_samples(
+        &book,
+        &hcps[1],
+        &[(expired.lot_id, 1)],
+        now,
+    ))
+    .await;
     assert!(codes(&r).contains("lot_expired"), "{r:?}");
     // A controlled product for an HCP without a DEA registration.
-    let no_dea = hcps.iter().find(|h| h.dea_registrations.is_empty()).expect("an HCP without DEA");
+    let no_dea = hcps
+        .iter()
+        .find(|h| h.dea_registrations.is_empty())
+        .expect("an HCP without DEA");
     let controlled = book
         .lots
         .iter()
-        .find(|l| l.on_hand > 0 && l.expires_on > pharmacrm_storage::today() && book.skus.iter().any(|s| s.sku_id == l.sku_id && s.dea_schedule.is_some()))
+        .find(|l| {
+            l.on_hand > 0
+                && l.expires_on > pharmacrm_storage::today()
+                && book
+                    .skus
+                    .iter()
+                    .any(|s| s.sku_id == l.sku_id && s.dea_schedule.is_some())
+        })
         .unwrap();
-    let r = push_call(call_with_samples(&book, no_dea, &[(controlled.lot_id, 1)], now)).await;
+    let r = push_call(call_with_samples(
+        &book,
+        no_dea,
+        &[(controlled.lot_id, 1)],
+        now,
+    ))
+    .await;
     assert!(codes(&r).contains("dea_required"), "{r:?}");
     // A credential the state excludes from the product.
     let target = &hcps[2];
@@ -138,54 +247,114 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         id: new_id(),
         state: target.address.state.clone(),
         credential: target.credentials.clone(),
-        product_id: Some(book.lots.iter().find(|l| l.lot_id == lot).unwrap().product_id),
+        product_id: Some(
+            book.lots
+                .iter()
+                .find(|l| l.lot_id == lot)
+                .unwrap()
+                .product_id,
+        ),
         controlled_only: false,
     };
-    admin::put_credential_rule(&store, &compliance, &rule).await.unwrap();
+    admin::put_credential_rule(&store, &compliance, &rule)
+        .await
+        .unwrap();
     let r = push_call(call_with_samples(&book, target, &[(lot, 1)], now)).await;
     assert!(codes(&r).contains("credential_not_eligible"), "{r:?}");
     // Above the rep's remaining allocation.
-    let product = book.lots.iter().find(|l| l.lot_id == lot).unwrap().product_id;
-    let (from, to) = (pharmacrm_storage::today() - Duration::days(1), pharmacrm_storage::today() + Duration::days(1));
-    admin::put_allocation(&store, &compliance, &admin::AllocationInput { rep_id: rep.user.id, product_id: product, period_from: from, period_to: to, quantity: 1 })
-        .await
-        .unwrap();
+    let product = book
+        .lots
+        .iter()
+        .find(|l| l.lot_id == lot)
+        .unwrap()
+        .product_id;
+    let (from, to) = (
+        pharmacrm_storage::today() - Duration::days(1),
+        pharmacrm_storage::today() + Duration::days(1),
+    );
+    admin::put_allocation(
+        &store,
+        &compliance,
+        &admin::AllocationInput {
+            rep_id: rep.user.id,
+            product_id: product,
+            period_from: from,
+            period_to: to,
+            quantity: 1,
+        },
+    )
+    .await
+    .unwrap();
     let r = push_call(call_with_samples(&book, &hcps[3], &[(lot, 2)], now)).await;
     assert!(codes(&r).contains("allocation_exceeded"), "{r:?}");
     // No active licence in the state of the call.
     let unlicensed = &hcps[4];
-    let stored = store.hcps_by_npi(std::slice::from_ref(&unlicensed.npi)).await.unwrap().remove(&unlicensed.npi).unwrap();
+    let stored = store
+        .hcps_by_npi(std::slice::from_ref(&unlicensed.npi))
+        .await
+        .unwrap()
+        .remove(&unlicensed.npi)
+        .unwrap();
     let mut lapsed = stored.record.clone();
     for l in &mut lapsed.licences {
         l.expires_on = pharmacrm_storage::today() - Duration::days(3);
     }
-    store.update_hcp(&Actor::system("test"), stored.id, &stored.record, &lapsed).await.unwrap();
+    store
+        .update_hcp(&Actor::system("test"), stored.id, &stored.record, &lapsed)
+        .await
+        .unwrap();
     let unlicensed = store.hcp(&rep.scope, unlicensed.id).await.unwrap().unwrap();
     let r = push_call(call_with_samples(&book, &unlicensed, &[(lot, 1)], now)).await;
     assert!(codes(&r).contains("no_active_licence"), "{r:?}");
     // Every breach is in the exceptions queue with the rule broken.
-    let open = admin::exceptions(&store, &compliance, Some("open")).await.unwrap();
-    for code in ["sample_limit", "lot_expired", "dea_required", "credential_not_eligible", "allocation_exceeded", "no_active_licence"] {
-        assert!(open.iter().any(|x| x.rep_id == rep.user.id && x.findings.iter().any(|f| f.code == code)), "no exception for {code}");
+    let open = admin::exceptions(&store, &compliance, Some("open"))
+        .await
+        .unwrap();
+    for code in [
+        "sample_limit",
+        "lot_expired",
+        "dea_required",
+        "credential_not_eligible",
+        "allocation_exceeded",
+        "no_active_licence",
+    ] {
+        assert!(
+            open.iter()
+                .any(|x| x.rep_id == rep.user.id && x.findings.iter().any(|f| f.code == code)),
+            "no exception for {code}"
+        );
     }
 
     // Blacklisted: a call alone is refused; signature-less or re-bound signatures never record.
     let blacklisted = hcps[5].clone();
-    admin::set_blacklist(&store, &compliance, blacklisted.id, Some("OIG exclusion")).await.unwrap();
+    admin::set_blacklist(&store, &compliance, blacklisted.id, Some("OIG exclusion"))
+        .await
+        .unwrap();
     let mut plain = call_with_samples(&book, &blacklisted, &[(lot, 1)], now);
     plain.disbursement = None;
     plain.called_at = Utc::now();
     let r = push_call(plain).await;
-    assert_eq!((r.status.as_str(), codes(&r).as_str()), ("rejected", "blacklisted"));
+    assert_eq!(
+        (r.status.as_str(), codes(&r).as_str()),
+        ("rejected", "blacklisted")
+    );
     let mut unsigned = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     unsigned.disbursement.as_mut().unwrap().signature.image = String::new();
     let r = push_call(unsigned).await;
-    assert_eq!((r.status.as_str(), codes(&r).as_str()), ("rejected", "signature_invalid"));
+    assert_eq!(
+        (r.status.as_str(), codes(&r).as_str()),
+        ("rejected", "signature_invalid")
+    );
     let mut moved = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     let other = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     moved.disbursement.as_mut().unwrap().signature = other.disbursement.unwrap().signature;
     let r = push_call(moved).await;
-    assert!(r.errors.iter().any(|e| e.field == "signature.record.record_id"), "{r:?}");
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.field == "signature.record.record_id"),
+        "{r:?}"
+    );
     let mut altered = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     altered.disbursement.as_mut().unwrap().lines[0].quantity = 3;
     let r = push_call(altered).await;
@@ -199,12 +368,27 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
     let hcp = eligible(&store, &rep).await.remove(0);
     let book = samples::book(&store, &rep).await.unwrap();
     let lot = regular_lot(&book);
-    let product = book.lots.iter().find(|l| l.lot_id == lot).unwrap().product_id;
+    let product = book
+        .lots
+        .iter()
+        .find(|l| l.lot_id == lot)
+        .unwrap()
+        .product_id;
     // Leave 6 units of the lot and allow 6 units a year per HCP.
     let on_hand = book.lots.iter().find(|l| l.lot_id == lot).unwrap().on_hand;
     let r = send(&store, &rep, new_id(), "sample.return", json!({"id": new_id(), "occurred_at": Utc::now() - Duration::hours(2), "lines": [{"lot_id": lot, "quantity": on_hand - 6}]})).await;
     assert_eq!(r.status, "applied", "{r:?}");
-    let limit = SampleLimit { id: new_id(), name: "Six a year".into(), product_id: product, measure: LimitMeasure::Quantity, max: 6, window: LimitWindow::Year, window_days: None, ends_after_days: None, severity: Severity::Error };
+    let limit = SampleLimit {
+        id: new_id(),
+        name: "Six a year".into(),
+        product_id: product,
+        measure: LimitMeasure::Quantity,
+        max: 6,
+        window: LimitWindow::Year,
+        window_days: None,
+        ends_after_days: None,
+        severity: Severity::Error,
+    };
     admin::put_limit(&store, &compliance, &limit).await.unwrap();
     // Both devices synced this book, then went offline.
     let book = samples::book(&store, &rep).await.unwrap();
@@ -215,10 +399,28 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
             credentials: hcp.credentials.clone(),
             blacklisted: None,
             do_not_call: None,
-            licences: hcp.licences.iter().map(|l| LicenceFacts { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on }).collect(),
+            licences: hcp
+                .licences
+                .iter()
+                .map(|l| LicenceFacts {
+                    state: l.state.clone(),
+                    number: l.number.clone(),
+                    expires_on: l.expires_on,
+                })
+                .collect(),
             dea: hcp.dea_registrations.clone(),
         };
-        let lots: Vec<LotFacts> = book.lots.iter().map(|l| LotFacts { lot_id: l.lot_id, sku_id: l.sku_id, lot_number: l.lot_number.clone(), expires_on: l.expires_on, on_hand: l.on_hand }).collect();
+        let lots: Vec<LotFacts> = book
+            .lots
+            .iter()
+            .map(|l| LotFacts {
+                lot_id: l.lot_id,
+                sku_id: l.sku_id,
+                lot_number: l.lot_number.clone(),
+                expires_on: l.expires_on,
+                on_hand: l.on_hand,
+            })
+            .collect();
         let ctx = SampleContext {
             mode: SampleMode::Disbursement,
             on: pharmacrm_storage::today(),
@@ -232,31 +434,89 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
             history: &book.history,
         };
         let sku = book.lots.iter().find(|l| l.lot_id == lot).unwrap().sku_id;
-        check_samples(&ctx, &[SampleLine { sku_id: sku, lot_id: Some(lot), quantity: 4 }])
+        check_samples(
+            &ctx,
+            &[SampleLine {
+                sku_id: sku,
+                lot_id: Some(lot),
+                quantity: 4,
+            }],
+        )
     };
-    assert!(!blocks(&local_check(&book)), "each device's own view allows 4 units: {:?}", local_check(&book));
+    assert!(
+        !blocks(&local_check(&book)),
+        "each device's own view allows 4 units: {:?}",
+        local_check(&book)
+    );
     let now = Utc::now() - Duration::minutes(30);
     let a = call_with_samples(&book, &hcp, &[(lot, 4)], now);
     let b = call_with_samples(&book, &hcp, &[(lot, 4)], now + Duration::minutes(10));
-    let ra = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&a).unwrap()).await;
-    let rb = send(&store, &rep, new_id(), "call.submit", serde_json::to_value(&b).unwrap()).await;
+    let ra = send(
+        &store,
+        &rep,
+        new_id(),
+        "call.submit",
+        serde_json::to_value(&a).unwrap(),
+    )
+    .await;
+    let rb = send(
+        &store,
+        &rep,
+        new_id(),
+        "call.submit",
+        serde_json::to_value(&b).unwrap(),
+    )
+    .await;
     assert_eq!(ra.status, "applied", "{ra:?}");
     assert_eq!(rb.status, "applied_with_flag", "{rb:?}");
-    let records = store.sample_records(RecordFilter::Hcp(hcp.id)).await.unwrap();
-    let ids: Vec<Uuid> = [&a, &b].iter().map(|c| c.disbursement.as_ref().unwrap().id).collect();
-    assert_eq!(records.iter().filter(|r| ids.contains(&r.id)).count(), 2, "both disbursements exist");
-    let exceptions: Vec<_> = admin::exceptions(&store, &compliance, Some("open")).await.unwrap().into_iter().filter(|x| ids.contains(&x.record_id)).collect();
+    let records = store
+        .sample_records(RecordFilter::Hcp(hcp.id))
+        .await
+        .unwrap();
+    let ids: Vec<Uuid> = [&a, &b]
+        .iter()
+        .map(|c| c.disbursement.as_ref().unwrap().id)
+        .collect();
+    assert_eq!(
+        records.iter().filter(|r| ids.contains(&r.id)).count(),
+        2,
+        "both disbursements exist"
+    );
+    let exceptions: Vec<_> = admin::exceptions(&store, &compliance, Some("open"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|x| ids.contains(&x.record_id))
+        .collect();
     assert_eq!(exceptions.len(), 1);
     assert_eq!(exceptions[0].record_id, ids[1]);
-    let found: Vec<&str> = exceptions[0].findings.iter().map(|f| f.code.as_str()).collect();
-    assert!(found.contains(&"sample_limit") && found.contains(&"insufficient_inventory"), "{found:?}");
+    let found: Vec<&str> = exceptions[0]
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
+    assert!(
+        found.contains(&"sample_limit") && found.contains(&"insufficient_inventory"),
+        "{found:?}"
+    );
     // The shortfall is visible, not silent: the lot shows -2 with the exception naming it.
     assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], -2);
     // Compliance reviews and closes it with a comment.
     let rep_try = admin::close_exception(&store, &rep, exceptions[0].id, "fine").await;
     assert!(rep_try.is_err());
-    assert!(admin::close_exception(&store, &compliance, exceptions[0].id, " ").await.is_err());
-    let closed = admin::close_exception(&store, &compliance, exceptions[0].id, "Two devices; counted trunk, rep coached").await.unwrap();
+    assert!(
+        admin::close_exception(&store, &compliance, exceptions[0].id, " ")
+            .await
+            .is_err()
+    );
+    let closed = admin::close_exception(
+        &store,
+        &compliance,
+        exceptions[0].id,
+        "Two devices; counted trunk, rep coached",
+    )
+    .await
+    .unwrap();
     assert_eq!(closed.status, "closed");
 }
 
@@ -278,11 +538,16 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
     let r = send(&store, &rep, new_id(), "sample.transfer", json!({"id": transfer, "occurred_at": now, "to_rep_id": colleague.user.id, "lines": [{"lot_id": lot, "quantity": 10}]})).await;
     assert_eq!(r.status, "applied", "{r:?}");
     let incoming = samples::book(&store, &colleague).await.unwrap().incoming;
-    assert!(incoming.iter().any(|s| s.id == transfer && s.kind == "transfer"));
+    assert!(incoming
+        .iter()
+        .any(|s| s.id == transfer && s.kind == "transfer"));
     let r = send(&store, &colleague, new_id(), "sample.receive", json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}]})).await;
     assert_eq!(r.errors[0].field, "note", "a discrepancy needs a note");
     let r = send(&store, &colleague, new_id(), "sample.receive", json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "one box crushed"})).await;
-    assert_eq!((r.status.as_str(), codes(&r).as_str()), ("applied_with_flag", "receipt_discrepancy"));
+    assert_eq!(
+        (r.status.as_str(), codes(&r).as_str()),
+        ("applied_with_flag", "receipt_discrepancy")
+    );
     let again = send(&store, &colleague, new_id(), "sample.receive", json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "x"})).await;
     assert_eq!(codes(&again), "already_received");
     assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], held - 10);
@@ -293,30 +558,87 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
     let mut theft = theft;
     theft["police_report"] = json!("PD-1");
     theft["id"] = json!(new_id());
-    assert_eq!(send(&store, &rep, new_id(), "sample.loss", theft.clone()).await.status, "applied");
-    let report = admin::loss_reports(&store, &compliance).await.unwrap().into_iter().find(|l| Some(l.id.to_string().as_str()) == theft["id"].as_str()).unwrap();
-    assert_eq!(report.fda_notice_due, pharmacrm_domain::sample::loss::deadlines(pharmacrm_storage::today()).0);
-    let early = admin::update_loss_report(&store, &compliance, report.id, &LossReportUpdate { close: true, ..Default::default() }).await;
-    assert!(early.is_err(), "closing needs the FDA notice and written report");
+    assert_eq!(
+        send(&store, &rep, new_id(), "sample.loss", theft.clone())
+            .await
+            .status,
+        "applied"
+    );
+    let report = admin::loss_reports(&store, &compliance)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| Some(l.id.to_string().as_str()) == theft["id"].as_str())
+        .unwrap();
+    assert_eq!(
+        report.fda_notice_due,
+        pharmacrm_domain::sample::loss::deadlines(pharmacrm_storage::today()).0
+    );
+    let early = admin::update_loss_report(
+        &store,
+        &compliance,
+        report.id,
+        &LossReportUpdate {
+            close: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(
+        early.is_err(),
+        "closing needs the FDA notice and written report"
+    );
     let today = pharmacrm_storage::today();
-    let done = LossReportUpdate { fda_notified_on: Some(today), written_report_on: Some(today), close: true, note: Some("filed".into()) };
-    assert_eq!(admin::update_loss_report(&store, &compliance, report.id, &done).await.unwrap().status, "closed");
+    let done = LossReportUpdate {
+        fda_notified_on: Some(today),
+        written_report_on: Some(today),
+        close: true,
+        note: Some("filed".into()),
+    };
+    assert_eq!(
+        admin::update_loss_report(&store, &compliance, report.id, &done)
+            .await
+            .unwrap()
+            .status,
+        "closed"
+    );
     // A witnessed destruction of the expired lot.
-    let expired = book.lots.iter().find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0).unwrap();
+    let expired = book
+        .lots
+        .iter()
+        .find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0)
+        .unwrap();
     let destroy = json!({"id": new_id(), "occurred_at": now, "lines": [{"lot_id": expired.lot_id, "quantity": expired.on_hand}]});
     let r = send(&store, &rep, new_id(), "sample.destroy", destroy.clone()).await;
     assert_eq!(r.errors[0].field, "note", "a destruction names its witness");
     let mut destroy = destroy;
     destroy["note"] = json!("Witness: Dana Lee (district manager); incinerated at HQ depot");
-    assert_eq!(send(&store, &rep, new_id(), "sample.destroy", destroy).await.status, "applied");
-    assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&expired.lot_id], 0);
+    assert_eq!(
+        send(&store, &rep, new_id(), "sample.destroy", destroy)
+            .await
+            .status,
+        "applied"
+    );
+    assert_eq!(
+        store.on_hand(rep.user.id).await.unwrap()[&expired.lot_id],
+        0
+    );
     let ledger = store.ledger_of_rep(rep.user.id, None).await.unwrap();
-    assert!(ledger.iter().any(|e| e.kind == TxnKind::Destruction && e.counterparty.contains("Dana Lee")));
+    assert!(ledger
+        .iter()
+        .any(|e| e.kind == TxnKind::Destruction && e.counterparty.contains("Dana Lee")));
     // A count is recorded as counted (zero allowed).
     let r = send(&store, &rep, new_id(), "sample.count", json!({"id": new_id(), "counted_at": Utc::now(), "lines": [{"lot_id": lot, "quantity": 0}]})).await;
     assert_eq!(r.status, "applied");
     // Only reps hold inventory.
-    let r = send(&store, &compliance, new_id(), "sample.count", json!({"id": new_id(), "counted_at": Utc::now(), "lines": []})).await;
+    let r = send(
+        &store,
+        &compliance,
+        new_id(),
+        "sample.count",
+        json!({"id": new_id(), "counted_at": Utc::now(), "lines": []}),
+    )
+    .await;
     assert_eq!(codes(&r), "forbidden");
 }
 
@@ -324,7 +646,10 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -335,14 +660,42 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
     // A new rep sharing T01, so their ledger starts empty.
     let t01 = store.org_unit_by_code("T01").await.unwrap().unwrap();
     let user = store
-        .insert_user(&Actor::system("test"), &pharmacrm_storage::users::NewUser { id: new_id(), username: "rep.new".into(), display_name: "Nia New".into(), role: pharmacrm_domain::role::Role::Rep, password_hash: "x".into() })
+        .insert_user(
+            &Actor::system("test"),
+            &pharmacrm_storage::users::NewUser {
+                id: new_id(),
+                username: "rep.new".into(),
+                display_name: "Nia New".into(),
+                role: pharmacrm_domain::role::Role::Rep,
+                password_hash: "x".into(),
+            },
+        )
         .await
         .unwrap();
-    store.assign(&Actor::system("test"), user.id, t01.id, pharmacrm_domain::org::Effective { from: pharmacrm_storage::today() - Duration::days(400), to: None }).await.unwrap();
+    store
+        .assign(
+            &Actor::system("test"),
+            user.id,
+            t01.id,
+            pharmacrm_domain::org::Effective {
+                from: pharmacrm_storage::today() - Duration::days(400),
+                to: None,
+            },
+        )
+        .await
+        .unwrap();
     let rep = principal(&store, "rep.new").await;
     let colleague = principal(&store, "rep.t02").await;
     let today = pharmacrm_storage::today();
-    let lots: Vec<Uuid> = store.lots().await.unwrap().into_iter().filter(|l| l.expires_on > today + Duration::days(30)).map(|l| l.id).take(4).collect();
+    let lots: Vec<Uuid> = store
+        .lots()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.expires_on > today + Duration::days(30))
+        .map(|l| l.id)
+        .take(4)
+        .collect();
     let hcps = eligible(&store, &rep).await;
     let mut rng = Lcg(42);
     // The independent ledger: (day offset, lot, signed quantity, kind).
@@ -358,7 +711,20 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
         let client = new_id();
         let (kind, applied) = match choice {
             0 => {
-                let shipment = admin::ship(&store, &ops, &admin::ShipmentInput { rep_id: rep.user.id, lines: vec![LotQuantity { lot_id: lot, quantity: 20 }], note: None }).await.unwrap();
+                let shipment = admin::ship(
+                    &store,
+                    &ops,
+                    &admin::ShipmentInput {
+                        rep_id: rep.user.id,
+                        lines: vec![LotQuantity {
+                            lot_id: lot,
+                            quantity: 20,
+                        }],
+                        note: None,
+                    },
+                )
+                .await
+                .unwrap();
                 let r = send(&store, &rep, client, "sample.receive", json!({"shipment_id": shipment.id, "received_at": at, "lines": [{"lot_id": lot, "quantity": 20}]})).await;
                 log.push(((at - start).num_hours(), lot, 20, TxnKind::Receipt));
                 (TxnKind::Receipt, r.status == "applied")
@@ -367,8 +733,20 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
                 let book = samples::book(&store, &rep).await.unwrap();
                 let hcp = &hcps[rng.next(hcps.len() as u64) as usize];
                 let call = call_with_samples(&book, hcp, &[(lot, q.min(4))], at);
-                let r = send(&store, &rep, client, "call.submit", serde_json::to_value(&call).unwrap()).await;
-                log.push(((at - start).num_hours(), lot, -q.min(4), TxnKind::Disbursement));
+                let r = send(
+                    &store,
+                    &rep,
+                    client,
+                    "call.submit",
+                    serde_json::to_value(&call).unwrap(),
+                )
+                .await;
+                log.push((
+                    (at - start).num_hours(),
+                    lot,
+                    -q.min(4),
+                    TxnKind::Disbursement,
+                ));
                 (TxnKind::Disbursement, r.status != "rejected")
             }
             2 => {
@@ -384,18 +762,34 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
             }
             4 => {
                 let r = send(&store, &rep, client, "sample.loss", json!({"id": new_id(), "kind": "loss", "discovered_on": at.date_naive(), "reason": "lost", "lines": [{"lot_id": lot, "quantity": 1}]})).await;
-                log.push(((at.date_naive().and_hms_opt(12, 0, 0).unwrap().and_utc() - start).num_hours(), lot, -1, TxnKind::Loss));
+                log.push((
+                    (at.date_naive().and_hms_opt(12, 0, 0).unwrap().and_utc() - start).num_hours(),
+                    lot,
+                    -1,
+                    TxnKind::Loss,
+                ));
                 (TxnKind::Loss, r.status == "applied")
             }
             _ => {
                 // Transfer in: the colleague sends and this rep acknowledges.
                 let id = new_id();
                 let theirs = samples::book(&store, &colleague).await.unwrap();
-                let Some(their_lot) = theirs.lots.iter().find(|l| l.on_hand >= q && l.expires_on > today) else { continue };
+                let Some(their_lot) = theirs
+                    .lots
+                    .iter()
+                    .find(|l| l.on_hand >= q && l.expires_on > today)
+                else {
+                    continue;
+                };
                 let r = send(&store, &colleague, new_id(), "sample.transfer", json!({"id": id, "occurred_at": at, "to_rep_id": rep.user.id, "lines": [{"lot_id": their_lot.lot_id, "quantity": q}]})).await;
                 assert_eq!(r.status, "applied", "{r:?}");
                 let r = send(&store, &rep, client, "sample.receive", json!({"shipment_id": id, "received_at": at, "lines": [{"lot_id": their_lot.lot_id, "quantity": q}]})).await;
-                log.push(((at - start).num_hours(), their_lot.lot_id, q, TxnKind::TransferIn));
+                log.push((
+                    (at - start).num_hours(),
+                    their_lot.lot_id,
+                    q,
+                    TxnKind::TransferIn,
+                ));
                 (TxnKind::TransferIn, r.status == "applied")
             }
         };
@@ -405,21 +799,67 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
     }
     assert!(log.len() >= 190, "most steps moved stock: {}", log.len());
     // A count at the end, two units short on the first lot.
-    let counted: Vec<LotQuantity> = on_hand.iter().map(|(l, n)| LotQuantity { lot_id: *l, quantity: *n - i64::from(*l == lots[0]) * 2 }).collect();
-    send(&store, &rep, new_id(), "sample.count", json!({"id": new_id(), "counted_at": Utc::now(), "lines": counted})).await;
+    let counted: Vec<LotQuantity> = on_hand
+        .iter()
+        .map(|(l, n)| LotQuantity {
+            lot_id: *l,
+            quantity: *n - i64::from(*l == lots[0]) * 2,
+        })
+        .collect();
+    send(
+        &store,
+        &rep,
+        new_id(),
+        "sample.count",
+        json!({"id": new_id(), "counted_at": Utc::now(), "lines": counted}),
+    )
+    .await;
 
     let from = (start + Duration::days(20)).date_naive();
     let period_start = from.and_hms_opt(0, 0, 0).unwrap().and_utc();
-    let report = reports::reconciliation(&store, &ops, rep.user.id, from, today).await.unwrap();
+    let report = reports::reconciliation(&store, &ops, rep.user.id, from, today)
+        .await
+        .unwrap();
     for lot in on_hand.keys() {
-        let line = report.per_lot.iter().find(|l| l.lot_id == *lot).expect("every lot reported");
-        let mine: Vec<&(i64, Uuid, i64, TxnKind)> = log.iter().filter(|(_, l, _, _)| l == lot).collect();
+        let line = report
+            .per_lot
+            .iter()
+            .find(|l| l.lot_id == *lot)
+            .expect("every lot reported");
+        let mine: Vec<&(i64, Uuid, i64, TxnKind)> =
+            log.iter().filter(|(_, l, _, _)| l == lot).collect();
         let before = |h: &i64| start + Duration::hours(*h) < period_start;
-        let opening: i64 = mine.iter().filter(|(h, ..)| before(h)).map(|(_, _, n, _)| n).sum();
-        let moved = |k: TxnKind| -> i64 { mine.iter().filter(|(h, _, _, kind)| !before(h) && *kind == k).map(|(_, _, n, _)| n.abs()).sum() };
+        let opening: i64 = mine
+            .iter()
+            .filter(|(h, ..)| before(h))
+            .map(|(_, _, n, _)| n)
+            .sum();
+        let moved = |k: TxnKind| -> i64 {
+            mine.iter()
+                .filter(|(h, _, _, kind)| !before(h) && *kind == k)
+                .map(|(_, _, n, _)| n.abs())
+                .sum()
+        };
         let b = &line.balance;
         assert_eq!(b.opening, opening, "opening of {lot}");
-        assert_eq!((b.received, b.transferred_in, b.disbursed, b.returned, b.transferred_out, b.lost), (moved(TxnKind::Receipt), moved(TxnKind::TransferIn), moved(TxnKind::Disbursement), moved(TxnKind::Return), moved(TxnKind::TransferOut), moved(TxnKind::Loss)));
+        assert_eq!(
+            (
+                b.received,
+                b.transferred_in,
+                b.disbursed,
+                b.returned,
+                b.transferred_out,
+                b.lost
+            ),
+            (
+                moved(TxnKind::Receipt),
+                moved(TxnKind::TransferIn),
+                moved(TxnKind::Disbursement),
+                moved(TxnKind::Return),
+                moved(TxnKind::TransferOut),
+                moved(TxnKind::Loss)
+            )
+        );
         assert_eq!(b.expected, on_hand[lot], "expected balance of {lot}");
         assert_eq!(b.discrepancy, Some(if *lot == lots[0] { -2 } else { 0 }));
     }
@@ -429,8 +869,18 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
     // Any direct change to a stored sample transaction is detected.
     assert!(store.verify_sample_facts().await.unwrap().problem.is_none());
     let victim = store.ledger_of_rep(rep.user.id, None).await.unwrap()[5].id;
-    sqlx::query(&format!("UPDATE sample_ledger SET quantity = quantity + 1 WHERE id = '{victim}'")).execute(store.pool()).await.unwrap();
-    let problem = store.verify_sample_facts().await.unwrap().problem.expect("tampering detected");
+    sqlx::query(&format!(
+        "UPDATE sample_ledger SET quantity = quantity + 1 WHERE id = '{victim}'"
+    ))
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let problem = store
+        .verify_sample_facts()
+        .await
+        .unwrap()
+        .problem
+        .expect("tampering detected");
     assert!(problem.contains(&victim.to_string()), "{problem}");
 }
 

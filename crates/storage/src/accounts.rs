@@ -4,15 +4,15 @@ use crate::audit::{append, audit_row, record};
 use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
-    get_bool, get_opt_f64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, like_escape, now_timestamp,
-    today, touch_hcps, unique_violation, next_version, Sql, Value,
+    get_bool, get_opt_f64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, like_escape,
+    next_version, now_timestamp, today, touch_hcps, unique_violation, Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
-use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::account::{AccountRecord, AccountType};
 use pharmacrm_domain::address::Address;
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::views::{Account, AccountPage, AccountRef, AccountSummary, AffiliatedHcp};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -45,7 +45,8 @@ pub struct NewAffiliation {
 }
 
 fn kind_of(row: &AnyRow) -> Result<AccountType> {
-    AccountType::parse(&get_str(row, "account_type")?).map_err(|e| StorageError::corrupt("accounts.account_type", e))
+    AccountType::parse(&get_str(row, "account_type")?)
+        .map_err(|e| StorageError::corrupt("accounts.account_type", e))
 }
 
 /// An account summary from a row with the summary columns and [`TERRITORY_COLUMNS`].
@@ -63,13 +64,24 @@ pub(crate) fn account_summary(row: &AnyRow) -> Result<AccountSummary> {
 }
 
 fn account_ref(row: &AnyRow) -> Result<AccountRef> {
-    Ok(AccountRef { id: get_uuid(row, "id")?, name: get_str(row, "name")?, account_type: kind_of(row)? })
+    Ok(AccountRef {
+        id: get_uuid(row, "id")?,
+        name: get_str(row, "name")?,
+        account_type: kind_of(row)?,
+    })
 }
 
-const ACCOUNT_COLUMNS: &str = "id, external_id, name, account_type, parent_id, line1, line2, city, state, zip, \
+const ACCOUNT_COLUMNS: &str =
+    "id, external_id, name, account_type, parent_id, line1, line2, city, state, zip, \
     latitude, longitude, search_name, city_lc, created_at, updated_at, version";
 
-fn account_values(id: Uuid, r: &AccountRecord, parent_id: Option<Uuid>, now: &str, version: i64) -> Vec<Value> {
+fn account_values(
+    id: Uuid,
+    r: &AccountRecord,
+    parent_id: Option<Uuid>,
+    now: &str,
+    version: i64,
+) -> Vec<Value> {
     vec![
         id.into(),
         r.external_id.clone().into(),
@@ -107,23 +119,32 @@ impl Store {
         crate::scope::restrict_account(&mut sql, scope);
         if let Some(q) = &filter.q {
             for word in q.split_whitespace().take(5) {
-                sql.push(" AND a.search_name LIKE ").bind(format!("%{}%", like_escape(&word.to_lowercase()))).push(" ESCAPE '\\'");
+                sql.push(" AND a.search_name LIKE ")
+                    .bind(format!("%{}%", like_escape(&word.to_lowercase())))
+                    .push(" ESCAPE '\\'");
             }
         }
         if let Some(kind) = filter.account_type {
             sql.push(" AND a.account_type = ").bind(kind.as_str());
         }
         if let Some(city) = &filter.city {
-            sql.push(" AND a.city_lc = ").bind(city.trim().to_lowercase());
+            sql.push(" AND a.city_lc = ")
+                .bind(city.trim().to_lowercase());
         }
         if let Some(t) = filter.territory {
-            sql.push(&format!(" AND {} = ", crate::scope::ACCOUNT_TERRITORY)).bind(t);
+            sql.push(&format!(" AND {} = ", crate::scope::ACCOUNT_TERRITORY))
+                .bind(t);
         }
         if let Some(cursor) = cursor {
             let key = page::decode(cursor, 2)?;
-            sql.push(" AND (a.search_name, a.id) > (").bind(key[0].clone()).push(", ").bind(key[1].clone()).push(")");
+            sql.push(" AND (a.search_name, a.id) > (")
+                .bind(key[0].clone())
+                .push(", ")
+                .bind(key[1].clone())
+                .push(")");
         }
-        sql.push(" ORDER BY a.search_name, a.id LIMIT ").bind(limit + 1);
+        sql.push(" ORDER BY a.search_name, a.id LIMIT ")
+            .bind(limit + 1);
         let rows = sql.query().fetch_all(self.pool()).await?;
         let mut keyed = rows
             .iter()
@@ -131,8 +152,17 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         let more = keyed.len() as i64 > limit;
         keyed.truncate(limit as usize);
-        let next_cursor = if more { keyed.last().map(|(k, a)| page::encode(&[k, &a.id.to_string()])) } else { None };
-        Ok(AccountPage { items: keyed.into_iter().map(|(_, a)| a).collect(), next_cursor })
+        let next_cursor = if more {
+            keyed
+                .last()
+                .map(|(k, a)| page::encode(&[k, &a.id.to_string()]))
+        } else {
+            None
+        };
+        Ok(AccountPage {
+            items: keyed.into_iter().map(|(_, a)| a).collect(),
+            next_cursor,
+        })
     }
 
     /// The account profile, or `None` when missing or outside `scope`. Parent, children and
@@ -150,7 +180,11 @@ impl Store {
             return Ok(None);
         };
         let parent = match get_opt_uuid(&row, "parent_id")? {
-            Some(pid) => self.account_refs(scope, "a.id = ", pid).await?.into_iter().next(),
+            Some(pid) => self
+                .account_refs(scope, "a.id = ", pid)
+                .await?
+                .into_iter()
+                .next(),
             None => None,
         };
         let children = self.account_refs(scope, "a.parent_id = ", id).await?;
@@ -168,7 +202,11 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                let name = display_name(&get_str(r, "first_name")?, &get_str(r, "last_name")?, &get_str(r, "credentials")?);
+                let name = display_name(
+                    &get_str(r, "first_name")?,
+                    &get_str(r, "last_name")?,
+                    &get_str(r, "credentials")?,
+                );
                 Ok(AffiliatedHcp {
                     hcp_id: get_uuid(r, "id")?,
                     name,
@@ -201,17 +239,30 @@ impl Store {
         }))
     }
 
-    async fn account_refs(&self, scope: &Scope, condition: &str, id: Uuid) -> Result<Vec<AccountRef>> {
+    async fn account_refs(
+        &self,
+        scope: &Scope,
+        condition: &str,
+        id: Uuid,
+    ) -> Result<Vec<AccountRef>> {
         let mut sql = Sql::new("SELECT a.id, a.name, a.account_type FROM accounts a");
         crate::scope::join_account_alignment(&mut sql, "a", today());
         sql.push(" WHERE ").push(condition).bind(id);
         crate::scope::restrict_account(&mut sql, scope);
         sql.push(" ORDER BY a.search_name");
-        sql.query().fetch_all(self.pool()).await?.iter().map(account_ref).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(account_ref)
+            .collect()
     }
 
     /// Stored accounts by external id, whatever their territory (for imports).
-    pub async fn accounts_by_external_id(&self, ids: &[String]) -> Result<HashMap<String, StoredAccount>> {
+    pub async fn accounts_by_external_id(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, StoredAccount>> {
         let mut found = HashMap::new();
         for chunk in ids.chunks(500) {
             let mut sql = Sql::new(
@@ -238,7 +289,11 @@ impl Store {
                 };
                 found.insert(
                     record.external_id.clone(),
-                    StoredAccount { id: get_uuid(&row, "id")?, parent_id: get_opt_uuid(&row, "parent_id")?, record },
+                    StoredAccount {
+                        id: get_uuid(&row, "id")?,
+                        parent_id: get_opt_uuid(&row, "parent_id")?,
+                        record,
+                    },
                 );
             }
         }
@@ -254,20 +309,46 @@ impl Store {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        let rows = accounts.iter().map(|a| account_values(a.id, &a.record, a.parent_id, &now, version)).collect();
-        let dup = if accounts.len() == 1 { accounts[0].record.external_id.clone() } else { "in batch".into() };
-        insert_rows(&mut tx, "accounts", ACCOUNT_COLUMNS, rows).await.map_err(|e| match e {
-            StorageError::Database(db) => unique_violation(db, "account", "external_id", &dup),
-            other => other,
-        })?;
-        let audit =
-            accounts.iter().map(|a| audit_row(actor, "account", a.id, AuditAction::Create, None, Some(&a.record), &now)).collect();
+        let rows = accounts
+            .iter()
+            .map(|a| account_values(a.id, &a.record, a.parent_id, &now, version))
+            .collect();
+        let dup = if accounts.len() == 1 {
+            accounts[0].record.external_id.clone()
+        } else {
+            "in batch".into()
+        };
+        insert_rows(&mut tx, "accounts", ACCOUNT_COLUMNS, rows)
+            .await
+            .map_err(|e| match e {
+                StorageError::Database(db) => unique_violation(db, "account", "external_id", &dup),
+                other => other,
+            })?;
+        let audit = accounts
+            .iter()
+            .map(|a| {
+                audit_row(
+                    actor,
+                    "account",
+                    a.id,
+                    AuditAction::Create,
+                    None,
+                    Some(&a.record),
+                    &now,
+                )
+            })
+            .collect();
         append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn update_account(&self, actor: &Actor, before: &StoredAccount, after: &StoredAccount) -> Result<()> {
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        before: &StoredAccount,
+        after: &StoredAccount,
+    ) -> Result<()> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
@@ -287,23 +368,56 @@ impl Store {
         }
         sql.push(" WHERE id = ").bind(before.id);
         sql.query().execute(&mut *tx).await?;
-        record(&mut tx, actor, "account", before.id, AuditAction::Update, Some(&before.record), Some(&after.record)).await?;
+        record(
+            &mut tx,
+            actor,
+            "account",
+            before.id,
+            AuditAction::Update,
+            Some(&before.record),
+            Some(&after.record),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Stores new affiliations (an HCP-account pair exists at most once).
-    pub async fn insert_affiliations(&self, actor: &Actor, affiliations: &[NewAffiliation]) -> Result<()> {
+    pub async fn insert_affiliations(
+        &self,
+        actor: &Actor,
+        affiliations: &[NewAffiliation],
+    ) -> Result<()> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         let mut rows = Vec::new();
         let mut audit = Vec::new();
         for a in affiliations {
             let id = pharmacrm_domain::new_id();
-            rows.push(vec![id.into(), a.hcp_id.into(), a.account_id.into(), a.role.clone().into(), a.primary.into()]);
-            audit.push(audit_row(actor, "affiliation", id, AuditAction::Create, None, Some(a), &now));
+            rows.push(vec![
+                id.into(),
+                a.hcp_id.into(),
+                a.account_id.into(),
+                a.role.clone().into(),
+                a.primary.into(),
+            ]);
+            audit.push(audit_row(
+                actor,
+                "affiliation",
+                id,
+                AuditAction::Create,
+                None,
+                Some(a),
+                &now,
+            ));
         }
-        insert_rows(&mut tx, "affiliations", "id, hcp_id, account_id, role, is_primary", rows).await?;
+        insert_rows(
+            &mut tx,
+            "affiliations",
+            "id, hcp_id, account_id, role, is_primary",
+            rows,
+        )
+        .await?;
         let version = next_version(&mut tx).await?;
         let hcps: Vec<Uuid> = affiliations.iter().map(|a| a.hcp_id).collect();
         touch_hcps(&mut tx, &hcps, version).await?;

@@ -3,7 +3,10 @@
 //! territory on any day and the history of who covered what stays queryable.
 
 use crate::audit::{append, audit_row};
-use crate::sql::{get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, now_timestamp, today, Sql, Value};
+use crate::sql::{
+    get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, now_timestamp, today,
+    Sql, Value,
+};
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
@@ -54,58 +57,123 @@ pub(crate) async fn align_in(
     let mut audit = Vec::new();
     for (key, territory) in pairs {
         let existing = current.get(key).map(Vec::as_slice).unwrap_or(&[]);
-        if existing.iter().any(|a| a.territory_id == *territory && a.effective.contains(from) && a.effective.to.is_none()) {
+        if existing.iter().any(|a| {
+            a.territory_id == *territory && a.effective.contains(from) && a.effective.to.is_none()
+        }) {
             outcome.unchanged += 1;
             continue;
         }
-        for a in existing.iter().filter(|a| a.effective.to.is_none_or(|to| to > from)) {
+        for a in existing
+            .iter()
+            .filter(|a| a.effective.to.is_none_or(|to| to > from))
+        {
             let close_at = a.effective.from.max(from);
             let mut closed = a.clone();
             closed.effective.to = Some(close_at);
             let mut sql = Sql::new(&format!("UPDATE {table} SET valid_to = "));
-            sql.bind(close_at).push(", version = ").bind(version).push(" WHERE id = ").bind(a.id);
+            sql.bind(close_at)
+                .push(", version = ")
+                .bind(version)
+                .push(" WHERE id = ")
+                .bind(a.id);
             if close_at == a.effective.from {
                 // A row that would become empty is removed from force by ending it where it starts.
                 sql = Sql::new(&format!("DELETE FROM {table} WHERE id = "));
                 sql.bind(a.id);
             }
             sql.query().execute(&mut *conn).await?;
-            let action = if close_at == a.effective.from { AuditAction::Delete } else { AuditAction::Update };
+            let action = if close_at == a.effective.from {
+                AuditAction::Delete
+            } else {
+                AuditAction::Update
+            };
             let after = (action == AuditAction::Update).then_some(&closed);
             audit.push(audit_row(actor, entity, a.id, action, Some(a), after, &now));
         }
-        let new = Alignment { id: pharmacrm_domain::new_id(), key: key.clone(), territory_id: *territory, effective: Effective { from, to: None } };
-        rows.push(vec![new.id.into(), key.clone().into(), (*territory).into(), from.into(), Value::OptText(None), version.into()]);
-        audit.push(audit_row(actor, entity, new.id, AuditAction::Create, None, Some(&new), &now));
+        let new = Alignment {
+            id: pharmacrm_domain::new_id(),
+            key: key.clone(),
+            territory_id: *territory,
+            effective: Effective { from, to: None },
+        };
+        rows.push(vec![
+            new.id.into(),
+            key.clone().into(),
+            (*territory).into(),
+            from.into(),
+            Value::OptText(None),
+            version.into(),
+        ]);
+        audit.push(audit_row(
+            actor,
+            entity,
+            new.id,
+            AuditAction::Create,
+            None,
+            Some(&new),
+            &now,
+        ));
         outcome.created += 1;
     }
-    insert_rows(conn, table, &format!("id, {key_column}, territory_id, valid_from, valid_to, version"), rows).await?;
+    insert_rows(
+        conn,
+        table,
+        &format!("id, {key_column}, territory_id, valid_from, valid_to, version"),
+        rows,
+    )
+    .await?;
     append(conn, audit).await?;
     Ok(outcome)
 }
 
 impl Store {
     /// Aligns each `(zip, territory)` from `from` on (see [`align_in`]), in one transaction.
-    pub async fn align_zips(&self, actor: &Actor, pairs: &[(String, Uuid)], from: NaiveDate) -> Result<AlignmentOutcome> {
-        let current = self.alignments_for(pairs.iter().map(|(z, _)| z.clone()).collect()).await?;
+    pub async fn align_zips(
+        &self,
+        actor: &Actor,
+        pairs: &[(String, Uuid)],
+        from: NaiveDate,
+    ) -> Result<AlignmentOutcome> {
+        let current = self
+            .alignments_for(pairs.iter().map(|(z, _)| z.clone()).collect())
+            .await?;
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        let outcome = align_in(&mut tx, actor, "zip_alignments", "zip", &current, pairs, from, version).await?;
+        let outcome = align_in(
+            &mut tx,
+            actor,
+            "zip_alignments",
+            "zip",
+            &current,
+            pairs,
+            from,
+            version,
+        )
+        .await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
-    async fn rows_for(&self, table: &str, key_column: &str, keys: Vec<String>) -> Result<HashMap<String, Vec<Alignment>>> {
+    async fn rows_for(
+        &self,
+        table: &str,
+        key_column: &str,
+        keys: Vec<String>,
+    ) -> Result<HashMap<String, Vec<Alignment>>> {
         let mut map: HashMap<String, Vec<Alignment>> = HashMap::new();
         for chunk in keys.chunks(500) {
             let mut sql = Sql::new(&format!("SELECT id, {key_column} AS k, territory_id, valid_from, valid_to FROM {table} WHERE {key_column} IN "));
-            sql.bind_list(chunk.iter().cloned()).push(" ORDER BY valid_from");
+            sql.bind_list(chunk.iter().cloned())
+                .push(" ORDER BY valid_from");
             for row in sql.query().fetch_all(self.pool()).await? {
                 let a = Alignment {
                     id: get_uuid(&row, "id")?,
                     key: get_str(&row, "k")?,
                     territory_id: get_uuid(&row, "territory_id")?,
-                    effective: Effective { from: get_date(&row, "valid_from")?, to: get_opt_date(&row, "valid_to")? },
+                    effective: Effective {
+                        from: get_date(&row, "valid_from")?,
+                        to: get_opt_date(&row, "valid_to")?,
+                    },
                 };
                 map.entry(a.key.clone()).or_default().push(a);
             }
@@ -114,20 +182,32 @@ impl Store {
     }
 
     /// Every alignment row (past, present, future) of these ZIPs.
-    pub async fn alignments_for(&self, zips: Vec<String>) -> Result<HashMap<String, Vec<Alignment>>> {
+    pub async fn alignments_for(
+        &self,
+        zips: Vec<String>,
+    ) -> Result<HashMap<String, Vec<Alignment>>> {
         self.rows_for("zip_alignments", "zip", zips).await
     }
 
     /// Every override row (past, present, future) of these accounts (ids as text).
-    pub async fn account_alignments_for(&self, accounts: Vec<String>) -> Result<HashMap<String, Vec<Alignment>>> {
-        self.rows_for("account_alignments", "account_id", accounts).await
+    pub async fn account_alignments_for(
+        &self,
+        accounts: Vec<String>,
+    ) -> Result<HashMap<String, Vec<Alignment>>> {
+        self.rows_for("account_alignments", "account_id", accounts)
+            .await
     }
 
     /// The territory a ZIP is aligned to today, if it is within `scope`.
     pub async fn territory_of_zip(&self, scope: &Scope, zip: &str) -> Result<Option<Uuid>> {
         let day = today();
         let mut sql = Sql::new("SELECT territory_id FROM zip_alignments WHERE zip = ");
-        sql.bind(zip).push(" AND valid_from <= ").bind(day).push(" AND (valid_to IS NULL OR valid_to > ").bind(day).push(")");
+        sql.bind(zip)
+            .push(" AND valid_from <= ")
+            .bind(day)
+            .push(" AND (valid_to IS NULL OR valid_to > ")
+            .bind(day)
+            .push(")");
         let territory = match sql.query().fetch_optional(self.pool()).await? {
             Some(row) => Some(get_uuid(&row, "territory_id")?),
             None => None,
@@ -139,7 +219,17 @@ impl Store {
     pub async fn zips_of_territory(&self, territory: Uuid) -> Result<Vec<String>> {
         let day = today();
         let mut sql = Sql::new("SELECT zip FROM zip_alignments WHERE territory_id = ");
-        sql.bind(territory).push(" AND valid_from <= ").bind(day).push(" AND (valid_to IS NULL OR valid_to > ").bind(day).push(") ORDER BY zip");
-        sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_str(r, "zip")).collect()
+        sql.bind(territory)
+            .push(" AND valid_from <= ")
+            .bind(day)
+            .push(" AND (valid_to IS NULL OR valid_to > ")
+            .bind(day)
+            .push(") ORDER BY zip");
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| get_str(r, "zip"))
+            .collect()
     }
 }

@@ -2,10 +2,10 @@
 //! (the tables refuse updates and deletes), read back per entity.
 
 use crate::sql::{get_i64, get_opt_str, get_str, insert_rows, now_timestamp, stmt, Sql};
-use sha2::{Digest, Sha256};
 use crate::{Result, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,7 +30,15 @@ pub(crate) async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<()> {
-    let row = audit_row(actor, entity, entity_id, action, before, after, &now_timestamp());
+    let row = audit_row(
+        actor,
+        entity,
+        entity_id,
+        action,
+        before,
+        after,
+        &now_timestamp(),
+    );
     append(conn, vec![row]).await
 }
 
@@ -75,7 +83,10 @@ pub(crate) fn audit_row<T: Serialize>(
 /// The hash of an entry: SHA-256 over its position, the previous hash and its contents.
 fn chain_hash(position: i64, prev: &str, e: &NewEntry) -> String {
     let canonical = serde_json::to_string(&(position, prev, e)).unwrap_or_default();
-    Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Appends entries at the end of the chain. Taking the head locks it until the transaction
@@ -84,9 +95,11 @@ pub(crate) async fn append(conn: &mut AnyConnection, entries: Vec<NewEntry>) -> 
     if entries.is_empty() {
         return Ok(());
     }
-    let head = sqlx::query("UPDATE audit_head SET position = position WHERE id = 1 RETURNING position, hash")
-        .fetch_one(&mut *conn)
-        .await?;
+    let head = sqlx::query(
+        "UPDATE audit_head SET position = position WHERE id = 1 RETURNING position, hash",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let (mut position, mut prev) = (get_i64(&head, "position")?, get_str(&head, "hash")?);
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
@@ -109,10 +122,13 @@ pub(crate) async fn append(conn: &mut AnyConnection, entries: Vec<NewEntry>) -> 
         prev = hash;
     }
     insert_rows(conn, "audit_log", AUDIT_COLUMNS, rows).await?;
-    stmt("UPDATE audit_head SET position = $1, hash = $2 WHERE id = 1", vec![position.into(), prev.into()])
-        .query()
-        .execute(&mut *conn)
-        .await?;
+    stmt(
+        "UPDATE audit_head SET position = $1, hash = $2 WHERE id = 1",
+        vec![position.into(), prev.into()],
+    )
+    .query()
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -142,9 +158,16 @@ fn entry_of(row: &sqlx::any::AnyRow) -> Result<NewEntry> {
 
 impl Store {
     /// Every entry about one record, oldest first.
-    pub async fn audit_entries(&self, entity: &str, entity_id: impl std::fmt::Display) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_entries(
+        &self,
+        entity: &str,
+        entity_id: impl std::fmt::Display,
+    ) -> Result<Vec<AuditEntry>> {
         let mut sql = Sql::new("SELECT seq, at, actor_name, entity, entity_id, action, before, after FROM audit_log WHERE entity = ");
-        sql.bind(entity).push(" AND entity_id = ").bind(entity_id.to_string()).push(" ORDER BY seq");
+        sql.bind(entity)
+            .push(" AND entity_id = ")
+            .bind(entity_id.to_string())
+            .push(" ORDER BY seq");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
             .map(|row| {
@@ -168,9 +191,16 @@ impl Store {
     /// Recomputes the hash chain from the first entry to the head and reports the first
     /// entry that was altered or removed (or appended around the chain).
     pub async fn verify_audit_chain(&self) -> Result<ChainReport> {
-        let head = sqlx::query("SELECT position, hash FROM audit_head WHERE id = 1").fetch_one(self.pool()).await?;
+        let head = sqlx::query("SELECT position, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
         let (head_position, head_hash) = (get_i64(&head, "position")?, get_str(&head, "hash")?);
-        let unchained = get_i64(&sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE position IS NULL").fetch_one(self.pool()).await?, "n")?;
+        let unchained = get_i64(
+            &sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE position IS NULL")
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
         let (mut expected, mut prev) = (1i64, "genesis".to_string());
         loop {
             let mut sql = Sql::new("SELECT id, at, actor_id, actor_name, entity, entity_id, action, before, after, position, prev_hash, hash FROM audit_log WHERE position >= ");
@@ -183,14 +213,25 @@ impl Store {
                 let position = get_i64(row, "position")?;
                 let entry = entry_of(row)?;
                 if position != expected {
-                    let problem = format!("entry {expected} is missing (removed); the chain continues at {position}");
-                    return Ok(ChainReport { entries: expected - 1, problem: Some(problem) });
+                    let problem = format!(
+                        "entry {expected} is missing (removed); the chain continues at {position}"
+                    );
+                    return Ok(ChainReport {
+                        entries: expected - 1,
+                        problem: Some(problem),
+                    });
                 }
                 let stored_prev = get_opt_str(row, "prev_hash")?.unwrap_or_default();
                 let stored = get_opt_str(row, "hash")?.unwrap_or_default();
                 if stored_prev != prev || stored != chain_hash(position, &prev, &entry) {
-                    let problem = format!("entry {position} ({} {} {} at {}) was altered", entry.action, entry.entity, entry.entity_id, entry.at);
-                    return Ok(ChainReport { entries: position - 1, problem: Some(problem) });
+                    let problem = format!(
+                        "entry {position} ({} {} {} at {}) was altered",
+                        entry.action, entry.entity, entry.entity_id, entry.at
+                    );
+                    return Ok(ChainReport {
+                        entries: position - 1,
+                        problem: Some(problem),
+                    });
                 }
                 prev = stored;
                 expected += 1;
@@ -204,7 +245,10 @@ impl Store {
         } else {
             None
         };
-        Ok(ChainReport { entries: checked, problem })
+        Ok(ChainReport {
+            entries: checked,
+            problem,
+        })
     }
 
     /// Chains entries written before the chain existed (run by `migrate`).
@@ -217,24 +261,44 @@ impl Store {
             if rows.is_empty() {
                 return Ok(());
             }
-            let head = sqlx::query("UPDATE audit_head SET position = position WHERE id = 1 RETURNING position, hash").fetch_one(&mut *tx).await?;
+            let head = sqlx::query(
+                "UPDATE audit_head SET position = position WHERE id = 1 RETURNING position, hash",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             let (mut position, mut prev) = (get_i64(&head, "position")?, get_str(&head, "hash")?);
             for row in &rows {
                 position += 1;
                 let hash = chain_hash(position, &prev, &entry_of(row)?);
-                stmt("UPDATE audit_log SET position = $1, prev_hash = $2, hash = $3 WHERE seq = $4", vec![position.into(), prev.clone().into(), hash.clone().into(), get_i64(row, "seq")?.into()])
-                    .query()
-                    .execute(&mut *tx)
-                    .await?;
+                stmt(
+                    "UPDATE audit_log SET position = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+                    vec![
+                        position.into(),
+                        prev.clone().into(),
+                        hash.clone().into(),
+                        get_i64(row, "seq")?.into(),
+                    ],
+                )
+                .query()
+                .execute(&mut *tx)
+                .await?;
                 prev = hash;
             }
-            stmt("UPDATE audit_head SET position = $1, hash = $2 WHERE id = 1", vec![position.into(), prev.into()]).query().execute(&mut *tx).await?;
+            stmt(
+                "UPDATE audit_head SET position = $1, hash = $2 WHERE id = 1",
+                vec![position.into(), prev.into()],
+            )
+            .query()
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         }
     }
 
     pub async fn audit_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(self.pool()).await?;
+        let row = sqlx::query("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(self.pool())
+            .await?;
         get_i64(&row, 0)
     }
 }

@@ -3,12 +3,12 @@
 //! lost answer finds the outcome instead of applying twice.
 
 use crate::audit::record;
+use crate::samples::Effect;
 use crate::scope::{join_alignment, restrict};
 use crate::sql::{
-    get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt,
-    Sql,
+    get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version,
+    now_timestamp, stmt, Sql,
 };
-use crate::samples::Effect;
 use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::access::Scope;
@@ -45,7 +45,9 @@ pub(crate) const CALL_COLUMNS: &str = "c.id, c.rep_id, c.call_type, c.account_id
     c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at, c.key_message_ids, c.disbursement_id, c.district_id, c.region_id";
 
 fn parse_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StorageError::corrupt(column, e))
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StorageError::corrupt(column, e))
 }
 
 fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<Vec<T>> {
@@ -54,13 +56,20 @@ fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Resu
 
 /// Builds calls from rows of [`CALL_COLUMNS`], fetching their attendees.
 pub(crate) async fn calls_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Vec<Call>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .map(|r| get_uuid(r, "id"))
+        .collect::<Result<_>>()?;
     let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new("SELECT call_id, hcp_id FROM call_attendees WHERE call_id IN ");
-        sql.bind_list(chunk.iter().copied()).push(" ORDER BY hcp_id");
+        sql.bind_list(chunk.iter().copied())
+            .push(" ORDER BY hcp_id");
         for row in sql.query().fetch_all(store.pool()).await? {
-            attendees.entry(get_uuid(&row, "call_id")?).or_default().push(get_uuid(&row, "hcp_id")?);
+            attendees
+                .entry(get_uuid(&row, "call_id")?)
+                .or_default()
+                .push(get_uuid(&row, "hcp_id")?);
         }
     }
     rows.iter()
@@ -70,7 +79,8 @@ pub(crate) async fn calls_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Ve
             Ok(Call {
                 id,
                 rep_id: get_uuid(row, "rep_id")?,
-                call_type: CallType::parse(&kind).ok_or_else(|| StorageError::corrupt("calls.call_type", &kind))?,
+                call_type: CallType::parse(&kind)
+                    .ok_or_else(|| StorageError::corrupt("calls.call_type", &kind))?,
                 hcp_ids: attendees.remove(&id).unwrap_or_default(),
                 account_id: get_opt_uuid(row, "account_id")?,
                 territory_id: get_opt_uuid(row, "territory_id")?,
@@ -100,18 +110,27 @@ fn call_row(call: &Call, version: i64) -> Vec<crate::sql::Value> {
         call.call_type.as_str().into(),
         call.account_id.into(),
         call.territory_id.into(),
-        call.called_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into(),
-        serde_json::to_string(&call.product_ids).unwrap_or_else(|_| "[]".into()).into(),
+        call.called_at
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string()
+            .into(),
+        serde_json::to_string(&call.product_ids)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
         call.outcome.clone().into(),
         call.next_step.clone().into(),
         call.next_step_date.into(),
         call.notes.clone().into(),
         call.corrects.into(),
         call.correction_reason.clone().into(),
-        serde_json::to_string(&call.flags).unwrap_or_else(|_| "[]".into()).into(),
+        serde_json::to_string(&call.flags)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
         call.submitted_at.clone().into(),
         version.into(),
-        serde_json::to_string(&call.key_message_ids).unwrap_or_else(|_| "[]".into()).into(),
+        serde_json::to_string(&call.key_message_ids)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
         call.disbursement_id.into(),
         call.district_id.into(),
         call.region_id.into(),
@@ -124,7 +143,8 @@ const CALL_INSERT: &str = "id, rep_id, call_type, account_id, territory_id, call
 impl Store {
     /// The stored answer to a mutation already received.
     pub async fn mutation_outcome(&self, id: Uuid) -> Result<Option<MutationOutcome>> {
-        let mut sql = Sql::new("SELECT status, code, message, errors FROM sync_mutations WHERE id = ");
+        let mut sql =
+            Sql::new("SELECT status, code, message, errors FROM sync_mutations WHERE id = ");
         sql.bind(id);
         match sql.query().fetch_optional(self.pool()).await? {
             Some(row) => Ok(Some(MutationOutcome {
@@ -179,12 +199,27 @@ impl Store {
             insert_rows(&mut tx, "calls", CALL_INSERT, vec![call_row(call, version)])
                 .await
                 .map_err(|e| match e {
-                    StorageError::Database(db) => crate::sql::unique_violation(db, "call", "id", &call.id.to_string()),
+                    StorageError::Database(db) => {
+                        crate::sql::unique_violation(db, "call", "id", &call.id.to_string())
+                    }
                     other => other,
                 })?;
-            let attendees = call.hcp_ids.iter().map(|h| vec![call.id.into(), (*h).into()]).collect();
+            let attendees = call
+                .hcp_ids
+                .iter()
+                .map(|h| vec![call.id.into(), (*h).into()])
+                .collect();
             insert_rows(&mut tx, "call_attendees", "call_id, hcp_id", attendees).await?;
-            record(&mut tx, actor, "call", call.id, AuditAction::Create, None, Some(call)).await?;
+            record(
+                &mut tx,
+                actor,
+                "call",
+                call.id,
+                AuditAction::Create,
+                None,
+                Some(call),
+            )
+            .await?;
         }
         for effect in effects {
             crate::samples::apply(&mut tx, actor, effect, &now).await?;
@@ -225,12 +260,31 @@ impl Store {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        insert_rows(&mut tx, "calls", CALL_INSERT, calls.iter().map(|c| call_row(c, version)).collect()).await?;
-        let attendees = calls.iter().flat_map(|c| c.hcp_ids.iter().map(|h| vec![c.id.into(), (*h).into()])).collect();
+        insert_rows(
+            &mut tx,
+            "calls",
+            CALL_INSERT,
+            calls.iter().map(|c| call_row(c, version)).collect(),
+        )
+        .await?;
+        let attendees = calls
+            .iter()
+            .flat_map(|c| c.hcp_ids.iter().map(|h| vec![c.id.into(), (*h).into()]))
+            .collect();
         insert_rows(&mut tx, "call_attendees", "call_id, hcp_id", attendees).await?;
         let audit = calls
             .iter()
-            .map(|c| crate::audit::audit_row(actor, "call", c.id, AuditAction::Create, None, Some(c), &now))
+            .map(|c| {
+                crate::audit::audit_row(
+                    actor,
+                    "call",
+                    c.id,
+                    AuditAction::Create,
+                    None,
+                    Some(c),
+                    &now,
+                )
+            })
             .collect();
         crate::audit::append(&mut tx, audit).await?;
         tx.commit().await?;
@@ -260,23 +314,33 @@ impl Store {
 
     /// Status, do-not-call flag and ZIP of HCPs, whatever their territory.
     pub async fn hcp_call_facts(&self, ids: &[Uuid]) -> Result<Vec<HcpCallFacts>> {
-        let mut sql = Sql::new("SELECT id, status, dnc_reason, dnc_set_at, zip FROM hcps WHERE id IN ");
+        let mut sql =
+            Sql::new("SELECT id, status, dnc_reason, dnc_set_at, zip FROM hcps WHERE id IN ");
         sql.bind_list(ids.iter().copied());
         let rows = sql.query().fetch_all(self.pool()).await?;
-        let found: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+        let found: Vec<Uuid> = rows
+            .iter()
+            .map(|r| get_uuid(r, "id"))
+            .collect::<Result<_>>()?;
         let blacklist = self.blacklist_of(&found).await?;
         rows.iter()
             .map(|row| {
                 let id = get_uuid(row, "id")?;
                 let blacklisted = match blacklist.get(&id) {
-                    Some(b) => Some((b.reason.clone(), Some(parse_time("hcp_blacklist.set_at", &b.set_at)?))),
+                    Some(b) => Some((
+                        b.reason.clone(),
+                        Some(parse_time("hcp_blacklist.set_at", &b.set_at)?),
+                    )),
                     None => None,
                 };
                 let status = get_str(row, "status")?;
-                let set_at = get_opt_str(row, "dnc_set_at")?.map(|t| parse_time("hcps.dnc_set_at", &t)).transpose()?;
+                let set_at = get_opt_str(row, "dnc_set_at")?
+                    .map(|t| parse_time("hcps.dnc_set_at", &t))
+                    .transpose()?;
                 Ok(HcpCallFacts {
                     id: get_uuid(row, "id")?,
-                    status: HcpStatus::parse(&status).map_err(|e| StorageError::corrupt("hcps.status", e))?,
+                    status: HcpStatus::parse(&status)
+                        .map_err(|e| StorageError::corrupt("hcps.status", e))?,
                     do_not_call: get_opt_str(row, "dnc_reason")?.map(|r| (r, set_at)),
                     blacklisted,
                     zip: get_str(row, "zip")?,
@@ -288,7 +352,12 @@ impl Store {
     /// The territory a ZIP was aligned to on `day`.
     pub async fn territory_of_zip_on(&self, zip: &str, day: NaiveDate) -> Result<Option<Uuid>> {
         let mut sql = Sql::new("SELECT territory_id FROM zip_alignments WHERE zip = ");
-        sql.bind(zip).push(" AND valid_from <= ").bind(day).push(" AND (valid_to IS NULL OR valid_to > ").bind(day).push(")");
+        sql.bind(zip)
+            .push(" AND valid_from <= ")
+            .bind(day)
+            .push(" AND (valid_to IS NULL OR valid_to > ")
+            .bind(day)
+            .push(")");
         match sql.query().fetch_optional(self.pool()).await? {
             Some(row) => Ok(Some(get_uuid(&row, "territory_id")?)),
             None => Ok(None),

@@ -36,21 +36,30 @@ pub struct SignatureFact {
 }
 
 fn time(column: &str, text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StorageError::corrupt(column, e))
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StorageError::corrupt(column, e))
 }
 
 impl Store {
     /// Original call reports (not corrections) of calls made in [from, to).
-    pub async fn call_report_facts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CallReportFact>> {
+    pub async fn call_report_facts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<CallReportFact>> {
         let mut sql = Sql::new("SELECT c.territory_id, c.called_at, c.submitted_at, c.outcome, c.next_step, c.product_ids FROM calls c WHERE c.corrects IS NULL AND c.called_at >= ");
-        sql.bind(from.to_string()).push(" AND c.called_at < ").bind(to.to_string());
+        sql.bind(from.to_string())
+            .push(" AND c.called_at < ")
+            .bind(to.to_string());
         sql.query()
             .fetch_all(self.pool())
             .await?
             .iter()
             .map(|row| {
                 let products: Vec<serde_json::Value> =
-                    serde_json::from_str(&get_str(row, "product_ids")?).map_err(|e| StorageError::corrupt("calls.product_ids", e))?;
+                    serde_json::from_str(&get_str(row, "product_ids")?)
+                        .map_err(|e| StorageError::corrupt("calls.product_ids", e))?;
                 Ok(CallReportFact {
                     territory_id: get_opt_uuid(row, "territory_id")?,
                     called_at: time("calls.called_at", &get_str(row, "called_at")?)?,
@@ -72,31 +81,46 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(|row| Ok(SegmentationFact { territory_id: get_opt_uuid(row, "territory_id")?, latest_set_on: get_opt_date(row, "latest")? }))
+            .map(|row| {
+                Ok(SegmentationFact {
+                    territory_id: get_opt_uuid(row, "territory_id")?,
+                    latest_set_on: get_opt_date(row, "latest")?,
+                })
+            })
             .collect()
     }
 
     /// Sample records that occurred in [from, to).
-    pub async fn signature_facts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<SignatureFact>> {
+    pub async fn signature_facts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SignatureFact>> {
         let mut sql = Sql::new(
             "SELECT COALESCE(c.territory_id, za.territory_id) AS territory_id, r.occurred_at, r.signature, r.signature_hash \
              FROM sample_records r JOIN hcps h ON h.id = r.hcp_id LEFT JOIN calls c ON c.id = r.call_id",
         );
         join_alignment(&mut sql, "h", crate::today());
-        sql.push(" WHERE r.occurred_at >= ").bind(from.to_string()).push(" AND r.occurred_at < ").bind(to.to_string());
+        sql.push(" WHERE r.occurred_at >= ")
+            .bind(from.to_string())
+            .push(" AND r.occurred_at < ")
+            .bind(to.to_string());
         sql.query()
             .fetch_all(self.pool())
             .await?
             .iter()
             .map(|row| {
                 let at = get_str(row, "occurred_at")?;
-                let day = NaiveDate::parse_from_str(at.get(..10).unwrap_or_default(), "%Y-%m-%d").map_err(|e| StorageError::corrupt("sample_records.occurred_at", e))?;
+                let day = NaiveDate::parse_from_str(at.get(..10).unwrap_or_default(), "%Y-%m-%d")
+                    .map_err(|e| StorageError::corrupt("sample_records.occurred_at", e))?;
                 let signature = get_str(row, "signature")?;
                 let hash = get_str(row, "signature_hash")?;
                 Ok(SignatureFact {
                     territory_id: get_opt_uuid(row, "territory_id")?,
                     day,
-                    signed: !signature.trim().is_empty() && signature != "{}" && !hash.trim().is_empty(),
+                    signed: !signature.trim().is_empty()
+                        && signature != "{}"
+                        && !hash.trim().is_empty(),
                 })
             })
             .collect()

@@ -12,7 +12,11 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A uniqueness rule was broken (e.g. an NPI that already exists).
     #[error("{entity} with {field} '{value}' already exists")]
-    Duplicate { entity: &'static str, field: &'static str, value: String },
+    Duplicate {
+        entity: &'static str,
+        field: &'static str,
+        value: String,
+    },
     /// The change refers to something that does not exist or is out of scope.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -26,6 +30,9 @@ pub enum StorageError {
 
 impl StorageError {
     pub(crate) fn corrupt(column: &str, message: impl std::fmt::Display) -> Self {
-        StorageError::Corrupt { column: column.to_string(), message: message.to_string() }
+        StorageError::Corrupt {
+            column: column.to_string(),
+            message: message.to_string(),
+        }
     }
 }

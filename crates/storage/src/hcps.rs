@@ -4,8 +4,8 @@ use crate::audit::{append, audit_row, record};
 use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
-    get_bool, get_date, get_i64, get_opt_f64, get_opt_str, get_str, get_uuid, like_escape, now_timestamp, stmt,
-    today, unique_violation, insert_rows, next_version, Sql, Value,
+    get_bool, get_date, get_i64, get_opt_f64, get_opt_str, get_str, get_uuid, insert_rows,
+    like_escape, next_version, now_timestamp, stmt, today, unique_violation, Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
@@ -88,7 +88,14 @@ fn record_of(row: &AnyRow, licences: Vec<LicenceInput>) -> Result<HcpRecord> {
     })
 }
 
-fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: Option<String>, now: &str, version: i64) -> Vec<Value> {
+fn hcp_values(
+    id: Uuid,
+    r: &HcpRecord,
+    dnc_set_by: Option<String>,
+    dnc_set_at: Option<String>,
+    now: &str,
+    version: i64,
+) -> Vec<Value> {
     vec![
         id.into(),
         r.npi.as_str().into(),
@@ -107,7 +114,9 @@ fn hcp_values(id: Uuid, r: &HcpRecord, dnc_set_by: Option<String>, dnc_set_at: O
         r.address.zip.clone().into(),
         r.address.latitude.into(),
         r.address.longitude.into(),
-        serde_json::to_string(&r.preferred_call_times).unwrap_or_else(|_| "[]".into()).into(),
+        serde_json::to_string(&r.preferred_call_times)
+            .unwrap_or_else(|_| "[]".into())
+            .into(),
         r.do_not_call_reason.clone().into(),
         dnc_set_by.into(),
         dnc_set_at.into(),
@@ -128,7 +137,13 @@ fn licence_rows(id: Uuid, r: &HcpRecord) -> Vec<Vec<Value>> {
     r.licences
         .iter()
         .map(|l| {
-            vec![pharmacrm_domain::new_id().into(), id.into(), l.state.clone().into(), l.number.clone().into(), l.expires_on.into()]
+            vec![
+                pharmacrm_domain::new_id().into(),
+                id.into(),
+                l.state.clone().into(),
+                l.number.clone().into(),
+                l.expires_on.into(),
+            ]
         })
         .collect()
 }
@@ -136,17 +151,23 @@ fn licence_rows(id: Uuid, r: &HcpRecord) -> Vec<Vec<Value>> {
 fn apply_filter(sql: &mut Sql, filter: &HcpFilter) {
     if let Some(q) = &filter.q {
         for word in q.split_whitespace().take(5) {
-            sql.push(" AND h.search_name LIKE ").bind(format!("%{}%", like_escape(&word.to_lowercase()))).push(" ESCAPE '\\'");
+            sql.push(" AND h.search_name LIKE ")
+                .bind(format!("%{}%", like_escape(&word.to_lowercase())))
+                .push(" ESCAPE '\\'");
         }
     }
     if let Some(code) = &filter.specialty {
-        sql.push(" AND h.specialty_code = ").bind(code.to_ascii_uppercase());
+        sql.push(" AND h.specialty_code = ")
+            .bind(code.to_ascii_uppercase());
     }
     if let Some(tier) = filter.tier {
-        sql.push(" AND EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id AND g.tier = ").bind(tier.as_str()).push(")");
+        sql.push(" AND EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id AND g.tier = ")
+            .bind(tier.as_str())
+            .push(")");
     }
     if let Some(city) = &filter.city {
-        sql.push(" AND h.city_lc = ").bind(city.trim().to_lowercase());
+        sql.push(" AND h.city_lc = ")
+            .bind(city.trim().to_lowercase());
     }
     if let Some(t) = filter.territory {
         sql.push(" AND za.territory_id = ").bind(t);
@@ -171,7 +192,11 @@ fn apply_cursor(sql: &mut Sql, cursor: Option<&str>) -> Result<()> {
 }
 
 /// Keeps `limit` rows and returns the cursor of the next page if there is more.
-fn cut_page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+fn cut_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if more { rows.last().map(key) } else { None };
@@ -180,7 +205,13 @@ fn cut_page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec
 
 impl Store {
     /// One page of the HCPs visible in `scope`, by name.
-    pub async fn hcp_page(&self, scope: &Scope, filter: &HcpFilter, cursor: Option<&str>, limit: i64) -> Result<HcpPage> {
+    pub async fn hcp_page(
+        &self,
+        scope: &Scope,
+        filter: &HcpFilter,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> Result<HcpPage> {
         let mut sql = Sql::new(&format!(
             "SELECT h.id, h.npi, h.first_name, h.last_name, h.credentials, h.specialty_code, s.name AS specialty_name, \
              h.city, h.state, h.zip, h.status, h.dnc_reason, h.master_status, \
@@ -192,7 +223,8 @@ impl Store {
         restrict(&mut sql, scope);
         apply_filter(&mut sql, filter);
         apply_cursor(&mut sql, cursor)?;
-        sql.push(" ORDER BY h.last_name, h.first_name, h.id LIMIT ").bind(limit + 1);
+        sql.push(" ORDER BY h.last_name, h.first_name, h.id LIMIT ")
+            .bind(limit + 1);
         let rows = sql.query().fetch_all(self.pool()).await?;
         let items = rows
             .iter()
@@ -211,14 +243,19 @@ impl Store {
                     zip: get_str(row, "zip")?,
                     status: status_of(&get_str(row, "status")?)?,
                     do_not_call: get_opt_str(row, "dnc_reason")?.is_some(),
-                    top_tier: tier.map(|t| Tier::parse(&t).map_err(|e| StorageError::corrupt("segments.tier", e))).transpose()?,
+                    top_tier: tier
+                        .map(|t| {
+                            Tier::parse(&t).map_err(|e| StorageError::corrupt("segments.tier", e))
+                        })
+                        .transpose()?,
                     territory: territory_of(row)?,
                     master_status: get_str(row, "master_status")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let (items, next_cursor) =
-            cut_page(items, limit, |h| page::encode(&[&h.last_name, &h.first_name, &h.id.to_string()]));
+        let (items, next_cursor) = cut_page(items, limit, |h| {
+            page::encode(&[&h.last_name, &h.first_name, &h.id.to_string()])
+        });
         Ok(HcpPage { items, next_cursor })
     }
 
@@ -230,13 +267,16 @@ impl Store {
         cursor: Option<&str>,
         limit: i64,
     ) -> Result<(Vec<StoredHcp>, Option<String>)> {
-        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"));
+        let mut sql = Sql::new(&format!(
+            "SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"
+        ));
         join_alignment(&mut sql, "h", today());
         sql.push(" WHERE 1 = 1");
         restrict(&mut sql, scope);
         apply_filter(&mut sql, filter);
         apply_cursor(&mut sql, cursor)?;
-        sql.push(" ORDER BY h.last_name, h.first_name, h.id LIMIT ").bind(limit + 1);
+        sql.push(" ORDER BY h.last_name, h.first_name, h.id LIMIT ")
+            .bind(limit + 1);
         let rows = sql.query().fetch_all(self.pool()).await?;
         let stored = self.stored_from_rows(&rows).await?;
         Ok(cut_page(stored, limit, |h| {
@@ -245,7 +285,10 @@ impl Store {
     }
 
     async fn stored_from_rows(&self, rows: &[AnyRow]) -> Result<Vec<StoredHcp>> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .map(|r| get_uuid(r, "id"))
+            .collect::<Result<_>>()?;
         let mut licences = self.licences_of(&ids).await?;
         rows.iter()
             .map(|row| {
@@ -262,14 +305,19 @@ impl Store {
     async fn licences_of(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<LicenceInput>>> {
         let mut map: HashMap<Uuid, Vec<LicenceInput>> = HashMap::new();
         for chunk in ids.chunks(500) {
-            let mut sql = Sql::new("SELECT hcp_id, state, number, expires_on FROM hcp_licences WHERE hcp_id IN ");
-            sql.bind_list(chunk.iter().copied()).push(" ORDER BY state, number");
+            let mut sql = Sql::new(
+                "SELECT hcp_id, state, number, expires_on FROM hcp_licences WHERE hcp_id IN ",
+            );
+            sql.bind_list(chunk.iter().copied())
+                .push(" ORDER BY state, number");
             for row in sql.query().fetch_all(self.pool()).await? {
-                map.entry(get_uuid(&row, "hcp_id")?).or_default().push(LicenceInput {
-                    state: get_str(&row, "state")?,
-                    number: get_str(&row, "number")?,
-                    expires_on: get_date(&row, "expires_on")?,
-                });
+                map.entry(get_uuid(&row, "hcp_id")?)
+                    .or_default()
+                    .push(LicenceInput {
+                        state: get_str(&row, "state")?,
+                        number: get_str(&row, "number")?,
+                        expires_on: get_date(&row, "expires_on")?,
+                    });
             }
         }
         Ok(map)
@@ -295,7 +343,10 @@ impl Store {
             restrict(&mut sql, scope);
             sql.push(" ORDER BY h.id");
             let rows = sql.query().fetch_all(self.pool()).await?;
-            let found: Vec<Uuid> = rows.iter().map(|r| get_uuid(r, "id")).collect::<Result<_>>()?;
+            let found: Vec<Uuid> = rows
+                .iter()
+                .map(|r| get_uuid(r, "id"))
+                .collect::<Result<_>>()?;
             let mut licences = self.licences_of(&found).await?;
             let mut affiliations = self.affiliations_of(scope, &found).await?;
             let mut segments = self.segments_of(&found).await?;
@@ -330,7 +381,12 @@ impl Store {
                     licences: record
                         .licences
                         .iter()
-                        .map(|l| Licence { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on, active: l.active_on(day) })
+                        .map(|l| Licence {
+                            state: l.state.clone(),
+                            number: l.number.clone(),
+                            expires_on: l.expires_on,
+                            active: l.active_on(day),
+                        })
                         .collect(),
                     do_not_call,
                     blacklist: blacklist.remove(&id),
@@ -350,15 +406,24 @@ impl Store {
     /// Affiliations of these HCPs with accounts visible in `scope`, primary first. Two
     /// index-driven queries (affiliations by HCP, then the accounts in scope) rather than one
     /// join, whose plan degrades when a few accounts carry thousands of affiliations.
-    async fn affiliations_of(&self, scope: &Scope, hcp_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Affiliation>>> {
+    async fn affiliations_of(
+        &self,
+        scope: &Scope,
+        hcp_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Affiliation>>> {
         let mut map: HashMap<Uuid, Vec<Affiliation>> = HashMap::new();
         if hcp_ids.is_empty() {
             return Ok(map);
         }
-        let mut sql = Sql::new("SELECT hcp_id, account_id, role, is_primary FROM affiliations WHERE hcp_id IN ");
+        let mut sql = Sql::new(
+            "SELECT hcp_id, account_id, role, is_primary FROM affiliations WHERE hcp_id IN ",
+        );
         sql.bind_list(hcp_ids.iter().copied());
         let links = sql.query().fetch_all(self.pool()).await?;
-        let mut account_ids: Vec<Uuid> = links.iter().map(|r| get_uuid(r, "account_id")).collect::<Result<_>>()?;
+        let mut account_ids: Vec<Uuid> = links
+            .iter()
+            .map(|r| get_uuid(r, "account_id"))
+            .collect::<Result<_>>()?;
         account_ids.sort();
         account_ids.dedup();
         let mut accounts: HashMap<Uuid, (String, AccountType)> = HashMap::new();
@@ -369,23 +434,32 @@ impl Store {
             crate::scope::restrict_account(&mut sql, scope);
             for row in sql.query().fetch_all(self.pool()).await? {
                 let kind = get_str(&row, "account_type")?;
-                let kind = AccountType::parse(&kind).map_err(|e| StorageError::corrupt("accounts.account_type", e))?;
+                let kind = AccountType::parse(&kind)
+                    .map_err(|e| StorageError::corrupt("accounts.account_type", e))?;
                 accounts.insert(get_uuid(&row, "id")?, (get_str(&row, "name")?, kind));
             }
         }
         for row in &links {
             let account_id = get_uuid(row, "account_id")?;
-            let Some((name, kind)) = accounts.get(&account_id) else { continue };
-            map.entry(get_uuid(row, "hcp_id")?).or_default().push(Affiliation {
-                account_id,
-                account_name: name.clone(),
-                account_type: *kind,
-                role: get_str(row, "role")?,
-                primary: get_bool(row, "is_primary")?,
-            });
+            let Some((name, kind)) = accounts.get(&account_id) else {
+                continue;
+            };
+            map.entry(get_uuid(row, "hcp_id")?)
+                .or_default()
+                .push(Affiliation {
+                    account_id,
+                    account_name: name.clone(),
+                    account_type: *kind,
+                    role: get_str(row, "role")?,
+                    primary: get_bool(row, "is_primary")?,
+                });
         }
         for list in map.values_mut() {
-            list.sort_by(|a, b| b.primary.cmp(&a.primary).then_with(|| a.account_name.cmp(&b.account_name)));
+            list.sort_by(|a, b| {
+                b.primary
+                    .cmp(&a.primary)
+                    .then_with(|| a.account_name.cmp(&b.account_name))
+            });
         }
         Ok(map)
     }
@@ -399,15 +473,19 @@ impl Store {
             "SELECT g.hcp_id, g.product_id, p.brand, g.tier, g.decile, g.set_on FROM segments g \
              JOIN products p ON p.id = g.product_id WHERE g.hcp_id IN ",
         );
-        sql.bind_list(hcp_ids.iter().copied()).push(" ORDER BY p.brand");
+        sql.bind_list(hcp_ids.iter().copied())
+            .push(" ORDER BY p.brand");
         for row in sql.query().fetch_all(self.pool()).await? {
-            map.entry(get_uuid(&row, "hcp_id")?).or_default().push(Segment {
-                product_id: get_uuid(&row, "product_id")?,
-                product_name: get_str(&row, "brand")?,
-                tier: Tier::parse(&get_str(&row, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?,
-                decile: get_i64(&row, "decile")?.clamp(1, 10) as u8,
-                set_on: get_date(&row, "set_on")?,
-            });
+            map.entry(get_uuid(&row, "hcp_id")?)
+                .or_default()
+                .push(Segment {
+                    product_id: get_uuid(&row, "product_id")?,
+                    product_name: get_str(&row, "brand")?,
+                    tier: Tier::parse(&get_str(&row, "tier")?)
+                        .map_err(|e| StorageError::corrupt("segments.tier", e))?,
+                    decile: get_i64(&row, "decile")?.clamp(1, 10) as u8,
+                    set_on: get_date(&row, "set_on")?,
+                });
         }
         Ok(map)
     }
@@ -417,9 +495,12 @@ impl Store {
     pub async fn hcps_by_npi(&self, npis: &[String]) -> Result<HashMap<String, StoredHcp>> {
         let mut found = HashMap::new();
         for chunk in npis.chunks(500) {
-            let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"));
+            let mut sql = Sql::new(&format!(
+                "SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"
+            ));
             join_alignment(&mut sql, "h", today());
-            sql.push(" WHERE h.npi IN ").bind_list(chunk.iter().cloned());
+            sql.push(" WHERE h.npi IN ")
+                .bind_list(chunk.iter().cloned());
             let rows = sql.query().fetch_all(self.pool()).await?;
             for hcp in self.stored_from_rows(&rows).await? {
                 found.insert(hcp.record.npi.to_string(), hcp);
@@ -433,7 +514,9 @@ impl Store {
     pub async fn hcp_records_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, StoredHcp>> {
         let mut found = HashMap::new();
         for chunk in ids.chunks(500) {
-            let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"));
+            let mut sql = Sql::new(&format!(
+                "SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"
+            ));
             join_alignment(&mut sql, "h", today());
             sql.push(" WHERE h.id IN ").bind_list(chunk.iter().copied());
             let rows = sql.query().fetch_all(self.pool()).await?;
@@ -451,7 +534,12 @@ impl Store {
     }
 
     /// Inserts HCPs with a master status (`verified`, or `proposed` for a rep's proposal).
-    pub async fn insert_hcps_with_status(&self, actor: &Actor, hcps: &[(Uuid, HcpRecord)], master_status: &str) -> Result<()> {
+    pub async fn insert_hcps_with_status(
+        &self,
+        actor: &Actor,
+        hcps: &[(Uuid, HcpRecord)],
+        master_status: &str,
+    ) -> Result<()> {
         if hcps.is_empty() {
             return Ok(());
         }
@@ -466,19 +554,36 @@ impl Store {
                 hcp_values(*id, r, by, at, &now, version)
             })
             .collect();
-        let dup = if hcps.len() == 1 { hcps[0].1.npi.to_string() } else { "in batch".into() };
-        insert_rows(&mut tx, "hcps", HCP_INSERT_COLUMNS, rows).await.map_err(|e| match e {
-            StorageError::Database(db) => unique_violation(db, "HCP", "NPI", &dup),
-            other => other,
-        })?;
-        let licences: Vec<Vec<Value>> = hcps.iter().flat_map(|(id, r)| licence_rows(*id, r)).collect();
-        insert_rows(&mut tx, "hcp_licences", "id, hcp_id, state, number, expires_on", licences).await?;
+        let dup = if hcps.len() == 1 {
+            hcps[0].1.npi.to_string()
+        } else {
+            "in batch".into()
+        };
+        insert_rows(&mut tx, "hcps", HCP_INSERT_COLUMNS, rows)
+            .await
+            .map_err(|e| match e {
+                StorageError::Database(db) => unique_violation(db, "HCP", "NPI", &dup),
+                other => other,
+            })?;
+        let licences: Vec<Vec<Value>> = hcps
+            .iter()
+            .flat_map(|(id, r)| licence_rows(*id, r))
+            .collect();
+        insert_rows(
+            &mut tx,
+            "hcp_licences",
+            "id, hcp_id, state, number, expires_on",
+            licences,
+        )
+        .await?;
         let keys = crate::matching::keys_of(hcps.iter().map(|(id, r)| (*id, r)));
         crate::matching::file_match_keys(&mut tx, keys, false).await?;
         if master_status != "verified" {
             for chunk in hcps.chunks(500) {
                 let mut sql = Sql::new("UPDATE hcps SET master_status = ");
-                sql.bind(master_status).push(" WHERE id IN ").bind_list(chunk.iter().map(|(id, _)| *id));
+                sql.bind(master_status)
+                    .push(" WHERE id IN ")
+                    .bind_list(chunk.iter().map(|(id, _)| *id));
                 sql.query().execute(&mut *tx).await?;
             }
         }
@@ -492,22 +597,44 @@ impl Store {
     }
 
     /// Replaces an HCP's data, keeping the before and after in the audit log.
-    pub async fn update_hcp(&self, actor: &Actor, id: Uuid, before: &HcpRecord, after: &HcpRecord) -> Result<()> {
+    pub async fn update_hcp(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        before: &HcpRecord,
+        after: &HcpRecord,
+    ) -> Result<()> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        let (by, at) = if after.do_not_call_reason.is_some() && after.do_not_call_reason != before.do_not_call_reason {
+        let (by, at) = if after.do_not_call_reason.is_some()
+            && after.do_not_call_reason != before.do_not_call_reason
+        {
             (Some(actor.name.clone()), Some(now.clone()))
         } else {
             let mut sql = Sql::new("SELECT dnc_set_by, dnc_set_at FROM hcps WHERE id = ");
             sql.bind(id);
-            let row = sql.query().fetch_optional(&mut *tx).await?.ok_or(StorageError::NotFound("HCP"))?;
-            (get_opt_str(&row, "dnc_set_by")?, get_opt_str(&row, "dnc_set_at")?)
+            let row = sql
+                .query()
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StorageError::NotFound("HCP"))?;
+            (
+                get_opt_str(&row, "dnc_set_by")?,
+                get_opt_str(&row, "dnc_set_at")?,
+            )
         };
-        let (by, at) = if after.do_not_call_reason.is_none() { (None, None) } else { (by, at) };
+        let (by, at) = if after.do_not_call_reason.is_none() {
+            (None, None)
+        } else {
+            (by, at)
+        };
         let mut values = hcp_values(id, after, by, at, &now, version);
         values.remove(values.len() - 3); // created_at stays
-        let columns: Vec<&str> = HCP_INSERT_COLUMNS.split(", ").filter(|c| *c != "id" && *c != "created_at").collect();
+        let columns: Vec<&str> = HCP_INSERT_COLUMNS
+            .split(", ")
+            .filter(|c| *c != "id" && *c != "created_at")
+            .collect();
         let mut sql = Sql::new("UPDATE hcps SET ");
         for (i, (column, value)) in columns.iter().zip(values.into_iter().skip(1)).enumerate() {
             if i > 0 {
@@ -517,11 +644,32 @@ impl Store {
         }
         sql.push(" WHERE id = ").bind(id);
         sql.query().execute(&mut *tx).await?;
-        stmt("DELETE FROM hcp_licences WHERE hcp_id = $1", vec![id.into()]).query().execute(&mut *tx).await?;
-        insert_rows(&mut tx, "hcp_licences", "id, hcp_id, state, number, expires_on", licence_rows(id, after)).await?;
+        stmt(
+            "DELETE FROM hcp_licences WHERE hcp_id = $1",
+            vec![id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        insert_rows(
+            &mut tx,
+            "hcp_licences",
+            "id, hcp_id, state, number, expires_on",
+            licence_rows(id, after),
+        )
+        .await?;
         let keys = crate::matching::keys_of([(id, after)]);
         crate::matching::file_match_keys(&mut tx, keys, true).await?;
-        record(&mut tx, actor, "hcp", id, AuditAction::Update, Some(before), Some(after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "hcp",
+            id,
+            AuditAction::Update,
+            Some(before),
+            Some(after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -550,4 +698,3 @@ impl Store {
         get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
     }
 }
-

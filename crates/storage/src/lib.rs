@@ -7,8 +7,8 @@ pub mod accounts;
 pub mod alignment;
 pub mod audit;
 pub mod calls;
-mod error;
 pub mod completeness;
+mod error;
 pub mod hcps;
 pub mod matching;
 pub mod merges;
@@ -16,15 +16,15 @@ pub mod org;
 pub mod page;
 pub mod products;
 pub mod realignment;
-pub mod requests;
 pub mod reports;
+pub mod requests;
 pub mod samples;
 mod scope;
 pub mod segments;
 pub mod specialties;
+mod sql;
 pub mod sync;
 pub mod targeting;
-mod sql;
 pub mod users;
 
 pub use error::StorageError;
@@ -111,7 +111,9 @@ impl Store {
 
     /// Whether the database holds no users yet (a fresh install).
     pub async fn is_empty(&self) -> Result<bool> {
-        let row: AnyRow = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        let row: AnyRow = sqlx::query("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(sql::get_i64(&row, 0)? == 0)
     }
 

@@ -3,7 +3,9 @@
 //! stewards' thresholds, and the candidate duplicate pairs found by scans and at creation.
 
 use crate::scope::{join_alignment, territory_of, LIVE_HCP, TERRITORY_COLUMNS};
-use crate::sql::{get_i64, get_opt_str, get_str, get_uuid, insert_rows, now_timestamp, stmt, today, Sql, Value};
+use crate::sql::{
+    get_i64, get_opt_str, get_str, get_uuid, insert_rows, now_timestamp, stmt, today, Sql, Value,
+};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::hcp::HcpRecord;
 use pharmacrm_domain::matching::model::{MatchScore, Parameters, Thresholds};
@@ -15,16 +17,30 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The blocking keys of HCPs, ready to file.
-pub(crate) fn keys_of<'a>(hcps: impl IntoIterator<Item = (Uuid, &'a HcpRecord)>) -> Vec<(Uuid, Vec<String>)> {
-    hcps.into_iter().map(|(id, r)| (id, blocking_keys(&r.match_record()))).collect()
+pub(crate) fn keys_of<'a>(
+    hcps: impl IntoIterator<Item = (Uuid, &'a HcpRecord)>,
+) -> Vec<(Uuid, Vec<String>)> {
+    hcps.into_iter()
+        .map(|(id, r)| (id, blocking_keys(&r.match_record())))
+        .collect()
 }
 
 /// Files HCPs under their blocking keys (replacing their old keys when `replace`).
-pub(crate) async fn file_match_keys(conn: &mut AnyConnection, keys: Vec<(Uuid, Vec<String>)>, replace: bool) -> Result<()> {
+pub(crate) async fn file_match_keys(
+    conn: &mut AnyConnection,
+    keys: Vec<(Uuid, Vec<String>)>,
+    replace: bool,
+) -> Result<()> {
     let mut rows = Vec::new();
     for (id, keys) in keys {
         if replace {
-            stmt("DELETE FROM hcp_match_keys WHERE hcp_id = $1", vec![id.into()]).query().execute(&mut *conn).await?;
+            stmt(
+                "DELETE FROM hcp_match_keys WHERE hcp_id = $1",
+                vec![id.into()],
+            )
+            .query()
+            .execute(&mut *conn)
+            .await?;
         }
         for key in keys {
             rows.push(vec![Value::from(key), id.into()]);
@@ -78,7 +94,11 @@ fn candidate_of(row: &AnyRow) -> Result<Candidate> {
     let (first, last) = (get_str(row, "first_name")?, get_str(row, "last_name")?);
     Ok(Candidate {
         id: get_uuid(row, "id")?,
-        display_name: pharmacrm_domain::hcp::display_name(&first, &last, &get_str(row, "credentials")?),
+        display_name: pharmacrm_domain::hcp::display_name(
+            &first,
+            &last,
+            &get_str(row, "credentials")?,
+        ),
         record: MatchRecord {
             npi: Some(get_str(row, "npi")?),
             first_name: first,
@@ -103,7 +123,8 @@ fn pair_of(row: &AnyRow) -> Result<StoredPair> {
         id: get_uuid(row, "id")?,
         hcp_a: get_uuid(row, "hcp_a")?,
         hcp_b: get_uuid(row, "hcp_b")?,
-        score: serde_json::from_str(&evidence).map_err(|e| StorageError::corrupt("duplicate_pairs.evidence", e))?,
+        score: serde_json::from_str(&evidence)
+            .map_err(|e| StorageError::corrupt("duplicate_pairs.evidence", e))?,
         source: get_str(row, "source")?,
         status: get_str(row, "status")?,
         found_at: get_str(row, "found_at")?,
@@ -116,7 +137,12 @@ fn pair_of(row: &AnyRow) -> Result<StoredPair> {
 impl Store {
     /// Live HCPs (any territory) filed under any of `keys`, at most `limit`, without `except`.
     /// Their affiliations (account ids) are filled in.
-    pub async fn match_candidates(&self, keys: &[String], except: Option<Uuid>, limit: i64) -> Result<Vec<Candidate>> {
+    pub async fn match_candidates(
+        &self,
+        keys: &[String],
+        except: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Candidate>> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
@@ -132,8 +158,16 @@ impl Store {
         if let Some(id) = except {
             sql.push(" AND k.hcp_id <> ").bind(id);
         }
-        sql.push(" GROUP BY k.hcp_id ORDER BY COUNT(*) DESC, k.hcp_id LIMIT ").bind(limit).push(")");
-        let mut candidates: Vec<Candidate> = sql.query().fetch_all(self.pool()).await?.iter().map(candidate_of).collect::<Result<_>>()?;
+        sql.push(" GROUP BY k.hcp_id ORDER BY COUNT(*) DESC, k.hcp_id LIMIT ")
+            .bind(limit)
+            .push(")");
+        let mut candidates: Vec<Candidate> = sql
+            .query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(candidate_of)
+            .collect::<Result<_>>()?;
         let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
         let affiliations = self.affiliation_ids(&ids).await?;
         for c in &mut candidates {
@@ -171,7 +205,9 @@ impl Store {
             let mut sql = Sql::new("SELECT hcp_id, account_id FROM affiliations WHERE hcp_id IN ");
             sql.bind_list(chunk.iter().copied());
             for row in sql.query().fetch_all(self.pool()).await? {
-                out.entry(get_uuid(&row, "hcp_id")?).or_default().push(get_str(&row, "account_id")?);
+                out.entry(get_uuid(&row, "hcp_id")?)
+                    .or_default()
+                    .push(get_str(&row, "account_id")?);
             }
         }
         Ok(out)
@@ -179,40 +215,64 @@ impl Store {
 
     /// Up to `n` live HCP ids spread over the universe (for estimating `u` on random pairs).
     pub async fn sample_hcp_ids(&self, n: i64) -> Result<Vec<Uuid>> {
-        let total = get_i64(&Sql::new("SELECT COUNT(*) AS n FROM hcps").query().fetch_one(self.pool()).await?, "n")?;
+        let total = get_i64(
+            &Sql::new("SELECT COUNT(*) AS n FROM hcps")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
         let step = (total / n.max(1)).max(1);
         // Every step-th HCP in id order: ids are UUIDv7, so this spreads over creation time.
         let mut sql = Sql::new("SELECT id FROM (SELECT h.id, ROW_NUMBER() OVER (ORDER BY h.id) AS r FROM hcps h WHERE 1 = 1");
-        sql.push(LIVE_HCP).push(") x WHERE x.r % ").bind(step).push(" = 0 LIMIT ").bind(n);
-        sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_uuid(r, "id")).collect()
+        sql.push(LIVE_HCP)
+            .push(") x WHERE x.r % ")
+            .bind(step)
+            .push(" = 0 LIMIT ")
+            .bind(n);
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| get_uuid(r, "id"))
+            .collect()
     }
 
     /// Pairs of live HCPs that share a blocking key (of one kind when `kind` is given: `s`,
     /// `z`, ...), in key order, skipping blocks larger than `block_limit`; at most `max_pairs`.
     /// Returns the pairs and the blocks skipped.
-    pub async fn blocked_pairs(&self, kind: Option<char>, block_limit: usize, max_pairs: usize) -> Result<(Vec<(Uuid, Uuid)>, usize)> {
+    pub async fn blocked_pairs(
+        &self,
+        kind: Option<char>,
+        block_limit: usize,
+        max_pairs: usize,
+    ) -> Result<(Vec<(Uuid, Uuid)>, usize)> {
         let mut sql = Sql::new("SELECT k.key, k.hcp_id FROM hcp_match_keys k JOIN hcps h ON h.id = k.hcp_id WHERE 1 = 1");
         if let Some(kind) = kind {
             // Keys are `kind:...`; ';' sorts right after ':'.
-            sql.push(" AND k.key >= ").bind(format!("{kind}:")).push(" AND k.key < ").bind(format!("{kind};"));
+            sql.push(" AND k.key >= ")
+                .bind(format!("{kind}:"))
+                .push(" AND k.key < ")
+                .bind(format!("{kind};"));
         }
         sql.push(LIVE_HCP).push(" ORDER BY k.key, k.hcp_id");
         let mut pairs = std::collections::HashSet::new();
         let mut skipped = 0;
         let mut block: Vec<Uuid> = Vec::new();
         let mut current = String::new();
-        let mut flush = |block: &mut Vec<Uuid>, pairs: &mut std::collections::HashSet<(Uuid, Uuid)>| {
-            if block.len() > block_limit {
-                skipped += 1;
-            } else {
-                for i in 0..block.len() {
-                    for j in i + 1..block.len() {
-                        pairs.insert((block[i].min(block[j]), block[i].max(block[j])));
+        let mut flush =
+            |block: &mut Vec<Uuid>, pairs: &mut std::collections::HashSet<(Uuid, Uuid)>| {
+                if block.len() > block_limit {
+                    skipped += 1;
+                } else {
+                    for i in 0..block.len() {
+                        for j in i + 1..block.len() {
+                            pairs.insert((block[i].min(block[j]), block[i].max(block[j])));
+                        }
                     }
                 }
-            }
-            block.clear();
-        };
+                block.clear();
+            };
         // Streamed in key order: memory holds one block and the pairs, not the whole index.
         let query = sql.query();
         let mut rows = query.fetch(self.pool());
@@ -237,7 +297,10 @@ impl Store {
 
     /// The matching model in use: the last estimate and thresholds, or the starting values.
     pub async fn matching_settings(&self) -> Result<MatchingSettings> {
-        let row = Sql::new("SELECT * FROM matching_settings WHERE id = 1").query().fetch_optional(self.pool()).await?;
+        let row = Sql::new("SELECT * FROM matching_settings WHERE id = 1")
+            .query()
+            .fetch_optional(self.pool())
+            .await?;
         let Some(row) = row else {
             return Ok(MatchingSettings {
                 parameters: Parameters::starting_values(),
@@ -248,7 +311,8 @@ impl Store {
                 version: 0,
             });
         };
-        let parameters = serde_json::from_str(&get_str(&row, "parameters")?).map_err(|e| StorageError::corrupt("matching_settings.parameters", e))?;
+        let parameters = serde_json::from_str(&get_str(&row, "parameters")?)
+            .map_err(|e| StorageError::corrupt("matching_settings.parameters", e))?;
         Ok(MatchingSettings {
             parameters,
             thresholds: Thresholds {
@@ -263,13 +327,21 @@ impl Store {
     }
 
     /// Stores the matching model (audited as `matching_settings`).
-    pub async fn save_matching_settings(&self, actor: &pharmacrm_domain::audit::Actor, settings: &MatchingSettings) -> Result<()> {
+    pub async fn save_matching_settings(
+        &self,
+        actor: &pharmacrm_domain::audit::Actor,
+        settings: &MatchingSettings,
+    ) -> Result<()> {
         let before = self.matching_settings().await?;
         let now = now_timestamp();
-        let parameters = serde_json::to_string(&settings.parameters).map_err(|e| StorageError::corrupt("parameters", e))?;
+        let parameters = serde_json::to_string(&settings.parameters)
+            .map_err(|e| StorageError::corrupt("parameters", e))?;
         let mut tx = self.pool().begin().await?;
         let version = crate::sql::next_version(&mut tx).await?;
-        stmt("DELETE FROM matching_settings WHERE id = 1", vec![]).query().execute(&mut *tx).await?;
+        stmt("DELETE FROM matching_settings WHERE id = 1", vec![])
+            .query()
+            .execute(&mut *tx)
+            .await?;
         stmt(
             "INSERT INTO matching_settings (id, parameters, link_threshold, review_threshold, estimated_at, updated_by, updated_at, version) \
              VALUES (1, $1, $2, $3, $4, $5, $6, $7)",
@@ -287,20 +359,34 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let audit = |s: &MatchingSettings| serde_json::json!({ "thresholds": s.thresholds, "estimated_at": s.estimated_at, "prior": s.parameters.prior });
-        crate::audit::record(&mut tx, actor, "matching_settings", 1, pharmacrm_domain::audit::AuditAction::Update, Some(&audit(&before)), Some(&audit(settings))).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            "matching_settings",
+            1,
+            pharmacrm_domain::audit::AuditAction::Update,
+            Some(&audit(&before)),
+            Some(&audit(settings)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Records candidate duplicate pairs (`a` < `b`); a pair already known keeps its status
     /// and gets the new score. Returns how many were new.
-    pub async fn record_pairs(&self, pairs: &[(Uuid, Uuid, MatchScore)], source: &str) -> Result<usize> {
+    pub async fn record_pairs(
+        &self,
+        pairs: &[(Uuid, Uuid, MatchScore)],
+        source: &str,
+    ) -> Result<usize> {
         let now = now_timestamp();
         let mut new = 0;
         let mut tx = self.pool().begin().await?;
         for (a, b, score) in pairs {
             let (a, b) = if a < b { (*a, *b) } else { (*b, *a) };
-            let evidence = serde_json::to_string(score).map_err(|e| StorageError::corrupt("evidence", e))?;
+            let evidence =
+                serde_json::to_string(score).map_err(|e| StorageError::corrupt("evidence", e))?;
             let updated = stmt(
                 "UPDATE duplicate_pairs SET probability = $1, score = $2, evidence = $3 WHERE hcp_a = $4 AND hcp_b = $5",
                 vec![Some(score.probability).into(), Some(score.score).into(), evidence.clone().into(), a.into(), b.into()],
@@ -336,27 +422,49 @@ impl Store {
 
     /// Duplicate pairs with `status` (all when `None`) whose both records are still live
     /// (an open pair whose record was merged elsewhere drops out), most likely first.
-    pub async fn duplicate_pairs(&self, status: Option<&str>, limit: i64) -> Result<Vec<StoredPair>> {
+    pub async fn duplicate_pairs(
+        &self,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<StoredPair>> {
         let mut sql = Sql::new("SELECT p.* FROM duplicate_pairs p WHERE 1 = 1");
         if let Some(status) = status {
             sql.push(" AND p.status = ").bind(status.to_string());
         }
         if status == Some("open") {
             sql.push(" AND EXISTS (SELECT 1 FROM hcps h WHERE h.id = p.hcp_a");
-            sql.push(LIVE_HCP).push(") AND EXISTS (SELECT 1 FROM hcps h WHERE h.id = p.hcp_b");
+            sql.push(LIVE_HCP)
+                .push(") AND EXISTS (SELECT 1 FROM hcps h WHERE h.id = p.hcp_b");
             sql.push(LIVE_HCP).push(")");
         }
-        sql.push(" ORDER BY p.probability DESC, p.id LIMIT ").bind(limit);
-        sql.query().fetch_all(self.pool()).await?.iter().map(pair_of).collect()
+        sql.push(" ORDER BY p.probability DESC, p.id LIMIT ")
+            .bind(limit);
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(pair_of)
+            .collect()
     }
 
     pub async fn duplicate_pair(&self, id: Uuid) -> Result<Option<StoredPair>> {
-        let row = stmt("SELECT * FROM duplicate_pairs WHERE id = $1", vec![id.into()]).query().fetch_optional(self.pool()).await?;
+        let row = stmt(
+            "SELECT * FROM duplicate_pairs WHERE id = $1",
+            vec![id.into()],
+        )
+        .query()
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(pair_of).transpose()
     }
 
     /// Marks an open pair not a duplicate (audited).
-    pub async fn dismiss_pair(&self, actor: &pharmacrm_domain::audit::Actor, id: Uuid, reason: &str) -> Result<StoredPair> {
+    pub async fn dismiss_pair(
+        &self,
+        actor: &pharmacrm_domain::audit::Actor,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<StoredPair> {
         let mut tx = self.pool().begin().await?;
         let done = stmt(
             "UPDATE duplicate_pairs SET status = 'dismissed', decided_by = $1, decided_at = $2, reason = $3 WHERE id = $4 AND status = 'open'",
@@ -370,8 +478,19 @@ impl Store {
             return Err(StorageError::NotFound("open duplicate pair"));
         }
         let after = serde_json::json!({ "status": "dismissed", "reason": reason });
-        crate::audit::record(&mut tx, actor, "duplicate_pair", id, pharmacrm_domain::audit::AuditAction::Update, None, Some(&after)).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            "duplicate_pair",
+            id,
+            pharmacrm_domain::audit::AuditAction::Update,
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
-        self.duplicate_pair(id).await?.ok_or(StorageError::NotFound("duplicate pair"))
+        self.duplicate_pair(id)
+            .await?
+            .ok_or(StorageError::NotFound("duplicate pair"))
     }
 }

@@ -8,7 +8,9 @@
 //! row moved is listed in the merge, so undo moves exactly those rows back.
 
 use crate::audit::record;
-use crate::sql::{get_opt_str, get_str, get_uuid, next_version, now_timestamp, stmt, touch_hcps, Sql, Value};
+use crate::sql::{
+    get_opt_str, get_str, get_uuid, next_version, now_timestamp, stmt, touch_hcps, Sql, Value,
+};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use serde::{Deserialize, Serialize};
@@ -26,16 +28,56 @@ struct Holding {
 }
 
 const HOLDINGS: [Holding; 10] = [
-    Holding { table: "call_attendees", key: &["call_id"], unique: &["call_id"] },
-    Holding { table: "segments", key: &["id"], unique: &["product_id"] },
-    Holding { table: "affiliations", key: &["id"], unique: &["account_id"] },
-    Holding { table: "hcp_licences", key: &["id"], unique: &["state", "number"] },
-    Holding { table: "hcp_dea_registrations", key: &["number"], unique: &["number"] },
-    Holding { table: "hcp_blacklist", key: &[], unique: &[] },
-    Holding { table: "hcp_samples", key: &["record_id", "product_id", "sku_id"], unique: &[] },
-    Holding { table: "targeting_segments", key: &["targeting_version_id", "product_id"], unique: &["targeting_version_id", "product_id"] },
-    Holding { table: "realignment_marks", key: &["id"], unique: &[] },
-    Holding { table: "sample_exceptions", key: &["id"], unique: &[] },
+    Holding {
+        table: "call_attendees",
+        key: &["call_id"],
+        unique: &["call_id"],
+    },
+    Holding {
+        table: "segments",
+        key: &["id"],
+        unique: &["product_id"],
+    },
+    Holding {
+        table: "affiliations",
+        key: &["id"],
+        unique: &["account_id"],
+    },
+    Holding {
+        table: "hcp_licences",
+        key: &["id"],
+        unique: &["state", "number"],
+    },
+    Holding {
+        table: "hcp_dea_registrations",
+        key: &["number"],
+        unique: &["number"],
+    },
+    Holding {
+        table: "hcp_blacklist",
+        key: &[],
+        unique: &[],
+    },
+    Holding {
+        table: "hcp_samples",
+        key: &["record_id", "product_id", "sku_id"],
+        unique: &[],
+    },
+    Holding {
+        table: "targeting_segments",
+        key: &["targeting_version_id", "product_id"],
+        unique: &["targeting_version_id", "product_id"],
+    },
+    Holding {
+        table: "realignment_marks",
+        key: &["id"],
+        unique: &[],
+    },
+    Holding {
+        table: "sample_exceptions",
+        key: &["id"],
+        unique: &[],
+    },
 ];
 
 /// A merge as recorded.
@@ -64,7 +106,8 @@ fn merge_of(row: &AnyRow) -> Result<StoredMerge> {
         merged_status: get_str(row, "merged_status")?,
         pair_id: crate::sql::get_opt_uuid(row, "pair_id")?,
         reason: get_opt_str(row, "reason")?,
-        moved: serde_json::from_str(&get_str(row, "moved")?).map_err(|e| StorageError::corrupt("hcp_merges.moved", e))?,
+        moved: serde_json::from_str(&get_str(row, "moved")?)
+            .map_err(|e| StorageError::corrupt("hcp_merges.moved", e))?,
         merged_by: get_str(row, "merged_by")?,
         merged_at: get_str(row, "merged_at")?,
         undone_by: get_opt_str(row, "undone_by")?,
@@ -74,12 +117,19 @@ fn merge_of(row: &AnyRow) -> Result<StoredMerge> {
 
 fn key_condition(sql: &mut Sql, alias: &str, columns: &[&str], values: &[String]) {
     for (column, value) in columns.iter().zip(values) {
-        sql.push(&format!(" AND {alias}{column} = ")).bind(value.clone());
+        sql.push(&format!(" AND {alias}{column} = "))
+            .bind(value.clone());
     }
 }
 
 /// Moves the rows listed in `rows` of `holding` from HCP `from` to HCP `to`.
-async fn move_rows(conn: &mut AnyConnection, holding: &Holding, rows: &[Vec<String>], from: Uuid, to: Uuid) -> Result<()> {
+async fn move_rows(
+    conn: &mut AnyConnection,
+    holding: &Holding,
+    rows: &[Vec<String>],
+    from: Uuid,
+    to: Uuid,
+) -> Result<()> {
     for values in rows {
         let mut sql = Sql::new(&format!("UPDATE {} SET hcp_id = ", holding.table));
         sql.bind(to).push(" WHERE hcp_id = ").bind(from);
@@ -90,12 +140,33 @@ async fn move_rows(conn: &mut AnyConnection, holding: &Holding, rows: &[Vec<Stri
 }
 
 /// The key values of `from`'s rows in `holding` that `to` does not already hold.
-async fn movable(conn: &mut AnyConnection, holding: &Holding, from: Uuid, to: Uuid) -> Result<Vec<Vec<String>>> {
-    let columns = if holding.key.is_empty() { "x.hcp_id".to_string() } else { holding.key.iter().map(|c| format!("x.{c}")).collect::<Vec<_>>().join(", ") };
-    let mut sql = Sql::new(&format!("SELECT {columns} FROM {} x WHERE x.hcp_id = ", holding.table));
+async fn movable(
+    conn: &mut AnyConnection,
+    holding: &Holding,
+    from: Uuid,
+    to: Uuid,
+) -> Result<Vec<Vec<String>>> {
+    let columns = if holding.key.is_empty() {
+        "x.hcp_id".to_string()
+    } else {
+        holding
+            .key
+            .iter()
+            .map(|c| format!("x.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT {columns} FROM {} x WHERE x.hcp_id = ",
+        holding.table
+    ));
     sql.bind(from);
     if holding.key.is_empty() || !holding.unique.is_empty() {
-        sql.push(&format!(" AND NOT EXISTS (SELECT 1 FROM {} y WHERE y.hcp_id = ", holding.table)).bind(to);
+        sql.push(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM {} y WHERE y.hcp_id = ",
+            holding.table
+        ))
+        .bind(to);
         for column in holding.unique {
             sql.push(&format!(" AND y.{column} = x.{column}"));
         }
@@ -104,7 +175,11 @@ async fn movable(conn: &mut AnyConnection, holding: &Holding, from: Uuid, to: Uu
     let rows = sql.query().fetch_all(&mut *conn).await?;
     let width = holding.key.len();
     rows.iter()
-        .map(|row| (0..width).map(|i| crate::sql::get_text_at(row, i)).collect::<Result<Vec<String>>>())
+        .map(|row| {
+            (0..width)
+                .map(|i| crate::sql::get_text_at(row, i))
+                .collect::<Result<Vec<String>>>()
+        })
         .collect()
 }
 
@@ -141,10 +216,13 @@ impl Store {
             let rows = movable(&mut tx, holding, merged_id, survivor_id).await?;
             if holding.key.is_empty() {
                 if !rows.is_empty() {
-                    stmt(&format!("UPDATE {} SET hcp_id = $1 WHERE hcp_id = $2", holding.table), vec![survivor_id.into(), merged_id.into()])
-                        .query()
-                        .execute(&mut *tx)
-                        .await?;
+                    stmt(
+                        &format!("UPDATE {} SET hcp_id = $1 WHERE hcp_id = $2", holding.table),
+                        vec![survivor_id.into(), merged_id.into()],
+                    )
+                    .query()
+                    .execute(&mut *tx)
+                    .await?;
                     moved.insert(holding.table.to_string(), vec![vec![]]);
                 }
                 continue;
@@ -155,10 +233,13 @@ impl Store {
             }
         }
         let version = next_version(&mut tx).await?;
-        stmt("UPDATE hcps SET master_status = 'merged', merged_into = $1 WHERE id = $2", vec![survivor_id.into(), merged_id.into()])
-            .query()
-            .execute(&mut *tx)
-            .await?;
+        stmt(
+            "UPDATE hcps SET master_status = 'merged', merged_into = $1 WHERE id = $2",
+            vec![survivor_id.into(), merged_id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
         touch_hcps(&mut tx, &[survivor_id, merged_id], version).await?;
         if let Some(pair) = pair_id {
             stmt(
@@ -182,7 +263,8 @@ impl Store {
             undone_by: None,
             undone_at: None,
         };
-        let moved_json = serde_json::to_string(&merge.moved).map_err(|e| StorageError::corrupt("moved", e))?;
+        let moved_json =
+            serde_json::to_string(&merge.moved).map_err(|e| StorageError::corrupt("moved", e))?;
         stmt(
             "INSERT INTO hcp_merges (id, survivor_id, merged_id, merged_status, pair_id, reason, moved, merged_by, merged_at, version) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -202,7 +284,16 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "hcp_merge", merge.id, AuditAction::Create, None, Some(&merge)).await?;
+        record(
+            &mut tx,
+            actor,
+            "hcp_merge",
+            merge.id,
+            AuditAction::Create,
+            None,
+            Some(&merge),
+        )
+        .await?;
         tx.commit().await?;
         Ok(merge)
     }
@@ -211,27 +302,42 @@ impl Store {
     /// earlier master status; what the survivor gained since stays with the survivor.
     pub async fn undo_merge(&self, actor: &Actor, id: Uuid) -> Result<StoredMerge> {
         let mut tx = self.pool().begin().await?;
-        let row = stmt("SELECT * FROM hcp_merges WHERE id = $1", vec![id.into()]).query().fetch_optional(&mut *tx).await?;
-        let before = row.as_ref().map(merge_of).transpose()?.ok_or(StorageError::NotFound("merge"))?;
+        let row = stmt("SELECT * FROM hcp_merges WHERE id = $1", vec![id.into()])
+            .query()
+            .fetch_optional(&mut *tx)
+            .await?;
+        let before = row
+            .as_ref()
+            .map(merge_of)
+            .transpose()?
+            .ok_or(StorageError::NotFound("merge"))?;
         if before.undone_at.is_some() {
             return Err(StorageError::NotFound("merge not yet undone"));
         }
         for holding in &HOLDINGS {
-            let Some(rows) = before.moved.get(holding.table) else { continue };
+            let Some(rows) = before.moved.get(holding.table) else {
+                continue;
+            };
             if holding.key.is_empty() {
-                stmt(&format!("UPDATE {} SET hcp_id = $1 WHERE hcp_id = $2", holding.table), vec![before.merged_id.into(), before.survivor_id.into()])
-                    .query()
-                    .execute(&mut *tx)
-                    .await?;
+                stmt(
+                    &format!("UPDATE {} SET hcp_id = $1 WHERE hcp_id = $2", holding.table),
+                    vec![before.merged_id.into(), before.survivor_id.into()],
+                )
+                .query()
+                .execute(&mut *tx)
+                .await?;
             } else {
                 move_rows(&mut tx, holding, rows, before.survivor_id, before.merged_id).await?;
             }
         }
         let version = next_version(&mut tx).await?;
-        stmt("UPDATE hcps SET master_status = $1, merged_into = NULL WHERE id = $2", vec![before.merged_status.clone().into(), before.merged_id.into()])
-            .query()
-            .execute(&mut *tx)
-            .await?;
+        stmt(
+            "UPDATE hcps SET master_status = $1, merged_into = NULL WHERE id = $2",
+            vec![before.merged_status.clone().into(), before.merged_id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
         touch_hcps(&mut tx, &[before.survivor_id, before.merged_id], version).await?;
         if let Some(pair) = before.pair_id {
             stmt(
@@ -245,13 +351,31 @@ impl Store {
         let now = now_timestamp();
         stmt(
             "UPDATE hcp_merges SET undone_by = $1, undone_at = $2, version = $3 WHERE id = $4",
-            vec![actor.name.clone().into(), now.clone().into(), version.into(), id.into()],
+            vec![
+                actor.name.clone().into(),
+                now.clone().into(),
+                version.into(),
+                id.into(),
+            ],
         )
         .query()
         .execute(&mut *tx)
         .await?;
-        let after = StoredMerge { undone_by: Some(actor.name.clone()), undone_at: Some(now), ..before.clone() };
-        record(&mut tx, actor, "hcp_merge", id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        let after = StoredMerge {
+            undone_by: Some(actor.name.clone()),
+            undone_at: Some(now),
+            ..before.clone()
+        };
+        record(
+            &mut tx,
+            actor,
+            "hcp_merge",
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -260,11 +384,19 @@ impl Store {
     pub async fn merges(&self, limit: i64) -> Result<Vec<StoredMerge>> {
         let mut sql = Sql::new("SELECT * FROM hcp_merges ORDER BY merged_at DESC, id DESC LIMIT ");
         sql.bind(limit);
-        sql.query().fetch_all(self.pool()).await?.iter().map(merge_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(merge_of)
+            .collect()
     }
 
     pub async fn merge(&self, id: Uuid) -> Result<Option<StoredMerge>> {
-        let row = stmt("SELECT * FROM hcp_merges WHERE id = $1", vec![id.into()]).query().fetch_optional(self.pool()).await?;
+        let row = stmt("SELECT * FROM hcp_merges WHERE id = $1", vec![id.into()])
+            .query()
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(merge_of).transpose()
     }
 
@@ -273,9 +405,18 @@ impl Store {
     pub async fn live_hcp_id(&self, id: Uuid) -> Result<Option<Uuid>> {
         let mut current = id;
         for _ in 0..16 {
-            let row = stmt("SELECT master_status, merged_into FROM hcps WHERE id = $1", vec![current.into()]).query().fetch_optional(self.pool()).await?;
+            let row = stmt(
+                "SELECT master_status, merged_into FROM hcps WHERE id = $1",
+                vec![current.into()],
+            )
+            .query()
+            .fetch_optional(self.pool())
+            .await?;
             let Some(row) = row else { return Ok(None) };
-            match (get_str(&row, "master_status")?.as_str(), crate::sql::get_opt_uuid(&row, "merged_into")?) {
+            match (
+                get_str(&row, "master_status")?.as_str(),
+                crate::sql::get_opt_uuid(&row, "merged_into")?,
+            ) {
                 ("merged", Some(next)) => current = next,
                 ("verified" | "proposed", _) => return Ok(Some(current)),
                 _ => return Ok(None),
@@ -287,7 +428,13 @@ impl Store {
     /// Whether any merge was made or undone after change version `from` (devices then
     /// rebuild their copy, dropping merged records).
     pub async fn merges_since(&self, from: i64) -> Result<bool> {
-        let row = stmt("SELECT COUNT(*) AS n FROM hcp_merges WHERE version > $1", vec![Value::from(from)]).query().fetch_one(self.pool()).await?;
+        let row = stmt(
+            "SELECT COUNT(*) AS n FROM hcp_merges WHERE version > $1",
+            vec![Value::from(from)],
+        )
+        .query()
+        .fetch_one(self.pool())
+        .await?;
         Ok(crate::sql::get_i64(&row, "n")? > 0)
     }
 }

@@ -1,7 +1,9 @@
 //! The organisation tree and who is assigned where, effective-dated so history is kept.
 
 use crate::audit::record;
-use crate::sql::{get_opt_uuid, get_str, get_uuid, next_version, stmt, today, unique_violation, Sql};
+use crate::sql::{
+    get_opt_uuid, get_str, get_uuid, next_version, stmt, today, unique_violation, Sql,
+};
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
@@ -25,12 +27,23 @@ impl Store {
     pub async fn insert_org_unit(&self, actor: &Actor, unit: &OrgUnit) -> Result<()> {
         let mut errors = ValidationErrors::new();
         let parent_level = match unit.parent_id {
-            Some(pid) => self.org_tree().await?.into_iter().find(|u| u.id == pid).map(|u| u.level),
+            Some(pid) => self
+                .org_tree()
+                .await?
+                .into_iter()
+                .find(|u| u.id == pid)
+                .map(|u| u.level),
             None => None,
         };
         if parent_level != unit.level.parent() {
-            errors.add("parent_id", format!("a {} must hang under a {}", unit.level.as_str(),
-                unit.level.parent().map(|l| l.as_str()).unwrap_or("nothing")));
+            errors.add(
+                "parent_id",
+                format!(
+                    "a {} must hang under a {}",
+                    unit.level.as_str(),
+                    unit.level.parent().map(|l| l.as_str()).unwrap_or("nothing")
+                ),
+            );
         }
         if !errors.is_empty() {
             return Err(errors.into());
@@ -38,28 +51,45 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         stmt(
             "INSERT INTO org_units (id, level, code, name, parent_id) VALUES ($1, $2, $3, $4, $5)",
-            vec![unit.id.into(), unit.level.as_str().into(), unit.code.clone().into(), unit.name.clone().into(), unit.parent_id.into()],
+            vec![
+                unit.id.into(),
+                unit.level.as_str().into(),
+                unit.code.clone().into(),
+                unit.name.clone().into(),
+                unit.parent_id.into(),
+            ],
         )
         .query()
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_violation(e, "org unit", "code", &unit.code))?;
-        record(&mut tx, actor, "org_unit", unit.id, AuditAction::Create, None, Some(unit)).await?;
+        record(
+            &mut tx,
+            actor,
+            "org_unit",
+            unit.id,
+            AuditAction::Create,
+            None,
+            Some(unit),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The whole organisation (a few hundred rows at most).
     pub async fn org_tree(&self) -> Result<Vec<OrgUnit>> {
-        let rows = sqlx::query("SELECT id, level, code, name, parent_id FROM org_units ORDER BY code")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, level, code, name, parent_id FROM org_units ORDER BY code")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|row| {
                 let level = get_str(row, "level")?;
                 Ok(OrgUnit {
                     id: get_uuid(row, "id")?,
-                    level: OrgLevel::parse(&level).ok_or_else(|| StorageError::corrupt("org_units.level", &level))?,
+                    level: OrgLevel::parse(&level)
+                        .ok_or_else(|| StorageError::corrupt("org_units.level", &level))?,
                     code: get_str(row, "code")?,
                     name: get_str(row, "name")?,
                     parent_id: get_opt_uuid(row, "parent_id")?,
@@ -79,15 +109,30 @@ impl Store {
             .await?
             .into_iter()
             .filter(|u| u.level == OrgLevel::Territory && scope.includes(Some(u.id)))
-            .map(|u| TerritoryRef { id: u.id, code: u.code, name: u.name })
+            .map(|u| TerritoryRef {
+                id: u.id,
+                code: u.code,
+                name: u.name,
+            })
             .collect())
     }
 
     /// Assigns a user to an org unit from `effective.from`. A user's earlier open-ended
     /// assignment to the same unit is closed, never deleted.
-    pub async fn assign(&self, actor: &Actor, user_id: Uuid, org_unit_id: Uuid, effective: Effective) -> Result<Uuid> {
+    pub async fn assign(
+        &self,
+        actor: &Actor,
+        user_id: Uuid,
+        org_unit_id: Uuid,
+        effective: Effective,
+    ) -> Result<Uuid> {
         let id = pharmacrm_domain::new_id();
-        let assignment = Assignment { id, user_id, org_unit_id, effective };
+        let assignment = Assignment {
+            id,
+            user_id,
+            org_unit_id,
+            effective,
+        };
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
@@ -97,7 +142,16 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "assignment", id, AuditAction::Create, None, Some(&assignment)).await?;
+        record(
+            &mut tx,
+            actor,
+            "assignment",
+            id,
+            AuditAction::Create,
+            None,
+            Some(&assignment),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -105,21 +159,41 @@ impl Store {
     /// Ends an assignment on `to` (exclusive), keeping it as history.
     pub async fn end_assignment(&self, actor: &Actor, id: Uuid, to: NaiveDate) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        let mut sql = Sql::new("SELECT id, user_id, org_unit_id, valid_from, valid_to FROM assignments WHERE id = ");
+        let mut sql = Sql::new(
+            "SELECT id, user_id, org_unit_id, valid_from, valid_to FROM assignments WHERE id = ",
+        );
         sql.bind(id);
-        let row = sql.query().fetch_optional(&mut *tx).await?.ok_or(StorageError::NotFound("assignment"))?;
+        let row = sql
+            .query()
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound("assignment"))?;
         let before = assignment_from(&row)?;
         if to <= before.effective.from {
-            return Err(ValidationErrors::single("to", "must be after the assignment's start").into());
+            return Err(
+                ValidationErrors::single("to", "must be after the assignment's start").into(),
+            );
         }
         let mut after = before.clone();
         after.effective.to = Some(to);
         let version = next_version(&mut tx).await?;
-        stmt("UPDATE assignments SET valid_to = $1, version = $2 WHERE id = $3", vec![to.into(), version.into(), id.into()])
-            .query()
-            .execute(&mut *tx)
-            .await?;
-        record(&mut tx, actor, "assignment", id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        stmt(
+            "UPDATE assignments SET valid_to = $1, version = $2 WHERE id = $3",
+            vec![to.into(), version.into(), id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "assignment",
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -169,6 +243,9 @@ fn assignment_from(row: &sqlx::any::AnyRow) -> Result<Assignment> {
         id: get_uuid(row, "id")?,
         user_id: get_uuid(row, "user_id")?,
         org_unit_id: get_uuid(row, "org_unit_id")?,
-        effective: Effective { from: get_date(row, "valid_from")?, to: get_opt_date(row, "valid_to")? },
+        effective: Effective {
+            from: get_date(row, "valid_from")?,
+            to: get_opt_date(row, "valid_to")?,
+        },
     })
 }

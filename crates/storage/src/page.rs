@@ -30,7 +30,10 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ValidationErrors> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ValidationErrors::single("limit", format!("must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => Err(ValidationErrors::single(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 

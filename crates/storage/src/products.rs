@@ -10,7 +10,12 @@ use pharmacrm_domain::views::{Product, SampleSku};
 use uuid::Uuid;
 
 impl Store {
-    pub async fn insert_product(&self, actor: &Actor, id: Uuid, product: &ProductRecord) -> Result<()> {
+    pub async fn insert_product(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        product: &ProductRecord,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
@@ -28,12 +33,27 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_violation(e, "product", "brand", &product.brand))?;
-        record(&mut tx, actor, "product", id, AuditAction::Create, None, Some(product)).await?;
+        record(
+            &mut tx,
+            actor,
+            "product",
+            id,
+            AuditAction::Create,
+            None,
+            Some(product),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn insert_sample_sku(&self, actor: &Actor, id: Uuid, product_id: Uuid, sku: &SampleSkuRecord) -> Result<()> {
+    pub async fn insert_sample_sku(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        product_id: Uuid,
+        sku: &SampleSkuRecord,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         stmt(
             "INSERT INTO sample_skus (id, product_id, ndc, strength, dosage_form, dea_schedule) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -51,8 +71,23 @@ impl Store {
         .await
         .map_err(|e| unique_violation(e, "sample SKU", "NDC", sku.ndc.as_str()))?;
         let version = next_version(&mut tx).await?;
-        stmt("UPDATE products SET version = $1 WHERE id = $2", vec![version.into(), product_id.into()]).query().execute(&mut *tx).await?;
-        record(&mut tx, actor, "sample_sku", id, AuditAction::Create, None, Some(sku)).await?;
+        stmt(
+            "UPDATE products SET version = $1 WHERE id = $2",
+            vec![version.into(), product_id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "sample_sku",
+            id,
+            AuditAction::Create,
+            None,
+            Some(sku),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -66,17 +101,29 @@ impl Store {
         for r in &rows {
             let ndc = get_str(r, "ndc")?;
             let dea = get_opt_str(r, "dea_schedule")?;
-            skus.entry(get_uuid(r, "product_id")?).or_default().push(SampleSku {
-                id: get_uuid(r, "id")?,
-                ndc: Ndc::parse(&ndc).map_err(|e| StorageError::corrupt("sample_skus.ndc", e))?.hyphenated(),
-                strength: get_str(r, "strength")?,
-                dosage_form: get_str(r, "dosage_form")?,
-                dea_schedule: dea.map(|d| DeaSchedule::parse(&d).ok_or_else(|| StorageError::corrupt("sample_skus.dea_schedule", &d))).transpose()?,
-            });
+            skus.entry(get_uuid(r, "product_id")?)
+                .or_default()
+                .push(SampleSku {
+                    id: get_uuid(r, "id")?,
+                    ndc: Ndc::parse(&ndc)
+                        .map_err(|e| StorageError::corrupt("sample_skus.ndc", e))?
+                        .hyphenated(),
+                    strength: get_str(r, "strength")?,
+                    dosage_form: get_str(r, "dosage_form")?,
+                    dea_schedule: dea
+                        .map(|d| {
+                            DeaSchedule::parse(&d).ok_or_else(|| {
+                                StorageError::corrupt("sample_skus.dea_schedule", &d)
+                            })
+                        })
+                        .transpose()?,
+                });
         }
-        let rows = sqlx::query("SELECT id, brand, therapeutic_area, lifecycle_stage FROM products ORDER BY brand")
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, brand, therapeutic_area, lifecycle_stage FROM products ORDER BY brand",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 let stage = get_str(r, "lifecycle_stage")?;

@@ -3,7 +3,9 @@
 //! A decision is audited and tells the proposer through a notice.
 
 use crate::audit::{append, audit_row, record};
-use crate::sql::{get_opt_str, get_opt_uuid, get_str, get_uuid, next_version, now_timestamp, stmt, Sql, Value};
+use crate::sql::{
+    get_opt_str, get_opt_uuid, get_str, get_uuid, next_version, now_timestamp, stmt, Sql, Value,
+};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::hcp::HcpRecord;
@@ -34,7 +36,14 @@ pub struct StoredRequest {
 
 impl StoredRequest {
     /// A request just proposed by `proposed_by`, waiting for a steward.
-    pub fn pending(id: Uuid, kind: RequestKind, hcp_id: Uuid, changes: HcpChange, note: Option<String>, proposed_by: Uuid) -> Self {
+    pub fn pending(
+        id: Uuid,
+        kind: RequestKind,
+        hcp_id: Uuid,
+        changes: HcpChange,
+        note: Option<String>,
+        proposed_by: Uuid,
+    ) -> Self {
         StoredRequest {
             id,
             kind,
@@ -68,15 +77,19 @@ pub struct RequestFilter {
 fn request_of(row: &AnyRow) -> Result<StoredRequest> {
     Ok(StoredRequest {
         id: get_uuid(row, "id")?,
-        kind: RequestKind::parse(&get_str(row, "kind")?).map_err(|e| StorageError::corrupt("data_requests.kind", e))?,
+        kind: RequestKind::parse(&get_str(row, "kind")?)
+            .map_err(|e| StorageError::corrupt("data_requests.kind", e))?,
         hcp_id: get_uuid(row, "hcp_id")?,
-        changes: serde_json::from_str(&get_str(row, "changes")?).map_err(|e| StorageError::corrupt("data_requests.changes", e))?,
-        described: serde_json::from_str(&get_str(row, "described")?).map_err(|e| StorageError::corrupt("data_requests.described", e))?,
+        changes: serde_json::from_str(&get_str(row, "changes")?)
+            .map_err(|e| StorageError::corrupt("data_requests.changes", e))?,
+        described: serde_json::from_str(&get_str(row, "described")?)
+            .map_err(|e| StorageError::corrupt("data_requests.described", e))?,
         note: get_opt_str(row, "note")?,
         proposed_by: get_uuid(row, "proposed_by")?,
         proposed_by_name: get_str(row, "proposed_by_name")?,
         proposed_at: get_str(row, "proposed_at")?,
-        status: RequestStatus::parse(&get_str(row, "status")?).map_err(|e| StorageError::corrupt("data_requests.status", e))?,
+        status: RequestStatus::parse(&get_str(row, "status")?)
+            .map_err(|e| StorageError::corrupt("data_requests.status", e))?,
         decided_by: get_opt_str(row, "decided_by")?,
         decided_at: get_opt_str(row, "decided_at")?,
         decision_reason: get_opt_str(row, "decision_reason")?,
@@ -85,8 +98,10 @@ fn request_of(row: &AnyRow) -> Result<StoredRequest> {
 }
 
 async fn insert_request(conn: &mut AnyConnection, r: &StoredRequest, version: i64) -> Result<()> {
-    let changes = serde_json::to_string(&r.changes).map_err(|e| StorageError::corrupt("changes", e))?;
-    let described = serde_json::to_string(&r.described).map_err(|e| StorageError::corrupt("described", e))?;
+    let changes =
+        serde_json::to_string(&r.changes).map_err(|e| StorageError::corrupt("changes", e))?;
+    let described =
+        serde_json::to_string(&r.described).map_err(|e| StorageError::corrupt("described", e))?;
     stmt(
         "INSERT INTO data_requests (id, kind, hcp_id, changes, described, note, proposed_by, proposed_at, status, version) \
          VALUES ($1, $2, $3, $4, $9, $5, $6, $7, 'pending', $8)",
@@ -111,12 +126,28 @@ async fn insert_request(conn: &mut AnyConnection, r: &StoredRequest, version: i6
 
 impl Store {
     /// Stores a rep's new HCP as a `proposed` master record with its request.
-    pub async fn propose_hcp(&self, actor: &Actor, hcp_id: Uuid, hcp: &HcpRecord, request: &StoredRequest) -> Result<()> {
-        self.insert_hcps_with_status(actor, &[(hcp_id, hcp.clone())], "proposed").await?;
+    pub async fn propose_hcp(
+        &self,
+        actor: &Actor,
+        hcp_id: Uuid,
+        hcp: &HcpRecord,
+        request: &StoredRequest,
+    ) -> Result<()> {
+        self.insert_hcps_with_status(actor, &[(hcp_id, hcp.clone())], "proposed")
+            .await?;
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         insert_request(&mut tx, request, version).await?;
-        record(&mut tx, actor, "data_request", request.id, AuditAction::Create, None, Some(&request.changes)).await?;
+        record(
+            &mut tx,
+            actor,
+            "data_request",
+            request.id,
+            AuditAction::Create,
+            None,
+            Some(&request.changes),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -126,12 +157,25 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         insert_request(&mut tx, request, version).await?;
-        record(&mut tx, actor, "data_request", request.id, AuditAction::Create, None, Some(&request.changes)).await?;
+        record(
+            &mut tx,
+            actor,
+            "data_request",
+            request.id,
+            AuditAction::Create,
+            None,
+            Some(&request.changes),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn data_requests(&self, filter: &RequestFilter, limit: i64) -> Result<Vec<StoredRequest>> {
+    pub async fn data_requests(
+        &self,
+        filter: &RequestFilter,
+        limit: i64,
+    ) -> Result<Vec<StoredRequest>> {
         let mut sql = Sql::new(
             "SELECT r.*, u.username AS proposed_by_name FROM data_requests r JOIN users u ON u.id = r.proposed_by WHERE 1 = 1",
         );
@@ -148,7 +192,12 @@ impl Store {
             sql.push(" AND r.hcp_id = ").bind(hcp);
         }
         sql.push(" ORDER BY r.proposed_at, r.id LIMIT ").bind(limit);
-        sql.query().fetch_all(self.pool()).await?.iter().map(request_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(request_of)
+            .collect()
     }
 
     pub async fn data_request(&self, id: Uuid) -> Result<Option<StoredRequest>> {
@@ -157,7 +206,12 @@ impl Store {
         );
         let mut sql = filter;
         sql.bind(id);
-        sql.query().fetch_optional(self.pool()).await?.as_ref().map(request_of).transpose()
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(request_of)
+            .transpose()
     }
 
     /// Records a steward's decision on a pending request, sets the proposed HCP's master
@@ -173,7 +227,10 @@ impl Store {
         merged_into: Option<Uuid>,
         notice: (&str, &str),
     ) -> Result<StoredRequest> {
-        let before = self.data_request(id).await?.ok_or(StorageError::NotFound("data request"))?;
+        let before = self
+            .data_request(id)
+            .await?
+            .ok_or(StorageError::NotFound("data request"))?;
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
@@ -197,8 +254,14 @@ impl Store {
         if done == 0 {
             return Err(StorageError::NotFound("pending data request"));
         }
-        if before.kind == RequestKind::NewHcp && matches!(status, RequestStatus::Approved | RequestStatus::Rejected) {
-            let master = if status == RequestStatus::Approved { "verified" } else { "rejected" };
+        if before.kind == RequestKind::NewHcp
+            && matches!(status, RequestStatus::Approved | RequestStatus::Rejected)
+        {
+            let master = if status == RequestStatus::Approved {
+                "verified"
+            } else {
+                "rejected"
+            };
             stmt(
                 "UPDATE hcps SET master_status = $1, version = $2 WHERE id = $3 AND master_status = 'proposed'",
                 vec![master.into(), version.into(), before.hcp_id.into()],
@@ -224,8 +287,22 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = serde_json::json!({ "status": status.as_str(), "reason": reason, "merged_into": merged_into });
-        append(&mut tx, vec![audit_row(actor, "data_request", id, AuditAction::Update, None, Some(&after), &now)]).await?;
+        append(
+            &mut tx,
+            vec![audit_row(
+                actor,
+                "data_request",
+                id,
+                AuditAction::Update,
+                None,
+                Some(&after),
+                &now,
+            )],
+        )
+        .await?;
         tx.commit().await?;
-        self.data_request(id).await?.ok_or(StorageError::NotFound("data request"))
+        self.data_request(id)
+            .await?
+            .ok_or(StorageError::NotFound("data request"))
     }
 }

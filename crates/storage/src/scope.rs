@@ -10,11 +10,13 @@ use pharmacrm_domain::access::Scope;
 /// `LEFT JOIN`s the alignment in force on `day` for `table_alias.zip` as `za`, and its
 /// territory as `t`.
 pub(crate) fn join_alignment(sql: &mut Sql, table_alias: &str, day: NaiveDate) {
-    sql.push(&format!(" LEFT JOIN zip_alignments za ON za.zip = {table_alias}.zip AND za.valid_from <= "))
-        .bind(day)
-        .push(" AND (za.valid_to IS NULL OR za.valid_to > ")
-        .bind(day)
-        .push(") LEFT JOIN org_units t ON t.id = za.territory_id");
+    sql.push(&format!(
+        " LEFT JOIN zip_alignments za ON za.zip = {table_alias}.zip AND za.valid_from <= "
+    ))
+    .bind(day)
+    .push(" AND (za.valid_to IS NULL OR za.valid_to > ")
+    .bind(day)
+    .push(") LEFT JOIN org_units t ON t.id = za.territory_id");
 }
 
 /// The territory of an account: its override in force, else its ZIP's.
@@ -59,7 +61,8 @@ pub(crate) fn restrict_column(sql: &mut Sql, scope: &Scope, column: &str) {
             sql.push(" AND 1 = 0");
         }
         Scope::Territories(ts) => {
-            sql.push(&format!(" AND {column} IN ")).bind_list(ts.iter().copied());
+            sql.push(&format!(" AND {column} IN "))
+                .bind_list(ts.iter().copied());
         }
     }
 }
@@ -67,7 +70,9 @@ pub(crate) fn restrict_column(sql: &mut Sql, scope: &Scope, column: &str) {
 /// The territory columns selected with [`join_alignment`].
 pub(crate) const TERRITORY_COLUMNS: &str = "t.id AS t_id, t.code AS t_code, t.name AS t_name";
 
-pub(crate) fn territory_of(row: &sqlx::any::AnyRow) -> crate::Result<Option<pharmacrm_domain::org::TerritoryRef>> {
+pub(crate) fn territory_of(
+    row: &sqlx::any::AnyRow,
+) -> crate::Result<Option<pharmacrm_domain::org::TerritoryRef>> {
     use crate::sql::{get_opt_str, get_opt_uuid};
     Ok(match get_opt_uuid(row, "t_id")? {
         Some(id) => Some(pharmacrm_domain::org::TerritoryRef {

@@ -2,14 +2,16 @@
 //! segment again replaces it; the audit log keeps the earlier values.
 
 use crate::audit::{append, audit_row};
-use crate::sql::{get_i64, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt, touch_hcps, Sql};
+use crate::sql::{
+    get_i64, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt, touch_hcps, Sql,
+};
 use crate::StorageError;
-use std::collections::HashMap;
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::segment::Tier;
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,14 +25,22 @@ pub struct SegmentAssignment {
 
 impl Store {
     /// The (tier, decile) of each HCP x product among these HCPs.
-    pub async fn segments_of_hcps(&self, hcp_ids: &[Uuid]) -> Result<HashMap<(Uuid, Uuid), (Tier, u8)>> {
+    pub async fn segments_of_hcps(
+        &self,
+        hcp_ids: &[Uuid],
+    ) -> Result<HashMap<(Uuid, Uuid), (Tier, u8)>> {
         let mut map = HashMap::new();
         for chunk in hcp_ids.chunks(500) {
-            let mut sql = Sql::new("SELECT hcp_id, product_id, tier, decile FROM segments WHERE hcp_id IN ");
+            let mut sql =
+                Sql::new("SELECT hcp_id, product_id, tier, decile FROM segments WHERE hcp_id IN ");
             sql.bind_list(chunk.iter().copied());
             for row in sql.query().fetch_all(self.pool()).await? {
-                let tier = Tier::parse(&get_str(&row, "tier")?).map_err(|e| StorageError::corrupt("segments.tier", e))?;
-                map.insert((get_uuid(&row, "hcp_id")?, get_uuid(&row, "product_id")?), (tier, get_i64(&row, "decile")?.clamp(1, 10) as u8));
+                let tier = Tier::parse(&get_str(&row, "tier")?)
+                    .map_err(|e| StorageError::corrupt("segments.tier", e))?;
+                map.insert(
+                    (get_uuid(&row, "hcp_id")?, get_uuid(&row, "product_id")?),
+                    (tier, get_i64(&row, "decile")?.clamp(1, 10) as u8),
+                );
             }
         }
         Ok(map)
@@ -64,10 +74,28 @@ impl Store {
                 ]);
             }
             let key = format!("{}:{}", s.hcp_id, s.product_id);
-            let action = if done.rows_affected() == 0 { AuditAction::Create } else { AuditAction::Update };
-            audit.push(audit_row(actor, "segment", key, action, None, Some(s), &now));
+            let action = if done.rows_affected() == 0 {
+                AuditAction::Create
+            } else {
+                AuditAction::Update
+            };
+            audit.push(audit_row(
+                actor,
+                "segment",
+                key,
+                action,
+                None,
+                Some(s),
+                &now,
+            ));
         }
-        insert_rows(&mut tx, "segments", "id, hcp_id, product_id, tier, decile, set_on", rows).await?;
+        insert_rows(
+            &mut tx,
+            "segments",
+            "id, hcp_id, product_id, tier, decile, set_on",
+            rows,
+        )
+        .await?;
         append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())

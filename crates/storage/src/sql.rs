@@ -85,7 +85,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Sql { text: text.to_string(), values: Vec::new() }
+        Sql {
+            text: text.to_string(),
+            values: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -132,7 +135,10 @@ impl Sql {
 /// Builds a one-off statement: `sql!("... WHERE id = ", id, " AND ...")` style is avoided
 /// in favour of explicit `Sql` building; this runs a statement with values in order.
 pub fn stmt(text: &str, values: Vec<Value>) -> Sql {
-    Sql { text: text.to_string(), values }
+    Sql {
+        text: text.to_string(),
+        values,
+    }
 }
 
 pub fn date_text(d: NaiveDate) -> String {
@@ -159,7 +165,8 @@ pub fn get_text_at(row: &AnyRow, i: usize) -> Result<String> {
 }
 
 pub fn get_opt_str(row: &AnyRow, col: &str) -> Result<Option<String>> {
-    row.try_get::<Option<String>, _>(col).map_err(StorageError::from)
+    row.try_get::<Option<String>, _>(col)
+        .map_err(StorageError::from)
 }
 
 pub fn get_i64<I: sqlx::ColumnIndex<AnyRow> + Copy>(row: &AnyRow, col: I) -> Result<i64> {
@@ -167,11 +174,13 @@ pub fn get_i64<I: sqlx::ColumnIndex<AnyRow> + Copy>(row: &AnyRow, col: I) -> Res
 }
 
 pub fn get_opt_f64(row: &AnyRow, col: &str) -> Result<Option<f64>> {
-    row.try_get::<Option<f64>, _>(col).map_err(StorageError::from)
+    row.try_get::<Option<f64>, _>(col)
+        .map_err(StorageError::from)
 }
 
 pub fn get_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
-    row.try_get::<Option<i64>, _>(col).map_err(StorageError::from)
+    row.try_get::<Option<i64>, _>(col)
+        .map_err(StorageError::from)
 }
 
 /// Booleans come back as BOOLEAN from PostgreSQL and as integers from SQLite expressions.
@@ -188,7 +197,9 @@ pub fn get_uuid(row: &AnyRow, col: &str) -> Result<Uuid> {
 }
 
 pub fn get_opt_uuid(row: &AnyRow, col: &str) -> Result<Option<Uuid>> {
-    get_opt_str(row, col)?.map(|t| Uuid::parse_str(&t).map_err(|e| StorageError::corrupt(col, e))).transpose()
+    get_opt_str(row, col)?
+        .map(|t| Uuid::parse_str(&t).map_err(|e| StorageError::corrupt(col, e)))
+        .transpose()
 }
 
 pub fn get_date(row: &AnyRow, col: &str) -> Result<NaiveDate> {
@@ -198,7 +209,9 @@ pub fn get_date(row: &AnyRow, col: &str) -> Result<NaiveDate> {
 
 pub fn get_opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
     get_opt_str(row, col)?
-        .map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| StorageError::corrupt(col, e)))
+        .map(|t| {
+            NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| StorageError::corrupt(col, e))
+        })
         .transpose()
 }
 
@@ -206,9 +219,11 @@ pub fn get_opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
 /// locked until the transaction ends, so versions commit in the order they were taken and
 /// a reader that sees version n has every change up to n (docs/sync.md).
 pub async fn next_version(conn: &mut AnyConnection) -> Result<i64> {
-    let row = sqlx::query("UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value")
-        .fetch_one(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     get_i64(&row, "value")
 }
 
@@ -216,7 +231,9 @@ pub async fn next_version(conn: &mut AnyConnection) -> Result<i64> {
 pub async fn touch_hcps(conn: &mut AnyConnection, ids: &[Uuid], version: i64) -> Result<()> {
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new("UPDATE hcps SET version = ");
-        sql.bind(version).push(" WHERE id IN ").bind_list(chunk.iter().copied());
+        sql.bind(version)
+            .push(" WHERE id IN ")
+            .bind_list(chunk.iter().copied());
         sql.query().execute(&mut *conn).await?;
     }
     Ok(())
@@ -224,22 +241,36 @@ pub async fn touch_hcps(conn: &mut AnyConnection, ids: &[Uuid], version: i64) ->
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub fn like_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Maps a unique-constraint violation to [`StorageError::Duplicate`].
-pub fn unique_violation(err: sqlx::Error, entity: &'static str, field: &'static str, value: &str) -> StorageError {
+pub fn unique_violation(
+    err: sqlx::Error,
+    entity: &'static str,
+    field: &'static str,
+    value: &str,
+) -> StorageError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StorageError::Duplicate { entity, field, value: value.to_string() }
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Duplicate {
+            entity,
+            field,
+            value: value.to_string(),
+        },
         _ => StorageError::Database(err),
     }
 }
 
 /// Inserts rows with multi-row VALUES, in chunks that stay under both engines' limit on
 /// bound parameters.
-pub(crate) async fn insert_rows(conn: &mut AnyConnection, table: &str, columns: &str, rows: Vec<Vec<Value>>) -> Result<()> {
+pub(crate) async fn insert_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<()> {
     let width = rows.first().map_or(1, Vec::len).max(1);
     // SQLite resolves numbered parameters by a linear search, so a statement with tens of
     // thousands of them is slow to prepare; about a thousand keeps both engines fast.
@@ -257,4 +288,3 @@ pub(crate) async fn insert_rows(conn: &mut AnyConnection, table: &str, columns: 
     }
     Ok(())
 }
-

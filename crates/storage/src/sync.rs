@@ -29,19 +29,28 @@ fn after(sql: &mut Sql, column: &str, after: Option<Uuid>) {
 impl Store {
     /// The latest committed change version.
     pub async fn current_version(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT value FROM sync_counter WHERE name = 'changes'").fetch_one(self.pool()).await?;
+        let row = sqlx::query("SELECT value FROM sync_counter WHERE name = 'changes'")
+            .fetch_one(self.pool())
+            .await?;
         get_i64(&row, "value")
     }
 
     /// Whether anything that decides who sees what (ZIP and account alignment, assignments, HCP
     /// merges and their undo) changed
     /// after `from` or came into or out of force after `since_day` up to `today`.
-    pub async fn scope_may_have_changed(&self, from: i64, since_day: NaiveDate, today: NaiveDate) -> Result<bool> {
+    pub async fn scope_may_have_changed(
+        &self,
+        from: i64,
+        since_day: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<bool> {
         if self.merges_since(from).await? {
             return Ok(true);
         }
         for table in ["zip_alignments", "account_alignments", "assignments"] {
-            let mut sql = Sql::new(&format!("SELECT COUNT(*) AS n FROM {table} WHERE version > "));
+            let mut sql = Sql::new(&format!(
+                "SELECT COUNT(*) AS n FROM {table} WHERE version > "
+            ));
             sql.bind(from)
                 .push(" OR (valid_from > ")
                 .bind(since_day)
@@ -76,15 +85,28 @@ impl Store {
         since(&mut sql, "h.version", from);
         after(&mut sql, "h.id", after_id);
         match tier {
-            Some(t) => sql.push(" AND (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) = ").bind(t.as_str()),
+            Some(t) => sql
+                .push(" AND (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) = ")
+                .bind(t.as_str()),
             None => sql.push(" AND NOT EXISTS (SELECT 1 FROM segments g WHERE g.hcp_id = h.id)"),
         };
         sql.push(" ORDER BY h.id LIMIT ").bind(limit);
-        sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_uuid(r, "id")).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| get_uuid(r, "id"))
+            .collect()
     }
 
     /// Accounts in `scope` changed after `from`, by id.
-    pub async fn changed_accounts(&self, scope: &Scope, from: Option<i64>, after_id: Option<Uuid>, limit: i64) -> Result<Vec<AccountSummary>> {
+    pub async fn changed_accounts(
+        &self,
+        scope: &Scope,
+        from: Option<i64>,
+        after_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<AccountSummary>> {
         let mut sql = Sql::new(&format!(
             "SELECT a.id, a.external_id, a.name, a.account_type, a.city, a.state, a.zip, {TERRITORY_COLUMNS} FROM accounts a"
         ));
@@ -94,11 +116,22 @@ impl Store {
         since(&mut sql, "a.version", from);
         after(&mut sql, "a.id", after_id);
         sql.push(" ORDER BY a.id LIMIT ").bind(limit);
-        sql.query().fetch_all(self.pool()).await?.iter().map(account_summary).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(account_summary)
+            .collect()
     }
 
     /// Calls with an attendee in `scope`, changed after `from`, by id.
-    pub async fn changed_calls(&self, scope: &Scope, from: Option<i64>, after_id: Option<Uuid>, limit: i64) -> Result<Vec<Call>> {
+    pub async fn changed_calls(
+        &self,
+        scope: &Scope,
+        from: Option<i64>,
+        after_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Call>> {
         let mut sql = Sql::new(&format!(
             "SELECT {CALL_COLUMNS} FROM calls c WHERE c.id IN (SELECT ca.call_id FROM call_attendees ca JOIN hcps h ON h.id = ca.hcp_id"
         ));
@@ -117,6 +150,11 @@ impl Store {
     pub async fn changed_product_ids(&self, from: Option<i64>) -> Result<Vec<Uuid>> {
         let mut sql = Sql::new("SELECT id FROM products WHERE 1 = 1");
         since(&mut sql, "version", from);
-        sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_uuid(r, "id")).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| get_uuid(r, "id"))
+            .collect()
     }
 }

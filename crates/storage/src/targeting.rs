@@ -3,12 +3,17 @@
 //! `segments` and `frequency_targets`, which every reader (plans, reports, sync) uses.
 
 use crate::audit::{append, audit_row, record};
-use crate::sql::{get_i64, get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version, now_timestamp, touch_hcps, Sql};
+use crate::sql::{
+    get_i64, get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version,
+    now_timestamp, touch_hcps, Sql,
+};
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::segment::Tier;
-use pharmacrm_domain::targeting::{CycleKind, FrequencyTarget, TargetingVersion, VersionFrequency, VersionSegment, VersionState};
+use pharmacrm_domain::targeting::{
+    CycleKind, FrequencyTarget, TargetingVersion, VersionFrequency, VersionSegment, VersionState,
+};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -32,7 +37,11 @@ const VERSION_COLUMNS: &str = "id, number, name, cycle, status, effective_from, 
 impl Store {
     /// Every version, newest first.
     pub async fn targeting_versions(&self) -> Result<Vec<TargetingVersion>> {
-        let rows = sqlx::query(&format!("SELECT {VERSION_COLUMNS} FROM targeting_versions ORDER BY number DESC")).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLUMNS} FROM targeting_versions ORDER BY number DESC"
+        ))
+        .fetch_all(self.pool())
+        .await?;
         let mut freq: HashMap<Uuid, Vec<VersionFrequency>> = HashMap::new();
         for r in sqlx::query("SELECT targeting_version_id, product_id, tier, calls FROM targeting_frequencies ORDER BY product_id, tier")
             .fetch_all(self.pool())
@@ -47,7 +56,13 @@ impl Store {
         let in_force = rows
             .iter()
             .filter(|r| get_opt_str(r, "applied_at").ok().flatten().is_some())
-            .filter_map(|r| Some((get_opt_date(r, "effective_from").ok()??, get_i64(r, "number").ok()?, get_uuid(r, "id").ok()?)))
+            .filter_map(|r| {
+                Some((
+                    get_opt_date(r, "effective_from").ok()??,
+                    get_i64(r, "number").ok()?,
+                    get_uuid(r, "id").ok()?,
+                ))
+            })
             .max()
             .map(|(_, _, id)| id);
         rows.iter()
@@ -64,7 +79,8 @@ impl Store {
                     id,
                     number: get_i64(r, "number")?.max(0) as u32,
                     name: get_str(r, "name")?,
-                    cycle: CycleKind::parse(&get_str(r, "cycle")?).map_err(|e| StorageError::corrupt("targeting_versions.cycle", e))?,
+                    cycle: CycleKind::parse(&get_str(r, "cycle")?)
+                        .map_err(|e| StorageError::corrupt("targeting_versions.cycle", e))?,
                     state,
                     effective_from: get_opt_date(r, "effective_from")?,
                     note: get_opt_str(r, "note")?,
@@ -81,16 +97,29 @@ impl Store {
     }
 
     pub async fn targeting_version(&self, id: Uuid) -> Result<TargetingVersion> {
-        self.targeting_versions().await?.into_iter().find(|v| v.id == id).ok_or(StorageError::NotFound("targeting version"))
+        self.targeting_versions()
+            .await?
+            .into_iter()
+            .find(|v| v.id == id)
+            .ok_or(StorageError::NotFound("targeting version"))
     }
 
     /// A page of the segmentation rows a version sets, by HCP name.
-    pub async fn targeting_version_segments(&self, id: Uuid, offset: i64, limit: i64) -> Result<Vec<VersionSegment>> {
+    pub async fn targeting_version_segments(
+        &self,
+        id: Uuid,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<VersionSegment>> {
         let mut sql = Sql::new(
             "SELECT s.hcp_id, h.npi, h.first_name, h.last_name, s.product_id, s.tier, s.decile FROM targeting_segments s \
              JOIN hcps h ON h.id = s.hcp_id WHERE s.targeting_version_id = ",
         );
-        sql.bind(id).push(" ORDER BY h.last_name, h.first_name, h.id, s.product_id LIMIT ").bind(limit).push(" OFFSET ").bind(offset);
+        sql.bind(id)
+            .push(" ORDER BY h.last_name, h.first_name, h.id, s.product_id LIMIT ")
+            .bind(limit)
+            .push(" OFFSET ")
+            .bind(offset);
         sql.query()
             .fetch_all(self.pool())
             .await?
@@ -109,11 +138,22 @@ impl Store {
     }
 
     /// Creates a draft whose frequency table starts as the one in force.
-    pub async fn create_targeting_version(&self, actor: &Actor, name: &str, cycle: CycleKind, note: Option<&str>) -> Result<Uuid> {
+    pub async fn create_targeting_version(
+        &self,
+        actor: &Actor,
+        name: &str,
+        cycle: CycleKind,
+        note: Option<&str>,
+    ) -> Result<Uuid> {
         let id = pharmacrm_domain::new_id();
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
-        let number = get_i64(&sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM targeting_versions").fetch_one(&mut *tx).await?, "n")?;
+        let number = get_i64(
+            &sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM targeting_versions")
+                .fetch_one(&mut *tx)
+                .await?,
+            "n",
+        )?;
         let mut sql = Sql::new("INSERT INTO targeting_versions (id, number, name, cycle, status, note, created_by, created_at) VALUES ");
         sql.bind_list(Vec::<crate::sql::Value>::from([
             id.into(),
@@ -127,10 +167,20 @@ impl Store {
         ]));
         sql.query().execute(&mut *tx).await?;
         let mut copy = Sql::new("INSERT INTO targeting_frequencies (targeting_version_id, product_id, tier, calls) SELECT ");
-        copy.bind(id).push(", product_id, tier, calls FROM frequency_targets");
+        copy.bind(id)
+            .push(", product_id, tier, calls FROM frequency_targets");
         copy.query().execute(&mut *tx).await?;
         let after = serde_json::json!({"number": number, "name": name, "cycle": cycle.as_str(), "note": note});
-        record(&mut tx, actor, "targeting_version", id, AuditAction::Create, None, Some(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "targeting_version",
+            id,
+            AuditAction::Create,
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -141,41 +191,102 @@ impl Store {
         match sql.query().fetch_optional(&mut *conn).await? {
             None => Err(StorageError::NotFound("targeting version")),
             Some(r) if get_str(&r, "status")? != "draft" => {
-                Err(pharmacrm_domain::ValidationErrors::single("status", "a published version cannot be changed; create a new version").into())
+                Err(pharmacrm_domain::ValidationErrors::single(
+                    "status",
+                    "a published version cannot be changed; create a new version",
+                )
+                .into())
             }
             Some(_) => Ok(()),
         }
     }
 
     /// Renames a draft or changes its cycle or note.
-    pub async fn update_targeting_draft(&self, actor: &Actor, id: Uuid, name: &str, cycle: CycleKind, note: Option<&str>) -> Result<()> {
+    pub async fn update_targeting_draft(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        name: &str,
+        cycle: CycleKind,
+        note: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         Self::lock_draft(&mut tx, id).await?;
         let mut sql = Sql::new("UPDATE targeting_versions SET name = ");
-        sql.bind(name).push(", cycle = ").bind(cycle.as_str()).push(", note = ").bind(note.map(str::to_string)).push(" WHERE id = ").bind(id);
+        sql.bind(name)
+            .push(", cycle = ")
+            .bind(cycle.as_str())
+            .push(", note = ")
+            .bind(note.map(str::to_string))
+            .push(" WHERE id = ")
+            .bind(id);
         sql.query().execute(&mut *tx).await?;
         let after = serde_json::json!({"name": name, "cycle": cycle.as_str(), "note": note});
-        record(&mut tx, actor, "targeting_version", id, AuditAction::Update, None, Some(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "targeting_version",
+            id,
+            AuditAction::Update,
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Replaces a draft's frequency table.
-    pub async fn set_targeting_frequencies(&self, actor: &Actor, id: Uuid, rows: &[VersionFrequency]) -> Result<()> {
+    pub async fn set_targeting_frequencies(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        rows: &[VersionFrequency],
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         Self::lock_draft(&mut tx, id).await?;
         let mut del = Sql::new("DELETE FROM targeting_frequencies WHERE targeting_version_id = ");
         del.bind(id).query().execute(&mut *tx).await?;
-        let values = rows.iter().map(|f| vec![id.into(), f.product_id.into(), f.tier.as_str().into(), i64::from(f.calls).into()]).collect();
-        insert_rows(&mut tx, "targeting_frequencies", "targeting_version_id, product_id, tier, calls", values).await?;
-        record(&mut tx, actor, "targeting_frequencies", id, AuditAction::Update, None, Some(&rows)).await?;
+        let values = rows
+            .iter()
+            .map(|f| {
+                vec![
+                    id.into(),
+                    f.product_id.into(),
+                    f.tier.as_str().into(),
+                    i64::from(f.calls).into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "targeting_frequencies",
+            "targeting_version_id, product_id, tier, calls",
+            values,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "targeting_frequencies",
+            id,
+            AuditAction::Update,
+            None,
+            Some(&rows),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Puts segmentation rows into a draft (a row for the same HCP x product replaces the
     /// earlier one). Returns (created, updated).
-    pub async fn put_targeting_segments(&self, actor: &Actor, id: Uuid, rows: &[DraftSegment]) -> Result<(usize, usize)> {
+    pub async fn put_targeting_segments(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        rows: &[DraftSegment],
+    ) -> Result<(usize, usize)> {
         let now = now_timestamp();
         let mut tx = self.pool().begin().await?;
         Self::lock_draft(&mut tx, id).await?;
@@ -184,17 +295,44 @@ impl Store {
         let mut inserts = Vec::new();
         for s in rows {
             let mut sql = Sql::new("UPDATE targeting_segments SET tier = ");
-            sql.bind(s.tier.as_str()).push(", decile = ").bind(i64::from(s.decile));
-            sql.push(" WHERE targeting_version_id = ").bind(id).push(" AND hcp_id = ").bind(s.hcp_id).push(" AND product_id = ").bind(s.product_id);
+            sql.bind(s.tier.as_str())
+                .push(", decile = ")
+                .bind(i64::from(s.decile));
+            sql.push(" WHERE targeting_version_id = ")
+                .bind(id)
+                .push(" AND hcp_id = ")
+                .bind(s.hcp_id)
+                .push(" AND product_id = ")
+                .bind(s.product_id);
             if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
-                inserts.push(vec![id.into(), s.hcp_id.into(), s.product_id.into(), s.tier.as_str().into(), i64::from(s.decile).into()]);
+                inserts.push(vec![
+                    id.into(),
+                    s.hcp_id.into(),
+                    s.product_id.into(),
+                    s.tier.as_str().into(),
+                    i64::from(s.decile).into(),
+                ]);
                 created += 1;
             } else {
                 updated += 1;
             }
-            audit.push(audit_row(actor, "targeting_segment", format!("{id}:{}:{}", s.hcp_id, s.product_id), AuditAction::Update, None, Some(s), &now));
+            audit.push(audit_row(
+                actor,
+                "targeting_segment",
+                format!("{id}:{}:{}", s.hcp_id, s.product_id),
+                AuditAction::Update,
+                None,
+                Some(s),
+                &now,
+            ));
         }
-        insert_rows(&mut tx, "targeting_segments", "targeting_version_id, hcp_id, product_id, tier, decile", inserts).await?;
+        insert_rows(
+            &mut tx,
+            "targeting_segments",
+            "targeting_version_id, hcp_id, product_id, tier, decile",
+            inserts,
+        )
+        .await?;
         append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok((created, updated))
@@ -202,26 +340,76 @@ impl Store {
 
     /// Adds segmentation rows to a draft that has none for these HCP x product pairs (a
     /// bulk load, e.g. the first segmentation of a new database), audited as one entry.
-    pub async fn add_targeting_segments(&self, actor: &Actor, id: Uuid, rows: &[DraftSegment]) -> Result<()> {
+    pub async fn add_targeting_segments(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        rows: &[DraftSegment],
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         Self::lock_draft(&mut tx, id).await?;
-        let values = rows.iter().map(|s| vec![id.into(), s.hcp_id.into(), s.product_id.into(), s.tier.as_str().into(), i64::from(s.decile).into()]).collect();
-        insert_rows(&mut tx, "targeting_segments", "targeting_version_id, hcp_id, product_id, tier, decile", values).await?;
-        record(&mut tx, actor, "targeting_segments", id, AuditAction::Create, None, Some(&serde_json::json!({"rows": rows.len()}))).await?;
+        let values = rows
+            .iter()
+            .map(|s| {
+                vec![
+                    id.into(),
+                    s.hcp_id.into(),
+                    s.product_id.into(),
+                    s.tier.as_str().into(),
+                    i64::from(s.decile).into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "targeting_segments",
+            "targeting_version_id, hcp_id, product_id, tier, decile",
+            values,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "targeting_segments",
+            id,
+            AuditAction::Create,
+            None,
+            Some(&serde_json::json!({"rows": rows.len()})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Publishes a draft: from now on it is read-only and comes into force on `effective_from`.
-    pub async fn publish_targeting_version(&self, actor: &Actor, id: Uuid, effective_from: NaiveDate) -> Result<()> {
+    pub async fn publish_targeting_version(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        effective_from: NaiveDate,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         Self::lock_draft(&mut tx, id).await?;
-        let mut sql = Sql::new("UPDATE targeting_versions SET status = 'published', effective_from = ");
-        sql.bind(effective_from).push(", published_by = ").bind(actor.name.clone()).push(", published_at = ").bind(now_timestamp());
+        let mut sql =
+            Sql::new("UPDATE targeting_versions SET status = 'published', effective_from = ");
+        sql.bind(effective_from)
+            .push(", published_by = ")
+            .bind(actor.name.clone())
+            .push(", published_at = ")
+            .bind(now_timestamp());
         sql.push(" WHERE id = ").bind(id);
         sql.query().execute(&mut *tx).await?;
         let after = serde_json::json!({"status": "published", "effective_from": effective_from});
-        record(&mut tx, actor, "targeting_version", id, AuditAction::Update, None, Some(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "targeting_version",
+            id,
+            AuditAction::Update,
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -231,19 +419,33 @@ impl Store {
     pub async fn due_targeting_versions(&self, today: NaiveDate) -> Result<Vec<Uuid>> {
         let mut sql = Sql::new("SELECT id FROM targeting_versions WHERE status = 'published' AND applied_at IS NULL AND effective_from <= ");
         sql.bind(today).push(" ORDER BY effective_from, number");
-        sql.query().fetch_all(self.pool()).await?.iter().map(|r| get_uuid(r, "id")).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| get_uuid(r, "id"))
+            .collect()
     }
 
     /// Brings a published version into force: its segmentation rows replace those in force
     /// for the same HCP x product, and its frequency table becomes the one in force. One
     /// transaction; devices receive the touched HCPs and targets on their next pull.
     /// Segmentation rows take effect on the version's effective date (`set_on`).
-    pub async fn apply_targeting_version(&self, actor: &Actor, id: Uuid, today: NaiveDate) -> Result<()> {
+    pub async fn apply_targeting_version(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        today: NaiveDate,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         // Claim the version first: whoever brings it into force (the scheduler, a publication)
         // does so once; the others find it already applied.
         let mut claim = Sql::new("UPDATE targeting_versions SET applied_at = ");
-        claim.bind(now_timestamp()).push(" WHERE id = ").bind(id).push(" AND status = 'published' AND applied_at IS NULL");
+        claim
+            .bind(now_timestamp())
+            .push(" WHERE id = ")
+            .bind(id)
+            .push(" AND status = 'published' AND applied_at IS NULL");
         if claim.query().execute(&mut *tx).await?.rows_affected() == 0 {
             return Ok(());
         }
@@ -274,25 +476,53 @@ impl Store {
         hcps.dedup();
         // Replace the rows in force for the same HCP x product, then copy the version's rows.
         let mut del = Sql::new("DELETE FROM segments WHERE EXISTS (SELECT 1 FROM targeting_segments s WHERE s.targeting_version_id = ");
-        del.bind(id).push(" AND s.hcp_id = segments.hcp_id AND s.product_id = segments.product_id)");
+        del.bind(id)
+            .push(" AND s.hcp_id = segments.hcp_id AND s.product_id = segments.product_id)");
         del.query().execute(&mut *tx).await?;
-        insert_rows(&mut tx, "segments", "id, hcp_id, product_id, tier, decile, set_on", inserts).await?;
+        insert_rows(
+            &mut tx,
+            "segments",
+            "id, hcp_id, product_id, tier, decile, set_on",
+            inserts,
+        )
+        .await?;
         touch_hcps(&mut tx, &hcps, version).await?;
-        sqlx::query("DELETE FROM frequency_targets").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM frequency_targets")
+            .execute(&mut *tx)
+            .await?;
         let mut copy = Sql::new("INSERT INTO frequency_targets (product_id, tier, cycle, calls, targeting_version_id, version) SELECT product_id, tier, ");
-        copy.bind(cycle).push(", calls, ").bind(id).push(", ").bind(version).push(" FROM targeting_frequencies WHERE targeting_version_id = ").bind(id);
+        copy.bind(cycle)
+            .push(", calls, ")
+            .bind(id)
+            .push(", ")
+            .bind(version)
+            .push(" FROM targeting_frequencies WHERE targeting_version_id = ")
+            .bind(id);
         copy.query().execute(&mut *tx).await?;
         // A product the version leaves out gets no calls (rather than keeping the old figure
         // on devices, which replace rows and never delete them).
         let mut rest = Sql::new("INSERT INTO frequency_targets (product_id, tier, cycle, calls, targeting_version_id, version) SELECT p.id, t.tier, ");
-        rest.bind(get_str(&version_row, "cycle")?).push(", 0, ").bind(id).push(", ").bind(version);
+        rest.bind(get_str(&version_row, "cycle")?)
+            .push(", 0, ")
+            .bind(id)
+            .push(", ")
+            .bind(version);
         rest.push(
             " FROM products p CROSS JOIN (SELECT 'A' AS tier UNION ALL SELECT 'B' UNION ALL SELECT 'C') t \
              WHERE NOT EXISTS (SELECT 1 FROM frequency_targets f WHERE f.product_id = p.id AND f.tier = t.tier)",
         );
         rest.query().execute(&mut *tx).await?;
         let after = serde_json::json!({"in_force": true, "segments": hcps.len()});
-        record(&mut tx, actor, "targeting_version", id, AuditAction::Update, None, Some(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "targeting_version",
+            id,
+            AuditAction::Update,
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -309,12 +539,16 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                let (product_id, tier) = (get_uuid(r, "product_id")?, tier_of(&get_str(r, "tier")?, "frequency_targets.tier")?);
+                let (product_id, tier) = (
+                    get_uuid(r, "product_id")?,
+                    tier_of(&get_str(r, "tier")?, "frequency_targets.tier")?,
+                );
                 Ok(FrequencyTarget {
                     id: FrequencyTarget::key(product_id, tier),
                     product_id,
                     tier,
-                    cycle: CycleKind::parse(&get_str(r, "cycle")?).map_err(|e| StorageError::corrupt("frequency_targets.cycle", e))?,
+                    cycle: CycleKind::parse(&get_str(r, "cycle")?)
+                        .map_err(|e| StorageError::corrupt("frequency_targets.cycle", e))?,
                     calls: get_i64(r, "calls")?.max(0) as u32,
                     targeting_version_id: get_opt_uuid(r, "targeting_version_id")?,
                 })

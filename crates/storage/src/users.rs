@@ -57,14 +57,25 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| unique_violation(e, "user", "username", &user.username))?;
-        record(&mut tx, actor, "user", user.id, AuditAction::Create, None, Some(&created)).await?;
+        record(
+            &mut tx,
+            actor,
+            "user",
+            user.id,
+            AuditAction::Create,
+            None,
+            Some(&created),
+        )
+        .await?;
         tx.commit().await?;
         Ok(created)
     }
 
     /// The user and their password hash, for sign-in.
     pub async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
-        let mut sql = Sql::new(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = "));
+        let mut sql = Sql::new(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = "
+        ));
         sql.bind(username);
         match sql.query().fetch_optional(self.pool()).await? {
             Some(row) => Ok(Some((user_from(&row)?, get_str(&row, "password_hash")?))),
@@ -75,17 +86,29 @@ impl Store {
     pub async fn user(&self, id: Uuid) -> Result<Option<User>> {
         let mut sql = Sql::new(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = "));
         sql.bind(id);
-        sql.query().fetch_optional(self.pool()).await?.as_ref().map(user_from).transpose()
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(user_from)
+            .transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"))
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(user_from).collect()
     }
 
-    pub async fn insert_session(&self, token_hash: &str, user_id: Uuid, expires_at: &str) -> Result<()> {
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        expires_at: &str,
+    ) -> Result<()> {
         stmt(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             vec![token_hash.into(), user_id.into(), now_timestamp().into(), expires_at.into()],
@@ -102,25 +125,39 @@ impl Store {
             "SELECT u.id, u.username, u.display_name, u.role, u.active, u.password_hash FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = ",
         );
-        sql.bind(token_hash).push(" AND s.expires_at > ").bind(now_timestamp());
-        let user = sql.query().fetch_optional(self.pool()).await?.as_ref().map(user_from).transpose()?;
+        sql.bind(token_hash)
+            .push(" AND s.expires_at > ")
+            .bind(now_timestamp());
+        let user = sql
+            .query()
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(user_from)
+            .transpose()?;
         Ok(user.filter(|u| u.active))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        stmt("DELETE FROM sessions WHERE token_hash = $1", vec![token_hash.into()])
-            .query()
-            .execute(self.pool())
-            .await?;
+        stmt(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            vec![token_hash.into()],
+        )
+        .query()
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
     /// Removes expired sessions; returns how many.
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
-        let done = stmt("DELETE FROM sessions WHERE expires_at <= $1", vec![now_timestamp().into()])
-            .query()
-            .execute(self.pool())
-            .await?;
+        let done = stmt(
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            vec![now_timestamp().into()],
+        )
+        .query()
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected())
     }
 }

@@ -57,8 +57,15 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 7] =
-        [Field::LastName, Field::FirstName, Field::Specialty, Field::Street, Field::Locality, Field::Phone, Field::Affiliation];
+    pub const ALL: [Field; 7] = [
+        Field::LastName,
+        Field::FirstName,
+        Field::Specialty,
+        Field::Street,
+        Field::Locality,
+        Field::Phone,
+        Field::Affiliation,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -118,15 +125,27 @@ const STREET_SIMILAR: f64 = 0.88;
 /// Lower-case ASCII letters only: transliterated, accents, spaces, hyphens and apostrophes
 /// removed ("O'Brien-Smith" → "obriensmith", "José" → "jose").
 pub fn normalize_name(s: &str) -> String {
-    deunicode::deunicode(s).chars().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_lowercase()).collect()
+    deunicode::deunicode(s)
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// A street line in one spelling: transliterated, lower case, punctuation dropped and the
 /// USPS suffix and direction abbreviations applied ("12 North Main Street, Suite 4" →
 /// "12 n main st ste 4").
 pub fn normalize_street(s: &str) -> String {
-    let text: String =
-        deunicode::deunicode(s).chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' }).collect();
+    let text: String = deunicode::deunicode(s)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
     text.split_whitespace()
         .map(|w| match w {
             "street" => "st",
@@ -164,7 +183,14 @@ fn present(v: &Option<String>) -> Option<&str> {
 }
 
 fn zip5(v: &Option<String>) -> Option<String> {
-    present(v).map(|z| z.chars().filter(char::is_ascii_digit).take(5).collect::<String>()).filter(|z| z.len() == 5)
+    present(v)
+        .map(|z| {
+            z.chars()
+                .filter(char::is_ascii_digit)
+                .take(5)
+                .collect::<String>()
+        })
+        .filter(|z| z.len() == 5)
 }
 
 fn last_level(a: &str, b: &str) -> u8 {
@@ -218,22 +244,31 @@ pub fn compare(a: &MatchRecord, b: &MatchRecord) -> Comparison {
         _ => None,
     };
     let (za, zb) = (zip5(&a.zip), zip5(&b.zip));
-    let city_a = present(&a.city).map(normalize_name).zip(present(&a.state).map(str::to_ascii_uppercase));
-    let city_b = present(&b.city).map(normalize_name).zip(present(&b.state).map(str::to_ascii_uppercase));
+    let city_a = present(&a.city)
+        .map(normalize_name)
+        .zip(present(&a.state).map(str::to_ascii_uppercase));
+    let city_b = present(&b.city)
+        .map(normalize_name)
+        .zip(present(&b.state).map(str::to_ascii_uppercase));
     let locality = match (&za, &zb, &city_a, &city_b) {
         (Some(x), Some(y), _, _) if x == y => Some(0),
         (_, _, Some(x), Some(y)) if x == y => Some(1),
         (Some(_), Some(_), _, _) | (_, _, Some(_), Some(_)) => Some(2),
         _ => None,
     };
-    let phone = match (present(&a.phone).and_then(normalize_phone), present(&b.phone).and_then(normalize_phone)) {
+    let phone = match (
+        present(&a.phone).and_then(normalize_phone),
+        present(&b.phone).and_then(normalize_phone),
+    ) {
         (Some(x), Some(y)) => Some(u8::from(x != y)),
         _ => None,
     };
     let affiliation = if a.affiliations.is_empty() || b.affiliations.is_empty() {
         None
     } else {
-        Some(u8::from(!a.affiliations.iter().any(|x| b.affiliations.contains(x))))
+        Some(u8::from(
+            !a.affiliations.iter().any(|x| b.affiliations.contains(x)),
+        ))
     };
     let mut blocked = [false; 7];
     let b_keys = blocking_keys(b);
@@ -242,7 +277,19 @@ pub fn compare(a: &MatchRecord, b: &MatchRecord) -> Comparison {
             blocked[*field as usize] = true;
         }
     }
-    Comparison { levels: [Some(last), Some(first), specialty, street, locality, phone, affiliation], swapped, blocked }
+    Comparison {
+        levels: [
+            Some(last),
+            Some(first),
+            specialty,
+            street,
+            locality,
+            phone,
+            affiliation,
+        ],
+        swapped,
+        blocked,
+    }
 }
 
 /// Whether both records carry the same NPI (which decides a match on its own).
@@ -333,8 +380,14 @@ mod tests {
     fn names_are_transliterated_and_streets_abbreviated() {
         assert_eq!(normalize_name("José O'Brien-Núñez"), "joseobriennunez");
         assert_eq!(normalize_name("Александр"), "aleksandr");
-        assert_eq!(normalize_street("12 North Main Street, Suite 4"), "12 n main st ste 4");
-        assert_eq!(normalize_phone("+1 (617) 555-0134").as_deref(), Some("6175550134"));
+        assert_eq!(
+            normalize_street("12 North Main Street, Suite 4"),
+            "12 n main st ste 4"
+        );
+        assert_eq!(
+            normalize_phone("+1 (617) 555-0134").as_deref(),
+            Some("6175550134")
+        );
         assert_eq!(normalize_phone("555"), None);
     }
 
@@ -342,7 +395,10 @@ mod tests {
     fn spelling_variants_nicknames_and_swaps_agree() {
         let a = person("Robert", "Smith", "12 Main Street", "02139");
         let typo = compare(&a, &person("Robert", "Smyth", "12 Main St", "02139"));
-        assert_eq!(typo.levels[..5], [Some(1), Some(0), Some(0), Some(0), Some(0)]);
+        assert_eq!(
+            typo.levels[..5],
+            [Some(1), Some(0), Some(0), Some(0), Some(0)]
+        );
         let nick = compare(&a, &person("Bob", "Smith", "12 Main St.", "02139"));
         assert_eq!(nick.levels[1], Some(1));
         let swapped = compare(&a, &person("Smith", "Robert", "12 Main St", "02139"));
@@ -350,20 +406,41 @@ mod tests {
         assert_eq!(swapped.levels[..2], [Some(0), Some(0)]);
         let across_town = compare(&a, &person("Robert", "Smith", "400 Elm Avenue", "02118"));
         assert_eq!(across_town.levels[3..5], [Some(2), Some(1)]);
-        let moved = MatchRecord { city: Some("New York".into()), state: Some("NY".into()), ..person("Robert", "Smith", "400 Elm Avenue", "10001") };
+        let moved = MatchRecord {
+            city: Some("New York".into()),
+            state: Some("NY".into()),
+            ..person("Robert", "Smith", "400 Elm Avenue", "10001")
+        };
         assert_eq!(compare(&a, &moved).levels[3..5], [Some(2), Some(2)]);
-        let missing = compare(&a, &MatchRecord { first_name: "R".into(), last_name: "Smith".into(), ..MatchRecord::default() });
-        assert_eq!(missing.levels, [Some(0), Some(3), None, None, None, None, None]);
+        let missing = compare(
+            &a,
+            &MatchRecord {
+                first_name: "R".into(),
+                last_name: "Smith".into(),
+                ..MatchRecord::default()
+            },
+        );
+        assert_eq!(
+            missing.levels,
+            [Some(0), Some(3), None, None, None, None, None]
+        );
     }
 
     #[test]
     fn variants_share_a_blocking_key() {
         let a = person("Robert", "Smith", "12 Main Street", "02139");
-        let shares = |b: &MatchRecord| blocking_keys(&a).iter().any(|k| blocking_keys(b).contains(k));
+        let shares = |b: &MatchRecord| {
+            blocking_keys(&a)
+                .iter()
+                .any(|k| blocking_keys(b).contains(k))
+        };
         assert!(shares(&person("Bob", "Smyth", "1 Elm St", "10001")));
         assert!(shares(&person("Smith", "Robert", "1 Elm St", "10001")));
         assert!(shares(&person("Robert", "Psmith", "12 Main St", "02139")));
         assert!(!shares(&person("Alice", "Jones", "9 Oak Rd", "02139")));
-        assert!(shares(&person("Alice", "Jones", "12 Main St., Suite 4", "02139")), "one address");
+        assert!(
+            shares(&person("Alice", "Jones", "12 Main St., Suite 4", "02139")),
+            "one address"
+        );
     }
 }

@@ -34,7 +34,10 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { link: 0.99, review: 0.5 }
+        Thresholds {
+            link: 0.99,
+            review: 0.5,
+        }
     }
 }
 
@@ -119,15 +122,38 @@ impl Parameters {
         for field in Field::ALL {
             let n = field.levels().len();
             // Duplicates: 90% at the strongest level, the rest spread thinner level by level.
-            let mv: Vec<f64> = (0..n).map(|i| if i == 0 { 0.9 } else { 0.1 * 0.5f64.powi(i as i32) }).collect();
+            let mv: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i == 0 {
+                        0.9
+                    } else {
+                        0.1 * 0.5f64.powi(i as i32)
+                    }
+                })
+                .collect();
             // Unrelated records: mostly "different", then thinner towards the strongest level.
-            let uv: Vec<f64> = (0..n).map(|i| if i == n - 1 { 0.9 } else { 0.1 * 0.5f64.powi((n - 1 - i) as i32) }).collect();
+            let uv: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i == n - 1 {
+                        0.9
+                    } else {
+                        0.1 * 0.5f64.powi((n - 1 - i) as i32)
+                    }
+                })
+                .collect();
             m.push(normalised(&mv));
             u.push(normalised(&uv));
         }
         // Until estimated, two records picked at random are taken to be one person once in a
         // million pairs: only strong agreement on most fields reaches a steward.
-        Parameters { m, u, prior: 1e-6, candidate_pairs: 0, random_pairs: 0, iterations: 0 }
+        Parameters {
+            m,
+            u,
+            prior: 1e-6,
+            candidate_pairs: 0,
+            random_pairs: 0,
+            iterations: 0,
+        }
     }
 
     /// Estimates the model. `u` is counted on comparisons of random pairs (nearly all
@@ -181,7 +207,11 @@ impl Parameters {
                 break;
             }
             iterations += 1;
-            let mut m_counts: Vec<Vec<f64>> = start.m.iter().map(|m| m.iter().map(|x| x * PRIOR_DUPLICATES).collect()).collect();
+            let mut m_counts: Vec<Vec<f64>> = start
+                .m
+                .iter()
+                .map(|m| m.iter().map(|x| x * PRIOR_DUPLICATES).collect())
+                .collect();
             let mut matched = 0.0;
             for (levels, n) in &vectors {
                 let g = probability(share, params.score_of(levels));
@@ -193,9 +223,17 @@ impl Parameters {
                 }
             }
             let next_share = (matched / informative).clamp(1e-9, 0.5);
-            let m: Vec<Vec<f64>> = m_counts.iter().zip(&params.u).map(|(c, u)| agreeing(normalised(c), u)).collect();
+            let m: Vec<Vec<f64>> = m_counts
+                .iter()
+                .zip(&params.u)
+                .map(|(c, u)| agreeing(normalised(c), u))
+                .collect();
             let change = (next_share - share).abs() / share
-                + m.iter().flatten().zip(params.m.iter().flatten()).map(|(a, b)| (a - b).abs()).sum::<f64>();
+                + m.iter()
+                    .flatten()
+                    .zip(params.m.iter().flatten())
+                    .map(|(a, b)| (a - b).abs())
+                    .sum::<f64>();
             params.m = m;
             share = next_share;
             if change < 1e-6 {
@@ -206,8 +244,15 @@ impl Parameters {
         // as a check scores it) over all possible pairs, non-candidates taken as unrelated; a
         // fixed point, since each candidate's probability depends on the prior.
         let all_pairs = (records as f64) * (records.saturating_sub(1) as f64) / 2.0;
-        let population = if all_pairs > candidates.len() as f64 { all_pairs } else { candidates.len() as f64 };
-        let scores: Vec<f64> = candidates.iter().map(|c| params.score_of(&c.levels)).collect();
+        let population = if all_pairs > candidates.len() as f64 {
+            all_pairs
+        } else {
+            candidates.len() as f64
+        };
+        let scores: Vec<f64> = candidates
+            .iter()
+            .map(|c| params.score_of(&c.levels))
+            .collect();
         let mut prior = (share * candidates.len() as f64 / population).clamp(1e-12, 0.5);
         for _ in 0..200 {
             let expected: f64 = scores.iter().map(|s| probability(prior, *s)).sum();
@@ -229,21 +274,42 @@ impl Parameters {
     }
 
     fn score_of(&self, levels: &[Option<u8>; 7]) -> f64 {
-        levels.iter().enumerate().filter_map(|(f, l)| l.map(|l| self.weight(f, l))).sum()
+        levels
+            .iter()
+            .enumerate()
+            .filter_map(|(f, l)| l.map(|l| self.weight(f, l)))
+            .sum()
     }
 
     /// Scores a comparison and explains it. `npi_match` (same NPI on both) decides alone.
-    pub fn score(&self, comparison: &Comparison, npi_match: bool, thresholds: &Thresholds) -> MatchScore {
+    pub fn score(
+        &self,
+        comparison: &Comparison,
+        npi_match: bool,
+        thresholds: &Thresholds,
+    ) -> MatchScore {
         let fields = Field::ALL
             .iter()
             .enumerate()
             .map(|(f, field)| match comparison.levels[f] {
-                Some(l) => FieldEvidence { field: *field, level: field.levels()[l as usize].to_string(), weight: round(self.weight(f, l)) },
-                None => FieldEvidence { field: *field, level: "missing".into(), weight: 0.0 },
+                Some(l) => FieldEvidence {
+                    field: *field,
+                    level: field.levels()[l as usize].to_string(),
+                    weight: round(self.weight(f, l)),
+                },
+                None => FieldEvidence {
+                    field: *field,
+                    level: "missing".into(),
+                    weight: 0.0,
+                },
             })
             .collect();
         let score = self.score_of(&comparison.levels);
-        let probability = if npi_match { 1.0 } else { probability(self.prior, score) };
+        let probability = if npi_match {
+            1.0
+        } else {
+            probability(self.prior, score)
+        };
         // Different first names never link on their own: colleagues of one practice with
         // one surname share every other field (address, phone, affiliation), which the
         // model adds up as if independent.
@@ -255,7 +321,14 @@ impl Parameters {
         } else {
             Outcome::NewRecord
         };
-        MatchScore { score: round(score), probability: round(probability), outcome, npi_match, swapped_names: comparison.swapped, fields }
+        MatchScore {
+            score: round(score),
+            probability: round(probability),
+            outcome,
+            npi_match,
+            swapped_names: comparison.swapped,
+            fields,
+        }
     }
 }
 
@@ -284,8 +357,8 @@ fn round(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::{compare, MatchRecord};
     use crate::matching::tests::person;
+    use crate::matching::{compare, MatchRecord};
 
     fn trained() -> Parameters {
         // Candidates: half true duplicates (variants, some moved), half unrelated namesakes.
@@ -294,18 +367,60 @@ mod tests {
             r.affiliations = vec![account.into()];
             r
         };
-        let base = with(person("Robert", "Smith", "12 Main Street", "02139"), "6175550100", "acct-1");
+        let base = with(
+            person("Robert", "Smith", "12 Main Street", "02139"),
+            "6175550100",
+            "acct-1",
+        );
         let mut candidates = Vec::new();
         for i in 0..50 {
-            let (street, zip) = if i % 4 == 0 { ("400 Elm Avenue", "10001") } else { ("12 Main St", "02139") };
+            let (street, zip) = if i % 4 == 0 {
+                ("400 Elm Avenue", "10001")
+            } else {
+                ("12 Main St", "02139")
+            };
             let first = if i % 2 == 0 { "Bob" } else { "Robert" };
-            let dup = with(person(first, if i % 3 == 0 { "Smyth" } else { "Smith" }, street, zip), "6175550100", "acct-1");
+            let dup = with(
+                person(
+                    first,
+                    if i % 3 == 0 { "Smyth" } else { "Smith" },
+                    street,
+                    zip,
+                ),
+                "6175550100",
+                "acct-1",
+            );
             candidates.push(compare(&base, &dup));
-            let other = with(person("Rachel", "Smith", &format!("{i} Oak Road"), &format!("0{:04}", 3000 + i)), &format!("21255501{i:02}"), "acct-9");
-            candidates.push(compare(&base, &MatchRecord { specialty_code: Some("208D00000X".into()), ..other }));
+            let other = with(
+                person(
+                    "Rachel",
+                    "Smith",
+                    &format!("{i} Oak Road"),
+                    &format!("0{:04}", 3000 + i),
+                ),
+                &format!("21255501{i:02}"),
+                "acct-9",
+            );
+            candidates.push(compare(
+                &base,
+                &MatchRecord {
+                    specialty_code: Some("208D00000X".into()),
+                    ..other
+                },
+            ));
         }
         let random: Vec<Comparison> = (0..200)
-            .map(|i| compare(&person("Ann", &format!("Lee{}", i % 7), &format!("{i} Elm St"), "10001"), &person("Tom", "Ford", "1 Pine Rd", "60601")))
+            .map(|i| {
+                compare(
+                    &person(
+                        "Ann",
+                        &format!("Lee{}", i % 7),
+                        &format!("{i} Elm St"),
+                        "10001",
+                    ),
+                    &person("Tom", "Ford", "1 Pine Rd", "60601"),
+                )
+            })
             .collect();
         Parameters::estimate(&candidates, &random, 0)
     }
@@ -324,13 +439,30 @@ mod tests {
         let params = trained();
         let t = Thresholds::default();
         let base = person("Robert", "Smith", "12 Main Street", "02139");
-        let same = params.score(&compare(&base, &person("Bob", "Smith", "12 Main St", "02139")), false, &t);
+        let same = params.score(
+            &compare(&base, &person("Bob", "Smith", "12 Main St", "02139")),
+            false,
+            &t,
+        );
         assert_eq!(same.outcome, Outcome::SameRecord);
         assert_eq!(same.fields[1].level, "nickname");
-        let other = params.score(&compare(&base, &person("Alice", "Jones", "9 Oak Rd", "60601")), false, &t);
+        let other = params.score(
+            &compare(&base, &person("Alice", "Jones", "9 Oak Rd", "60601")),
+            false,
+            &t,
+        );
         assert_eq!(other.outcome, Outcome::NewRecord);
-        let npi = params.score(&compare(&base, &person("Alice", "Jones", "9 Oak Rd", "60601")), true, &t);
+        let npi = params.score(
+            &compare(&base, &person("Alice", "Jones", "9 Oak Rd", "60601")),
+            true,
+            &t,
+        );
         assert_eq!(npi.outcome, Outcome::SameRecord);
-        assert!(Thresholds { link: 0.5, review: 0.9 }.validate().is_err());
+        assert!(Thresholds {
+            link: 0.5,
+            review: 0.9
+        }
+        .validate()
+        .is_err());
     }
 }

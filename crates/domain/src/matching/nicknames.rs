@@ -11,7 +11,9 @@ const DATA: &str = include_str!("../../data/nicknames.txt");
 
 /// The groups of the table, in file order (blank lines and `#` comments skipped).
 fn groups() -> impl Iterator<Item = &'static str> {
-    DATA.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+    DATA.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 fn table() -> &'static HashMap<&'static str, Vec<&'static str>> {
@@ -80,7 +82,11 @@ mod tests {
         assert!(variants("pat").contains(&"patricia") && variants("pat").contains(&"patrick"));
         assert!(variants("zelda").is_empty());
         assert_eq!(groups().count(), 82);
-        assert!(groups().all(|g| g.split_whitespace().all(|n| n.bytes().all(|b| b.is_ascii_lowercase()))));
-        assert!(groups().flat_map(|g| g.split_whitespace()).all(|n| variants(n).iter().all(|v| equivalent(n, v))));
+        assert!(groups().all(|g| g
+            .split_whitespace()
+            .all(|n| n.bytes().all(|b| b.is_ascii_lowercase()))));
+        assert!(groups()
+            .flat_map(|g| g.split_whitespace())
+            .all(|n| variants(n).iter().all(|v| equivalent(n, v))));
     }
 }

@@ -81,7 +81,9 @@ pub struct CredentialRule {
 impl CredentialRule {
     fn forbids(&self, state: &str, credentials: &str, sku: &SkuFacts) -> bool {
         let state_ok = self.state == "*" || self.state.eq_ignore_ascii_case(state);
-        let has_credential = credentials.split([',', ' ']).any(|c| c.trim().eq_ignore_ascii_case(&self.credential));
+        let has_credential = credentials
+            .split([',', ' '])
+            .any(|c| c.trim().eq_ignore_ascii_case(&self.credential));
         let product_ok = self.product_id.is_none_or(|p| p == sku.product_id);
         let controlled_ok = !self.controlled_only || sku.dea_schedule.is_some();
         state_ok && has_credential && product_ok && controlled_ok
@@ -148,8 +150,18 @@ pub struct Finding {
     pub message: String,
 }
 
-fn finding(code: &str, severity: Severity, field: impl Into<String>, message: impl Into<String>) -> Finding {
-    Finding { code: code.into(), severity, field: field.into(), message: message.into() }
+fn finding(
+    code: &str,
+    severity: Severity,
+    field: impl Into<String>,
+    message: impl Into<String>,
+) -> Finding {
+    Finding {
+        code: code.into(),
+        severity,
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// Every finding for `lines` in `ctx`, in a stable order (HCP first, then line by line).
@@ -158,20 +170,48 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
     let mut out = Vec::new();
     let r = ctx.recipient;
     if let Some(reason) = &r.blacklisted {
-        out.push(finding("blacklisted", Error, "hcp", format!("the HCP is blacklisted by compliance: {reason}")));
+        out.push(finding(
+            "blacklisted",
+            Error,
+            "hcp",
+            format!("the HCP is blacklisted by compliance: {reason}"),
+        ));
     }
     if let Some(reason) = &r.do_not_call {
-        out.push(finding("do_not_call", Error, "hcp", format!("the HCP is flagged do-not-call: {reason}")));
+        out.push(finding(
+            "do_not_call",
+            Error,
+            "hcp",
+            format!("the HCP is flagged do-not-call: {reason}"),
+        ));
     }
     if r.status != HcpStatus::Active {
-        out.push(finding("hcp_inactive", Error, "hcp", "the HCP is not active"));
+        out.push(finding(
+            "hcp_inactive",
+            Error,
+            "hcp",
+            "the HCP is not active",
+        ));
     }
-    let licensed = r.licences.iter().any(|l| l.state.eq_ignore_ascii_case(ctx.state) && l.expires_on >= ctx.on);
+    let licensed = r
+        .licences
+        .iter()
+        .any(|l| l.state.eq_ignore_ascii_case(ctx.state) && l.expires_on >= ctx.on);
     if !licensed {
-        out.push(finding("no_active_licence", Error, "hcp", format!("no active state licence in {}", ctx.state)));
+        out.push(finding(
+            "no_active_licence",
+            Error,
+            "hcp",
+            format!("no active state licence in {}", ctx.state),
+        ));
     }
     if lines.is_empty() {
-        out.push(finding("no_lines", Error, "lines", "add at least one sample"));
+        out.push(finding(
+            "no_lines",
+            Error,
+            "lines",
+            "add at least one sample",
+        ));
     }
     let skus: HashMap<Uuid, &SkuFacts> = ctx.skus.iter().map(|s| (s.sku_id, s)).collect();
     let lots: HashMap<Uuid, &LotFacts> = ctx.lots.iter().map(|l| (l.lot_id, l)).collect();
@@ -181,24 +221,43 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
     for (i, line) in lines.iter().enumerate() {
         let at = |f: &str| format!("lines[{i}].{f}");
         if line.quantity < 1 {
-            out.push(finding("quantity_invalid", Error, at("quantity"), "must be at least 1"));
+            out.push(finding(
+                "quantity_invalid",
+                Error,
+                at("quantity"),
+                "must be at least 1",
+            ));
             continue;
         }
         let Some(sku) = skus.get(&line.sku_id) else {
-            out.push(finding("unknown_sku", Error, at("sku_id"), "is not a sample SKU"));
+            out.push(finding(
+                "unknown_sku",
+                Error,
+                at("sku_id"),
+                "is not a sample SKU",
+            ));
             continue;
         };
-        for rule in ctx.credential_rules.iter().filter(|c| c.forbids(ctx.state, &r.credentials, sku)) {
+        for rule in ctx
+            .credential_rules
+            .iter()
+            .filter(|c| c.forbids(ctx.state, &r.credentials, sku))
+        {
             out.push(finding(
                 "credential_not_eligible",
                 Error,
                 at("sku_id"),
-                format!("{} may not receive {} samples in {}", rule.credential, sku.product_name, ctx.state),
+                format!(
+                    "{} may not receive {} samples in {}",
+                    rule.credential, sku.product_name, ctx.state
+                ),
             ));
         }
         if let Some(schedule) = sku.dea_schedule {
             let covered = r.dea.iter().any(|d| {
-                d.expires_on >= ctx.on && d.state.eq_ignore_ascii_case(ctx.state) && d.schedules.contains(&schedule)
+                d.expires_on >= ctx.on
+                    && d.state.eq_ignore_ascii_case(ctx.state)
+                    && d.schedules.contains(&schedule)
             });
             if !covered {
                 out.push(finding(
@@ -211,14 +270,29 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
         }
         if ctx.mode == SampleMode::Disbursement {
             match line.lot_id.and_then(|l| lots.get(&l)) {
-                None if line.lot_id.is_none() => out.push(finding("lot_required", Error, at("lot_id"), "choose a lot")),
-                None => out.push(finding("lot_mismatch", Error, at("lot_id"), "is not a lot you hold")),
-                Some(lot) if lot.sku_id != line.sku_id => {
-                    out.push(finding("lot_mismatch", Error, at("lot_id"), format!("lot {} is not of this SKU", lot.lot_number)))
+                None if line.lot_id.is_none() => {
+                    out.push(finding("lot_required", Error, at("lot_id"), "choose a lot"))
                 }
+                None => out.push(finding(
+                    "lot_mismatch",
+                    Error,
+                    at("lot_id"),
+                    "is not a lot you hold",
+                )),
+                Some(lot) if lot.sku_id != line.sku_id => out.push(finding(
+                    "lot_mismatch",
+                    Error,
+                    at("lot_id"),
+                    format!("lot {} is not of this SKU", lot.lot_number),
+                )),
                 Some(lot) => {
                     if lot.expires_on < ctx.on {
-                        out.push(finding("lot_expired", Error, at("lot_id"), format!("lot {} expired on {}", lot.lot_number, lot.expires_on)));
+                        out.push(finding(
+                            "lot_expired",
+                            Error,
+                            at("lot_id"),
+                            format!("lot {} expired on {}", lot.lot_number, lot.expires_on),
+                        ));
                     }
                     let asked = per_lot.entry(lot.lot_id).or_default();
                     *asked += line.quantity;
@@ -227,7 +301,11 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
                             "insufficient_inventory",
                             Error,
                             at("quantity"),
-                            format!("only {} on hand of lot {}", lot.on_hand.max(0), lot.lot_number),
+                            format!(
+                                "only {} on hand of lot {}",
+                                lot.on_hand.max(0),
+                                lot.lot_number
+                            ),
                         ));
                     }
                 }
@@ -237,34 +315,64 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
         *qty += line.quantity;
         *value += line.quantity * sku.unit_value_cents;
         if ctx.mode == SampleMode::Disbursement {
-            if let Some(a) = ctx.allocations.iter().find(|a| a.product_id == sku.product_id && a.period_from <= ctx.on && ctx.on <= a.period_to) {
+            if let Some(a) = ctx.allocations.iter().find(|a| {
+                a.product_id == sku.product_id && a.period_from <= ctx.on && ctx.on <= a.period_to
+            }) {
                 if a.used + *qty > a.quantity {
                     out.push(finding(
                         "allocation_exceeded",
                         Error,
                         at("quantity"),
-                        format!("your {} allocation has {} left this cycle", sku.product_name, (a.quantity - a.used).max(0)),
+                        format!(
+                            "your {} allocation has {} left this cycle",
+                            sku.product_name,
+                            (a.quantity - a.used).max(0)
+                        ),
                     ));
                 }
             }
         }
-        let unit_value = if *qty > 0 { *value / *qty } else { sku.unit_value_cents };
-        for breach in check_limits(ctx.limits, sku.product_id, &recipient_history(ctx), *qty, unit_value, ctx.on) {
-            out.push(finding("sample_limit", breach.severity, at("quantity"), breach.message));
+        let unit_value = if *qty > 0 {
+            *value / *qty
+        } else {
+            sku.unit_value_cents
+        };
+        for breach in check_limits(
+            ctx.limits,
+            sku.product_id,
+            &recipient_history(ctx),
+            *qty,
+            unit_value,
+            ctx.on,
+        ) {
+            out.push(finding(
+                "sample_limit",
+                breach.severity,
+                at("quantity"),
+                breach.message,
+            ));
         }
     }
     dedupe(out)
 }
 
 fn recipient_history(ctx: &SampleContext<'_>) -> Vec<PastSample> {
-    ctx.history.iter().filter(|p| p.hcp_id == ctx.recipient.hcp_id).cloned().collect()
+    ctx.history
+        .iter()
+        .filter(|p| p.hcp_id == ctx.recipient.hcp_id)
+        .cloned()
+        .collect()
 }
 
 /// Several lines of one product may repeat a product-level finding; keep the last of each
 /// (code, message) pair, which carries the totals.
 fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
     let mut seen = std::collections::HashSet::new();
-    let mut kept: Vec<Finding> = findings.into_iter().rev().filter(|f| seen.insert((f.code.clone(), f.message.clone()))).collect();
+    let mut kept: Vec<Finding> = findings
+        .into_iter()
+        .rev()
+        .filter(|f| seen.insert((f.code.clone(), f.message.clone())))
+        .collect();
     kept.reverse();
     kept
 }
@@ -278,10 +386,14 @@ pub fn blocks(findings: &[Finding]) -> bool {
 /// digit (the last digit of (d1 + d3 + d5) + 2 × (d2 + d4 + d6)).
 pub fn dea_number_valid(number: &str) -> bool {
     let b = number.as_bytes();
-    if b.len() != 9 || !b[0].is_ascii_alphabetic() || !(b[1].is_ascii_alphabetic() || b[1] == b'9') {
+    if b.len() != 9 || !b[0].is_ascii_alphabetic() || !(b[1].is_ascii_alphabetic() || b[1] == b'9')
+    {
         return false;
     }
-    let digits: Vec<u32> = b[2..].iter().filter_map(|c| (*c as char).to_digit(10)).collect();
+    let digits: Vec<u32> = b[2..]
+        .iter()
+        .filter_map(|c| (*c as char).to_digit(10))
+        .collect();
     if digits.len() != 7 {
         return false;
     }

@@ -72,12 +72,20 @@ impl SampleLimit {
         let needs_days = matches!(self.window, LimitWindow::Rolling | LimitWindow::FromFirst);
         match self.window_days {
             Some(d) if d < 1 => errors.add("window_days", "must be at least 1"),
-            None if needs_days => errors.add("window_days", "is required for a rolling or from-first window"),
-            Some(_) if !needs_days => errors.add("window_days", "only applies to a rolling or from-first window"),
+            None if needs_days => errors.add(
+                "window_days",
+                "is required for a rolling or from-first window",
+            ),
+            Some(_) if !needs_days => errors.add(
+                "window_days",
+                "only applies to a rolling or from-first window",
+            ),
             _ => {}
         }
         match self.ends_after_days {
-            Some(_) if self.window != LimitWindow::FromFirst => errors.add("ends_after_days", "only applies to a from-first window"),
+            Some(_) if self.window != LimitWindow::FromFirst => {
+                errors.add("ends_after_days", "only applies to a from-first window")
+            }
             Some(d) if d < 1 => errors.add("ends_after_days", "must be at least 1"),
             _ => {}
         }
@@ -98,7 +106,10 @@ impl SampleLimit {
                 let start = NaiveDate::from_ymd_opt(on.year(), (on.month0() / 3) * 3 + 1, 1)?;
                 Some((start, add_months(start, 3)?))
             }
-            LimitWindow::Year => Some((NaiveDate::from_ymd_opt(on.year(), 1, 1)?, NaiveDate::from_ymd_opt(on.year() + 1, 1, 1)?)),
+            LimitWindow::Year => Some((
+                NaiveDate::from_ymd_opt(on.year(), 1, 1)?,
+                NaiveDate::from_ymd_opt(on.year() + 1, 1, 1)?,
+            )),
             LimitWindow::Rolling => Some((on - Duration::days(days - 1), on + Duration::days(1))),
             LimitWindow::FromFirst => {
                 let k = (on - first).num_days().max(0) / days;
@@ -167,7 +178,10 @@ pub fn check_limits(
                 breaches.push(LimitBreach {
                     limit_id: limit.id,
                     severity: limit.severity,
-                    message: format!("{}: the programme ended {ends} days after the first sample on {first}", limit.name),
+                    message: format!(
+                        "{}: the programme ended {ends} days after the first sample on {first}",
+                        limit.name
+                    ),
                     remaining: 0,
                 });
                 continue;
@@ -190,7 +204,11 @@ pub fn check_limits(
                 limit_id: limit.id,
                 severity: limit.severity,
                 message: if limit.window == LimitWindow::Call {
-                    format!("{}: at most {} per call", limit.name, limit.describe(limit.max))
+                    format!(
+                        "{}: at most {} per call",
+                        limit.name,
+                        limit.describe(limit.max)
+                    )
                 } else {
                     format!(
                         "{}: at most {} (already {}, {} left)",
@@ -230,7 +248,13 @@ mod tests {
     }
 
     fn given(on: &str, quantity: i64) -> PastSample {
-        PastSample { hcp_id: Uuid::nil(), product_id: Uuid::nil(), on: day(on), quantity, value_cents: quantity * 500 }
+        PastSample {
+            hcp_id: Uuid::nil(),
+            product_id: Uuid::nil(),
+            on: day(on),
+            quantity,
+            value_cents: quantity * 500,
+        }
     }
 
     #[test]
@@ -238,7 +262,10 @@ mod tests {
         let rule = [limit(LimitWindow::FromFirst, 4, Some(365), Some(730))];
         let past = [given("2025-03-01", 3)];
         assert!(check_limits(&rule, Uuid::nil(), &past, 1, 500, day("2025-12-01")).is_empty());
-        assert_eq!(check_limits(&rule, Uuid::nil(), &past, 2, 500, day("2025-12-01"))[0].remaining, 1);
+        assert_eq!(
+            check_limits(&rule, Uuid::nil(), &past, 2, 500, day("2025-12-01"))[0].remaining,
+            1
+        );
         // A new year of the programme starts on the anniversary of the first sample.
         assert!(check_limits(&rule, Uuid::nil(), &past, 4, 500, day("2026-03-01")).is_empty());
         // Two years after the first sample the programme is over.
@@ -252,12 +279,21 @@ mod tests {
         let past = [given("2026-03-31", 2), given("2026-04-02", 2)];
         let quarter = [limit(LimitWindow::Quarter, 4, None, None)];
         assert!(check_limits(&quarter, Uuid::nil(), &past, 2, 500, day("2026-06-30")).is_empty());
-        assert_eq!(check_limits(&quarter, Uuid::nil(), &past, 3, 500, day("2026-06-30")).len(), 1);
+        assert_eq!(
+            check_limits(&quarter, Uuid::nil(), &past, 3, 500, day("2026-06-30")).len(),
+            1
+        );
         let rolling = [limit(LimitWindow::Rolling, 4, Some(30), None)];
-        assert_eq!(check_limits(&rolling, Uuid::nil(), &past, 1, 500, day("2026-04-10")).len(), 1);
+        assert_eq!(
+            check_limits(&rolling, Uuid::nil(), &past, 1, 500, day("2026-04-10")).len(),
+            1
+        );
         assert!(check_limits(&rolling, Uuid::nil(), &past, 1, 500, day("2026-05-01")).is_empty());
         let per_call = [limit(LimitWindow::Call, 2, None, None)];
-        assert_eq!(check_limits(&per_call, Uuid::nil(), &past, 3, 500, day("2026-04-10"))[0].remaining, 2);
+        assert_eq!(
+            check_limits(&per_call, Uuid::nil(), &past, 3, 500, day("2026-04-10"))[0].remaining,
+            2
+        );
     }
 
     #[test]
@@ -265,7 +301,15 @@ mod tests {
         let mut rule = limit(LimitWindow::Year, 2000, None, None);
         rule.measure = LimitMeasure::Value;
         let past = [given("2026-01-10", 2)]; // $10.00
-        assert!(check_limits(&[rule.clone()], Uuid::nil(), &past, 2, 500, day("2026-02-01")).is_empty());
+        assert!(check_limits(
+            &[rule.clone()],
+            Uuid::nil(),
+            &past,
+            2,
+            500,
+            day("2026-02-01")
+        )
+        .is_empty());
         let over = check_limits(&[rule], Uuid::nil(), &past, 3, 500, day("2026-02-01"));
         assert!(over[0].message.contains("$20.00"), "{}", over[0].message);
     }
@@ -273,7 +317,13 @@ mod tests {
     #[test]
     fn templates_are_validated_by_field() {
         let bad = limit(LimitWindow::Rolling, -1, None, Some(3));
-        let fields: Vec<String> = bad.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, vec!["max", "window_days", "ends_after_days"]);
     }
 }

@@ -25,7 +25,10 @@ pub fn add_working_days(from: NaiveDate, n: i64) -> NaiveDate {
 
 /// (FDA notice due, written report due) for a loss discovered on `discovered_on`.
 pub fn deadlines(discovered_on: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (add_working_days(discovered_on, FDA_NOTICE_WORKING_DAYS), discovered_on + Duration::days(WRITTEN_REPORT_DAYS))
+    (
+        add_working_days(discovered_on, FDA_NOTICE_WORKING_DAYS),
+        discovered_on + Duration::days(WRITTEN_REPORT_DAYS),
+    )
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@ use uuid::Uuid;
 
 /// A movement in a rep's sample inventory. Quantities are always positive; the kind says
 /// whether units came in or went out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TxnKind {
     /// Received from headquarters (a shipment acknowledged).
@@ -123,8 +125,15 @@ pub struct DisbursementInput {
 /// Picks lots for `quantity` units first-expiry-first among lots that have not expired on
 /// `on` and have units on hand. Returns what each lot gives; short when stock is short.
 pub fn pick_lots(lots: &[(Lot, i64)], quantity: i64, on: NaiveDate) -> Vec<LotQuantity> {
-    let mut usable: Vec<&(Lot, i64)> = lots.iter().filter(|(l, n)| *n > 0 && l.expires_on >= on).collect();
-    usable.sort_by(|a, b| a.0.expires_on.cmp(&b.0.expires_on).then(a.0.lot_number.cmp(&b.0.lot_number)));
+    let mut usable: Vec<&(Lot, i64)> = lots
+        .iter()
+        .filter(|(l, n)| *n > 0 && l.expires_on >= on)
+        .collect();
+    usable.sort_by(|a, b| {
+        a.0.expires_on
+            .cmp(&b.0.expires_on)
+            .then(a.0.lot_number.cmp(&b.0.lot_number))
+    });
     let mut left = quantity;
     let mut picked = Vec::new();
     for (lot, on_hand) in usable {
@@ -132,7 +141,10 @@ pub fn pick_lots(lots: &[(Lot, i64)], quantity: i64, on: NaiveDate) -> Vec<LotQu
             break;
         }
         let take = left.min(*on_hand);
-        picked.push(LotQuantity { lot_id: lot.id, quantity: take });
+        picked.push(LotQuantity {
+            lot_id: lot.id,
+            quantity: take,
+        });
         left -= take;
     }
     picked
@@ -155,10 +167,32 @@ mod tests {
     #[test]
     fn lots_are_picked_first_expiry_first_skipping_expired_and_empty() {
         let today: NaiveDate = "2026-06-01".parse().unwrap();
-        let (old, soon, later, empty) = (lot("L0", "2026-05-31"), lot("L1", "2026-07-01"), lot("L2", "2027-01-01"), lot("L3", "2026-06-15"));
-        let stock = vec![(later.clone(), 10), (old, 10), (soon.clone(), 3), (empty, 0)];
+        let (old, soon, later, empty) = (
+            lot("L0", "2026-05-31"),
+            lot("L1", "2026-07-01"),
+            lot("L2", "2027-01-01"),
+            lot("L3", "2026-06-15"),
+        );
+        let stock = vec![
+            (later.clone(), 10),
+            (old, 10),
+            (soon.clone(), 3),
+            (empty, 0),
+        ];
         let picked = pick_lots(&stock, 5, today);
-        assert_eq!(picked, vec![LotQuantity { lot_id: soon.id, quantity: 3 }, LotQuantity { lot_id: later.id, quantity: 2 }]);
+        assert_eq!(
+            picked,
+            vec![
+                LotQuantity {
+                    lot_id: soon.id,
+                    quantity: 3
+                },
+                LotQuantity {
+                    lot_id: later.id,
+                    quantity: 2
+                }
+            ]
+        );
     }
 
     #[test]

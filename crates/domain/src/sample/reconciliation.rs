@@ -86,7 +86,9 @@ pub fn reconcile(
 ) -> BTreeMap<Uuid, (Uuid, Balance)> {
     let mut lots: BTreeMap<Uuid, (Uuid, Balance)> = BTreeMap::new();
     for e in entries.iter().filter(|e| e.occurred_at < to) {
-        let (_, b) = lots.entry(e.lot_id).or_insert_with(|| (e.sku_id, Balance::default()));
+        let (_, b) = lots
+            .entry(e.lot_id)
+            .or_insert_with(|| (e.sku_id, Balance::default()));
         if e.occurred_at < from {
             b.opening += e.kind.sign() * e.quantity;
         } else {
@@ -95,7 +97,8 @@ pub fn reconcile(
     }
     if let Some(counts) = counts {
         for lot in counts.keys() {
-            lots.entry(*lot).or_insert_with(|| (Uuid::nil(), Balance::default()));
+            lots.entry(*lot)
+                .or_insert_with(|| (Uuid::nil(), Balance::default()));
         }
     }
     for (lot, (_, b)) in lots.iter_mut() {
@@ -145,9 +148,24 @@ mod tests {
             entry(TxnKind::Disbursement, 7, "2026-03-02T00:00:00Z", lot),
         ];
         let counts = HashMap::from([(lot, 108)]);
-        let lots = reconcile(&entries, "2026-02-01T00:00:00Z".parse().unwrap(), "2026-03-01T00:00:00Z".parse().unwrap(), Some(&counts));
+        let lots = reconcile(
+            &entries,
+            "2026-02-01T00:00:00Z".parse().unwrap(),
+            "2026-03-01T00:00:00Z".parse().unwrap(),
+            Some(&counts),
+        );
         let b = &lots[&lot].1;
-        assert_eq!((b.opening, b.received, b.transferred_in, b.disbursed, b.stolen, b.returned), (90, 50, 5, 12, 3, 20));
+        assert_eq!(
+            (
+                b.opening,
+                b.received,
+                b.transferred_in,
+                b.disbursed,
+                b.stolen,
+                b.returned
+            ),
+            (90, 50, 5, 12, 3, 20)
+        );
         assert_eq!(b.expected, 110);
         assert_eq!(b.discrepancy, Some(-2));
         assert_eq!(per_sku(&lots)[&Uuid::nil()].expected, 110);

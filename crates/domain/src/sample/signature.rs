@@ -13,8 +13,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// What a signature means, shown to the signer.
-pub const MEANING_RECEIPT: &str = "I received the samples listed above and requested them for my patients";
-pub const MEANING_REQUEST: &str = "I request the samples listed above to be delivered to my practice address";
+pub const MEANING_RECEIPT: &str =
+    "I received the samples listed above and requested them for my patients";
+pub const MEANING_REQUEST: &str =
+    "I request the samples listed above to be delivered to my practice address";
 
 /// One product line of a signed record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -102,14 +104,22 @@ impl SignedRecord {
     }
 
     pub fn hash(&self) -> String {
-        Sha256::digest(self.canonical_text().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(self.canonical_text().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
 impl Signature {
     /// Checks the signature is complete and bound to record `record_id` of `record_type`
     /// with exactly `lines` (lot number or none, quantity, in order).
-    pub fn verify(&self, record_id: Uuid, record_type: &str, lines: &[(Option<String>, i64)]) -> Result<(), ValidationErrors> {
+    pub fn verify(
+        &self,
+        record_id: Uuid,
+        record_type: &str,
+        lines: &[(Option<String>, i64)],
+    ) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let r = &self.record;
         if self.image.trim().is_empty() {
@@ -118,10 +128,16 @@ impl Signature {
             errors.add("signature.image", "the drawing is too large");
         }
         if r.signer_name.trim().is_empty() {
-            errors.add("signature.record.signer_name", "the signer's printed name is required");
+            errors.add(
+                "signature.record.signer_name",
+                "the signer's printed name is required",
+            );
         }
         if r.meaning.trim().is_empty() {
-            errors.add("signature.record.meaning", "the meaning of the signature is required");
+            errors.add(
+                "signature.record.meaning",
+                "the meaning of the signature is required",
+            );
         }
         if chrono::DateTime::parse_from_rfc3339(&r.signed_at).is_err() {
             errors.add("signature.record.signed_at", "must be an RFC 3339 time");
@@ -134,18 +150,34 @@ impl Signature {
             ("manufacturer", &r.manufacturer),
         ] {
             if value.trim().is_empty() {
-                errors.add(format!("signature.record.{field}"), "is required on the signed record");
+                errors.add(
+                    format!("signature.record.{field}"),
+                    "is required on the signed record",
+                );
             }
         }
         if r.record_id != record_id || r.record_type != record_type {
-            errors.add("signature.record.record_id", "the signature belongs to another record");
+            errors.add(
+                "signature.record.record_id",
+                "the signature belongs to another record",
+            );
         }
-        let signed: Vec<(Option<String>, i64)> = r.lines.iter().map(|l| (l.lot_number.clone(), l.quantity)).collect();
+        let signed: Vec<(Option<String>, i64)> = r
+            .lines
+            .iter()
+            .map(|l| (l.lot_number.clone(), l.quantity))
+            .collect();
         if signed != lines {
-            errors.add("signature.record.lines", "the signed lines differ from the samples recorded");
+            errors.add(
+                "signature.record.lines",
+                "the signed lines differ from the samples recorded",
+            );
         }
         if self.hash != r.hash() {
-            errors.add("signature.hash", "does not match the signed record (altered after signing)");
+            errors.add(
+                "signature.hash",
+                "does not match the signed record (altered after signing)",
+            );
         }
         errors.into_result(|| ())
     }
@@ -181,23 +213,51 @@ mod tests {
     #[test]
     fn a_signature_cannot_move_to_another_record_or_survive_an_edit() {
         let rec = record();
-        let sig = Signature { hash: rec.hash(), record: rec, image: "M 1 1 L 5 5".into() };
+        let sig = Signature {
+            hash: rec.hash(),
+            record: rec,
+            image: "M 1 1 L 5 5".into(),
+        };
         let lines = vec![(Some("NV2401".to_string()), 2)];
-        assert!(sig.verify(Uuid::nil(), "sample_disbursement", &lines).is_ok());
+        assert!(sig
+            .verify(Uuid::nil(), "sample_disbursement", &lines)
+            .is_ok());
         let other = Uuid::now_v7();
         assert!(sig.verify(other, "sample_disbursement", &lines).is_err());
-        assert!(sig.verify(Uuid::nil(), "sample_disbursement", &[(Some("NV2401".into()), 3)]).is_err());
+        assert!(sig
+            .verify(
+                Uuid::nil(),
+                "sample_disbursement",
+                &[(Some("NV2401".into()), 3)]
+            )
+            .is_err());
         let mut edited = sig.clone();
         edited.record.lines[0].quantity = 3;
-        let errs = edited.verify(Uuid::nil(), "sample_disbursement", &[(Some("NV2401".into()), 3)]).unwrap_err();
+        let errs = edited
+            .verify(
+                Uuid::nil(),
+                "sample_disbursement",
+                &[(Some("NV2401".into()), 3)],
+            )
+            .unwrap_err();
         assert!(errs.0.iter().any(|e| e.field == "signature.hash"));
     }
 
     #[test]
     fn no_drawing_no_signature() {
         let rec = record();
-        let sig = Signature { hash: rec.hash(), record: rec, image: " ".into() };
-        let errs = sig.verify(Uuid::nil(), "sample_disbursement", &[(Some("NV2401".into()), 2)]).unwrap_err();
+        let sig = Signature {
+            hash: rec.hash(),
+            record: rec,
+            image: " ".into(),
+        };
+        let errs = sig
+            .verify(
+                Uuid::nil(),
+                "sample_disbursement",
+                &[(Some("NV2401".into()), 2)],
+            )
+            .unwrap_err();
         assert_eq!(errs.0[0].field, "signature.image");
     }
 }

@@ -226,7 +226,6 @@ pub struct Allocation {
     pub quantity: i64,
 }
 
-
 /// Steps of a loss or theft report done by compliance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LossReportUpdate {
@@ -236,4 +235,3 @@ pub struct LossReportUpdate {
     pub close: bool,
     pub note: Option<String>,
 }
-

@@ -50,10 +50,17 @@ async fn me_of(store: &Store, principal: &Principal) -> Result<Me, ApiError> {
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
     let session = service::login(&state.store, &body.username, &body.password).await?;
     let user = me_of(&state.store, &session.principal).await?;
-    Ok(Json(LoginResponse { token: session.token, expires_at: session.expires_at, user }))
+    Ok(Json(LoginResponse {
+        token: session.token,
+        expires_at: session.expires_at,
+        user,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),

@@ -42,7 +42,9 @@ pub struct HcpQuery {
 }
 
 fn blank(v: &Option<String>) -> Option<String> {
-    v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 impl HcpQuery {
@@ -53,24 +55,49 @@ impl HcpQuery {
         if !errors.is_empty() {
             return Err(ApiError::invalid(errors));
         }
-        Ok(HcpFilter { q: blank(&self.q), specialty: blank(&self.specialty), tier, city: blank(&self.city), territory: self.territory, status })
+        Ok(HcpFilter {
+            q: blank(&self.q),
+            specialty: blank(&self.specialty),
+            tier,
+            city: blank(&self.city),
+            territory: self.territory,
+            status,
+        })
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/hcps", tag = "hcps", params(HcpQuery), security(("bearer" = [])),
     responses((status = 200, body = HcpPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn list_hcps(State(state): State<AppState>, auth: Auth, ApiQuery(query): ApiQuery<HcpQuery>) -> Result<Json<HcpPage>, ApiError> {
+pub async fn list_hcps(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<HcpQuery>,
+) -> Result<Json<HcpPage>, ApiError> {
     let filter = query.filter()?;
     let limit = page::limit(query.limit).map_err(ApiError::invalid)?;
     let cursor = blank(&query.cursor);
-    Ok(Json(state.store.hcp_page(&auth.principal.scope, &filter, cursor.as_deref(), limit).await?))
+    Ok(Json(
+        state
+            .store
+            .hcp_page(&auth.principal.scope, &filter, cursor.as_deref(), limit)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/hcps/{id}", tag = "hcps", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Hcp), (status = 404, body = Problem)))]
-pub async fn get_hcp(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<Hcp>, ApiError> {
+pub async fn get_hcp(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Hcp>, ApiError> {
     let id = parse_id(&id, "HCP")?;
-    state.store.hcp(&auth.principal.scope, id).await?.map(Json).ok_or_else(|| ApiError::not_found("HCP"))
+    state
+        .store
+        .hcp(&auth.principal.scope, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("HCP"))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -91,26 +118,46 @@ pub async fn create_hcp(
     ApiQuery(query): ApiQuery<CreateQuery>,
     ApiJson(input): ApiJson<HcpInput>,
 ) -> Result<(StatusCode, Json<Hcp>), ApiError> {
-    let hcp = service::create_hcp(&state.store, &auth.principal, &input, query.confirmed_different.unwrap_or(false)).await?;
+    let hcp = service::create_hcp(
+        &state.store,
+        &auth.principal,
+        &input,
+        query.confirmed_different.unwrap_or(false),
+    )
+    .await?;
     let _ = state.pokes.send(());
     Ok((StatusCode::CREATED, Json(hcp)))
 }
 
 #[utoipa::path(get, path = "/api/v1/hcps/export", tag = "hcps", params(HcpQuery), security(("bearer" = [])),
     responses((status = 200, description = "CSV in the import layout plus territory_code", content_type = "text/csv", body = String)))]
-pub async fn export_hcps(State(state): State<AppState>, auth: Auth, ApiQuery(query): ApiQuery<HcpQuery>) -> Result<impl IntoResponse, ApiError> {
+pub async fn export_hcps(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<HcpQuery>,
+) -> Result<impl IntoResponse, ApiError> {
     let filter = query.filter()?;
     let mut out = Vec::new();
     service::export_hcps(&state.store, &auth.principal.scope, &filter, &mut out).await?;
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"hcps.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"hcps.csv\"",
+            ),
+        ],
         out,
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/hcps/{id}/calls", tag = "hcps", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = [Call]), (status = 404, body = Problem)))]
-pub async fn hcp_calls(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<Vec<Call>>, ApiError> {
+pub async fn hcp_calls(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Call>>, ApiError> {
     let id = parse_id(&id, "HCP")?;
     let scope = &auth.principal.scope;
     if state.store.hcp(scope, id).await?.is_none() {
@@ -137,16 +184,24 @@ pub async fn flag_do_not_call(
 ) -> Result<Json<Hcp>, ApiError> {
     let id = parse_id(&id, "HCP")?;
     if change.reason.trim().is_empty() {
-        return Err(ApiError::invalid(ValidationErrors::single("reason", "is required")));
+        return Err(ApiError::invalid(ValidationErrors::single(
+            "reason",
+            "is required",
+        )));
     }
-    let hcp = service::set_do_not_call(&state.store, &auth.principal, id, Some(&change.reason)).await?;
+    let hcp =
+        service::set_do_not_call(&state.store, &auth.principal, id, Some(&change.reason)).await?;
     let _ = state.pokes.send(());
     Ok(Json(hcp))
 }
 
 #[utoipa::path(delete, path = "/api/v1/hcps/{id}/do-not-call", tag = "hcps", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Hcp), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn clear_do_not_call(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<Hcp>, ApiError> {
+pub async fn clear_do_not_call(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Hcp>, ApiError> {
     let id = parse_id(&id, "HCP")?;
     let hcp = service::set_do_not_call(&state.store, &auth.principal, id, None).await?;
     let _ = state.pokes.send(());

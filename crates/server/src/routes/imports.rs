@@ -18,7 +18,11 @@ pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
 fn ops_only(auth: &Auth) -> Result<(), ApiError> {
     match auth.principal.user.role {
         Role::Ops | Role::Admin => Ok(()),
-        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only ops and admin change master data in bulk")),
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only ops and admin change master data in bulk",
+        )),
     }
 }
 
@@ -28,7 +32,12 @@ fn ops_only(auth: &Auth) -> Result<(), ApiError> {
     security(("bearer" = [])),
     responses((status = 200, description = "Every row accounted for: created, updated, unchanged or rejected with line, field and reason", body = ImportReport),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
-pub async fn upload(State(state): State<AppState>, auth: Auth, Path(kind): Path<String>, body: Bytes) -> Result<Json<ImportReport>, ApiError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Result<Json<ImportReport>, ApiError> {
     ops_only(&auth)?;
     let actor = auth.principal.actor();
     let store = &state.store;

@@ -12,12 +12,21 @@ pub async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiE
     sqlx::query("SELECT 1")
         .execute(state.store.pool())
         .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", e.to_string()))?;
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                e.to_string(),
+            )
+        })?;
     Ok("ok")
 }
 
 pub async fn metrics() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::metrics::handle().render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics::handle().render(),
+    )
 }
 
 pub async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {

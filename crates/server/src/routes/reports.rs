@@ -24,15 +24,34 @@ pub struct FrequencyQuery {
 
 #[utoipa::path(get, path = "/api/v1/reports/frequency", tag = "reports", params(FrequencyQuery), security(("bearer" = [])),
     responses((status = 200, body = FrequencyReport), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn frequency_report(State(state): State<AppState>, auth: Auth, ApiQuery(query): ApiQuery<FrequencyQuery>) -> Result<Json<FrequencyReport>, ApiError> {
+pub async fn frequency_report(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<FrequencyQuery>,
+) -> Result<Json<FrequencyReport>, ApiError> {
     let today = pharmacrm_storage::today();
-    let cycle = match query.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let cycle = match query
+        .cycle
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(text) => Some(Cycle::parse(text).ok_or_else(|| {
-            ApiError::invalid(ValidationErrors::single("cycle", "must be a month like 2026-11, a quarter like 2026-Q4 or a year like 2026"))
+            ApiError::invalid(ValidationErrors::single(
+                "cycle",
+                "must be a month like 2026-11, a quarter like 2026-Q4 or a year like 2026",
+            ))
         })?),
         None => None,
     };
-    let report = pharmacrm_service::reports::frequency(&state.store, &auth.principal, cycle, query.territory, today).await?;
+    let report = pharmacrm_service::reports::frequency(
+        &state.store,
+        &auth.principal,
+        cycle,
+        query.territory,
+        today,
+    )
+    .await?;
     Ok(Json(report))
 }
 
@@ -47,6 +66,13 @@ pub struct AttributionQuery {
 
 #[utoipa::path(get, path = "/api/v1/reports/calls-by-unit", tag = "reports", params(AttributionQuery), security(("bearer" = [])),
     responses((status = 200, body = pharmacrm_analytics::attribution::AttributionReport), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn calls_by_unit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<AttributionQuery>) -> Result<Json<pharmacrm_analytics::attribution::AttributionReport>, ApiError> {
-    Ok(Json(pharmacrm_service::reports::attribution(&state.store, &auth.principal, q.from, q.to).await?))
+pub async fn calls_by_unit(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<AttributionQuery>,
+) -> Result<Json<pharmacrm_analytics::attribution::AttributionReport>, ApiError> {
+    Ok(Json(
+        pharmacrm_service::reports::attribution(&state.store, &auth.principal, q.from, q.to)
+            .await?,
+    ))
 }

@@ -25,14 +25,30 @@ pub struct PullQuery {
 
 #[utoipa::path(get, path = "/api/v1/sync/pull", tag = "sync", params(PullQuery), security(("bearer" = [])),
     responses((status = 200, body = SyncPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn pull(State(state): State<AppState>, auth: Auth, ApiQuery(query): ApiQuery<PullQuery>) -> Result<Json<SyncPage>, ApiError> {
+pub async fn pull(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<PullQuery>,
+) -> Result<Json<SyncPage>, ApiError> {
     let cursor = query.cursor.as_deref().filter(|c| !c.is_empty());
-    Ok(Json(service::pull(&state.store, &auth.principal, cursor, query.limit.unwrap_or(500)).await?))
+    Ok(Json(
+        service::pull(
+            &state.store,
+            &auth.principal,
+            cursor,
+            query.limit.unwrap_or(500),
+        )
+        .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", request_body = PushRequest, security(("bearer" = [])),
     responses((status = 200, body = PushResult), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn push(State(state): State<AppState>, auth: Auth, ApiJson(request): ApiJson<PushRequest>) -> Result<Json<PushResult>, ApiError> {
+pub async fn push(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> Result<Json<PushResult>, ApiError> {
     let result = service::push(&state.store, &auth.principal, &request).await?;
     if result.results.iter().any(|r| r.status != "rejected") {
         // Nobody listening is fine.
@@ -46,7 +62,10 @@ pub const HEARTBEAT: Duration = Duration::from_secs(20);
 
 #[utoipa::path(get, path = "/api/v1/sync/events", tag = "sync", security(("bearer" = [])),
     responses((status = 200, description = "`event: poke` when data may have changed; comment heartbeats every 20 s", content_type = "text/event-stream", body = String)))]
-pub async fn events(State(state): State<AppState>, _auth: Auth) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn events(
+    State(state): State<AppState>,
+    _auth: Auth,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let mut pokes = state.pokes.subscribe();
     let stream = async_stream::stream! {
         // A lagging receiver still pokes: it missed pokes, not data. Closed ends the stream.

@@ -10,7 +10,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::NaiveDate;
-use pharmacrm_domain::targeting::{FrequencyTarget, TargetingVersion, VersionFrequency, VersionSegment};
+use pharmacrm_domain::targeting::{
+    FrequencyTarget, TargetingVersion, VersionFrequency, VersionSegment,
+};
 use pharmacrm_service::import::ImportReport;
 use pharmacrm_service::targeting::{self as service, SegmentInput, VersionInput};
 use serde::Deserialize;
@@ -19,26 +21,42 @@ use uuid::Uuid;
 
 #[utoipa::path(get, path = "/api/v1/targets", tag = "targeting", security(("bearer" = [])),
     responses((status = 200, description = "Calls per plan cycle per product x tier, in force", body = [FrequencyTarget]), (status = 401, body = Problem)))]
-pub async fn list_targets(State(state): State<AppState>, _auth: Auth) -> Result<Json<Vec<FrequencyTarget>>, ApiError> {
+pub async fn list_targets(
+    State(state): State<AppState>,
+    _auth: Auth,
+) -> Result<Json<Vec<FrequencyTarget>>, ApiError> {
     Ok(Json(state.store.frequency_targets(None).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/targeting/versions", tag = "targeting", security(("bearer" = [])),
     responses((status = 200, description = "Every version, newest first", body = [TargetingVersion]), (status = 403, body = Problem)))]
-pub async fn list_targeting_versions(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<TargetingVersion>>, ApiError> {
+pub async fn list_targeting_versions(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<TargetingVersion>>, ApiError> {
     service::ensure_targeting_reader(&auth.principal)?;
     Ok(Json(state.store.targeting_versions().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/targeting/versions", tag = "targeting", request_body = VersionInput, security(("bearer" = [])),
     responses((status = 200, description = "A draft whose frequencies start as those in force", body = TargetingVersion), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_targeting_version(State(state): State<AppState>, auth: Auth, ApiJson(input): ApiJson<VersionInput>) -> Result<Json<TargetingVersion>, ApiError> {
-    Ok(Json(service::create(&state.store, &auth.principal, &input).await?))
+pub async fn create_targeting_version(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<VersionInput>,
+) -> Result<Json<TargetingVersion>, ApiError> {
+    Ok(Json(
+        service::create(&state.store, &auth.principal, &input).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/targeting/versions/{id}", tag = "targeting", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = TargetingVersion), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_targeting_version(State(state): State<AppState>, auth: Auth, Path(id): Path<Uuid>) -> Result<Json<TargetingVersion>, ApiError> {
+pub async fn get_targeting_version(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+) -> Result<Json<TargetingVersion>, ApiError> {
     service::ensure_targeting_reader(&auth.principal)?;
     Ok(Json(state.store.targeting_version(id).await?))
 }
@@ -51,7 +69,9 @@ pub async fn update_targeting_version(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<VersionInput>,
 ) -> Result<Json<TargetingVersion>, ApiError> {
-    Ok(Json(service::update(&state.store, &auth.principal, id, &input).await?))
+    Ok(Json(
+        service::update(&state.store, &auth.principal, id, &input).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/targeting/versions/{id}/frequencies", tag = "targeting", params(("id" = Uuid, Path)),
@@ -63,7 +83,9 @@ pub async fn put_targeting_frequencies(
     Path(id): Path<Uuid>,
     ApiJson(rows): ApiJson<Vec<VersionFrequency>>,
 ) -> Result<Json<TargetingVersion>, ApiError> {
-    Ok(Json(service::set_frequencies(&state.store, &auth.principal, id, &rows).await?))
+    Ok(Json(
+        service::set_frequencies(&state.store, &auth.principal, id, &rows).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -85,16 +107,32 @@ pub async fn list_targeting_segments(
 ) -> Result<Json<Vec<VersionSegment>>, ApiError> {
     service::ensure_targeting_reader(&auth.principal)?;
     state.store.targeting_version(id).await?;
-    Ok(Json(state.store.targeting_version_segments(id, page.offset.max(0), page.limit.unwrap_or(100).clamp(1, 500)).await?))
+    Ok(Json(
+        state
+            .store
+            .targeting_version_segments(
+                id,
+                page.offset.max(0),
+                page.limit.unwrap_or(100).clamp(1, 500),
+            )
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/targeting/versions/{id}/segments", tag = "targeting", params(("id" = Uuid, Path)),
     request_body(content = String, content_type = "text/csv", description = "npi,product,tier,decile (tier blank: from the decile)"),
     security(("bearer" = [])),
     responses((status = 200, description = "Every row accounted for", body = ImportReport), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn upload_targeting_segments(State(state): State<AppState>, auth: Auth, Path(id): Path<Uuid>, body: Bytes) -> Result<Json<ImportReport>, ApiError> {
+pub async fn upload_targeting_segments(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<Json<ImportReport>, ApiError> {
     let none = |_: usize, _: usize| {};
-    Ok(Json(service::upload_segments(&state.store, &auth.principal, id, body.as_ref(), &none).await?))
+    Ok(Json(
+        service::upload_segments(&state.store, &auth.principal, id, body.as_ref(), &none).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/targeting/versions/{id}/segments", tag = "targeting", params(("id" = Uuid, Path)),
@@ -106,8 +144,14 @@ pub async fn put_targeting_segments(
     Path(id): Path<Uuid>,
     ApiJson(rows): ApiJson<Vec<SegmentInput>>,
 ) -> Result<Json<ImportReport>, ApiError> {
-    let (created, updated) = service::put_segments(&state.store, &auth.principal, id, &rows).await?;
-    Ok(Json(ImportReport { rows: rows.len(), created, updated, ..Default::default() }))
+    let (created, updated) =
+        service::put_segments(&state.store, &auth.principal, id, &rows).await?;
+    Ok(Json(ImportReport {
+        rows: rows.len(),
+        created,
+        updated,
+        ..Default::default()
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,7 +169,14 @@ pub async fn publish_targeting_version(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<VersionPublication>,
 ) -> Result<Json<TargetingVersion>, ApiError> {
-    let version = service::publish(&state.store, &auth.principal, id, input.effective_from, pharmacrm_storage::today()).await?;
+    let version = service::publish(
+        &state.store,
+        &auth.principal,
+        id,
+        input.effective_from,
+        pharmacrm_storage::today(),
+    )
+    .await?;
     poke(&state);
     Ok(Json(version))
 }

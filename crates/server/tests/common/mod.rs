@@ -12,7 +12,9 @@ use tower::ServiceExt;
 /// The argon2 hash of the demo password, computed once per test process.
 pub fn demo_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| pharmacrm_service::auth::hash_password(pharmacrm_fixtures::DEMO_PASSWORD).unwrap())
+    HASH.get_or_init(|| {
+        pharmacrm_service::auth::hash_password(pharmacrm_fixtures::DEMO_PASSWORD).unwrap()
+    })
 }
 
 pub struct Api {
@@ -35,10 +37,20 @@ impl Reply {
 impl Api {
     pub async fn demo(store: Store) -> Api {
         pharmacrm_fixtures::populate_small(&store, demo_hash()).await;
-        Api { app: pharmacrm_server::app(store.clone()), store }
+        Api {
+            app: pharmacrm_server::app(store.clone()),
+            store,
+        }
     }
 
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: Vec<u8>) -> Reply {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -46,11 +58,24 @@ impl Api {
         if let Some(ct) = content_type {
             request = request.header(header::CONTENT_TYPE, ct);
         }
-        let response = self.app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = response.status();
-        let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, content_type, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            content_type,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
@@ -58,11 +83,24 @@ impl Api {
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
-        self.send(Method::POST, path, token, Some("application/json"), serde_json::to_vec(body).unwrap()).await
+        self.send(
+            Method::POST,
+            path,
+            token,
+            Some("application/json"),
+            serde_json::to_vec(body).unwrap(),
+        )
+        .await
     }
 
     pub async fn login(&self, username: &str) -> String {
-        let reply = self.post_json("/api/v1/auth/login", None, &serde_json::json!({"username": username, "password": "demo"})).await;
+        let reply = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"username": username, "password": "demo"}),
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         reply.json()["token"].as_str().unwrap().to_string()
     }

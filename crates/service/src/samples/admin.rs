@@ -9,7 +9,9 @@ use chrono::{NaiveDate, Utc};
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::sample::check::{CredentialRule, DeaRegistration};
 use pharmacrm_domain::sample::limits::SampleLimit;
-use pharmacrm_domain::sample::views::{Allocation, KeyMessage, LossReport, LossReportUpdate, SampleException, ShipmentView};
+use pharmacrm_domain::sample::views::{
+    Allocation, KeyMessage, LossReport, LossReportUpdate, SampleException, ShipmentView,
+};
 use pharmacrm_domain::sample::{Lot, LotQuantity};
 use pharmacrm_domain::{new_id, ValidationErrors};
 use pharmacrm_storage::samples::{Effect, NewShipment};
@@ -38,21 +40,43 @@ pub async fn create_lot(store: &Store, principal: &Principal, input: &NewLot) ->
     if input.lot_number.trim().is_empty() {
         errors.add("lot_number", "is required");
     }
-    let sku = store.sku_facts().await?.into_iter().find(|s| s.sku_id == input.sku_id);
+    let sku = store
+        .sku_facts()
+        .await?
+        .into_iter()
+        .find(|s| s.sku_id == input.sku_id);
     if sku.is_none() {
         errors.add("sku_id", "is not a sample SKU");
     }
-    let (Some(sku), true) = (sku, errors.is_empty()) else { return Err(errors.into()) };
-    let lot = Lot { id: new_id(), sku_id: sku.sku_id, product_id: sku.product_id, lot_number: input.lot_number.trim().into(), expires_on: input.expires_on };
-    store.insert_lots(&principal.actor(), std::slice::from_ref(&lot)).await?;
+    let (Some(sku), true) = (sku, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let lot = Lot {
+        id: new_id(),
+        sku_id: sku.sku_id,
+        product_id: sku.product_id,
+        lot_number: input.lot_number.trim().into(),
+        expires_on: input.expires_on,
+    };
+    store
+        .insert_lots(&principal.actor(), std::slice::from_ref(&lot))
+        .await?;
     Ok(lot)
 }
 
 /// Headquarters ships samples to a rep; they stay in transit until the rep acknowledges.
-pub async fn ship(store: &Store, principal: &Principal, input: &ShipmentInput) -> Result<ShipmentView> {
+pub async fn ship(
+    store: &Store,
+    principal: &Principal,
+    input: &ShipmentInput,
+) -> Result<ShipmentView> {
     ensure_policy_owner(principal)?;
     let mut errors = ValidationErrors::new();
-    if !store.user(input.rep_id).await?.is_some_and(|u| u.role == Role::Rep && u.active) {
+    if !store
+        .user(input.rep_id)
+        .await?
+        .is_some_and(|u| u.role == Role::Rep && u.active)
+    {
         errors.add("rep_id", "is not an active rep");
     }
     let lots: Vec<Uuid> = store.lots().await?.into_iter().map(|l| l.id).collect();
@@ -80,8 +104,13 @@ pub async fn ship(store: &Store, principal: &Principal, input: &ShipmentInput) -
         lines: input.lines.clone(),
         note: input.note.clone(),
     };
-    store.apply_effects(&principal.actor(), &[Effect::Shipment(shipment.clone())]).await?;
-    store.shipment(shipment.id).await?.ok_or(ServiceError::NotFound("shipment"))
+    store
+        .apply_effects(&principal.actor(), &[Effect::Shipment(shipment.clone())])
+        .await?;
+    store
+        .shipment(shipment.id)
+        .await?
+        .ok_or(ServiceError::NotFound("shipment"))
 }
 
 /// A SKU's controlled-substance flag and unit value, as compliance sets them.
@@ -93,19 +122,45 @@ pub struct SkuPolicy {
     pub unit_value_cents: i64,
 }
 
-pub async fn set_sku_policy(store: &Store, principal: &Principal, sku_id: Uuid, policy: &SkuPolicy) -> Result<pharmacrm_domain::sample::check::SkuFacts> {
+pub async fn set_sku_policy(
+    store: &Store,
+    principal: &Principal,
+    sku_id: Uuid,
+    policy: &SkuPolicy,
+) -> Result<pharmacrm_domain::sample::check::SkuFacts> {
     ensure_policy_owner(principal)?;
     if policy.unit_value_cents < 0 {
         return Err(ValidationErrors::single("unit_value_cents", "cannot be negative").into());
     }
-    store.set_sku_policy(&principal.actor(), sku_id, policy.dea_schedule, policy.unit_value_cents).await?;
-    store.sku_facts().await?.into_iter().find(|s| s.sku_id == sku_id).ok_or(ServiceError::NotFound("sample SKU"))
+    store
+        .set_sku_policy(
+            &principal.actor(),
+            sku_id,
+            policy.dea_schedule,
+            policy.unit_value_cents,
+        )
+        .await?;
+    store
+        .sku_facts()
+        .await?
+        .into_iter()
+        .find(|s| s.sku_id == sku_id)
+        .ok_or(ServiceError::NotFound("sample SKU"))
 }
 
-pub async fn put_limit(store: &Store, principal: &Principal, limit: &SampleLimit) -> Result<SampleLimit> {
+pub async fn put_limit(
+    store: &Store,
+    principal: &Principal,
+    limit: &SampleLimit,
+) -> Result<SampleLimit> {
     ensure_policy_owner(principal)?;
     limit.validate()?;
-    if !store.products().await?.iter().any(|p| p.id == limit.product_id) {
+    if !store
+        .products()
+        .await?
+        .iter()
+        .any(|p| p.id == limit.product_id)
+    {
         return Err(ValidationErrors::single("product_id", "is not a product").into());
     }
     store.put_sample_limit(&principal.actor(), limit).await?;
@@ -126,13 +181,26 @@ pub struct AllocationInput {
     pub quantity: i64,
 }
 
-pub async fn put_allocation(store: &Store, principal: &Principal, input: &AllocationInput) -> Result<Allocation> {
+pub async fn put_allocation(
+    store: &Store,
+    principal: &Principal,
+    input: &AllocationInput,
+) -> Result<Allocation> {
     ensure_policy_owner(principal)?;
     let mut errors = ValidationErrors::new();
-    if !store.user(input.rep_id).await?.is_some_and(|u| u.role == Role::Rep) {
+    if !store
+        .user(input.rep_id)
+        .await?
+        .is_some_and(|u| u.role == Role::Rep)
+    {
         errors.add("rep_id", "is not a rep");
     }
-    if !store.products().await?.iter().any(|p| p.id == input.product_id) {
+    if !store
+        .products()
+        .await?
+        .iter()
+        .any(|p| p.id == input.product_id)
+    {
         errors.add("product_id", "is not a product");
     }
     if input.period_to < input.period_from {
@@ -156,10 +224,16 @@ pub async fn put_allocation(store: &Store, principal: &Principal, input: &Alloca
     Ok(a)
 }
 
-pub async fn put_credential_rule(store: &Store, principal: &Principal, rule: &CredentialRule) -> Result<CredentialRule> {
+pub async fn put_credential_rule(
+    store: &Store,
+    principal: &Principal,
+    rule: &CredentialRule,
+) -> Result<CredentialRule> {
     ensure_policy_owner(principal)?;
     let mut errors = ValidationErrors::new();
-    if !(rule.state == "*" || (rule.state.len() == 2 && rule.state.chars().all(|c| c.is_ascii_uppercase()))) {
+    if !(rule.state == "*"
+        || (rule.state.len() == 2 && rule.state.chars().all(|c| c.is_ascii_uppercase())))
+    {
         errors.add("state", "use a two-letter state or *");
     }
     if rule.credential.trim().is_empty() {
@@ -172,9 +246,18 @@ pub async fn put_credential_rule(store: &Store, principal: &Principal, rule: &Cr
     Ok(rule.clone())
 }
 
-pub async fn put_key_message(store: &Store, principal: &Principal, m: &KeyMessage) -> Result<KeyMessage> {
-    if !matches!(principal.user.role, Role::Compliance | Role::Ops | Role::Admin | Role::Marketing) {
-        return Err(ServiceError::Forbidden("only marketing, compliance and ops maintain key messages".into()));
+pub async fn put_key_message(
+    store: &Store,
+    principal: &Principal,
+    m: &KeyMessage,
+) -> Result<KeyMessage> {
+    if !matches!(
+        principal.user.role,
+        Role::Compliance | Role::Ops | Role::Admin | Role::Marketing
+    ) {
+        return Err(ServiceError::Forbidden(
+            "only marketing, compliance and ops maintain key messages".into(),
+        ));
     }
     let mut errors = ValidationErrors::new();
     if !matches!(m.kind.as_str(), "benefit" | "risk") {
@@ -191,24 +274,47 @@ pub async fn put_key_message(store: &Store, principal: &Principal, m: &KeyMessag
 }
 
 /// Blacklists an HCP (no calls, no samples) or clears the entry.
-pub async fn set_blacklist(store: &Store, principal: &Principal, hcp_id: Uuid, reason: Option<&str>) -> Result<pharmacrm_domain::views::Hcp> {
+pub async fn set_blacklist(
+    store: &Store,
+    principal: &Principal,
+    hcp_id: Uuid,
+    reason: Option<&str>,
+) -> Result<pharmacrm_domain::views::Hcp> {
     if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden("only compliance maintains the blacklist".into()));
+        return Err(ServiceError::Forbidden(
+            "only compliance maintains the blacklist".into(),
+        ));
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(ValidationErrors::single("reason", "must be at most 500 characters").into());
     }
-    store.hcp(&principal.scope, hcp_id).await?.ok_or(ServiceError::NotFound("HCP"))?;
-    store.set_blacklist(&principal.actor(), hcp_id, reason).await?;
-    store.hcp(&principal.scope, hcp_id).await?.ok_or(ServiceError::NotFound("HCP"))
+    store
+        .hcp(&principal.scope, hcp_id)
+        .await?
+        .ok_or(ServiceError::NotFound("HCP"))?;
+    store
+        .set_blacklist(&principal.actor(), hcp_id, reason)
+        .await?;
+    store
+        .hcp(&principal.scope, hcp_id)
+        .await?
+        .ok_or(ServiceError::NotFound("HCP"))
 }
 
-pub async fn put_dea(store: &Store, principal: &Principal, hcp_id: Uuid, reg: &DeaRegistration) -> Result<pharmacrm_domain::views::Hcp> {
+pub async fn put_dea(
+    store: &Store,
+    principal: &Principal,
+    hcp_id: Uuid,
+    reg: &DeaRegistration,
+) -> Result<pharmacrm_domain::views::Hcp> {
     ensure_policy_owner(principal)?;
     let mut errors = ValidationErrors::new();
     if !pharmacrm_domain::sample::check::dea_number_valid(&reg.number) {
-        errors.add("number", "is not a valid DEA number (2 letters, 7 digits with a check digit)");
+        errors.add(
+            "number",
+            "is not a valid DEA number (2 letters, 7 digits with a check digit)",
+        );
     }
     if reg.schedules.is_empty() {
         errors.add("schedules", "name at least one schedule");
@@ -216,25 +322,49 @@ pub async fn put_dea(store: &Store, principal: &Principal, hcp_id: Uuid, reg: &D
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    store.hcp(&principal.scope, hcp_id).await?.ok_or(ServiceError::NotFound("HCP"))?;
-    store.put_dea_registration(&principal.actor(), hcp_id, reg).await?;
-    store.hcp(&principal.scope, hcp_id).await?.ok_or(ServiceError::NotFound("HCP"))
+    store
+        .hcp(&principal.scope, hcp_id)
+        .await?
+        .ok_or(ServiceError::NotFound("HCP"))?;
+    store
+        .put_dea_registration(&principal.actor(), hcp_id, reg)
+        .await?;
+    store
+        .hcp(&principal.scope, hcp_id)
+        .await?
+        .ok_or(ServiceError::NotFound("HCP"))
 }
 
-pub async fn exceptions(store: &Store, principal: &Principal, status: Option<&str>) -> Result<Vec<SampleException>> {
+pub async fn exceptions(
+    store: &Store,
+    principal: &Principal,
+    status: Option<&str>,
+) -> Result<Vec<SampleException>> {
     let reps = overseen_reps(store, principal).await?;
     Ok(store.sample_exceptions(status, reps.as_deref()).await?)
 }
 
-pub async fn close_exception(store: &Store, principal: &Principal, id: Uuid, comment: &str) -> Result<SampleException> {
+pub async fn close_exception(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    comment: &str,
+) -> Result<SampleException> {
     if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden("only compliance closes sample exceptions".into()));
+        return Err(ServiceError::Forbidden(
+            "only compliance closes sample exceptions".into(),
+        ));
     }
     if comment.trim().is_empty() {
         return Err(ValidationErrors::single("comment", "say what was found and done").into());
     }
-    store.sample_exception(id).await?.ok_or(ServiceError::NotFound("exception"))?;
-    Ok(store.close_exception(&principal.actor(), id, comment.trim()).await?)
+    store
+        .sample_exception(id)
+        .await?
+        .ok_or(ServiceError::NotFound("exception"))?;
+    Ok(store
+        .close_exception(&principal.actor(), id, comment.trim())
+        .await?)
 }
 
 pub async fn loss_reports(store: &Store, principal: &Principal) -> Result<Vec<LossReport>> {
@@ -242,26 +372,47 @@ pub async fn loss_reports(store: &Store, principal: &Principal) -> Result<Vec<Lo
     Ok(store.loss_reports(reps.as_deref()).await?)
 }
 
-pub async fn update_loss_report(store: &Store, principal: &Principal, id: Uuid, update: &LossReportUpdate) -> Result<LossReport> {
+pub async fn update_loss_report(
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+    update: &LossReportUpdate,
+) -> Result<LossReport> {
     if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden("only compliance tracks loss and theft reports".into()));
+        return Err(ServiceError::Forbidden(
+            "only compliance tracks loss and theft reports".into(),
+        ));
     }
-    let report = store.loss_report(id).await?.ok_or(ServiceError::NotFound("loss report"))?;
+    let report = store
+        .loss_report(id)
+        .await?
+        .ok_or(ServiceError::NotFound("loss report"))?;
     ensure_overseen(store, principal, report.rep_id).await?;
     let today = pharmacrm_storage::today();
     let mut errors = ValidationErrors::new();
-    for (field, day) in [("fda_notified_on", update.fda_notified_on), ("written_report_on", update.written_report_on)] {
+    for (field, day) in [
+        ("fda_notified_on", update.fda_notified_on),
+        ("written_report_on", update.written_report_on),
+    ] {
         if day.is_some_and(|d| d > today || d < report.discovered_on) {
             errors.add(field, "must be between the discovery and today");
         }
     }
     let notified = update.fda_notified_on.or(report.fda_notified_on).is_some();
-    let written = update.written_report_on.or(report.written_report_on).is_some();
+    let written = update
+        .written_report_on
+        .or(report.written_report_on)
+        .is_some();
     if update.close && !(notified && written) {
-        errors.add("close", "record the FDA notice and the written report first");
+        errors.add(
+            "close",
+            "record the FDA notice and the written report first",
+        );
     }
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    Ok(store.update_loss_report(&principal.actor(), id, update).await?)
+    Ok(store
+        .update_loss_report(&principal.actor(), id, update)
+        .await?)
 }

@@ -31,14 +31,24 @@ pub async fn book(store: &Store, principal: &Principal) -> Result<SampleBook> {
         .await?
         .into_iter()
         .filter(|u| u.role == Role::Rep && u.active && u.id != rep)
-        .map(|u| Colleague { id: u.id, name: u.display_name })
+        .map(|u| Colleague {
+            id: u.id,
+            name: u.display_name,
+        })
         .collect();
-    let incoming: Vec<_> = store.shipments(Some(rep), true).await?.into_iter().filter(|s| s.to_rep_id == rep).collect();
+    let incoming: Vec<_> = store
+        .shipments(Some(rep), true)
+        .await?
+        .into_iter()
+        .filter(|s| s.to_rep_id == rep)
+        .collect();
     let mut lots = store.lot_views(rep).await?;
     let skus = store.sku_facts().await?;
     // Lots arriving in a shipment the rep never held yet, so the device can name them.
     for lot in store.lots().await? {
-        let arriving = incoming.iter().any(|s| s.lines.iter().any(|l| l.lot_id == lot.id));
+        let arriving = incoming
+            .iter()
+            .any(|s| s.lines.iter().any(|l| l.lot_id == lot.id));
         if arriving && !lots.iter().any(|l| l.lot_id == lot.id) {
             if let Some(sku) = skus.iter().find(|s| s.sku_id == lot.sku_id) {
                 lots.push(LotView {
@@ -62,7 +72,9 @@ pub async fn book(store: &Store, principal: &Principal) -> Result<SampleBook> {
         limits: store.sample_limits().await?,
         credential_rules: store.credential_rules().await?,
         key_messages: store.key_messages().await?,
-        history: store.sample_history_in_scope(&principal.scope, today - Duration::days(HISTORY_DAYS)).await?,
+        history: store
+            .sample_history_in_scope(&principal.scope, today - Duration::days(HISTORY_DAYS))
+            .await?,
         incoming,
         recent,
         colleagues,
@@ -91,7 +103,9 @@ pub async fn overseen_reps(store: &Store, principal: &Principal) -> Result<Optio
             reps.dedup();
             Ok(Some(reps))
         }
-        Role::Marketing => Err(ServiceError::Forbidden("marketing does not see sample records".into())),
+        Role::Marketing => Err(ServiceError::Forbidden(
+            "marketing does not see sample records".into(),
+        )),
     }
 }
 
@@ -106,9 +120,15 @@ pub async fn ensure_overseen(store: &Store, principal: &Principal, rep_id: Uuid)
 
 /// Fails unless the caller configures sample policy (compliance, ops, admin).
 pub fn ensure_policy_owner(principal: &Principal) -> Result<()> {
-    if matches!(principal.user.role, Role::Compliance | Role::Ops | Role::Admin) {
+    if matches!(
+        principal.user.role,
+        Role::Compliance | Role::Ops | Role::Admin
+    ) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(format!("a {} cannot change sample policy", principal.user.role)))
+        Err(ServiceError::Forbidden(format!(
+            "a {} cannot change sample policy",
+            principal.user.role
+        )))
     }
 }

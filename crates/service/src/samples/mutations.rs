@@ -10,14 +10,19 @@ use crate::{Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::call::CallInput;
 use pharmacrm_domain::role::Role;
-use pharmacrm_domain::sample::check::{check_samples, blocks, Finding, LicenceFacts, LotFacts, RecipientFacts, SampleContext, SampleLine, SampleMode};
+use pharmacrm_domain::sample::check::{
+    blocks, check_samples, Finding, LicenceFacts, LotFacts, RecipientFacts, SampleContext,
+    SampleLine, SampleMode,
+};
 use pharmacrm_domain::sample::limits::Severity;
 use pharmacrm_domain::sample::loss::deadlines;
 use pharmacrm_domain::sample::signature::Signature;
 use pharmacrm_domain::sample::views::InventoryCount;
 use pharmacrm_domain::sample::{DisbursementInput, LedgerEntry, LotQuantity, TxnKind};
 use pharmacrm_domain::{new_id, FieldError, ValidationErrors};
-use pharmacrm_storage::samples::{Effect, GivenLine, NewException, NewLossReport, NewSampleRecord, NewShipment};
+use pharmacrm_storage::samples::{
+    Effect, GivenLine, NewException, NewLossReport, NewSampleRecord, NewShipment,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -84,23 +89,50 @@ pub struct CountInput {
 
 /// The answer to a sample mutation: its effects, or a refusal with field errors.
 pub enum Verdict {
-    Apply { effects: Vec<Effect>, flagged: Vec<String> },
-    Refuse { code: &'static str, message: String, errors: Vec<FieldError> },
+    Apply {
+        effects: Vec<Effect>,
+        flagged: Vec<String>,
+    },
+    Refuse {
+        code: &'static str,
+        message: String,
+        errors: Vec<FieldError>,
+    },
 }
 
 fn refuse(code: &'static str, message: impl Into<String>, errors: ValidationErrors) -> Verdict {
-    Verdict::Refuse { code, message: message.into(), errors: errors.0 }
+    Verdict::Refuse {
+        code,
+        message: message.into(),
+        errors: errors.0,
+    }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(payload: &serde_json::Value) -> std::result::Result<T, Verdict> {
-    serde_json::from_value(payload.clone())
-        .map_err(|e| refuse("validation_failed", "the sample record cannot be read", ValidationErrors::single("payload", e.to_string())))
+fn parse<T: serde::de::DeserializeOwned>(
+    payload: &serde_json::Value,
+) -> std::result::Result<T, Verdict> {
+    serde_json::from_value(payload.clone()).map_err(|e| {
+        refuse(
+            "validation_failed",
+            "the sample record cannot be read",
+            ValidationErrors::single("payload", e.to_string()),
+        )
+    })
 }
 
 /// Evaluates a `sample.*` mutation of a rep.
-pub async fn evaluate(store: &Store, principal: &Principal, kind: &str, payload: &serde_json::Value) -> Result<Verdict> {
+pub async fn evaluate(
+    store: &Store,
+    principal: &Principal,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<Verdict> {
     if principal.user.role != Role::Rep {
-        return Ok(refuse("forbidden", "only reps hold sample inventory", ValidationErrors::new()));
+        return Ok(refuse(
+            "forbidden",
+            "only reps hold sample inventory",
+            ValidationErrors::new(),
+        ));
     }
     let verdict = match kind {
         "sample.request" => match parse::<SampleRequestInput>(payload) {
@@ -111,7 +143,8 @@ pub async fn evaluate(store: &Store, principal: &Principal, kind: &str, payload:
             Ok(input) => receive(store, principal, input).await?,
             Err(v) => v,
         },
-        "sample.transfer" | "sample.return" | "sample.destroy" => match parse::<MoveInput>(payload) {
+        "sample.transfer" | "sample.return" | "sample.destroy" => match parse::<MoveInput>(payload)
+        {
             Ok(input) => send(store, principal, kind, input).await?,
             Err(v) => v,
         },
@@ -123,28 +156,66 @@ pub async fn evaluate(store: &Store, principal: &Principal, kind: &str, payload:
             Ok(input) => count(store, principal, input).await?,
             Err(v) => v,
         },
-        other => refuse("unknown_kind", format!("'{other}' is not a mutation this server knows"), ValidationErrors::new()),
+        other => refuse(
+            "unknown_kind",
+            format!("'{other}' is not a mutation this server knows"),
+            ValidationErrors::new(),
+        ),
     };
     Ok(verdict)
 }
 
 /// What the server knows of the recipient, judged on the day samples were given:
 /// a do-not-call or blacklist flag set after that moment does not count against it.
-async fn recipient(store: &Store, hcp_id: Uuid, at: DateTime<Utc>) -> Result<Option<(RecipientFacts, String, String, String)>> {
+async fn recipient(
+    store: &Store,
+    hcp_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Option<(RecipientFacts, String, String, String)>> {
     let all = pharmacrm_domain::access::Scope::All;
-    let Some(hcp) = store.hcp(&all, hcp_id).await? else { return Ok(None) };
-    let before = |set_at: &str| DateTime::parse_from_rfc3339(set_at).map_or(true, |t| t.with_timezone(&Utc) <= at);
+    let Some(hcp) = store.hcp(&all, hcp_id).await? else {
+        return Ok(None);
+    };
+    let before = |set_at: &str| {
+        DateTime::parse_from_rfc3339(set_at).map_or(true, |t| t.with_timezone(&Utc) <= at)
+    };
     let facts = RecipientFacts {
         hcp_id,
         status: hcp.status,
         credentials: hcp.credentials.clone(),
-        blacklisted: hcp.blacklist.as_ref().filter(|b| before(&b.set_at)).map(|b| b.reason.clone()),
-        do_not_call: hcp.do_not_call.as_ref().filter(|d| before(&d.set_at)).map(|d| d.reason.clone()),
-        licences: hcp.licences.iter().map(|l| LicenceFacts { state: l.state.clone(), number: l.number.clone(), expires_on: l.expires_on }).collect(),
+        blacklisted: hcp
+            .blacklist
+            .as_ref()
+            .filter(|b| before(&b.set_at))
+            .map(|b| b.reason.clone()),
+        do_not_call: hcp
+            .do_not_call
+            .as_ref()
+            .filter(|d| before(&d.set_at))
+            .map(|d| d.reason.clone()),
+        licences: hcp
+            .licences
+            .iter()
+            .map(|l| LicenceFacts {
+                state: l.state.clone(),
+                number: l.number.clone(),
+                expires_on: l.expires_on,
+            })
+            .collect(),
         dea: hcp.dea_registrations.clone(),
     };
     let a = &hcp.address;
-    let address = format!("{}{}, {}, {} {}", a.line1, a.line2.as_deref().map(|l| format!(", {l}")).unwrap_or_default(), a.city, a.state, a.zip);
+    let address = format!(
+        "{}{}, {}, {} {}",
+        a.line1,
+        a.line2
+            .as_deref()
+            .map(|l| format!(", {l}"))
+            .unwrap_or_default(),
+        a.city,
+        a.state,
+        a.zip
+    );
     let name = format!("{} {}", hcp.first_name, hcp.last_name);
     Ok(Some((facts, hcp.address.state.clone(), name, address)))
 }
@@ -153,7 +224,13 @@ async fn recipient(store: &Store, hcp_id: Uuid, at: DateTime<Utc>) -> Result<Opt
 fn lot_facts(all: &[pharmacrm_domain::sample::Lot], on_hand: &HashMap<Uuid, i64>) -> Vec<LotFacts> {
     all.iter()
         .filter_map(|l| {
-            on_hand.get(&l.id).map(|n| LotFacts { lot_id: l.id, sku_id: l.sku_id, lot_number: l.lot_number.clone(), expires_on: l.expires_on, on_hand: *n })
+            on_hand.get(&l.id).map(|n| LotFacts {
+                lot_id: l.id,
+                sku_id: l.sku_id,
+                lot_number: l.lot_number.clone(),
+                expires_on: l.expires_on,
+                on_hand: *n,
+            })
         })
         .collect()
 }
@@ -178,17 +255,38 @@ async fn signed_record(
         SampleMode::Request => "sample_request",
     };
     let Some((facts, home_state, hcp_name, address)) = recipient(store, hcp_id, at).await? else {
-        return Ok(Err(refuse("hcp_not_in_scope", "the HCP is unknown", ValidationErrors::single("hcp_id", "is not an HCP"))));
+        return Ok(Err(refuse(
+            "hcp_not_in_scope",
+            "the HCP is unknown",
+            ValidationErrors::single("hcp_id", "is not an HCP"),
+        )));
     };
     let all_lots = store.lots().await?;
     let lots = lot_facts(&all_lots, &store.on_hand(rep).await?);
-    let lot_numbers: HashMap<Uuid, &str> = all_lots.iter().map(|l| (l.id, l.lot_number.as_str())).collect();
+    let lot_numbers: HashMap<Uuid, &str> = all_lots
+        .iter()
+        .map(|l| (l.id, l.lot_number.as_str()))
+        .collect();
     let signed_lines: Vec<(Option<String>, i64)> = lines
         .iter()
-        .map(|l| (if mode == SampleMode::Request { None } else { l.lot_id.and_then(|id| lot_numbers.get(&id).map(|n| n.to_string())) }, l.quantity))
+        .map(|l| {
+            (
+                if mode == SampleMode::Request {
+                    None
+                } else {
+                    l.lot_id
+                        .and_then(|id| lot_numbers.get(&id).map(|n| n.to_string()))
+                },
+                l.quantity,
+            )
+        })
         .collect();
     if let Err(errors) = signature.verify(id, record_type, &signed_lines) {
-        return Ok(Err(refuse("signature_invalid", "the signature is missing or does not match the samples", errors)));
+        return Ok(Err(refuse(
+            "signature_invalid",
+            "the signature is missing or does not match the samples",
+            errors,
+        )));
     }
     let skus = store.sku_facts().await?;
     let state = state.unwrap_or_else(|| home_state.clone());
@@ -211,21 +309,39 @@ async fn signed_record(
     };
     let findings = check_samples(&ctx, lines);
     // Malformed lines (unknown SKU, no lot, no quantity) cannot be recorded at all.
-    let malformed: Vec<&Finding> =
-        findings.iter().filter(|f| matches!(f.code.as_str(), "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch")).collect();
+    let malformed: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.code.as_str(),
+                "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch"
+            )
+        })
+        .collect();
     if !malformed.is_empty() {
         let mut errors = ValidationErrors::new();
         for f in malformed {
             errors.add(f.field.clone(), f.message.clone());
         }
-        return Ok(Err(refuse("validation_failed", "the samples cannot be recorded", errors)));
+        return Ok(Err(refuse(
+            "validation_failed",
+            "the samples cannot be recorded",
+            errors,
+        )));
     }
-    let sku_of: HashMap<Uuid, &pharmacrm_domain::sample::check::SkuFacts> = skus.iter().map(|s| (s.sku_id, s)).collect();
+    let sku_of: HashMap<Uuid, &pharmacrm_domain::sample::check::SkuFacts> =
+        skus.iter().map(|s| (s.sku_id, s)).collect();
     let given: Vec<GivenLine> = lines
         .iter()
         .map(|l| {
             let sku = sku_of[&l.sku_id];
-            GivenLine { product_id: sku.product_id, sku_id: l.sku_id, lot_id: l.lot_id, quantity: l.quantity, value_cents: l.quantity * sku.unit_value_cents }
+            GivenLine {
+                product_id: sku.product_id,
+                sku_id: l.sku_id,
+                lot_id: l.lot_id,
+                quantity: l.quantity,
+                value_cents: l.quantity * sku.unit_value_cents,
+            }
         })
         .collect();
     let record = NewSampleRecord {
@@ -269,7 +385,11 @@ async fn signed_record(
             record_type: record_type.into(),
             rep_id: rep,
             hcp_id: Some(hcp_id),
-            findings: findings.iter().filter(|f| f.severity == Severity::Error).cloned().collect(),
+            findings: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect(),
         }));
     }
     Ok(Ok((effects, findings)))
@@ -283,17 +403,43 @@ pub async fn disbursement_effects(
     d: &DisbursementInput,
 ) -> Result<std::result::Result<(Vec<Effect>, Vec<Finding>), Verdict>> {
     if call.hcp_ids.len() != 1 {
-        let errors = ValidationErrors::single("disbursement", "samples are given to one HCP, not in a group call");
-        return Ok(Err(refuse("validation_failed", "samples need a one-to-one call", errors)));
+        let errors = ValidationErrors::single(
+            "disbursement",
+            "samples are given to one HCP, not in a group call",
+        );
+        return Ok(Err(refuse(
+            "validation_failed",
+            "samples need a one-to-one call",
+            errors,
+        )));
     }
     let state = match call.account_id {
-        Some(account) => store.account(&pharmacrm_domain::access::Scope::All, account).await?.map(|a| a.address.state),
+        Some(account) => store
+            .account(&pharmacrm_domain::access::Scope::All, account)
+            .await?
+            .map(|a| a.address.state),
         None => None,
     };
-    signed_record(store, principal, SampleMode::Disbursement, d.id, call.hcp_ids[0], call.called_at, state, &d.lines, &d.signature, Some(call.id)).await
+    signed_record(
+        store,
+        principal,
+        SampleMode::Disbursement,
+        d.id,
+        call.hcp_ids[0],
+        call.called_at,
+        state,
+        &d.lines,
+        &d.signature,
+        Some(call.id),
+    )
+    .await
 }
 
-async fn request(store: &Store, principal: &Principal, input: SampleRequestInput) -> Result<Verdict> {
+async fn request(
+    store: &Store,
+    principal: &Principal,
+    input: SampleRequestInput,
+) -> Result<Verdict> {
     let result = signed_record(
         store,
         principal,
@@ -308,22 +454,40 @@ async fn request(store: &Store, principal: &Principal, input: SampleRequestInput
     )
     .await?;
     Ok(match result {
-        Ok((effects, findings)) => Verdict::Apply { effects, flagged: flagged(&findings) },
+        Ok((effects, findings)) => Verdict::Apply {
+            effects,
+            flagged: flagged(&findings),
+        },
         Err(v) => v,
     })
 }
 
 /// Codes of the blocking findings, recorded as the mutation's flags.
 pub fn flagged(findings: &[Finding]) -> Vec<String> {
-    let mut codes: Vec<String> = findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code.clone()).collect();
+    let mut codes: Vec<String> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.code.clone())
+        .collect();
     codes.dedup();
     codes
 }
 
 /// Checks lines of lots: known lots, positive quantities and (for outflows) enough on hand.
-async fn check_lots(store: &Store, rep: Uuid, lines: &[LotQuantity], outflow: bool, allow_zero: bool) -> Result<std::result::Result<HashMap<Uuid, Uuid>, ValidationErrors>> {
+async fn check_lots(
+    store: &Store,
+    rep: Uuid,
+    lines: &[LotQuantity],
+    outflow: bool,
+    allow_zero: bool,
+) -> Result<std::result::Result<HashMap<Uuid, Uuid>, ValidationErrors>> {
     let mut errors = ValidationErrors::new();
-    let sku_of_lot: HashMap<Uuid, Uuid> = store.lots().await?.into_iter().map(|l| (l.id, l.sku_id)).collect();
+    let sku_of_lot: HashMap<Uuid, Uuid> = store
+        .lots()
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.sku_id))
+        .collect();
     let on_hand = store.on_hand(rep).await?;
     if lines.is_empty() {
         errors.add("lines", "add at least one lot");
@@ -335,20 +499,42 @@ async fn check_lots(store: &Store, rep: Uuid, lines: &[LotQuantity], outflow: bo
             continue;
         }
         if l.quantity < 0 || (l.quantity == 0 && !allow_zero) {
-            errors.add(format!("lines[{i}].quantity"), if allow_zero { "cannot be negative" } else { "must be at least 1" });
+            errors.add(
+                format!("lines[{i}].quantity"),
+                if allow_zero {
+                    "cannot be negative"
+                } else {
+                    "must be at least 1"
+                },
+            );
             continue;
         }
         let total = asked.entry(l.lot_id).or_default();
         *total += l.quantity;
         let held = on_hand.get(&l.lot_id).copied().unwrap_or(0);
         if outflow && *total > held {
-            errors.add(format!("lines[{i}].quantity"), format!("only {} on hand", held.max(0)));
+            errors.add(
+                format!("lines[{i}].quantity"),
+                format!("only {} on hand", held.max(0)),
+            );
         }
     }
-    Ok(if errors.is_empty() { Ok(sku_of_lot) } else { Err(errors) })
+    Ok(if errors.is_empty() {
+        Ok(sku_of_lot)
+    } else {
+        Err(errors)
+    })
 }
 
-fn entries(rep: Uuid, kind: TxnKind, lines: &[LotQuantity], sku_of_lot: &HashMap<Uuid, Uuid>, at: DateTime<Utc>, counterparty: &str, reference: Uuid) -> Vec<LedgerEntry> {
+fn entries(
+    rep: Uuid,
+    kind: TxnKind,
+    lines: &[LotQuantity],
+    sku_of_lot: &HashMap<Uuid, Uuid>,
+    at: DateTime<Utc>,
+    counterparty: &str,
+    reference: Uuid,
+) -> Vec<LedgerEntry> {
     lines
         .iter()
         .filter(|l| l.quantity > 0)
@@ -370,64 +556,168 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
     let rep = principal.user.id;
     let shipment = match store.shipment(input.shipment_id).await? {
         Some(s) if s.to_rep_id == rep => s,
-        _ => return Ok(refuse("not_found", "no such shipment for you", ValidationErrors::single("shipment_id", "is not a shipment to you"))),
+        _ => {
+            return Ok(refuse(
+                "not_found",
+                "no such shipment for you",
+                ValidationErrors::single("shipment_id", "is not a shipment to you"),
+            ))
+        }
     };
     if shipment.status != "in_transit" {
-        return Ok(refuse("already_received", "this shipment was already acknowledged", ValidationErrors::single("shipment_id", "already received")));
+        return Ok(refuse(
+            "already_received",
+            "this shipment was already acknowledged",
+            ValidationErrors::single("shipment_id", "already received"),
+        ));
     }
     let sku_of_lot = match check_lots(store, rep, &input.lines, false, true).await? {
         Ok(map) => map,
-        Err(errors) => return Ok(refuse("validation_failed", "the receipt is invalid", errors)),
+        Err(errors) => {
+            return Ok(refuse(
+                "validation_failed",
+                "the receipt is invalid",
+                errors,
+            ))
+        }
     };
-    let sent: HashMap<Uuid, i64> = shipment.lines.iter().map(|l| (l.lot_id, l.quantity)).collect();
+    let sent: HashMap<Uuid, i64> = shipment
+        .lines
+        .iter()
+        .map(|l| (l.lot_id, l.quantity))
+        .collect();
     let got: HashMap<Uuid, i64> = input.lines.iter().map(|l| (l.lot_id, l.quantity)).collect();
-    let differs = sent.iter().any(|(lot, q)| got.get(lot).copied().unwrap_or(0) != *q) || got.keys().any(|lot| !sent.contains_key(lot));
+    let differs = sent
+        .iter()
+        .any(|(lot, q)| got.get(lot).copied().unwrap_or(0) != *q)
+        || got.keys().any(|lot| !sent.contains_key(lot));
     if differs && input.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Ok(refuse("validation_failed", "note the discrepancy", ValidationErrors::single("note", "describe what differs from the packing list")));
+        return Ok(refuse(
+            "validation_failed",
+            "note the discrepancy",
+            ValidationErrors::single("note", "describe what differs from the packing list"),
+        ));
     }
-    let kind = if shipment.kind == "transfer" { TxnKind::TransferIn } else { TxnKind::Receipt };
-    let ledger = entries(rep, kind, &input.lines, &sku_of_lot, input.received_at, &shipment.sender, shipment.id);
+    let kind = if shipment.kind == "transfer" {
+        TxnKind::TransferIn
+    } else {
+        TxnKind::Receipt
+    };
+    let ledger = entries(
+        rep,
+        kind,
+        &input.lines,
+        &sku_of_lot,
+        input.received_at,
+        &shipment.sender,
+        shipment.id,
+    );
     let effects = vec![
-        Effect::Received { id: shipment.id, lines: input.lines.clone(), note: input.note.clone(), at: input.received_at },
+        Effect::Received {
+            id: shipment.id,
+            lines: input.lines.clone(),
+            note: input.note.clone(),
+            at: input.received_at,
+        },
         Effect::Ledger(ledger),
     ];
-    Ok(Verdict::Apply { effects, flagged: if differs { vec!["receipt_discrepancy".into()] } else { vec![] } })
+    Ok(Verdict::Apply {
+        effects,
+        flagged: if differs {
+            vec!["receipt_discrepancy".into()]
+        } else {
+            vec![]
+        },
+    })
 }
 
 /// Transfers to a rep, returns to headquarters and witnessed destructions.
-async fn send(store: &Store, principal: &Principal, kind: &str, input: MoveInput) -> Result<Verdict> {
+async fn send(
+    store: &Store,
+    principal: &Principal,
+    kind: &str,
+    input: MoveInput,
+) -> Result<Verdict> {
     let rep = principal.user.id;
     let (sku_of_lot, mut errors) = match check_lots(store, rep, &input.lines, true, false).await? {
         Ok(map) => (map, ValidationErrors::new()),
         Err(errors) => (HashMap::new(), errors),
     };
-    let witness = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let witness = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     if kind == "sample.destroy" && witness.is_none() {
-        errors.add("note", "name the witness and how the samples were destroyed");
+        errors.add(
+            "note",
+            "name the witness and how the samples were destroyed",
+        );
     }
     if !errors.is_empty() {
-        return Ok(refuse("validation_failed", "the samples cannot leave your inventory", errors));
+        return Ok(refuse(
+            "validation_failed",
+            "the samples cannot leave your inventory",
+            errors,
+        ));
     }
     match kind {
         "sample.return" => {
-            let ledger = entries(rep, TxnKind::Return, &input.lines, &sku_of_lot, input.occurred_at, "Headquarters (sample returns)", input.id);
-            return Ok(Verdict::Apply { effects: vec![Effect::Ledger(ledger)], flagged: vec![] });
+            let ledger = entries(
+                rep,
+                TxnKind::Return,
+                &input.lines,
+                &sku_of_lot,
+                input.occurred_at,
+                "Headquarters (sample returns)",
+                input.id,
+            );
+            return Ok(Verdict::Apply {
+                effects: vec![Effect::Ledger(ledger)],
+                flagged: vec![],
+            });
         }
         "sample.destroy" => {
             let counterparty = format!("Destroyed, witnessed: {}", witness.unwrap_or_default());
-            let ledger = entries(rep, TxnKind::Destruction, &input.lines, &sku_of_lot, input.occurred_at, &counterparty, input.id);
-            return Ok(Verdict::Apply { effects: vec![Effect::Ledger(ledger)], flagged: vec![] });
+            let ledger = entries(
+                rep,
+                TxnKind::Destruction,
+                &input.lines,
+                &sku_of_lot,
+                input.occurred_at,
+                &counterparty,
+                input.id,
+            );
+            return Ok(Verdict::Apply {
+                effects: vec![Effect::Ledger(ledger)],
+                flagged: vec![],
+            });
         }
         _ => {}
     }
     let receiver = match input.to_rep_id {
-        Some(id) if id != rep => store.user(id).await?.filter(|u| u.role == Role::Rep && u.active),
+        Some(id) if id != rep => store
+            .user(id)
+            .await?
+            .filter(|u| u.role == Role::Rep && u.active),
         _ => None,
     };
     let Some(receiver) = receiver else {
-        return Ok(refuse("validation_failed", "choose the rep who receives the samples", ValidationErrors::single("to_rep_id", "is not another active rep")));
+        return Ok(refuse(
+            "validation_failed",
+            "choose the rep who receives the samples",
+            ValidationErrors::single("to_rep_id", "is not another active rep"),
+        ));
     };
-    let ledger = entries(rep, TxnKind::TransferOut, &input.lines, &sku_of_lot, input.occurred_at, &receiver.display_name, input.id);
+    let ledger = entries(
+        rep,
+        TxnKind::TransferOut,
+        &input.lines,
+        &sku_of_lot,
+        input.occurred_at,
+        &receiver.display_name,
+        input.id,
+    );
     let shipment = NewShipment {
         id: input.id,
         kind: "transfer".into(),
@@ -438,7 +728,10 @@ async fn send(store: &Store, principal: &Principal, kind: &str, input: MoveInput
         lines: input.lines.clone(),
         note: input.note.clone(),
     };
-    Ok(Verdict::Apply { effects: vec![Effect::Shipment(shipment), Effect::Ledger(ledger)], flagged: vec![] })
+    Ok(Verdict::Apply {
+        effects: vec![Effect::Shipment(shipment), Effect::Ledger(ledger)],
+        flagged: vec![],
+    })
 }
 
 async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<Verdict> {
@@ -455,7 +748,12 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
     if input.reason.trim().is_empty() {
         errors.add("reason", "say what happened");
     }
-    if kind == TxnKind::Theft && input.police_report.as_deref().is_none_or(|p| p.trim().is_empty()) {
+    if kind == TxnKind::Theft
+        && input
+            .police_report
+            .as_deref()
+            .is_none_or(|p| p.trim().is_empty())
+    {
         errors.add("police_report", "a theft needs the police report reference");
     }
     if input.discovered_on > pharmacrm_storage::today() {
@@ -463,15 +761,37 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
     }
     let sku_of_lot = match check_lots(store, rep, &input.lines, true, false).await? {
         Ok(map) if errors.is_empty() => map,
-        Ok(_) => return Ok(refuse("validation_failed", "the loss report is incomplete", errors)),
+        Ok(_) => {
+            return Ok(refuse(
+                "validation_failed",
+                "the loss report is incomplete",
+                errors,
+            ))
+        }
         Err(more) => {
             errors.0.extend(more.0);
-            return Ok(refuse("validation_failed", "the loss report is incomplete", errors));
+            return Ok(refuse(
+                "validation_failed",
+                "the loss report is incomplete",
+                errors,
+            ));
         }
     };
     let (notice, written) = deadlines(input.discovered_on);
-    let at = input.discovered_on.and_hms_opt(12, 0, 0).map(|t| t.and_utc()).unwrap_or_else(Utc::now);
-    let ledger = entries(rep, kind, &input.lines, &sku_of_lot, at, input.kind.as_str(), input.id);
+    let at = input
+        .discovered_on
+        .and_hms_opt(12, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(Utc::now);
+    let ledger = entries(
+        rep,
+        kind,
+        &input.lines,
+        &sku_of_lot,
+        at,
+        input.kind.as_str(),
+        input.id,
+    );
     let report = NewLossReport {
         id: input.id,
         rep_id: rep,
@@ -483,7 +803,10 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
         fda_notice_due: notice,
         written_report_due: written,
     };
-    Ok(Verdict::Apply { effects: vec![Effect::LossReport(report), Effect::Ledger(ledger)], flagged: vec![] })
+    Ok(Verdict::Apply {
+        effects: vec![Effect::LossReport(report), Effect::Ledger(ledger)],
+        flagged: vec![],
+    })
 }
 
 async fn count(store: &Store, principal: &Principal, input: CountInput) -> Result<Verdict> {
@@ -491,6 +814,14 @@ async fn count(store: &Store, principal: &Principal, input: CountInput) -> Resul
     if let Err(errors) = check_lots(store, rep, &input.lines, false, true).await? {
         return Ok(refuse("validation_failed", "the count is invalid", errors));
     }
-    let count = InventoryCount { id: input.id, rep_id: rep, counted_at: pharmacrm_storage::samples::fact_time(input.counted_at), lines: input.lines };
-    Ok(Verdict::Apply { effects: vec![Effect::Count(count)], flagged: vec![] })
+    let count = InventoryCount {
+        id: input.id,
+        rep_id: rep,
+        counted_at: pharmacrm_storage::samples::fact_time(input.counted_at),
+        lines: input.lines,
+    };
+    Ok(Verdict::Apply {
+        effects: vec![Effect::Count(count)],
+        flagged: vec![],
+    })
 }

@@ -6,7 +6,9 @@ use crate::auth::Principal;
 use crate::{Result, ServiceError, Store};
 use chrono::{Duration, NaiveDate};
 use pharmacrm_domain::sample::reconciliation::{per_sku, reconcile, Balance};
-use pharmacrm_domain::sample::views::{LotBalance, MovementLine, ProductBalance, ReconciliationReport, SampleRecord};
+use pharmacrm_domain::sample::views::{
+    LotBalance, MovementLine, ProductBalance, ReconciliationReport, SampleRecord,
+};
 use pharmacrm_domain::sample::TxnKind;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::samples::{fact_time, RecordFilter};
@@ -17,16 +19,34 @@ pub const METHOD: &str = "expected = opening balance (every movement before the 
 transferred in - (disbursed + transferred out + returned + destroyed) - (lost + stolen); discrepancy = physical count - expected, \
 per lot, using the latest count taken in the period";
 
-pub async fn reconciliation(store: &Store, principal: &Principal, rep_id: Uuid, from: NaiveDate, to: NaiveDate) -> Result<ReconciliationReport> {
+pub async fn reconciliation(
+    store: &Store,
+    principal: &Principal,
+    rep_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<ReconciliationReport> {
     ensure_overseen(store, principal, rep_id).await?;
     if to < from {
         return Err(ValidationErrors::single("to", "is before from").into());
     }
-    let rep = store.user(rep_id).await?.ok_or(ServiceError::NotFound("rep"))?;
-    let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or(ServiceError::NotFound("date"))?;
-    let end = (to + Duration::days(1)).and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or(ServiceError::NotFound("date"))?;
+    let rep = store
+        .user(rep_id)
+        .await?
+        .ok_or(ServiceError::NotFound("rep"))?;
+    let start = from
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or(ServiceError::NotFound("date"))?;
+    let end = (to + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or(ServiceError::NotFound("date"))?;
     let entries = store.ledger_of_rep(rep_id, Some(end)).await?;
-    let count = store.latest_count(rep_id, end).await?.filter(|c| c.counted_at.as_str() >= fact_time(start).as_str());
+    let count = store
+        .latest_count(rep_id, end)
+        .await?
+        .filter(|c| c.counted_at.as_str() >= fact_time(start).as_str());
     let counts: Option<HashMap<Uuid, i64>> = count.as_ref().map(|c| {
         let mut m = HashMap::new();
         for l in &c.lines {
@@ -34,9 +54,14 @@ pub async fn reconciliation(store: &Store, principal: &Principal, rep_id: Uuid, 
         }
         m
     });
-    let lots_by_id: HashMap<Uuid, pharmacrm_domain::sample::Lot> = store.lots().await?.into_iter().map(|l| (l.id, l)).collect();
-    let skus: HashMap<Uuid, (String, String)> =
-        store.sku_facts().await?.into_iter().map(|s| (s.sku_id, (s.product_name, s.strength))).collect();
+    let lots_by_id: HashMap<Uuid, pharmacrm_domain::sample::Lot> =
+        store.lots().await?.into_iter().map(|l| (l.id, l)).collect();
+    let skus: HashMap<Uuid, (String, String)> = store
+        .sku_facts()
+        .await?
+        .into_iter()
+        .map(|s| (s.sku_id, (s.product_name, s.strength)))
+        .collect();
     let sku_names = |sku: &Uuid| skus.get(sku).cloned().unwrap_or_default();
     let mut balances = reconcile(&entries, start, end, counts.as_ref());
     for (lot, (sku, _)) in balances.iter_mut() {
@@ -65,7 +90,12 @@ pub async fn reconciliation(store: &Store, principal: &Principal, rep_id: Uuid, 
         .into_iter()
         .map(|(sku, balance)| {
             let (product, strength) = sku_names(&sku);
-            ProductBalance { sku_id: sku, product, strength, balance }
+            ProductBalance {
+                sku_id: sku,
+                product,
+                strength,
+                balance,
+            }
         })
         .collect();
     let (mut receipts, mut distributions, mut losses) = (Vec::new(), Vec::new(), Vec::new());
@@ -76,7 +106,10 @@ pub async fn reconciliation(store: &Store, principal: &Principal, rep_id: Uuid, 
             kind: e.kind,
             product,
             strength,
-            lot_number: lots_by_id.get(&e.lot_id).map(|l| l.lot_number.clone()).unwrap_or_default(),
+            lot_number: lots_by_id
+                .get(&e.lot_id)
+                .map(|l| l.lot_number.clone())
+                .unwrap_or_default(),
             quantity: e.quantity,
             counterparty: e.counterparty.clone(),
         };
@@ -119,19 +152,46 @@ fn balance_cells(b: &Balance) -> Vec<String> {
     ]
 }
 
-const BALANCE_HEADERS: [&str; 12] =
-    ["opening", "received", "transferred_in", "disbursed", "transferred_out", "returned", "destroyed", "lost", "stolen", "expected", "counted", "discrepancy"];
+const BALANCE_HEADERS: [&str; 12] = [
+    "opening",
+    "received",
+    "transferred_in",
+    "disbursed",
+    "transferred_out",
+    "returned",
+    "destroyed",
+    "lost",
+    "stolen",
+    "expected",
+    "counted",
+    "discrepancy",
+];
 
 fn write(w: &mut csv::Writer<Vec<u8>>, cells: &[String]) -> Result<()> {
-    w.write_record(cells).map_err(|e| ServiceError::Internal(e.to_string()))
+    w.write_record(cells)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The report as one CSV file: sections told apart by the first column.
 pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     let s = |v: &str| v.to_string();
-    write(&mut w, &[s("section"), s("rep"), s("from"), s("to"), s("method")])?;
-    write(&mut w, &[s("report"), r.rep_name.clone(), r.from.to_string(), r.to.to_string(), r.method.clone()])?;
+    write(
+        &mut w,
+        &[s("section"), s("rep"), s("from"), s("to"), s("method")],
+    )?;
+    write(
+        &mut w,
+        &[
+            s("report"),
+            r.rep_name.clone(),
+            r.from.to_string(),
+            r.to.to_string(),
+            r.method.clone(),
+        ],
+    )?;
     let mut head = vec![s("section"), s("product"), s("strength")];
     head.extend(BALANCE_HEADERS.iter().map(|h| h.to_string()));
     write(&mut w, &head)?;
@@ -140,30 +200,75 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
         row.extend(balance_cells(&p.balance));
         write(&mut w, &row)?;
     }
-    let mut head = vec![s("section"), s("product"), s("strength"), s("lot"), s("expires_on")];
+    let mut head = vec![
+        s("section"),
+        s("product"),
+        s("strength"),
+        s("lot"),
+        s("expires_on"),
+    ];
     head.extend(BALANCE_HEADERS.iter().map(|h| h.to_string()));
     write(&mut w, &head)?;
     for l in &r.per_lot {
-        let mut row = vec![s("lot"), l.product.clone(), l.strength.clone(), l.lot_number.clone(), l.expires_on.map(|d| d.to_string()).unwrap_or_default()];
+        let mut row = vec![
+            s("lot"),
+            l.product.clone(),
+            l.strength.clone(),
+            l.lot_number.clone(),
+            l.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        ];
         row.extend(balance_cells(&l.balance));
         write(&mut w, &row)?;
     }
-    write(&mut w, &[s("section"), s("date"), s("type"), s("product"), s("strength"), s("lot"), s("units"), s("sender_or_recipient")])?;
-    for (section, lines) in [("receipt", &r.receipts), ("distribution", &r.distributions), ("loss_or_theft", &r.losses)] {
+    write(
+        &mut w,
+        &[
+            s("section"),
+            s("date"),
+            s("type"),
+            s("product"),
+            s("strength"),
+            s("lot"),
+            s("units"),
+            s("sender_or_recipient"),
+        ],
+    )?;
+    for (section, lines) in [
+        ("receipt", &r.receipts),
+        ("distribution", &r.distributions),
+        ("loss_or_theft", &r.losses),
+    ] {
         for m in lines.iter() {
             write(
                 &mut w,
-                &[s(section), m.occurred_at.clone(), s(m.kind.as_str()), m.product.clone(), m.strength.clone(), m.lot_number.clone(), m.quantity.to_string(), m.counterparty.clone()],
+                &[
+                    s(section),
+                    m.occurred_at.clone(),
+                    s(m.kind.as_str()),
+                    m.product.clone(),
+                    m.strength.clone(),
+                    m.lot_number.clone(),
+                    m.quantity.to_string(),
+                    m.counterparty.clone(),
+                ],
             )?;
         }
     }
-    w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+    w.into_inner()
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// Signed records of an HCP, a lot or a rep the caller may see.
-pub async fn records(store: &Store, principal: &Principal, filter: RecordFilter) -> Result<Vec<SampleRecord>> {
+pub async fn records(
+    store: &Store,
+    principal: &Principal,
+    filter: RecordFilter,
+) -> Result<Vec<SampleRecord>> {
     if let RecordFilter::Hcp(id) = filter {
-        store.hcp(&principal.scope, id).await?.ok_or(ServiceError::NotFound("HCP"))?;
+        store
+            .hcp(&principal.scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound("HCP"))?;
     }
     if let RecordFilter::Rep(id) = filter {
         ensure_overseen(store, principal, id).await?;
@@ -181,8 +286,24 @@ pub async fn records(store: &Store, principal: &Principal, filter: RecordFilter)
 pub fn records_csv(records: &[SampleRecord]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
-        "record_id", "record_type", "date", "rep", "hcp", "state", "ship_to", "product", "strength", "ndc", "lot", "quantity", "signer_name",
-        "signed_at", "meaning", "signature_hash", "call_id", "findings",
+        "record_id",
+        "record_type",
+        "date",
+        "rep",
+        "hcp",
+        "state",
+        "ship_to",
+        "product",
+        "strength",
+        "ndc",
+        "lot",
+        "quantity",
+        "signer_name",
+        "signed_at",
+        "meaning",
+        "signature_hash",
+        "call_id",
+        "findings",
     ];
     write(&mut w, &header.map(String::from))?;
     for r in records {
@@ -211,5 +332,6 @@ pub fn records_csv(records: &[SampleRecord]) -> Result<Vec<u8>> {
             write(&mut w, &row)?;
         }
     }
-    w.into_inner().map_err(|e| ServiceError::Internal(e.to_string()))
+    w.into_inner()
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }

@@ -16,7 +16,12 @@ pub async fn principal(store: &Store, username: &str) -> Principal {
 #[allow(dead_code)]
 pub fn field_of(err: ServiceError) -> String {
     match err {
-        ServiceError::Validation(e) => e.0.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(","),
+        ServiceError::Validation(e) => {
+            e.0.iter()
+                .map(|f| f.field.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
         other => panic!("expected a validation error, got {other}"),
     }
 }
@@ -24,12 +29,31 @@ pub fn field_of(err: ServiceError) -> String {
 /// A call report on `hcp` at `at` pushed by `who` through sync; returns the mutation's
 /// status and the call's id.
 #[allow(dead_code)]
-pub async fn push_call(store: &Store, who: &Principal, hcp: uuid::Uuid, at: chrono::DateTime<chrono::Utc>) -> (String, uuid::Uuid) {
+pub async fn push_call(
+    store: &Store,
+    who: &Principal,
+    hcp: uuid::Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> (String, uuid::Uuid) {
     use pharmacrm_service::sync::{push, Mutation, PushRequest};
     let id = pharmacrm_domain::new_id();
     let payload = serde_json::json!({"id": id, "call_type": "in_person", "hcp_ids": [hcp], "called_at": at,
         "outcome": "interested", "next_step": "follow_up_visit"});
-    let m = Mutation { id: pharmacrm_domain::new_id(), client_ts: at.to_rfc3339(), kind: "call.submit".into(), payload };
-    let out = push(store, who, &PushRequest { client_id: pharmacrm_domain::new_id(), mutations: vec![m] }).await.unwrap();
+    let m = Mutation {
+        id: pharmacrm_domain::new_id(),
+        client_ts: at.to_rfc3339(),
+        kind: "call.submit".into(),
+        payload,
+    };
+    let out = push(
+        store,
+        who,
+        &PushRequest {
+            client_id: pharmacrm_domain::new_id(),
+            mutations: vec![m],
+        },
+    )
+    .await
+    .unwrap();
     (out.results[0].status.clone(), id)
 }

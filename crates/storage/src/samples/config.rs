@@ -4,7 +4,10 @@
 
 use super::{from_json, json};
 use crate::audit::record;
-use crate::sql::{get_bool, get_date, get_i64, get_opt_i64, get_opt_str, get_opt_uuid, get_str, get_uuid, next_version, stmt, touch_hcps, Sql};
+use crate::sql::{
+    get_bool, get_date, get_i64, get_opt_i64, get_opt_str, get_opt_uuid, get_str, get_uuid,
+    next_version, stmt, touch_hcps, Sql,
+};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::product::DeaSchedule;
@@ -17,11 +20,15 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 fn enum_text<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn enum_of<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|e| StorageError::corrupt(column, e))
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|e| StorageError::corrupt(column, e))
 }
 
 impl Store {
@@ -38,12 +45,21 @@ impl Store {
                     id: get_uuid(r, "id")?,
                     name: get_str(r, "name")?,
                     product_id: get_uuid(r, "product_id")?,
-                    measure: enum_of::<LimitMeasure>("sample_limits.measure", &get_str(r, "measure")?)?,
+                    measure: enum_of::<LimitMeasure>(
+                        "sample_limits.measure",
+                        &get_str(r, "measure")?,
+                    )?,
                     max: get_i64(r, "max_amount")?,
-                    window: enum_of::<LimitWindow>("sample_limits.window_kind", &get_str(r, "window_kind")?)?,
+                    window: enum_of::<LimitWindow>(
+                        "sample_limits.window_kind",
+                        &get_str(r, "window_kind")?,
+                    )?,
                     window_days: get_opt_i64(r, "window_days")?,
                     ends_after_days: get_opt_i64(r, "ends_after_days")?,
-                    severity: enum_of::<Severity>("sample_limits.severity", &get_str(r, "severity")?)?,
+                    severity: enum_of::<Severity>(
+                        "sample_limits.severity",
+                        &get_str(r, "severity")?,
+                    )?,
                 })
             })
             .collect()
@@ -51,9 +67,19 @@ impl Store {
 
     /// Creates or replaces a limit template.
     pub async fn put_sample_limit(&self, actor: &Actor, limit: &SampleLimit) -> Result<()> {
-        let before = self.sample_limits().await?.into_iter().find(|l| l.id == limit.id);
+        let before = self
+            .sample_limits()
+            .await?
+            .into_iter()
+            .find(|l| l.id == limit.id);
         let mut tx = self.pool().begin().await?;
-        stmt("DELETE FROM sample_limits WHERE id = $1", vec![limit.id.into()]).query().execute(&mut *tx).await?;
+        stmt(
+            "DELETE FROM sample_limits WHERE id = $1",
+            vec![limit.id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
         stmt(
             "INSERT INTO sample_limits (id, name, product_id, measure, max_amount, window_kind, window_days, ends_after_days, severity) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -72,17 +98,47 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await?;
-        let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
-        record(&mut tx, actor, "sample_limit", limit.id, action, before.as_ref(), Some(limit)).await?;
+        let action = if before.is_some() {
+            AuditAction::Update
+        } else {
+            AuditAction::Create
+        };
+        record(
+            &mut tx,
+            actor,
+            "sample_limit",
+            limit.id,
+            action,
+            before.as_ref(),
+            Some(limit),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn delete_sample_limit(&self, actor: &Actor, id: Uuid) -> Result<()> {
-        let before = self.sample_limits().await?.into_iter().find(|l| l.id == id).ok_or(StorageError::NotFound("limit"))?;
+        let before = self
+            .sample_limits()
+            .await?
+            .into_iter()
+            .find(|l| l.id == id)
+            .ok_or(StorageError::NotFound("limit"))?;
         let mut tx = self.pool().begin().await?;
-        stmt("DELETE FROM sample_limits WHERE id = $1", vec![id.into()]).query().execute(&mut *tx).await?;
-        record(&mut tx, actor, "sample_limit", id, AuditAction::Delete, Some(&before), None).await?;
+        stmt("DELETE FROM sample_limits WHERE id = $1", vec![id.into()])
+            .query()
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            "sample_limit",
+            id,
+            AuditAction::Delete,
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -128,7 +184,16 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "sample_allocation", a.id, AuditAction::Create, None, Some(a)).await?;
+        record(
+            &mut tx,
+            actor,
+            "sample_allocation",
+            a.id,
+            AuditAction::Create,
+            None,
+            Some(a),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -137,8 +202,19 @@ impl Store {
     pub async fn allocation_facts(&self, rep_id: Uuid) -> Result<Vec<AllocationFacts>> {
         let mut out = Vec::new();
         for a in self.allocations(Some(rep_id)).await? {
-            let used = self.disbursed_by_rep(rep_id, a.period_from, a.period_to).await?.get(&a.product_id).copied().unwrap_or(0);
-            out.push(AllocationFacts { product_id: a.product_id, period_from: a.period_from, period_to: a.period_to, quantity: a.quantity, used });
+            let used = self
+                .disbursed_by_rep(rep_id, a.period_from, a.period_to)
+                .await?
+                .get(&a.product_id)
+                .copied()
+                .unwrap_or(0);
+            out.push(AllocationFacts {
+                product_id: a.product_id,
+                period_from: a.period_from,
+                period_to: a.period_to,
+                quantity: a.quantity,
+                used,
+            });
         }
         Ok(out)
     }
@@ -162,7 +238,13 @@ impl Store {
 
     pub async fn put_credential_rule(&self, actor: &Actor, rule: &CredentialRule) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        stmt("DELETE FROM credential_rules WHERE id = $1", vec![rule.id.into()]).query().execute(&mut *tx).await?;
+        stmt(
+            "DELETE FROM credential_rules WHERE id = $1",
+            vec![rule.id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
         stmt(
             "INSERT INTO credential_rules (id, state, credential, product_id, controlled_only) VALUES ($1, $2, $3, $4, $5)",
             vec![rule.id.into(), rule.state.clone().into(), rule.credential.clone().into(), rule.product_id.into(), rule.controlled_only.into()],
@@ -170,31 +252,66 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "credential_rule", rule.id, AuditAction::Create, None, Some(rule)).await?;
+        record(
+            &mut tx,
+            actor,
+            "credential_rule",
+            rule.id,
+            AuditAction::Create,
+            None,
+            Some(rule),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn key_messages(&self) -> Result<Vec<KeyMessage>> {
-        let rows = sqlx::query("SELECT id, product_id, kind, text FROM key_messages ORDER BY product_id, kind, text").fetch_all(self.pool()).await?;
+        let rows = sqlx::query(
+            "SELECT id, product_id, kind, text FROM key_messages ORDER BY product_id, kind, text",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
-                Ok(KeyMessage { id: get_uuid(r, "id")?, product_id: get_uuid(r, "product_id")?, kind: get_str(r, "kind")?, text: get_str(r, "text")? })
+                Ok(KeyMessage {
+                    id: get_uuid(r, "id")?,
+                    product_id: get_uuid(r, "product_id")?,
+                    kind: get_str(r, "kind")?,
+                    text: get_str(r, "text")?,
+                })
             })
             .collect()
     }
 
     pub async fn put_key_message(&self, actor: &Actor, m: &KeyMessage) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        stmt("DELETE FROM key_messages WHERE id = $1", vec![m.id.into()]).query().execute(&mut *tx).await?;
+        stmt("DELETE FROM key_messages WHERE id = $1", vec![m.id.into()])
+            .query()
+            .execute(&mut *tx)
+            .await?;
         stmt(
             "INSERT INTO key_messages (id, product_id, kind, text) VALUES ($1, $2, $3, $4)",
-            vec![m.id.into(), m.product_id.into(), m.kind.clone().into(), m.text.clone().into()],
+            vec![
+                m.id.into(),
+                m.product_id.into(),
+                m.kind.clone().into(),
+                m.text.clone().into(),
+            ],
         )
         .query()
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "key_message", m.id, AuditAction::Create, None, Some(m)).await?;
+        record(
+            &mut tx,
+            actor,
+            "key_message",
+            m.id,
+            AuditAction::Create,
+            None,
+            Some(m),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -215,8 +332,12 @@ impl Store {
                     product_id: get_uuid(r, "product_id")?,
                     product_name: get_str(r, "brand")?,
                     strength: get_str(r, "strength")?,
-                    ndc: pharmacrm_domain::ndc::Ndc::parse(&ndc).map(|n| n.hyphenated()).unwrap_or(ndc),
-                    dea_schedule: get_opt_str(r, "dea_schedule")?.as_deref().and_then(DeaSchedule::parse),
+                    ndc: pharmacrm_domain::ndc::Ndc::parse(&ndc)
+                        .map(|n| n.hyphenated())
+                        .unwrap_or(ndc),
+                    dea_schedule: get_opt_str(r, "dea_schedule")?
+                        .as_deref()
+                        .and_then(DeaSchedule::parse),
                     unit_value_cents: get_i64(r, "unit_value_cents")?,
                 })
             })
@@ -224,61 +345,123 @@ impl Store {
     }
 
     /// Sets a SKU's controlled-substance schedule and unit value (the product changes on devices).
-    pub async fn set_sku_policy(&self, actor: &Actor, sku_id: Uuid, dea_schedule: Option<DeaSchedule>, unit_value_cents: i64) -> Result<()> {
-        let before = self.sku_facts().await?.into_iter().find(|s| s.sku_id == sku_id).ok_or(StorageError::NotFound("sample SKU"))?;
+    pub async fn set_sku_policy(
+        &self,
+        actor: &Actor,
+        sku_id: Uuid,
+        dea_schedule: Option<DeaSchedule>,
+        unit_value_cents: i64,
+    ) -> Result<()> {
+        let before = self
+            .sku_facts()
+            .await?
+            .into_iter()
+            .find(|s| s.sku_id == sku_id)
+            .ok_or(StorageError::NotFound("sample SKU"))?;
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
             "UPDATE sample_skus SET dea_schedule = $1, unit_value_cents = $2 WHERE id = $3",
-            vec![dea_schedule.map(|d| d.as_str().to_string()).into(), unit_value_cents.into(), sku_id.into()],
+            vec![
+                dea_schedule.map(|d| d.as_str().to_string()).into(),
+                unit_value_cents.into(),
+                sku_id.into(),
+            ],
         )
         .query()
         .execute(&mut *tx)
         .await?;
-        stmt("UPDATE products SET version = $1 WHERE id = $2", vec![version.into(), before.product_id.into()]).query().execute(&mut *tx).await?;
-        let after = SkuFacts { dea_schedule, unit_value_cents, ..before.clone() };
-        record(&mut tx, actor, "sample_sku", sku_id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        stmt(
+            "UPDATE products SET version = $1 WHERE id = $2",
+            vec![version.into(), before.product_id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        let after = SkuFacts {
+            dea_schedule,
+            unit_value_cents,
+            ..before.clone()
+        };
+        record(
+            &mut tx,
+            actor,
+            "sample_sku",
+            sku_id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn manufacturers(&self) -> Result<Vec<Manufacturer>> {
-        let rows = sqlx::query("SELECT id, manufacturer FROM products ORDER BY brand").fetch_all(self.pool()).await?;
-        rows.iter().map(|r| Ok(Manufacturer { product_id: get_uuid(r, "id")?, name: get_str(r, "manufacturer")? })).collect()
+        let rows = sqlx::query("SELECT id, manufacturer FROM products ORDER BY brand")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Manufacturer {
+                    product_id: get_uuid(r, "id")?,
+                    name: get_str(r, "manufacturer")?,
+                })
+            })
+            .collect()
     }
 
     /// DEA registrations of HCPs.
-    pub async fn dea_registrations(&self, hcp_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<DeaRegistration>>> {
+    pub async fn dea_registrations(
+        &self,
+        hcp_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<DeaRegistration>>> {
         let mut map: HashMap<Uuid, Vec<DeaRegistration>> = HashMap::new();
         for chunk in hcp_ids.chunks(500) {
             let mut sql = Sql::new("SELECT hcp_id, number, state, schedules, expires_on FROM hcp_dea_registrations WHERE hcp_id IN ");
-            sql.bind_list(chunk.iter().copied()).push(" ORDER BY hcp_id, number");
+            sql.bind_list(chunk.iter().copied())
+                .push(" ORDER BY hcp_id, number");
             for r in sql.query().fetch_all(self.pool()).await? {
-                map.entry(get_uuid(&r, "hcp_id")?).or_default().push(DeaRegistration {
-                    number: get_str(&r, "number")?,
-                    state: get_str(&r, "state")?,
-                    schedules: from_json(&r, "schedules")?,
-                    expires_on: get_date(&r, "expires_on")?,
-                });
+                map.entry(get_uuid(&r, "hcp_id")?)
+                    .or_default()
+                    .push(DeaRegistration {
+                        number: get_str(&r, "number")?,
+                        state: get_str(&r, "state")?,
+                        schedules: from_json(&r, "schedules")?,
+                        expires_on: get_date(&r, "expires_on")?,
+                    });
             }
         }
         Ok(map)
     }
 
     /// Adds or replaces an HCP's DEA registration (the HCP's profile changes on devices).
-    pub async fn put_dea_registration(&self, actor: &Actor, hcp_id: Uuid, reg: &DeaRegistration) -> Result<()> {
-        self.put_dea_registrations(actor, &[(hcp_id, reg.clone())]).await
+    pub async fn put_dea_registration(
+        &self,
+        actor: &Actor,
+        hcp_id: Uuid,
+        reg: &DeaRegistration,
+    ) -> Result<()> {
+        self.put_dea_registrations(actor, &[(hcp_id, reg.clone())])
+            .await
     }
 
     /// Adds or replaces DEA registrations of several HCPs in one transaction.
-    pub async fn put_dea_registrations(&self, actor: &Actor, regs: &[(Uuid, DeaRegistration)]) -> Result<()> {
+    pub async fn put_dea_registrations(
+        &self,
+        actor: &Actor,
+        regs: &[(Uuid, DeaRegistration)],
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         for (hcp_id, reg) in regs {
-            stmt("DELETE FROM hcp_dea_registrations WHERE hcp_id = $1 AND number = $2", vec![(*hcp_id).into(), reg.number.clone().into()])
-                .query()
-                .execute(&mut *tx)
-                .await?;
+            stmt(
+                "DELETE FROM hcp_dea_registrations WHERE hcp_id = $1 AND number = $2",
+                vec![(*hcp_id).into(), reg.number.clone().into()],
+            )
+            .query()
+            .execute(&mut *tx)
+            .await?;
             stmt(
                 "INSERT INTO hcp_dea_registrations (hcp_id, number, state, schedules, expires_on) VALUES ($1, $2, $3, $4, $5)",
                 vec![(*hcp_id).into(), reg.number.clone().into(), reg.state.clone().into(), json(&reg.schedules).into(), reg.expires_on.into()],
@@ -286,7 +469,16 @@ impl Store {
             .query()
             .execute(&mut *tx)
             .await?;
-            record(&mut tx, actor, "dea_registration", format!("{hcp_id}/{}", reg.number), AuditAction::Create, None, Some(reg)).await?;
+            record(
+                &mut tx,
+                actor,
+                "dea_registration",
+                format!("{hcp_id}/{}", reg.number),
+                AuditAction::Create,
+                None,
+                Some(reg),
+            )
+            .await?;
         }
         let ids: Vec<Uuid> = regs.iter().map(|(h, _)| *h).collect();
         touch_hcps(&mut tx, &ids, version).await?;
@@ -298,22 +490,46 @@ impl Store {
     pub async fn blacklist_of(&self, hcp_ids: &[Uuid]) -> Result<HashMap<Uuid, DoNotCall>> {
         let mut map = HashMap::new();
         for chunk in hcp_ids.chunks(500) {
-            let mut sql = Sql::new("SELECT hcp_id, reason, set_by, set_at FROM hcp_blacklist WHERE hcp_id IN ");
+            let mut sql = Sql::new(
+                "SELECT hcp_id, reason, set_by, set_at FROM hcp_blacklist WHERE hcp_id IN ",
+            );
             sql.bind_list(chunk.iter().copied());
             for r in sql.query().fetch_all(self.pool()).await? {
-                map.insert(get_uuid(&r, "hcp_id")?, DoNotCall { reason: get_str(&r, "reason")?, set_by: get_str(&r, "set_by")?, set_at: get_str(&r, "set_at")? });
+                map.insert(
+                    get_uuid(&r, "hcp_id")?,
+                    DoNotCall {
+                        reason: get_str(&r, "reason")?,
+                        set_by: get_str(&r, "set_by")?,
+                        set_at: get_str(&r, "set_at")?,
+                    },
+                );
             }
         }
         Ok(map)
     }
 
     /// Puts an HCP on the blacklist with a reason, or takes them off (`None`).
-    pub async fn set_blacklist(&self, actor: &Actor, hcp_id: Uuid, reason: Option<&str>) -> Result<()> {
+    pub async fn set_blacklist(
+        &self,
+        actor: &Actor,
+        hcp_id: Uuid,
+        reason: Option<&str>,
+    ) -> Result<()> {
         let before = self.blacklist_of(&[hcp_id]).await?.remove(&hcp_id);
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
-        stmt("DELETE FROM hcp_blacklist WHERE hcp_id = $1", vec![hcp_id.into()]).query().execute(&mut *tx).await?;
-        let after = reason.map(|r| DoNotCall { reason: r.to_string(), set_by: actor.name.clone(), set_at: crate::now_timestamp() });
+        stmt(
+            "DELETE FROM hcp_blacklist WHERE hcp_id = $1",
+            vec![hcp_id.into()],
+        )
+        .query()
+        .execute(&mut *tx)
+        .await?;
+        let after = reason.map(|r| DoNotCall {
+            reason: r.to_string(),
+            set_by: actor.name.clone(),
+            set_at: crate::now_timestamp(),
+        });
         if let Some(a) = &after {
             stmt(
                 "INSERT INTO hcp_blacklist (hcp_id, reason, set_by, set_at) VALUES ($1, $2, $3, $4)",
@@ -329,7 +545,16 @@ impl Store {
             (Some(_), Some(_)) => AuditAction::Update,
             (Some(_), None) => AuditAction::Delete,
         };
-        record(&mut tx, actor, "hcp_blacklist", hcp_id, action, before.as_ref(), after.as_ref()).await?;
+        record(
+            &mut tx,
+            actor,
+            "hcp_blacklist",
+            hcp_id,
+            action,
+            before.as_ref(),
+            after.as_ref(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -349,10 +574,17 @@ impl Store {
     pub async fn hcps_by_last_name(&self, last_names: &[String]) -> Result<Vec<NamedHcp>> {
         let mut out = Vec::new();
         for chunk in last_names.chunks(500) {
-            let mut sql = Sql::new("SELECT id, first_name, last_name, state FROM hcps WHERE LOWER(last_name) IN ");
+            let mut sql = Sql::new(
+                "SELECT id, first_name, last_name, state FROM hcps WHERE LOWER(last_name) IN ",
+            );
             sql.bind_list(chunk.iter().map(|n| n.to_lowercase()));
             for r in sql.query().fetch_all(self.pool()).await? {
-                out.push(NamedHcp { id: get_uuid(&r, "id")?, first_name: get_str(&r, "first_name")?, last_name: get_str(&r, "last_name")?, state: get_str(&r, "state")? });
+                out.push(NamedHcp {
+                    id: get_uuid(&r, "id")?,
+                    first_name: get_str(&r, "first_name")?,
+                    last_name: get_str(&r, "last_name")?,
+                    state: get_str(&r, "state")?,
+                });
             }
         }
         Ok(out)

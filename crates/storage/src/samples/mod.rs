@@ -10,7 +10,9 @@ mod oversight;
 pub use oversight::{FactsReport, RecordFilter};
 
 use crate::audit::{audit_row, NewEntry};
-use crate::sql::{get_date, get_i64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, stmt, Sql, Value};
+use crate::sql::{
+    get_date, get_i64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, stmt, Sql, Value,
+};
 use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::audit::{Actor, AuditAction};
@@ -32,7 +34,9 @@ pub fn fact_time(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StorageError::corrupt(column, e))
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StorageError::corrupt(column, e))
 }
 
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
@@ -116,7 +120,12 @@ pub enum Effect {
     Ledger(Vec<LedgerEntry>),
     Shipment(NewShipment),
     /// The receiver acknowledged a shipment or transfer with the quantities that arrived.
-    Received { id: Uuid, lines: Vec<LotQuantity>, note: Option<String>, at: DateTime<Utc> },
+    Received {
+        id: Uuid,
+        lines: Vec<LotQuantity>,
+        note: Option<String>,
+        at: DateTime<Utc>,
+    },
     LossReport(NewLossReport),
     Count(InventoryCount),
     Exception(NewException),
@@ -138,7 +147,8 @@ fn ledger_row(e: &LedgerEntry, now: &str) -> Vec<Value> {
 }
 
 const LEDGER_INSERT: &str = "id, rep_id, kind, sku_id, lot_id, quantity, occurred_at, counterparty, reference_id, recorded_at";
-const LEDGER_COLUMNS: &str = "id, rep_id, kind, sku_id, lot_id, quantity, occurred_at, counterparty, reference_id";
+const LEDGER_COLUMNS: &str =
+    "id, rep_id, kind, sku_id, lot_id, quantity, occurred_at, counterparty, reference_id";
 
 /// A row of (hcp_id, product_id, given_on, q, v) sums.
 fn past_sample_of(r: &AnyRow) -> Result<PastSample> {
@@ -156,7 +166,8 @@ pub(crate) fn ledger_of(row: &AnyRow) -> Result<LedgerEntry> {
     Ok(LedgerEntry {
         id: get_uuid(row, "id")?,
         rep_id: get_uuid(row, "rep_id")?,
-        kind: TxnKind::parse(&kind).ok_or_else(|| StorageError::corrupt("sample_ledger.kind", &kind))?,
+        kind: TxnKind::parse(&kind)
+            .ok_or_else(|| StorageError::corrupt("sample_ledger.kind", &kind))?,
         sku_id: get_uuid(row, "sku_id")?,
         lot_id: get_uuid(row, "lot_id")?,
         quantity: get_i64(row, "quantity")?,
@@ -167,24 +178,57 @@ pub(crate) fn ledger_of(row: &AnyRow) -> Result<LedgerEntry> {
 }
 
 /// Appends ledger lines with their audit entries (inside the caller's transaction).
-pub(crate) async fn append_ledger(conn: &mut AnyConnection, actor: &Actor, entries: &[LedgerEntry], now: &str) -> Result<()> {
+pub(crate) async fn append_ledger(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entries: &[LedgerEntry],
+    now: &str,
+) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
-    insert_rows(conn, "sample_ledger", LEDGER_INSERT, entries.iter().map(|e| ledger_row(e, now)).collect()).await?;
-    let audit: Vec<NewEntry> =
-        entries.iter().map(|e| audit_row(actor, "sample_txn", e.id, AuditAction::Create, None, Some(e), now)).collect();
+    insert_rows(
+        conn,
+        "sample_ledger",
+        LEDGER_INSERT,
+        entries.iter().map(|e| ledger_row(e, now)).collect(),
+    )
+    .await?;
+    let audit: Vec<NewEntry> = entries
+        .iter()
+        .map(|e| {
+            audit_row(
+                actor,
+                "sample_txn",
+                e.id,
+                AuditAction::Create,
+                None,
+                Some(e),
+                now,
+            )
+        })
+        .collect();
     crate::audit::append(conn, audit).await
 }
 
 /// Applies one effect inside a mutation's transaction. Calls are inserted by the caller.
-pub(crate) async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effect, now: &str) -> Result<()> {
+pub(crate) async fn apply(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    effect: &Effect,
+    now: &str,
+) -> Result<()> {
     match effect {
         Effect::Call(_) => Ok(()),
         Effect::SampleRecord(r, given) => insert_record(conn, actor, r, given, now).await,
         Effect::Ledger(entries) => append_ledger(conn, actor, entries, now).await,
         Effect::Shipment(s) => insert_shipment(conn, actor, s, now).await,
-        Effect::Received { id, lines, note, at } => {
+        Effect::Received {
+            id,
+            lines,
+            note,
+            at,
+        } => {
             let done = stmt(
                 "UPDATE sample_shipments SET status = 'received', received_at = $1, received_lines = $2, note = COALESCE($3, note) \
                  WHERE id = $4 AND status = 'in_transit'",
@@ -196,8 +240,18 @@ pub(crate) async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effe
             if done.rows_affected() == 0 {
                 return Err(StorageError::NotFound("shipment in transit"));
             }
-            let after = serde_json::json!({ "status": "received", "received_lines": lines, "note": note });
-            crate::audit::record(conn, actor, "sample_shipment", id, AuditAction::Update, None, Some(&after)).await
+            let after =
+                serde_json::json!({ "status": "received", "received_lines": lines, "note": note });
+            crate::audit::record(
+                conn,
+                actor,
+                "sample_shipment",
+                id,
+                AuditAction::Update,
+                None,
+                Some(&after),
+            )
+            .await
         }
         Effect::LossReport(l) => oversight::insert_loss_report(conn, actor, l, now).await,
         Effect::Count(c) => oversight::insert_count(conn, actor, c, now).await,
@@ -205,7 +259,13 @@ pub(crate) async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effe
     }
 }
 
-async fn insert_record(conn: &mut AnyConnection, actor: &Actor, r: &NewSampleRecord, given: &[GivenLine], now: &str) -> Result<()> {
+async fn insert_record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    r: &NewSampleRecord,
+    given: &[GivenLine],
+    now: &str,
+) -> Result<()> {
     stmt(
         "INSERT INTO sample_records (id, record_type, call_id, rep_id, hcp_id, occurred_at, state, ship_to, lines, signature, \
          signature_hash, findings, corrects, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
@@ -234,14 +294,43 @@ async fn insert_record(conn: &mut AnyConnection, actor: &Actor, r: &NewSampleRec
     let rows = given
         .iter()
         .map(|g| {
-            vec![r.id.into(), r.hcp_id.into(), g.product_id.into(), g.sku_id.into(), g.lot_id.into(), day.into(), g.quantity.into(), g.value_cents.into()]
+            vec![
+                r.id.into(),
+                r.hcp_id.into(),
+                g.product_id.into(),
+                g.sku_id.into(),
+                g.lot_id.into(),
+                day.into(),
+                g.quantity.into(),
+                g.value_cents.into(),
+            ]
         })
         .collect();
-    insert_rows(conn, "hcp_samples", "record_id, hcp_id, product_id, sku_id, lot_id, given_on, quantity, value_cents", rows).await?;
-    crate::audit::record(conn, actor, "sample_record", r.id, AuditAction::Create, None, Some(r)).await
+    insert_rows(
+        conn,
+        "hcp_samples",
+        "record_id, hcp_id, product_id, sku_id, lot_id, given_on, quantity, value_cents",
+        rows,
+    )
+    .await?;
+    crate::audit::record(
+        conn,
+        actor,
+        "sample_record",
+        r.id,
+        AuditAction::Create,
+        None,
+        Some(r),
+    )
+    .await
 }
 
-async fn insert_shipment(conn: &mut AnyConnection, actor: &Actor, s: &NewShipment, _now: &str) -> Result<()> {
+async fn insert_shipment(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    s: &NewShipment,
+    _now: &str,
+) -> Result<()> {
     stmt(
         "INSERT INTO sample_shipments (id, kind, from_rep_id, to_rep_id, sender, sent_at, lines, status, note) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_transit', $8)",
@@ -260,7 +349,16 @@ async fn insert_shipment(conn: &mut AnyConnection, actor: &Actor, s: &NewShipmen
     .execute(&mut *conn)
     .await
     .map_err(|e| crate::sql::unique_violation(e, "shipment", "id", &s.id.to_string()))?;
-    crate::audit::record(conn, actor, "sample_shipment", s.id, AuditAction::Create, None, Some(s)).await
+    crate::audit::record(
+        conn,
+        actor,
+        "sample_shipment",
+        s.id,
+        AuditAction::Create,
+        None,
+        Some(s),
+    )
+    .await
 }
 
 const SHIPMENT_COLUMNS: &str = "s.id, s.kind, s.from_rep_id, s.to_rep_id, s.sender, s.sent_at, s.lines, s.status, s.received_at, \
@@ -279,7 +377,10 @@ fn shipment_of(row: &AnyRow) -> Result<ShipmentView> {
         status: get_str(row, "status")?,
         received_at: get_opt_str(row, "received_at")?,
         received_lines: get_opt_str(row, "received_lines")?
-            .map(|t| serde_json::from_str(&t).map_err(|e| StorageError::corrupt("sample_shipments.received_lines", e)))
+            .map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| StorageError::corrupt("sample_shipments.received_lines", e))
+            })
             .transpose()?,
         note: get_opt_str(row, "note")?,
     })
@@ -290,14 +391,44 @@ impl Store {
     pub async fn insert_lots(&self, actor: &Actor, lots: &[Lot]) -> Result<()> {
         let now = crate::now_timestamp();
         let mut tx = self.pool().begin().await?;
-        let rows = lots.iter().map(|l| vec![l.id.into(), l.sku_id.into(), l.lot_number.clone().into(), l.expires_on.into()]).collect();
-        insert_rows(&mut tx, "sample_lots", "id, sku_id, lot_number, expires_on", rows)
-            .await
-            .map_err(|e| match e {
-                StorageError::Database(db) => crate::sql::unique_violation(db, "lot", "lot_number", "(SKU, lot number)"),
-                other => other,
-            })?;
-        let audit = lots.iter().map(|l| audit_row(actor, "sample_lot", l.id, AuditAction::Create, None, Some(l), &now)).collect();
+        let rows = lots
+            .iter()
+            .map(|l| {
+                vec![
+                    l.id.into(),
+                    l.sku_id.into(),
+                    l.lot_number.clone().into(),
+                    l.expires_on.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "sample_lots",
+            "id, sku_id, lot_number, expires_on",
+            rows,
+        )
+        .await
+        .map_err(|e| match e {
+            StorageError::Database(db) => {
+                crate::sql::unique_violation(db, "lot", "lot_number", "(SKU, lot number)")
+            }
+            other => other,
+        })?;
+        let audit = lots
+            .iter()
+            .map(|l| {
+                audit_row(
+                    actor,
+                    "sample_lot",
+                    l.id,
+                    AuditAction::Create,
+                    None,
+                    Some(l),
+                    &now,
+                )
+            })
+            .collect();
         crate::audit::append(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
@@ -346,14 +477,25 @@ impl Store {
     }
 
     /// A rep's ledger, oldest first, up to (not including) `until` when given.
-    pub async fn ledger_of_rep(&self, rep_id: Uuid, until: Option<DateTime<Utc>>) -> Result<Vec<LedgerEntry>> {
-        let mut sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM sample_ledger WHERE rep_id = "));
+    pub async fn ledger_of_rep(
+        &self,
+        rep_id: Uuid,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<LedgerEntry>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {LEDGER_COLUMNS} FROM sample_ledger WHERE rep_id = "
+        ));
         sql.bind(rep_id);
         if let Some(t) = until {
             sql.push(" AND occurred_at < ").bind(fact_time(t));
         }
         sql.push(" ORDER BY occurred_at, id");
-        sql.query().fetch_all(self.pool()).await?.iter().map(ledger_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(ledger_of)
+            .collect()
     }
 
     /// Units on hand per lot for a rep (the ledger's running balance).
@@ -378,7 +520,8 @@ impl Store {
              JOIN sample_skus s ON s.id = l.sku_id JOIN products p ON p.id = s.product_id \
              WHERE l.id IN (SELECT DISTINCT lot_id FROM sample_ledger WHERE rep_id = ",
         );
-        sql.bind(rep_id).push(") ORDER BY p.brand, s.strength, l.expires_on, l.lot_number");
+        sql.bind(rep_id)
+            .push(") ORDER BY p.brand, s.strength, l.expires_on, l.lot_number");
         sql.query()
             .fetch_all(self.pool())
             .await?
@@ -391,7 +534,9 @@ impl Store {
                     sku_id: get_uuid(r, "sku_id")?,
                     product_id: get_uuid(r, "product_id")?,
                     product_name: get_str(r, "brand")?,
-                    ndc: pharmacrm_domain::ndc::Ndc::parse(&ndc).map(|n| n.hyphenated()).unwrap_or(ndc),
+                    ndc: pharmacrm_domain::ndc::Ndc::parse(&ndc)
+                        .map(|n| n.hyphenated())
+                        .unwrap_or(ndc),
                     strength: get_str(r, "strength")?,
                     lot_number: get_str(r, "lot_number")?,
                     expires_on: get_date(r, "expires_on")?,
@@ -402,30 +547,55 @@ impl Store {
     }
 
     /// Shipments and transfers to (or from) a rep; `in_transit_only` for what awaits them.
-    pub async fn shipments(&self, rep_id: Option<Uuid>, in_transit_only: bool) -> Result<Vec<ShipmentView>> {
+    pub async fn shipments(
+        &self,
+        rep_id: Option<Uuid>,
+        in_transit_only: bool,
+    ) -> Result<Vec<ShipmentView>> {
         let mut sql = Sql::new(&format!("SELECT {SHIPMENT_COLUMNS} FROM sample_shipments s JOIN users u ON u.id = s.to_rep_id WHERE 1 = 1"));
         if let Some(rep) = rep_id {
-            sql.push(" AND (s.to_rep_id = ").bind(rep).push(" OR s.from_rep_id = ").bind(rep).push(")");
+            sql.push(" AND (s.to_rep_id = ")
+                .bind(rep)
+                .push(" OR s.from_rep_id = ")
+                .bind(rep)
+                .push(")");
         }
         if in_transit_only {
             sql.push(" AND s.status = 'in_transit'");
         }
         sql.push(" ORDER BY s.sent_at DESC");
-        sql.query().fetch_all(self.pool()).await?.iter().map(shipment_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(shipment_of)
+            .collect()
     }
 
     pub async fn shipment(&self, id: Uuid) -> Result<Option<ShipmentView>> {
         let mut sql = Sql::new(&format!("SELECT {SHIPMENT_COLUMNS} FROM sample_shipments s JOIN users u ON u.id = s.to_rep_id WHERE s.id = "));
         sql.bind(id);
-        sql.query().fetch_optional(self.pool()).await?.as_ref().map(shipment_of).transpose()
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(shipment_of)
+            .transpose()
     }
 
     /// What the given HCPs received or requested, per product, since `since`.
-    pub async fn sample_history(&self, hcp_ids: &[Uuid], since: NaiveDate) -> Result<Vec<PastSample>> {
+    pub async fn sample_history(
+        &self,
+        hcp_ids: &[Uuid],
+        since: NaiveDate,
+    ) -> Result<Vec<PastSample>> {
         let mut out = Vec::new();
         for chunk in hcp_ids.chunks(500) {
             let mut sql = Sql::new("SELECT hcp_id, product_id, given_on, CAST(SUM(quantity) AS BIGINT) AS q, CAST(SUM(value_cents) AS BIGINT) AS v FROM hcp_samples WHERE hcp_id IN ");
-            sql.bind_list(chunk.iter().copied()).push(" AND given_on >= ").bind(since).push(" GROUP BY hcp_id, product_id, given_on ORDER BY hcp_id, given_on");
+            sql.bind_list(chunk.iter().copied())
+                .push(" AND given_on >= ")
+                .bind(since)
+                .push(" GROUP BY hcp_id, product_id, given_on ORDER BY hcp_id, given_on");
             for r in sql.query().fetch_all(self.pool()).await? {
                 out.push(past_sample_of(&r)?);
             }
@@ -434,12 +604,22 @@ impl Store {
     }
 
     /// Units of each product a rep disbursed between two days (inclusive), for allocations.
-    pub async fn disbursed_by_rep(&self, rep_id: Uuid, from: NaiveDate, to: NaiveDate) -> Result<HashMap<Uuid, i64>> {
+    pub async fn disbursed_by_rep(
+        &self,
+        rep_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<Uuid, i64>> {
         let mut sql = Sql::new(
             "SELECT g.product_id, CAST(SUM(g.quantity) AS BIGINT) AS q FROM hcp_samples g JOIN sample_records r ON r.id = g.record_id \
              WHERE r.record_type = 'sample_disbursement' AND r.rep_id = ",
         );
-        sql.bind(rep_id).push(" AND g.given_on >= ").bind(from).push(" AND g.given_on <= ").bind(to).push(" GROUP BY g.product_id");
+        sql.bind(rep_id)
+            .push(" AND g.given_on >= ")
+            .bind(from)
+            .push(" AND g.given_on <= ")
+            .bind(to)
+            .push(" GROUP BY g.product_id");
         let mut map = HashMap::new();
         for r in sql.query().fetch_all(self.pool()).await? {
             map.insert(get_uuid(&r, "product_id")?, get_i64(&r, "q")?);
@@ -450,7 +630,11 @@ impl Store {
 
 impl Store {
     /// What HCPs visible in `scope` received or requested since `since`, per day and product.
-    pub async fn sample_history_in_scope(&self, scope: &pharmacrm_domain::access::Scope, since: NaiveDate) -> Result<Vec<PastSample>> {
+    pub async fn sample_history_in_scope(
+        &self,
+        scope: &pharmacrm_domain::access::Scope,
+        since: NaiveDate,
+    ) -> Result<Vec<PastSample>> {
         let mut sql = Sql::new(
             "SELECT g.hcp_id, g.product_id, g.given_on, CAST(SUM(g.quantity) AS BIGINT) AS q, CAST(SUM(g.value_cents) AS BIGINT) AS v FROM hcp_samples g \
              JOIN hcps h ON h.id = g.hcp_id",
@@ -459,6 +643,11 @@ impl Store {
         sql.push(" WHERE g.given_on >= ").bind(since);
         crate::scope::restrict(&mut sql, scope);
         sql.push(" GROUP BY g.hcp_id, g.product_id, g.given_on ORDER BY g.hcp_id, g.given_on");
-        sql.query().fetch_all(self.pool()).await?.iter().map(past_sample_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(past_sample_of)
+            .collect()
     }
 }

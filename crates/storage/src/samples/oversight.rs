@@ -2,20 +2,30 @@
 //! reports with their deadlines, physical inventory counts, the signed sample record by
 //! HCP, lot or rep, and the check that stored facts still match their audit entries.
 
-use super::{fact_time, from_json, json, ledger_of, parse_time, NewException, NewLossReport, NewSampleRecord, LEDGER_COLUMNS};
+use super::{
+    fact_time, from_json, json, ledger_of, parse_time, NewException, NewLossReport,
+    NewSampleRecord, LEDGER_COLUMNS,
+};
 use crate::audit::record;
 use crate::sql::{get_date, get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, stmt, Sql};
 use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::audit::{Actor, AuditAction};
-use pharmacrm_domain::sample::views::{InventoryCount, LossReport, LossReportUpdate, SampleException, SampleRecord};
+use pharmacrm_domain::sample::views::{
+    InventoryCount, LossReport, LossReportUpdate, SampleException, SampleRecord,
+};
 use pharmacrm_domain::sample::LedgerEntry;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub(crate) async fn insert_exception(conn: &mut AnyConnection, actor: &Actor, x: &NewException, now: &str) -> Result<()> {
+pub(crate) async fn insert_exception(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    x: &NewException,
+    now: &str,
+) -> Result<()> {
     stmt(
         "INSERT INTO sample_exceptions (id, record_id, record_type, rep_id, hcp_id, findings, raised_at, status) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')",
@@ -24,10 +34,24 @@ pub(crate) async fn insert_exception(conn: &mut AnyConnection, actor: &Actor, x:
     .query()
     .execute(&mut *conn)
     .await?;
-    record(conn, actor, "sample_exception", x.id, AuditAction::Create, None, Some(x)).await
+    record(
+        conn,
+        actor,
+        "sample_exception",
+        x.id,
+        AuditAction::Create,
+        None,
+        Some(x),
+    )
+    .await
 }
 
-pub(crate) async fn insert_loss_report(conn: &mut AnyConnection, actor: &Actor, l: &NewLossReport, now: &str) -> Result<()> {
+pub(crate) async fn insert_loss_report(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    l: &NewLossReport,
+    now: &str,
+) -> Result<()> {
     stmt(
         "INSERT INTO loss_reports (id, rep_id, kind, reason, police_report, discovered_on, lines, reported_at, fda_notice_due, written_report_due) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -48,10 +72,24 @@ pub(crate) async fn insert_loss_report(conn: &mut AnyConnection, actor: &Actor, 
     .execute(&mut *conn)
     .await
     .map_err(|e| crate::sql::unique_violation(e, "loss report", "id", &l.id.to_string()))?;
-    record(conn, actor, "loss_report", l.id, AuditAction::Create, None, Some(l)).await
+    record(
+        conn,
+        actor,
+        "loss_report",
+        l.id,
+        AuditAction::Create,
+        None,
+        Some(l),
+    )
+    .await
 }
 
-pub(crate) async fn insert_count(conn: &mut AnyConnection, actor: &Actor, c: &InventoryCount, now: &str) -> Result<()> {
+pub(crate) async fn insert_count(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    c: &InventoryCount,
+    now: &str,
+) -> Result<()> {
     stmt(
         "INSERT INTO inventory_counts (id, rep_id, counted_at, lines, recorded_at) VALUES ($1, $2, $3, $4, $5)",
         vec![c.id.into(), c.rep_id.into(), c.counted_at.clone().into(), json(&c.lines).into(), now.to_string().into()],
@@ -60,7 +98,16 @@ pub(crate) async fn insert_count(conn: &mut AnyConnection, actor: &Actor, c: &In
     .execute(&mut *conn)
     .await
     .map_err(|e| crate::sql::unique_violation(e, "inventory count", "id", &c.id.to_string()))?;
-    record(conn, actor, "inventory_count", c.id, AuditAction::Create, None, Some(c)).await
+    record(
+        conn,
+        actor,
+        "inventory_count",
+        c.id,
+        AuditAction::Create,
+        None,
+        Some(c),
+    )
+    .await
 }
 
 /// The result of comparing stored sample facts with the audit log.
@@ -75,7 +122,11 @@ const EXCEPTION_COLUMNS: &str = "x.id, x.record_id, x.record_type, x.rep_id, u.d
 
 fn exception_of(r: &AnyRow) -> Result<SampleException> {
     let hcp_name = match get_opt_str(r, "last_name")? {
-        Some(last) => Some(format!("{} {}", get_opt_str(r, "first_name")?.unwrap_or_default(), last)),
+        Some(last) => Some(format!(
+            "{} {}",
+            get_opt_str(r, "first_name")?.unwrap_or_default(),
+            last
+        )),
         None => None,
     };
     Ok(SampleException {
@@ -165,7 +216,11 @@ pub enum RecordFilter {
 }
 
 impl Store {
-    pub async fn sample_exceptions(&self, status: Option<&str>, rep_ids: Option<&[Uuid]>) -> Result<Vec<SampleException>> {
+    pub async fn sample_exceptions(
+        &self,
+        status: Option<&str>,
+        rep_ids: Option<&[Uuid]>,
+    ) -> Result<Vec<SampleException>> {
         let mut sql = Sql::new(&format!(
             "SELECT {EXCEPTION_COLUMNS} FROM sample_exceptions x JOIN users u ON u.id = x.rep_id LEFT JOIN hcps h ON h.id = x.hcp_id \
              LEFT JOIN sample_records r ON r.id = x.record_id WHERE 1 = 1"
@@ -177,10 +232,16 @@ impl Store {
             if reps.is_empty() {
                 return Ok(vec![]);
             }
-            sql.push(" AND x.rep_id IN ").bind_list(reps.iter().copied());
+            sql.push(" AND x.rep_id IN ")
+                .bind_list(reps.iter().copied());
         }
         sql.push(" ORDER BY x.raised_at DESC, x.id");
-        sql.query().fetch_all(self.pool()).await?.iter().map(exception_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(exception_of)
+            .collect()
     }
 
     pub async fn sample_exception(&self, id: Uuid) -> Result<Option<SampleException>> {
@@ -189,12 +250,25 @@ impl Store {
              LEFT JOIN sample_records r ON r.id = x.record_id WHERE x.id = "
         ));
         sql.bind(id);
-        sql.query().fetch_optional(self.pool()).await?.as_ref().map(exception_of).transpose()
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(exception_of)
+            .transpose()
     }
 
     /// Closes an open exception with the reviewer's comment.
-    pub async fn close_exception(&self, actor: &Actor, id: Uuid, comment: &str) -> Result<SampleException> {
-        let before = self.sample_exception(id).await?.ok_or(StorageError::NotFound("exception"))?;
+    pub async fn close_exception(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        comment: &str,
+    ) -> Result<SampleException> {
+        let before = self
+            .sample_exception(id)
+            .await?
+            .ok_or(StorageError::NotFound("exception"))?;
         let mut tx = self.pool().begin().await?;
         let done = stmt(
             "UPDATE sample_exceptions SET status = 'closed', closed_by = $1, closed_at = $2, comment = $3 WHERE id = $4 AND status = 'open'",
@@ -204,38 +278,74 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(pharmacrm_domain::ValidationErrors::single("status", "the exception is already closed").into());
+            return Err(pharmacrm_domain::ValidationErrors::single(
+                "status",
+                "the exception is already closed",
+            )
+            .into());
         }
         let after = serde_json::json!({ "status": "closed", "comment": comment });
         let before = serde_json::to_value(&before).unwrap_or_default();
-        record(&mut tx, actor, "sample_exception", id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "sample_exception",
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
-        self.sample_exception(id).await?.ok_or(StorageError::NotFound("exception"))
+        self.sample_exception(id)
+            .await?
+            .ok_or(StorageError::NotFound("exception"))
     }
 
     pub async fn loss_reports(&self, rep_ids: Option<&[Uuid]>) -> Result<Vec<LossReport>> {
-        let mut sql = Sql::new(&format!("SELECT {LOSS_COLUMNS} FROM loss_reports l JOIN users u ON u.id = l.rep_id WHERE 1 = 1"));
+        let mut sql = Sql::new(&format!(
+            "SELECT {LOSS_COLUMNS} FROM loss_reports l JOIN users u ON u.id = l.rep_id WHERE 1 = 1"
+        ));
         if let Some(reps) = rep_ids {
             if reps.is_empty() {
                 return Ok(vec![]);
             }
-            sql.push(" AND l.rep_id IN ").bind_list(reps.iter().copied());
+            sql.push(" AND l.rep_id IN ")
+                .bind_list(reps.iter().copied());
         }
         sql.push(" ORDER BY l.discovered_on DESC, l.id");
         let today = crate::today();
-        sql.query().fetch_all(self.pool()).await?.iter().map(|r| loss_of(r, today)).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| loss_of(r, today))
+            .collect()
     }
 
     pub async fn loss_report(&self, id: Uuid) -> Result<Option<LossReport>> {
         let mut sql = Sql::new(&format!("SELECT {LOSS_COLUMNS} FROM loss_reports l JOIN users u ON u.id = l.rep_id WHERE l.id = "));
         sql.bind(id);
         let today = crate::today();
-        sql.query().fetch_optional(self.pool()).await?.as_ref().map(|r| loss_of(r, today)).transpose()
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(|r| loss_of(r, today))
+            .transpose()
     }
 
     /// Records the steps compliance took on a loss or theft report.
-    pub async fn update_loss_report(&self, actor: &Actor, id: Uuid, update: &LossReportUpdate) -> Result<LossReport> {
-        let before = self.loss_report(id).await?.ok_or(StorageError::NotFound("loss report"))?;
+    pub async fn update_loss_report(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        update: &LossReportUpdate,
+    ) -> Result<LossReport> {
+        let before = self
+            .loss_report(id)
+            .await?
+            .ok_or(StorageError::NotFound("loss report"))?;
         let mut tx = self.pool().begin().await?;
         let (closed_at, closed_by) = if update.close && before.closed_at.is_none() {
             (Some(crate::now_timestamp()), Some(actor.name.clone()))
@@ -256,16 +366,38 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await?;
-        let (before, after) = (serde_json::to_value(&before).unwrap_or_default(), serde_json::to_value(update).unwrap_or_default());
-        record(&mut tx, actor, "loss_report", id, AuditAction::Update, Some(&before), Some(&after)).await?;
+        let (before, after) = (
+            serde_json::to_value(&before).unwrap_or_default(),
+            serde_json::to_value(update).unwrap_or_default(),
+        );
+        record(
+            &mut tx,
+            actor,
+            "loss_report",
+            id,
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
-        self.loss_report(id).await?.ok_or(StorageError::NotFound("loss report"))
+        self.loss_report(id)
+            .await?
+            .ok_or(StorageError::NotFound("loss report"))
     }
 
     /// The latest physical count of a rep taken before `until`.
-    pub async fn latest_count(&self, rep_id: Uuid, until: DateTime<Utc>) -> Result<Option<InventoryCount>> {
-        let mut sql = Sql::new("SELECT id, rep_id, counted_at, lines FROM inventory_counts WHERE rep_id = ");
-        sql.bind(rep_id).push(" AND counted_at < ").bind(fact_time(until)).push(" ORDER BY counted_at DESC LIMIT 1");
+    pub async fn latest_count(
+        &self,
+        rep_id: Uuid,
+        until: DateTime<Utc>,
+    ) -> Result<Option<InventoryCount>> {
+        let mut sql =
+            Sql::new("SELECT id, rep_id, counted_at, lines FROM inventory_counts WHERE rep_id = ");
+        sql.bind(rep_id)
+            .push(" AND counted_at < ")
+            .bind(fact_time(until))
+            .push(" ORDER BY counted_at DESC LIMIT 1");
         match sql.query().fetch_optional(self.pool()).await? {
             Some(r) => Ok(Some(InventoryCount {
                 id: get_uuid(&r, "id")?,
@@ -284,13 +416,26 @@ impl Store {
         ));
         match filter {
             // An HCP's record includes what was signed by the records merged into it.
-            RecordFilter::Hcp(id) => sql.push("(r.hcp_id = ").bind(id).push(" OR h.merged_into = ").bind(id).push(")"),
+            RecordFilter::Hcp(id) => sql
+                .push("(r.hcp_id = ")
+                .bind(id)
+                .push(" OR h.merged_into = ")
+                .bind(id)
+                .push(")"),
             RecordFilter::Rep(id) => sql.push("r.rep_id = ").bind(id),
             RecordFilter::Call(id) => sql.push("r.call_id = ").bind(id),
-            RecordFilter::Lot(id) => sql.push("r.id IN (SELECT record_id FROM hcp_samples WHERE lot_id = ").bind(id).push(")"),
+            RecordFilter::Lot(id) => sql
+                .push("r.id IN (SELECT record_id FROM hcp_samples WHERE lot_id = ")
+                .bind(id)
+                .push(")"),
         };
         sql.push(" ORDER BY r.occurred_at DESC, r.id");
-        sql.query().fetch_all(self.pool()).await?.iter().map(sample_record_of).collect()
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(sample_record_of)
+            .collect()
     }
 
     /// Compares every stored ledger line and signed record with the after-image its audit
@@ -301,30 +446,62 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         for r in rows {
-            let after: serde_json::Value = get_opt_str(&r, "after")?.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+            let after: serde_json::Value = get_opt_str(&r, "after")?
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
             audited.insert((get_str(&r, "entity")?, get_str(&r, "entity_id")?), after);
         }
         let mut checked = 0;
         for entity in ["sample_txn", "sample_record"] {
-            let table = if entity == "sample_txn" { "sample_ledger" } else { "sample_records" };
-            let stored = crate::sql::get_i64(&sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(self.pool()).await?, "n")?;
+            let table = if entity == "sample_txn" {
+                "sample_ledger"
+            } else {
+                "sample_records"
+            };
+            let stored = crate::sql::get_i64(
+                &sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .fetch_one(self.pool())
+                    .await?,
+                "n",
+            )?;
             let recorded = audited.keys().filter(|(e, _)| e == entity).count() as i64;
             if stored < recorded {
-                let problem = format!("{} {entity} entries of the audit log have no stored row (removed)", recorded - stored);
-                return Ok(FactsReport { checked, problem: Some(problem) });
+                let problem = format!(
+                    "{} {entity} entries of the audit log have no stored row (removed)",
+                    recorded - stored
+                );
+                return Ok(FactsReport {
+                    checked,
+                    problem: Some(problem),
+                });
             }
         }
-        let ledger = sqlx::query(&format!("SELECT {LEDGER_COLUMNS} FROM sample_ledger ORDER BY id")).fetch_all(self.pool()).await?;
+        let ledger = sqlx::query(&format!(
+            "SELECT {LEDGER_COLUMNS} FROM sample_ledger ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?;
         for row in &ledger {
             let stored = ledger_of(row)?;
-            let original = audited.get(&("sample_txn".into(), stored.id.to_string())).and_then(|v| serde_json::from_value::<LedgerEntry>(v.clone()).ok());
+            let original = audited
+                .get(&("sample_txn".into(), stored.id.to_string()))
+                .and_then(|v| serde_json::from_value::<LedgerEntry>(v.clone()).ok());
             let same = original.is_some_and(|mut o| {
-                o.occurred_at = parse_time("audit", &fact_time(o.occurred_at)).unwrap_or(o.occurred_at);
+                o.occurred_at =
+                    parse_time("audit", &fact_time(o.occurred_at)).unwrap_or(o.occurred_at);
                 o == stored
             });
             if !same {
-                let problem = format!("sample transaction {} ({} of {} units) differs from its audit record", stored.id, stored.kind.as_str(), stored.quantity);
-                return Ok(FactsReport { checked, problem: Some(problem) });
+                let problem = format!(
+                    "sample transaction {} ({} of {} units) differs from its audit record",
+                    stored.id,
+                    stored.kind.as_str(),
+                    stored.quantity
+                );
+                return Ok(FactsReport {
+                    checked,
+                    problem: Some(problem),
+                });
             }
             checked += 1;
         }
@@ -340,7 +517,10 @@ impl Store {
                 call_id: get_opt_uuid(row, "call_id")?,
                 rep_id: get_uuid(row, "rep_id")?,
                 hcp_id: get_uuid(row, "hcp_id")?,
-                occurred_at: parse_time("sample_records.occurred_at", &get_str(row, "occurred_at")?)?,
+                occurred_at: parse_time(
+                    "sample_records.occurred_at",
+                    &get_str(row, "occurred_at")?,
+                )?,
                 state: get_str(row, "state")?,
                 ship_to: get_opt_str(row, "ship_to")?,
                 lines: from_json(row, "lines")?,
@@ -354,14 +534,24 @@ impl Store {
                 .and_then(|v| serde_json::from_value::<NewSampleRecord>(v.clone()).ok());
             let same = hash_column == stored.signature.hash
                 && original.is_some_and(|mut o| {
-                    o.occurred_at = parse_time("audit", &fact_time(o.occurred_at)).unwrap_or(o.occurred_at);
+                    o.occurred_at =
+                        parse_time("audit", &fact_time(o.occurred_at)).unwrap_or(o.occurred_at);
                     o == stored
                 });
             if !same {
-                return Ok(FactsReport { checked, problem: Some(format!("signed sample record {} differs from its audit record", stored.id)) });
+                return Ok(FactsReport {
+                    checked,
+                    problem: Some(format!(
+                        "signed sample record {} differs from its audit record",
+                        stored.id
+                    )),
+                });
             }
             checked += 1;
         }
-        Ok(FactsReport { checked, problem: None })
+        Ok(FactsReport {
+            checked,
+            problem: None,
+        })
     }
 }
