@@ -19,7 +19,11 @@ function serviceWorker(): Plugin {
         .filter((f) => !f.endsWith('.map') && f !== 'sw.js')
         .sort();
       const urls = ['/index.html', ...files.filter((f) => f !== 'index.html').map((f) => '/' + f)];
-      const version = createHash('sha256').update(urls.join('\n')).update(readFileSync(path.join(outDir, 'index.html'))).digest('hex').slice(0, 16);
+      const version = createHash('sha256')
+        .update(urls.join('\n'))
+        .update(readFileSync(path.join(outDir, 'index.html')))
+        .digest('hex')
+        .slice(0, 16);
       const src = readFileSync(path.resolve(__dirname, 'sw/sw.js'), 'utf8')
         .replace("'__VERSION__'", JSON.stringify(version))
         .replace('__PRECACHE__', JSON.stringify(urls, null, 2));
@@ -38,7 +42,12 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, assetsInlineLimit: 0 },
   server: {
     // The nickname table is shared with the server: crates/domain/data/nicknames.txt (a `?raw` import).
-    fs: { allow: [searchForWorkspaceRoot(process.cwd()), path.resolve(__dirname, '../crates/domain/data')] },
+    fs: {
+      allow: [
+        searchForWorkspaceRoot(process.cwd()),
+        path.resolve(__dirname, '../crates/domain/data'),
+      ],
+    },
     // `npm run dev` proxies the API to a locally running server.
     proxy: {
       '/api': process.env.PHARMACRM_URL ?? 'http://127.0.0.1:8080',

@@ -57,7 +57,8 @@ function assertDemoOverrides() {
   const bin = serverBinary();
   return import('node:child_process').then(({ execFileSync }) => {
     const help = execFileSync(bin, ['demo', '--help'], { encoding: 'utf8' });
-    if (!help.includes('--hcps')) throw new Error(`${bin} has no \`demo --hcps\` yet: rebuild it (cargo build -p pharmacrm)`);
+    if (!help.includes('--hcps'))
+      throw new Error(`${bin} has no \`demo --hcps\` yet: rebuild it (cargo build -p pharmacrm)`);
   });
 }
 
@@ -73,7 +74,13 @@ function firstRep(logPath) {
 async function startServer(ds) {
   const t0 = Date.now();
   const extraArgs = SMOKE ? [] : ds.args;
-  const server = await startDemoServer({ seed: 7, scale: 'small', timeoutMs: 900_000, extraArgs, logName: 'bench-server.log' });
+  const server = await startDemoServer({
+    seed: 7,
+    scale: 'small',
+    timeoutMs: 900_000,
+    extraArgs,
+    logName: 'bench-server.log',
+  });
   log(`server up (${ds.label}) after ${sec(Date.now() - t0)}`);
   return { ...server, rep: firstRep(server.logPath) };
 }
@@ -92,7 +99,11 @@ function localCounts(page) {
         const r = db.transaction(s).objectStore(s).count();
         r.onsuccess = () => res(r.result);
       });
-    const out = { hcps: await count('hcps'), accounts: await count('accounts'), calls: await count('calls') };
+    const out = {
+      hcps: await count('hcps'),
+      accounts: await count('accounts'),
+      calls: await count('calls'),
+    };
     db.close();
     return out;
   });
@@ -108,11 +119,15 @@ async function timeToUsable(browser, server) {
     if (!r.url().includes('/api/v1/sync/pull')) return;
     const timing = r.timing();
     pullsSeen.push(
-      r.response().then(async (res) => ({ timing, reset: (await res.json()).reset })).catch(() => ({ timing, reset: false })),
+      r
+        .response()
+        .then(async (res) => ({ timing, reset: (await res.json()).reset }))
+        .catch(() => ({ timing, reset: false })),
     );
   });
   await page.goto(server.baseUrl + '/');
-  if (PAGE_LIMIT) await page.evaluate((n) => localStorage.setItem('pharmacrm.syncPageLimit', n), PAGE_LIMIT);
+  if (PAGE_LIMIT)
+    await page.evaluate((n) => localStorage.setItem('pharmacrm.syncPageLimit', n), PAGE_LIMIT);
   await page.locator('input[name=username]').fill(server.rep);
   await page.locator('input[name=password]').fill('demo');
   // Wait until the service worker has finished precaching, so it does not compete with the sync.
@@ -123,7 +138,10 @@ async function timeToUsable(browser, server) {
   const usable = await page.waitForFunction(
     () => {
       const plan = document.querySelector('[data-testid=plan]');
-      const ok = !!plan && !!document.querySelector('[data-testid=progress]') && (Number(plan.dataset.count) === 0 || !!document.querySelector('[data-testid=plan-item]'));
+      const ok =
+        !!plan &&
+        !!document.querySelector('[data-testid=progress]') &&
+        (Number(plan.dataset.count) === 0 || !!document.querySelector('[data-testid=plan-item]'));
       return ok ? performance.now() : false;
     },
     null,
@@ -156,7 +174,16 @@ async function timeToUsable(browser, server) {
   const lastEnd = Math.max(...pulls.map((t) => t.startTime + t.responseEnd));
   // Waiting for the server's first byte, summed over the pages (the server's share of the pull).
   const serverWait = pulls.reduce((s, t) => s + (t.responseStart - t.requestStart), 0);
-  return { total, steps, pages: pulls.length, pullNetwork: lastEnd - firstStart, serverWait, counts, ctx, page };
+  return {
+    total,
+    steps,
+    pages: pulls.length,
+    pullNetwork: lastEnd - firstStart,
+    serverWait,
+    counts,
+    ctx,
+    page,
+  };
 }
 
 /** Three-letter substrings of last names that match something (distinct, spread over the list). */
@@ -190,7 +217,9 @@ async function searchQueries(page, n = 20) {
 async function searchLatency(page, baseUrl, queries) {
   await page.goto(`${baseUrl}/#/hcps`);
   await page.locator('[data-testid=hcp-list]').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid=hcp-list]')?.getAttribute('aria-busy') === 'false');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=hcp-list]')?.getAttribute('aria-busy') === 'false',
+  );
   return page.evaluate(async (queries) => {
     const input = document.querySelector('[data-testid=hcp-search]');
     const list = () => document.querySelector('[data-testid=hcp-list]');
@@ -202,7 +231,12 @@ async function searchLatency(page, baseUrl, queries) {
         const done = async () => {
           const dom = performance.now() - t0;
           await frame();
-          resolve({ dom, frame: performance.now() - t0, rows: document.querySelectorAll('[data-testid=hcp-card]').length, n: document.querySelector('[data-testid=shown-count]')?.textContent });
+          resolve({
+            dom,
+            frame: performance.now() - t0,
+            rows: document.querySelectorAll('[data-testid=hcp-card]').length,
+            n: document.querySelector('[data-testid=shown-count]')?.textContent,
+          });
         };
         const mo = new MutationObserver(() => {
           if (list()?.getAttribute('data-loaded-key') === want) {
@@ -210,7 +244,11 @@ async function searchLatency(page, baseUrl, queries) {
             void done();
           }
         });
-        mo.observe(document.querySelector('.screen'), { subtree: true, attributes: true, childList: true });
+        mo.observe(document.querySelector('.screen'), {
+          subtree: true,
+          attributes: true,
+          childList: true,
+        });
         input.value = value;
         input.dispatchEvent(new Event('input', { bubbles: true }));
       });
@@ -248,10 +286,13 @@ async function emptyPull(page, n = 30) {
     let changes = 0;
     for (let i = 0; i < n + 2; i++) {
       const t0 = performance.now();
-      const res = await fetch(`/api/v1/sync/pull?${new URLSearchParams({ cursor, limit: '500' })}`, {
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-        cache: 'no-store',
-      });
+      const res = await fetch(
+        `/api/v1/sync/pull?${new URLSearchParams({ cursor, limit: '500' })}`,
+        {
+          headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+          cache: 'no-store',
+        },
+      );
       const page = await res.json();
       const t = performance.now() - t0;
       if (i >= 2) times.push(t); // 2 warm-ups
@@ -269,7 +310,9 @@ async function syncNow(page, baseUrl, n = 10) {
   for (let i = 0; i < n; i++) {
     const btn = page.locator('[data-testid=sync-now]');
     await page.waitForFunction(() => !document.querySelector('[data-testid=sync-now]')?.disabled);
-    const before = await page.locator('[data-testid=sync-indicator]').getAttribute('data-last-sync');
+    const before = await page
+      .locator('[data-testid=sync-indicator]')
+      .getAttribute('data-last-sync');
     await sleep(5); // a new timestamp
     const t0 = Date.now();
     await btn.click();
@@ -339,17 +382,39 @@ async function main() {
         let last = null;
         for (let i = 0; i < RUNS; i++) {
           const r = await timeToUsable(browser, server);
-          log(`${ds.label}: usable after ${sec(r.total)} (${r.pages} pull pages, server TTFB ${sec(r.serverWait)}; steps ${Object.entries(r.steps).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}; local ${JSON.stringify(r.counts)})`);
+          log(
+            `${ds.label}: usable after ${sec(r.total)} (${r.pages} pull pages, server TTFB ${sec(r.serverWait)}; steps ${Object.entries(
+              r.steps,
+            )
+              .map(([k, v]) => `${k} ${ms(v)}`)
+              .join(', ')}; local ${JSON.stringify(r.counts)})`,
+          );
           runs.push(r);
           if (last) await last.ctx.close();
           last = r;
         }
-        const res = { runs: runs.map(({ total, steps, pages, pullNetwork, serverWait, counts }) => ({ total, steps, pages, pullNetwork, serverWait, counts })) };
+        const res = {
+          runs: runs.map(({ total, steps, pages, pullNetwork, serverWait, counts }) => ({
+            total,
+            steps,
+            pages,
+            pullNetwork,
+            serverWait,
+            counts,
+          })),
+        };
         if (key === 'rep15k') {
           const queries = await searchQueries(last.page);
           const s = await searchLatency(last.page, server.baseUrl, queries);
           res.search = s;
-          log(`search: ${queries.length} queries, last keystroke DOM p50 ${ms(median(s.finals.map((x) => x.dom)))} p95 ${ms(quantile(s.finals.map((x) => x.dom), 0.95))}`);
+          log(
+            `search: ${queries.length} queries, last keystroke DOM p50 ${ms(median(s.finals.map((x) => x.dom)))} p95 ${ms(
+              quantile(
+                s.finals.map((x) => x.dom),
+                0.95,
+              ),
+            )}`,
+          );
           const p = await emptyPull(last.page);
           res.pull = p;
           log(`empty pull: p50 ${ms(median(p.times))} p95 ${ms(quantile(p.times, 0.95))}`);
@@ -387,7 +452,7 @@ ${machineLine()} Chromium ${chromiumVersion} (headless, \`--disable-gpu\`), phon
 
 Recorded by \`npm run bench\` in web/ (\`web/bench/browser.mjs\`): \`pharmacrm demo\` on SQLite (\`${path.relative(path.resolve(WEB_DIR, '..'), serverBinary())}\`, ${/[\\/]release[\\/]/.test(serverBinary()) ? 'release' : 'debug'} build, as \`PHARMACRM_BIN\` says), the UI the binary embeds, driven through playwright-core; server and browser on the same machine.
 
-**Time to usable after login** (fresh browser profile; from submitting the login form to the Today plan rendered with data, i.e. the initial sync fetched in pages of 500 changes, applied to IndexedDB in one transaction and loaded into memory). ${RUNS} run${RUNS === 1 ? "" : "s"} each.
+**Time to usable after login** (fresh browser profile; from submitting the login form to the Today plan rendered with data, i.e. the initial sync fetched in pages of 500 changes, applied to IndexedDB in one transaction and loaded into memory). ${RUNS} run${RUNS === 1 ? '' : 's'} each.
 
 | rep | HCPs / accounts / calls on the device | pull pages | median | range |
 |---|---|---|---|---|
@@ -407,9 +472,24 @@ At 15,000 records the server's time dominates (a debug build; the release build'
 
 | measure | n | p50 | p95 | max |
 |---|---|---|---|---|
-| 3rd letter → list updated (DOM) | ${fin.length} | ${ms(median(fin.map((x) => x.dom)))} | ${ms(quantile(fin.map((x) => x.dom), 0.95))} | ${ms(Math.max(...fin.map((x) => x.dom)))} |
-| 3rd letter → next frame | ${fin.length} | ${ms(median(fin.map((x) => x.frame)))} | ${ms(quantile(fin.map((x) => x.frame), 0.95))} | ${ms(Math.max(...fin.map((x) => x.frame)))} |
-| any keystroke (1–3 letters) → list updated (DOM) | ${all.length} | ${ms(median(all.map((x) => x.dom)))} | ${ms(quantile(all.map((x) => x.dom), 0.95))} | ${ms(Math.max(...all.map((x) => x.dom)))} |
+| 3rd letter → list updated (DOM) | ${fin.length} | ${ms(median(fin.map((x) => x.dom)))} | ${ms(
+    quantile(
+      fin.map((x) => x.dom),
+      0.95,
+    ),
+  )} | ${ms(Math.max(...fin.map((x) => x.dom)))} |
+| 3rd letter → next frame | ${fin.length} | ${ms(median(fin.map((x) => x.frame)))} | ${ms(
+    quantile(
+      fin.map((x) => x.frame),
+      0.95,
+    ),
+  )} | ${ms(Math.max(...fin.map((x) => x.frame)))} |
+| any keystroke (1–3 letters) → list updated (DOM) | ${all.length} | ${ms(median(all.map((x) => x.dom)))} | ${ms(
+    quantile(
+      all.map((x) => x.dom),
+      0.95,
+    ),
+  )} | ${ms(Math.max(...all.map((x) => x.dom)))} |
 
 **Sync round trips** for the 15,000-record rep, nothing new on the server:
 

@@ -2,7 +2,14 @@
 // and the rep's data shows it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiClient, DESKTOP, launchBrowser, screenshot, startDemoServer, uiLogin } from './helpers.mjs';
+import {
+  apiClient,
+  DESKTOP,
+  launchBrowser,
+  screenshot,
+  startDemoServer,
+  uiLogin,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -20,7 +27,9 @@ after(async () => {
 test('compliance flags an HCP do-not-call and the rep sees it', async () => {
   const api = apiClient(server.apiUrl);
   const rep = await api.login('rep.t01');
-  const hcp = (await api.all(rep, '/api/v1/hcps')).find((h) => !h.do_not_call && h.status === 'active');
+  const hcp = (await api.all(rep, '/api/v1/hcps')).find(
+    (h) => !h.do_not_call && h.status === 'active',
+  );
   const ctx = await browser.newContext(DESKTOP);
   const page = await ctx.newPage();
   try {
@@ -51,6 +60,9 @@ test('a rep does not get the control', async () => {
   const api = apiClient(server.apiUrl);
   const rep = await api.login('rep.t01');
   const hcp = (await api.all(rep, '/api/v1/hcps'))[0];
-  const r = await api.call('PUT', `/api/v1/hcps/${hcp.id}/do-not-call`, { token: rep, body: { reason: 'x' } });
+  const r = await api.call('PUT', `/api/v1/hcps/${hcp.id}/do-not-call`, {
+    token: rep,
+    body: { reason: 'x' },
+  });
   assert.equal(r.status, 403);
 });

@@ -1,6 +1,13 @@
 // Shared helpers for the browser end-to-end tests (plain ESM, run by `node --test e2e/`).
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,11 +56,16 @@ function freshDatabase(tmp) {
   const server = process.env.E2E_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432';
   const name = `pharmacrm_e2e_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   const psql = (sql) => {
-    const r = spawnSync('psql', [`${server}/postgres`, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+    const r = spawnSync('psql', [`${server}/postgres`, '-v', 'ON_ERROR_STOP=1', '-qc', sql], {
+      encoding: 'utf8',
+    });
     if (r.error || r.status !== 0) throw new Error(`psql failed (${sql}): ${r.error ?? r.stderr}`);
   };
   psql(`CREATE DATABASE ${name}`);
-  return { url: `${server}/${name}`, drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    url: `${server}/${name}`,
+    drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 /**
@@ -61,7 +73,13 @@ function freshDatabase(tmp) {
  * for /healthz. `extraArgs` are appended to the demo's arguments (the benchmark's dataset sizes).
  * Returns { baseUrl, stop }.
  */
-export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 120_000, extraArgs = [], logName = 'server.log' } = {}) {
+export async function startDemoServer({
+  seed = 7,
+  scale = 'small',
+  timeoutMs = 120_000,
+  extraArgs = [],
+  logName = 'server.log',
+} = {}) {
   const bin = serverBinary();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pharmacrm-e2e-'));
   const port = await freePort();
@@ -72,10 +90,14 @@ export async function startDemoServer({ seed = 7, scale = 'small', timeoutMs = 1
   const database = freshDatabase(tmp);
   const args = [
     'demo',
-    '--database-url', database.url,
-    '--listen', `127.0.0.1:${port}`,
-    '--scale', scale,
-    '--seed', String(seed),
+    '--database-url',
+    database.url,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--scale',
+    scale,
+    '--seed',
+    String(seed),
     ...extraArgs,
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
@@ -130,7 +152,9 @@ async function assertEmbeddedUiCurrent(serverUrl, stop) {
   const embedded = await (await fetch(serverUrl + '/index.html')).text();
   if (embedded !== readFileSync(index, 'utf8')) {
     await stop();
-    throw new Error('the pharmacrm binary embeds an older web/dist than the one built: rebuild it (cargo build -p pharmacrm) after `npm run build`');
+    throw new Error(
+      'the pharmacrm binary embeds an older web/dist than the one built: rebuild it (cargo build -p pharmacrm) after `npm run build`',
+    );
   }
 }
 
@@ -140,7 +164,11 @@ export function apiClient(baseUrl) {
     const headers = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(baseUrl + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(baseUrl + p, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let json = null;
     try {
@@ -154,7 +182,8 @@ export function apiClient(baseUrl) {
     call,
     async login(username, password = 'demo') {
       const r = await call('POST', '/api/v1/auth/login', { body: { username, password } });
-      if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.json)}`);
+      if (r.status !== 200)
+        throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.json)}`);
       return r.json.token;
     },
     async get(token, p) {
@@ -192,11 +221,17 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launchBrowser() {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 1,
+};
 export const DESKTOP = { viewport: { width: 1280, height: 900 } };
 
 export async function screenshot(page, name, { fullPage = false } = {}) {
@@ -245,7 +280,11 @@ export async function loadAllCards(page, listTestId, cardTestId) {
     if (await page.locator('[data-testid=error]').count()) {
       throw new Error(`list error: ${await page.locator('[data-testid=error]').innerText()}`);
     }
-    await page.waitForFunction((tid) => document.querySelector(`[data-testid="${tid}"]`)?.getAttribute('aria-busy') === 'false', listTestId);
+    await page.waitForFunction(
+      (tid) =>
+        document.querySelector(`[data-testid="${tid}"]`)?.getAttribute('aria-busy') === 'false',
+      listTestId,
+    );
   }
   return page.$$eval(`[data-testid=${cardTestId}]`, (els) =>
     els.map((el) => ({

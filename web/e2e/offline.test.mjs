@@ -4,7 +4,14 @@
 // and an idempotent replay of the same push.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, PHONE, screenshot, startDemoServer, uiLogin } from './helpers.mjs';
+import {
+  apiClient,
+  launchBrowser,
+  PHONE,
+  screenshot,
+  startDemoServer,
+  uiLogin,
+} from './helpers.mjs';
 
 /** All changes of a full (initial) pull for this token. */
 async function fullPull(api, token) {
@@ -35,7 +42,8 @@ function uuidv7() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const callsIn = (changes) => changes.filter((c) => c.entity === 'call' && c.op === 'put').map((c) => c.data);
+const callsIn = (changes) =>
+  changes.filter((c) => c.entity === 'call' && c.op === 'put').map((c) => c.data);
 
 describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
   let server;
@@ -60,8 +68,12 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     const hcps = await api.all(repToken, '/api/v1/hcps');
     const counts = new Map();
     for (const h of hcps) counts.set(h.last_name, (counts.get(h.last_name) ?? 0) + 1);
-    searchName = [...counts.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0][0];
-    searchExpected = (await api.all(repToken, '/api/v1/hcps', { q: searchName })).map((h) => h.npi).sort();
+    searchName = [...counts.entries()].sort(
+      (a, b) => a[1] - b[1] || a[0].localeCompare(b[0]),
+    )[0][0];
+    searchExpected = (await api.all(repToken, '/api/v1/hcps', { q: searchName }))
+      .map((h) => h.npi)
+      .sort();
     browser = await launchBrowser();
     ctx = await browser.newContext(PHONE);
     page = await ctx.newPage();
@@ -73,16 +85,23 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     await server?.stop();
   });
 
-  const pending = async () => Number(await page.locator('[data-testid=sync-indicator]').getAttribute('data-pending'));
+  const pending = async () =>
+    Number(await page.locator('[data-testid=sync-indicator]').getAttribute('data-pending'));
   const waitPending = (n, timeout = 30_000) =>
     page.waitForFunction(
-      (n) => document.querySelector('[data-testid=sync-indicator]')?.getAttribute('data-pending') === String(n),
+      (n) =>
+        document.querySelector('[data-testid=sync-indicator]')?.getAttribute('data-pending') ===
+        String(n),
       n,
       { timeout },
     );
   const progress = async () =>
     page.$$eval('[data-testid^=progress-]', (els) =>
-      Object.fromEntries(els.filter((e) => e.dataset.done !== undefined).map((e) => [e.dataset.testid, Number(e.dataset.done)])),
+      Object.fromEntries(
+        els
+          .filter((e) => e.dataset.done !== undefined)
+          .map((e) => [e.dataset.testid, Number(e.dataset.done)]),
+      ),
     );
 
   test('after login the rep lands on Today and the initial sync fills IndexedDB', async () => {
@@ -101,13 +120,18 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, {
+      timeout: 15_000,
+    });
     const cached = await page.evaluate(async () => {
       const keys = await caches.keys();
       const c = await caches.open(keys.find((k) => k.startsWith('pharmacrm-shell-')));
       return (await c.keys()).map((r) => new URL(r.url).pathname);
     });
-    assert.ok(cached.includes('/index.html') && cached.some((p) => p.startsWith('/assets/')), `precached: ${cached}`);
+    assert.ok(
+      cached.includes('/index.html') && cached.some((p) => p.startsWith('/assets/')),
+      `precached: ${cached}`,
+    );
     assert.equal(await pending(), 0);
     assert.ok(pulls >= 5, `the initial sync took ${pulls} pages`);
     // Everything of the multi-page checkpoint arrived: the plan lists the rep's due HCPs.
@@ -117,8 +141,16 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
         r.onsuccess = () => res(r.result);
         r.onerror = () => rej(r.error);
       });
-      const count = (s) => new Promise((res) => { const r = db.transaction(s).objectStore(s).count(); r.onsuccess = () => res(r.result); });
-      return { hcps: await count('hcps'), calls: await count('calls'), accounts: await count('accounts') };
+      const count = (s) =>
+        new Promise((res) => {
+          const r = db.transaction(s).objectStore(s).count();
+          r.onsuccess = () => res(r.result);
+        });
+      return {
+        hcps: await count('hcps'),
+        calls: await count('calls'),
+        accounts: await count('accounts'),
+      };
     }, repMe.id);
     const full = await fullPull(api, repToken);
     const n = (e) => full.filter((c) => c.entity === e).length;
@@ -128,14 +160,21 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
 
   test('offline: local search answers from IndexedDB', async () => {
     await ctx.setOffline(true);
-    await page.waitForFunction(() => document.querySelector('[data-testid=sync-indicator]')?.dataset.online === 'false');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=sync-indicator]')?.dataset.online === 'false',
+    );
     await page.locator('nav.tabs a', { hasText: 'HCPs' }).click();
     await page.locator('[data-testid=hcp-search]').fill(searchName);
     await page.waitForFunction(
-      (q) => (document.querySelector('[data-testid=hcp-list]')?.getAttribute('data-loaded-key') ?? '').includes(q),
+      (q) =>
+        (
+          document.querySelector('[data-testid=hcp-list]')?.getAttribute('data-loaded-key') ?? ''
+        ).includes(q),
       new URLSearchParams({ q: searchName }).toString(),
     );
-    const npis = (await page.$$eval('[data-testid=hcp-card]', (els) => els.map((e) => e.dataset.npi))).sort();
+    const npis = (
+      await page.$$eval('[data-testid=hcp-card]', (els) => els.map((e) => e.dataset.npi))
+    ).sort();
     assert.deepEqual(npis, searchExpected, `offline search "${searchName}" = API search`);
     await screenshot(page, 'offline-02-search');
   });
@@ -146,10 +185,16 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
       await page.locator('[data-testid=plan-item]').first().waitFor();
       const before = await progress();
       // Pick the first plan entry we have not called yet (not a form input).
-      const ids = await page.$$eval('[data-testid=plan-item]', (els) => els.map((e) => e.dataset.id));
+      const ids = await page.$$eval('[data-testid=plan-item]', (els) =>
+        els.map((e) => e.dataset.id),
+      );
       const hcpId = ids.find((id) => !logged.some((l) => l.hcpId === id));
-      const tier = await page.locator(`[data-testid=plan-item][data-id="${hcpId}"]`).getAttribute('data-tier');
-      await page.locator(`[data-testid=plan-item][data-id="${hcpId}"] [data-testid=log-call]`).click();
+      const tier = await page
+        .locator(`[data-testid=plan-item][data-id="${hcpId}"]`)
+        .getAttribute('data-tier');
+      await page
+        .locator(`[data-testid=plan-item][data-id="${hcpId}"] [data-testid=log-call]`)
+        .click();
       await page.locator('[data-testid=call-form]').waitFor();
       if (i === 0) await screenshot(page, 'offline-03-call-form', { fullPage: true });
       // Auto-filled: when, where (primary account), products from the HCP's segments.
@@ -158,7 +203,10 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
       const outcome = page.locator('[data-testid^=outcome-]').first();
       await outcome.click();
       inputs++;
-      await page.locator('[data-testid^=next-step-]:not([data-testid=next-step-date])').first().click();
+      await page
+        .locator('[data-testid^=next-step-]:not([data-testid=next-step-date])')
+        .first()
+        .click();
       inputs++;
       if (i === 2) {
         await page.locator('[data-testid=call-notes]').fill('Discussed dosing offline');
@@ -173,11 +221,16 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
       await waitPending(i + 1);
       if (i === 0) {
         await page.waitForFunction(
-          ([t, n]) => Number(document.querySelector(`[data-testid=progress-${t}]`)?.dataset.done) === n,
+          ([t, n]) =>
+            Number(document.querySelector(`[data-testid=progress-${t}]`)?.dataset.done) === n,
           [tier, before[`progress-${tier}`] + 1],
         );
         const afterP = await progress();
-        assert.equal(afterP[`progress-${tier}`], before[`progress-${tier}`] + 1, `tier ${tier} progress +1`);
+        assert.equal(
+          afterP[`progress-${tier}`],
+          before[`progress-${tier}`] + 1,
+          `tier ${tier} progress +1`,
+        );
         await screenshot(page, 'offline-04-progress-after-call', { fullPage: true });
       }
     }
@@ -226,7 +279,9 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
       return {
         client_id: kv.find((r) => r.key === 'client_id').value,
         statuses: outbox.map((o) => o.status),
-        mutations: outbox.sort((a, b) => (a.id < b.id ? -1 : 1)).map((o) => ({ id: o.id, client_ts: o.client_ts, kind: o.kind, payload: o.payload })),
+        mutations: outbox
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .map((o) => ({ id: o.id, client_ts: o.client_ts, kind: o.kind, payload: o.payload })),
       };
     }, repMe.id);
     assert.equal(body.mutations.length, 3);
@@ -239,23 +294,35 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     assert.equal(after1.length, callsBefore.length + 3, 'and no other new call');
     assert.deepEqual(new Set(ours.flatMap((c) => c.hcp_ids)), new Set(logged.map((l) => l.hcpId)));
 
-    const replay = await api.call('POST', '/api/v1/sync/push', { token: repToken, body: { client_id: body.client_id, mutations: body.mutations } });
+    const replay = await api.call('POST', '/api/v1/sync/push', {
+      token: repToken,
+      body: { client_id: body.client_id, mutations: body.mutations },
+    });
     assert.equal(replay.status, 200, JSON.stringify(replay.json));
-    assert.deepEqual(replay.json.results.map((r) => r.status), ['applied', 'applied', 'applied']);
+    assert.deepEqual(
+      replay.json.results.map((r) => r.status),
+      ['applied', 'applied', 'applied'],
+    );
     const after2 = callsIn(await fullPull(api, repToken));
     assert.equal(after2.length, after1.length, 'the replay added no call');
 
     // The pulled server copies replaced the optimistic ones in the app.
     await page.goto(`${server.baseUrl}/#/hcps/${logged[2].hcpId}`);
     await page.locator('[data-testid=section-calls]').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=call-row][data-pending=true]').length === 0);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=call-row][data-pending=true]').length === 0,
+    );
     console.log(`# manual inputs per call: ${manualInputs.join(', ')}`);
   });
 
   test('a poke on the event stream (a call logged on another device) updates the app by itself', async () => {
     await page.goto(`${server.baseUrl}/#/today`);
     await page.locator('[data-testid=plan-item]').first().waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=sync-indicator]')?.dataset.events === 'connected', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=sync-indicator]')?.dataset.events === 'connected',
+      null,
+      { timeout: 30_000 },
+    );
     const before = Number(await page.locator('[data-testid=progress]').getAttribute('data-done'));
     const hcpId = await page.locator('[data-testid=plan-item]').last().getAttribute('data-id');
     const picklists = (await fullPull(api, repToken)).find((c) => c.entity === 'picklists').data;
@@ -270,10 +337,18 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
             client_ts: new Date().toISOString(),
             kind: 'call.submit',
             payload: {
-              id: callId, call_type: 'phone', hcp_ids: [hcpId], account_id: null,
-              called_at: new Date(Date.now() - 60_000).toISOString(), product_ids: [],
-              outcome: picklists.outcomes[0].code, next_step: picklists.next_steps[0].code,
-              next_step_date: null, notes: 'from another device', corrects: null, correction_reason: null,
+              id: callId,
+              call_type: 'phone',
+              hcp_ids: [hcpId],
+              account_id: null,
+              called_at: new Date(Date.now() - 60_000).toISOString(),
+              product_ids: [],
+              outcome: picklists.outcomes[0].code,
+              next_step: picklists.next_steps[0].code,
+              next_step_date: null,
+              notes: 'from another device',
+              corrects: null,
+              correction_reason: null,
             },
           },
         ],
@@ -302,8 +377,11 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
         contentType: 'application/json',
         body: JSON.stringify({
           results: body.mutations.map((m) => ({
-            mutation_id: m.id, status: 'rejected', code: 'do_not_call',
-            message: 'the HCP is do-not-call: asked not to be contacted', errors: [],
+            mutation_id: m.id,
+            status: 'rejected',
+            code: 'do_not_call',
+            message: 'the HCP is do-not-call: asked not to be contacted',
+            errors: [],
           })),
         }),
       });
@@ -314,16 +392,26 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
       const hcpId = await item.getAttribute('data-id');
       await item.locator('[data-testid=log-call]').click();
       await page.locator('[data-testid^=outcome-]').first().click();
-      await page.locator('[data-testid^=next-step-]:not([data-testid=next-step-date])').first().click();
+      await page
+        .locator('[data-testid^=next-step-]:not([data-testid=next-step-date])')
+        .first()
+        .click();
       await page.locator('[data-testid=submit-call]').click();
-      await page.waitForFunction(() => document.querySelector('[data-testid=sync-indicator]')?.dataset.rejected === '1', null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=sync-indicator]')?.dataset.rejected === '1',
+        null,
+        { timeout: 20_000 },
+      );
       await page.locator('[data-testid=sync-indicator]').click();
       const reason = await page.locator('[data-testid=rejected-reason]').innerText();
       assert.match(reason, /do-not-call/);
       await screenshot(page, 'offline-07-rejected');
       await page.locator('[data-testid=fix-rejected]').click();
       await page.locator('[data-testid=call-form]').waitFor();
-      assert.equal(await page.locator('[data-testid=call-hcp]').getAttribute('href'), `#/hcps/${hcpId}`);
+      assert.equal(
+        await page.locator('[data-testid=call-hcp]').getAttribute('href'),
+        `#/hcps/${hcpId}`,
+      );
       await page.locator('[data-testid=submit-call]').click();
       await page.locator('[data-testid=today]').waitFor();
       await page.waitForFunction(
@@ -350,7 +438,9 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     const hcps = changes.filter((c) => c.entity === 'hcp' && c.op === 'put').map((c) => c.data);
     const ok = (h) => h.status === 'active' && !h.do_not_call;
     const byAccount = new Map();
-    for (const h of hcps.filter(ok)) for (const a of h.affiliations) byAccount.set(a.account_id, [...(byAccount.get(a.account_id) ?? []), h]);
+    for (const h of hcps.filter(ok))
+      for (const a of h.affiliations)
+        byAccount.set(a.account_id, [...(byAccount.get(a.account_id) ?? []), h]);
     const [accountId, members] = [...byAccount.entries()].find(([, hs]) => hs.length >= 2);
     const [lead, other] = members;
     await page.goto(`${server.baseUrl}/#/call/new?hcp=${lead.id}`);
@@ -369,13 +459,18 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     // Client-side check: the next step is still missing.
     await page.locator('[data-testid=submit-call]').click();
     await page.locator('[data-testid=error-next_step]').waitFor();
-    await page.locator('[data-testid^=next-step-]:not([data-testid=next-step-date])').first().click();
+    await page
+      .locator('[data-testid^=next-step-]:not([data-testid=next-step-date])')
+      .first()
+      .click();
     await screenshot(page, 'offline-08-group-call', { fullPage: true });
     await page.locator('[data-testid=submit-call]').click();
     await page.locator('[data-testid=today]').waitFor();
     await page.locator('[data-testid=drafts]').waitFor({ state: 'detached' });
     await waitPending(0);
-    const group = callsIn(await fullPull(api, repToken)).filter((c) => c.call_type === 'group' && c.account_id === accountId);
+    const group = callsIn(await fullPull(api, repToken)).filter(
+      (c) => c.call_type === 'group' && c.account_id === accountId,
+    );
     assert.equal(group.length, 1);
     assert.deepEqual(new Set(group[0].hcp_ids), new Set([lead.id, other.id]));
   });
@@ -386,7 +481,8 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     // Every push the page sends (the cut one and the retries, which are not routed).
     const pushes = [];
     const onRequest = (r) => {
-      if (r.method() === 'POST' && r.url().includes('/api/v1/sync/push')) pushes.push(JSON.parse(r.postData()));
+      if (r.method() === 'POST' && r.url().includes('/api/v1/sync/push'))
+        pushes.push(JSON.parse(r.postData()));
     };
     page.on('request', onRequest);
     let cut = true;
@@ -409,10 +505,15 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
       await waitPending(0);
       hcpId = await page.locator('[data-testid=plan-item]').first().getAttribute('data-id');
       callsOnHcpBefore = await api.get(repToken, `/api/v1/hcps/${hcpId}/calls`);
-      await page.locator(`[data-testid=plan-item][data-id="${hcpId}"] [data-testid=log-call]`).click();
+      await page
+        .locator(`[data-testid=plan-item][data-id="${hcpId}"] [data-testid=log-call]`)
+        .click();
       await page.locator('[data-testid=call-form]').waitFor();
       await page.locator('[data-testid^=outcome-]').first().click();
-      await page.locator('[data-testid^=next-step-]:not([data-testid=next-step-date])').first().click();
+      await page
+        .locator('[data-testid^=next-step-]:not([data-testid=next-step-date])')
+        .first()
+        .click();
       await page.locator('[data-testid=call-notes]').fill('Answer lost on the way back');
       await page.locator('[data-testid=submit-call]').click();
       await page.locator('[data-testid=today]').waitFor();
@@ -428,7 +529,10 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     // No help from the test: the engine retries after its backoff (2 s after one failure).
     await waitPending(0, 60_000);
     page.off('request', onRequest);
-    assert.equal(await page.locator('[data-testid=sync-indicator]').getAttribute('data-rejected'), '0');
+    assert.equal(
+      await page.locator('[data-testid=sync-indicator]').getAttribute('data-rejected'),
+      '0',
+    );
     assert.ok(pushes.length >= 2, `pushes seen: ${pushes.length}`);
     const [first, retry] = pushes;
     assert.equal(first.mutations.length, 1);
@@ -462,15 +566,25 @@ describe('offline field app (rep, phone)', { timeout: 600_000 }, () => {
     const opsToken = await api.login('ops');
     const asOps = await api.get(opsToken, `/api/v1/hcps/${hcpId}/calls`);
     assert.equal(asOps.filter((c) => c.id === callId).length, 1, 'once as ops too');
-    assert.equal(callsIn(await fullPull(api, repToken)).filter((c) => c.id === callId).length, 1, 'once in a full pull');
+    assert.equal(
+      callsIn(await fullPull(api, repToken)).filter((c) => c.id === callId).length,
+      1,
+      'once in a full pull',
+    );
 
     // In the app: the call shows as synced (the pulled server copy, not the optimistic one).
     await page.goto(`${server.baseUrl}/#/hcps/${hcpId}`);
     const row = page.locator(`[data-testid=call-row][data-id="${callId}"]`);
     await row.waitFor();
-    await page.waitForFunction((id) => document.querySelector(`[data-testid=call-row][data-id="${id}"]`)?.dataset.pending === 'false', callId, {
-      timeout: 20_000,
-    });
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector(`[data-testid=call-row][data-id="${id}"]`)?.dataset.pending ===
+        'false',
+      callId,
+      {
+        timeout: 20_000,
+      },
+    );
     assert.equal(await page.locator(`[data-testid=call-row][data-id="${callId}"]`).count(), 1);
     await screenshot(page, 'offline-09-lost-answer-synced', { fullPage: true });
   });

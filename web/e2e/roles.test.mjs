@@ -55,7 +55,11 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     const res = await fetch(server.baseUrl + '/');
     const html = await res.text();
     assert.equal(res.status, 200, `GET / -> ${res.status}: ${html.slice(0, 200)}`);
-    assert.match(html, /<div id="app">/, 'index.html of web/dist is embedded (run `npm run build` before building the server)');
+    assert.match(
+      html,
+      /<div id="app">/,
+      'index.html of web/dist is embedded (run `npm run build` before building the server)',
+    );
   });
 
   test('a wrong password shows the problem detail; the rep logs in', async () => {
@@ -66,7 +70,9 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     await page.locator('button[type=submit]').click();
     const err = page.locator('[data-testid=login-error]');
     await err.waitFor();
-    const bad = await api.call('POST', '/api/v1/auth/login', { body: { username: 'rep.t01', password: 'wrong-password' } });
+    const bad = await api.call('POST', '/api/v1/auth/login', {
+      body: { username: 'rep.t01', password: 'wrong-password' },
+    });
     assert.equal(bad.status, 401);
     assert.equal(bad.json.code, 'invalid_credentials');
     assert.equal((await err.innerText()).trim(), bad.json.detail);
@@ -77,13 +83,19 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     assert.equal(repMe.role, 'rep');
     assert.equal(repMe.territories.length, 1, 'a rep has exactly one territory');
     const terrText = await page.locator('[data-testid=user-territories]').innerText();
-    assert.ok(terrText.includes(repMe.territories[0].name), `top bar names the territory: ${terrText}`);
+    assert.ok(
+      terrText.includes(repMe.territories[0].name),
+      `top bar names the territory: ${terrText}`,
+    );
     const nav = await page.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
     // Reps land on the offline field app's "Today" screen (issue 3); the HCP list is one tap away;
     // their sample inventory has its own screen (issue 4); realignment reviews need the network.
     assert.deepEqual(nav, ['Today', 'HCPs', 'Accounts', 'Samples', 'Realignment']);
     await page.locator('nav.tabs a', { hasText: 'HCPs' }).click();
-    assert.ok(await page.evaluate(() => !!localStorage.getItem('pharmacrm.token')), 'token kept in localStorage');
+    assert.ok(
+      await page.evaluate(() => !!localStorage.getItem('pharmacrm.token')),
+      'token kept in localStorage',
+    );
   });
 
   test('the rep sees exactly their own HCPs, all in their territory, fewer than ops', async () => {
@@ -94,15 +106,26 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
 
     assert.ok(repHcps.length > 0, 'the demo rep has HCPs');
     assert.equal(cards.length, repHcps.length, 'no duplicates or missing rows in the UI');
-    assert.deepEqual(sorted(setOf(cards.map((c) => c.npi))), sorted(setOf(repHcps.map((h) => h.npi))));
+    assert.deepEqual(
+      sorted(setOf(cards.map((c) => c.npi))),
+      sorted(setOf(repHcps.map((h) => h.npi))),
+    );
     for (const c of cards) {
       assert.equal(c.territory, territory.code, `HCP ${c.npi} territory`);
       assert.equal(c.territoryText, territory.code, `HCP ${c.npi} territory label`);
     }
-    for (const h of repHcps) assert.equal(h.territory?.id, territory.id, `API HCP ${h.npi} in the rep's territory`);
+    for (const h of repHcps)
+      assert.equal(h.territory?.id, territory.id, `API HCP ${h.npi} in the rep's territory`);
     assert.equal(await shownCount(page), repHcps.length, '"N shown"');
-    assert.equal(await page.locator('[data-testid=load-more]').count(), 0, 'no "Load more" at the end');
-    assert.ok(repHcps.length < opsHcps.length, `rep sees ${repHcps.length} < ops ${opsHcps.length}`);
+    assert.equal(
+      await page.locator('[data-testid=load-more]').count(),
+      0,
+      'no "Load more" at the end',
+    );
+    assert.ok(
+      repHcps.length < opsHcps.length,
+      `rep sees ${repHcps.length} < ops ${opsHcps.length}`,
+    );
     // The rep's territory filter is not offered (only one territory).
     assert.equal(await page.locator('[data-testid=filter-territory]').count(), 0);
   });
@@ -111,21 +134,32 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     // A last name that occurs in the rep's list but not for everybody.
     const counts = new Map();
     for (const h of repHcps) counts.set(h.last_name, (counts.get(h.last_name) ?? 0) + 1);
-    const name = [...counts.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0][0];
+    const name = [...counts.entries()].sort(
+      (a, b) => a[1] - b[1] || a[0].localeCompare(b[0]),
+    )[0][0];
     const expected = await api.all(repToken, '/api/v1/hcps', { q: name });
-    assert.ok(expected.length >= 1 && expected.length < repHcps.length, `q=${name} narrows (${expected.length})`);
+    assert.ok(
+      expected.length >= 1 && expected.length < repHcps.length,
+      `q=${name} narrows (${expected.length})`,
+    );
 
     await page.locator('[data-testid=hcp-search]').fill(name);
     await waitListSettled(page, 'hcp-list', new URLSearchParams({ q: name }).toString());
     const cards = await loadAllCards(page, 'hcp-list', 'hcp-card');
-    assert.deepEqual(sorted(setOf(cards.map((c) => c.npi))), sorted(setOf(expected.map((h) => h.npi))));
+    assert.deepEqual(
+      sorted(setOf(cards.map((c) => c.npi))),
+      sorted(setOf(expected.map((h) => h.npi))),
+    );
     assert.ok(cards.length < repHcps.length);
-    for (const c of cards) assert.ok(c.name.toLowerCase().includes(name.toLowerCase()), `${c.name} matches ${name}`);
+    for (const c of cards)
+      assert.ok(c.name.toLowerCase().includes(name.toLowerCase()), `${c.name} matches ${name}`);
     await screenshot(page, '03-rep-hcp-search');
 
     await page.locator('[data-testid=hcp-search]').fill('');
     await waitListSettled(page, 'hcp-list');
-    await page.waitForFunction(() => !document.querySelector('[data-testid=hcp-list]').getAttribute('data-loaded-key'));
+    await page.waitForFunction(
+      () => !document.querySelector('[data-testid=hcp-list]').getAttribute('data-loaded-key'),
+    );
   });
 
   test('an HCP profile shows identity, specialty, licences, affiliations, call times, language, segments, DNC', async () => {
@@ -135,14 +169,20 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     for (const h of repHcps) {
       const d = await api.get(repToken, `/api/v1/hcps/${h.id}`);
       const score =
-        Math.min(d.licences.length, 1) + Math.min(d.affiliations.length, 1) + Math.min(d.preferred_call_times.length, 1) + Math.min(d.segments.length, 1);
+        Math.min(d.licences.length, 1) +
+        Math.min(d.affiliations.length, 1) +
+        Math.min(d.preferred_call_times.length, 1) +
+        Math.min(d.segments.length, 1);
       if (score > bestScore) {
         best = d;
         bestScore = score;
       }
       if (score === 4) break;
     }
-    assert.ok(best && bestScore === 4, 'demo data has an HCP with licences, affiliations, call times and segments');
+    assert.ok(
+      best && bestScore === 4,
+      'demo data has an HCP with licences, affiliations, call times and segments',
+    );
 
     await page.locator(`[data-testid=hcp-card][data-id="${best.id}"] a`).first().click();
     const prof = page.locator('[data-testid=hcp-profile]');
@@ -150,20 +190,32 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     assert.equal(await page.locator('[data-testid=profile-npi]').innerText(), best.npi);
     const title = await page.locator('[data-testid=profile-name]').innerText();
     assert.ok(title.includes(best.first_name) && title.includes(best.last_name), title);
-    assert.equal(await page.locator('[data-testid=profile-specialty]').innerText(), best.specialty_name);
-    assert.ok((await page.locator('[data-testid=profile-language]').innerText()).includes(best.language));
-    assert.ok((await page.locator('[data-testid=profile-territory]').innerText()).includes(best.territory.code));
+    assert.equal(
+      await page.locator('[data-testid=profile-specialty]').innerText(),
+      best.specialty_name,
+    );
+    assert.ok(
+      (await page.locator('[data-testid=profile-language]').innerText()).includes(best.language),
+    );
+    assert.ok(
+      (await page.locator('[data-testid=profile-territory]').innerText()).includes(
+        best.territory.code,
+      ),
+    );
     const dnc = page.locator('[data-testid=profile-dnc]');
     assert.equal(await dnc.getAttribute('data-dnc'), best.do_not_call ? 'true' : 'false');
 
     const licText = await page.locator('[data-testid=section-licences]').innerText();
     for (const l of best.licences) assert.ok(licText.includes(l.number), `licence ${l.number}`);
     const segText = await page.locator('[data-testid=section-segments]').innerText();
-    for (const s of best.segments) assert.ok(segText.includes(s.product_name), `segment ${s.product_name}`);
+    for (const s of best.segments)
+      assert.ok(segText.includes(s.product_name), `segment ${s.product_name}`);
     const affText = await page.locator('[data-testid=section-affiliations]').innerText();
-    for (const a of best.affiliations) assert.ok(affText.includes(a.account_name), `affiliation ${a.account_name}`);
+    for (const a of best.affiliations)
+      assert.ok(affText.includes(a.account_name), `affiliation ${a.account_name}`);
     const ctText = await page.locator('[data-testid=section-call-times]').innerText();
-    for (const w of best.preferred_call_times) assert.ok(ctText.includes(`${w.from}–${w.to}`), `call time ${w.day} ${w.from}`);
+    for (const w of best.preferred_call_times)
+      assert.ok(ctText.includes(`${w.from}–${w.to}`), `call time ${w.day} ${w.from}`);
     await screenshot(page, '04-rep-hcp-profile', { fullPage: true });
 
     // A do-not-call HCP shows the flag and its reason (if the rep has one).
@@ -182,7 +234,12 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     await waitListSettled(page, 'hcp-list');
     if (dncHcp) {
       await loadAllCards(page, 'hcp-list', 'hcp-card');
-      assert.equal(await page.locator(`[data-testid=hcp-card][data-id="${dncHcp.id}"] [data-testid=dnc]`).count(), 1);
+      assert.equal(
+        await page
+          .locator(`[data-testid=hcp-card][data-id="${dncHcp.id}"] [data-testid=dnc]`)
+          .count(),
+        1,
+      );
     }
   });
 
@@ -199,12 +256,14 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
         const d = await api.get(repToken, `/api/v1/accounts/${a.id}`);
         if (d.affiliated_hcps.length) withHcps.push(d);
       }
-      const acct = withHcps[0] ?? (await api.get(repToken, `/api/v1/accounts/${repAccounts[0].id}`));
+      const acct =
+        withHcps[0] ?? (await api.get(repToken, `/api/v1/accounts/${repAccounts[0].id}`));
       await page.goto(`${server.baseUrl}/#/accounts/${acct.id}`);
       await page.locator('[data-testid=account-profile]').waitFor();
       assert.equal(await page.locator('[data-testid=profile-name]').innerText(), acct.name);
       const text = await page.locator('[data-testid=section-affiliated-hcps]').innerText();
-      for (const h of acct.affiliated_hcps) assert.ok(text.includes(h.name), `affiliated ${h.name}`);
+      for (const h of acct.affiliated_hcps)
+        assert.ok(text.includes(h.name), `affiliated ${h.name}`);
       await screenshot(page, '07-rep-account-profile', { fullPage: true });
     }
   });
@@ -217,7 +276,10 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     assert.equal(r.json.code, 'not_found');
     assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
     // Ops can read it, so the 404 is scoping and not a bad id.
-    assert.equal((await api.call('GET', `/api/v1/hcps/${foreign.id}`, { token: opsToken })).status, 200);
+    assert.equal(
+      (await api.call('GET', `/api/v1/hcps/${foreign.id}`, { token: opsToken })).status,
+      200,
+    );
 
     await page.goto(`${server.baseUrl}/#/hcps/${foreign.id}`);
     await page.locator('[data-testid=error]').waitFor();
@@ -252,20 +314,31 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
         os.filter((o) => o.value).map((o) => ({ id: o.value, code: o.getAttribute('data-code') })),
       );
       assert.deepEqual(sorted(opts.map((o) => o.id)), sorted(mgrMe.territories.map((t) => t.id)));
-      assert.deepEqual(sorted(opts.map((o) => o.code)), sorted(mgrMe.territories.map((t) => t.code)));
+      assert.deepEqual(
+        sorted(opts.map((o) => o.code)),
+        sorted(mgrMe.territories.map((t) => t.code)),
+      );
       await screenshot(dpage, '08-manager-hcp-list');
 
       const cards = await loadAllCards(dpage, 'hcp-list', 'hcp-card');
       assert.equal(cards.length, mgrHcps.length);
       assert.equal(await shownCount(dpage), mgrHcps.length);
-      assert.deepEqual(sorted(setOf(cards.map((c) => c.npi))), sorted(setOf(mgrHcps.map((h) => h.npi))));
+      assert.deepEqual(
+        sorted(setOf(cards.map((c) => c.npi))),
+        sorted(setOf(mgrHcps.map((h) => h.npi))),
+      );
       const codes = setOf(mgrMe.territories.map((t) => t.code));
-      for (const c of cards) assert.ok(codes.has(c.territory), `HCP ${c.npi} in district (${c.territory})`);
+      for (const c of cards)
+        assert.ok(codes.has(c.territory), `HCP ${c.npi} in district (${c.territory})`);
 
       // Filtering by one territory narrows to that territory's HCPs.
       const t0 = mgrMe.territories[0];
       await dpage.locator('[data-testid=filter-territory]').selectOption(t0.id);
-      await waitListSettled(dpage, 'hcp-list', new URLSearchParams({ territory: t0.id }).toString());
+      await waitListSettled(
+        dpage,
+        'hcp-list',
+        new URLSearchParams({ territory: t0.id }).toString(),
+      );
       const one = await loadAllCards(dpage, 'hcp-list', 'hcp-card');
       const expected = mgrHcps.filter((h) => h.territory?.id === t0.id);
       assert.equal(one.length, expected.length);
@@ -281,20 +354,39 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
         }
       }
       assert.ok(withCalls, 'an HCP of the district has a call history');
-      const products = new Map((await api.get(mgrToken, '/api/v1/products')).map((p) => [p.id, p.brand]));
+      const products = new Map(
+        (await api.get(mgrToken, '/api/v1/products')).map((p) => [p.id, p.brand]),
+      );
       await dpage.goto(`${server.baseUrl}/#/hcps/${withCalls.h.id}`);
       const hist = dpage.locator('[data-testid=call-history]');
       await hist.waitFor();
       assert.equal(Number(await hist.getAttribute('data-count')), withCalls.calls.length);
-      const rowIds = await dpage.$$eval('[data-testid=history-row]', (els) => els.map((e) => e.dataset.id));
-      assert.deepEqual(rowIds, withCalls.calls.map((c) => c.id), 'same calls, same order');
+      const rowIds = await dpage.$$eval('[data-testid=history-row]', (els) =>
+        els.map((e) => e.dataset.id),
+      );
+      assert.deepEqual(
+        rowIds,
+        withCalls.calls.map((c) => c.id),
+        'same calls, same order',
+      );
       const first = withCalls.calls[0];
       const firstText = await dpage.locator('[data-testid=history-row]').first().innerText();
-      for (const pid of first.product_ids) assert.ok(firstText.includes(products.get(pid)), `product ${products.get(pid)} named`);
-      assert.equal(await dpage.locator('[data-testid=history-rep]').first().getAttribute('title'), first.rep_id);
-      const pl = (await api.get(mgrToken, '/api/v1/sync/pull?limit=1')).changes.find((c) => c.entity === 'picklists').data;
+      for (const pid of first.product_ids)
+        assert.ok(firstText.includes(products.get(pid)), `product ${products.get(pid)} named`);
+      assert.equal(
+        await dpage.locator('[data-testid=history-rep]').first().getAttribute('title'),
+        first.rep_id,
+      );
+      const pl = (await api.get(mgrToken, '/api/v1/sync/pull?limit=1')).changes.find(
+        (c) => c.entity === 'picklists',
+      ).data;
       const label = (list, code) => list.find((x) => x.code === code).label;
-      assert.ok(firstText.includes(`${label(pl.outcomes, first.outcome)} → ${label(pl.next_steps, first.next_step)}`), `outcome and next step labels: ${firstText}`);
+      assert.ok(
+        firstText.includes(
+          `${label(pl.outcomes, first.outcome)} → ${label(pl.next_steps, first.next_step)}`,
+        ),
+        `outcome and next step labels: ${firstText}`,
+      );
       await screenshot(dpage, '08b-manager-hcp-call-history', { fullPage: true });
     } finally {
       await desk.close();
@@ -305,7 +397,10 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     const mgrToken = await api.login('mgr.d01');
     const mgrMe = await api.get(mgrToken, '/api/v1/me');
     const report = (cycle, territory) =>
-      api.get(mgrToken, `/api/v1/reports/frequency?${new URLSearchParams({ cycle, ...(territory ? { territory } : {}) })}`);
+      api.get(
+        mgrToken,
+        `/api/v1/reports/frequency?${new URLSearchParams({ cycle, ...(territory ? { territory } : {}) })}`,
+      );
     const tierTexts = (loc) =>
       loc.locator('[data-testid^=tier-][data-tier]').evaluateAll((els) =>
         els.map((e) => ({
@@ -315,37 +410,85 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
         })),
       );
     const expectedTiers = (tiers) =>
-      tiers.map((t) => ({ tier: t.tier, toward: `${t.calls_toward_target} / ${t.target_calls}`, reached: `${t.reached} / ${t.hcps}` }));
+      tiers.map((t) => ({
+        tier: t.tier,
+        toward: `${t.calls_toward_target} / ${t.target_calls}`,
+        reached: `${t.reached} / ${t.hcps}`,
+      }));
     const settled = (p, cycle, territory = '') =>
-      p.locator(`[data-testid=coverage][data-loaded-key="cycle=${cycle}&territory=${territory}"]`).waitFor();
+      p
+        .locator(`[data-testid=coverage][data-loaded-key="cycle=${cycle}&territory=${territory}"]`)
+        .waitFor();
 
     /** Every figure the screen shows, compared with the report the API gives the same user. */
     const checkScreen = async (p, rep, label) => {
-      assert.deepEqual(await tierTexts(p.locator('[data-testid=coverage-totals]')), expectedTiers(rep.totals), `${label}: totals`);
+      assert.deepEqual(
+        await tierTexts(p.locator('[data-testid=coverage-totals]')),
+        expectedTiers(rep.totals),
+        `${label}: totals`,
+      );
       const cards = p.locator('[data-testid=coverage-territory]');
-      const shown = await cards.evaluateAll((els) => els.map((e) => ({ id: e.dataset.id, code: e.dataset.code })));
-      assert.deepEqual(shown, rep.territories.map((t) => ({ id: t.territory.id, code: t.territory.code })), `${label}: territory cards`);
+      const shown = await cards.evaluateAll((els) =>
+        els.map((e) => ({ id: e.dataset.id, code: e.dataset.code })),
+      );
+      assert.deepEqual(
+        shown,
+        rep.territories.map((t) => ({ id: t.territory.id, code: t.territory.code })),
+        `${label}: territory cards`,
+      );
       for (const t of rep.territories) {
         const card = p.locator(`[data-testid=coverage-territory][data-id="${t.territory.id}"]`);
         const what = `${label} ${t.territory.code}`;
-        assert.equal(await card.locator('[data-testid=coverage-territory-name]').innerText(), t.territory.name);
-        assert.deepEqual(await tierTexts(card), expectedTiers(t.tiers), `${what}: per-tier calls toward target / target`);
+        assert.equal(
+          await card.locator('[data-testid=coverage-territory-name]').innerText(),
+          t.territory.name,
+        );
+        assert.deepEqual(
+          await tierTexts(card),
+          expectedTiers(t.tiers),
+          `${what}: per-tier calls toward target / target`,
+        );
         const a = t.tiers.find((x) => x.tier === 'A');
         const signal = card.locator('[data-testid=coverage-signal]');
         if (a.target_calls > 0 && a.adherence < 0.5 && rep.days_left > 0) {
           const text = await signal.innerText();
-          assert.ok(text.startsWith(`Tier A behind: ${a.calls_toward_target} of ${a.target_calls} target calls, ${rep.days_left} day`), `${what}: ${text}`);
+          assert.ok(
+            text.startsWith(
+              `Tier A behind: ${a.calls_toward_target} of ${a.target_calls} target calls, ${rep.days_left} day`,
+            ),
+            `${what}: ${text}`,
+          );
         } else {
           assert.equal(await signal.count(), 0, `${what}: no tier A signal`);
         }
-        const gapIds = await card.locator('[data-testid=coverage-gap]').evaluateAll((els) => els.map((e) => e.dataset.id));
-        assert.deepEqual(gapIds, t.gaps.map((g) => g.hcp_id), `${what}: gaps, same order`);
-        const hrefs = await card.locator('[data-testid=coverage-gap] a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
-        assert.deepEqual(hrefs, t.gaps.map((g) => `#/hcps/${g.hcp_id}`), `${what}: gap names link to the HCP profile`);
+        const gapIds = await card
+          .locator('[data-testid=coverage-gap]')
+          .evaluateAll((els) => els.map((e) => e.dataset.id));
+        assert.deepEqual(
+          gapIds,
+          t.gaps.map((g) => g.hcp_id),
+          `${what}: gaps, same order`,
+        );
+        const hrefs = await card
+          .locator('[data-testid=coverage-gap] a')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+        assert.deepEqual(
+          hrefs,
+          t.gaps.map((g) => `#/hcps/${g.hcp_id}`),
+          `${what}: gap names link to the HCP profile`,
+        );
         const more = card.locator('[data-testid=coverage-gaps-more]');
-        if (t.gaps_total > t.gaps.length) assert.equal((await more.textContent()).trim(), `and ${t.gaps_total - t.gaps.length} more`);
+        if (t.gaps_total > t.gaps.length)
+          assert.equal(
+            (await more.textContent()).trim(),
+            `and ${t.gaps_total - t.gaps.length} more`,
+          );
         else assert.equal(await more.count(), 0);
-        if (t.gaps_total > 0) assert.equal(Number(await card.locator('[data-testid=coverage-gaps]').getAttribute('data-total')), t.gaps_total);
+        if (t.gaps_total > 0)
+          assert.equal(
+            Number(await card.locator('[data-testid=coverage-gaps]').getAttribute('data-total')),
+            t.gaps_total,
+          );
       }
     };
 
@@ -355,7 +498,14 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/');
       await uiLogin(p, 'mgr.d01');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Realignment', 'Samples', 'Completeness']);
+      assert.deepEqual(nav, [
+        'HCPs',
+        'Accounts',
+        'Coverage',
+        'Realignment',
+        'Samples',
+        'Completeness',
+      ]);
       await p.locator('nav.tabs a', { hasText: 'Coverage' }).click();
       const cycle = await p.locator('[data-testid=coverage-cycle]').inputValue();
       const thisMonth = await p.evaluate(() => {
@@ -370,62 +520,121 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
         mgrMe.territories.map((t) => t.code).sort(),
         "the report covers the manager's territories",
       );
-      assert.deepEqual(rep.territories.map((t) => t.territory.code), ['T01', 'T02']);
+      assert.deepEqual(
+        rep.territories.map((t) => t.territory.code),
+        ['T01', 'T02'],
+      );
       await checkScreen(p, rep, cycle);
-      assert.ok(rep.territories.some((t) => t.gaps_total > 0), 'demo data has targets behind plan');
+      assert.ok(
+        rep.territories.some((t) => t.gaps_total > 0),
+        'demo data has targets behind plan',
+      );
       // The method sentence is shown as it is.
       await p.locator('[data-testid=coverage-method] summary').click();
-      assert.ok((await p.locator('[data-testid=coverage-method]').innerText()).includes(rep.method));
+      assert.ok(
+        (await p.locator('[data-testid=coverage-method]').innerText()).includes(rep.method),
+      );
 
       // Calls by territory, district and region: year to date by default, the API's counts for the same user.
       const ytd = await p.evaluate(() => {
         const d = new Date();
         const pad = (n) => String(n).padStart(2, '0');
-        return { from: `${d.getFullYear()}-01-01`, to: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` };
+        return {
+          from: `${d.getFullYear()}-01-01`,
+          to: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
+        };
       });
-      const units = p.locator(`[data-testid=calls-by-unit][data-loaded-key="from=${ytd.from}&to=${ytd.to}"]`);
+      const units = p.locator(
+        `[data-testid=calls-by-unit][data-loaded-key="from=${ytd.from}&to=${ytd.to}"]`,
+      );
       await units.waitFor();
-      assert.equal(await p.locator('[data-testid=units-period]').inputValue(), 'ytd', 'year to date by default');
-      const byUnit = await api.get(mgrToken, `/api/v1/reports/calls-by-unit?${new URLSearchParams(ytd)}`);
+      assert.equal(
+        await p.locator('[data-testid=units-period]').inputValue(),
+        'ytd',
+        'year to date by default',
+      );
+      const byUnit = await api.get(
+        mgrToken,
+        `/api/v1/reports/calls-by-unit?${new URLSearchParams(ytd)}`,
+      );
       const t01 = byUnit.territories.find((t) => t.code === 'T01');
       assert.ok(t01, 'the API lists T01 for mgr.d01');
       const t01Row = units.locator('[data-testid=unit-row][data-level=territory][data-code=T01]');
-      assert.equal(Number(await t01Row.locator('[data-testid=unit-calls]').innerText()), t01.calls, 'T01 calls as the API counts them');
-      const share = byUnit.total ? `${((100 * t01.calls) / byUnit.total).toFixed(1)}%` : '–';
-      assert.equal(await t01Row.locator('[data-testid=unit-share]').innerText(), share, 'T01 share of all calls');
-      const rowsShown = await units.locator('[data-testid=unit-row]').evaluateAll((els) =>
-        els.map((e) => `${e.dataset.level} ${e.dataset.code} ${e.querySelector('[data-testid=unit-calls]').textContent.trim()}`),
+      assert.equal(
+        Number(await t01Row.locator('[data-testid=unit-calls]').innerText()),
+        t01.calls,
+        'T01 calls as the API counts them',
       );
+      const share = byUnit.total ? `${((100 * t01.calls) / byUnit.total).toFixed(1)}%` : '–';
+      assert.equal(
+        await t01Row.locator('[data-testid=unit-share]').innerText(),
+        share,
+        'T01 share of all calls',
+      );
+      const rowsShown = await units
+        .locator('[data-testid=unit-row]')
+        .evaluateAll((els) =>
+          els.map(
+            (e) =>
+              `${e.dataset.level} ${e.dataset.code} ${e.querySelector('[data-testid=unit-calls]').textContent.trim()}`,
+          ),
+        );
       const rowsApi = [
         ...byUnit.regions.map((x) => `region ${x.code} ${x.calls}`),
         ...byUnit.districts.map((x) => `district ${x.code} ${x.calls}`),
         ...byUnit.territories.map((x) => `territory ${x.code} ${x.calls}`),
       ];
       assert.deepEqual(sorted(rowsShown), sorted(rowsApi), 'every unit in scope, with its count');
-      assert.equal(Number(await units.locator('[data-testid=units-total]').innerText()), byUnit.total);
-      assert.equal(await units.locator('[data-testid=units-unattributed]').count(), byUnit.unattributed > 0 ? 1 : 0);
-      assert.equal((await units.locator('[data-testid=units-method]').innerText()).trim(), byUnit.method);
+      assert.equal(
+        Number(await units.locator('[data-testid=units-total]').innerText()),
+        byUnit.total,
+      );
+      assert.equal(
+        await units.locator('[data-testid=units-unattributed]').count(),
+        byUnit.unattributed > 0 ? 1 : 0,
+      );
+      assert.equal(
+        (await units.locator('[data-testid=units-method]').innerText()).trim(),
+        byUnit.method,
+      );
       // A last day before the first: the API's field error is shown by the "To" input.
       const badFrom = `${Number(ytd.to.slice(0, 4)) + 1}-01-01`;
-      const bad = await api.call('GET', `/api/v1/reports/calls-by-unit?from=${badFrom}&to=${ytd.to}`, { token: mgrToken });
+      const bad = await api.call(
+        'GET',
+        `/api/v1/reports/calls-by-unit?from=${badFrom}&to=${ytd.to}`,
+        { token: mgrToken },
+      );
       assert.equal(bad.status, 422);
       await p.locator('[data-testid=units-period]').selectOption('custom');
       await p.locator('[data-testid=units-from]').fill(badFrom);
       const toError = p.locator('[data-testid=units-to-error]');
       await toError.waitFor();
-      assert.equal((await toError.innerText()).trim(), bad.json.errors.find((e) => e.field === 'to').message);
+      assert.equal(
+        (await toError.innerText()).trim(),
+        bad.json.errors.find((e) => e.field === 'to').message,
+      );
       assert.equal(await p.locator('[data-testid=units-to]').getAttribute('aria-invalid'), 'true');
       await p.locator('[data-testid=units-period]').selectOption('ytd');
       await units.waitFor();
-      assert.equal(await p.evaluate(() => location.hash), '#/coverage', 'the default period is not written into the URL');
+      assert.equal(
+        await p.evaluate(() => location.hash),
+        '#/coverage',
+        'the default period is not written into the URL',
+      );
       // Open the first territory's gaps for the screenshot.
       const withGaps = rep.territories.find((t) => t.gaps_total > 0);
-      await p.locator(`[data-testid=coverage-territory][data-id="${withGaps.territory.id}"] [data-testid=coverage-gaps] summary`).click();
+      await p
+        .locator(
+          `[data-testid=coverage-territory][data-id="${withGaps.territory.id}"] [data-testid=coverage-gaps] summary`,
+        )
+        .click();
       await p.evaluate(() => scrollTo(0, 0)); // the sticky top bar stays at the top of a full-page shot
       await screenshot(p, '08c-manager-coverage', { fullPage: true });
 
       // A previous month: the picker reloads the report for that cycle (kept in the URL).
-      const opts = await p.$$eval('[data-testid=coverage-cycle] option', (os) => os.map((o) => o.value));
+      const opts = await p.$$eval('[data-testid=coverage-cycle] option', (os) =>
+        os.map((o) => o.value),
+      );
       assert.equal(opts[0], cycle);
       assert.ok(opts.length >= 2, 'previous months selectable');
       await p.locator('[data-testid=coverage-cycle]').selectOption(opts[1]);
@@ -440,7 +649,10 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.locator('[data-testid=coverage-territory-filter]').selectOption(t2.id);
       await settled(p, opts[1], t2.id);
       const one = await report(opts[1], t2.id);
-      assert.deepEqual(one.territories.map((t) => t.territory.code), ['T02']);
+      assert.deepEqual(
+        one.territories.map((t) => t.territory.code),
+        ['T02'],
+      );
       await checkScreen(p, one, `${opts[1]} T02`);
 
       // A gap's name opens the HCP's profile.
@@ -495,7 +707,17 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       await p.goto(server.baseUrl + '/#/users');
       await uiLogin(p, 'admin');
       const nav = await p.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent.trim()));
-      assert.deepEqual(nav, ['HCPs', 'Accounts', 'Coverage', 'Targeting', 'Realignment', 'Samples', 'Completeness', 'Data quality', 'Users']);
+      assert.deepEqual(nav, [
+        'HCPs',
+        'Accounts',
+        'Coverage',
+        'Targeting',
+        'Realignment',
+        'Samples',
+        'Completeness',
+        'Data quality',
+        'Users',
+      ]);
       await p.locator('nav.tabs a', { hasText: 'Users' }).click();
       await p.locator('[data-testid=user-list]').waitFor();
       const adminToken = await api.login('admin');
@@ -503,7 +725,9 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       assert.equal(await p.locator('[data-testid=user-card]').count(), users.length);
       await screenshot(p, '09-admin-users');
       // A rep does not get the users API.
-      assert.ok([403, 404].includes((await api.call('GET', '/api/v1/users', { token: repToken })).status));
+      assert.ok(
+        [403, 404].includes((await api.call('GET', '/api/v1/users', { token: repToken })).status),
+      );
     } finally {
       await ctx.close();
     }

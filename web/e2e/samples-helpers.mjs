@@ -30,13 +30,22 @@ export async function fullPull(api, token) {
  */
 export async function pickSampleFixtures(api, token, book) {
   const today = todayUtc();
-  const usable = (s) => book.lots.filter((l) => l.sku_id === s.sku_id && l.on_hand > 0 && l.expires_on >= today);
+  const usable = (s) =>
+    book.lots.filter((l) => l.sku_id === s.sku_id && l.on_hand > 0 && l.expires_on >= today);
   let sku;
   let limit;
   for (const s of book.skus.filter((s) => !s.dea_schedule)) {
-    const l = book.limits.find((x) => x.product_id === s.product_id && x.window === 'call' && x.measure === 'quantity' && x.severity === 'error');
+    const l = book.limits.find(
+      (x) =>
+        x.product_id === s.product_id &&
+        x.window === 'call' &&
+        x.measure === 'quantity' &&
+        x.severity === 'error',
+    );
     const stock = usable(s).reduce((n, x) => n + x.on_hand, 0);
-    const alloc = book.allocations.find((a) => a.product_id === s.product_id && a.period_from <= today && today <= a.period_to);
+    const alloc = book.allocations.find(
+      (a) => a.product_id === s.product_id && a.period_from <= today && today <= a.period_to,
+    );
     if (l && stock > l.max && (!alloc || alloc.quantity - alloc.used >= l.max)) {
       sku = s;
       limit = l;
@@ -44,18 +53,32 @@ export async function pickSampleFixtures(api, token, book) {
     }
   }
   assert.ok(sku, 'the demo rep holds a SKU with a per-call maximum');
-  const lot = usable(sku).sort((a, b) => a.expires_on.localeCompare(b.expires_on) || (a.lot_number < b.lot_number ? -1 : 1))[0];
+  const lot = usable(sku).sort(
+    (a, b) => a.expires_on.localeCompare(b.expires_on) || (a.lot_number < b.lot_number ? -1 : 1),
+  )[0];
   const changes = await fullPull(api, token);
-  const accounts = new Map(changes.filter((c) => c.entity === 'account').map((c) => [c.id, c.data]));
+  const accounts = new Map(
+    changes.filter((c) => c.entity === 'account').map((c) => [c.id, c.data]),
+  );
   const sampled = new Set(book.history.map((p) => p.hcp_id));
   const [hcp, other] = changes
     .filter((c) => c.entity === 'hcp' && c.op === 'put')
     .map((c) => c.data)
     .filter((h) => {
-      if (h.status !== 'active' || h.do_not_call || h.blacklist || sampled.has(h.id) || !h.credentials) return false;
+      if (
+        h.status !== 'active' ||
+        h.do_not_call ||
+        h.blacklist ||
+        sampled.has(h.id) ||
+        !h.credentials
+      )
+        return false;
       const aff = h.affiliations.find((a) => a.primary) ?? h.affiliations[0];
       const state = (aff && accounts.get(aff.account_id)?.state) || h.address.state;
-      return state === h.address.state && h.licences.some((l) => l.state === state && l.expires_on >= today);
+      return (
+        state === h.address.state &&
+        h.licences.some((l) => l.state === state && l.expires_on >= today)
+      );
     });
   assert.ok(hcp && other, 'HCPs who may receive samples');
   return { sku, limit, lot, hcp, other };
@@ -65,7 +88,9 @@ export async function pickSampleFixtures(api, token, book) {
 export function deviceOutbox(page) {
   return page.evaluate(async () => {
     const me = JSON.parse(localStorage.getItem('pharmacrm.user') ?? 'null');
-    const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('pharmacrm-u-'));
+    const names = (await indexedDB.databases())
+      .map((d) => d.name)
+      .filter((n) => n.startsWith('pharmacrm-u-'));
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open(me ? `pharmacrm-u-${me.id}` : names[0]);
       r.onsuccess = () => res(r.result);
@@ -86,7 +111,11 @@ export async function drawSignature(page) {
   await page.mouse.move(pad.x + 30, pad.y + pad.height * 0.7);
   await page.mouse.down();
   for (let i = 1; i <= 24; i++) {
-    await page.mouse.move(pad.x + 30 + i * 10, pad.y + pad.height * (0.7 - 0.4 * Math.abs(Math.sin(i / 3))), { steps: 2 });
+    await page.mouse.move(
+      pad.x + 30 + i * 10,
+      pad.y + pad.height * (0.7 - 0.4 * Math.abs(Math.sin(i / 3))),
+      { steps: 2 },
+    );
   }
   await page.mouse.up();
 }
@@ -106,8 +135,13 @@ export function waitIndicatorOf(page, pending, rejected = 0, timeout = 60_000) {
 /** The reconciliation of the rep (yesterday and today, UTC) lists the destruction of all of `lot` with its witness. */
 export async function assertDestroyed(api, token, repId, lot, witness) {
   const from = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const rec = await api.get(token, `/api/v1/samples/reconciliation?rep_id=${repId}&from=${from}&to=${todayUtc()}`);
-  const line = rec.distributions.find((d) => d.kind === 'destruction' && d.lot_number === lot.lot_number);
+  const rec = await api.get(
+    token,
+    `/api/v1/samples/reconciliation?rep_id=${repId}&from=${from}&to=${todayUtc()}`,
+  );
+  const line = rec.distributions.find(
+    (d) => d.kind === 'destruction' && d.lot_number === lot.lot_number,
+  );
   assert.ok(line, 'the destruction is listed among the distributions');
   assert.equal(line.quantity, lot.on_hand);
   assert.equal(line.counterparty, `Destroyed, witnessed: ${witness}`);

@@ -19,15 +19,20 @@ describe('service worker update prompt (built app)', { timeout: 120_000 }, () =>
 
   before(async () => {
     const dist = path.join(WEB_DIR, 'dist');
-    if (!existsSync(path.join(dist, 'sw.js'))) throw new Error('web/dist is not built (npm run build)');
+    if (!existsSync(path.join(dist, 'sw.js')))
+      throw new Error('web/dist is not built (npm run build)');
     tmp = mkdtempSync(path.join(os.tmpdir(), 'pharmacrm-sw-'));
     cpSync(dist, tmp, { recursive: true });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    preview = spawn(path.join(WEB_DIR, 'node_modules/.bin/vite'), ['preview', '--port', String(port), '--strictPort', '--outDir', tmp], {
-      cwd: WEB_DIR,
-      stdio: 'ignore',
-    });
+    preview = spawn(
+      path.join(WEB_DIR, 'node_modules/.bin/vite'),
+      ['preview', '--port', String(port), '--strictPort', '--outDir', tmp],
+      {
+        cwd: WEB_DIR,
+        stdio: 'ignore',
+      },
+    );
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(baseUrl + '/')).ok) break;
@@ -51,7 +56,9 @@ describe('service worker update prompt (built app)', { timeout: 120_000 }, () =>
     const page = await ctx.newPage();
     try {
       await page.goto(baseUrl + '/');
-      await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, {
+        timeout: 15_000,
+      });
       // The first install activates by itself: no prompt.
       assert.equal(await page.locator('[data-testid=update-banner]').count(), 0);
 
@@ -59,7 +66,9 @@ describe('service worker update prompt (built app)', { timeout: 120_000 }, () =>
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
       await page.locator('[data-testid=update-banner]').waitFor({ timeout: 15_000 });
       // It waits: the old worker still controls the page.
-      const waiting = await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration()).waiting);
+      const waiting = await page.evaluate(
+        async () => !!(await navigator.serviceWorker.getRegistration()).waiting,
+      );
       assert.ok(waiting, 'the new worker waits');
       await screenshot(page, 'sw-update-banner');
 
@@ -69,12 +78,20 @@ describe('service worker update prompt (built app)', { timeout: 120_000 }, () =>
       await page.waitForFunction(() => !!navigator.serviceWorker.controller);
       const reg = await page.evaluate(async () => {
         const r = await navigator.serviceWorker.getRegistration();
-        return { waiting: !!r.waiting, active: r.active?.state, script: await (await fetch('/sw.js')).text() };
+        return {
+          waiting: !!r.waiting,
+          active: r.active?.state,
+          script: await (await fetch('/sw.js')).text(),
+        };
       });
       assert.equal(reg.waiting, false);
       assert.equal(reg.active, 'activated');
       assert.ok(reg.script.includes('a new build'));
-      assert.equal(await page.locator('[data-testid=update-banner]').count(), 0, 'no banner after the reload');
+      assert.equal(
+        await page.locator('[data-testid=update-banner]').count(),
+        0,
+        'no banner after the reload',
+      );
     } finally {
       await ctx.close();
     }

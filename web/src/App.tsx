@@ -105,7 +105,8 @@ export function App() {
     setNotice(null);
     setMe(user);
     const r = parseHash(location.hash);
-    if (r.name === 'login' || r.name === 'home' || r.name === 'notfound') location.hash = homeHref(user.role);
+    if (r.name === 'login' || r.name === 'home' || r.name === 'notfound')
+      location.hash = homeHref(user.role);
   };
 
   const logout = async () => {
@@ -167,16 +168,27 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       active = 'hcps';
       screen =
         allowed.has('hcps') &&
-        (local ? <LocalHcpList key={'lhcps'} initialQuery={route.query} /> : <HcpList key={'hcps'} initialQuery={route.query} />);
+        (local ? (
+          <LocalHcpList key={'lhcps'} initialQuery={route.query} />
+        ) : (
+          <HcpList key={'hcps'} initialQuery={route.query} />
+        ));
       break;
     case 'hcp':
       active = 'hcps';
       screen =
-        allowed.has('hcps') && (local ? <LocalHcpProfile key={route.id} id={route.id} /> : <HcpProfile key={route.id} id={route.id} />);
+        allowed.has('hcps') &&
+        (local ? (
+          <LocalHcpProfile key={route.id} id={route.id} />
+        ) : (
+          <HcpProfile key={route.id} id={route.id} />
+        ));
       break;
     case 'hcp-new':
       active = 'hcps';
-      screen = allowed.has('hcps') && canProposeHcpData(me.role) && <ProposeHcp key={route.query} query={route.query} />;
+      screen = allowed.has('hcps') && canProposeHcpData(me.role) && (
+        <ProposeHcp key={route.query} query={route.query} />
+      );
       break;
     case 'requests':
       active = 'hcps';
@@ -184,7 +196,9 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       break;
     case 'accounts':
       active = 'accounts';
-      screen = allowed.has('accounts') && <AccountList key={'accounts'} initialQuery={route.query} />;
+      screen = allowed.has('accounts') && (
+        <AccountList key={'accounts'} initialQuery={route.query} />
+      );
       break;
     case 'account':
       active = 'accounts';
@@ -196,29 +210,41 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       break;
     case 'targeting':
       active = 'targeting';
-      screen = allowed.has('targeting') && <Targeting key={route.id ?? 'versions'} versionId={route.id} />;
+      screen = allowed.has('targeting') && (
+        <Targeting key={route.id ?? 'versions'} versionId={route.id} />
+      );
       break;
     case 'realignment':
       active = 'realignment';
-      screen = allowed.has('realignment') && <Realignment key={route.id ?? 'cycles'} id={route.id} />;
+      screen = allowed.has('realignment') && (
+        <Realignment key={route.id ?? 'cycles'} id={route.id} />
+      );
       break;
     case 'oversight':
       active = 'oversight';
-      screen =
-        allowed.has('oversight') && (
-          <SampleOversight key={`${route.section}?${route.query}`} section={route.section} query={route.query} />
-        );
+      screen = allowed.has('oversight') && (
+        <SampleOversight
+          key={`${route.section}?${route.query}`}
+          section={route.section}
+          query={route.query}
+        />
+      );
       break;
     case 'stewardship':
       active = 'stewardship';
-      screen =
-        allowed.has('stewardship') && (
-          <Stewardship key={`${route.section}?${route.query}`} section={route.section} query={route.query} />
-        );
+      screen = allowed.has('stewardship') && (
+        <Stewardship
+          key={`${route.section}?${route.query}`}
+          section={route.section}
+          query={route.query}
+        />
+      );
       break;
     case 'completeness':
       active = 'completeness';
-      screen = allowed.has('completeness') && <Completeness key={'completeness'} query={route.query} />;
+      screen = allowed.has('completeness') && (
+        <Completeness key={'completeness'} query={route.query} />
+      );
       break;
     case 'users':
       active = 'users';

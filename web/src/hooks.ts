@@ -11,9 +11,7 @@ export function useDebounced<T>(value: T, ms: number): T {
 }
 
 export type Load<T> =
-  | { state: 'loading' }
-  | { state: 'error'; error: Error }
-  | { state: 'ok'; data: T };
+  { state: 'loading' } | { state: 'error'; error: Error } | { state: 'ok'; data: T };
 
 /** Runs `fn` whenever `deps` change; ignores responses of superseded runs. */
 export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
@@ -32,7 +30,6 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
   }, deps);
   return res;
 }
-
 
 export interface Paged<T> {
   list: PagedState<T>;

@@ -23,7 +23,13 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('pharmacrm-shell-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((k) => k.startsWith('pharmacrm-shell-') && k !== CACHE)
+            .map((k) => caches.delete(k)),
+        ),
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -37,8 +43,18 @@ self.addEventListener('fetch', (event) => {
   if (p.startsWith('/api/') || p === '/healthz' || p === '/metrics' || p === '/sw.js') return;
   if (req.mode === 'navigate') {
     // Any page is the single-page app: the cached index.html.
-    event.respondWith(caches.open(CACHE).then((c) => c.match('/index.html')).then((r) => r || fetch(req)));
+    event.respondWith(
+      caches
+        .open(CACHE)
+        .then((c) => c.match('/index.html'))
+        .then((r) => r || fetch(req)),
+    );
     return;
   }
-  event.respondWith(caches.open(CACHE).then((c) => c.match(req)).then((r) => r || fetch(req)));
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((c) => c.match(req))
+      .then((r) => r || fetch(req)),
+  );
 });

@@ -13,11 +13,18 @@ interface Vectors {
     do_not_call: { reason: string } | null;
     blacklist?: { reason: string } | null;
   }[];
-  cases: { name: string; call: CallDraft; expect: { ok?: boolean; fields?: string[]; code?: string } }[];
+  cases: {
+    name: string;
+    call: CallDraft;
+    expect: { ok?: boolean; fields?: string[]; code?: string };
+  }[];
 }
 
 const vectors: Vectors = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../crates/domain/vectors/call_rules.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../../crates/domain/vectors/call_rules.json', import.meta.url)),
+    'utf8',
+  ),
 );
 
 const hcps = new Map(
@@ -25,8 +32,12 @@ const hcps = new Map(
     h.id,
     {
       status: h.status,
-      do_not_call: h.do_not_call ? { reason: h.do_not_call.reason, set_by: 'ops', set_at: '' } : null,
-      blacklist: h.blacklist ? { reason: h.blacklist.reason, set_by: 'compliance', set_at: '' } : null,
+      do_not_call: h.do_not_call
+        ? { reason: h.do_not_call.reason, set_by: 'ops', set_at: '' }
+        : null,
+      blacklist: h.blacklist
+        ? { reason: h.blacklist.reason, set_by: 'compliance', set_at: '' }
+        : null,
       first_name: 'Test',
       last_name: 'HCP',
     },

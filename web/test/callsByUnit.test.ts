@@ -12,7 +12,13 @@ import {
   shareTitle,
 } from '../src/lib/callsByUnit';
 
-const u = (id: string, calls: number, parent_id: string | null = null): UnitCalls => ({ id, code: id.toUpperCase(), name: `Unit ${id}`, parent_id, calls });
+const u = (id: string, calls: number, parent_id: string | null = null): UnitCalls => ({
+  id,
+  code: id.toUpperCase(),
+  name: `Unit ${id}`,
+  parent_id,
+  calls,
+});
 
 describe('calls by unit: periods', () => {
   it('defaults to the year to date', () => {
@@ -29,8 +35,14 @@ describe('calls by unit: periods', () => {
     ]);
     expect(ps[1].label).toBe('This quarter (Q2 2026)');
     // Year end and leap days: 12 months back is the day after the same date a year ago.
-    expect(periodPresets(new Date(2026, 11, 31))[2]).toMatchObject({ from: '2026-01-01', to: '2026-12-31' });
-    expect(periodPresets(new Date(2028, 1, 29))[2]).toMatchObject({ from: '2027-03-01', to: '2028-02-29' });
+    expect(periodPresets(new Date(2026, 11, 31))[2]).toMatchObject({
+      from: '2026-01-01',
+      to: '2026-12-31',
+    });
+    expect(periodPresets(new Date(2028, 1, 29))[2]).toMatchObject({
+      from: '2027-03-01',
+      to: '2028-02-29',
+    });
   });
 
   it('names the preset a period is, or none', () => {
@@ -41,9 +53,16 @@ describe('calls by unit: periods', () => {
 
   it('reads the period from the URL only when both days are valid', () => {
     const now = new Date(2026, 4, 14);
-    expect(periodFromQuery(new URLSearchParams('from=2025-07-01&to=2025-12-31'), now)).toEqual({ from: '2025-07-01', to: '2025-12-31' });
-    expect(periodFromQuery(new URLSearchParams('from=2025-02-30&to=2025-12-31'), now)).toEqual(defaultPeriod(now));
-    expect(periodFromQuery(new URLSearchParams('from=2025-07-01'), now)).toEqual(defaultPeriod(now));
+    expect(periodFromQuery(new URLSearchParams('from=2025-07-01&to=2025-12-31'), now)).toEqual({
+      from: '2025-07-01',
+      to: '2025-12-31',
+    });
+    expect(periodFromQuery(new URLSearchParams('from=2025-02-30&to=2025-12-31'), now)).toEqual(
+      defaultPeriod(now),
+    );
+    expect(periodFromQuery(new URLSearchParams('from=2025-07-01'), now)).toEqual(
+      defaultPeriod(now),
+    );
   });
 });
 
@@ -81,7 +100,11 @@ describe('calls by unit: nesting', () => {
   });
 
   it('shows units whose parent is not listed at the top level, each unit once', () => {
-    const rows = nestUnits({ regions: [], districts: [u('d1', 2, 'r-gone')], territories: [u('t1', 2, 'd1'), u('t9', 1, null)] });
+    const rows = nestUnits({
+      regions: [],
+      districts: [u('d1', 2, 'r-gone')],
+      territories: [u('t1', 2, 'd1'), u('t9', 1, null)],
+    });
     expect(rows.map((r) => [r.unit.id, r.depth])).toEqual([
       ['d1', 0],
       ['t1', 1],

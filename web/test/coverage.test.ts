@@ -38,7 +38,12 @@ describe('coverage: months', () => {
     expect(monthLabel('junk')).toBe('junk');
   });
   it('lists the current month and the previous ones, across a year boundary', () => {
-    expect(recentMonths(new Date(2026, 1, 15), 4)).toEqual(['2026-02', '2026-01', '2025-12', '2025-11']);
+    expect(recentMonths(new Date(2026, 1, 15), 4)).toEqual([
+      '2026-02',
+      '2026-01',
+      '2025-12',
+      '2025-11',
+    ]);
     // The 31st: no month overflow (March 31 minus one month is February, not March 3).
     expect(recentMonths(new Date(2026, 2, 31), 2)).toEqual(['2026-03', '2026-02']);
     expect(recentMonths(new Date(2026, 10, 25))).toHaveLength(12);
@@ -74,7 +79,9 @@ describe('coverage: numbers', () => {
     expect(barWidth(Infinity)).toBe(0);
   });
   it('formats calls toward target', () => {
-    expect(towardText(tier({ tier: 'A', calls_toward_target: 19, target_calls: 42 }))).toBe('19 / 42');
+    expect(towardText(tier({ tier: 'A', calls_toward_target: 19, target_calls: 42 }))).toBe(
+      '19 / 42',
+    );
   });
   it('says "and N more" only when the report holds back gaps', () => {
     expect(moreGapsText(25, 54)).toBe('and 29 more');
@@ -84,19 +91,27 @@ describe('coverage: numbers', () => {
 });
 
 describe('coverage: tier A action signal', () => {
-  const tiers = (a: Partial<TierFrequency>) => [tier({ tier: 'A', ...a }), tier({ tier: 'B', adherence: 0.1 }), tier({ tier: 'C', adherence: 0 })];
+  const tiers = (a: Partial<TierFrequency>) => [
+    tier({ tier: 'A', ...a }),
+    tier({ tier: 'B', adherence: 0.1 }),
+    tier({ tier: 'C', adherence: 0 }),
+  ];
   it('flags tier A adherence below 50% while days are left', () => {
-    expect(tierASignal(tiers({ calls_toward_target: 12, target_calls: 30, adherence: 0.4 }), 9)).toBe(
-      'Tier A behind: 12 of 30 target calls, 9 days left',
-    );
+    expect(
+      tierASignal(tiers({ calls_toward_target: 12, target_calls: 30, adherence: 0.4 }), 9),
+    ).toBe('Tier A behind: 12 of 30 target calls, 9 days left');
     expect(tierASignal(tiers({ calls_toward_target: 0, target_calls: 3, adherence: 0 }), 1)).toBe(
       'Tier A behind: 0 of 3 target calls, 1 day left',
     );
   });
   it('stays quiet at or above 50%, after the cycle, without tier A targets, or for other tiers', () => {
-    expect(tierASignal(tiers({ calls_toward_target: 15, target_calls: 30, adherence: 0.5 }), 9)).toBeNull();
+    expect(
+      tierASignal(tiers({ calls_toward_target: 15, target_calls: 30, adherence: 0.5 }), 9),
+    ).toBeNull();
     expect(tierASignal(tiers({ adherence: 0.4 }), 0)).toBeNull();
-    expect(tierASignal(tiers({ hcps: 0, target_calls: 0, calls_toward_target: 0, adherence: 1 }), 9)).toBeNull();
+    expect(
+      tierASignal(tiers({ hcps: 0, target_calls: 0, calls_toward_target: 0, adherence: 1 }), 9),
+    ).toBeNull();
     expect(tierASignal(tiers({ target_calls: 0, adherence: 0 }), 9)).toBeNull();
     expect(tierASignal([tier({ tier: 'B', adherence: 0 })], 9)).toBeNull();
   });

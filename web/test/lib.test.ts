@@ -1,17 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { activeFilterCount, cleanQuery, HCP_FILTER_KEYS, parseFilters, toQueryString } from '../src/lib/query';
+import {
+  activeFilterCount,
+  cleanQuery,
+  HCP_FILTER_KEYS,
+  parseFilters,
+  toQueryString,
+} from '../src/lib/query';
 import { appendPage, emptyPaged, fetchAll, hasMore } from '../src/lib/paging';
-import { canSeeCoverage, canSeeData, canSeeTargeting, homeHref, navItems, territorySummary } from '../src/lib/nav';
+import {
+  canSeeCoverage,
+  canSeeData,
+  canSeeTargeting,
+  homeHref,
+  navItems,
+  territorySummary,
+} from '../src/lib/nav';
 import { parseHash } from '../src/lib/router';
 import { hcpName, sortCallWindows } from '../src/lib/format';
 import type { CallWindow, Role } from '../src/api/types';
 
 describe('query building', () => {
   it('cleanQuery drops blanks and trims', () => {
-    expect(cleanQuery({ q: ' a ', b: '', c: undefined, d: null, e: 0, f: false, g: NaN })).toEqual({ q: 'a', e: 0, f: false });
+    expect(cleanQuery({ q: ' a ', b: '', c: undefined, d: null, e: 0, f: false, g: NaN })).toEqual({
+      q: 'a',
+      e: 0,
+      f: false,
+    });
   });
   it('toQueryString is stable and encoded', () => {
-    expect(toQueryString({ tier: 'A', q: 'o brien & co', city: '' })).toBe('q=o+brien+%26+co&tier=A');
+    expect(toQueryString({ tier: 'A', q: 'o brien & co', city: '' })).toBe(
+      'q=o+brien+%26+co&tier=A',
+    );
     expect(toQueryString({})).toBe('');
   });
   it('parseFilters keeps only known keys and round-trips', () => {
@@ -50,7 +69,9 @@ describe('cursor paging', () => {
     expect(seen).toEqual([null, 'a', 'b']);
   });
   it('fetchAll refuses a looping cursor', async () => {
-    await expect(fetchAll(async () => ({ items: [1], next_cursor: 'same' }))).rejects.toThrow(/cursor repeated/);
+    await expect(fetchAll(async () => ({ items: [1], next_cursor: 'same' }))).rejects.toThrow(
+      /cursor repeated/,
+    );
   });
 });
 
@@ -62,23 +83,62 @@ describe('role-based navigation', () => {
       expect(canSeeCoverage(r)).toBe(true);
     }
     // Marketing reads targeting versions; managers review realignments; compliance oversees samples.
-    expect(keys('marketing')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'completeness']);
-    expect(keys('manager')).toEqual(['hcps', 'accounts', 'coverage', 'realignment', 'oversight', 'completeness']);
-    expect(keys('compliance')).toEqual(['hcps', 'accounts', 'coverage', 'oversight', 'completeness']);
+    expect(keys('marketing')).toEqual([
+      'hcps',
+      'accounts',
+      'coverage',
+      'targeting',
+      'completeness',
+    ]);
+    expect(keys('manager')).toEqual([
+      'hcps',
+      'accounts',
+      'coverage',
+      'realignment',
+      'oversight',
+      'completeness',
+    ]);
+    expect(keys('compliance')).toEqual([
+      'hcps',
+      'accounts',
+      'coverage',
+      'oversight',
+      'completeness',
+    ]);
     expect(canSeeTargeting('ops')).toBe(true);
     expect(canSeeTargeting('marketing')).toBe(true);
     expect(canSeeTargeting('manager')).toBe(false);
     expect(canSeeTargeting('rep')).toBe(false);
-    expect(keys('ops')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight', 'completeness', 'stewardship']);
+    expect(keys('ops')).toEqual([
+      'hcps',
+      'accounts',
+      'coverage',
+      'targeting',
+      'realignment',
+      'oversight',
+      'completeness',
+      'stewardship',
+    ]);
     expect(canSeeData('rep')).toBe(true);
     expect(canSeeCoverage('rep')).toBe(false);
     expect(keys('rep')).toEqual(['today', 'hcps', 'accounts', 'samples', 'realignment']);
-    expect(keys('admin')).toEqual(['hcps', 'accounts', 'coverage', 'targeting', 'realignment', 'oversight', 'completeness', 'stewardship', 'users']);
+    expect(keys('admin')).toEqual([
+      'hcps',
+      'accounts',
+      'coverage',
+      'targeting',
+      'realignment',
+      'oversight',
+      'completeness',
+      'stewardship',
+      'users',
+    ]);
     expect(homeHref('rep')).toBe('#/today');
     expect(homeHref('manager')).toBe('#/hcps');
   });
   it('summarises territories for the top bar', () => {
-    const t = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `${i}`, code: `T0${i}`, name: `Terr ${i}` }));
+    const t = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `${i}`, code: `T0${i}`, name: `Terr ${i}` }));
     expect(territorySummary({ role: 'rep', territories: t(1) })).toBe('Terr 0');
     expect(territorySummary({ role: 'manager', territories: t(4) })).toBe('Terr 0, Terr 1 +2');
     expect(territorySummary({ role: 'ops', territories: t(12) })).toBe('All territories (12)');
@@ -96,7 +156,10 @@ describe('hash routes', () => {
     expect(parseHash('#/accounts/42')).toEqual({ name: 'account', id: '42' });
     expect(parseHash('#/users')).toEqual({ name: 'users' });
     expect(parseHash('#/coverage')).toEqual({ name: 'coverage', query: '' });
-    expect(parseHash('#/coverage?cycle=2026-10&territory=t1')).toEqual({ name: 'coverage', query: 'cycle=2026-10&territory=t1' });
+    expect(parseHash('#/coverage?cycle=2026-10&territory=t1')).toEqual({
+      name: 'coverage',
+      query: 'cycle=2026-10&territory=t1',
+    });
     expect(parseHash('#/targeting')).toEqual({ name: 'targeting', id: null });
     expect(parseHash('#/targeting/v1')).toEqual({ name: 'targeting', id: 'v1' });
     expect(parseHash('#/targeting/v1/x')).toEqual({ name: 'notfound', path: '/targeting/v1/x' });
@@ -109,7 +172,15 @@ describe('hash routes', () => {
 
 describe('formatting', () => {
   it('builds HCP names', () => {
-    expect(hcpName({ first_name: 'Ana', middle_name: 'M', last_name: 'Ruiz', suffix: 'Jr', credentials: 'MD' })).toBe('Ana M Ruiz Jr, MD');
+    expect(
+      hcpName({
+        first_name: 'Ana',
+        middle_name: 'M',
+        last_name: 'Ruiz',
+        suffix: 'Jr',
+        credentials: 'MD',
+      }),
+    ).toBe('Ana M Ruiz Jr, MD');
     expect(hcpName({ first_name: 'Bo', last_name: 'Li', credentials: '' })).toBe('Bo Li');
   });
   it('sorts call windows by weekday then time', () => {
@@ -118,6 +189,10 @@ describe('formatting', () => {
       { day: 'mon', from: '14:00', to: '15:00' },
       { day: 'mon', from: '08:00', to: '09:00' },
     ];
-    expect(sortCallWindows(ws).map((w) => `${w.day} ${w.from}`)).toEqual(['mon 08:00', 'mon 14:00', 'fri 09:00']);
+    expect(sortCallWindows(ws).map((w) => `${w.day} ${w.from}`)).toEqual([
+      'mon 08:00',
+      'mon 14:00',
+      'fri 09:00',
+    ]);
   });
 });

@@ -4,8 +4,21 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { blockingKeys, compare, normalizeName, normalizePhone, normalizeStreet, sameNpi, type MatchRecord } from '../src/offline/matching';
-import { score, type MatchScore, type Parameters, type Thresholds } from '../src/offline/matchModel';
+import {
+  blockingKeys,
+  compare,
+  normalizeName,
+  normalizePhone,
+  normalizeStreet,
+  sameNpi,
+  type MatchRecord,
+} from '../src/offline/matching';
+import {
+  score,
+  type MatchScore,
+  type Parameters,
+  type Thresholds,
+} from '../src/offline/matchModel';
 import { formalNames, GROUP_COUNT } from '../src/offline/nicknames';
 import { jaroWinkler, soundex } from '../src/offline/strsim';
 
@@ -13,7 +26,14 @@ interface Pair {
   name: string;
   a: MatchRecord;
   b: MatchRecord;
-  expect: { levels: (number | null)[]; swapped: boolean; blocked: boolean[]; same_npi: boolean; keys_a: string[]; keys_b: string[] };
+  expect: {
+    levels: (number | null)[];
+    swapped: boolean;
+    blocked: boolean[];
+    same_npi: boolean;
+    keys_a: string[];
+    keys_b: string[];
+  };
 }
 interface Vectors {
   names: [string, string][];
@@ -29,7 +49,10 @@ interface Vectors {
 }
 
 const vectors: Vectors = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../crates/domain/vectors/matching_rules.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../../crates/domain/vectors/matching_rules.json', import.meta.url)),
+    'utf8',
+  ),
 );
 
 describe('matching rules shared with the server', () => {
@@ -45,13 +68,18 @@ describe('matching rules shared with the server', () => {
   });
   test('Soundex, Jaro–Winkler and nickname lookup', () => {
     for (const [s, want] of vectors.soundex) expect(soundex(s), s).toBe(want);
-    for (const [a, b, want] of vectors.jaro_winkler) expect(Math.abs(jaroWinkler(a, b) - want), `${a} / ${b}`).toBeLessThan(1e-12);
+    for (const [a, b, want] of vectors.jaro_winkler)
+      expect(Math.abs(jaroWinkler(a, b) - want), `${a} / ${b}`).toBeLessThan(1e-12);
     for (const [n, want] of vectors.nicknames) expect(formalNames(n), n).toEqual(want);
   });
   for (const p of vectors.pairs) {
     test(`pair: ${p.name}`, () => {
       const c = compare(p.a, p.b);
-      expect({ levels: c.levels, swapped: c.swapped, blocked: c.blocked }).toEqual({ levels: p.expect.levels, swapped: p.expect.swapped, blocked: p.expect.blocked });
+      expect({ levels: c.levels, swapped: c.swapped, blocked: c.blocked }).toEqual({
+        levels: p.expect.levels,
+        swapped: p.expect.swapped,
+        blocked: p.expect.blocked,
+      });
       expect(sameNpi(p.a, p.b)).toBe(p.expect.same_npi);
       expect(blockingKeys(p.a)).toEqual(p.expect.keys_a);
       expect(blockingKeys(p.b)).toEqual(p.expect.keys_b);
@@ -60,11 +88,22 @@ describe('matching rules shared with the server', () => {
   for (const s of vectors.scores) {
     test(`score: ${s.pair}`, () => {
       const p = vectors.pairs.find((x) => x.name === s.pair)!;
-      const got = score(vectors.parameters, compare(p.a, p.b), sameNpi(p.a, p.b), vectors.thresholds);
+      const got = score(
+        vectors.parameters,
+        compare(p.a, p.b),
+        sameNpi(p.a, p.b),
+        vectors.thresholds,
+      );
       expect(got.score).toBeCloseTo(s.expect.score, 9);
       expect(got.probability).toBeCloseTo(s.expect.probability, 9);
-      expect([got.outcome, got.npi_match, got.swapped_names]).toEqual([s.expect.outcome, s.expect.npi_match, s.expect.swapped_names]);
-      expect(got.fields.map((f) => [f.field, f.level])).toEqual(s.expect.fields.map((f) => [f.field, f.level]));
+      expect([got.outcome, got.npi_match, got.swapped_names]).toEqual([
+        s.expect.outcome,
+        s.expect.npi_match,
+        s.expect.swapped_names,
+      ]);
+      expect(got.fields.map((f) => [f.field, f.level])).toEqual(
+        s.expect.fields.map((f) => [f.field, f.level]),
+      );
       got.fields.forEach((f, i) => expect(f.weight).toBeCloseTo(s.expect.fields[i].weight, 9));
     });
   }

@@ -56,9 +56,15 @@ describe('the outbox survives a schema upgrade', () => {
   test('version 1 -> 2 -> 3 -> 4 (the sample book, notices, data requests): outbox and drafts stay, the synced data stays usable, one full pull is asked for', async () => {
     const name = `upgrade-v2-${Math.random()}`;
     const v1 = new FirstBuildDb(name);
-    await v1.table('outbox').put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1' } });
-    await v1.table('drafts').put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
-    await v1.table('hcps').put({ id: 'h1', last_name: 'Lopez', first_name: 'Ana', npi: '1234567893' });
+    await v1
+      .table('outbox')
+      .put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1' } });
+    await v1
+      .table('drafts')
+      .put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
+    await v1
+      .table('hcps')
+      .put({ id: 'h1', last_name: 'Lopez', first_name: 'Ana', npi: '1234567893' });
     await v1.table('meta').put({ key: 'cursor', value: 'c-1' });
     v1.close();
 
@@ -79,9 +85,15 @@ describe('the outbox survives a schema upgrade', () => {
   test('version 2 -> 4 (notices, targets per product x tier, data requests): outbox and drafts stay, one full pull is asked for', async () => {
     const name = `upgrade-v3-${Math.random()}`;
     const v2 = new SampleBuildDb(name);
-    await v2.table('outbox').put({ id: 'm1', status: 'pending', kind: 'sample.count', payload: { id: 's1' } });
-    await v2.table('outbox').put({ id: 'm2', status: 'rejected', kind: 'call.submit', payload: { id: 'c2' } });
-    await v2.table('drafts').put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
+    await v2
+      .table('outbox')
+      .put({ id: 'm1', status: 'pending', kind: 'sample.count', payload: { id: 's1' } });
+    await v2
+      .table('outbox')
+      .put({ id: 'm2', status: 'rejected', kind: 'call.submit', payload: { id: 'c2' } });
+    await v2
+      .table('drafts')
+      .put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
     // A target row of the old shape (calls per month per tier): kept until the full pull replaces it.
     await v2.table('targets').put({ id: 'A', tier: 'A', calls_per_month: 2 });
     await v2.table('meta').put({ key: 'cursor', value: 'c-7' });
@@ -90,7 +102,10 @@ describe('the outbox survives a schema upgrade', () => {
     const v3 = new RepDb(name);
     await v3.open();
     expect(v3.verno).toBe(4);
-    expect((await v3.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([['m1', 'pending'], ['m2', 'rejected']]);
+    expect((await v3.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([
+      ['m1', 'pending'],
+      ['m2', 'rejected'],
+    ]);
     expect((await v3.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     expect(await v3.targets.count()).toBe(1);
     expect(await v3.notices.count()).toBe(0);
@@ -103,9 +118,18 @@ describe('the outbox survives a schema upgrade', () => {
   test('version 3 -> 4 (data requests, the matching model): queued proposals, calls on a proposed HCP and drafts stay; one full pull is asked for', async () => {
     const name = `upgrade-v4-${Math.random()}`;
     const v3 = new NoticeBuildDb(name);
-    await v3.table('outbox').put({ id: 'm1', status: 'pending', kind: 'call.submit', payload: { id: 'c1', hcp_ids: ['h1'] } });
-    await v3.table('outbox').put({ id: 'm2', status: 'applied', kind: 'sample.count', payload: { id: 's1' } });
-    await v3.table('drafts').put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
+    await v3.table('outbox').put({
+      id: 'm1',
+      status: 'pending',
+      kind: 'call.submit',
+      payload: { id: 'c1', hcp_ids: ['h1'] },
+    });
+    await v3
+      .table('outbox')
+      .put({ id: 'm2', status: 'applied', kind: 'sample.count', payload: { id: 's1' } });
+    await v3
+      .table('drafts')
+      .put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z', draft: { id: 'd1' } });
     await v3.table('notices').put({ id: 'n1', created_at: '2026-11-25T10:00:00Z' });
     await v3.table('meta').put({ key: 'cursor', value: 'c-9' });
     await v3.table('meta').put({ key: 'picklists', value: { outcomes: [] } });
@@ -114,7 +138,10 @@ describe('the outbox survives a schema upgrade', () => {
     const v4 = new RepDb(name);
     await v4.open();
     expect(v4.verno).toBe(4);
-    expect((await v4.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([['m1', 'pending'], ['m2', 'applied']]);
+    expect((await v4.outbox.toArray()).map((m) => [m.id, m.status])).toEqual([
+      ['m1', 'pending'],
+      ['m2', 'applied'],
+    ]);
     expect((await v4.drafts.toArray()).map((d) => d.id)).toEqual(['d1']);
     expect(await v4.notices.count()).toBe(1);
     expect(await v4.data_requests.count()).toBe(0);
@@ -139,7 +166,12 @@ describe('the outbox survives a schema upgrade', () => {
     const before = new RepDb(name);
     await before.outbox.put({ id: 'm1', status: 'pending' } as never);
     await before.drafts.put({ id: 'd1', updated_at: '2026-11-25T10:00:00Z' } as never);
-    await before.hcps.put({ id: 'h1', last_name: 'Lopez', first_name: 'Ana', npi: '1234567893' } as never);
+    await before.hcps.put({
+      id: 'h1',
+      last_name: 'Lopez',
+      first_name: 'Ana',
+      npi: '1234567893',
+    } as never);
     before.close();
 
     const after = new NextBuildDb(name);

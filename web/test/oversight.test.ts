@@ -58,10 +58,26 @@ describe('money', () => {
 
 describe('periods', () => {
   it('defaults to the calendar quarter of the day', () => {
-    expect(quarterOf(new Date(2026, 10, 25))).toEqual({ from: '2026-10-01', to: '2026-12-31', label: 'Q4 2026' });
-    expect(quarterOf(new Date(2026, 0, 1))).toEqual({ from: '2026-01-01', to: '2026-03-31', label: 'Q1 2026' });
-    expect(quarterOf(new Date(2026, 4, 31))).toEqual({ from: '2026-04-01', to: '2026-06-30', label: 'Q2 2026' });
-    expect(quarterOf(new Date(2026, 1, 10), 1)).toEqual({ from: '2025-10-01', to: '2025-12-31', label: 'Q4 2025' });
+    expect(quarterOf(new Date(2026, 10, 25))).toEqual({
+      from: '2026-10-01',
+      to: '2026-12-31',
+      label: 'Q4 2026',
+    });
+    expect(quarterOf(new Date(2026, 0, 1))).toEqual({
+      from: '2026-01-01',
+      to: '2026-03-31',
+      label: 'Q1 2026',
+    });
+    expect(quarterOf(new Date(2026, 4, 31))).toEqual({
+      from: '2026-04-01',
+      to: '2026-06-30',
+      label: 'Q2 2026',
+    });
+    expect(quarterOf(new Date(2026, 1, 10), 1)).toEqual({
+      from: '2025-10-01',
+      to: '2025-12-31',
+      label: 'Q4 2025',
+    });
   });
   it('lists recent quarters newest first', () => {
     const qs = recentQuarters(new Date(2026, 7, 15), 5).map((q) => q.label);
@@ -76,28 +92,53 @@ describe('periods', () => {
     expect(daysBetween('2026-03-31', '2026-03-01')).toBe(-30);
   });
   it('says where a loss report deadline stands', () => {
-    expect(deadlineText('2026-11-20', null, '2026-11-25')).toEqual({ text: 'overdue by 5 days', late: true });
-    expect(deadlineText('2026-11-25', null, '2026-11-25')).toEqual({ text: 'due today', late: false });
-    expect(deadlineText('2026-11-26', null, '2026-11-25')).toEqual({ text: '1 day left', late: false });
-    expect(deadlineText('2026-11-20', '2026-11-19', '2026-11-25')).toEqual({ text: 'done 2026-11-19', late: false });
-    expect(deadlineText('2026-11-20', '2026-11-22', '2026-11-25').text).toBe('done 2026-11-22 (2 days late)');
+    expect(deadlineText('2026-11-20', null, '2026-11-25')).toEqual({
+      text: 'overdue by 5 days',
+      late: true,
+    });
+    expect(deadlineText('2026-11-25', null, '2026-11-25')).toEqual({
+      text: 'due today',
+      late: false,
+    });
+    expect(deadlineText('2026-11-26', null, '2026-11-25')).toEqual({
+      text: '1 day left',
+      late: false,
+    });
+    expect(deadlineText('2026-11-20', '2026-11-19', '2026-11-25')).toEqual({
+      text: 'done 2026-11-19',
+      late: false,
+    });
+    expect(deadlineText('2026-11-20', '2026-11-22', '2026-11-25').text).toBe(
+      'done 2026-11-22 (2 days late)',
+    );
   });
 });
 
 describe('CSV downloads', () => {
   it('builds the export URL with format=csv and without empty params', () => {
-    expect(csvUrl('http://h:8/', '/api/v1/samples/reconciliation', { rep_id: 'r1', from: '2026-10-01', to: '2026-12-31' })).toBe(
+    expect(
+      csvUrl('http://h:8/', '/api/v1/samples/reconciliation', {
+        rep_id: 'r1',
+        from: '2026-10-01',
+        to: '2026-12-31',
+      }),
+    ).toBe(
       'http://h:8/api/v1/samples/reconciliation?rep_id=r1&from=2026-10-01&to=2026-12-31&format=csv',
     );
-    expect(csvUrl('http://h', '/api/v1/samples/records', { hcp_id: 'a b', lot_id: '', rep_id: null })).toBe(
-      'http://h/api/v1/samples/records?hcp_id=a+b&format=csv',
-    );
+    expect(
+      csvUrl('http://h', '/api/v1/samples/records', { hcp_id: 'a b', lot_id: '', rep_id: null }),
+    ).toBe('http://h/api/v1/samples/records?hcp_id=a+b&format=csv');
   });
   it('takes the file name from Content-Disposition', () => {
-    expect(filenameFromDisposition('attachment; filename="reconciliation-Ann_Lee-2026-10-01-2026-12-31.csv"', 'x.csv')).toBe(
-      'reconciliation-Ann_Lee-2026-10-01-2026-12-31.csv',
-    );
-    expect(filenameFromDisposition("attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.csv", 'x.csv')).toBe('résumé.csv');
+    expect(
+      filenameFromDisposition(
+        'attachment; filename="reconciliation-Ann_Lee-2026-10-01-2026-12-31.csv"',
+        'x.csv',
+      ),
+    ).toBe('reconciliation-Ann_Lee-2026-10-01-2026-12-31.csv');
+    expect(
+      filenameFromDisposition("attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.csv", 'x.csv'),
+    ).toBe('résumé.csv');
     expect(filenameFromDisposition('attachment; filename=plain.csv', 'x.csv')).toBe('plain.csv');
     expect(filenameFromDisposition(null, 'x.csv')).toBe('x.csv');
     expect(filenameFromDisposition('attachment', 'x.csv')).toBe('x.csv');
@@ -121,7 +162,20 @@ const balance = (b: Partial<Balance>): Balance => ({
 });
 
 describe('reconciliation figures', () => {
-  const b = balance({ opening: 5, received: 40, transferred_in: 2, disbursed: 12, transferred_out: 1, returned: 3, destroyed: 0, lost: 1, stolen: 2, expected: 28, counted: 27, discrepancy: -1 });
+  const b = balance({
+    opening: 5,
+    received: 40,
+    transferred_in: 2,
+    disbursed: 12,
+    transferred_out: 1,
+    returned: 3,
+    destroyed: 0,
+    lost: 1,
+    stolen: 2,
+    expected: 28,
+    counted: 27,
+    discrepancy: -1,
+  });
   it('writes out how expected and discrepancy are computed, with the numbers', () => {
     expect(computeExpected(b)).toBe(28);
     expect(expectedFormula(b)).toBe(
@@ -146,7 +200,12 @@ describe('reconciliation figures', () => {
       quantity,
       counterparty: 'x',
     });
-    const g = groupByKind([line('return', 2), line('disbursement', 1), line('disbursement', 3), line('transfer_out', 4)]);
+    const g = groupByKind([
+      line('return', 2),
+      line('disbursement', 1),
+      line('disbursement', 3),
+      line('transfer_out', 4),
+    ]);
     expect(g.map((x) => [x.kind, x.lines.length, x.units])).toEqual([
       ['disbursement', 2, 4],
       ['transfer_out', 1, 4],
@@ -157,27 +216,81 @@ describe('reconciliation figures', () => {
 
 describe('limit templates', () => {
   it('reads a template in words', () => {
-    expect(limitRule({ measure: 'quantity', max: 4, window: 'year', window_days: null, ends_after_days: null })).toBe(
-      'at most 4 units per HCP per calendar year',
-    );
-    expect(limitRule({ measure: 'value', max: 15000, window: 'call', window_days: null, ends_after_days: null })).toBe(
-      'at most $150.00 per HCP in one call',
-    );
-    expect(limitRule({ measure: 'quantity', max: 1, window: 'rolling', window_days: 30, ends_after_days: null })).toBe(
-      'at most 1 unit per HCP in any 30 days',
-    );
-    expect(limitRule({ measure: 'quantity', max: 4, window: 'from_first', window_days: 365, ends_after_days: 730 })).toBe(
+    expect(
+      limitRule({
+        measure: 'quantity',
+        max: 4,
+        window: 'year',
+        window_days: null,
+        ends_after_days: null,
+      }),
+    ).toBe('at most 4 units per HCP per calendar year');
+    expect(
+      limitRule({
+        measure: 'value',
+        max: 15000,
+        window: 'call',
+        window_days: null,
+        ends_after_days: null,
+      }),
+    ).toBe('at most $150.00 per HCP in one call');
+    expect(
+      limitRule({
+        measure: 'quantity',
+        max: 1,
+        window: 'rolling',
+        window_days: 30,
+        ends_after_days: null,
+      }),
+    ).toBe('at most 1 unit per HCP in any 30 days');
+    expect(
+      limitRule({
+        measure: 'quantity',
+        max: 4,
+        window: 'from_first',
+        window_days: 365,
+        ends_after_days: 730,
+      }),
+    ).toBe(
       'at most 4 units per HCP per 365 days counted from the first sample; none after 730 days from the first sample',
     );
   });
   it('turns the form into a template: dollars to cents, window days only where they apply', () => {
-    const d = { ...emptyLimitDraft('p1'), name: ' Yearly ', measure: 'value' as const, max: '150.5', window: 'month' as const, window_days: '30', ends_after_days: '9' };
+    const d = {
+      ...emptyLimitDraft('p1'),
+      name: ' Yearly ',
+      measure: 'value' as const,
+      max: '150.5',
+      window: 'month' as const,
+      window_days: '30',
+      ends_after_days: '9',
+    };
     const r = limitFromDraft(d, 'id1');
     expect(r).toEqual({
       ok: true,
-      value: { id: 'id1', name: 'Yearly', product_id: 'p1', measure: 'value', max: 15050, window: 'month', window_days: null, ends_after_days: null, severity: 'error' },
+      value: {
+        id: 'id1',
+        name: 'Yearly',
+        product_id: 'p1',
+        measure: 'value',
+        max: 15050,
+        window: 'month',
+        window_days: null,
+        ends_after_days: null,
+        severity: 'error',
+      },
     });
-    const ff = limitFromDraft({ ...emptyLimitDraft('p1'), name: 'x', max: '4', window: 'from_first', window_days: '365', ends_after_days: '730' }, 'id2');
+    const ff = limitFromDraft(
+      {
+        ...emptyLimitDraft('p1'),
+        name: 'x',
+        max: '4',
+        window: 'from_first',
+        window_days: '365',
+        ends_after_days: '730',
+      },
+      'id2',
+    );
     expect(ff.ok && ff.value).toMatchObject({ window_days: 365, ends_after_days: 730 });
   });
   it('gives field errors like the server', () => {
@@ -189,11 +302,34 @@ describe('limit templates', () => {
       max: 'is required',
       window_days: 'is required for a rolling or from-first window',
     });
-    const e2 = limitFromDraft({ ...emptyLimitDraft('p'), name: 'n', max: '1', window: 'from_first', window_days: '0', ends_after_days: 'x' }, 'id');
-    expect(e2.errors).toEqual({ window_days: 'must be at least 1', ends_after_days: 'enter a whole number' });
+    const e2 = limitFromDraft(
+      {
+        ...emptyLimitDraft('p'),
+        name: 'n',
+        max: '1',
+        window: 'from_first',
+        window_days: '0',
+        ends_after_days: 'x',
+      },
+      'id',
+    );
+    expect(e2.errors).toEqual({
+      window_days: 'must be at least 1',
+      ends_after_days: 'enter a whole number',
+    });
   });
   it('round-trips a stored template through the form', () => {
-    const l = { id: 'i', name: 'n', product_id: 'p', measure: 'value' as const, max: 999, window: 'rolling' as const, window_days: 90, ends_after_days: null, severity: 'warning' as const };
+    const l = {
+      id: 'i',
+      name: 'n',
+      product_id: 'p',
+      measure: 'value' as const,
+      max: 999,
+      window: 'rolling' as const,
+      window_days: 90,
+      ends_after_days: null,
+      severity: 'warning' as const,
+    };
     const r = limitFromDraft(draftFromLimit(l), 'i');
     expect(r).toEqual({ ok: true, value: l });
   });
@@ -203,19 +339,56 @@ describe('oversight navigation', () => {
   it('gives sections by role', () => {
     expect(oversightSections('rep')).toEqual([]);
     expect(oversightSections('marketing')).toEqual([]);
-    expect(oversightSections('manager')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments']);
-    expect(oversightSections('compliance')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy', 'screening']);
-    expect(oversightSections('admin')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy', 'screening']);
-    expect(oversightSections('ops')).toEqual(['exceptions', 'reconciliation', 'losses', 'records', 'shipments', 'policy']);
+    expect(oversightSections('manager')).toEqual([
+      'exceptions',
+      'reconciliation',
+      'losses',
+      'records',
+      'shipments',
+    ]);
+    expect(oversightSections('compliance')).toEqual([
+      'exceptions',
+      'reconciliation',
+      'losses',
+      'records',
+      'shipments',
+      'policy',
+      'screening',
+    ]);
+    expect(oversightSections('admin')).toEqual([
+      'exceptions',
+      'reconciliation',
+      'losses',
+      'records',
+      'shipments',
+      'policy',
+      'screening',
+    ]);
+    expect(oversightSections('ops')).toEqual([
+      'exceptions',
+      'reconciliation',
+      'losses',
+      'records',
+      'shipments',
+      'policy',
+    ]);
     expect(defaultSection('compliance')).toBe('exceptions');
     expect(defaultSection('ops')).toBe('shipments');
     expect(defaultSection('rep')).toBe(null);
   });
   it('links sections and records, and parses them back', () => {
-    expect(oversightHref('exceptions', { status: 'closed', x: null })).toBe('#/oversight/exceptions?status=closed');
-    expect(recordHref({ hcp_id: 'h1', record_id: 'r1' })).toBe('#/oversight/records?hcp=h1&record=r1');
+    expect(oversightHref('exceptions', { status: 'closed', x: null })).toBe(
+      '#/oversight/exceptions?status=closed',
+    );
+    expect(recordHref({ hcp_id: 'h1', record_id: 'r1' })).toBe(
+      '#/oversight/records?hcp=h1&record=r1',
+    );
     expect(recordHref({ hcp_id: null, rep_id: 'p1' })).toBe('#/oversight/records?rep=p1');
-    expect(parseHash('#/oversight/records?hcp=h1')).toEqual({ name: 'oversight', section: 'records', query: 'hcp=h1' });
+    expect(parseHash('#/oversight/records?hcp=h1')).toEqual({
+      name: 'oversight',
+      section: 'records',
+      query: 'hcp=h1',
+    });
     expect(parseHash('#/oversight')).toEqual({ name: 'oversight', section: '', query: '' });
     expect(shortHash('0123456789abcdef0123456789abcdef')).toBe('01234567…abcdef');
   });

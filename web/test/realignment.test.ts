@@ -21,11 +21,13 @@ describe('realignment: the publication date', () => {
     expect(nextQuarterStart('2027-03-03')).toBe('2027-07-01');
     expect(nextQuarterStart('2027-08-20')).toBe('2027-10-01');
   });
-  it('says why a date needs an override, like the server\'s timing rule', () => {
+  it("says why a date needs an override, like the server's timing rule", () => {
     const today = '2026-11-25';
     expect(timingIssues(today, '2027-01-01')).toEqual([]);
     expect(timingIssues(today, '2026-12-01')).toHaveLength(2);
-    expect(timingIssues(today, '2027-02-01')).toEqual(['is not the first day of a quarter (1 Jan, 1 Apr, 1 Jul, 1 Oct)']);
+    expect(timingIssues(today, '2027-02-01')).toEqual([
+      'is not the first day of a quarter (1 Jan, 1 Apr, 1 Jul, 1 Oct)',
+    ]);
     expect(timingIssues('2026-12-15', '2027-01-01')).toEqual(['is less than 30 days from today']);
     expect(timingIssues(today, '2026-11-24')[0]).toMatch(/past/);
     expect(timingIssues(today, 'junk')).toEqual(['Enter a date']);
@@ -37,19 +39,35 @@ describe('realignment: the publication date', () => {
 
 describe('realignment: lines and moves', () => {
   it('places field errors on their list, row and field', () => {
-    expect(lineErrors({ 'zips[0].key': 'not a ZIP', 'zips[0].territory_id': 'no such territory', 'accounts[2].key': 'no such account', x: 'y' })).toEqual({
+    expect(
+      lineErrors({
+        'zips[0].key': 'not a ZIP',
+        'zips[0].territory_id': 'no such territory',
+        'accounts[2].key': 'no such account',
+        x: 'y',
+      }),
+    ).toEqual({
       zips: { 0: { key: 'not a ZIP', territory_id: 'no such territory' } },
       accounts: { 2: { key: 'no such account' } },
       other: { x: 'y' },
     });
   });
-  it('tells moves out of the reader\'s territories from moves in; names territories by code', () => {
+  it("tells moves out of the reader's territories from moves in; names territories by code", () => {
     expect(moveDirection({ from_territory: 't1' }, ['t1'])).toBe('out');
     expect(moveDirection({ from_territory: 't2' }, ['t1'])).toBe('in');
     expect(moveDirection({ from_territory: null }, ['t1'])).toBe('in');
     const ts = [{ id: 't1', code: 'T01', name: 'Boston' }];
-    expect([territoryCode(ts, 't1'), territoryCode(ts, null), territoryCode(ts, 'zz')]).toEqual(['T01', '—', 'zz']);
-    expect(['ops', 'admin', 'rep', 'manager'].map((r) => canRunRealignment(r as never))).toEqual([true, true, false, false]);
+    expect([territoryCode(ts, 't1'), territoryCode(ts, null), territoryCode(ts, 'zz')]).toEqual([
+      'T01',
+      '—',
+      'zz',
+    ]);
+    expect(['ops', 'admin', 'rep', 'manager'].map((r) => canRunRealignment(r as never))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -64,7 +82,10 @@ describe('realignment: API calls', () => {
         return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
       }) as typeof fetch,
     });
-    await a.putRealignmentLines('r1', { zips: [{ key: '02110', territory_id: 't2' }], accounts: [] });
+    await a.putRealignmentLines('r1', {
+      zips: [{ key: '02110', territory_id: 't2' }],
+      accounts: [],
+    });
     await a.removeRealignmentLines('r1', { zips: ['02110'], accounts: [] });
     await a.markRealignment('r1', { hcp_id: 'h1', kind: 'key_relationship', note: 'ten years' });
     await a.resolveMark('r1', 'm1', 'accepted', 'stays');
@@ -82,7 +103,10 @@ describe('realignment: API calls', () => {
     ]);
     expect(await seen[1].clone().json()).toEqual({ zips: ['02110'], accounts: [] });
     expect(await seen[3].clone().json()).toEqual({ resolution: 'accepted', note: 'stays' });
-    expect(await seen[4].clone().json()).toEqual({ effective_from: '2027-01-01', override_reason: null });
+    expect(await seen[4].clone().json()).toEqual({
+      effective_from: '2027-01-01',
+      override_reason: null,
+    });
     expect(seen[6].headers.get('content-type')).toBe('text/csv');
   });
 });

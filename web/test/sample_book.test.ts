@@ -35,7 +35,14 @@ import {
   validateTransfer,
   lotKey,
 } from '../src/offline/sampleBook';
-import { addPoint, isSigned, pathToStrokes, pathViewBox, strokesToPath, type Stroke } from '../src/lib/signaturePath';
+import {
+  addPoint,
+  isSigned,
+  pathToStrokes,
+  pathViewBox,
+  strokesToPath,
+  type Stroke,
+} from '../src/lib/signaturePath';
 import type { CallInput, SampleBook } from '../src/offline/types';
 
 const P1 = 'p1';
@@ -50,14 +57,62 @@ function makeBook(): SampleBook {
   return {
     rep_id: 'rep',
     lots: [
-      { lot_id: LA, sku_id: S1, product_id: P1, product_name: 'Neurvanta', ndc: '50242-0041-21', strength: '10 mg', lot_number: 'NV2401', expires_on: '2026-07-01', on_hand: 3 },
-      { lot_id: LB, sku_id: S1, product_id: P1, product_name: 'Neurvanta', ndc: '50242-0041-21', strength: '10 mg', lot_number: 'NV2402', expires_on: '2027-01-01', on_hand: 10 },
-      { lot_id: LC, sku_id: S2, product_id: P2, product_name: 'Calmora', ndc: '50242-0099-10', strength: '5 mg', lot_number: 'CA1', expires_on: '2026-05-01', on_hand: 4 },
+      {
+        lot_id: LA,
+        sku_id: S1,
+        product_id: P1,
+        product_name: 'Neurvanta',
+        ndc: '50242-0041-21',
+        strength: '10 mg',
+        lot_number: 'NV2401',
+        expires_on: '2026-07-01',
+        on_hand: 3,
+      },
+      {
+        lot_id: LB,
+        sku_id: S1,
+        product_id: P1,
+        product_name: 'Neurvanta',
+        ndc: '50242-0041-21',
+        strength: '10 mg',
+        lot_number: 'NV2402',
+        expires_on: '2027-01-01',
+        on_hand: 10,
+      },
+      {
+        lot_id: LC,
+        sku_id: S2,
+        product_id: P2,
+        product_name: 'Calmora',
+        ndc: '50242-0099-10',
+        strength: '5 mg',
+        lot_number: 'CA1',
+        expires_on: '2026-05-01',
+        on_hand: 4,
+      },
     ],
-    allocations: [{ product_id: P1, period_from: '2026-06-01', period_to: '2026-06-30', quantity: 40, used: 6 }],
+    allocations: [
+      { product_id: P1, period_from: '2026-06-01', period_to: '2026-06-30', quantity: 40, used: 6 },
+    ],
     limits: [
-      { id: 'l-call', name: 'Neurvanta per call', product_id: P1, measure: 'quantity', max: 4, window: 'call', severity: 'error' },
-      { id: 'l-month', name: 'Neurvanta per month', product_id: P1, measure: 'quantity', max: 6, window: 'month', severity: 'warning' },
+      {
+        id: 'l-call',
+        name: 'Neurvanta per call',
+        product_id: P1,
+        measure: 'quantity',
+        max: 4,
+        window: 'call',
+        severity: 'error',
+      },
+      {
+        id: 'l-month',
+        name: 'Neurvanta per month',
+        product_id: P1,
+        measure: 'quantity',
+        max: 6,
+        window: 'month',
+        severity: 'warning',
+      },
     ],
     credential_rules: [],
     key_messages: [
@@ -71,19 +126,49 @@ function makeBook(): SampleBook {
     ],
     incoming: [
       {
-        id: 'ship-1', kind: 'shipment', from_rep_id: null, to_rep_id: 'rep', sender: 'Headquarters', recipient: 'Rep',
-        sent_at: '2026-06-10T08:00:00Z', lines: [{ lot_id: LB, quantity: 5 }], status: 'in_transit',
+        id: 'ship-1',
+        kind: 'shipment',
+        from_rep_id: null,
+        to_rep_id: 'rep',
+        sender: 'Headquarters',
+        recipient: 'Rep',
+        sent_at: '2026-06-10T08:00:00Z',
+        lines: [{ lot_id: LB, quantity: 5 }],
+        status: 'in_transit',
       },
       {
-        id: 'ship-2', kind: 'transfer', from_rep_id: 'rep2', to_rep_id: 'rep', sender: 'Bo Rep', recipient: 'Rep',
-        sent_at: '2026-06-11T08:00:00Z', lines: [{ lot_id: 'lot-new', quantity: 2 }], status: 'in_transit',
+        id: 'ship-2',
+        kind: 'transfer',
+        from_rep_id: 'rep2',
+        to_rep_id: 'rep',
+        sender: 'Bo Rep',
+        recipient: 'Rep',
+        sent_at: '2026-06-11T08:00:00Z',
+        lines: [{ lot_id: 'lot-new', quantity: 2 }],
+        status: 'in_transit',
       },
     ],
     recent: [],
     colleagues: [{ id: 'rep2', name: 'Bo Rep' }],
     skus: [
-      { sku_id: S1, product_id: P1, product_name: 'Neurvanta', strength: '10 mg', ndc: '50242-0041-21', dea_schedule: null, unit_value_cents: 500 },
-      { sku_id: S2, product_id: P2, product_name: 'Calmora', strength: '5 mg', ndc: '50242-0099-10', dea_schedule: 'IV', unit_value_cents: 900 },
+      {
+        sku_id: S1,
+        product_id: P1,
+        product_name: 'Neurvanta',
+        strength: '10 mg',
+        ndc: '50242-0041-21',
+        dea_schedule: null,
+        unit_value_cents: 500,
+      },
+      {
+        sku_id: S2,
+        product_id: P2,
+        product_name: 'Calmora',
+        strength: '5 mg',
+        ndc: '50242-0099-10',
+        dea_schedule: 'IV',
+        unit_value_cents: 900,
+      },
     ],
     manufacturers: [
       { product_id: P1, name: 'Pharmacrm Labs' },
@@ -103,13 +188,21 @@ function hcp(extra: Partial<Hcp> = {}): Hcp {
     specialty_name: 'Internal medicine',
     status: 'active',
     language: 'en',
-    address: { line1: '1 Main St', line2: 'Suite 2', city: 'Springfield', state: 'IL', zip: '62701' },
+    address: {
+      line1: '1 Main St',
+      line2: 'Suite 2',
+      city: 'Springfield',
+      state: 'IL',
+      zip: '62701',
+    },
     licences: [
       { state: 'IL', number: '036-111', expires_on: '2025-01-01', active: false },
       { state: 'IL', number: '036-123456', expires_on: '2028-01-01', active: true },
       { state: 'WI', number: 'W-9', expires_on: '2028-01-01', active: true },
     ],
-    dea_registrations: [{ number: 'AR1234563', state: 'IL', schedules: ['III', 'IV', 'V'], expires_on: '2028-01-01' }],
+    dea_registrations: [
+      { number: 'AR1234563', state: 'IL', schedules: ['III', 'IV', 'V'], expires_on: '2028-01-01' },
+    ],
     preferred_call_times: [],
     affiliations: [],
     segments: [],
@@ -121,7 +214,11 @@ function hcp(extra: Partial<Hcp> = {}): Hcp {
   } as Hcp;
 }
 
-function callWithSamples(id: string, lines: { sku_id: string; lot_id: string; quantity: number }[], calledAt = '2026-06-15T10:00:00Z'): CallInput {
+function callWithSamples(
+  id: string,
+  lines: { sku_id: string; lot_id: string; quantity: number }[],
+  calledAt = '2026-06-15T10:00:00Z',
+): CallInput {
   return {
     id,
     call_type: 'in_person',
@@ -136,7 +233,12 @@ function callWithSamples(id: string, lines: { sku_id: string; lot_id: string; qu
     corrects: null,
     correction_reason: null,
     key_message_ids: [],
-    disbursement: { id: `d-${id}`, lines, signature: { record: {} as never, image: 'M 0 0 L 9 9', hash: 'x' }, warnings_acknowledged: false },
+    disbursement: {
+      id: `d-${id}`,
+      lines,
+      signature: { record: {} as never, image: 'M 0 0 L 9 9', hash: 'x' },
+      warnings_acknowledged: false,
+    },
   };
 }
 
@@ -146,16 +248,95 @@ describe('the book as the device shows it (synced book + outbox)', () => {
   const lastPull = at(500).toISOString();
   const items = (): OutboxItem[] => [
     // Applied before the last pull: the book already shows it.
-    { ...newMutationItem('sample.return', { id: 'r0', occurred_at: at(0).toISOString(), to_rep_id: null, lines: [{ lot_id: LB, quantity: 9 }], note: null }, at(0)), status: 'applied', updated_at: at(100).toISOString() },
+    {
+      ...newMutationItem(
+        'sample.return',
+        {
+          id: 'r0',
+          occurred_at: at(0).toISOString(),
+          to_rep_id: null,
+          lines: [{ lot_id: LB, quantity: 9 }],
+          note: null,
+        },
+        at(0),
+      ),
+      status: 'applied',
+      updated_at: at(100).toISOString(),
+    },
     // Rejected: no effect.
-    { ...newMutationItem('sample.loss', { id: 'x', kind: 'loss', discovered_on: '2026-06-15', reason: 'r', police_report: null, lines: [{ lot_id: LB, quantity: 1 }] }, at(1)), status: 'rejected' },
+    {
+      ...newMutationItem(
+        'sample.loss',
+        {
+          id: 'x',
+          kind: 'loss',
+          discovered_on: '2026-06-15',
+          reason: 'r',
+          police_report: null,
+          lines: [{ lot_id: LB, quantity: 1 }],
+        },
+        at(1),
+      ),
+      status: 'rejected',
+    },
     // Applied after the last pull: not in the book yet.
-    { ...newMutationItem('sample.transfer', { id: 't1', occurred_at: at(2).toISOString(), to_rep_id: 'rep2', lines: [{ lot_id: LB, quantity: 2 }], note: null }, at(2)), status: 'applied', updated_at: at(900).toISOString() },
-    newMutationItem('call.submit', callWithSamples('c1', [{ sku_id: S1, lot_id: LA, quantity: 3 }]), at(3)),
-    newMutationItem('sample.receive', { shipment_id: 'ship-1', received_at: at(4).toISOString(), lines: [{ lot_id: LB, quantity: 4 }], note: 'one box damaged' }, at(4)),
-    newMutationItem('sample.receive', { shipment_id: 'ship-2', received_at: at(5).toISOString(), lines: [{ lot_id: 'lot-new', quantity: 2 }], note: null }, at(5)),
-    newMutationItem('sample.count', { id: 'n1', counted_at: at(6).toISOString(), lines: [{ lot_id: LC, quantity: 3 }] }, at(6)),
-    newMutationItem('sample.request', { id: 'q1', hcp_id: 'h2', requested_at: at(7).toISOString(), call_id: null, lines: [{ sku_id: S2, quantity: 2 }], signature: {} as never }, at(7)),
+    {
+      ...newMutationItem(
+        'sample.transfer',
+        {
+          id: 't1',
+          occurred_at: at(2).toISOString(),
+          to_rep_id: 'rep2',
+          lines: [{ lot_id: LB, quantity: 2 }],
+          note: null,
+        },
+        at(2),
+      ),
+      status: 'applied',
+      updated_at: at(900).toISOString(),
+    },
+    newMutationItem(
+      'call.submit',
+      callWithSamples('c1', [{ sku_id: S1, lot_id: LA, quantity: 3 }]),
+      at(3),
+    ),
+    newMutationItem(
+      'sample.receive',
+      {
+        shipment_id: 'ship-1',
+        received_at: at(4).toISOString(),
+        lines: [{ lot_id: LB, quantity: 4 }],
+        note: 'one box damaged',
+      },
+      at(4),
+    ),
+    newMutationItem(
+      'sample.receive',
+      {
+        shipment_id: 'ship-2',
+        received_at: at(5).toISOString(),
+        lines: [{ lot_id: 'lot-new', quantity: 2 }],
+        note: null,
+      },
+      at(5),
+    ),
+    newMutationItem(
+      'sample.count',
+      { id: 'n1', counted_at: at(6).toISOString(), lines: [{ lot_id: LC, quantity: 3 }] },
+      at(6),
+    ),
+    newMutationItem(
+      'sample.request',
+      {
+        id: 'q1',
+        hcp_id: 'h2',
+        requested_at: at(7).toISOString(),
+        call_id: null,
+        lines: [{ sku_id: S2, quantity: 2 }],
+        signature: {} as never,
+      },
+      at(7),
+    ),
   ];
 
   it('leaves out what the book already shows and what had no effect', () => {
@@ -209,7 +390,10 @@ describe('the book as the device shows it (synced book + outbox)', () => {
       ['Neurvanta', 12],
     ]);
     expect(inv[2].skus[0].lots.map((l) => l.lot_number)).toEqual(['NV2402']);
-    expect(inventoryByProduct(b, true)[2].skus[0].lots.map((l) => l.lot_number)).toEqual(['NV2401', 'NV2402']);
+    expect(inventoryByProduct(b, true)[2].skus[0].lots.map((l) => l.lot_number)).toEqual([
+      'NV2401',
+      'NV2402',
+    ]);
   });
 
   it('flags lots expired or expiring within 30 days', () => {
@@ -222,7 +406,10 @@ describe('the book as the device shows it (synced book + outbox)', () => {
 
 describe('guardrail context from the book and the HCP profile', () => {
   it('maps the recipient facts, the HCP history and the lots', () => {
-    const h = hcp({ blacklist: { reason: 'OIG exclusion', set_by: 'c', set_at: 'x' }, do_not_call: { reason: 'Asked', set_by: 'c', set_at: 'x' } });
+    const h = hcp({
+      blacklist: { reason: 'OIG exclusion', set_by: 'c', set_at: 'x' },
+      do_not_call: { reason: 'Asked', set_by: 'c', set_at: 'x' },
+    });
     const b = effectiveBook(makeBook(), [], null);
     const ctx = buildSampleContext(b, h, { mode: 'disbursement', state: 'IL', on: '2026-06-15' });
     expect(ctx.recipient).toEqual({
@@ -236,7 +423,14 @@ describe('guardrail context from the book and the HCP profile', () => {
         { state: 'IL', number: '036-123456', expires_on: '2028-01-01' },
         { state: 'WI', number: 'W-9', expires_on: '2028-01-01' },
       ],
-      dea: [{ number: 'AR1234563', state: 'IL', schedules: ['III', 'IV', 'V'], expires_on: '2028-01-01' }],
+      dea: [
+        {
+          number: 'AR1234563',
+          state: 'IL',
+          schedules: ['III', 'IV', 'V'],
+          expires_on: '2028-01-01',
+        },
+      ],
     });
     expect(ctx.history.map((p) => p.hcp_id)).toEqual(['h1']);
     expect(ctx.lots.map((l) => l.lot_id)).toEqual([LA, LB, LC]);
@@ -246,20 +440,35 @@ describe('guardrail context from the book and the HCP profile', () => {
 
   it('counts disbursements still in the outbox against stock, allocation and limits', () => {
     const synced = makeBook();
-    const pendingCall = newMutationItem('call.submit', callWithSamples('c1', [{ sku_id: S1, lot_id: LB, quantity: 3 }]), at(1));
+    const pendingCall = newMutationItem(
+      'call.submit',
+      callWithSamples('c1', [{ sku_id: S1, lot_id: LB, quantity: 3 }]),
+      at(1),
+    );
     const b = effectiveBook(synced, [pendingCall], at(0).toISOString());
-    const ctx = buildSampleContext(b, hcp(), { mode: 'disbursement', state: 'IL', on: '2026-06-15' });
+    const ctx = buildSampleContext(b, hcp(), {
+      mode: 'disbursement',
+      state: 'IL',
+      on: '2026-06-15',
+    });
     // 2 (synced) + 3 (pending) this month: one more breaks the monthly limit of 6 (a warning).
     const f = checkSamples(ctx, [{ sku_id: S1, lot_id: LB, quantity: 2 }]);
     expect(f.map((x) => [x.code, x.severity])).toEqual([['sample_limit', 'warning']]);
     expect(f[0].message).toMatch(/already 5 units/);
     // Without the pending call the same sample is fine.
-    const clean = buildSampleContext(effectiveBook(synced, [], null), hcp(), { mode: 'disbursement', state: 'IL', on: '2026-06-15' });
+    const clean = buildSampleContext(effectiveBook(synced, [], null), hcp(), {
+      mode: 'disbursement',
+      state: 'IL',
+      on: '2026-06-15',
+    });
     expect(checkSamples(clean, [{ sku_id: S1, lot_id: LB, quantity: 2 }])).toEqual([]);
     // Stock: 10 - 3 pending = 7 left of lot B.
-    expect(checkSamples(ctx, [{ sku_id: S1, lot_id: LB, quantity: 4 }, { sku_id: S1, lot_id: LB, quantity: 4 }]).map((x) => x.code)).toContain(
-      'insufficient_inventory',
-    );
+    expect(
+      checkSamples(ctx, [
+        { sku_id: S1, lot_id: LB, quantity: 4 },
+        { sku_id: S1, lot_id: LB, quantity: 4 },
+      ]).map((x) => x.code),
+    ).toContain('insufficient_inventory');
   });
 
   it('takes the state of the account when the call is at one, else the practice', () => {
@@ -279,7 +488,9 @@ describe('disbursement lines: lots first-expiry-first unless the rep picks one',
       owner: [0, 0],
     });
     // After its expiry, lot A is not picked.
-    expect(expandLines([{ sku_id: S1, quantity: 2, lot_id: null }], lots, '2026-07-02').lines).toEqual([{ sku_id: S1, lot_id: LB, quantity: 2 }]);
+    expect(
+      expandLines([{ sku_id: S1, quantity: 2, lot_id: null }], lots, '2026-07-02').lines,
+    ).toEqual([{ sku_id: S1, lot_id: LB, quantity: 2 }]);
   });
   it('later lines take what earlier ones left; a chosen lot is kept as is', () => {
     const x = expandLines(
@@ -300,17 +511,27 @@ describe('disbursement lines: lots first-expiry-first unless the rep picks one',
     expect(x.owner).toEqual([0, 1, 1, 2]);
   });
   it('short stock stays on the last lot (the rules say how many are on hand); no usable lot means no lot', () => {
-    expect(expandLines([{ sku_id: S1, quantity: 20, lot_id: null }], lots, '2026-06-15').lines).toEqual([
+    expect(
+      expandLines([{ sku_id: S1, quantity: 20, lot_id: null }], lots, '2026-06-15').lines,
+    ).toEqual([
       { sku_id: S1, lot_id: LA, quantity: 3 },
       { sku_id: S1, lot_id: LB, quantity: 17 },
     ]);
-    expect(expandLines([{ sku_id: S2, quantity: 1, lot_id: null }], lots, '2026-06-15').lines).toEqual([{ sku_id: S2, lot_id: null, quantity: 1 }]);
-    expect(expandLines([{ sku_id: S1, quantity: 0, lot_id: null }], lots, '2026-06-15').lines).toEqual([{ sku_id: S1, lot_id: null, quantity: 0 }]);
+    expect(
+      expandLines([{ sku_id: S2, quantity: 1, lot_id: null }], lots, '2026-06-15').lines,
+    ).toEqual([{ sku_id: S2, lot_id: null, quantity: 1 }]);
+    expect(
+      expandLines([{ sku_id: S1, quantity: 0, lot_id: null }], lots, '2026-06-15').lines,
+    ).toEqual([{ sku_id: S1, lot_id: null, quantity: 0 }]);
   });
   it('findings go to the rep line they come from', () => {
     const book = effectiveBook(makeBook(), [], null);
     const x = expandLines([{ sku_id: S1, quantity: 5, lot_id: null }], book.lots, '2026-06-15');
-    const ctx = buildSampleContext(book, hcp(), { mode: 'disbursement', state: 'IL', on: '2026-06-15' });
+    const ctx = buildSampleContext(book, hcp(), {
+      mode: 'disbursement',
+      state: 'IL',
+      on: '2026-06-15',
+    });
     const f = checkSamples(ctx, x.lines);
     const { general, lines } = findingsByLine(f, x.owner, 1);
     expect(general).toEqual([]);
@@ -320,8 +541,18 @@ describe('disbursement lines: lots first-expiry-first unless the rep picks one',
       ['sample_limit', 'warning'],
     ]);
     expect(lines[0][0].message).toMatch(/^Neurvanta per call: at most 4 units/);
-    const none = checkSamples(buildSampleContext(book, hcp({ licences: [] }), { mode: 'disbursement', state: 'IL', on: '2026-06-15' }), []);
-    expect(findingsByLine(none, [], 0).general.map((y) => y.code)).toEqual(['no_active_licence', 'no_lines']);
+    const none = checkSamples(
+      buildSampleContext(book, hcp({ licences: [] }), {
+        mode: 'disbursement',
+        state: 'IL',
+        on: '2026-06-15',
+      }),
+      [],
+    );
+    expect(findingsByLine(none, [], 0).general.map((y) => y.code)).toEqual([
+      'no_active_licence',
+      'no_lines',
+    ]);
   });
   it('offers the SKUs with usable stock, detailed products first', () => {
     const b = makeBook();
@@ -351,7 +582,15 @@ describe('the signed record (21 CFR 203.31)', () => {
       practitioner_address: '1 Main St, Suite 2, Springfield, IL 62701',
       professional_title: 'MD',
       licence_number: 'IL 036-123456',
-      lines: [{ product: 'Neurvanta', strength: '10 mg', ndc: '50242-0041-21', lot_number: 'NV2402', quantity: 2 }],
+      lines: [
+        {
+          product: 'Neurvanta',
+          strength: '10 mg',
+          ndc: '50242-0041-21',
+          lot_number: 'NV2402',
+          quantity: 2,
+        },
+      ],
       manufacturer: 'Pharmacrm Labs',
       date: '2026-06-15',
       signer_name: '',
@@ -361,31 +600,71 @@ describe('the signed record (21 CFR 203.31)', () => {
     expect(recordGaps(r)).toEqual({});
   });
   it('shows the DEA number for a controlled product, and no lot on a request', () => {
-    const r = buildRecord({ ...base, lines: [{ sku_id: S2, lot_id: LC, quantity: 1 }, { sku_id: S1, lot_id: LB, quantity: 1 }] });
+    const r = buildRecord({
+      ...base,
+      lines: [
+        { sku_id: S2, lot_id: LC, quantity: 1 },
+        { sku_id: S1, lot_id: LB, quantity: 1 },
+      ],
+    });
     expect(r.licence_number).toBe('AR1234563');
     expect(r.manufacturer).toBe('Calm Pharma Inc., Pharmacrm Labs');
-    const q = buildRecord({ ...base, type: 'sample_request', lines: [{ sku_id: S1, lot_id: null, quantity: 3 }] });
+    const q = buildRecord({
+      ...base,
+      type: 'sample_request',
+      lines: [{ sku_id: S1, lot_id: null, quantity: 3 }],
+    });
     expect(q.lines[0].lot_number).toBe(null);
     expect(q.licence_number).toBe('IL 036-123456');
     expect(licenceNumber(hcp(), 'WI', ['IV'], '2026-06-15')).toBe('WI W-9');
     expect(licenceNumber(hcp(), 'CA', [], '2026-06-15')).toBe('');
-    expect(practitionerAddress({ line1: '1 Main', line2: null, city: 'X', state: 'CA', zip: '90001' })).toBe('1 Main, X, CA 90001');
+    expect(
+      practitionerAddress({ line1: '1 Main', line2: null, city: 'X', state: 'CA', zip: '90001' }),
+    ).toBe('1 Main, X, CA 90001');
   });
   it('says what a record lacks before the HCP signs', () => {
-    const r = buildRecord({ ...base, hcp: hcp({ credentials: '', licences: [] }), lines: [{ sku_id: S1, lot_id: null, quantity: 1 }] });
-    expect(Object.keys(recordGaps(r)).sort()).toEqual(['licence_number', 'lines', 'professional_title']);
+    const r = buildRecord({
+      ...base,
+      hcp: hcp({ credentials: '', licences: [] }),
+      lines: [{ sku_id: S1, lot_id: null, quantity: 1 }],
+    });
+    expect(Object.keys(recordGaps(r)).sort()).toEqual([
+      'licence_number',
+      'lines',
+      'professional_title',
+    ]);
   });
   it('binds the signature to the record by its hash; a change to the samples voids it', async () => {
     const r = buildRecord({ ...base, lines: [{ sku_id: S1, lot_id: LB, quantity: 2 }] });
-    const sig = await signRecord(r, '  Ana Ruiz ', MEANING_RECEIPT, 'M 1 1 L 40 40', new Date('2026-06-15T10:15:00.000Z'));
+    const sig = await signRecord(
+      r,
+      '  Ana Ruiz ',
+      MEANING_RECEIPT,
+      'M 1 1 L 40 40',
+      new Date('2026-06-15T10:15:00.000Z'),
+    );
     expect(sig.record.signer_name).toBe('Ana Ruiz');
     expect(sig.record.signed_at).toBe('2026-06-15T10:15:00.000Z');
     expect(sig.record.meaning).toBe(MEANING_RECEIPT);
     expect(sig.hash).toBe(await recordHash(sig.record));
     expect(canonicalText(sig.record)).toContain('line=Neurvanta|10 mg|50242-0041-21|NV2402|2\n');
     expect(signatureMatches(sig, r)).toBe(true);
-    expect(signatureMatches(sig, buildRecord({ ...base, lines: [{ sku_id: S1, lot_id: LB, quantity: 3 }] }))).toBe(false);
-    expect(signatureMatches(sig, buildRecord({ ...base, date: '2026-06-16', lines: [{ sku_id: S1, lot_id: LB, quantity: 2 }] }))).toBe(false);
+    expect(
+      signatureMatches(
+        sig,
+        buildRecord({ ...base, lines: [{ sku_id: S1, lot_id: LB, quantity: 3 }] }),
+      ),
+    ).toBe(false);
+    expect(
+      signatureMatches(
+        sig,
+        buildRecord({
+          ...base,
+          date: '2026-06-16',
+          lines: [{ sku_id: S1, lot_id: LB, quantity: 2 }],
+        }),
+      ),
+    ).toBe(false);
     expect(signatureMatches(null, r)).toBe(false);
   });
 });
@@ -401,27 +680,51 @@ describe('key messages: fair balance', () => {
 });
 
 describe('inventory forms', () => {
-  const onHand = (id: string) => ({ [LA]: 3, [LB]: 10 } as Record<string, number>)[id] ?? 0;
+  const onHand = (id: string) => (({ [LA]: 3, [LB]: 10 }) as Record<string, number>)[id] ?? 0;
   it('a receipt that differs from the packing list needs a note', () => {
     const sent = [{ lot_id: LB, quantity: 5 }];
     expect(validateReceive({ lines: sent }, [{ lot_id: LB, quantity: 5 }], '')).toEqual({});
-    expect(validateReceive({ lines: sent }, [{ lot_id: LB, quantity: 4 }], '')).toHaveProperty('note');
-    expect(validateReceive({ lines: sent }, [{ lot_id: LB, quantity: 4 }], 'one box crushed')).toEqual({});
-    expect(validateReceive({ lines: sent }, [{ lot_id: LB, quantity: NaN }], '')).toHaveProperty(lotKey(LB));
-    expect(receiptDiffers(sent, [{ lot_id: LB, quantity: 5 }, { lot_id: LA, quantity: 1 }])).toBe(true);
+    expect(validateReceive({ lines: sent }, [{ lot_id: LB, quantity: 4 }], '')).toHaveProperty(
+      'note',
+    );
+    expect(
+      validateReceive({ lines: sent }, [{ lot_id: LB, quantity: 4 }], 'one box crushed'),
+    ).toEqual({});
+    expect(validateReceive({ lines: sent }, [{ lot_id: LB, quantity: NaN }], '')).toHaveProperty(
+      lotKey(LB),
+    );
+    expect(
+      receiptDiffers(sent, [
+        { lot_id: LB, quantity: 5 },
+        { lot_id: LA, quantity: 1 },
+      ]),
+    ).toBe(true);
   });
   it('nothing leaves beyond what is on hand; a transfer names the colleague', () => {
     expect(validateOutflow([], onHand)).toHaveProperty('lines');
-    expect(validateOutflow([{ lot_id: LA, quantity: 4 }], onHand)).toEqual({ [lotKey(LA)]: 'Only 3 on hand.' });
+    expect(validateOutflow([{ lot_id: LA, quantity: 4 }], onHand)).toEqual({
+      [lotKey(LA)]: 'Only 3 on hand.',
+    });
     expect(validateOutflow([{ lot_id: LA, quantity: 3 }], onHand)).toEqual({});
     expect(validateTransfer('', [{ lot_id: LA, quantity: 1 }], onHand)).toHaveProperty('to_rep_id');
   });
   it('a loss says what happened; a theft also the police report; not in the future', () => {
     const lines = [{ lot_id: LB, quantity: 2 }];
-    const f = { kind: 'loss' as const, discovered_on: '2026-06-15', reason: 'Bag left on the train', police_report: '' };
+    const f = {
+      kind: 'loss' as const,
+      discovered_on: '2026-06-15',
+      reason: 'Bag left on the train',
+      police_report: '',
+    };
     expect(validateLoss(f, lines, onHand, '2026-06-15')).toEqual({});
-    expect(Object.keys(validateLoss({ ...f, kind: 'theft', reason: ' ' }, lines, onHand, '2026-06-15')).sort()).toEqual(['police_report', 'reason']);
-    expect(validateLoss({ ...f, discovered_on: '2026-06-16' }, lines, onHand, '2026-06-15')).toHaveProperty('discovered_on');
+    expect(
+      Object.keys(
+        validateLoss({ ...f, kind: 'theft', reason: ' ' }, lines, onHand, '2026-06-15'),
+      ).sort(),
+    ).toEqual(['police_report', 'reason']);
+    expect(
+      validateLoss({ ...f, discovered_on: '2026-06-16' }, lines, onHand, '2026-06-15'),
+    ).toHaveProperty('discovered_on');
   });
   it('a count may find nothing of a lot', () => {
     expect(validateCount([{ lot_id: LA, quantity: 0 }])).toEqual({});
@@ -455,7 +758,14 @@ describe('signature drawing as SVG path data', () => {
   });
   it('a tap is not a signature', () => {
     expect(isSigned([[[1, 1]]])).toBe(false);
-    expect(isSigned([[[0, 0], [40, 0]]])).toBe(true);
+    expect(
+      isSigned([
+        [
+          [0, 0],
+          [40, 0],
+        ],
+      ]),
+    ).toBe(true);
   });
 });
 
@@ -463,13 +773,21 @@ describe('the book on the device', () => {
   it('a pull stores the sample book; a reset replaces it and ends a resync', async () => {
     const db = new RepDb('book-' + Math.random());
     await db.setMeta('resync', true);
-    await db.staging.add({ reset: true, cursor: 'k1', changes: [{ entity: 'samples', id: 'samples', op: 'put', data: makeBook() }] });
+    await db.staging.add({
+      reset: true,
+      cursor: 'k1',
+      changes: [{ entity: 'samples', id: 'samples', op: 'put', data: makeBook() }],
+    });
     await applyStaged(db);
     const row = await db.samplebook.get('samples');
     expect(row?.lots.length).toBe(3);
     expect(await db.getMeta('resync')).toBeUndefined();
     const next = { ...makeBook(), lots: [] };
-    await db.staging.add({ reset: false, cursor: 'k2', changes: [{ entity: 'samples', id: 'samples', op: 'put', data: next }] });
+    await db.staging.add({
+      reset: false,
+      cursor: 'k2',
+      changes: [{ entity: 'samples', id: 'samples', op: 'put', data: next }],
+    });
     await applyStaged(db);
     expect((await db.samplebook.get('samples'))?.lots).toEqual([]);
     db.close();
@@ -481,7 +799,10 @@ describe('the book on the device', () => {
     const seen: string[] = [];
     const f = (async (url: string) => {
       seen.push(url);
-      return new Response(JSON.stringify({ reset: true, has_more: false, cursor: 'new', changes: [] }), { status: 200 });
+      return new Response(
+        JSON.stringify({ reset: true, has_more: false, cursor: 'new', changes: [] }),
+        { status: 200 },
+      );
     }) as unknown as typeof fetch;
     const e = new SyncEngine({ db, getToken: () => 't', fetch: f, baseUrl: 'http://x' });
     await e.pullOnce();
@@ -493,7 +814,16 @@ describe('the book on the device', () => {
     db.close();
   });
   it('sample mutations go out with their kind and payload', () => {
-    const i = newMutationItem('sample.count', { id: 'n', counted_at: '2026-06-15T10:00:00Z', lines: [{ lot_id: LA, quantity: 0 }] });
-    expect(toMutation(i)).toEqual({ id: i.id, client_ts: i.client_ts, kind: 'sample.count', payload: i.payload });
+    const i = newMutationItem('sample.count', {
+      id: 'n',
+      counted_at: '2026-06-15T10:00:00Z',
+      lines: [{ lot_id: LA, quantity: 0 }],
+    });
+    expect(toMutation(i)).toEqual({
+      id: i.id,
+      client_ts: i.client_ts,
+      kind: 'sample.count',
+      payload: i.payload,
+    });
   });
 });

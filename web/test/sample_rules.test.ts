@@ -22,12 +22,20 @@ import {
 } from '../src/offline/samples';
 
 interface Vectors {
-  checks: { name: string; context: SampleContext; lines: SampleLine[]; expect: [string, Severity][] }[];
+  checks: {
+    name: string;
+    context: SampleContext;
+    lines: SampleLine[];
+    expect: [string, Severity][];
+  }[];
   signatures: { record: SignedRecord; canonical_text: string; hash: string }[];
 }
 
 const vectors: Vectors = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../crates/domain/vectors/sample_rules.json', import.meta.url)), 'utf8'),
+  readFileSync(
+    fileURLToPath(new URL('../../crates/domain/vectors/sample_rules.json', import.meta.url)),
+    'utf8',
+  ),
 );
 
 describe('sample rules shared with the server', () => {
@@ -59,9 +67,24 @@ describe('findings carry the Rust fields and messages', () => {
   test('allocation, per-call and programme limits', () => {
     const findings = checkSamples(base, [{ sku_id: NEURVANTA_SKU, lot_id: LOT_A, quantity: 5 }]);
     expect(findings).toEqual([
-      { code: 'allocation_exceeded', severity: 'error', field: 'lines[0].quantity', message: 'your Neurvanta allocation has 3 left this cycle' },
-      { code: 'sample_limit', severity: 'error', field: 'lines[0].quantity', message: 'Neurvanta per call: at most 4 units per call' },
-      { code: 'sample_limit', severity: 'error', field: 'lines[0].quantity', message: 'Neurvanta launch programme: at most 8 units (already 6 units, 2 units left)' },
+      {
+        code: 'allocation_exceeded',
+        severity: 'error',
+        field: 'lines[0].quantity',
+        message: 'your Neurvanta allocation has 3 left this cycle',
+      },
+      {
+        code: 'sample_limit',
+        severity: 'error',
+        field: 'lines[0].quantity',
+        message: 'Neurvanta per call: at most 4 units per call',
+      },
+      {
+        code: 'sample_limit',
+        severity: 'error',
+        field: 'lines[0].quantity',
+        message: 'Neurvanta launch programme: at most 8 units (already 6 units, 2 units left)',
+      },
     ]);
     expect(blocks(findings)).toBe(true);
   });
@@ -69,11 +92,19 @@ describe('findings carry the Rust fields and messages', () => {
   test('a value limit reads in dollars and only warns', () => {
     const ctx: SampleContext = {
       ...base,
-      recipient: { ...base.recipient, dea: [{ number: 'AB1234563', state: 'il', schedules: ['IV'], expires_on: '2028-01-31' }] },
+      recipient: {
+        ...base.recipient,
+        dea: [{ number: 'AB1234563', state: 'il', schedules: ['IV'], expires_on: '2028-01-31' }],
+      },
     };
     const findings = checkSamples(ctx, [{ sku_id: CALMORA_SKU, lot_id: LOT_CM, quantity: 6 }]);
     expect(findings).toEqual([
-      { code: 'sample_limit', severity: 'warning', field: 'lines[0].quantity', message: 'Calmora yearly value: at most $40.00 (already $0.00, $40.00 left)' },
+      {
+        code: 'sample_limit',
+        severity: 'warning',
+        field: 'lines[0].quantity',
+        message: 'Calmora yearly value: at most $40.00 (already $0.00, $40.00 left)',
+      },
     ]);
     expect(blocks(findings)).toBe(false);
   });
@@ -94,7 +125,10 @@ describe('findings carry the Rust fields and messages', () => {
       ['hcp', 'the HCP is flagged do-not-call: '],
       ['hcp', 'the HCP is not active'],
       ['hcp', 'no active state licence in WI'],
-      ['lines[0].sku_id', 'Calmora is schedule IV: the HCP needs a valid DEA registration in WI covering it'],
+      [
+        'lines[0].sku_id',
+        'Calmora is schedule IV: the HCP needs a valid DEA registration in WI covering it',
+      ],
       ['lines[0].lot_id', 'lot NV-A is not of this SKU'],
       ['lines[1].lot_id', 'lot NV-OLD expired on 2026-11-01'],
       ['lines[2].lot_id', 'is not a lot you hold'],
@@ -104,11 +138,20 @@ describe('findings carry the Rust fields and messages', () => {
   test('credential rules match one credential of a list, any case', () => {
     const ctx: SampleContext = {
       ...base,
-      recipient: { ...base.recipient, credentials: 'RN, np', dea: [{ number: 'X', state: 'IL', schedules: ['IV'], expires_on: '2028-01-31' }] },
+      recipient: {
+        ...base.recipient,
+        credentials: 'RN, np',
+        dea: [{ number: 'X', state: 'IL', schedules: ['IV'], expires_on: '2028-01-31' }],
+      },
     };
     const findings = checkSamples(ctx, [{ sku_id: CALMORA_SKU, lot_id: LOT_CM, quantity: 1 }]);
     expect(findings).toEqual([
-      { code: 'credential_not_eligible', severity: 'error', field: 'lines[0].sku_id', message: 'NP may not receive Calmora samples in IL' },
+      {
+        code: 'credential_not_eligible',
+        severity: 'error',
+        field: 'lines[0].sku_id',
+        message: 'NP may not receive Calmora samples in IL',
+      },
     ]);
   });
 
@@ -122,7 +165,10 @@ describe('findings carry the Rust fields and messages', () => {
     expect(findings.map((f) => [f.field, f.message])).toEqual([
       ['lines[2].quantity', 'only 10 on hand of lot NV-A'],
       ['lines[2].quantity', 'Neurvanta per call: at most 4 units per call'],
-      ['lines[2].quantity', 'Neurvanta launch programme: at most 8 units (already 6 units, 2 units left)'],
+      [
+        'lines[2].quantity',
+        'Neurvanta launch programme: at most 8 units (already 6 units, 2 units left)',
+      ],
     ]);
   });
 
@@ -137,7 +183,12 @@ describe('findings carry the Rust fields and messages', () => {
 // Ports of the unit tests in crates/domain/src/sample/limits.rs.
 describe('checkLimits', () => {
   const NIL = '00000000-0000-0000-0000-000000000000';
-  const limit = (window: SampleLimit['window'], max: number, days: number | null, ends: number | null): SampleLimit => ({
+  const limit = (
+    window: SampleLimit['window'],
+    max: number,
+    days: number | null,
+    ends: number | null,
+  ): SampleLimit => ({
     id: NIL,
     name: 'policy',
     product_id: NIL,
@@ -148,7 +199,13 @@ describe('checkLimits', () => {
     ends_after_days: ends,
     severity: 'error',
   });
-  const given = (on: string, quantity: number): PastSample => ({ hcp_id: NIL, product_id: NIL, on, quantity, value_cents: quantity * 500 });
+  const given = (on: string, quantity: number): PastSample => ({
+    hcp_id: NIL,
+    product_id: NIL,
+    on,
+    quantity,
+    value_cents: quantity * 500,
+  });
 
   test('four per year for two years after the first request', () => {
     const rule = [limit('from_first', 4, 365, 730)];
@@ -158,7 +215,9 @@ describe('checkLimits', () => {
     expect(checkLimits(rule, NIL, past, 4, 500, '2026-03-01')).toEqual([]);
     const ended = checkLimits(rule, NIL, past, 1, 500, '2027-03-01');
     expect(ended).toHaveLength(1);
-    expect(ended[0].message).toBe('policy: the programme ended 730 days after the first sample on 2025-03-01');
+    expect(ended[0].message).toBe(
+      'policy: the programme ended 730 days after the first sample on 2025-03-01',
+    );
   });
 
   test('calendar and rolling windows count what falls inside', () => {
@@ -247,7 +306,10 @@ describe('signed record', () => {
 
   test('any edit changes the hash', async () => {
     const signed = vectors.signatures[0];
-    const edited = { ...signed.record, lines: signed.record.lines.map((l, i) => (i === 0 ? { ...l, quantity: 3 } : l)) };
+    const edited = {
+      ...signed.record,
+      lines: signed.record.lines.map((l, i) => (i === 0 ? { ...l, quantity: 3 } : l)),
+    };
     expect(await recordHash(edited)).not.toBe(signed.hash);
   });
 
@@ -256,7 +318,11 @@ describe('signed record', () => {
   });
 
   test('meanings are the server texts', () => {
-    expect(MEANING_RECEIPT).toBe('I received the samples listed above and requested them for my patients');
-    expect(MEANING_REQUEST).toBe('I request the samples listed above to be delivered to my practice address');
+    expect(MEANING_RECEIPT).toBe(
+      'I received the samples listed above and requested them for my patients',
+    );
+    expect(MEANING_REQUEST).toBe(
+      'I request the samples listed above to be delivered to my practice address',
+    );
   });
 });

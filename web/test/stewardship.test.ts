@@ -39,7 +39,8 @@ const side = (over: Partial<PairSide> = {}): PairSide => ({
 describe('stewardship: evidence levels read as agreement', () => {
   it('marks the first level of each field as agreeing, "different" as disagreeing, the rest as partial', () => {
     for (const l of ['exact', 'same', 'same_zip', 'shared']) expect(agreement(l)).toBe('agrees');
-    for (const l of ['similar', 'nickname', 'initial', 'same_city']) expect(agreement(l)).toBe('partly');
+    for (const l of ['similar', 'nickname', 'initial', 'same_city'])
+      expect(agreement(l)).toBe('partly');
     expect(agreement('different')).toBe('disagrees');
     expect(agreement('missing')).toBe('missing');
   });
@@ -69,7 +70,11 @@ describe('stewardship: a pair side by side', () => {
     { field: 'affiliation', level: 'missing', weight: 0 },
   ];
   it('gives each weighed field its evidence and agreement, the name spanning the two name rows', () => {
-    const rows = pairRows(side(), side({ id: 'b', display_name: 'Jen Campbell, MD', street: '1 Elm St', affiliations: 0 }), fields);
+    const rows = pairRows(
+      side(),
+      side({ id: 'b', display_name: 'Jen Campbell, MD', street: '1 Elm St', affiliations: 0 }),
+      fields,
+    );
     expect(rows.map((r) => [r.key, r.agreement])).toEqual([
       ['last_name', 'agrees'],
       ['first_name', 'partly'],
@@ -82,7 +87,10 @@ describe('stewardship: a pair side by side', () => {
       ['territory', 'info'],
       ['master_status', 'info'],
     ]);
-    expect(rows[0]).toMatchObject({ span: 2, values: ['Jennifer Campbell, MD', 'Jen Campbell, MD'] });
+    expect(rows[0]).toMatchObject({
+      span: 2,
+      values: ['Jennifer Campbell, MD', 'Jen Campbell, MD'],
+    });
     expect(rows[1].values).toBeNull();
     expect(rows[3].values).toEqual(['6030 Park Ave', '1 Elm St']);
     expect(rows[3].evidence?.weight).toBe(-5.7);
@@ -93,18 +101,42 @@ describe('stewardship: a pair side by side', () => {
   it('marks the NPI row as agreeing on an NPI match, and a field the score lacks as not weighed', () => {
     const rows = pairRows(side(), side({ id: 'b' }), fields.slice(0, 2), true);
     expect(rows.find((r) => r.key === 'npi')?.agreement).toBe('agrees');
-    expect(rows.find((r) => r.key === 'phone')).toMatchObject({ agreement: 'info', evidence: null });
+    expect(rows.find((r) => r.key === 'phone')).toMatchObject({
+      agreement: 'info',
+      evidence: null,
+    });
   });
   it('keeps the verified record by default, then the one with more affiliations, else a', () => {
-    expect(defaultSurvivor(side({ master_status: 'proposed', affiliations: 5 }), side({ affiliations: 0 }))).toBe('b');
+    expect(
+      defaultSurvivor(
+        side({ master_status: 'proposed', affiliations: 5 }),
+        side({ affiliations: 0 }),
+      ),
+    ).toBe('b');
     expect(defaultSurvivor(side({ affiliations: 1 }), side({ affiliations: 2 }))).toBe('b');
     expect(defaultSurvivor(side({ affiliations: 2 }), side({ affiliations: 2 }))).toBe('a');
-    expect(defaultSurvivor(side({ affiliations: 2 }), side({ master_status: 'proposed', affiliations: 9 }))).toBe('a');
+    expect(
+      defaultSurvivor(
+        side({ affiliations: 2 }),
+        side({ master_status: 'proposed', affiliations: 9 }),
+      ),
+    ).toBe('a');
   });
   it('says what a merge moved', () => {
-    expect(movedText([{ what: 'calls', rows: 12 }, { what: 'segments', rows: 0 }, { what: 'affiliations', rows: 1 }])).toBe('12 calls, 1 affiliation');
+    expect(
+      movedText([
+        { what: 'calls', rows: 12 },
+        { what: 'segments', rows: 0 },
+        { what: 'affiliations', rows: 1 },
+      ]),
+    ).toBe('12 calls, 1 affiliation');
     expect(movedText([{ what: 'calls', rows: 0 }])).toBe('nothing');
-    expect(movedText([{ what: 'calls', rows: 1 }, { what: 'blacklist entry', rows: 2 }])).toBe('1 call, 2 blacklist entry');
+    expect(
+      movedText([
+        { what: 'calls', rows: 1 },
+        { what: 'blacklist entry', rows: 2 },
+      ]),
+    ).toBe('1 call, 2 blacklist entry');
     expect(formatPhone('617-555-0100')).toBe('(617) 555-0100');
     expect(formatPhone('12345')).toBe('12345');
     expect(formatPhone(null)).toBe('');
@@ -113,12 +145,18 @@ describe('stewardship: a pair side by side', () => {
 
 describe('stewardship: the thresholds form', () => {
   it('accepts probabilities with review not above link', () => {
-    expect(checkThresholds('0.99', '0.5')).toEqual({ ok: true, value: { link: 0.99, review: 0.5 } });
+    expect(checkThresholds('0.99', '0.5')).toEqual({
+      ok: true,
+      value: { link: 0.99, review: 0.5 },
+    });
     expect(checkThresholds(' 1 ', '1')).toEqual({ ok: true, value: { link: 1, review: 1 } });
     expect(checkThresholds('0', '0')).toEqual({ ok: true, value: { link: 0, review: 0 } });
   });
   it('refuses review above link, values outside 0–1 and non-numbers, per field', () => {
-    expect(checkThresholds('0.99', '0.995')).toEqual({ ok: false, errors: { review: 'Must not be above the link threshold' } });
+    expect(checkThresholds('0.99', '0.995')).toEqual({
+      ok: false,
+      errors: { review: 'Must not be above the link threshold' },
+    });
     const r = checkThresholds('1.5', 'abc');
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -140,10 +178,19 @@ describe('stewardship: who, where', () => {
       expect(navItems(r).some((n) => n.key === 'stewardship')).toBe(false);
     }
     expect(navItems('ops').find((n) => n.key === 'stewardship')?.href).toBe('#/stewardship');
-    expect(stewardshipHref('duplicates', { status: 'merged', x: null })).toBe('#/stewardship/duplicates?status=merged');
-    expect(parseHash('#/stewardship/duplicates?status=merged')).toEqual({ name: 'stewardship', section: 'duplicates', query: 'status=merged' });
+    expect(stewardshipHref('duplicates', { status: 'merged', x: null })).toBe(
+      '#/stewardship/duplicates?status=merged',
+    );
+    expect(parseHash('#/stewardship/duplicates?status=merged')).toEqual({
+      name: 'stewardship',
+      section: 'duplicates',
+      query: 'status=merged',
+    });
     expect(parseHash('#/stewardship')).toEqual({ name: 'stewardship', section: '', query: '' });
-    expect(parseHash('#/completeness?level=district')).toEqual({ name: 'completeness', query: 'level=district' });
+    expect(parseHash('#/completeness?level=district')).toEqual({
+      name: 'completeness',
+      query: 'level=district',
+    });
     expect(pickStatus('merged', ['open', 'merged'] as const)).toBe('merged');
     expect(pickStatus('bogus', ['open', 'merged'] as const)).toBe('open');
     expect(pickStatus(null, ['open', 'merged'] as const)).toBe('open');
@@ -160,7 +207,10 @@ describe('stewardship: API calls', () => {
         const req = input instanceof Request ? input : new Request(input, init);
         seen.push(req);
         const status = req.url.includes('/dismiss') ? 204 : 200;
-        return new Response(status === 204 ? null : '[]', { status, headers: { 'content-type': 'application/json' } });
+        return new Response(status === 204 ? null : '[]', {
+          status,
+          headers: { 'content-type': 'application/json' },
+        });
       }) as typeof fetch,
     });
     await a.dataRequests('pending');
@@ -176,7 +226,9 @@ describe('stewardship: API calls', () => {
     await a.putThresholds({ link: 0.98, review: 0.6 });
     await a.estimateMatching();
     await a.completeness('district', 12);
-    expect(seen.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+    expect(
+      seen.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`),
+    ).toEqual([
       'GET /api/v1/data-requests?status=pending',
       'POST /api/v1/data-requests/r1/approve',
       'POST /api/v1/data-requests/r1/reject',
@@ -194,7 +246,12 @@ describe('stewardship: API calls', () => {
     expect(await seen[1].clone().json()).toEqual({ reason: null, merge_into: 'h2' });
     expect(await seen[2].clone().json()).toEqual({ reason: 'not a prescriber' });
     expect(await seen[5].clone().json()).toEqual({ reason: 'father and son' });
-    expect(await seen[7].clone().json()).toEqual({ survivor_id: 'h1', merged_id: 'h2', pair_id: 'p1', reason: null });
+    expect(await seen[7].clone().json()).toEqual({
+      survivor_id: 'h1',
+      merged_id: 'h2',
+      pair_id: 'p1',
+      reason: null,
+    });
     expect(await seen[10].clone().json()).toEqual({ link: 0.98, review: 0.6 });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyUpdate, SKIP_WAITING, watchForUpdate, type ContainerLike, type RegistrationLike, type WorkerLike } from '../src/lib/swUpdate';
+import {
+  applyUpdate,
+  SKIP_WAITING,
+  watchForUpdate,
+  type ContainerLike,
+  type RegistrationLike,
+  type WorkerLike,
+} from '../src/lib/swUpdate';
 
 class FakeWorker implements WorkerLike {
   state = 'installing';

@@ -33,11 +33,18 @@ describe('targeting: calls per cycle input', () => {
     expect([maxCalls('month'), maxCalls('quarter')]).toEqual([31, 92]);
   });
   it('rejects blanks, fractions, negatives and more than the cycle allows', () => {
-    for (const s of ['', '  ', '2.5', '-1', 'abc', '1e1']) expect(parseCalls(s, 'month').ok).toBe(false);
+    for (const s of ['', '  ', '2.5', '-1', 'abc', '1e1'])
+      expect(parseCalls(s, 'month').ok).toBe(false);
     expect(parseCalls('32', 'month')).toEqual({ ok: false, error: 'At most 31 calls per month' });
     expect(parseCalls('32', 'quarter')).toEqual({ ok: true, value: 32 });
-    expect(parseCalls('93', 'quarter')).toEqual({ ok: false, error: 'At most 92 calls per quarter' });
-    expect(parseCalls('', 'month')).toEqual({ ok: false, error: 'Enter a number of calls per month' });
+    expect(parseCalls('93', 'quarter')).toEqual({
+      ok: false,
+      error: 'At most 92 calls per quarter',
+    });
+    expect(parseCalls('', 'month')).toEqual({
+      ok: false,
+      error: 'Enter a number of calls per month',
+    });
   });
 });
 
@@ -50,7 +57,12 @@ describe('targeting: the frequency grid', () => {
   ];
   it('shows every product × tier, 0 where the table has no row', () => {
     expect(gridValues(products, table)).toEqual({
-      'p1:A': '4', 'p1:B': '2', 'p1:C': '0', 'p2:A': '3', 'p2:B': '0', 'p2:C': '0',
+      'p1:A': '4',
+      'p1:B': '2',
+      'p1:C': '0',
+      'p2:A': '3',
+      'p2:B': '0',
+      'p2:C': '0',
     });
     expect(gridDirty(products, gridValues(products, table), table)).toBe(false);
     expect(gridDirty(products, { ...gridValues(products, table), 'p2:C': '1' }, table)).toBe(true);
@@ -59,18 +71,35 @@ describe('targeting: the frequency grid', () => {
     const v = { ...gridValues(products, table), [cellKey('p1', 'A')]: '6' };
     const ok = gridRows(products, v, 'month');
     expect(ok.errors).toEqual({});
-    expect(ok.rows.map((r) => `${r.product_id}:${r.tier}=${r.calls}`)).toEqual(['p1:A=6', 'p1:B=2', 'p1:C=0', 'p2:A=3', 'p2:B=0', 'p2:C=0']);
+    expect(ok.rows.map((r) => `${r.product_id}:${r.tier}=${r.calls}`)).toEqual([
+      'p1:A=6',
+      'p1:B=2',
+      'p1:C=0',
+      'p2:A=3',
+      'p2:B=0',
+      'p2:C=0',
+    ]);
     const bad = gridRows(products, { ...v, 'p2:B': '40', 'p1:C': '' }, 'month');
-    expect(bad.errors).toEqual({ 'p2:B': 'At most 31 calls per month', 'p1:C': 'Enter a number of calls per month' });
+    expect(bad.errors).toEqual({
+      'p2:B': 'At most 31 calls per month',
+      'p1:C': 'Enter a number of calls per month',
+    });
     expect(gridRows(products, { ...v, 'p2:B': '40' }, 'quarter').errors).toEqual({});
   });
-  it('puts the server\'s field errors on the cell of the row sent at that index', () => {
+  it("puts the server's field errors on the cell of the row sent at that index", () => {
     const sent = gridRows(products, gridValues(products, table), 'month').rows;
     const { cells, other } = cellErrors(
-      { 'frequencies[3].calls': 'calls per month must be between 0 and 31', 'frequencies[4].product_id': 'no such product', cycle: 'x' },
+      {
+        'frequencies[3].calls': 'calls per month must be between 0 and 31',
+        'frequencies[4].product_id': 'no such product',
+        cycle: 'x',
+      },
       sent,
     );
-    expect(cells).toEqual({ 'p2:A': 'calls per month must be between 0 and 31', 'p2:B': 'no such product' });
+    expect(cells).toEqual({
+      'p2:A': 'calls per month must be between 0 and 31',
+      'p2:B': 'no such product',
+    });
     expect(other).toEqual({ cycle: 'x' });
     expect(cellErrors({ '[0].calls': 'too many' }, sent).cells).toEqual({ 'p1:A': 'too many' });
   });
@@ -80,7 +109,9 @@ describe('targeting: the frequency grid', () => {
     expect(vs.map((x) => x.number)).toEqual([3, 2, 1]);
     expect(inForce(vs)?.number).toBe(2);
     expect(inForce([v(1, 'draft')])).toBeNull();
-    expect(['ops', 'admin', 'marketing', 'manager', 'rep'].map((r) => canEditTargeting(r as never))).toEqual([true, true, false, false, false]);
+    expect(
+      ['ops', 'admin', 'marketing', 'manager', 'rep'].map((r) => canEditTargeting(r as never)),
+    ).toEqual([true, true, false, false, false]);
   });
 });
 
@@ -97,7 +128,8 @@ describe('targeting: upload help', () => {
     expect(hcps).toHaveLength(19);
     expect(hcps[0]).toBe('npi');
     expect(hcps.at(-1)).toBe('do_not_call_reason');
-    for (const k of IMPORT_KINDS) expect(columnsHelp(k).notes).toMatch(/^Header row required; columns in any order\./);
+    for (const k of IMPORT_KINDS)
+      expect(columnsHelp(k).notes).toMatch(/^Header row required; columns in any order\./);
     expect(isImportKind('hcps')).toBe(true);
     expect(isImportKind('segments')).toBe(false);
     expect(isImportKind(null)).toBe(false);
@@ -121,7 +153,11 @@ describe('targeting: import report', () => {
     );
   });
   it('shows the first 200 row errors and says how many more', () => {
-    const errs: RowError[] = Array.from({ length: 250 }, (_, i) => ({ line: i + 2, field: 'npi', message: 'unknown NPI' }));
+    const errs: RowError[] = Array.from({ length: 250 }, (_, i) => ({
+      line: i + 2,
+      field: 'npi',
+      message: 'unknown NPI',
+    }));
     const r = rejectedRows(errs);
     expect(r.rows).toHaveLength(200);
     expect(r.rows[0].line).toBe(2);
@@ -141,11 +177,16 @@ describe('targeting: API calls', () => {
       getToken: () => 'tok',
       fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
         seen.push(new Request(input, init));
-        return new Response(JSON.stringify(report), { status: 200, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify(report), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
       }) as typeof fetch,
     });
     const csv = 'code,name\n207Q00000X,Family Medicine\n';
-    expect(await a.uploadImport('specialties', new Blob([csv], { type: 'text/csv' }))).toEqual(report);
+    expect(await a.uploadImport('specialties', new Blob([csv], { type: 'text/csv' }))).toEqual(
+      report,
+    );
     expect(seen[0].method).toBe('POST');
     expect(new URL(seen[0].url).pathname).toBe('/api/v1/imports/specialties');
     expect(seen[0].headers.get('content-type')).toBe('text/csv');
@@ -160,17 +201,28 @@ describe('targeting: API calls', () => {
         getToken: () => 'tok',
         onUnauthorized: () => unauthorized++,
         fetch: (async () =>
-          new Response(JSON.stringify({ title: 'Forbidden', status, detail: 'only ops and admin change master data in bulk' }), {
-            status,
-            headers: { 'content-type': 'application/problem+json' },
-          })) as typeof fetch,
+          new Response(
+            JSON.stringify({
+              title: 'Forbidden',
+              status,
+              detail: 'only ops and admin change master data in bulk',
+            }),
+            {
+              status,
+              headers: { 'content-type': 'application/problem+json' },
+            },
+          )) as typeof fetch,
       });
-    const err = await mk(403).uploadImport('hcps', new Blob(['x'])).catch((e) => e);
+    const err = await mk(403)
+      .uploadImport('hcps', new Blob(['x']))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(403);
     expect(err.detail).toMatch(/only ops and admin/);
     expect(unauthorized).toBe(0);
-    await mk(401).uploadImport('hcps', new Blob(['x'])).catch(() => {});
+    await mk(401)
+      .uploadImport('hcps', new Blob(['x']))
+      .catch(() => {});
     expect(unauthorized).toBe(1);
   });
   const recording = (status: number, body: unknown) => {
@@ -180,28 +232,46 @@ describe('targeting: API calls', () => {
       getToken: () => 'tok',
       fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
         seen.push(input instanceof Request ? input : new Request(input, init));
-        return new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 300 ? 'application/json' : 'application/problem+json' } });
+        return new Response(JSON.stringify(body), {
+          status,
+          headers: {
+            'content-type': status < 300 ? 'application/json' : 'application/problem+json',
+          },
+        });
       }) as typeof fetch,
     });
     return { a, seen };
   };
-  it('PUTs a draft\'s frequency table and maps field errors', async () => {
-    const { a, seen } = recording(422, { status: 422, title: 'Invalid', errors: [{ field: 'frequencies[0].calls', message: 'calls per month must be between 0 and 31' }] });
+  it("PUTs a draft's frequency table and maps field errors", async () => {
+    const { a, seen } = recording(422, {
+      status: 422,
+      title: 'Invalid',
+      errors: [
+        { field: 'frequencies[0].calls', message: 'calls per month must be between 0 and 31' },
+      ],
+    });
     const rows = [{ product_id: 'p1', tier: 'A' as const, calls: 40 }];
     const err = await a.putFrequencies('v1', rows).catch((e) => e);
     expect(seen[0].method).toBe('PUT');
     expect(new URL(seen[0].url).pathname).toBe('/api/v1/targeting/versions/v1/frequencies');
     expect(await seen[0].clone().json()).toEqual(rows);
     expect(err).toBeInstanceOf(ApiError);
-    expect(cellErrors(err.fieldErrors, rows).cells).toEqual({ 'p1:A': 'calls per month must be between 0 and 31' });
+    expect(cellErrors(err.fieldErrors, rows).cells).toEqual({
+      'p1:A': 'calls per month must be between 0 and 31',
+    });
   });
   it('creates, publishes and uploads segments into a version', async () => {
     const { a, seen } = recording(200, report);
     await a.createTargetingVersion({ name: 'Q1', cycle: 'quarter', note: null });
     await a.publishTargetingVersion('v 1', '2026-11-25');
-    await a.uploadVersionSegments('v1', new Blob(['npi,product,tier,decile\n'], { type: 'text/csv' }));
+    await a.uploadVersionSegments(
+      'v1',
+      new Blob(['npi,product,tier,decile\n'], { type: 'text/csv' }),
+    );
     await a.versionSegments('v1', 50, 25);
-    expect(seen.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+    expect(
+      seen.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`),
+    ).toEqual([
       'POST /api/v1/targeting/versions',
       'POST /api/v1/targeting/versions/v%201/publish',
       'POST /api/v1/targeting/versions/v1/segments',
@@ -215,7 +285,10 @@ describe('targeting: API calls', () => {
 
 describe('setting one segment on screen', () => {
   it('checks the NPI and the decile before sending', () => {
-    expect(segmentErrors('123', '0')).toEqual({ npi: 'An NPI has 10 digits', decile: 'A decile between 1 and 10' });
+    expect(segmentErrors('123', '0')).toEqual({
+      npi: 'An NPI has 10 digits',
+      decile: 'A decile between 1 and 10',
+    });
     expect(segmentErrors(' 1234567893 ', '10')).toEqual({});
     expect(segmentErrors('1234567893', '7.5')).toHaveProperty('decile');
   });

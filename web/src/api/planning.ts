@@ -28,7 +28,8 @@ export function planningApi(client: Client<paths>, opts: UploadOptions, baseUrl:
   const enc = encodeURIComponent;
   return {
     /** Every targeting version, newest first. */
-    targetingVersions: (): Promise<TargetingVersion[]> => unwrap(() => client.GET('/api/v1/targeting/versions')),
+    targetingVersions: (): Promise<TargetingVersion[]> =>
+      unwrap(() => client.GET('/api/v1/targeting/versions')),
     targetingVersion: (id: string): Promise<TargetingVersion> =>
       unwrap(() => client.GET('/api/v1/targeting/versions/{id}', path(id))),
     /** A new draft; its frequencies start as those in force. */
@@ -38,22 +39,35 @@ export function planningApi(client: Client<paths>, opts: UploadOptions, baseUrl:
       unwrap(() => client.PUT('/api/v1/targeting/versions/{id}', { ...path(id), body: input })),
     /** Replaces a draft's frequency table (422 field errors like `frequencies[3].calls`). */
     putFrequencies: (id: string, rows: VersionFrequency[]): Promise<TargetingVersion> =>
-      unwrap(() => client.PUT('/api/v1/targeting/versions/{id}/frequencies', { ...path(id), body: rows })),
+      unwrap(() =>
+        client.PUT('/api/v1/targeting/versions/{id}/frequencies', { ...path(id), body: rows }),
+      ),
     /** The segmentation rows a version sets, by HCP name. */
     versionSegments: (id: string, offset = 0, limit = 100): Promise<VersionSegment[]> =>
       unwrap(() =>
-        client.GET('/api/v1/targeting/versions/{id}/segments', { params: { path: { id }, query: { offset, limit } } }),
+        client.GET('/api/v1/targeting/versions/{id}/segments', {
+          params: { path: { id }, query: { offset, limit } },
+        }),
       ),
     /** Uploads `npi,product,tier,decile` rows into a draft (raw text/csv body). */
     uploadVersionSegments: (id: string, file: Blob): Promise<ImportReport> =>
-      uploadCsv<ImportReport>(opts, `${baseUrl}/api/v1/targeting/versions/${enc(id)}/segments`, file),
+      uploadCsv<ImportReport>(
+        opts,
+        `${baseUrl}/api/v1/targeting/versions/${enc(id)}/segments`,
+        file,
+      ),
     /** Puts segmentation rows edited on screen into a draft (checked as a whole; field errors like `segments[0].decile`). */
     putVersionSegments: (id: string, rows: SegmentInput[]): Promise<ImportReport> =>
-      unwrap(() => client.PUT('/api/v1/targeting/versions/{id}/segments', { ...path(id), body: rows })),
+      unwrap(() =>
+        client.PUT('/api/v1/targeting/versions/{id}/segments', { ...path(id), body: rows }),
+      ),
     /** Publishes a draft from `effectiveFrom` (`YYYY-MM-DD`, today or later; today: in force at once). */
     publishTargetingVersion: (id: string, effectiveFrom: string): Promise<TargetingVersion> =>
       unwrap(() =>
-        client.POST('/api/v1/targeting/versions/{id}/publish', { ...path(id), body: { effective_from: effectiveFrom } }),
+        client.POST('/api/v1/targeting/versions/{id}/publish', {
+          ...path(id),
+          body: { effective_from: effectiveFrom },
+        }),
       ),
 
     territories: (): Promise<TerritoryRef[]> => unwrap(() => client.GET('/api/v1/territories')),
@@ -64,7 +78,8 @@ export function planningApi(client: Client<paths>, opts: UploadOptions, baseUrl:
     realignments: (): Promise<Realignment[]> => unwrap(() => client.GET('/api/v1/realignments')),
     createRealignment: (name: string): Promise<Realignment> =>
       unwrap(() => client.POST('/api/v1/realignments', { body: { name } })),
-    realignment: (id: string): Promise<Realignment> => unwrap(() => client.GET('/api/v1/realignments/{id}', path(id))),
+    realignment: (id: string): Promise<Realignment> =>
+      unwrap(() => client.GET('/api/v1/realignments/{id}', path(id))),
     realignmentLines: (id: string): Promise<DraftLines> =>
       unwrap(() => client.GET('/api/v1/realignments/{id}/lines', path(id))),
     /** Adds or replaces lines, checked as a whole (field errors like `zips[0].key`). */
@@ -86,7 +101,12 @@ export function planningApi(client: Client<paths>, opts: UploadOptions, baseUrl:
     markRealignment: (id: string, input: MarkInput): Promise<Mark> =>
       unwrap(() => client.POST('/api/v1/realignments/{id}/marks', { ...path(id), body: input })),
     /** Ops: resolves a mark; answers every mark of the cycle. */
-    resolveMark: (id: string, mark: string, resolution: Resolution, note: string): Promise<Mark[]> =>
+    resolveMark: (
+      id: string,
+      mark: string,
+      resolution: Resolution,
+      note: string,
+    ): Promise<Mark[]> =>
       unwrap(() =>
         client.POST('/api/v1/realignments/{id}/marks/{mark}/resolve', {
           params: { path: { id, mark } },
@@ -95,7 +115,9 @@ export function planningApi(client: Client<paths>, opts: UploadOptions, baseUrl:
       ),
     /** 422 on `marks` (unresolved), `override_reason` (short notice or not a quarter start) or `effective_from` (past). */
     publishRealignment: (id: string, publication: Publication): Promise<Realignment> =>
-      unwrap(() => client.POST('/api/v1/realignments/{id}/publish', { ...path(id), body: publication })),
+      unwrap(() =>
+        client.POST('/api/v1/realignments/{id}/publish', { ...path(id), body: publication }),
+      ),
     cancelRealignment: (id: string): Promise<Realignment> =>
       unwrap(() => client.POST('/api/v1/realignments/{id}/cancel', path(id))),
   };

@@ -12,7 +12,11 @@ export type DataRequest = S['DataRequest'];
 
 /** Likely existing HCPs in the caller's territories, and whether one exists elsewhere (422 when
  * both names and the NPI are blank). */
-export const checkMatches = (api: Api, record: S['MatchRecord'], signal?: AbortSignal): Promise<MatchCheck> =>
+export const checkMatches = (
+  api: Api,
+  record: S['MatchRecord'],
+  signal?: AbortSignal,
+): Promise<MatchCheck> =>
   unwrap(() => api.client.POST('/api/v1/hcps/matches', { body: record, signal }));
 
 export const proposeHcp = (api: Api, p: S['HcpProposal']): Promise<DataRequest> =>
@@ -22,4 +26,5 @@ export const proposeChange = (api: Api, p: S['ChangeProposal']): Promise<DataReq
   unwrap(() => api.client.POST('/api/v1/hcp-changes', { body: p }));
 
 /** The caller's own requests (for a data steward: everyone's). */
-export const myRequests = (api: Api): Promise<DataRequest[]> => unwrap(() => api.client.GET('/api/v1/data-requests'));
+export const myRequests = (api: Api): Promise<DataRequest[]> =>
+  unwrap(() => api.client.GET('/api/v1/data-requests'));

@@ -16,17 +16,22 @@ const lookupCache = new WeakMap<Api, Promise<CallLookups>>();
 export function callLookups(api: Api): Promise<CallLookups> {
   let p = lookupCache.get(api);
   if (!p) {
-    p = Promise.all([api.products(), api.picklists().catch(() => null)]).then(([products, picklists]) => ({
-      products: new Map(products.map((x) => [x.id, x])),
-      picklists,
-    }));
+    p = Promise.all([api.products(), api.picklists().catch(() => null)]).then(
+      ([products, picklists]) => ({
+        products: new Map(products.map((x) => [x.id, x])),
+        picklists,
+      }),
+    );
     p.catch(() => lookupCache.delete(api));
     lookupCache.set(api, p);
   }
   return p;
 }
 
-export function pickLabel(list: { code: string; label: string }[] | undefined, code: string): string {
+export function pickLabel(
+  list: { code: string; label: string }[] | undefined,
+  code: string,
+): string {
   return list?.find((x) => x.code === code)?.label ?? titleCase(code);
 }
 
@@ -35,7 +40,10 @@ export function CallHistory({ api, hcpId }: { api: Api; hcpId: string }) {
   const res = useLoad(() => Promise.all([api.hcpCalls(hcpId), callLookups(api)]), [api, hcpId]);
   const n = res.state === 'ok' ? res.data[0].length : null;
   return (
-    <Section title={n === null ? 'Call history' : `Call history (${n})`} testid="section-call-history">
+    <Section
+      title={n === null ? 'Call history' : `Call history (${n})`}
+      testid="section-call-history"
+    >
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' &&
@@ -53,19 +61,28 @@ export function CallHistoryList({ calls, lookups }: { calls: Call[]; lookups: Ca
   return (
     <ul class="links calls" data-testid="call-history" data-count={calls.length}>
       {calls.map((c) => {
-        const products = c.product_ids.map((id) => lookups.products.get(id)?.brand ?? id).join(', ');
+        const products = c.product_ids
+          .map((id) => lookups.products.get(id)?.brand ?? id)
+          .join(', ');
         return (
           <li key={c.id} data-testid="history-row" data-id={c.id}>
-            <strong data-testid="history-when">{callWhen(c.called_at)}</strong> · {pickLabel(pl?.call_types, c.call_type)}
+            <strong data-testid="history-when">{callWhen(c.called_at)}</strong> ·{' '}
+            {pickLabel(pl?.call_types, c.call_type)}
             {c.hcp_ids.length > 1 && <span class="muted"> · {c.hcp_ids.length} attendees</span>}
             {c.corrects && <span class="badge">Correction</span>}
-            {c.flags.length > 0 && <span class="badge dnc">{c.flags.map(titleCase).join(', ')}</span>}
+            {c.flags.length > 0 && (
+              <span class="badge dnc">{c.flags.map(titleCase).join(', ')}</span>
+            )}
             <div class="small">
-              {products || 'No products'} · {pickLabel(pl?.outcomes, c.outcome)} → {pickLabel(pl?.next_steps, c.next_step)}
+              {products || 'No products'} · {pickLabel(pl?.outcomes, c.outcome)} →{' '}
+              {pickLabel(pl?.next_steps, c.next_step)}
               {c.next_step_date ? ` (${c.next_step_date})` : ''}
             </div>
             <div class="muted small">
-              Rep <span class="mono" title={c.rep_id} data-testid="history-rep">{c.rep_id.slice(0, 8)}</span>
+              Rep{' '}
+              <span class="mono" title={c.rep_id} data-testid="history-rep">
+                {c.rep_id.slice(0, 8)}
+              </span>
               {c.correction_reason ? ` · corrected: ${c.correction_reason}` : ''}
             </div>
             {c.notes && <div class="muted small">“{c.notes}”</div>}

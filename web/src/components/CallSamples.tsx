@@ -40,7 +40,13 @@ export interface DisbursementState {
 }
 
 /** The guardrails and the record for `samples` given to `hcp` during a call at `calledAt` in `state`. */
-export function disbursementState(book: EffectiveBook, hcp: Hcp, samples: SamplesDraft, state: string, calledAt: string): DisbursementState {
+export function disbursementState(
+  book: EffectiveBook,
+  hcp: Hcp,
+  samples: SamplesDraft,
+  state: string,
+  calledAt: string,
+): DisbursementState {
   const when = Number.isNaN(Date.parse(calledAt)) ? new Date().toISOString() : calledAt;
   const on = utcDate(when);
   const expanded = expandLines(samples.lines, book.lots, on);
@@ -74,7 +80,12 @@ export function disbursementState(book: EffectiveBook, hcp: Hcp, samples: Sample
 /** A new samples section: one line of the first SKU the rep can give (of a detailed product if any). */
 export function newSamples(book: EffectiveBook, on: string, preferred: string[]): SamplesDraft {
   const first = skuChoices(book, on, preferred)[0];
-  return { id: uuidv7(), lines: first ? [{ sku_id: first.sku.sku_id, quantity: 1, lot_id: null }] : [], warnings_acknowledged: false, signature: null };
+  return {
+    id: uuidv7(),
+    lines: first ? [{ sku_id: first.sku.sku_id, quantity: 1, lot_id: null }] : [],
+    warnings_acknowledged: false,
+    signature: null,
+  };
 }
 
 /** The call report's optional "Samples" section (one-to-one calls): lines, findings, confirmation, signature. */
@@ -100,10 +111,15 @@ export function CallSamples({
   const choices = skuChoices(book, on, preferred);
   const sku = (id: string) => book.skus.find((s) => s.sku_id === id);
   const setLine = (i: number, patch: Partial<SampleLineDraft>) =>
-    onChange({ ...samples, lines: samples.lines.map((l, k) => (k === i ? { ...l, ...patch } : l)) });
-  const unused = choices.find((c) => !samples.lines.some((l) => l.sku_id === c.sku.sku_id)) ?? choices[0];
+    onChange({
+      ...samples,
+      lines: samples.lines.map((l, k) => (k === i ? { ...l, ...patch } : l)),
+    });
+  const unused =
+    choices.find((c) => !samples.lines.some((l) => l.sku_id === c.sku.sku_id)) ?? choices[0];
   const needsAck = ds.warnings.length > 0;
-  const canSign = samples.lines.length > 0 && !ds.blocked && (!needsAck || samples.warnings_acknowledged);
+  const canSign =
+    samples.lines.length > 0 && !ds.blocked && (!needsAck || samples.warnings_acknowledged);
   const err = (f: string) =>
     errors[f] ? (
       <p class="field-error" data-testid={`error-${f}`}>
@@ -119,10 +135,16 @@ export function CallSamples({
           const s = sku(line.sku_id);
           const lots = book.lots
             .filter((l) => l.sku_id === line.sku_id && (l.on_hand > 0 || l.lot_id === line.lot_id))
-            .sort((a, b) => a.expires_on.localeCompare(b.expires_on) || a.lot_number.localeCompare(b.lot_number));
+            .sort(
+              (a, b) =>
+                a.expires_on.localeCompare(b.expires_on) ||
+                a.lot_number.localeCompare(b.lot_number),
+            );
           const picked = ds.expanded.lines.filter((_, k) => ds.expanded.owner[k] === i);
           const alloc = s ? allocationOf(book, s.product_id, on) : null;
-          const options = choices.some((c) => c.sku.sku_id === line.sku_id) ? choices : [...(s ? [{ sku: s, on_hand: 0 }] : []), ...choices];
+          const options = choices.some((c) => c.sku.sku_id === line.sku_id)
+            ? choices
+            : [...(s ? [{ sku: s, on_hand: 0 }] : []), ...choices];
           return (
             <div class="sample-line" key={i} data-testid="sample-line" data-sku={line.sku_id}>
               <div class="sample-line-row">
@@ -136,7 +158,8 @@ export function CallSamples({
                     {options.map((c) => (
                       <option key={c.sku.sku_id} value={c.sku.sku_id}>
                         {skuLabel(c.sku)}
-                        {c.sku.dea_schedule ? ` (C-${c.sku.dea_schedule})` : ''} · {c.on_hand} on hand
+                        {c.sku.dea_schedule ? ` (C-${c.sku.dea_schedule})` : ''} · {c.on_hand} on
+                        hand
                       </option>
                     ))}
                   </select>
@@ -153,14 +176,20 @@ export function CallSamples({
                       const q = Number(e.currentTarget.value);
                       setLine(i, { quantity: Number.isInteger(q) && q > 0 ? q : 0 });
                     }}
-                    aria-invalid={ds.perLine[i]?.some((f) => f.severity === 'error' && /quantity/.test(f.field)) || undefined}
+                    aria-invalid={
+                      ds.perLine[i]?.some(
+                        (f) => f.severity === 'error' && /quantity/.test(f.field),
+                      ) || undefined
+                    }
                     data-testid={`sample-qty-${i}`}
                   />
                 </label>
                 <button
                   type="button"
                   class="btn btn-small btn-ghost"
-                  onClick={() => onChange({ ...samples, lines: samples.lines.filter((_, k) => k !== i) })}
+                  onClick={() =>
+                    onChange({ ...samples, lines: samples.lines.filter((_, k) => k !== i) })
+                  }
                   aria-label="Remove this product"
                   data-testid={`sample-remove-${i}`}
                 >
@@ -180,7 +209,11 @@ export function CallSamples({
                     return (
                       <option key={l.lot_id} value={l.lot_id}>
                         {l.lot_number} · exp. {l.expires_on}
-                        {st === 'expired' ? ' (expired)' : st === 'soon' ? ' (expires soon)' : ''} · {l.on_hand} on hand
+                        {st === 'expired'
+                          ? ' (expired)'
+                          : st === 'soon'
+                            ? ' (expires soon)'
+                            : ''} · {l.on_hand} on hand
                       </option>
                     );
                   })}
@@ -199,7 +232,8 @@ export function CallSamples({
               )}
               {alloc && (
                 <p class="muted small" data-testid={`sample-alloc-${i}`}>
-                  Your {s?.product_name} allocation: {alloc.left} of {alloc.quantity} left this cycle.
+                  Your {s?.product_name} allocation: {alloc.left} of {alloc.quantity} left this
+                  cycle.
                 </p>
               )}
               <Findings findings={ds.perLine[i] ?? []} testid={`sample-findings-${i}`} />
@@ -218,13 +252,23 @@ export function CallSamples({
           <button
             type="button"
             class="btn btn-small"
-            onClick={() => onChange({ ...samples, lines: [...samples.lines, { sku_id: unused.sku.sku_id, quantity: 1, lot_id: null }] })}
+            onClick={() =>
+              onChange({
+                ...samples,
+                lines: [...samples.lines, { sku_id: unused.sku.sku_id, quantity: 1, lot_id: null }],
+              })
+            }
             data-testid="sample-add-line"
           >
             + Another product
           </button>
         )}
-        <button type="button" class="btn btn-small btn-ghost" onClick={() => onChange(null)} data-testid="remove-samples">
+        <button
+          type="button"
+          class="btn btn-small btn-ghost"
+          onClick={() => onChange(null)}
+          data-testid="remove-samples"
+        >
           No samples
         </button>
       </div>
@@ -233,7 +277,9 @@ export function CallSamples({
           <input
             type="checkbox"
             checked={samples.warnings_acknowledged}
-            onChange={(e) => onChange({ ...samples, warnings_acknowledged: e.currentTarget.checked })}
+            onChange={(e) =>
+              onChange({ ...samples, warnings_acknowledged: e.currentTarget.checked })
+            }
             data-testid="samples-ack"
           />
           I confirm: I have read the warnings above and give these samples anyway.
@@ -242,9 +288,20 @@ export function CallSamples({
       {err('samples_ack')}
       {ds.signed && samples.signature ? (
         <div class="signed-box" data-testid="samples-signed">
-          Signed by <strong>{samples.signature.record.signer_name}</strong> · {callWhen(samples.signature.record.signed_at)}
-          <svg viewBox={pathViewBox(samples.signature.image)} preserveAspectRatio="xMinYMid meet" aria-hidden="true">
-            <path d={samples.signature.image} fill="none" stroke="#1e6b3c" stroke-width="3" stroke-linecap="round" />
+          Signed by <strong>{samples.signature.record.signer_name}</strong> ·{' '}
+          {callWhen(samples.signature.record.signed_at)}
+          <svg
+            viewBox={pathViewBox(samples.signature.image)}
+            preserveAspectRatio="xMinYMid meet"
+            aria-hidden="true"
+          >
+            <path
+              d={samples.signature.image}
+              fill="none"
+              stroke="#1e6b3c"
+              stroke-width="3"
+              stroke-linecap="round"
+            />
           </svg>
         </div>
       ) : (
@@ -254,7 +311,13 @@ export function CallSamples({
               The samples or the call changed after the HCP signed: the HCP must sign again.
             </p>
           )}
-          <button type="button" class="btn btn-block" disabled={!canSign} onClick={onSign} data-testid="samples-sign">
+          <button
+            type="button"
+            class="btn btn-block"
+            disabled={!canSign}
+            onClick={onSign}
+            data-testid="samples-sign"
+          >
             Hand over for signature
           </button>
           {!canSign && samples.lines.length > 0 && (

@@ -25,7 +25,13 @@ import { ErrorBox, Loading } from './bits';
 const LEVEL_LABEL = { region: 'Region', district: 'District', territory: 'Territory' } as const;
 
 /** `period` is the one shown first (from the URL or the default); `onPeriod` hears every change. */
-export function CallsByUnit({ period: initial, onPeriod }: { period: DayRange; onPeriod: (p: DayRange) => void }) {
+export function CallsByUnit({
+  period: initial,
+  onPeriod,
+}: {
+  period: DayRange;
+  onPeriod: (p: DayRange) => void;
+}) {
   const { api } = useApp();
   const presets = useMemo(() => periodPresets(new Date()), []);
   const [period, setPeriodState] = useState(initial);
@@ -39,12 +45,16 @@ export function CallsByUnit({ period: initial, onPeriod }: { period: DayRange; o
   const key = `from=${period.from}&to=${period.to}`;
   // The key travels with the data, so data-loaded-key never names a report that is not shown yet.
   const res = useLoad(
-    () => (complete ? api.callsByUnit(period.from, period.to).then((report) => ({ key, report })) : Promise.resolve(null)),
+    () =>
+      complete
+        ? api.callsByUnit(period.from, period.to).then((report) => ({ key, report }))
+        : Promise.resolve(null),
     [key],
   );
   const loadedKey = res.state === 'ok' && res.data?.key === key ? key : undefined;
 
-  const apiErrors = res.state === 'error' && res.error instanceof ApiError ? res.error.fieldErrors : {};
+  const apiErrors =
+    res.state === 'error' && res.error instanceof ApiError ? res.error.fieldErrors : {};
   const errors = {
     from: isIsoDay(period.from) ? apiErrors.from : 'Enter the first day',
     to: isIsoDay(period.to) ? apiErrors.to : 'Enter the last day',
@@ -77,8 +87,20 @@ export function CallsByUnit({ period: initial, onPeriod }: { period: DayRange; o
         </label>
         {showDates && (
           <>
-            <DateField label="From" value={period.from} error={errors.from} testid="units-from" onChange={(from) => setPeriod({ ...period, from })} />
-            <DateField label="To (inclusive)" value={period.to} error={errors.to} testid="units-to" onChange={(to) => setPeriod({ ...period, to })} />
+            <DateField
+              label="From"
+              value={period.from}
+              error={errors.from}
+              testid="units-from"
+              onChange={(from) => setPeriod({ ...period, from })}
+            />
+            <DateField
+              label="To (inclusive)"
+              value={period.to}
+              error={errors.to}
+              testid="units-to"
+              onChange={(to) => setPeriod({ ...period, to })}
+            />
           </>
         )}
       </div>
@@ -89,7 +111,13 @@ export function CallsByUnit({ period: initial, onPeriod }: { period: DayRange; o
   );
 }
 
-function DateField(props: { label: string; value: string; error?: string; testid: string; onChange: (v: string) => void }) {
+function DateField(props: {
+  label: string;
+  value: string;
+  error?: string;
+  testid: string;
+  onChange: (v: string) => void;
+}) {
   const errId = `${props.testid}-error`;
   return (
     <label>
@@ -117,7 +145,8 @@ function UnitTable({ report }: { report: AttributionReport }) {
   return (
     <>
       <p class="muted small" data-testid="units-range">
-        {report.from} to {report.to} (inclusive) · <strong data-testid="units-total">{total}</strong> {total === 1 ? 'call' : 'calls'}
+        {report.from} to {report.to} (inclusive) ·{' '}
+        <strong data-testid="units-total">{total}</strong> {total === 1 ? 'call' : 'calls'}
       </p>
       {rows.length === 0 ? (
         <p class="muted empty">No territories in your scope.</p>
@@ -127,7 +156,9 @@ function UnitTable({ report }: { report: AttributionReport }) {
             <thead>
               <tr>
                 <th scope="col">Region → district → territory</th>
-                <th scope="col" class="num">Calls</th>
+                <th scope="col" class="num">
+                  Calls
+                </th>
                 <th scope="col" class="num" title="The unit's calls / all calls in the period">
                   Share
                 </th>
@@ -140,7 +171,10 @@ function UnitTable({ report }: { report: AttributionReport }) {
             </tbody>
             <tfoot>
               {report.unattributed > 0 && (
-                <tr data-testid="units-unattributed" title="Calls whose HCP was in no territory on the call's date">
+                <tr
+                  data-testid="units-unattributed"
+                  title="Calls whose HCP was in no territory on the call's date"
+                >
                   <th scope="row">Unattributed</th>
                   <td class="num">{report.unattributed}</td>
                   <td class="num" title={shareTitle(report.unattributed, total)}>
@@ -159,8 +193,8 @@ function UnitTable({ report }: { report: AttributionReport }) {
       )}
       <p class="muted small">
         Share = the unit's calls / all {total} calls of the period
-        {report.unattributed > 0 ? `, the ${report.unattributed} unattributed included` : ''}. Each level adds up on its own: a call
-        counts once per level.
+        {report.unattributed > 0 ? `, the ${report.unattributed} unattributed included` : ''}. Each
+        level adds up on its own: a call counts once per level.
       </p>
       <p class="small units-method" data-testid="units-method">
         {report.method}
@@ -173,8 +207,18 @@ function Row({ row, total }: { row: UnitRow; total: number }) {
   const { unit, level, depth, childCalls } = row;
   const differs = childCalls !== null && childCalls !== unit.calls;
   return (
-    <tr class={`unit-${level}`} data-testid="unit-row" data-level={level} data-id={unit.id} data-code={unit.code}>
-      <th scope="row" style={{ paddingLeft: `${0.25 + depth * 1.1}rem` }} title={LEVEL_LABEL[level]}>
+    <tr
+      class={`unit-${level}`}
+      data-testid="unit-row"
+      data-level={level}
+      data-id={unit.id}
+      data-code={unit.code}
+    >
+      <th
+        scope="row"
+        style={{ paddingLeft: `${0.25 + depth * 1.1}rem` }}
+        title={LEVEL_LABEL[level]}
+      >
         <span class="terr badge">{unit.code}</span> <span data-testid="unit-name">{unit.name}</span>
         {differs && (
           <span

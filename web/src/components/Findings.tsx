@@ -21,7 +21,13 @@ export function findingText(f: Finding): string {
 }
 
 /** The guardrails' findings next to the field they are about: errors block, warnings need a confirmation. */
-export function Findings({ findings, testid = 'findings' }: { findings: Finding[]; testid?: string }) {
+export function Findings({
+  findings,
+  testid = 'findings',
+}: {
+  findings: Finding[];
+  testid?: string;
+}) {
   if (findings.length === 0) return null;
   return (
     <ul class="findings" data-testid={testid}>

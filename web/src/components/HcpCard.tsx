@@ -6,7 +6,18 @@ import { DncBadge, ProposedBadge, StatusBadge, TierBadge } from './bits';
 /** What an HCP card shows: the list summary, plus middle name and suffix when known. */
 export type HcpCardData = Pick<
   HcpSummary,
-  'id' | 'npi' | 'first_name' | 'last_name' | 'credentials' | 'specialty_name' | 'city' | 'state' | 'status' | 'do_not_call' | 'top_tier' | 'territory'
+  | 'id'
+  | 'npi'
+  | 'first_name'
+  | 'last_name'
+  | 'credentials'
+  | 'specialty_name'
+  | 'city'
+  | 'state'
+  | 'status'
+  | 'do_not_call'
+  | 'top_tier'
+  | 'territory'
 > & { middle_name?: string | null; suffix?: string | null; master_status?: string };
 
 /** One HCP in a list (the online list and the rep's offline list). */

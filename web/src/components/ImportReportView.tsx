@@ -4,7 +4,17 @@ import type { ImportReport } from '../api/types';
 import { rejectedRows, reportSummary } from '../lib/targeting';
 import { RowErrorTable } from './RowErrorTable';
 
-export function ImportReportView({ title, name, report, kind }: { title: string; name: string; report: ImportReport; kind?: string }) {
+export function ImportReportView({
+  title,
+  name,
+  report,
+  kind,
+}: {
+  title: string;
+  name: string;
+  report: ImportReport;
+  kind?: string;
+}) {
   const { rows, more } = rejectedRows(report.errors);
   const nums: [string, number][] = [
     ['rows', report.rows],

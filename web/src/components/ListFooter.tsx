@@ -6,12 +6,15 @@ export function ListFooter<T>({ paged, noun }: { paged: Paged<T>; noun: string }
   const n = list.items.length;
   return (
     <div class="list-footer">
-      {error ? <ErrorBox error={error} onRetry={list.started ? paged.loadMore : paged.reload} /> : null}
+      {error ? (
+        <ErrorBox error={error} onRetry={list.started ? paged.loadMore : paged.reload} />
+      ) : null}
       {loading && <Loading />}
       {list.started && !loading && n === 0 && !error && <p class="muted empty">No {noun} match.</p>}
       {list.started && (
         <p class="count" data-testid="shown-count" aria-live="polite">
-          <strong data-testid="shown-n">{n}</strong> shown{list.nextCursor ? ' · more available' : ''}
+          <strong data-testid="shown-n">{n}</strong> shown
+          {list.nextCursor ? ' · more available' : ''}
         </p>
       )}
       {list.nextCursor && !error && (

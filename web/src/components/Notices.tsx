@@ -11,7 +11,13 @@ export function NoticeList({ notices }: { notices: Notice[] }) {
       <h2>Notices</h2>
       <ul class="notice-list">
         {notices.map((n) => (
-          <li key={n.id} data-testid="notice" data-id={n.id} data-kind={n.kind} data-subject={n.subject_id}>
+          <li
+            key={n.id}
+            data-testid="notice"
+            data-id={n.id}
+            data-kind={n.kind}
+            data-subject={n.subject_id}
+          >
             <div class="notice-title" data-testid="notice-title">
               {n.title}
             </div>

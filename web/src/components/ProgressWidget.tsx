@@ -1,7 +1,11 @@
 /** Calls logged in the plan cycle (a month or a quarter) vs target, per tier. */
 import type { PlanCycle, Progress } from '../offline/plan';
 
-const KIND: Record<PlanCycle['kind'], string> = { month: 'Month', quarter: 'Quarter', year: 'Year' };
+const KIND: Record<PlanCycle['kind'], string> = {
+  month: 'Month',
+  quarter: 'Quarter',
+  year: 'Year',
+};
 
 export function ProgressWidget({ p, cycle }: { p: Progress; cycle: PlanCycle }) {
   const pct = (d: number, t: number) => (t > 0 ? Math.min(100, Math.round((100 * d) / t)) : 0);
@@ -18,7 +22,11 @@ export function ProgressWidget({ p, cycle }: { p: Progress; cycle: PlanCycle }) 
         <span data-testid="progress-cycle">
           {KIND[cycle.kind]} {cycle.label}
         </span>
-        : <span data-testid="progress-total">{p.done} / {p.target}</span> calls
+        :{' '}
+        <span data-testid="progress-total">
+          {p.done} / {p.target}
+        </span>{' '}
+        calls
       </h2>
       {p.tiers.map((t) => (
         <div
@@ -29,7 +37,13 @@ export function ProgressWidget({ p, cycle }: { p: Progress; cycle: PlanCycle }) 
           data-target={t.target}
         >
           <span class={`badge tier tier-${t.tier.toLowerCase()}`}>{t.tier}</span>
-          <div class="bar" role="progressbar" aria-valuenow={t.done} aria-valuemax={t.target} aria-label={`Tier ${t.tier}`}>
+          <div
+            class="bar"
+            role="progressbar"
+            aria-valuenow={t.done}
+            aria-valuemax={t.target}
+            aria-label={`Tier ${t.tier}`}
+          >
             <div style={{ width: `${pct(t.done, t.target)}%` }} />
           </div>
           <span class="prog-num">

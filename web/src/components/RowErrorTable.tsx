@@ -1,7 +1,17 @@
 /** The rows of an uploaded file that could not be used: line, field and message. */
 import type { RowError } from '../api/types';
 
-export function RowErrorTable({ title, rows, more, testid }: { title: string; rows: RowError[]; more: string | null; testid: { table: string; row: string; more?: string } }) {
+export function RowErrorTable({
+  title,
+  rows,
+  more,
+  testid,
+}: {
+  title: string;
+  rows: RowError[];
+  more: string | null;
+  testid: { table: string; row: string; more?: string };
+}) {
   return (
     <>
       <h4>{title}</h4>
@@ -16,7 +26,12 @@ export function RowErrorTable({ title, rows, more, testid }: { title: string; ro
           </thead>
           <tbody>
             {rows.map((r, i) => (
-              <tr key={`${r.line}:${r.field}:${i}`} data-testid={testid.row} data-line={r.line} data-field={r.field}>
+              <tr
+                key={`${r.line}:${r.field}:${i}`}
+                data-testid={testid.row}
+                data-line={r.line}
+                data-field={r.field}
+              >
                 <td>{r.line}</td>
                 <td>
                   <code>{r.field}</code>

@@ -40,7 +40,8 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
     () =>
       [...book.skus].sort(
         (a, b) =>
-          Number(!segmentProducts.includes(a.product_id)) - Number(!segmentProducts.includes(b.product_id)) ||
+          Number(!segmentProducts.includes(a.product_id)) -
+            Number(!segmentProducts.includes(b.product_id)) ||
           a.product_name.localeCompare(b.product_name) ||
           a.strength.localeCompare(b.strength, undefined, { numeric: true }),
       ),
@@ -70,10 +71,20 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
     setAck(false);
     setTried(false);
   };
-  const setLine = (i: number, patch: Partial<RequestLine>) => setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l)));
+  const setLine = (i: number, patch: Partial<RequestLine>) =>
+    setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l)));
 
   if (signing) {
-    const record = buildRecord({ type: 'sample_request', record_id: id, hcp, state, on, date: localDay(), lines: sampleLines, book });
+    const record = buildRecord({
+      type: 'sample_request',
+      record_id: id,
+      hcp,
+      state,
+      on,
+      date: localDay(),
+      lines: sampleLines,
+      book,
+    });
     return (
       <SignatureStep
         record={record}
@@ -114,7 +125,13 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
         </p>
       )}
       {!open ? (
-        <button type="button" class="btn btn-small" onClick={start} disabled={skus.length === 0} data-testid="request-start">
+        <button
+          type="button"
+          class="btn btn-small"
+          onClick={start}
+          disabled={skus.length === 0}
+          data-testid="request-start"
+        >
           Request samples (shipped to the practice)
         </button>
       ) : (
@@ -127,7 +144,11 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
                 <div class="sample-line-row">
                   <label>
                     Product
-                    <select value={l.sku_id} onChange={(e) => setLine(i, { sku_id: e.currentTarget.value })} data-testid={`request-sku-${i}`}>
+                    <select
+                      value={l.sku_id}
+                      onChange={(e) => setLine(i, { sku_id: e.currentTarget.value })}
+                      data-testid={`request-sku-${i}`}
+                    >
                       {skus.map((s) => (
                         <option key={s.sku_id} value={s.sku_id}>
                           {skuLabel(s)}
@@ -150,7 +171,12 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
                       data-testid={`request-qty-${i}`}
                     />
                   </label>
-                  <button type="button" class="btn btn-small btn-ghost" onClick={() => setLines(lines.filter((_, k) => k !== i))} data-testid={`request-remove-${i}`}>
+                  <button
+                    type="button"
+                    class="btn btn-small btn-ghost"
+                    onClick={() => setLines(lines.filter((_, k) => k !== i))}
+                    data-testid={`request-remove-${i}`}
+                  >
                     Remove
                   </button>
                 </div>
@@ -162,7 +188,16 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
             <button
               type="button"
               class="btn btn-small"
-              onClick={() => setLines([...lines, { sku_id: (skus.find((s) => !lines.some((x) => x.sku_id === s.sku_id)) ?? skus[0]).sku_id, quantity: 1 }])}
+              onClick={() =>
+                setLines([
+                  ...lines,
+                  {
+                    sku_id: (skus.find((s) => !lines.some((x) => x.sku_id === s.sku_id)) ?? skus[0])
+                      .sku_id,
+                    quantity: 1,
+                  },
+                ])
+              }
               data-testid="request-add-line"
             >
               + Another product
@@ -170,17 +205,32 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
           </div>
           {warnings.length > 0 && (
             <label class="check">
-              <input type="checkbox" checked={ack} onChange={(e) => setAck(e.currentTarget.checked)} data-testid="request-ack" />
+              <input
+                type="checkbox"
+                checked={ack}
+                onChange={(e) => setAck(e.currentTarget.checked)}
+                data-testid="request-ack"
+              />
               I confirm: I have read the warnings above and send this request anyway.
             </label>
           )}
           {tried && !canSign && (
             <p class="field-error" data-testid="error-request">
-              {lines.length === 0 ? 'Add at least one product.' : blocked ? 'The request breaks a rule (see above).' : 'Confirm the warnings first.'}
+              {lines.length === 0
+                ? 'Add at least one product.'
+                : blocked
+                  ? 'The request breaks a rule (see above).'
+                  : 'Confirm the warnings first.'}
             </p>
           )}
           <div class="form-actions">
-            <button type="button" class="btn" onClick={() => setOpen(false)} disabled={busy} data-testid="request-cancel">
+            <button
+              type="button"
+              class="btn"
+              onClick={() => setOpen(false)}
+              disabled={busy}
+              data-testid="request-cancel"
+            >
               Cancel
             </button>
             <button

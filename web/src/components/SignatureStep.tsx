@@ -49,7 +49,8 @@ export function SignatureStep({
     if (!name.trim()) e.name = 'Type your name as it should appear on the record.';
     const image = strokesToPath(strokes);
     if (!isSigned(strokes)) e.pad = 'Please sign in the box.';
-    else if (image.length > MAX_PATH_CHARS) e.pad = 'The drawing is too large: clear it and sign again.';
+    else if (image.length > MAX_PATH_CHARS)
+      e.pad = 'The drawing is too large: clear it and sign again.';
     setErrors(e);
     if (Object.values(e).some(Boolean) || Object.keys(gaps).length) return;
     setBusy(true);
@@ -61,7 +62,13 @@ export function SignatureStep({
   };
 
   return (
-    <div class="sign-step" role="dialog" aria-modal="true" aria-labelledby="sign-title" data-testid="signature-step">
+    <div
+      class="sign-step"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="sign-title"
+      data-testid="signature-step"
+    >
       <h1 id="sign-title">{title}</h1>
       <p class="muted small">Please check the details, type your name and sign below.</p>
       <dl class="sign-fields" data-testid="sign-record">
@@ -71,7 +78,11 @@ export function SignatureStep({
         <dd data-testid="sign-address">{record.practitioner_address}</dd>
         <dt>Professional title</dt>
         <dd data-testid="sign-title">{record.professional_title || '—'}</dd>
-        <dt>{/^[A-Z]{2} /.test(record.licence_number) || !record.licence_number ? 'State licence' : 'DEA number'}</dt>
+        <dt>
+          {/^[A-Z]{2} /.test(record.licence_number) || !record.licence_number
+            ? 'State licence'
+            : 'DEA number'}
+        </dt>
         <dd data-testid="sign-licence">{record.licence_number || '—'}</dd>
         <dt>Manufacturer</dt>
         <dd data-testid="sign-manufacturer">{record.manufacturer || '—'}</dd>
@@ -109,9 +120,10 @@ export function SignatureStep({
         </table>
       </div>
       <p class="sign-disclaimer small" data-testid="sign-disclaimer">
-        Drug samples are provided free of charge for the treatment of patients. They may not be sold, purchased or traded
-        (Prescription Drug Marketing Act, 21 CFR Part 203). This electronic signature is the legally binding equivalent of a
-        handwritten signature and is linked to this record only.
+        Drug samples are provided free of charge for the treatment of patients. They may not be
+        sold, purchased or traded (Prescription Drug Marketing Act, 21 CFR Part 203). This
+        electronic signature is the legally binding equivalent of a handwritten signature and is
+        linked to this record only.
       </p>
       <p class="sign-meaning" data-testid="sign-meaning">
         <strong>By signing:</strong> {meaning}.
@@ -156,11 +168,23 @@ export function SignatureStep({
         </p>
       )}
       <div class="form-actions sign-actions">
-        <button type="button" class="btn" onClick={() => setStrokes([])} disabled={busy || strokes.length === 0} data-testid="sign-clear">
+        <button
+          type="button"
+          class="btn"
+          onClick={() => setStrokes([])}
+          disabled={busy || strokes.length === 0}
+          data-testid="sign-clear"
+        >
           Clear
         </button>
         <span class="spacer" />
-        <button type="button" class="btn" onClick={onCancel} disabled={busy} data-testid="sign-cancel">
+        <button
+          type="button"
+          class="btn"
+          onClick={onCancel}
+          disabled={busy}
+          data-testid="sign-cancel"
+        >
           Cancel
         </button>
         <button

@@ -12,14 +12,18 @@ export function StorageNotice() {
       try {
         const persisted = (await st.persisted?.()) || (await st.persist?.());
         if (persisted === false)
-          notes.push('The browser may clear offline data when space runs low (persistent storage was refused). Sync often.');
+          notes.push(
+            'The browser may clear offline data when space runs low (persistent storage was refused). Sync often.',
+          );
       } catch {
         /* not supported */
       }
       try {
         const e = await st.estimate?.();
         if (e?.quota && e.usage !== undefined && e.usage / e.quota > 0.8)
-          notes.push(`Device storage for this app is ${Math.round((100 * e.usage) / e.quota)}% full.`);
+          notes.push(
+            `Device storage for this app is ${Math.round((100 * e.usage) / e.quota)}% full.`,
+          );
       } catch {
         /* not supported */
       }

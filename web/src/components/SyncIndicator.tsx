@@ -16,7 +16,15 @@ export function SyncIndicator() {
   if (!o || o.sync.unsupported) return null;
   const s = o.sync;
   const busy = s.pulling || s.pushing;
-  const state = !s.online ? 'offline' : s.rejected.length ? 'rejected' : busy ? 'syncing' : s.error ? 'error' : 'ok';
+  const state = !s.online
+    ? 'offline'
+    : s.rejected.length
+      ? 'rejected'
+      : busy
+        ? 'syncing'
+        : s.error
+          ? 'error'
+          : 'ok';
   const label = !s.online ? 'Offline' : busy ? 'Syncing…' : s.error ? 'Sync error' : 'Synced';
   return (
     <a
@@ -33,7 +41,11 @@ export function SyncIndicator() {
     >
       <span class="dot" aria-hidden="true" />
       <span class="sync-label">{label}</span>
-      <span class="sync-count" data-testid="sync-pending" title={`${s.pending} calls and sample records waiting to be sent`}>
+      <span
+        class="sync-count"
+        data-testid="sync-pending"
+        title={`${s.pending} calls and sample records waiting to be sent`}
+      >
         {s.pending}
         <span class="sync-word"> pending</span>
       </span>

@@ -2,7 +2,12 @@ import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api/problem';
 
 export function TierBadge({ tier }: { tier: string | null | undefined }) {
-  if (!tier) return <span class="badge badge-none" title="Not segmented">–</span>;
+  if (!tier)
+    return (
+      <span class="badge badge-none" title="Not segmented">
+        –
+      </span>
+    );
   return (
     <span class={`badge tier tier-${tier.toLowerCase()}`} title={`Tier ${tier}`} data-testid="tier">
       {tier}
@@ -27,7 +32,11 @@ export function StatusBadge({ status }: { status: string }) {
 export function ProposedBadge({ masterStatus }: { masterStatus?: string | null }) {
   if (masterStatus !== 'proposed') return null;
   return (
-    <span class="badge proposed" title="Proposed by a rep; a data steward has not verified it yet" data-testid="proposed-badge">
+    <span
+      class="badge proposed"
+      title="Proposed by a rep; a data steward has not verified it yet"
+      data-testid="proposed-badge"
+    >
       Proposed
     </span>
   );
@@ -35,7 +44,11 @@ export function ProposedBadge({ masterStatus }: { masterStatus?: string | null }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const msg =
-    error instanceof ApiError ? error.detail : error instanceof Error ? error.message : String(error);
+    error instanceof ApiError
+      ? error.detail
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return (
     <div class="error" role="alert" data-testid="error">
       <span>{msg}</span>
@@ -56,7 +69,15 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-export function Section({ title, children, testid }: { title: string; children: ComponentChildren; testid?: string }) {
+export function Section({
+  title,
+  children,
+  testid,
+}: {
+  title: string;
+  children: ComponentChildren;
+  testid?: string;
+}) {
   return (
     <section class="card section" data-testid={testid}>
       <h2>{title}</h2>
@@ -65,7 +86,15 @@ export function Section({ title, children, testid }: { title: string; children: 
   );
 }
 
-export function Field({ label, children, testid }: { label: string; children: ComponentChildren; testid?: string }) {
+export function Field({
+  label,
+  children,
+  testid,
+}: {
+  label: string;
+  children: ComponentChildren;
+  testid?: string;
+}) {
   return (
     <div class="field">
       <dt>{label}</dt>

@@ -79,11 +79,15 @@ type Levels = Pick<AttributionReport, 'regions' | 'districts' | 'territories'>;
  */
 export function nestUnits(report: Levels): UnitRow[] {
   const rows: UnitRow[] = [];
-  const listed = (list: UnitCalls[], id: string | null | undefined) => !!id && list.some((u) => u.id === id);
-  const under = (list: UnitCalls[], parent: UnitCalls) => list.filter((u) => u.parent_id === parent.id);
-  const childCalls = (children: UnitCalls[]) => (children.length ? children.reduce((n, u) => n + u.calls, 0) : null);
+  const listed = (list: UnitCalls[], id: string | null | undefined) =>
+    !!id && list.some((u) => u.id === id);
+  const under = (list: UnitCalls[], parent: UnitCalls) =>
+    list.filter((u) => u.parent_id === parent.id);
+  const childCalls = (children: UnitCalls[]) =>
+    children.length ? children.reduce((n, u) => n + u.calls, 0) : null;
 
-  const addTerritory = (t: UnitCalls, depth: number) => rows.push({ level: 'territory', unit: t, depth, childCalls: null });
+  const addTerritory = (t: UnitCalls, depth: number) =>
+    rows.push({ level: 'territory', unit: t, depth, childCalls: null });
   const addDistrict = (d: UnitCalls, depth: number) => {
     const ts = under(report.territories, d);
     rows.push({ level: 'district', unit: d, depth, childCalls: childCalls(ts) });
@@ -95,7 +99,8 @@ export function nestUnits(report: Levels): UnitRow[] {
     for (const d of ds) addDistrict(d, 1);
   }
   for (const d of report.districts) if (!listed(report.regions, d.parent_id)) addDistrict(d, 0);
-  for (const t of report.territories) if (!listed(report.districts, t.parent_id)) addTerritory(t, 0);
+  for (const t of report.territories)
+    if (!listed(report.districts, t.parent_id)) addTerritory(t, 0);
   return rows;
 }
 

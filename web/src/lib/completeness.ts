@@ -67,14 +67,22 @@ function csvCell(v: string | number): string {
 }
 
 /** The table as CSV: one line per unit and month (totals named `totalsLabel`), count, of and share per measure. */
-export function completenessCsv(report: CompletenessReport, totalsLabel = 'All (your scope)'): string {
+export function completenessCsv(
+  report: CompletenessReport,
+  totalsLabel = 'All (your scope)',
+): string {
   const head = ['level', 'unit_code', 'unit_name', 'month'];
   for (const m of MEASURES) head.push(`${m.key}_count`, `${m.key}_of`, `${m.key}_share`);
   const lines = [head.join(',')];
   for (const g of completenessGroups(report)) {
     for (const { month, row } of g.rows) {
       if (!row) continue;
-      const cells: (string | number)[] = [g.unit ? report.level : 'total', g.unit?.code ?? '', g.unit?.name ?? totalsLabel, month];
+      const cells: (string | number)[] = [
+        g.unit ? report.level : 'total',
+        g.unit?.code ?? '',
+        g.unit?.name ?? totalsLabel,
+        month,
+      ];
       for (const m of MEASURES) {
         const s = row[m.key];
         cells.push(s.count, s.of, s.share == null ? '' : Number(s.share.toFixed(4)));

@@ -3,8 +3,18 @@
 import type { TierFrequency } from '../api/types';
 
 const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 
 /** `YYYY-MM` of a date (local time). */
@@ -27,7 +37,8 @@ export function monthLabel(key: string): string {
 /** The current month and the `count - 1` months before it, newest first. */
 export function recentMonths(now: Date, count = 12): string[] {
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(monthKey(new Date(now.getFullYear(), now.getMonth() - i, 1)));
+  for (let i = 0; i < count; i++)
+    out.push(monthKey(new Date(now.getFullYear(), now.getMonth() - i, 1)));
   return out;
 }
 

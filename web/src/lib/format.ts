@@ -13,7 +13,13 @@ export function hcpName(h: {
 }
 
 const DAYS: Record<string, string> = {
-  mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun',
+  mon: 'Mon',
+  tue: 'Tue',
+  wed: 'Wed',
+  thu: 'Thu',
+  fri: 'Fri',
+  sat: 'Sat',
+  sun: 'Sun',
 };
 const DAY_ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -60,9 +66,21 @@ export function shortDate(s: string | null | undefined): string {
 }
 
 const LANGS: Record<string, string> = {
-  en: 'English', es: 'Spanish', zh: 'Chinese', vi: 'Vietnamese', fr: 'French', de: 'German',
-  ko: 'Korean', ru: 'Russian', ar: 'Arabic', pt: 'Portuguese', it: 'Italian', pl: 'Polish',
-  tl: 'Tagalog', hi: 'Hindi', ja: 'Japanese',
+  en: 'English',
+  es: 'Spanish',
+  zh: 'Chinese',
+  vi: 'Vietnamese',
+  fr: 'French',
+  de: 'German',
+  ko: 'Korean',
+  ru: 'Russian',
+  ar: 'Arabic',
+  pt: 'Portuguese',
+  it: 'Italian',
+  pl: 'Polish',
+  tl: 'Tagalog',
+  hi: 'Hindi',
+  ja: 'Japanese',
 };
 
 export function languageLabel(code: string): string {

@@ -41,14 +41,24 @@ export function changeFormOf(h: Hcp): ChangeForm {
 }
 
 const addressChanged = (h: Hcp, f: ChangeForm) =>
-  f.line1.trim() !== h.address.line1 || f.city.trim() !== h.address.city || f.state.trim().toUpperCase() !== h.address.state || f.zip.trim() !== h.address.zip;
+  f.line1.trim() !== h.address.line1 ||
+  f.city.trim() !== h.address.city ||
+  f.state.trim().toUpperCase() !== h.address.state ||
+  f.zip.trim() !== h.address.zip;
 
 /** The change to send: only the fields that differ from the profile. */
 export function toHcpChange(h: Hcp, f: ChangeForm): HcpChange {
   const c: HcpChange = {};
-  if (f.specialty_code && f.specialty_code !== h.specialty_code) c.specialty_code = f.specialty_code;
+  if (f.specialty_code && f.specialty_code !== h.specialty_code)
+    c.specialty_code = f.specialty_code;
   if (addressChanged(h, f)) {
-    c.address = { ...h.address, line1: f.line1.trim(), city: f.city.trim(), state: f.state.trim().toUpperCase(), zip: f.zip.trim() };
+    c.address = {
+      ...h.address,
+      line1: f.line1.trim(),
+      city: f.city.trim(),
+      state: f.state.trim().toUpperCase(),
+      zip: f.zip.trim(),
+    };
   }
   if ((normalizePhone(f.phone) ?? f.phone.trim()) !== (h.phone ?? '')) c.phone = f.phone.trim();
   if (f.status !== h.status) c.status = f.status;
@@ -68,7 +78,8 @@ export function validateChange(h: Hcp, f: ChangeForm): ChangeErrors {
   }
   if (c.phone !== undefined && phoneProblem(f.phone)) e.phone = 'Use a 10-digit US phone number.';
   if (c.phone === '') e.phone = 'A phone number cannot be removed this way; ask your data steward.';
-  if ((h.affiliations ?? []).some((a) => a.account_id === f.account_id)) e.account_id = 'This account is already an affiliation.';
+  if ((h.affiliations ?? []).some((a) => a.account_id === f.account_id))
+    e.account_id = 'This account is already an affiliation.';
   if ([...f.note.trim()].length > MAX_NOTE) e.note = `At most ${MAX_NOTE} characters.`;
   if (Object.keys(c).length === 0) e.changes = 'Change at least one field.';
   return e;
@@ -76,20 +87,45 @@ export function validateChange(h: Hcp, f: ChangeForm): ChangeErrors {
 
 /** The form field a server error names (`address.zip` → `zip`, `affiliation.account_id` → `account_id`). */
 export function changeFieldOf(serverField: string): keyof ChangeForm | 'changes' {
-  const f = serverField.replace(/^changes\./, '').replace(/^address\./, '').replace(/^affiliation\./, '');
-  const known = ['specialty_code', 'line1', 'city', 'state', 'zip', 'phone', 'status', 'account_id', 'role', 'note'];
+  const f = serverField
+    .replace(/^changes\./, '')
+    .replace(/^address\./, '')
+    .replace(/^affiliation\./, '');
+  const known = [
+    'specialty_code',
+    'line1',
+    'city',
+    'state',
+    'zip',
+    'phone',
+    'status',
+    'account_id',
+    'role',
+    'note',
+  ];
   return known.includes(f) ? (f as keyof ChangeForm) : 'changes';
 }
 
 /** "field: from → to" lines of a change not yet answered by the server (the server's own lines
  * come with each synced request). `accountName` names an account id. */
-export function describeChange(h: Hcp, c: HcpChange, accountName: (id: string) => string): { field: string; from: string; to: string }[] {
+export function describeChange(
+  h: Hcp,
+  c: HcpChange,
+  accountName: (id: string) => string,
+): { field: string; from: string; to: string }[] {
   const out: { field: string; from: string; to: string }[] = [];
   const addr = (a: Hcp['address']) => `${a.line1}, ${a.city}, ${a.state} ${a.zip}`;
-  if (c.specialty_code) out.push({ field: 'specialty_code', from: h.specialty_code, to: c.specialty_code });
+  if (c.specialty_code)
+    out.push({ field: 'specialty_code', from: h.specialty_code, to: c.specialty_code });
   if (c.address) out.push({ field: 'address', from: addr(h.address), to: addr(c.address) });
-  if (c.phone != null) out.push({ field: 'phone', from: h.phone ?? '', to: normalizePhone(c.phone) ?? c.phone });
+  if (c.phone != null)
+    out.push({ field: 'phone', from: h.phone ?? '', to: normalizePhone(c.phone) ?? c.phone });
   if (c.status) out.push({ field: 'status', from: h.status, to: c.status });
-  if (c.affiliation) out.push({ field: 'affiliation', from: '', to: `${accountName(c.affiliation.account_id)}${c.affiliation.role ? ` (${c.affiliation.role})` : ''}` });
+  if (c.affiliation)
+    out.push({
+      field: 'affiliation',
+      from: '',
+      to: `${accountName(c.affiliation.account_id)}${c.affiliation.role ? ` (${c.affiliation.role})` : ''}`,
+    });
   return out;
 }

@@ -28,10 +28,25 @@ export const MAX_NOTE = 500;
 
 /** An empty form; a search typed in the HCP list pre-fills the name ("Jane Doe" or "Doe"). */
 export function emptyProposalForm(search = ''): ProposalForm {
-  const words = search.trim().split(/\s+/).filter((w) => w && !/\d/.test(w));
+  const words = search
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w && !/\d/.test(w));
   const last = words.length > 0 ? words[words.length - 1] : '';
   const first = words.length > 1 ? words.slice(0, -1).join(' ') : '';
-  return { npi: '', first_name: first, last_name: last, credentials: '', specialty_code: '', line1: '', city: '', state: '', zip: '', phone: '', note: '' };
+  return {
+    npi: '',
+    first_name: first,
+    last_name: last,
+    credentials: '',
+    specialty_code: '',
+    line1: '',
+    city: '',
+    state: '',
+    zip: '',
+    phone: '',
+    note: '',
+  };
 }
 
 /** A phone problem (optional field: blank is fine), or null. */
@@ -72,13 +87,28 @@ export function toHcpInput(f: ProposalForm): HcpInput {
     last_name: f.last_name.trim(),
     credentials: f.credentials.trim(),
     specialty_code: f.specialty_code,
-    address: { line1: f.line1.trim(), line2: null, city: f.city.trim(), state: f.state.trim().toUpperCase(), zip: f.zip.trim() },
+    address: {
+      line1: f.line1.trim(),
+      line2: null,
+      city: f.city.trim(),
+      state: f.state.trim().toUpperCase(),
+      zip: f.zip.trim(),
+    },
     phone: blank(f.phone),
   };
 }
 
-export function toProposal(f: ProposalForm, ids: { id: string; hcp_id: string }, confirmedDifferent: boolean): HcpProposal {
-  return { ...ids, hcp: toHcpInput(f), note: blank(f.note), confirmed_different: confirmedDifferent };
+export function toProposal(
+  f: ProposalForm,
+  ids: { id: string; hcp_id: string },
+  confirmedDifferent: boolean,
+): HcpProposal {
+  return {
+    ...ids,
+    hcp: toHcpInput(f),
+    note: blank(f.note),
+    confirmed_different: confirmedDifferent,
+  };
 }
 
 /** What the matcher compares while the rep types (blank fields are missing, not different). */
@@ -105,7 +135,19 @@ export function matchReady(f: Pick<ProposalForm, 'last_name' | 'npi'>): boolean 
 /** The form field a server error names (`address.zip` → `zip`), or null for one the form lacks. */
 export function formFieldOf(serverField: string): keyof ProposalForm | null {
   const f = serverField.replace(/^hcp\./, '').replace(/^address\./, '');
-  const known: (keyof ProposalForm)[] = ['npi', 'first_name', 'last_name', 'credentials', 'specialty_code', 'line1', 'city', 'state', 'zip', 'phone', 'note'];
+  const known: (keyof ProposalForm)[] = [
+    'npi',
+    'first_name',
+    'last_name',
+    'credentials',
+    'specialty_code',
+    'line1',
+    'city',
+    'state',
+    'zip',
+    'phone',
+    'note',
+  ];
   return (known as string[]).includes(f) ? (f as keyof ProposalForm) : null;
 }
 

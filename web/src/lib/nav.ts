@@ -3,7 +3,18 @@ import { canOverseeSamples } from './oversight';
 import { canSteward } from './stewardship';
 
 export interface NavItem {
-  key: 'today' | 'hcps' | 'accounts' | 'samples' | 'coverage' | 'targeting' | 'realignment' | 'oversight' | 'completeness' | 'stewardship' | 'users';
+  key:
+    | 'today'
+    | 'hcps'
+    | 'accounts'
+    | 'samples'
+    | 'coverage'
+    | 'targeting'
+    | 'realignment'
+    | 'oversight'
+    | 'completeness'
+    | 'stewardship'
+    | 'users';
   label: string;
   href: string;
 }
@@ -55,13 +66,18 @@ export function navItems(role: Role): NavItem[] {
   // The rep's sample inventory, receipts, transfers, returns, losses and counts (offline).
   if (role === 'rep') items.push({ key: 'samples', label: 'Samples', href: '#/samples' });
   if (canSeeCoverage(role)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
-  if (canSeeTargeting(role)) items.push({ key: 'targeting', label: 'Targeting', href: '#/targeting' });
-  if (canSeeRealignment(role)) items.push({ key: 'realignment', label: 'Realignment', href: '#/realignment' });
+  if (canSeeTargeting(role))
+    items.push({ key: 'targeting', label: 'Targeting', href: '#/targeting' });
+  if (canSeeRealignment(role))
+    items.push({ key: 'realignment', label: 'Realignment', href: '#/realignment' });
   // Sample accountability for managers, ops, compliance and admin (exceptions, reconciliation, policy).
-  if (canOverseeSamples(role)) items.push({ key: 'oversight', label: 'Samples', href: '#/oversight' });
-  if (canSeeCompleteness(role)) items.push({ key: 'completeness', label: 'Completeness', href: '#/completeness' });
+  if (canOverseeSamples(role))
+    items.push({ key: 'oversight', label: 'Samples', href: '#/oversight' });
+  if (canSeeCompleteness(role))
+    items.push({ key: 'completeness', label: 'Completeness', href: '#/completeness' });
   // HCP master data stewardship for ops and admin: requests, duplicates, merges, the matching model.
-  if (canSteward(role)) items.push({ key: 'stewardship', label: 'Data quality', href: '#/stewardship' });
+  if (canSteward(role))
+    items.push({ key: 'stewardship', label: 'Data quality', href: '#/stewardship' });
   if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
 }
@@ -100,5 +116,8 @@ export function territorySummary(me: Pick<Me, 'role' | 'territories'>, maxNames 
   if (seesAllTerritories(me.role)) return `All territories (${ts.length})`;
   if (ts.length === 0) return 'No territory';
   if (ts.length <= maxNames) return ts.map((t) => t.name).join(', ');
-  return `${ts.slice(0, maxNames).map((t) => t.name).join(', ')} +${ts.length - maxNames}`;
+  return `${ts
+    .slice(0, maxNames)
+    .map((t) => t.name)
+    .join(', ')} +${ts.length - maxNames}`;
 }

@@ -1,13 +1,23 @@
 /** Pure helpers for the sample oversight screens (exceptions, reconciliation, loss reports, sample
  * record, policy, shipments): money, periods, CSV download URLs, how figures are computed. */
 
-import type { Balance, LimitMeasure, LimitWindow, MovementLine, Role, SampleLimit, Severity, TxnKind } from '../api/types';
+import type {
+  Balance,
+  LimitMeasure,
+  LimitWindow,
+  MovementLine,
+  Role,
+  SampleLimit,
+  Severity,
+  TxnKind,
+} from '../api/types';
 
 // ---------------------------------------------------------------------------------------
 // Sections and who sees them (the server enforces the same)
 // ---------------------------------------------------------------------------------------
 
-export type OversightSection = 'exceptions' | 'reconciliation' | 'losses' | 'records' | 'shipments' | 'policy' | 'screening';
+export type OversightSection =
+  'exceptions' | 'reconciliation' | 'losses' | 'records' | 'shipments' | 'policy' | 'screening';
 
 export const SECTION_LABELS: Record<OversightSection, string> = {
   exceptions: 'Exceptions',
@@ -39,7 +49,13 @@ export function isComplianceRole(role: Role): boolean {
 /** The oversight sections a role gets, in tab order. */
 export function oversightSections(role: Role): OversightSection[] {
   if (!canOverseeSamples(role)) return [];
-  const all: OversightSection[] = ['exceptions', 'reconciliation', 'losses', 'records', 'shipments'];
+  const all: OversightSection[] = [
+    'exceptions',
+    'reconciliation',
+    'losses',
+    'records',
+    'shipments',
+  ];
   const withPolicy: OversightSection[] = ownsSamplePolicy(role) ? [...all, 'policy'] : all;
   return isComplianceRole(role) ? [...withPolicy, 'screening'] : withPolicy;
 }
@@ -55,7 +71,10 @@ export function isOversightSection(s: string): s is OversightSection {
   return s in SECTION_LABELS;
 }
 
-export function oversightHref(section: OversightSection, params: Record<string, string | null | undefined> = {}): string {
+export function oversightHref(
+  section: OversightSection,
+  params: Record<string, string | null | undefined> = {},
+): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   const qs = q.toString();
@@ -63,7 +82,11 @@ export function oversightHref(section: OversightSection, params: Record<string, 
 }
 
 /** Link to the sample record of an HCP (or of a rep when the record has no HCP), one record highlighted. */
-export function recordHref(x: { hcp_id?: string | null; rep_id?: string | null; record_id?: string | null }): string {
+export function recordHref(x: {
+  hcp_id?: string | null;
+  rep_id?: string | null;
+  record_id?: string | null;
+}): string {
   if (x.hcp_id) return oversightHref('records', { hcp: x.hcp_id, record: x.record_id });
   return oversightHref('records', { rep: x.rep_id, record: x.record_id });
 }
@@ -89,7 +112,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 export function parseDollars(input: string): Parsed<number> {
   const s = input.trim().replace(/^\$/, '').replace(/,/g, '');
   if (!s) return { ok: false, error: 'is required' };
-  if (!/^\d+(\.\d{1,2})?$/.test(s)) return { ok: false, error: 'enter an amount in dollars, e.g. 150 or 149.99' };
+  if (!/^\d+(\.\d{1,2})?$/.test(s))
+    return { ok: false, error: 'enter an amount in dollars, e.g. 150 or 149.99' };
   const [whole, frac = ''] = s.split('.');
   const cents = Number(whole) * 100 + Number(frac.padEnd(2, '0'));
   if (!Number.isSafeInteger(cents)) return { ok: false, error: 'is too large' };
@@ -137,7 +161,11 @@ export function quarterOf(d: Date, back = 0): Period {
   const q0 = Math.floor(d.getMonth() / 3) - back;
   const start = new Date(d.getFullYear(), q0 * 3, 1);
   const end = new Date(start.getFullYear(), start.getMonth() + 3, 0);
-  return { from: isoDay(start), to: isoDay(end), label: `Q${Math.floor(start.getMonth() / 3) + 1} ${start.getFullYear()}` };
+  return {
+    from: isoDay(start),
+    to: isoDay(end),
+    label: `Q${Math.floor(start.getMonth() / 3) + 1} ${start.getFullYear()}`,
+  };
 }
 
 /** This quarter and the `count - 1` before it, newest first. */
@@ -155,10 +183,17 @@ export function daysBetween(a: string, b: string): number {
 }
 
 /** One deadline of a loss or theft report, in words. */
-export function deadlineText(due: string, done: string | null | undefined, today: string): { text: string; late: boolean } {
+export function deadlineText(
+  due: string,
+  done: string | null | undefined,
+  today: string,
+): { text: string; late: boolean } {
   if (done) {
     const late = daysBetween(due, done) > 0;
-    return { text: `done ${done}${late ? ` (${plural(daysBetween(due, done), 'day')} late)` : ''}`, late: false };
+    return {
+      text: `done ${done}${late ? ` (${plural(daysBetween(due, done), 'day')} late)` : ''}`,
+      late: false,
+    };
   }
   const left = daysBetween(today, due);
   if (left < 0) return { text: `overdue by ${plural(-left, 'day')}`, late: true };
@@ -184,7 +219,11 @@ export function when(iso: string | null | undefined): string {
 // ---------------------------------------------------------------------------------------
 
 /** Absolute URL of a CSV export: the path with its non-empty params and `format=csv`. */
-export function csvUrl(baseUrl: string, path: string, params: Record<string, string | null | undefined>): string {
+export function csvUrl(
+  baseUrl: string,
+  path: string,
+  params: Record<string, string | null | undefined>,
+): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v != null && v !== '') q.set(k, v);
   q.set('format', 'csv');
@@ -192,7 +231,10 @@ export function csvUrl(baseUrl: string, path: string, params: Record<string, str
 }
 
 /** The file name from a Content-Disposition header, else `fallback`. */
-export function filenameFromDisposition(header: string | null | undefined, fallback: string): string {
+export function filenameFromDisposition(
+  header: string | null | undefined,
+  fallback: string,
+): string {
   if (!header) return fallback;
   const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(header);
   if (star) {
@@ -213,7 +255,11 @@ export function filenameFromDisposition(header: string | null | undefined, fallb
 
 export const BALANCE_COLUMNS: { key: keyof Balance; label: string; title: string }[] = [
   { key: 'opening', label: 'Opening', title: 'Every movement before the period' },
-  { key: 'received', label: 'Received', title: 'Shipments from headquarters acknowledged in the period' },
+  {
+    key: 'received',
+    label: 'Received',
+    title: 'Shipments from headquarters acknowledged in the period',
+  },
   { key: 'transferred_in', label: 'Transfer in', title: 'Received from other reps' },
   { key: 'disbursed', label: 'Disbursed', title: 'Given to practitioners against a signature' },
   { key: 'transferred_out', label: 'Transfer out', title: 'Sent to other reps' },
@@ -221,7 +267,12 @@ export const BALANCE_COLUMNS: { key: keyof Balance; label: string; title: string
   { key: 'destroyed', label: 'Destroyed', title: 'Destroyed (expired or damaged)' },
   { key: 'lost', label: 'Lost', title: 'Reported lost' },
   { key: 'stolen', label: 'Stolen', title: 'Reported stolen' },
-  { key: 'expected', label: 'Expected', title: 'opening + received + transferred in − (disbursed + transferred out + returned + destroyed) − (lost + stolen)' },
+  {
+    key: 'expected',
+    label: 'Expected',
+    title:
+      'opening + received + transferred in − (disbursed + transferred out + returned + destroyed) − (lost + stolen)',
+  },
   { key: 'counted', label: 'Counted', title: 'The physical count (latest in the period)' },
   { key: 'discrepancy', label: 'Discrepancy', title: 'counted − expected' },
 ];
@@ -243,7 +294,13 @@ export function discrepancyFormula(b: Balance): string {
 
 /** Recomputes `expected` from the parts (a check that the figures shown add up). */
 export function computeExpected(b: Balance): number {
-  return b.opening + b.received + b.transferred_in - (b.disbursed + b.transferred_out + b.returned + b.destroyed) - (b.lost + b.stolen);
+  return (
+    b.opening +
+    b.received +
+    b.transferred_in -
+    (b.disbursed + b.transferred_out + b.returned + b.destroyed) -
+    (b.lost + b.stolen)
+  );
 }
 
 export function hasDiscrepancy(b: Balance): boolean {
@@ -269,8 +326,19 @@ export const TXN_LABELS: Record<TxnKind, string> = {
 };
 
 /** Distributions grouped by kind (disbursements, transfers out, returns, destructions), with unit totals. */
-export function groupByKind(lines: MovementLine[]): { kind: TxnKind; lines: MovementLine[]; units: number }[] {
-  const order: TxnKind[] = ['disbursement', 'transfer_out', 'return', 'destruction', 'receipt', 'transfer_in', 'loss', 'theft'];
+export function groupByKind(
+  lines: MovementLine[],
+): { kind: TxnKind; lines: MovementLine[]; units: number }[] {
+  const order: TxnKind[] = [
+    'disbursement',
+    'transfer_out',
+    'return',
+    'destruction',
+    'receipt',
+    'transfer_in',
+    'loss',
+    'theft',
+  ];
   const groups = new Map<TxnKind, MovementLine[]>();
   for (const l of lines) groups.set(l.kind, [...(groups.get(l.kind) ?? []), l]);
   return order
@@ -299,7 +367,9 @@ export function needsWindowDays(w: LimitWindow): boolean {
 }
 
 /** "at most 4 units per HCP per calendar year", "at most $150.00 per call", … */
-export function limitRule(l: Pick<SampleLimit, 'measure' | 'max' | 'window' | 'window_days' | 'ends_after_days'>): string {
+export function limitRule(
+  l: Pick<SampleLimit, 'measure' | 'max' | 'window' | 'window_days' | 'ends_after_days'>,
+): string {
   const amount = l.measure === 'value' ? formatCents(l.max) : plural(l.max, 'unit');
   const per =
     l.window === 'call'
@@ -313,7 +383,10 @@ export function limitRule(l: Pick<SampleLimit, 'measure' | 'max' | 'window' | 'w
             : l.window === 'rolling'
               ? `in any ${plural(l.window_days ?? 0, 'day')}`
               : `per ${plural(l.window_days ?? 0, 'day')} counted from the first sample`;
-  const ends = l.window === 'from_first' && l.ends_after_days ? `; none after ${plural(l.ends_after_days, 'day')} from the first sample` : '';
+  const ends =
+    l.window === 'from_first' && l.ends_after_days
+      ? `; none after ${plural(l.ends_after_days, 'day')} from the first sample`
+      : '';
   return `at most ${amount} per HCP ${per}${ends}`;
 }
 
@@ -332,7 +405,17 @@ export interface LimitDraft {
 }
 
 export function emptyLimitDraft(productId = ''): LimitDraft {
-  return { id: null, name: '', product_id: productId, measure: 'quantity', max: '', window: 'year', window_days: '', ends_after_days: '', severity: 'error' };
+  return {
+    id: null,
+    name: '',
+    product_id: productId,
+    measure: 'quantity',
+    max: '',
+    window: 'year',
+    window_days: '',
+    ends_after_days: '',
+    severity: 'error',
+  };
 }
 
 export function draftFromLimit(l: SampleLimit): LimitDraft {
@@ -354,7 +437,10 @@ export function draftFromLimit(l: SampleLimit): LimitDraft {
  * from-first window and required there, ends-after only for from-first). Fields that do not
  * apply to the chosen window are dropped rather than refused.
  */
-export function limitFromDraft(d: LimitDraft, id: string): Parsed<SampleLimit> & { errors?: Record<string, string> } {
+export function limitFromDraft(
+  d: LimitDraft,
+  id: string,
+): Parsed<SampleLimit> & { errors?: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!d.name.trim()) errors.name = 'is required';
   if (!d.product_id) errors.product_id = 'choose a product';
@@ -364,7 +450,9 @@ export function limitFromDraft(d: LimitDraft, id: string): Parsed<SampleLimit> &
   if (needsWindowDays(d.window)) {
     const p = parseWhole(d.window_days, 1, 3660);
     if (p.ok) windowDays = p.value;
-    else errors.window_days = p.error === 'is required' ? 'is required for a rolling or from-first window' : p.error;
+    else
+      errors.window_days =
+        p.error === 'is required' ? 'is required for a rolling or from-first window' : p.error;
   }
   let endsAfter: number | null = null;
   if (d.window === 'from_first' && d.ends_after_days.trim()) {
@@ -372,7 +460,8 @@ export function limitFromDraft(d: LimitDraft, id: string): Parsed<SampleLimit> &
     if (p.ok) endsAfter = p.value;
     else errors.ends_after_days = p.error;
   }
-  if (Object.keys(errors).length > 0 || !max.ok) return { ok: false, error: 'check the highlighted fields', errors };
+  if (Object.keys(errors).length > 0 || !max.ok)
+    return { ok: false, error: 'check the highlighted fields', errors };
   return {
     ok: true,
     value: {

@@ -18,7 +18,10 @@ export function emptyPaged<T>(): PagedState<T> {
 }
 
 /** Appends a page, skipping items whose id was already shown (a cursor may overlap after concurrent edits). */
-export function appendPage<T extends { id: string }>(state: PagedState<T>, page: Page<T>): PagedState<T> {
+export function appendPage<T extends { id: string }>(
+  state: PagedState<T>,
+  page: Page<T>,
+): PagedState<T> {
   const seen = new Set(state.items.map((i) => i.id));
   const fresh = page.items.filter((i) => {
     if (seen.has(i.id)) return false;

@@ -19,7 +19,9 @@ type Primitive = string | number | boolean | null | undefined;
  * Drops empty values (undefined, null, blank strings) and trims strings so the
  * API never sees `?city=` or `?q=%20`. Numbers and booleans pass through.
  */
-export function cleanQuery<T extends Record<string, Primitive>>(params: T): { [K in keyof T]?: Exclude<T[K], null> } {
+export function cleanQuery<T extends Record<string, Primitive>>(
+  params: T,
+): { [K in keyof T]?: Exclude<T[K], null> } {
   const out: { [K in keyof T]?: Exclude<T[K], null> } = {};
   for (const key of Object.keys(params) as (keyof T)[]) {
     const v = params[key];
@@ -45,7 +47,10 @@ export function toQueryString(params: Record<string, Primitive>): string {
 }
 
 /** Reads the allowed filter keys from a query string (unknown keys ignored). */
-export function parseFilters<K extends string>(qs: string, keys: readonly K[]): Partial<Record<K, string>> {
+export function parseFilters<K extends string>(
+  qs: string,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
   const sp = new URLSearchParams(qs.startsWith('?') ? qs.slice(1) : qs);
   const out: Partial<Record<K, string>> = {};
   for (const k of keys) {

@@ -2,7 +2,15 @@
  * (mirroring `pharmacrm_domain::realignment::timing_issues`, for the hint; the server decides),
  * draft line errors per row and which way a move goes for the reader. */
 
-import type { DraftLine, MarkKind, MovingHcp, RealignmentStatus, Resolution, Role, TerritoryRef } from '../api/types';
+import type {
+  DraftLine,
+  MarkKind,
+  MovingHcp,
+  RealignmentStatus,
+  Resolution,
+  Role,
+  TerritoryRef,
+} from '../api/types';
 import { isIsoDay, isoDay } from './oversight';
 
 /** Ops and admin run realignment cycles; reps and managers review them. */
@@ -72,7 +80,8 @@ export function timingIssues(today: string, date: string): string[] {
   const days = Math.round((utc(date) - utc(today)) / DAY_MS);
   if (days < 0) out.push('is in the past: it cannot be published');
   else if (days < NOTICE_DAYS) out.push(`is less than ${NOTICE_DAYS} days from today`);
-  if (!isQuarterStart(date)) out.push('is not the first day of a quarter (1 Jan, 1 Apr, 1 Jul, 1 Oct)');
+  if (!isQuarterStart(date))
+    out.push('is not the first day of a quarter (1 Jan, 1 Apr, 1 Jul, 1 Oct)');
   return out;
 }
 
@@ -89,7 +98,11 @@ export function lineErrors(fieldErrors: Record<string, string>): {
   accounts: Record<number, Record<string, string>>;
   other: Record<string, string>;
 } {
-  const out = { zips: {} as Record<number, Record<string, string>>, accounts: {} as Record<number, Record<string, string>>, other: {} as Record<string, string> };
+  const out = {
+    zips: {} as Record<number, Record<string, string>>,
+    accounts: {} as Record<number, Record<string, string>>,
+    other: {} as Record<string, string>,
+  };
   for (const [field, message] of Object.entries(fieldErrors)) {
     const m = /^(zips|accounts)\[(\d+)\]\.(\w+)$/.exec(field);
     if (!m) {

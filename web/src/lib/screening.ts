@@ -57,7 +57,11 @@ export function screeningSummary(r: ScreeningReport): SummaryLine[] {
     });
   }
   if (r.reinstated > 0) {
-    lines.push({ key: 'reinstated', text: `${count(r.reinstated, 'entry', 'entries')} skipped: reinstated by OIG.`, tone: 'info' });
+    lines.push({
+      key: 'reinstated',
+      text: `${count(r.reinstated, 'entry', 'entries')} skipped: reinstated by OIG.`,
+      tone: 'info',
+    });
   }
   const m = r.possible_matches.length;
   lines.push({
@@ -69,7 +73,11 @@ export function screeningSummary(r: ScreeningReport): SummaryLine[] {
     tone: m > 0 ? 'review' : 'info',
   });
   if (r.errors.length > 0) {
-    lines.push({ key: 'errors', text: `${count(r.errors.length, 'row')} could not be read.`, tone: 'bad' });
+    lines.push({
+      key: 'errors',
+      text: `${count(r.errors.length, 'row')} could not be read.`,
+      tone: 'bad',
+    });
   }
   return lines;
 }
@@ -82,8 +90,12 @@ export function firstOf<T>(items: T[], max = 200): { shown: T[]; more: string | 
 }
 
 /** "Jane Q. Doe, MD · Springfield, IL · NPI 1234567893" — what tells one candidate from another. */
-export function hcpMatchLabel(h: Pick<Hcp, 'first_name' | 'middle_name' | 'last_name' | 'credentials' | 'npi' | 'address'>): string {
+export function hcpMatchLabel(
+  h: Pick<Hcp, 'first_name' | 'middle_name' | 'last_name' | 'credentials' | 'npi' | 'address'>,
+): string {
   const name = [h.first_name, h.middle_name, h.last_name].filter((s) => s && s.trim()).join(' ');
   const where = [h.address?.city, h.address?.state].filter(Boolean).join(', ');
-  return [h.credentials ? `${name}, ${h.credentials}` : name, where, h.npi ? `NPI ${h.npi}` : ''].filter(Boolean).join(' · ');
+  return [h.credentials ? `${name}, ${h.credentials}` : name, where, h.npi ? `NPI ${h.npi}` : '']
+    .filter(Boolean)
+    .join(' · ');
 }

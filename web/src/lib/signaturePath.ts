@@ -38,7 +38,9 @@ export function strokesToPath(strokes: readonly Stroke[]): string {
 /** Total length of the strokes (CSS px). */
 export function inkLength(strokes: readonly Stroke[]): number {
   let n = 0;
-  for (const s of strokes) for (let i = 1; i < s.length; i++) n += Math.hypot(s[i][0] - s[i - 1][0], s[i][1] - s[i - 1][1]);
+  for (const s of strokes)
+    for (let i = 1; i < s.length; i++)
+      n += Math.hypot(s[i][0] - s[i - 1][0], s[i][1] - s[i - 1][1]);
   return n;
 }
 

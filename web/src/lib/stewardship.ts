@@ -3,7 +3,14 @@
  * records of a duplicate pair side by side, the default survivor of a merge and the thresholds
  * form's checks. */
 
-import type { FieldEvidence, MatchField, MovedCount, PairSide, Role, Thresholds } from '../api/types';
+import type {
+  FieldEvidence,
+  MatchField,
+  MovedCount,
+  PairSide,
+  Role,
+  Thresholds,
+} from '../api/types';
 
 // ---------------------------------------------------------------------------------------
 // Who and where
@@ -16,7 +23,12 @@ export function canSteward(role: Role): boolean {
 
 export type StewardshipSection = 'requests' | 'duplicates' | 'merges' | 'matching';
 
-export const STEWARDSHIP_SECTIONS: StewardshipSection[] = ['requests', 'duplicates', 'merges', 'matching'];
+export const STEWARDSHIP_SECTIONS: StewardshipSection[] = [
+  'requests',
+  'duplicates',
+  'merges',
+  'matching',
+];
 
 export const STEWARDSHIP_LABELS: Record<StewardshipSection, string> = {
   requests: 'Requests',
@@ -29,7 +41,10 @@ export function isStewardshipSection(s: string): s is StewardshipSection {
   return (STEWARDSHIP_SECTIONS as string[]).includes(s);
 }
 
-export function stewardshipHref(section: StewardshipSection, params: Record<string, string | null | undefined> = {}): string {
+export function stewardshipHref(
+  section: StewardshipSection,
+  params: Record<string, string | null | undefined> = {},
+): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   const qs = q.toString();
@@ -37,7 +52,10 @@ export function stewardshipHref(section: StewardshipSection, params: Record<stri
 }
 
 /** `value` when it is one of `allowed`, else the first of them (a status filter from the URL). */
-export function pickStatus<T extends string>(value: string | null | undefined, allowed: readonly T[]): T {
+export function pickStatus<T extends string>(
+  value: string | null | undefined,
+  allowed: readonly T[],
+): T {
   return (allowed as readonly string[]).includes(value ?? '') ? (value as T) : allowed[0];
 }
 
@@ -152,13 +170,30 @@ export function countOf(n: number, one: string, many = `${one}s`): string {
 }
 
 /** The rows comparing two records: the weighed fields with their evidence, then NPI, territory and record status. */
-export function pairRows(a: PairSide, b: PairSide, fields: FieldEvidence[], npiMatch = false): PairRow[] {
+export function pairRows(
+  a: PairSide,
+  b: PairSide,
+  fields: FieldEvidence[],
+  npiMatch = false,
+): PairRow[] {
   const ev = new Map(fields.map((f) => [f.field as string, f]));
   const weighed = (key: MatchField, values: [string, string] | null, span = 1): PairRow => {
     const e = ev.get(key) ?? null;
-    return { key, label: fieldLabel(key), values, span, evidence: e, agreement: e ? agreement(e.level) : 'info' };
+    return {
+      key,
+      label: fieldLabel(key),
+      values,
+      span,
+      evidence: e,
+      agreement: e ? agreement(e.level) : 'info',
+    };
   };
-  const info = (key: string, label: string, values: [string, string], agree: Agreement | 'info' = 'info'): PairRow => ({
+  const info = (
+    key: string,
+    label: string,
+    values: [string, string],
+    agree: Agreement | 'info' = 'info',
+  ): PairRow => ({
     key,
     label,
     values,
@@ -168,16 +203,45 @@ export function pairRows(a: PairSide, b: PairSide, fields: FieldEvidence[], npiM
   });
   const both = (f: (s: PairSide) => string): [string, string] => [f(a), f(b)];
   return [
-    weighed('last_name', both((s) => s.display_name), 2),
+    weighed(
+      'last_name',
+      both((s) => s.display_name),
+      2,
+    ),
     weighed('first_name', null),
-    weighed('specialty', both((s) => `${s.specialty_name} (${s.specialty_code})`)),
-    weighed('street', both((s) => s.street)),
+    weighed(
+      'specialty',
+      both((s) => `${s.specialty_name} (${s.specialty_code})`),
+    ),
+    weighed(
+      'street',
+      both((s) => s.street),
+    ),
     weighed('locality', both(locality)),
-    weighed('phone', both((s) => formatPhone(s.phone))),
-    weighed('affiliation', both((s) => countOf(s.affiliations, 'affiliation'))),
-    info('npi', 'NPI', both((s) => s.npi), npiMatch ? 'agrees' : 'info'),
-    info('territory', 'Territory', both((s) => (s.territory ? `${s.territory.code} · ${s.territory.name}` : 'none'))),
-    info('master_status', 'Record', both((s) => s.master_status)),
+    weighed(
+      'phone',
+      both((s) => formatPhone(s.phone)),
+    ),
+    weighed(
+      'affiliation',
+      both((s) => countOf(s.affiliations, 'affiliation')),
+    ),
+    info(
+      'npi',
+      'NPI',
+      both((s) => s.npi),
+      npiMatch ? 'agrees' : 'info',
+    ),
+    info(
+      'territory',
+      'Territory',
+      both((s) => (s.territory ? `${s.territory.code} · ${s.territory.name}` : 'none')),
+    ),
+    info(
+      'master_status',
+      'Record',
+      both((s) => s.master_status),
+    ),
   ];
 }
 
@@ -191,7 +255,9 @@ export function defaultSurvivor(a: PairSide, b: PairSide): 'a' | 'b' {
 
 /** "12 calls, 1 segment" (kinds with rows only), or "nothing" when the merged record had none. */
 export function movedText(moved: MovedCount[]): string {
-  const parts = moved.filter((m) => m.rows > 0).map((m) => `${m.rows} ${m.rows === 1 ? m.what.replace(/s$/, '') : m.what}`);
+  const parts = moved
+    .filter((m) => m.rows > 0)
+    .map((m) => `${m.rows} ${m.rows === 1 ? m.what.replace(/s$/, '') : m.what}`);
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
@@ -211,13 +277,18 @@ function probability(input: string): { value: number } | { error: string } {
 }
 
 /** The form's values checked as the server does: both within [0, 1], review not above link. */
-export function checkThresholds(link: string, review: string): { ok: true; value: Thresholds } | { ok: false; errors: ThresholdErrors } {
+export function checkThresholds(
+  link: string,
+  review: string,
+): { ok: true; value: Thresholds } | { ok: false; errors: ThresholdErrors } {
   const l = probability(link);
   const r = probability(review);
   const errors: ThresholdErrors = {};
   if ('error' in l) errors.link = l.error;
   if ('error' in r) errors.review = r.error;
-  else if ('value' in l && r.value > l.value) errors.review = 'Must not be above the link threshold';
-  if ('value' in l && 'value' in r && !errors.review) return { ok: true, value: { link: l.value, review: r.value } };
+  else if ('value' in l && r.value > l.value)
+    errors.review = 'Must not be above the link threshold';
+  if ('value' in l && 'value' in r && !errors.review)
+    return { ok: true, value: { link: l.value, review: r.value } };
   return { ok: false, errors };
 }

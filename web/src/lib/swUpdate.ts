@@ -26,7 +26,11 @@ export const SKIP_WAITING = { type: 'SKIP_WAITING' } as const;
 
 /** Calls `onWaiting` when a new worker has installed and waits to replace the one controlling the
  * page: at once if one is already waiting, else when an update finishes installing. */
-export function watchForUpdate(container: ContainerLike, reg: RegistrationLike, onWaiting: (w: WorkerLike) => void): void {
+export function watchForUpdate(
+  container: ContainerLike,
+  reg: RegistrationLike,
+  onWaiting: (w: WorkerLike) => void,
+): void {
   if (reg.waiting && container.controller) onWaiting(reg.waiting);
   reg.addEventListener('updatefound', () => {
     const w = reg.installing;
@@ -39,7 +43,11 @@ export function watchForUpdate(container: ContainerLike, reg: RegistrationLike, 
 }
 
 /** Lets the waiting worker take over and reloads the page once (when it controls the page). */
-export function applyUpdate(container: ContainerLike, worker: WorkerLike, reload: () => void = () => location.reload()): void {
+export function applyUpdate(
+  container: ContainerLike,
+  worker: WorkerLike,
+  reload: () => void = () => location.reload(),
+): void {
   let reloaded = false;
   container.addEventListener('controllerchange', () => {
     if (reloaded) return;

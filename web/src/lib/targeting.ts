@@ -2,7 +2,16 @@
  * checks, server field errors per cell), the segmentation upload into a draft, and the bulk
  * uploads of master data (ops and admin). */
 
-import type { CycleKind, ImportReport, Role, RowError, TargetingVersion, Tier, VersionFrequency, VersionState } from '../api/types';
+import type {
+  CycleKind,
+  ImportReport,
+  Role,
+  RowError,
+  TargetingVersion,
+  Tier,
+  VersionFrequency,
+  VersionState,
+} from '../api/types';
 
 /** Bulk uploads of master data. Segmentation is not among them: it goes into a targeting version. */
 export const IMPORT_KINDS = ['hcps', 'accounts', 'alignment', 'specialties'] as const;
@@ -25,17 +34,42 @@ export const IMPORT_LAYOUTS: Record<ImportKind, KindHelp> = {
   hcps: {
     label: 'HCPs',
     columns: [
-      'npi', 'first_name', 'middle_name', 'last_name', 'suffix', 'credentials', 'specialty_code', 'status', 'language',
-      'address_line1', 'address_line2', 'city', 'state', 'zip', 'latitude', 'longitude', 'licences',
-      'preferred_call_times', 'do_not_call_reason',
+      'npi',
+      'first_name',
+      'middle_name',
+      'last_name',
+      'suffix',
+      'credentials',
+      'specialty_code',
+      'status',
+      'language',
+      'address_line1',
+      'address_line2',
+      'city',
+      'state',
+      'zip',
+      'latitude',
+      'longitude',
+      'licences',
+      'preferred_call_times',
+      'do_not_call_reason',
     ],
     notes: 'Licences as MA:12345:2027-06-30|NY:…, call times as mon 09:00-12:00; thu 14:00-16:00.',
   },
   accounts: {
     label: 'Accounts',
     columns: [
-      'external_id', 'name', 'account_type', 'parent_external_id', 'address_line1', 'address_line2', 'city', 'state',
-      'zip', 'latitude', 'longitude',
+      'external_id',
+      'name',
+      'account_type',
+      'parent_external_id',
+      'address_line1',
+      'address_line2',
+      'city',
+      'state',
+      'zip',
+      'latitude',
+      'longitude',
     ],
     notes: '',
   },
@@ -59,7 +93,10 @@ export const SEGMENT_LAYOUT: KindHelp = {
 };
 
 function help(l: KindHelp): { header: string; notes: string } {
-  return { header: l.columns.join(','), notes: `Header row required; columns in any order.${l.notes ? ' ' + l.notes : ''}` };
+  return {
+    header: l.columns.join(','),
+    notes: `Header row required; columns in any order.${l.notes ? ' ' + l.notes : ''}`,
+  };
 }
 
 /** Help text for a kind: the header row and the notes. */
@@ -75,12 +112,17 @@ export function segmentsHelp(): { header: string; notes: string } {
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
 /** "12 rows: 3 created, 4 updated, 5 unchanged, 0 rejected." */
-export function reportSummary(r: Pick<ImportReport, 'rows' | 'created' | 'updated' | 'unchanged' | 'rejected'>): string {
+export function reportSummary(
+  r: Pick<ImportReport, 'rows' | 'created' | 'updated' | 'unchanged' | 'rejected'>,
+): string {
   return `${plural(r.rows, 'row')}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejected} rejected.`;
 }
 
 /** The first `max` row errors to show, and the "and N more" text for the rest (null when none left). */
-export function rejectedRows(errors: RowError[], max = 200): { rows: RowError[]; more: string | null } {
+export function rejectedRows(
+  errors: RowError[],
+  max = 200,
+): { rows: RowError[]; more: string | null } {
   const rows = errors.slice(0, max);
   const rest = errors.length - rows.length;
   return { rows, more: rest > 0 ? `and ${rest} more` : null };
@@ -92,7 +134,8 @@ export function fileWarning(name: string): string | null {
   if (!m) return null;
   const ext = m[1].toLowerCase();
   if (ext === 'csv' || ext === 'txt') return null;
-  if (ext === 'xlsx' || ext === 'xls') return 'This looks like an Excel workbook: save it as CSV first.';
+  if (ext === 'xlsx' || ext === 'xls')
+    return 'This looks like an Excel workbook: save it as CSV first.';
   return `Expected a .csv file, not .${ext}.`;
 }
 
@@ -110,7 +153,11 @@ export const STATE_LABELS: Record<VersionState, string> = {
   superseded: 'Superseded',
 };
 
-export const CYCLE_LABELS: Record<CycleKind, string> = { month: 'Month', quarter: 'Quarter', year: 'Year' };
+export const CYCLE_LABELS: Record<CycleKind, string> = {
+  month: 'Month',
+  quarter: 'Quarter',
+  year: 'Year',
+};
 
 /** Newest first (by number). */
 export function sortVersions<V extends Pick<TargetingVersion, 'number'>>(vs: V[]): V[] {
@@ -131,7 +178,10 @@ export function maxCalls(cycle: CycleKind): number {
 }
 
 /** Validates a calls-per-cycle input: a whole number from 0 to the cycle's maximum. */
-export function parseCalls(input: string, cycle: CycleKind): { ok: true; value: number } | { ok: false; error: string } {
+export function parseCalls(
+  input: string,
+  cycle: CycleKind,
+): { ok: true; value: number } | { ok: false; error: string } {
   const max = maxCalls(cycle);
   const s = input.trim();
   if (s === '') return { ok: false, error: `Enter a number of calls per ${cycle}` };
@@ -145,10 +195,14 @@ export function parseCalls(input: string, cycle: CycleKind): { ok: true; value: 
 export const cellKey = (productId: string, tier: string) => `${productId}:${tier}`;
 
 /** The inputs of the grid from a version's table; a product x tier without a row shows 0. */
-export function gridValues(productIds: string[], frequencies: VersionFrequency[]): Record<string, string> {
+export function gridValues(
+  productIds: string[],
+  frequencies: VersionFrequency[],
+): Record<string, string> {
   const have = new Map(frequencies.map((f) => [cellKey(f.product_id, f.tier), f.calls]));
   const out: Record<string, string> = {};
-  for (const p of productIds) for (const t of GRID_TIERS) out[cellKey(p, t)] = String(have.get(cellKey(p, t)) ?? 0);
+  for (const p of productIds)
+    for (const t of GRID_TIERS) out[cellKey(p, t)] = String(have.get(cellKey(p, t)) ?? 0);
   return out;
 }
 
@@ -191,7 +245,11 @@ export function cellErrors(
 }
 
 /** Whether the grid differs from the version's table. */
-export function gridDirty(productIds: string[], values: Record<string, string>, frequencies: VersionFrequency[]): boolean {
+export function gridDirty(
+  productIds: string[],
+  values: Record<string, string>,
+  frequencies: VersionFrequency[],
+): boolean {
   const saved = gridValues(productIds, frequencies);
   return Object.keys(saved).some((k) => (values[k] ?? '').trim() !== saved[k]);
 }

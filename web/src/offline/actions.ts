@@ -52,7 +52,11 @@ export async function queueSample<K extends SampleMutationKind>(
 /** Drops a rejected sample record (it had no effect on the server); it stays in the outbox as superseded. */
 export async function discardRejected(engine: SyncEngine, item: OutboxItem): Promise<void> {
   if (item.status !== 'rejected') return;
-  await engine.db.outbox.put({ ...item, status: 'superseded', updated_at: new Date().toISOString() });
+  await engine.db.outbox.put({
+    ...item,
+    status: 'superseded',
+    updated_at: new Date().toISOString(),
+  });
   await engine.localChanged();
 }
 
@@ -88,13 +92,23 @@ export async function reopenRejected(engine: SyncEngine, item: CallOutboxItem): 
   const samples: SamplesDraft | null = disbursement
     ? {
         id: disbursement.id,
-        lines: disbursement.lines.map((l) => ({ sku_id: l.sku_id, lot_id: l.lot_id ?? null, quantity: l.quantity })),
+        lines: disbursement.lines.map((l) => ({
+          sku_id: l.sku_id,
+          lot_id: l.lot_id ?? null,
+          quantity: l.quantity,
+        })),
         warnings_acknowledged: disbursement.warnings_acknowledged ?? false,
         signature: disbursement.signature,
       }
     : null;
   await db.transaction('rw', db.outbox, db.drafts, async () => {
-    await db.drafts.put({ id: draft.id, draft, updated_at: new Date().toISOString(), from_mutation: item.id, samples });
+    await db.drafts.put({
+      id: draft.id,
+      draft,
+      updated_at: new Date().toISOString(),
+      from_mutation: item.id,
+      samples,
+    });
     await db.outbox.put({ ...item, status: 'superseded', updated_at: new Date().toISOString() });
   });
   await engine.localChanged();

@@ -49,7 +49,13 @@ export function OfflineProvider({
   children: ComponentChildren;
 }) {
   const engine = useMemo(
-    () => new SyncEngine({ db: new RepDb(userDbName(me.id)), getToken, onUnauthorized, pageLimit: pageLimitSetting() }),
+    () =>
+      new SyncEngine({
+        db: new RepDb(userDbName(me.id)),
+        getToken,
+        onUnauthorized,
+        pageLimit: pageLimitSetting(),
+      }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [me.id],
   );
@@ -92,6 +98,9 @@ export function OfflineProvider({
 
   // HCPs proposed on this device are usable at once (until the pulled record replaces them).
   const shown = useMemo(() => (data && calls ? withProposals(data, calls) : data), [data, calls]);
-  const value = useMemo(() => ({ engine, sync, data: shown, calls, me }), [engine, sync, shown, calls, me]);
+  const value = useMemo(
+    () => ({ engine, sync, data: shown, calls, me }),
+    [engine, sync, shown, calls, me],
+  );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -23,7 +23,18 @@
  */
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { AccountSummary, Hcp } from '../api/types';
-import type { Call, Change, DataRequest, FrequencyTarget, MutationKind, MutationPayloads, MutationResult, Notice, Product, SampleBook } from './types';
+import type {
+  Call,
+  Change,
+  DataRequest,
+  FrequencyTarget,
+  MutationKind,
+  MutationPayloads,
+  MutationResult,
+  Notice,
+  Product,
+  SampleBook,
+} from './types';
 import type { CallDraft } from './validate';
 import type { SamplesDraft } from './sampleBook';
 import { uuidv7 } from './uuid';
@@ -55,7 +66,10 @@ interface OutboxBase {
 }
 
 /** A queued mutation of one kind. */
-export type OutboxItemOf<K extends MutationKind> = OutboxBase & { kind: K; payload: MutationPayloads[K] };
+export type OutboxItemOf<K extends MutationKind> = OutboxBase & {
+  kind: K;
+  payload: MutationPayloads[K];
+};
 /** A queued mutation: a call report or a sample record. */
 export type OutboxItem = { [K in MutationKind]: OutboxItemOf<K> }[MutationKind];
 export type CallOutboxItem = OutboxItemOf<'call.submit'>;
@@ -108,7 +122,8 @@ export class RepDb extends Dexie {
     });
     // Outbox and drafts are left alone (see the header); only a full pull is asked for.
     const askFullPull = async (tx: Transaction) => {
-      if (await tx.table('meta').get('cursor')) await tx.table('meta').put({ key: 'resync', value: true });
+      if (await tx.table('meta').get('cursor'))
+        await tx.table('meta').put({ key: 'resync', value: true });
     };
     this.version(2).stores({ samplebook: 'id' }).upgrade(askFullPull);
     this.version(3).stores({ notices: 'id, created_at' }).upgrade(askFullPull);
@@ -154,7 +169,15 @@ export async function clientId(): Promise<string> {
 
 // ---- pull staging/apply ------------------------------------------------------------------------
 
-type EntityTableName = 'hcps' | 'accounts' | 'products' | 'targets' | 'calls' | 'samplebook' | 'notices' | 'data_requests';
+type EntityTableName =
+  | 'hcps'
+  | 'accounts'
+  | 'products'
+  | 'targets'
+  | 'calls'
+  | 'samplebook'
+  | 'notices'
+  | 'data_requests';
 /** Entities kept as one value under a `meta` key (cleared by a reset like the synced tables). */
 export const META_ENTITY = { picklists: 'picklists', matching: 'matching' } as const;
 type MetaEntity = keyof typeof META_ENTITY;
@@ -168,7 +191,16 @@ export const ENTITY_TABLE: Record<Exclude<Change['entity'], MetaEntity>, EntityT
   notice: 'notices',
   data_request: 'data_requests',
 };
-export const SYNCED_TABLES: EntityTableName[] = ['hcps', 'accounts', 'products', 'targets', 'calls', 'samplebook', 'notices', 'data_requests'];
+export const SYNCED_TABLES: EntityTableName[] = [
+  'hcps',
+  'accounts',
+  'products',
+  'targets',
+  'calls',
+  'samplebook',
+  'notices',
+  'data_requests',
+];
 
 export interface Folded {
   reset: boolean;
@@ -202,40 +234,44 @@ export function foldPages(pages: StagedPage[]): Folded {
 /** Applies everything in `staging` in one transaction, stores the cursor, clears staging.
  * Outbox and drafts are untouched (also on reset). Returns the number of changes applied. */
 export async function applyStaged(db: RepDb, now: Date = new Date()): Promise<number> {
-  return db.transaction('rw', [...SYNCED_TABLES.map((t) => db[t]), db.meta, db.staging], async () => {
-    const pages = await db.staging.orderBy('seq').toArray();
-    if (pages.length === 0) return 0;
-    const f = foldPages(pages);
-    if (f.reset) {
-      for (const t of SYNCED_TABLES) await db[t].clear();
-      for (const key of Object.values(META_ENTITY)) await db.meta.delete(key);
-      await db.meta.delete('resync');
-    }
-    let n = 0;
-    for (const [entity, m] of f.ops) {
-      n += m.size;
-      if (entity === 'picklists' || entity === 'matching') {
-        const key = META_ENTITY[entity];
-        const v = [...m.values()].pop();
-        if (v == null) await db.meta.delete(key);
-        else await db.meta.put({ key, value: v });
-        continue;
+  return db.transaction(
+    'rw',
+    [...SYNCED_TABLES.map((t) => db[t]), db.meta, db.staging],
+    async () => {
+      const pages = await db.staging.orderBy('seq').toArray();
+      if (pages.length === 0) return 0;
+      const f = foldPages(pages);
+      if (f.reset) {
+        for (const t of SYNCED_TABLES) await db[t].clear();
+        for (const key of Object.values(META_ENTITY)) await db.meta.delete(key);
+        await db.meta.delete('resync');
       }
-      const table = db[ENTITY_TABLE[entity]] as unknown as Dexie.Table<{ id: string }, string>;
-      const puts: { id: string }[] = [];
-      const dels: string[] = [];
-      for (const [id, data] of m) {
-        if (data == null) dels.push(id);
-        else puts.push({ ...(data as object), id } as { id: string });
+      let n = 0;
+      for (const [entity, m] of f.ops) {
+        n += m.size;
+        if (entity === 'picklists' || entity === 'matching') {
+          const key = META_ENTITY[entity];
+          const v = [...m.values()].pop();
+          if (v == null) await db.meta.delete(key);
+          else await db.meta.put({ key, value: v });
+          continue;
+        }
+        const table = db[ENTITY_TABLE[entity]] as unknown as Dexie.Table<{ id: string }, string>;
+        const puts: { id: string }[] = [];
+        const dels: string[] = [];
+        for (const [id, data] of m) {
+          if (data == null) dels.push(id);
+          else puts.push({ ...(data as object), id } as { id: string });
+        }
+        if (dels.length) await table.bulkDelete(dels);
+        if (puts.length) await table.bulkPut(puts);
       }
-      if (dels.length) await table.bulkDelete(dels);
-      if (puts.length) await table.bulkPut(puts);
-    }
-    await db.meta.put({ key: 'cursor', value: f.cursor });
-    await db.meta.put({ key: 'last_pull_at', value: now.toISOString() });
-    await db.staging.clear();
-    return n;
-  });
+      await db.meta.put({ key: 'cursor', value: f.cursor });
+      await db.meta.put({ key: 'last_pull_at', value: now.toISOString() });
+      await db.staging.clear();
+      return n;
+    },
+  );
 }
 
 /** Calls to show/count: synced calls, plus outbox calls not yet in the synced table

@@ -45,7 +45,8 @@ export function unreflected(outbox: OutboxItem[], lastPullAt: string | null): Ou
     .filter(
       (o) =>
         o.status === 'pending' ||
-        ((o.status === 'applied' || o.status === 'applied_with_flag') && (lastPullAt == null || o.updated_at > lastPullAt)),
+        ((o.status === 'applied' || o.status === 'applied_with_flag') &&
+          (lastPullAt == null || o.updated_at > lastPullAt)),
     )
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -68,7 +69,8 @@ export function effectiveBook(
   const history = [...book.history];
   const pending: PendingEntry[] = [];
   const received = new Set<string>();
-  const colleague = (id: string | null | undefined) => book.colleagues.find((c) => c.id === id)?.name ?? 'another rep';
+  const colleague = (id: string | null | undefined) =>
+    book.colleagues.find((c) => c.id === id)?.name ?? 'another rep';
   const move = (lotId: string, delta: number) => {
     let lot = byLot.get(lotId);
     if (!lot) {
@@ -91,7 +93,12 @@ export function effectiveBook(
   };
   for (const o of unreflected(outbox, lastPullAt)) {
     const state = o.status === 'pending' ? 'pending' : 'sent';
-    const entry = (kind: PendingEntry['kind'], at: string, l: { lot_id?: string | null; sku_id?: string | null; quantity: number }, counterparty: string) =>
+    const entry = (
+      kind: PendingEntry['kind'],
+      at: string,
+      l: { lot_id?: string | null; sku_id?: string | null; quantity: number },
+      counterparty: string,
+    ) =>
       pending.push({
         mutation_id: o.id,
         state,
@@ -112,9 +119,17 @@ export function effectiveBook(
           if (l.lot_id) move(l.lot_id, -l.quantity);
           const sku = skuOf.get(l.sku_id);
           if (sku) {
-            const a = allocations.find((x) => x.product_id === sku.product_id && x.period_from <= on && on <= x.period_to);
+            const a = allocations.find(
+              (x) => x.product_id === sku.product_id && x.period_from <= on && on <= x.period_to,
+            );
             if (a) a.used += l.quantity;
-            history.push({ hcp_id: hcp, product_id: sku.product_id, on, quantity: l.quantity, value_cents: l.quantity * sku.unit_value_cents });
+            history.push({
+              hcp_id: hcp,
+              product_id: sku.product_id,
+              on,
+              quantity: l.quantity,
+              value_cents: l.quantity * sku.unit_value_cents,
+            });
           }
           entry('disbursement', o.payload.called_at, l, hcpName(hcp));
         }
@@ -124,8 +139,20 @@ export function effectiveBook(
         const on = utcDate(o.payload.requested_at);
         for (const l of o.payload.lines) {
           const sku = skuOf.get(l.sku_id);
-          if (sku) history.push({ hcp_id: o.payload.hcp_id, product_id: sku.product_id, on, quantity: l.quantity, value_cents: l.quantity * sku.unit_value_cents });
-          entry('request', o.payload.requested_at, { sku_id: l.sku_id, quantity: l.quantity }, hcpName(o.payload.hcp_id));
+          if (sku)
+            history.push({
+              hcp_id: o.payload.hcp_id,
+              product_id: sku.product_id,
+              on,
+              quantity: l.quantity,
+              value_cents: l.quantity * sku.unit_value_cents,
+            });
+          entry(
+            'request',
+            o.payload.requested_at,
+            { sku_id: l.sku_id, quantity: l.quantity },
+            hcpName(o.payload.hcp_id),
+          );
         }
         break;
       }
@@ -135,7 +162,12 @@ export function effectiveBook(
         for (const l of o.payload.lines) {
           if (l.quantity <= 0) continue;
           move(l.lot_id, l.quantity);
-          entry(s?.kind === 'transfer' ? 'transfer_in' : 'receipt', o.payload.received_at, l, s?.sender ?? 'Headquarters');
+          entry(
+            s?.kind === 'transfer' ? 'transfer_in' : 'receipt',
+            o.payload.received_at,
+            l,
+            s?.sender ?? 'Headquarters',
+          );
         }
         break;
       }
@@ -144,7 +176,12 @@ export function effectiveBook(
         const transfer = o.kind === 'sample.transfer';
         for (const l of o.payload.lines) {
           move(l.lot_id, -l.quantity);
-          entry(transfer ? 'transfer_out' : 'return', o.payload.occurred_at, l, transfer ? colleague(o.payload.to_rep_id) : 'Headquarters (sample returns)');
+          entry(
+            transfer ? 'transfer_out' : 'return',
+            o.payload.occurred_at,
+            l,
+            transfer ? colleague(o.payload.to_rep_id) : 'Headquarters (sample returns)',
+          );
         }
         break;
       }
@@ -169,7 +206,12 @@ export function effectiveBook(
         // A physical count records what was found; it does not move inventory. One entry for all its lots.
         const n = o.payload.lines.length;
         const units = o.payload.lines.reduce((a, l) => a + l.quantity, 0);
-        entry('count', o.payload.counted_at, { quantity: units }, `Physical count of ${n} lot${n === 1 ? '' : 's'}`);
+        entry(
+          'count',
+          o.payload.counted_at,
+          { quantity: units },
+          `Physical count of ${n} lot${n === 1 ? '' : 's'}`,
+        );
         break;
       }
     }
@@ -198,8 +240,18 @@ export function allocationOf(
   productId: string,
   day: string,
 ): { quantity: number; used: number; left: number; period_from: string; period_to: string } | null {
-  const a = book.allocations.find((x) => x.product_id === productId && x.period_from <= day && day <= x.period_to);
-  return a ? { quantity: a.quantity, used: a.used, left: Math.max(a.quantity - a.used, 0), period_from: a.period_from, period_to: a.period_to } : null;
+  const a = book.allocations.find(
+    (x) => x.product_id === productId && x.period_from <= day && day <= x.period_to,
+  );
+  return a
+    ? {
+        quantity: a.quantity,
+        used: a.used,
+        left: Math.max(a.quantity - a.used, 0),
+        period_from: a.period_from,
+        period_to: a.period_to,
+      }
+    : null;
 }
 
 export interface InventoryProduct {
@@ -210,16 +262,37 @@ export interface InventoryProduct {
 }
 
 /** Lots grouped by product and SKU (names sorted; lots first-expiry-first). Lots with nothing on hand are left out unless `all`. */
-export function inventoryByProduct(book: Pick<EffectiveBook, 'lots' | 'skus'>, all = false): InventoryProduct[] {
+export function inventoryByProduct(
+  book: Pick<EffectiveBook, 'lots' | 'skus'>,
+  all = false,
+): InventoryProduct[] {
   const products = new Map<string, InventoryProduct>();
   for (const lot of book.lots) {
     if (!all && lot.on_hand === 0) continue;
     const sku = book.skus.find((s) => s.sku_id === lot.sku_id);
     const pid = lot.product_id || sku?.product_id || '';
     let p = products.get(pid);
-    if (!p) products.set(pid, (p = { product_id: pid, product_name: lot.product_name || sku?.product_name || 'Unknown product', on_hand: 0, skus: [] }));
+    if (!p)
+      products.set(
+        pid,
+        (p = {
+          product_id: pid,
+          product_name: lot.product_name || sku?.product_name || 'Unknown product',
+          on_hand: 0,
+          skus: [],
+        }),
+      );
     let s = p.skus.find((x) => x.sku_id === lot.sku_id);
-    if (!s) p.skus.push((s = { sku_id: lot.sku_id, strength: lot.strength || sku?.strength || '', ndc: lot.ndc || sku?.ndc || '', on_hand: 0, lots: [] }));
+    if (!s)
+      p.skus.push(
+        (s = {
+          sku_id: lot.sku_id,
+          strength: lot.strength || sku?.strength || '',
+          ndc: lot.ndc || sku?.ndc || '',
+          on_hand: 0,
+          lots: [],
+        }),
+      );
     s.lots.push(lot);
     s.on_hand += lot.on_hand;
     p.on_hand += lot.on_hand;
@@ -227,7 +300,12 @@ export function inventoryByProduct(book: Pick<EffectiveBook, 'lots' | 'skus'>, a
   const out = [...products.values()].sort((a, b) => a.product_name.localeCompare(b.product_name));
   for (const p of out) {
     p.skus.sort((a, b) => a.strength.localeCompare(b.strength, undefined, { numeric: true }));
-    for (const s of p.skus) s.lots.sort((a, b) => (a.expires_on || '9999').localeCompare(b.expires_on || '9999') || a.lot_number.localeCompare(b.lot_number));
+    for (const s of p.skus)
+      s.lots.sort(
+        (a, b) =>
+          (a.expires_on || '9999').localeCompare(b.expires_on || '9999') ||
+          a.lot_number.localeCompare(b.lot_number),
+      );
   }
   return out;
 }

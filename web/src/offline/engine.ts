@@ -244,7 +244,9 @@ export class SyncEngine {
     await db.staging.clear();
     // After a schema upgrade that asked for it (meta `resync`), pull everything again; the data
     // in use stays until the full checkpoint is applied (which clears the flag).
-    let cursor = (await db.getMeta<boolean>('resync')) ? undefined : await db.getMeta<string>('cursor');
+    let cursor = (await db.getMeta<boolean>('resync'))
+      ? undefined
+      : await db.getMeta<string>('cursor');
     // An initial sync leaves User Timing marks (`pharmacrm:initial-sync-*`; web/bench reads them).
     const mark = cursor ? () => {} : initialSyncMark;
     mark('start');
@@ -259,7 +261,11 @@ export class SyncEngine {
         const page = (await (await this.http(`/api/v1/sync/pull?${q}`)).json()) as SyncPage;
         await staged;
         // Entities this app version does not know are skipped (a newer server may send more).
-        staged = db.staging.add({ reset: page.reset, cursor: page.cursor, changes: page.changes.filter(isKnownChange) });
+        staged = db.staging.add({
+          reset: page.reset,
+          cursor: page.cursor,
+          changes: page.changes.filter(isKnownChange),
+        });
         staged.catch(() => {}); // handled (awaited) below; not an unhandled rejection meanwhile
         this.set({ pulledPages: i + 1 });
         if (!page.has_more) break;
@@ -383,7 +389,10 @@ export class SyncEngine {
       if (this.stopped) break;
       this.set({ events: this.state.online ? 'connecting' : 'off' });
       failures += 1;
-      await sleep(Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)) * (0.75 + Math.random() * 0.5), this.wake.signal);
+      await sleep(
+        Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)) * (0.75 + Math.random() * 0.5),
+        this.wake.signal,
+      );
     }
   }
 }

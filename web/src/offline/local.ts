@@ -2,7 +2,16 @@
  * search index that answers per keystroke (15,000 HCPs: a substring scan over prebuilt strings). */
 import type { AccountSummary, Hcp, Specialty } from '../api/types';
 import { mergeCalls, SAMPLE_BOOK_ID, type DraftRow, type OutboxItem, type RepDb } from './db';
-import type { Call, DataRequest, DeviceModel, FrequencyTarget, Notice, Picklists, Product, SampleBook } from './types';
+import type {
+  Call,
+  DataRequest,
+  DeviceModel,
+  FrequencyTarget,
+  Notice,
+  Picklists,
+  Product,
+  SampleBook,
+} from './types';
 
 export interface LocalData {
   /** Sorted like the server's list: last name, first name, id. */
@@ -33,7 +42,9 @@ export function searchKey(h: Pick<Hcp, 'last_name' | 'first_name' | 'npi'>): str
 export function sortHcps<T extends Pick<Hcp, 'last_name' | 'first_name' | 'id'>>(hs: T[]): T[] {
   // Byte order like SQL, not locale order.
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return hs.sort((a, b) => cmp(a.last_name, b.last_name) || cmp(a.first_name, b.first_name) || cmp(a.id, b.id));
+  return hs.sort(
+    (a, b) => cmp(a.last_name, b.last_name) || cmp(a.first_name, b.first_name) || cmp(a.id, b.id),
+  );
 }
 
 export function buildLocalData(
@@ -60,15 +71,37 @@ export function buildLocalData(
     book,
     notices: sortNotices(notices),
     model,
-    requests: [...requests].sort((a, b) => b.proposed_at.localeCompare(a.proposed_at) || b.id.localeCompare(a.id)),
+    requests: [...requests].sort(
+      (a, b) => b.proposed_at.localeCompare(a.proposed_at) || b.id.localeCompare(a.id),
+    ),
     specialties,
   };
 }
 
 export async function loadLocalData(db: RepDb): Promise<LocalData> {
-  const [hcps, accounts, products, targets, picklists, book, notices, model, requests, specialties] = await db.transaction(
+  const [
+    hcps,
+    accounts,
+    products,
+    targets,
+    picklists,
+    book,
+    notices,
+    model,
+    requests,
+    specialties,
+  ] = await db.transaction(
     'r',
-    [db.hcps, db.accounts, db.products, db.targets, db.meta, db.samplebook, db.notices, db.data_requests],
+    [
+      db.hcps,
+      db.accounts,
+      db.products,
+      db.targets,
+      db.meta,
+      db.samplebook,
+      db.notices,
+      db.data_requests,
+    ],
     () =>
       Promise.all([
         db.hcps.toArray(),
@@ -83,12 +116,25 @@ export async function loadLocalData(db: RepDb): Promise<LocalData> {
         db.getMeta<Specialty[]>('specialties'),
       ]),
   );
-  return buildLocalData(hcps, accounts, products, targets, picklists ?? null, book ?? null, notices, model ?? null, requests, specialties ?? []);
+  return buildLocalData(
+    hcps,
+    accounts,
+    products,
+    targets,
+    picklists ?? null,
+    book ?? null,
+    notices,
+    model ?? null,
+    requests,
+    specialties ?? [],
+  );
 }
 
 /** Newest first (by creation time, then id). */
 export function sortNotices<N extends Pick<Notice, 'id' | 'created_at'>>(notices: N[]): N[] {
-  return [...notices].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+  return [...notices].sort(
+    (a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id),
+  );
 }
 
 /** Indices into `data.hcps` whose search key contains every word of `q` (max 5 words, like the API). */
@@ -142,7 +188,9 @@ export function filterOptions(hcps: Pick<Hcp, 'specialty_code' | 'specialty_name
     cities.add(h.address.city);
   }
   return {
-    specialties: [...specialties].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    specialties: [...specialties]
+      .map(([code, name]) => ({ code, name }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     cities: [...cities].sort((a, b) => a.localeCompare(b)),
   };
 }
@@ -156,15 +204,30 @@ export interface LocalCalls {
 }
 
 export async function loadLocalCalls(db: RepDb, repId: string): Promise<LocalCalls> {
-  const [synced, outbox, drafts, lastPullAt] = await db.transaction('r', [db.calls, db.outbox, db.drafts, db.meta], () =>
-    Promise.all([db.calls.toArray(), db.outbox.toArray(), db.drafts.toArray(), db.getMeta<string>('last_pull_at')]),
+  const [synced, outbox, drafts, lastPullAt] = await db.transaction(
+    'r',
+    [db.calls, db.outbox, db.drafts, db.meta],
+    () =>
+      Promise.all([
+        db.calls.toArray(),
+        db.outbox.toArray(),
+        db.drafts.toArray(),
+        db.getMeta<string>('last_pull_at'),
+      ]),
   );
-  return { calls: mergeCalls(synced, outbox, repId), outbox, drafts, lastPullAt: lastPullAt ?? null };
+  return {
+    calls: mergeCalls(synced, outbox, repId),
+    outbox,
+    drafts,
+    lastPullAt: lastPullAt ?? null,
+  };
 }
 
 /** Calls with this HCP, newest first. */
 export function callsOf(calls: Call[], hcpId: string): Call[] {
-  return calls.filter((c) => c.hcp_ids.includes(hcpId)).sort((a, b) => b.called_at.localeCompare(a.called_at));
+  return calls
+    .filter((c) => c.hcp_ids.includes(hcpId))
+    .sort((a, b) => b.called_at.localeCompare(a.called_at));
 }
 
 /** The HCP's primary affiliation account (or the first one). */

@@ -54,12 +54,19 @@ export function blockingIndex(hcps: Hcp[]): Index {
 
 /** "First Last, MD" (the server's `display_name`). */
 const displayName = (h: Pick<Hcp, 'first_name' | 'last_name' | 'credentials'>) =>
-  h.credentials ? `${h.first_name} ${h.last_name}, ${h.credentials}` : `${h.first_name} ${h.last_name}`;
+  h.credentials
+    ? `${h.first_name} ${h.last_name}, ${h.credentials}`
+    : `${h.first_name} ${h.last_name}`;
 
 const RANK: Record<Outcome, number> = { same_record: 2, ask_steward: 1, new_record: 0 };
 
 /** Scores `record` against the device's HCPs sharing a blocking key with it. */
-export function localCheck(hcps: Hcp[], model: DeviceModel, record: MatchRecord, except?: string): MatchCheck {
+export function localCheck(
+  hcps: Hcp[],
+  model: DeviceModel,
+  record: MatchRecord,
+  except?: string,
+): MatchCheck {
   const ix = blockingIndex(hcps);
   const seen = new Set<number>();
   for (const k of blockingKeys(record)) for (const i of ix.byKey.get(k) ?? []) seen.add(i);
@@ -87,6 +94,15 @@ export function localCheck(hcps: Hcp[], model: DeviceModel, record: MatchRecord,
       score: s,
     });
   }
-  matches.sort((a, b) => b.score.probability - a.score.probability || (a.display_name < b.display_name ? -1 : a.display_name > b.display_name ? 1 : 0));
-  return { outcome, matches: matches.slice(0, SHOWN), match_outside_scope: false, thresholds: model.thresholds };
+  matches.sort(
+    (a, b) =>
+      b.score.probability - a.score.probability ||
+      (a.display_name < b.display_name ? -1 : a.display_name > b.display_name ? 1 : 0),
+  );
+  return {
+    outcome,
+    matches: matches.slice(0, SHOWN),
+    match_outside_scope: false,
+    thresholds: model.thresholds,
+  };
 }

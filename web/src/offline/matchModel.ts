@@ -46,6 +46,17 @@ export function score(p: Parameters, c: Comparison, npiMatch: boolean, t: Thresh
   const prob = npiMatch ? 1 : probability(p.prior, total);
   const firstNamesDiffer = c.levels[1] === FIRST_NAME_DIFFERENT;
   const outcome: Outcome =
-    npiMatch || (prob >= t.link && !firstNamesDiffer) ? 'same_record' : prob >= t.review ? 'ask_steward' : 'new_record';
-  return { score: round4(total), probability: round4(prob), outcome, npi_match: npiMatch, swapped_names: c.swapped, fields };
+    npiMatch || (prob >= t.link && !firstNamesDiffer)
+      ? 'same_record'
+      : prob >= t.review
+        ? 'ask_steward'
+        : 'new_record';
+  return {
+    score: round4(total),
+    probability: round4(prob),
+    outcome,
+    npi_match: npiMatch,
+    swapped_names: c.swapped,
+    fields,
+  };
 }

@@ -11,7 +11,15 @@ import { transliterate } from './translit';
 export type MatchRecord = components['schemas']['MatchRecord'];
 
 /** The fields the model weighs, in the order of `Comparison.levels`. */
-export const FIELDS = ['last_name', 'first_name', 'specialty', 'street', 'locality', 'phone', 'affiliation'] as const;
+export const FIELDS = [
+  'last_name',
+  'first_name',
+  'specialty',
+  'street',
+  'locality',
+  'phone',
+  'affiliation',
+] as const;
 export type MatchField = (typeof FIELDS)[number];
 
 /** Each field's agreement levels, strongest first; the last is "disagrees". */
@@ -58,13 +66,30 @@ const STREET_SIMILAR = 0.88;
 
 /** Lower-case ASCII letters only: transliterated, accents, spaces, hyphens and apostrophes removed. */
 export function normalizeName(s: string): string {
-  return transliterate(s).replace(/[^A-Za-z]/g, '').toLowerCase();
+  return transliterate(s)
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 }
 
 const STREET_WORDS: Record<string, string> = {
-  street: 'st', avenue: 'ave', av: 'ave', road: 'rd', drive: 'dr', boulevard: 'blvd', lane: 'ln', court: 'ct',
-  place: 'pl', parkway: 'pkwy', highway: 'hwy', suite: 'ste', apartment: 'ste', apt: 'ste',
-  north: 'n', south: 's', east: 'e', west: 'w',
+  street: 'st',
+  avenue: 'ave',
+  av: 'ave',
+  road: 'rd',
+  drive: 'dr',
+  boulevard: 'blvd',
+  lane: 'ln',
+  court: 'ct',
+  place: 'pl',
+  parkway: 'pkwy',
+  highway: 'hwy',
+  suite: 'ste',
+  apartment: 'ste',
+  apt: 'ste',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
 };
 
 /** A street line in one spelling: transliterated, lower case, punctuation dropped, USPS
@@ -94,7 +119,9 @@ function present(v: string | null | undefined): string | null {
 }
 
 function zip5(v: string | null | undefined): string | null {
-  const z = present(v)?.replace(/[^0-9]/g, '').slice(0, 5);
+  const z = present(v)
+    ?.replace(/[^0-9]/g, '')
+    .slice(0, 5);
   return z && z.length === 5 ? z : null;
 }
 
@@ -141,7 +168,8 @@ export function compare(a: MatchRecord, b: MatchRecord): Comparison {
   const [pa, pb] = [phoneOf(a), phoneOf(b)];
   const phone = pa && pb ? (pa === pb ? 0 : 1) : null;
   const [fa, fb] = [a.affiliations ?? [], b.affiliations ?? []];
-  const affiliation = fa.length === 0 || fb.length === 0 ? null : fa.some((x) => fb.includes(x)) ? 0 : 1;
+  const affiliation =
+    fa.length === 0 || fb.length === 0 ? null : fa.some((x) => fb.includes(x)) ? 0 : 1;
 
   const blocked = FIELDS.map(() => false);
   const bKeys = new Set(blockingKeys(b));
@@ -149,7 +177,11 @@ export function compare(a: MatchRecord, b: MatchRecord): Comparison {
     if (!bKeys.has(key)) continue;
     for (const f of fieldsForcedBy(key)) blocked[FIELDS.indexOf(f)] = true;
   }
-  return { levels: [last, first, specialty, street, locality, phone, affiliation], swapped, blocked };
+  return {
+    levels: [last, first, specialty, street, locality, phone, affiliation],
+    swapped,
+    blocked,
+  };
 }
 
 function phoneOf(r: MatchRecord): string | null {

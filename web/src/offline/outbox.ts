@@ -2,7 +2,14 @@
  * a transport failure keeps it pending (attempts+1); a rejected item is superseded when the rep
  * reopens it as a draft or resends it (a resend is a NEW mutation id with the same call). */
 import type { CallOutboxItem, OutboxItem, OutboxItemOf } from './db';
-import { mutationStatus, type CallInput, type Mutation, type MutationKind, type MutationPayloads, type MutationResult } from './types';
+import {
+  mutationStatus,
+  type CallInput,
+  type Mutation,
+  type MutationKind,
+  type MutationPayloads,
+  type MutationResult,
+} from './types';
 import { uuidv7 } from './uuid';
 
 /** A new pending mutation of `kind`. */
@@ -25,7 +32,11 @@ export function newMutationItem<K extends MutationKind>(
   } as OutboxItemOf<K>;
 }
 
-export function newOutboxItem(payload: CallInput, now: Date = new Date(), id: string = uuidv7(now.getTime())): CallOutboxItem {
+export function newOutboxItem(
+  payload: CallInput,
+  now: Date = new Date(),
+  id: string = uuidv7(now.getTime()),
+): CallOutboxItem {
   return newMutationItem('call.submit', payload, now, id);
 }
 
@@ -42,11 +53,22 @@ export function toMutation(i: OutboxItem): Mutation {
 }
 
 /** State after the server answered for this item. */
-export function withResult<T extends OutboxItem>(i: T, r: MutationResult, now: Date = new Date()): T {
+export function withResult<T extends OutboxItem>(
+  i: T,
+  r: MutationResult,
+  now: Date = new Date(),
+): T {
   if (i.status !== 'pending') return i; // results only move pending items (replies are idempotent)
   const status = mutationStatus(r.status);
   if (!status) return withFailure(i, `unknown result status ${r.status}`, now);
-  return { ...i, status, result: r, attempts: i.attempts + 1, last_error: null, updated_at: now.toISOString() };
+  return {
+    ...i,
+    status,
+    result: r,
+    attempts: i.attempts + 1,
+    last_error: null,
+    updated_at: now.toISOString(),
+  };
 }
 
 /** State after a transport failure (offline, 5xx, timeout): stays pending for a retry. */
@@ -56,9 +78,17 @@ export function withFailure<T extends OutboxItem>(i: T, error: string, now: Date
 }
 
 /** Resending a rejected item: the old one is superseded; a new pending one (new mutation id) is queued. */
-export function resend<T extends OutboxItem>(i: T, now: Date = new Date(), payload: T['payload'] = i.payload): [T, T] {
-  if (i.status !== 'rejected') throw new Error(`only a rejected item can be resent (status ${i.status})`);
-  return [{ ...i, status: 'superseded', updated_at: now.toISOString() }, newMutationItem(i.kind, payload as never, now) as T];
+export function resend<T extends OutboxItem>(
+  i: T,
+  now: Date = new Date(),
+  payload: T['payload'] = i.payload,
+): [T, T] {
+  if (i.status !== 'rejected')
+    throw new Error(`only a rejected item can be resent (status ${i.status})`);
+  return [
+    { ...i, status: 'superseded', updated_at: now.toISOString() },
+    newMutationItem(i.kind, payload as never, now) as T,
+  ];
 }
 
 /** Retry delay after `failures` consecutive transport failures: 2 s doubling up to 60 s. */

@@ -35,13 +35,19 @@ export function topTier(h: Pick<Hcp, 'segments'>): Tier | null {
 export function isFrequencyRow(t: unknown): t is FrequencyRow {
   if (!t || typeof t !== 'object') return false;
   const r = t as Partial<FrequencyRow>;
-  return typeof r.product_id === 'string' && r.product_id !== '' && isTier(r.tier) && typeof r.calls === 'number';
+  return (
+    typeof r.product_id === 'string' &&
+    r.product_id !== '' &&
+    isTier(r.tier) &&
+    typeof r.calls === 'number'
+  );
 }
 
 /** The plan cycle of the targets in force: their `cycle`, a month when there are none. */
 export function planCycleKind(targets: Iterable<Partial<FrequencyTarget>>): CycleKind {
   for (const t of targets) {
-    if (isFrequencyRow(t) && (t.cycle === 'month' || t.cycle === 'quarter' || t.cycle === 'year')) return t.cycle;
+    if (isFrequencyRow(t) && (t.cycle === 'month' || t.cycle === 'quarter' || t.cycle === 'year'))
+      return t.cycle;
   }
   return 'month';
 }
@@ -90,7 +96,11 @@ export interface CallStats {
   last: Map<string, number>;
 }
 
-export function callStats(calls: Iterable<CallLike>, now: Date, kind: CycleKind = 'month'): CallStats {
+export function callStats(
+  calls: Iterable<CallLike>,
+  now: Date,
+  kind: CycleKind = 'month',
+): CallStats {
   const cycle = cycleOf(kind, now);
   const from = cycle.from.getTime();
   const to = cycle.to.getTime();
@@ -125,7 +135,10 @@ export interface HcpTarget {
 
 /** The HCP's tier (best over its segments) and target calls per cycle (the largest among its
  * segments' frequency rows, 0 for a missing row); null without segments. */
-export function hcpTarget(segments: Iterable<SegmentLike>, frequencies: Map<string, number>): HcpTarget | null {
+export function hcpTarget(
+  segments: Iterable<SegmentLike>,
+  frequencies: Map<string, number>,
+): HcpTarget | null {
   let tier: Tier | null = null;
   let calls = 0;
   for (const s of segments) {
@@ -164,7 +177,14 @@ export function computePlan<H extends HcpLike>(
     if (!t) continue;
     const done = stats.thisCycle.get(h.id) ?? 0;
     if (t.calls - done <= 0) continue;
-    out.push({ hcp: h, tier: t.tier, target: t.calls, done, due: t.calls - done, lastCallAt: stats.last.get(h.id) ?? null });
+    out.push({
+      hcp: h,
+      tier: t.tier,
+      target: t.calls,
+      done,
+      due: t.calls - done,
+      lastCallAt: stats.last.get(h.id) ?? null,
+    });
   }
   out.sort(
     (a, b) =>
@@ -199,7 +219,9 @@ export function computeProgress(
   const list = [...targets];
   const freq = frequencyMap(list);
   const stats = callStats(calls, now, planCycleKind(list));
-  const rows = new Map<Tier, TierProgress>(TIERS.map((t) => [t, { tier: t, done: 0, target: 0, hcps: 0 }]));
+  const rows = new Map<Tier, TierProgress>(
+    TIERS.map((t) => [t, { tier: t, done: 0, target: 0, hcps: 0 }]),
+  );
   for (const h of hcps) {
     const t = hcpTarget(h.segments ?? [], freq);
     if (!t) continue;

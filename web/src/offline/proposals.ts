@@ -16,15 +16,21 @@ type ProposeItem = OutboxItemOf<'hcp.propose'>;
 
 /** Queues a mutation and starts a push. The proposal's mutation id is taken now, so it is sent
  * before any call logged on the new HCP afterwards (the server applies mutations in id order). */
-async function queue<K extends 'hcp.propose' | 'hcp.change'>(engine: SyncEngine, kind: K, payload: (K extends 'hcp.propose' ? HcpProposal : ChangeProposal)) {
+async function queue<K extends 'hcp.propose' | 'hcp.change'>(
+  engine: SyncEngine,
+  kind: K,
+  payload: K extends 'hcp.propose' ? HcpProposal : ChangeProposal,
+) {
   const item = newMutationItem(kind, payload as never);
   await engine.db.outbox.add(item as OutboxItem);
   await engine.localChanged(true);
   return item;
 }
 
-export const queueProposal = (engine: SyncEngine, p: HcpProposal) => queue(engine, 'hcp.propose', p);
-export const queueChange = (engine: SyncEngine, p: ChangeProposal) => queue(engine, 'hcp.change', p);
+export const queueProposal = (engine: SyncEngine, p: HcpProposal) =>
+  queue(engine, 'hcp.propose', p);
+export const queueChange = (engine: SyncEngine, p: ChangeProposal) =>
+  queue(engine, 'hcp.change', p);
 
 /** The proposed HCP as a profile (what the server will store: `proposed`, active, no segments). */
 export function proposedHcp(item: ProposeItem, specialtyName: (code: string) => string): Hcp {
@@ -60,17 +66,32 @@ export function proposedHcp(item: ProposeItem, specialtyName: (code: string) => 
 /** Proposals the synced data does not show yet (pending, or applied after the last pull) and
  * that were not linked to an existing HCP instead. */
 export function unsyncedProposals(outbox: OutboxItem[], lastPullAt: string | null): ProposeItem[] {
-  return unreflected(outbox, lastPullAt).filter((o): o is ProposeItem => o.kind === 'hcp.propose' && o.result?.code !== 'linked');
+  return unreflected(outbox, lastPullAt).filter(
+    (o): o is ProposeItem => o.kind === 'hcp.propose' && o.result?.code !== 'linked',
+  );
 }
 
 /** The local data with this device's unsynced proposed HCPs added (the same object when none is missing). */
-export function withProposals(data: LocalData, calls: Pick<LocalCalls, 'outbox' | 'lastPullAt'>): LocalData {
-  const missing = unsyncedProposals(calls.outbox, calls.lastPullAt).filter((o) => !data.byId.has(o.payload.hcp_id));
+export function withProposals(
+  data: LocalData,
+  calls: Pick<LocalCalls, 'outbox' | 'lastPullAt'>,
+): LocalData {
+  const missing = unsyncedProposals(calls.outbox, calls.lastPullAt).filter(
+    (o) => !data.byId.has(o.payload.hcp_id),
+  );
   if (missing.length === 0) return data;
   const names = new Map(data.specialties.map((s) => [s.code, s.name]));
   for (const h of data.hcps) names.set(h.specialty_code, h.specialty_name);
-  const hcps = sortHcps([...data.hcps, ...missing.map((o) => proposedHcp(o, (c) => names.get(c) ?? c))]);
-  return { ...data, hcps, byId: new Map(hcps.map((h) => [h.id, h])), searchKeys: hcps.map(searchKey) };
+  const hcps = sortHcps([
+    ...data.hcps,
+    ...missing.map((o) => proposedHcp(o, (c) => names.get(c) ?? c)),
+  ]);
+  return {
+    ...data,
+    hcps,
+    byId: new Map(hcps.map((h) => [h.id, h])),
+    searchKeys: hcps.map(searchKey),
+  };
 }
 
 /** A data request as the lists show it: the server's record, or one still on this device. */
@@ -87,7 +108,10 @@ export function requestRows(
   synced: DataRequest[],
   outbox: OutboxItem[],
   lastPullAt: string | null,
-  describe: (o: OutboxItemOf<'hcp.change'>) => { hcp_name: string; changes: DataRequest['changes'] },
+  describe: (o: OutboxItemOf<'hcp.change'>) => {
+    hcp_name: string;
+    changes: DataRequest['changes'];
+  },
 ): RequestRow[] {
   const known = new Set(synced.map((r) => r.id));
   const local: RequestRow[] = [];
@@ -107,12 +131,21 @@ export function requestRows(
       decided_at: null,
       decision_reason: null,
       merged_into: null,
-      sync: refused ? ('refused' as const) : o.status === 'pending' ? ('pending' as const) : ('sent' as const),
+      sync: refused
+        ? ('refused' as const)
+        : o.status === 'pending'
+          ? ('pending' as const)
+          : ('sent' as const),
       refusal: refused ? rejectionText(o.result) : undefined,
     };
     if (o.kind === 'hcp.propose') {
       const h = o.payload.hcp;
-      local.push({ ...base, kind: 'new_hcp', hcp_name: `${h.first_name} ${h.last_name}${h.credentials ? `, ${h.credentials}` : ''}`, changes: [] });
+      local.push({
+        ...base,
+        kind: 'new_hcp',
+        hcp_name: `${h.first_name} ${h.last_name}${h.credentials ? `, ${h.credentials}` : ''}`,
+        changes: [],
+      });
     } else {
       local.push({ ...base, kind: 'change', ...describe(o) });
     }

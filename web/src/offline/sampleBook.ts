@@ -29,7 +29,10 @@ export * from './sampleForms';
 // Guardrail context
 // ---------------------------------------------------------------------------------------
 
-type HcpFacts = Pick<Hcp, 'id' | 'status' | 'credentials' | 'blacklist' | 'do_not_call' | 'licences' | 'dea_registrations'>;
+type HcpFacts = Pick<
+  Hcp,
+  'id' | 'status' | 'credentials' | 'blacklist' | 'do_not_call' | 'licences' | 'dea_registrations'
+>;
 
 /** What the rules know of the practitioner, from the synced profile. */
 export function recipientFacts(h: HcpFacts): RecipientFacts {
@@ -39,25 +42,45 @@ export function recipientFacts(h: HcpFacts): RecipientFacts {
     credentials: h.credentials ?? '',
     blacklisted: h.blacklist?.reason ?? null,
     do_not_call: h.do_not_call?.reason ?? null,
-    licences: (h.licences ?? []).map((l) => ({ state: l.state, number: l.number, expires_on: l.expires_on })),
-    dea: (h.dea_registrations ?? []).map((d) => ({ number: d.number, state: d.state, schedules: [...d.schedules], expires_on: d.expires_on })),
+    licences: (h.licences ?? []).map((l) => ({
+      state: l.state,
+      number: l.number,
+      expires_on: l.expires_on,
+    })),
+    dea: (h.dea_registrations ?? []).map((d) => ({
+      number: d.number,
+      state: d.state,
+      schedules: [...d.schedules],
+      expires_on: d.expires_on,
+    })),
   };
 }
 
 /** The state a call takes place in: the account's, else the HCP's practice address. */
-export function callState(accountState: string | null | undefined, h: Pick<Hcp, 'address'>): string {
+export function callState(
+  accountState: string | null | undefined,
+  h: Pick<Hcp, 'address'>,
+): string {
   return accountState || h.address.state;
 }
 
 /** Everything `checkSamples` needs, from the (effective) book and the HCP. */
 export function buildSampleContext(
-  book: Pick<SampleBook, 'skus' | 'allocations' | 'limits' | 'credential_rules' | 'history'> & { lots: LotView[] },
+  book: Pick<SampleBook, 'skus' | 'allocations' | 'limits' | 'credential_rules' | 'history'> & {
+    lots: LotView[];
+  },
   h: HcpFacts,
   opts: { mode: SampleMode; state: string; on: string },
 ): SampleContext {
   const lots: LotFacts[] = book.lots
     .filter((l) => l.sku_id)
-    .map((l) => ({ lot_id: l.lot_id, sku_id: l.sku_id, lot_number: l.lot_number, expires_on: l.expires_on, on_hand: l.on_hand }));
+    .map((l) => ({
+      lot_id: l.lot_id,
+      sku_id: l.sku_id,
+      lot_number: l.lot_number,
+      expires_on: l.expires_on,
+      on_hand: l.on_hand,
+    }));
   return {
     mode: opts.mode,
     on: opts.on,
@@ -105,7 +128,11 @@ export interface ExpandedLines {
  * When stock is short the rest stays on the last lot picked (the rules then say how many are
  * on hand); with no usable lot the line has no lot (the rules ask for one).
  */
-export function expandLines(drafts: SampleLineDraft[], lots: Pick<LotView, 'lot_id' | 'sku_id' | 'lot_number' | 'expires_on' | 'on_hand'>[], on: string): ExpandedLines {
+export function expandLines(
+  drafts: SampleLineDraft[],
+  lots: Pick<LotView, 'lot_id' | 'sku_id' | 'lot_number' | 'expires_on' | 'on_hand'>[],
+  on: string,
+): ExpandedLines {
   const taken = new Map<string, number>();
   const lines: SampleLine[] = [];
   const owner: number[] = [];
@@ -121,7 +148,10 @@ export function expandLines(drafts: SampleLineDraft[], lots: Pick<LotView, 'lot_
     }
     const stock = lots
       .filter((l) => l.sku_id === d.sku_id)
-      .map((l) => ({ lot: { id: l.lot_id, lot_number: l.lot_number, expires_on: l.expires_on }, on_hand: l.on_hand - (taken.get(l.lot_id) ?? 0) }));
+      .map((l) => ({
+        lot: { id: l.lot_id, lot_number: l.lot_number, expires_on: l.expires_on },
+        on_hand: l.on_hand - (taken.get(l.lot_id) ?? 0),
+      }));
     const picked = pickLots(stock, d.quantity, on);
     if (picked.length === 0) {
       push(null, d.quantity);
@@ -134,7 +164,11 @@ export function expandLines(drafts: SampleLineDraft[], lots: Pick<LotView, 'lot_
 }
 
 /** Findings sorted to where they show: about the HCP or the whole list, or about a line of the rep. */
-export function findingsByLine(findings: Finding[], owner: number[], lineCount: number): { general: Finding[]; lines: Finding[][] } {
+export function findingsByLine(
+  findings: Finding[],
+  owner: number[],
+  lineCount: number,
+): { general: Finding[]; lines: Finding[][] } {
   const lines: Finding[][] = Array.from({ length: lineCount }, () => []);
   const general: Finding[] = [];
   for (const f of findings) {
@@ -165,8 +199,14 @@ export function fairBalanceGaps(messages: KeyMessage[], presented: string[]): st
 // ---------------------------------------------------------------------------------------
 
 /** Units of a SKU in usable lots on `on` (not expired, something on hand). */
-export function usableOnHand(lots: Pick<LotView, 'sku_id' | 'on_hand' | 'expires_on'>[], skuId: string, on: string): number {
-  return lots.filter((l) => l.sku_id === skuId && l.on_hand > 0 && l.expires_on >= on).reduce((n, l) => n + l.on_hand, 0);
+export function usableOnHand(
+  lots: Pick<LotView, 'sku_id' | 'on_hand' | 'expires_on'>[],
+  skuId: string,
+  on: string,
+): number {
+  return lots
+    .filter((l) => l.sku_id === skuId && l.on_hand > 0 && l.expires_on >= on)
+    .reduce((n, l) => n + l.on_hand, 0);
 }
 
 /** SKUs the rep can give on `on` (usable stock), those of `preferred` products first, then by name and strength. */
@@ -180,7 +220,8 @@ export function skuChoices(
     .filter((x) => x.on_hand > 0)
     .sort(
       (a, b) =>
-        Number(!preferred.includes(a.sku.product_id)) - Number(!preferred.includes(b.sku.product_id)) ||
+        Number(!preferred.includes(a.sku.product_id)) -
+          Number(!preferred.includes(b.sku.product_id)) ||
         a.sku.product_name.localeCompare(b.sku.product_name) ||
         a.sku.strength.localeCompare(b.sku.strength, undefined, { numeric: true }),
     );

@@ -17,12 +17,20 @@ function quantityOk(q: number, allowZero: boolean): boolean {
 export function receiptDiffers(sent: LotQuantity[], got: LotQuantity[]): boolean {
   const s = new Map(sent.map((l) => [l.lot_id, l.quantity]));
   const g = new Map(got.map((l) => [l.lot_id, l.quantity]));
-  return [...s].some(([lot, q]) => (g.get(lot) ?? 0) !== q) || [...g.keys()].some((lot) => !s.has(lot));
+  return (
+    [...s].some(([lot, q]) => (g.get(lot) ?? 0) !== q) || [...g.keys()].some((lot) => !s.has(lot))
+  );
 }
 
-export function validateReceive(shipment: Pick<ShipmentView, 'lines'>, got: LotQuantity[], note: string): FormErrors {
+export function validateReceive(
+  shipment: Pick<ShipmentView, 'lines'>,
+  got: LotQuantity[],
+  note: string,
+): FormErrors {
   const e: FormErrors = {};
-  for (const l of got) if (!quantityOk(l.quantity, true)) e[lotKey(l.lot_id)] = 'Enter the units that arrived (0 or more).';
+  for (const l of got)
+    if (!quantityOk(l.quantity, true))
+      e[lotKey(l.lot_id)] = 'Enter the units that arrived (0 or more).';
   if (got.length === 0) e.lines = 'The shipment has no lines.';
   if (Object.keys(e).length === 0 && receiptDiffers(shipment.lines, got) && !note.trim())
     e.note = 'What arrived differs from the packing list: describe the discrepancy.';
@@ -30,24 +38,36 @@ export function validateReceive(shipment: Pick<ShipmentView, 'lines'>, got: LotQ
 }
 
 /** Lines leaving the inventory (transfer, return, destruction, loss): at least one, each within what is on hand. */
-export function validateOutflow(lines: LotQuantity[], onHand: (lotId: string) => number): FormErrors {
+export function validateOutflow(
+  lines: LotQuantity[],
+  onHand: (lotId: string) => number,
+): FormErrors {
   const e: FormErrors = {};
   if (lines.length === 0) e.lines = 'Enter the units of at least one lot.';
   for (const l of lines) {
     if (!quantityOk(l.quantity, false)) e[lotKey(l.lot_id)] = 'Enter a whole number of units.';
-    else if (l.quantity > onHand(l.lot_id)) e[lotKey(l.lot_id)] = `Only ${Math.max(onHand(l.lot_id), 0)} on hand.`;
+    else if (l.quantity > onHand(l.lot_id))
+      e[lotKey(l.lot_id)] = `Only ${Math.max(onHand(l.lot_id), 0)} on hand.`;
   }
   return e;
 }
 
-export function validateTransfer(toRepId: string, lines: LotQuantity[], onHand: (lotId: string) => number): FormErrors {
+export function validateTransfer(
+  toRepId: string,
+  lines: LotQuantity[],
+  onHand: (lotId: string) => number,
+): FormErrors {
   const e = validateOutflow(lines, onHand);
   if (!toRepId) e.to_rep_id = 'Choose the colleague who receives the samples.';
   return e;
 }
 
 /** A witnessed destruction: lines within what is on hand, and a note naming the witness and the method. */
-export function validateDestruction(note: string, lines: LotQuantity[], onHand: (lotId: string) => number): FormErrors {
+export function validateDestruction(
+  note: string,
+  lines: LotQuantity[],
+  onHand: (lotId: string) => number,
+): FormErrors {
   const e = validateOutflow(lines, onHand);
   if (!note.trim()) e.note = 'Name the witness and how the samples were destroyed.';
   return e;
@@ -60,11 +80,18 @@ export interface LossForm {
   police_report: string;
 }
 
-export function validateLoss(f: LossForm, lines: LotQuantity[], onHand: (lotId: string) => number, today: string): FormErrors {
+export function validateLoss(
+  f: LossForm,
+  lines: LotQuantity[],
+  onHand: (lotId: string) => number,
+  today: string,
+): FormErrors {
   const e = validateOutflow(lines, onHand);
   if (!f.reason.trim()) e.reason = 'Say what happened.';
-  if (f.kind === 'theft' && !f.police_report.trim()) e.police_report = 'A theft needs the police report reference.';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.discovered_on)) e.discovered_on = 'Enter the date it was discovered.';
+  if (f.kind === 'theft' && !f.police_report.trim())
+    e.police_report = 'A theft needs the police report reference.';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.discovered_on))
+    e.discovered_on = 'Enter the date it was discovered.';
   else if (f.discovered_on > today) e.discovered_on = 'The date cannot be in the future.';
   return e;
 }
@@ -72,7 +99,8 @@ export function validateLoss(f: LossForm, lines: LotQuantity[], onHand: (lotId: 
 export function validateCount(lines: LotQuantity[]): FormErrors {
   const e: FormErrors = {};
   if (lines.length === 0) e.lines = 'There is no lot to count.';
-  for (const l of lines) if (!quantityOk(l.quantity, true)) e[lotKey(l.lot_id)] = 'Enter the units counted (0 or more).';
+  for (const l of lines)
+    if (!quantityOk(l.quantity, true)) e[lotKey(l.lot_id)] = 'Enter the units counted (0 or more).';
   return e;
 }
 

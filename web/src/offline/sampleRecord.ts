@@ -14,7 +14,9 @@ export function practitionerAddress(a: Address): string {
 }
 
 /** "First [Middle] Last[ Suffix], CREDENTIALS". */
-export function practitionerName(h: Pick<Hcp, 'first_name' | 'middle_name' | 'last_name' | 'suffix' | 'credentials'>): string {
+export function practitionerName(
+  h: Pick<Hcp, 'first_name' | 'middle_name' | 'last_name' | 'suffix' | 'credentials'>,
+): string {
   const name = [h.first_name, h.middle_name, h.last_name].filter(Boolean).join(' ');
   const full = h.suffix ? `${name} ${h.suffix}` : name;
   return h.credentials ? `${full}, ${h.credentials}` : full;
@@ -33,7 +35,9 @@ export function licenceNumber(
 ): string {
   const st = state.toUpperCase();
   if (schedules.length > 0) {
-    const regs = (h.dea_registrations ?? []).filter((d) => d.state.toUpperCase() === st && d.expires_on >= on);
+    const regs = (h.dea_registrations ?? []).filter(
+      (d) => d.state.toUpperCase() === st && d.expires_on >= on,
+    );
     const all = regs.find((d) => schedules.every((s) => (d.schedules as string[]).includes(s)));
     const some = regs.find((d) => schedules.some((s) => (d.schedules as string[]).includes(s)));
     const reg = all ?? some ?? regs[0];
@@ -47,7 +51,17 @@ export function licenceNumber(
 export interface RecordInput {
   type: RecordType;
   record_id: string;
-  hcp: Pick<Hcp, 'first_name' | 'middle_name' | 'last_name' | 'suffix' | 'credentials' | 'address' | 'licences' | 'dea_registrations'>;
+  hcp: Pick<
+    Hcp,
+    | 'first_name'
+    | 'middle_name'
+    | 'last_name'
+    | 'suffix'
+    | 'credentials'
+    | 'address'
+    | 'licences'
+    | 'dea_registrations'
+  >;
   /** State of the call (disbursement) or of the practice (request). */
   state: string;
   /** Day the licence must be valid on (the day the rules judge). */
@@ -55,16 +69,32 @@ export interface RecordInput {
   /** Date printed on the record (the call's or the request's day). */
   date: string;
   lines: SampleLine[];
-  book: Pick<SampleBook, 'skus' | 'manufacturers'> & { lots: Pick<LotView, 'lot_id' | 'lot_number' | 'ndc'>[] };
+  book: Pick<SampleBook, 'skus' | 'manufacturers'> & {
+    lots: Pick<LotView, 'lot_id' | 'lot_number' | 'ndc'>[];
+  };
 }
 
 /** The record to sign, without the signer's name and time (`signRecord` adds them). */
 export function buildRecord(x: RecordInput): SignedRecord {
   const skus = new Map(x.book.skus.map((s) => [s.sku_id, s]));
   const lots = new Map(x.book.lots.map((l) => [l.lot_id, l]));
-  const schedules = [...new Set(x.lines.map((l) => skus.get(l.sku_id)?.dea_schedule).filter((s): s is NonNullable<typeof s> => !!s))];
-  const products = [...new Set(x.lines.map((l) => skus.get(l.sku_id)?.product_id).filter((p): p is string => !!p))];
-  const makers = [...new Set(products.map((p) => x.book.manufacturers.find((m) => m.product_id === p)?.name).filter((n): n is string => !!n))];
+  const schedules = [
+    ...new Set(
+      x.lines
+        .map((l) => skus.get(l.sku_id)?.dea_schedule)
+        .filter((s): s is NonNullable<typeof s> => !!s),
+    ),
+  ];
+  const products = [
+    ...new Set(x.lines.map((l) => skus.get(l.sku_id)?.product_id).filter((p): p is string => !!p)),
+  ];
+  const makers = [
+    ...new Set(
+      products
+        .map((p) => x.book.manufacturers.find((m) => m.product_id === p)?.name)
+        .filter((n): n is string => !!n),
+    ),
+  ];
   return {
     record_id: x.record_id,
     record_type: x.type,
@@ -96,22 +126,37 @@ export function recordGaps(r: SignedRecord): Record<string, string> {
   const e: Record<string, string> = {};
   if (!r.practitioner_name.trim()) e.practitioner_name = 'The HCP has no name on record.';
   if (!r.practitioner_address.trim()) e.practitioner_address = 'The HCP has no address on record.';
-  if (!r.professional_title.trim()) e.professional_title = 'The HCP has no professional title (credentials) on record.';
-  if (!r.licence_number.trim()) e.licence_number = 'The HCP has no state licence (or DEA number) for this state on record.';
+  if (!r.professional_title.trim())
+    e.professional_title = 'The HCP has no professional title (credentials) on record.';
+  if (!r.licence_number.trim())
+    e.licence_number = 'The HCP has no state licence (or DEA number) for this state on record.';
   if (!r.manufacturer.trim()) e.manufacturer = 'The manufacturer of the product is unknown.';
-  if (r.lines.some((l) => l.lot_number === null) && r.record_type === 'sample_disbursement') e.lines = 'Every line needs a lot.';
+  if (r.lines.some((l) => l.lot_number === null) && r.record_type === 'sample_disbursement')
+    e.lines = 'Every line needs a lot.';
   return e;
 }
 
 /** The signature of `record` by `signerName` at `at` with the drawn `image`, bound by the hash. */
-export async function signRecord(record: SignedRecord, signerName: string, meaning: string, image: string, at: Date = new Date()): Promise<Signature> {
-  const signed: SignedRecord = { ...record, signer_name: signerName.trim(), signed_at: at.toISOString(), meaning };
+export async function signRecord(
+  record: SignedRecord,
+  signerName: string,
+  meaning: string,
+  image: string,
+  at: Date = new Date(),
+): Promise<Signature> {
+  const signed: SignedRecord = {
+    ...record,
+    signer_name: signerName.trim(),
+    signed_at: at.toISOString(),
+    meaning,
+  };
   return { record: signed, image, hash: await recordHash(signed) };
 }
 
 /** Whether `sig` still signs `record` (everything but the signer's name, time and meaning the same). */
 export function signatureMatches(sig: Signature | null, record: SignedRecord): boolean {
   if (!sig) return false;
-  const strip = (r: SignedRecord) => JSON.stringify({ ...r, signer_name: '', signed_at: '', meaning: '' });
+  const strip = (r: SignedRecord) =>
+    JSON.stringify({ ...r, signer_name: '', signed_at: '', meaning: '' });
   return strip(sig.record) === strip(record);
 }

@@ -226,7 +226,11 @@ function dateText(day: number): string {
 
 /** A UUID's value (32 lower-case hex digits) whichever way it is written, like `Uuid` equality. */
 function idKey(id: string): string {
-  const hex = id.toLowerCase().replace(/^urn:uuid:/, '').replace(/^\{(.*)\}$/, '$1').replace(/-/g, '');
+  const hex = id
+    .toLowerCase()
+    .replace(/^urn:uuid:/, '')
+    .replace(/^\{(.*)\}$/, '$1')
+    .replace(/-/g, '');
   return /^[0-9a-f]{32}$/.test(hex) ? hex : id;
 }
 
@@ -237,7 +241,9 @@ function sameId(a: string, b: string): boolean {
 /** A UUID as `Uuid::to_string` writes it: lower-case and hyphenated. */
 function idText(id: string): string {
   const k = idKey(id);
-  return /^[0-9a-f]{32}$/.test(k) ? `${k.slice(0, 8)}-${k.slice(8, 12)}-${k.slice(12, 16)}-${k.slice(16, 20)}-${k.slice(20)}` : id;
+  return /^[0-9a-f]{32}$/.test(k)
+    ? `${k.slice(0, 8)}-${k.slice(8, 12)}-${k.slice(12, 16)}-${k.slice(16, 20)}-${k.slice(20)}`
+    : id;
 }
 
 /** Rust's `str::eq_ignore_ascii_case` (only A-Z fold, unlike `toLowerCase`). */
@@ -247,7 +253,8 @@ function eqIgnoreAsciiCase(a: string, b: string): boolean {
 }
 
 /** Rust's `str::trim`: Unicode White_Space, which differs from JS `trim` on U+0085 and U+FEFF. */
-const RUST_WS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const RUST_WS =
+  '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const RUST_TRIM = new RegExp(`^${RUST_WS}+|${RUST_WS}+$`, 'g');
 function rustTrim(s: string): string {
   return s.replace(RUST_TRIM, '');
@@ -313,7 +320,9 @@ export function checkLimits(
   on: string,
 ): LimitBreach[] {
   const today = dayNumber(on);
-  const history = past.filter((p) => sameId(p.product_id, productId)).map((p) => ({ ...p, day: dayNumber(p.on) }));
+  const history = past
+    .filter((p) => sameId(p.product_id, productId))
+    .map((p) => ({ ...p, day: dayNumber(p.on) }));
   const first = history.reduce((min, p) => Math.min(min, p.day), today);
   const breaches: LimitBreach[] = [];
   for (const limit of limits.filter((l) => sameId(l.product_id, productId))) {
@@ -333,7 +342,8 @@ export function checkLimits(
     if (window) {
       const [from, to] = window;
       for (const p of history) {
-        if (p.day >= from && p.day < to) used += limit.measure === 'quantity' ? p.quantity : p.value_cents;
+        if (p.day >= from && p.day < to)
+          used += limit.measure === 'quantity' ? p.quantity : p.value_cents;
       }
     }
     if (used + asked > limit.max) {
@@ -359,7 +369,9 @@ export function checkLimits(
 /** Whether `rule` forbids samples of `sku` to an HCP with `credentials` in `state`. */
 function forbids(rule: CredentialRule, state: string, credentials: string, sku: SkuFacts): boolean {
   const stateOk = rule.state === '*' || eqIgnoreAsciiCase(rule.state, state);
-  const hasCredential = credentials.split(/[, ]/).some((c) => eqIgnoreAsciiCase(rustTrim(c), rule.credential));
+  const hasCredential = credentials
+    .split(/[, ]/)
+    .some((c) => eqIgnoreAsciiCase(rustTrim(c), rule.credential));
   const productOk = rule.product_id == null || sameId(rule.product_id, sku.product_id);
   const controlledOk = !rule.controlled_only || sku.dea_schedule != null;
   return stateOk && hasCredential && productOk && controlledOk;
@@ -375,17 +387,30 @@ export function checkSamples(ctx: SampleContext, lines: SampleLine[]): Finding[]
   const r = ctx.recipient;
   const on = dayNumber(ctx.on);
   if (r.blacklisted != null) {
-    out.push(finding('blacklisted', 'error', 'hcp', `the HCP is blacklisted by compliance: ${r.blacklisted}`));
+    out.push(
+      finding(
+        'blacklisted',
+        'error',
+        'hcp',
+        `the HCP is blacklisted by compliance: ${r.blacklisted}`,
+      ),
+    );
   }
   if (r.do_not_call != null) {
-    out.push(finding('do_not_call', 'error', 'hcp', `the HCP is flagged do-not-call: ${r.do_not_call}`));
+    out.push(
+      finding('do_not_call', 'error', 'hcp', `the HCP is flagged do-not-call: ${r.do_not_call}`),
+    );
   }
   if (r.status !== 'active') {
     out.push(finding('hcp_inactive', 'error', 'hcp', 'the HCP is not active'));
   }
-  const licensed = r.licences.some((l) => eqIgnoreAsciiCase(l.state, ctx.state) && dayNumber(l.expires_on) >= on);
+  const licensed = r.licences.some(
+    (l) => eqIgnoreAsciiCase(l.state, ctx.state) && dayNumber(l.expires_on) >= on,
+  );
   if (!licensed) {
-    out.push(finding('no_active_licence', 'error', 'hcp', `no active state licence in ${ctx.state}`));
+    out.push(
+      finding('no_active_licence', 'error', 'hcp', `no active state licence in ${ctx.state}`),
+    );
   }
   if (lines.length === 0) {
     out.push(finding('no_lines', 'error', 'lines', 'add at least one sample'));
@@ -408,13 +433,25 @@ export function checkSamples(ctx: SampleContext, lines: SampleLine[]): Finding[]
       out.push(finding('unknown_sku', 'error', at('sku_id'), 'is not a sample SKU'));
       return;
     }
-    for (const rule of ctx.credential_rules.filter((c) => forbids(c, ctx.state, r.credentials, sku))) {
-      out.push(finding('credential_not_eligible', 'error', at('sku_id'), `${rule.credential} may not receive ${sku.product_name} samples in ${ctx.state}`));
+    for (const rule of ctx.credential_rules.filter((c) =>
+      forbids(c, ctx.state, r.credentials, sku),
+    )) {
+      out.push(
+        finding(
+          'credential_not_eligible',
+          'error',
+          at('sku_id'),
+          `${rule.credential} may not receive ${sku.product_name} samples in ${ctx.state}`,
+        ),
+      );
     }
     const schedule = sku.dea_schedule;
     if (schedule != null) {
       const covered = r.dea.some(
-        (d) => dayNumber(d.expires_on) >= on && eqIgnoreAsciiCase(d.state, ctx.state) && d.schedules.includes(schedule),
+        (d) =>
+          dayNumber(d.expires_on) >= on &&
+          eqIgnoreAsciiCase(d.state, ctx.state) &&
+          d.schedules.includes(schedule),
       );
       if (!covered) {
         out.push(
@@ -430,21 +467,41 @@ export function checkSamples(ctx: SampleContext, lines: SampleLine[]): Finding[]
     if (ctx.mode === 'disbursement') {
       const lot = line.lot_id == null ? undefined : lots.get(idKey(line.lot_id));
       if (!lot) {
-        if (line.lot_id == null) out.push(finding('lot_required', 'error', at('lot_id'), 'choose a lot'));
+        if (line.lot_id == null)
+          out.push(finding('lot_required', 'error', at('lot_id'), 'choose a lot'));
         else out.push(finding('lot_mismatch', 'error', at('lot_id'), 'is not a lot you hold'));
       } else if (!sameId(lot.sku_id, line.sku_id)) {
-        out.push(finding('lot_mismatch', 'error', at('lot_id'), `lot ${lot.lot_number} is not of this SKU`));
+        out.push(
+          finding(
+            'lot_mismatch',
+            'error',
+            at('lot_id'),
+            `lot ${lot.lot_number} is not of this SKU`,
+          ),
+        );
       } else {
         const expires = dayNumber(lot.expires_on);
         if (expires < on) {
-          out.push(finding('lot_expired', 'error', at('lot_id'), `lot ${lot.lot_number} expired on ${dateText(expires)}`));
+          out.push(
+            finding(
+              'lot_expired',
+              'error',
+              at('lot_id'),
+              `lot ${lot.lot_number} expired on ${dateText(expires)}`,
+            ),
+          );
         }
         const key = idKey(lot.lot_id);
         const asked = (perLot.get(key) ?? 0) + line.quantity;
         perLot.set(key, asked);
         if (asked > lot.on_hand) {
           out.push(
-            finding('insufficient_inventory', 'error', at('quantity'), `only ${Math.max(lot.on_hand, 0)} on hand of lot ${lot.lot_number}`),
+            finding(
+              'insufficient_inventory',
+              'error',
+              at('quantity'),
+              `only ${Math.max(lot.on_hand, 0)} on hand of lot ${lot.lot_number}`,
+            ),
           );
         }
       }
@@ -456,7 +513,10 @@ export function checkSamples(ctx: SampleContext, lines: SampleLine[]): Finding[]
     perProduct.set(productKey, total);
     if (ctx.mode === 'disbursement') {
       const a = ctx.allocations.find(
-        (a) => sameId(a.product_id, sku.product_id) && dayNumber(a.period_from) <= on && on <= dayNumber(a.period_to),
+        (a) =>
+          sameId(a.product_id, sku.product_id) &&
+          dayNumber(a.period_from) <= on &&
+          on <= dayNumber(a.period_to),
       );
       if (a && a.used + total.qty > a.quantity) {
         out.push(
@@ -470,7 +530,14 @@ export function checkSamples(ctx: SampleContext, lines: SampleLine[]): Finding[]
       }
     }
     const unitValue = total.qty > 0 ? div(total.value, total.qty) : sku.unit_value_cents;
-    for (const breach of checkLimits(ctx.limits, sku.product_id, history, total.qty, unitValue, ctx.on)) {
+    for (const breach of checkLimits(
+      ctx.limits,
+      sku.product_id,
+      history,
+      total.qty,
+      unitValue,
+      ctx.on,
+    )) {
       out.push(finding('sample_limit', breach.severity, at('quantity'), breach.message));
     }
   });
@@ -505,12 +572,20 @@ export function blocks(findings: Finding[]): boolean {
  * have not expired on `on` and have units on hand. Returns what each lot gives; short when
  * stock is short.
  */
-export function pickLots(lots: { lot: PickableLot; on_hand: number }[], quantity: number, on: string): LotQuantity[] {
+export function pickLots(
+  lots: { lot: PickableLot; on_hand: number }[],
+  quantity: number,
+  on: string,
+): LotQuantity[] {
   const today = dayNumber(on);
   const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const usable = lots
     .filter(({ lot, on_hand }) => on_hand > 0 && dayNumber(lot.expires_on) >= today)
-    .sort((a, b) => dayNumber(a.lot.expires_on) - dayNumber(b.lot.expires_on) || byCodePoint(a.lot.lot_number, b.lot.lot_number));
+    .sort(
+      (a, b) =>
+        dayNumber(a.lot.expires_on) - dayNumber(b.lot.expires_on) ||
+        byCodePoint(a.lot.lot_number, b.lot.lot_number),
+    );
   let left = quantity;
   const picked: LotQuantity[] = [];
   for (const { lot, on_hand } of usable) {
@@ -527,8 +602,10 @@ export function pickLots(lots: { lot: PickableLot; on_hand: number }[], quantity
 // ---------------------------------------------------------------------------------------
 
 /** What a signature means, shown to the signer. */
-export const MEANING_RECEIPT = 'I received the samples listed above and requested them for my patients';
-export const MEANING_REQUEST = 'I request the samples listed above to be delivered to my practice address';
+export const MEANING_RECEIPT =
+  'I received the samples listed above and requested them for my patients';
+export const MEANING_REQUEST =
+  'I request the samples listed above to be delivered to my practice address';
 
 /** Line breaks become spaces and the ends are trimmed, so a value cannot forge another line. */
 function clean(value: string): string {
@@ -548,7 +625,16 @@ export function canonicalText(record: SignedRecord): string {
   put('professional_title', record.professional_title);
   put('licence_number', record.licence_number);
   for (const l of record.lines) {
-    put('line', [clean(l.product), clean(l.strength), clean(l.ndc), clean(l.lot_number ?? ''), String(l.quantity)].join('|'));
+    put(
+      'line',
+      [
+        clean(l.product),
+        clean(l.strength),
+        clean(l.ndc),
+        clean(l.lot_number ?? ''),
+        String(l.quantity),
+      ].join('|'),
+    );
   }
   put('manufacturer', record.manufacturer);
   put('date', record.date);
@@ -560,6 +646,9 @@ export function canonicalText(record: SignedRecord): string {
 
 /** Lower-case hex SHA-256 of `canonicalText(record)`, the hash binding a signature to its record. */
 export async function recordHash(record: SignedRecord): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalText(record)));
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(canonicalText(record)),
+  );
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -19,7 +19,8 @@ export class SseParser {
       const line = this.buf.slice(0, m.index);
       this.buf = this.buf.slice(m.index + m[0].length);
       if (line === '') {
-        if (this.data.length || this.event) out.push({ event: this.event || 'message', data: this.data.join('\n') });
+        if (this.data.length || this.event)
+          out.push({ event: this.event || 'message', data: this.data.join('\n') });
         this.event = '';
         this.data = [];
         continue;

@@ -46,7 +46,8 @@ export function jaroWinkler(a: string, b: string): number {
   const as = Array.from(a);
   const bs = Array.from(b);
   let prefix = 0;
-  while (prefix < 4 && prefix < as.length && prefix < bs.length && as[prefix] === bs[prefix]) prefix++;
+  while (prefix < 4 && prefix < as.length && prefix < bs.length && as[prefix] === bs[prefix])
+    prefix++;
   return sim + 0.1 * prefix * (1 - sim);
 }
 

@@ -4,7 +4,15 @@ import type { components } from '../api/schema';
 
 type S = components['schemas'];
 
-export type { Call, CycleKind, FrequencyTarget, Notice, Picklists, Product, Tier } from '../api/types';
+export type {
+  Call,
+  CycleKind,
+  FrequencyTarget,
+  Notice,
+  Picklists,
+  Product,
+  Tier,
+} from '../api/types';
 
 export type PickItem = S['Choice'];
 export type CallType = S['CallType'];
@@ -16,7 +24,18 @@ export type PushRequest = Omit<S['PushRequest'], 'mutations'> & { mutations: Mut
 export type PushResult = S['PushResult'];
 export type MutationResult = S['MutationResult'];
 
-export const ENTITIES = ['hcp', 'account', 'call', 'product', 'target', 'picklists', 'samples', 'notice', 'data_request', 'matching'] as const;
+export const ENTITIES = [
+  'hcp',
+  'account',
+  'call',
+  'product',
+  'target',
+  'picklists',
+  'samples',
+  'notice',
+  'data_request',
+  'matching',
+] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 /** `Change` with `entity` and `op` narrowed (the document describes them in prose). */
@@ -27,7 +46,9 @@ export type Change = Omit<S['Change'], 'entity' | 'op' | 'data'> & {
 };
 
 export function isKnownChange(c: S['Change']): c is S['Change'] & Change {
-  return (ENTITIES as readonly string[]).includes(c.entity) && (c.op === 'put' || c.op === 'delete');
+  return (
+    (ENTITIES as readonly string[]).includes(c.entity) && (c.op === 'put' || c.op === 'delete')
+  );
 }
 
 // Sample accountability (the rep's sample book and the sample mutations).
@@ -79,7 +100,10 @@ export type SampleMutationKind = Exclude<MutationKind, 'call.submit' | ProposalK
 
 /** `Mutation` with `kind` and `payload` typed together (the document has a free-form object). */
 export type Mutation = {
-  [K in MutationKind]: Omit<S['Mutation'], 'kind' | 'payload'> & { kind: K; payload: MutationPayloads[K] };
+  [K in MutationKind]: Omit<S['Mutation'], 'kind' | 'payload'> & {
+    kind: K;
+    payload: MutationPayloads[K];
+  };
 }[MutationKind];
 
 export type MutationStatus = 'applied' | 'rejected' | 'applied_with_flag';

@@ -5,7 +5,9 @@ import type { CallInput } from './types';
 type HcpLike = Pick<Hcp, 'status' | 'do_not_call' | 'blacklist' | 'first_name' | 'last_name'>;
 
 /** Why this HCP cannot be called at all, or null. Shown before the rep starts the form. */
-export function callBlockReason(h: Pick<HcpLike, 'status' | 'do_not_call' | 'blacklist'>): string | null {
+export function callBlockReason(
+  h: Pick<HcpLike, 'status' | 'do_not_call' | 'blacklist'>,
+): string | null {
   if (h.blacklist) return `Blacklisted by compliance: ${h.blacklist.reason}`;
   if (h.do_not_call) return `Do not call: ${h.do_not_call.reason}`;
   if (h.status === 'deceased') return 'This HCP is deceased.';
@@ -25,7 +27,11 @@ export function localDate(iso: string): string {
 }
 
 /** Field -> message; empty when the call may be submitted. */
-export function validateCall(c: CallDraft, hcpsById: Map<string, HcpLike>, now: Date = new Date()): Record<string, string> {
+export function validateCall(
+  c: CallDraft,
+  hcpsById: Map<string, HcpLike>,
+  now: Date = new Date(),
+): Record<string, string> {
   const e: Record<string, string> = {};
   if (c.hcp_ids.length === 0) e.hcp_ids = 'Choose the HCP you called.';
   for (const id of c.hcp_ids) {
@@ -46,14 +52,19 @@ export function validateCall(c: CallDraft, hcpsById: Map<string, HcpLike>, now: 
   } else if (c.hcp_ids.length > 1) {
     e.hcp_ids = e.hcp_ids ?? 'Only a group call has several attendees.';
   }
-  if (new Set(c.hcp_ids).size !== c.hcp_ids.length) e.hcp_ids = e.hcp_ids ?? 'An HCP is listed twice.';
-  if (!c.called_at || Number.isNaN(Date.parse(c.called_at))) e.called_at = 'Date and time are required.';
-  else if (Date.parse(c.called_at) > now.getTime() + FUTURE_SLACK_MS) e.called_at = 'The call cannot be in the future.';
-  if (c.notes && [...c.notes].length > MAX_NOTES) e.notes = `Notes can have at most ${MAX_NOTES} characters.`;
+  if (new Set(c.hcp_ids).size !== c.hcp_ids.length)
+    e.hcp_ids = e.hcp_ids ?? 'An HCP is listed twice.';
+  if (!c.called_at || Number.isNaN(Date.parse(c.called_at)))
+    e.called_at = 'Date and time are required.';
+  else if (Date.parse(c.called_at) > now.getTime() + FUTURE_SLACK_MS)
+    e.called_at = 'The call cannot be in the future.';
+  if (c.notes && [...c.notes].length > MAX_NOTES)
+    e.notes = `Notes can have at most ${MAX_NOTES} characters.`;
   if (!c.outcome) e.outcome = 'Choose an outcome.';
   if (!c.next_step) e.next_step = 'Choose a next step.';
   if (c.next_step_date) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(c.next_step_date)) e.next_step_date = 'Use a date (YYYY-MM-DD).';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(c.next_step_date))
+      e.next_step_date = 'Use a date (YYYY-MM-DD).';
     else if (!e.called_at && c.next_step_date < localDate(c.called_at))
       e.next_step_date = 'The next-step date cannot be before the call.';
   }

@@ -2,13 +2,26 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AccountSummary } from '../api/types';
 import { useApp } from '../context';
 import { useDebounced, usePaged } from '../hooks';
-import { ACCOUNT_FILTER_KEYS, activeFilterCount, parseFilters, toQueryString, type AccountFilters } from '../lib/query';
+import {
+  ACCOUNT_FILTER_KEYS,
+  activeFilterCount,
+  parseFilters,
+  toQueryString,
+  type AccountFilters,
+} from '../lib/query';
 import { accountHref } from '../lib/router';
 import { accountTypeLabel, cityState } from '../lib/format';
 import { TerritorySelect } from '../components/bits';
 import { ListFooter } from '../components/ListFooter';
 
-export const ACCOUNT_TYPES = ['hospital', 'clinic', 'pharmacy', 'drug_store', 'distributor', 'idn'] as const;
+export const ACCOUNT_TYPES = [
+  'hospital',
+  'clinic',
+  'pharmacy',
+  'drug_store',
+  'distributor',
+  'idn',
+] as const;
 
 export function AccountList({ initialQuery }: { initialQuery: string }) {
   const { api, me } = useApp();
@@ -47,13 +60,15 @@ export function AccountList({ initialQuery }: { initialQuery: string }) {
         />
       </div>
       <details class="filters" open={nActive > 0 ? true : undefined}>
-        <summary>
-          Filters{nActive > 0 && <span class="pill">{nActive}</span>}
-        </summary>
+        <summary>Filters{nActive > 0 && <span class="pill">{nActive}</span>}</summary>
         <div class="filter-grid">
           <label>
             Type
-            <select value={type} onChange={(e) => setType(e.currentTarget.value)} data-testid="filter-type">
+            <select
+              value={type}
+              onChange={(e) => setType(e.currentTarget.value)}
+              data-testid="filter-type"
+            >
               <option value="">All types</option>
               {ACCOUNT_TYPES.map((t) => (
                 <option key={t} value={t}>
@@ -72,7 +87,12 @@ export function AccountList({ initialQuery }: { initialQuery: string }) {
               data-testid="filter-city"
             />
           </label>
-          <TerritorySelect territories={territories} value={territory} onChange={setTerritory} testid="filter-territory" />
+          <TerritorySelect
+            territories={territories}
+            value={territory}
+            onChange={setTerritory}
+            testid="filter-territory"
+          />
           {nActive > 0 && (
             <button
               type="button"
@@ -112,7 +132,9 @@ export function AccountList({ initialQuery }: { initialQuery: string }) {
                 </div>
               </div>
               <div class="row-badges">
-                <span class={`badge type type-${a.account_type}`}>{accountTypeLabel(a.account_type)}</span>
+                <span class={`badge type type-${a.account_type}`}>
+                  {accountTypeLabel(a.account_type)}
+                </span>
               </div>
             </a>
           </li>

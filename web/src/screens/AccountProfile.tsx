@@ -28,7 +28,9 @@ function AccountDetail({ a }: { a: Account }) {
       <header class="profile-head">
         <h1 data-testid="profile-name">{a.name}</h1>
         <p class="muted">
-          <span class={`badge type type-${a.account_type}`}>{accountTypeLabel(a.account_type)}</span>
+          <span class={`badge type type-${a.account_type}`}>
+            {accountTypeLabel(a.account_type)}
+          </span>
         </p>
       </header>
       <Section title="Details">
@@ -42,7 +44,9 @@ function AccountDetail({ a }: { a: Account }) {
           <Field label="Parent">
             {a.parent ? <a href={accountHref(a.parent.id)}>{a.parent.name}</a> : '—'}
           </Field>
-          <Field label="Territory">{a.territory ? `${a.territory.code} · ${a.territory.name}` : '—'}</Field>
+          <Field label="Territory">
+            {a.territory ? `${a.territory.code} · ${a.territory.name}` : '—'}
+          </Field>
           <Field label="Address">
             <address>
               {addressLines(a.address).map((l) => (

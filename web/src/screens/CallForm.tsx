@@ -75,7 +75,11 @@ export function CallForm({ id, query }: { id: string; query: string }) {
       o.engine.db.drafts.get(id).then((row) => {
         if (!row) setMissing(true);
         else {
-          setDraft({ ...row.draft, key_message_ids: row.draft.key_message_ids ?? [], disbursement: null });
+          setDraft({
+            ...row.draft,
+            key_message_ids: row.draft.key_message_ids ?? [],
+            disbursement: null,
+          });
           setFromMutation(row.from_mutation);
           setSamples(row.samples ?? null);
         }
@@ -94,7 +98,13 @@ export function CallForm({ id, query }: { id: string; query: string }) {
         ) : !draft || !data || !calls ? (
           <Loading />
         ) : (
-          <Form key={draft.id} initial={draft} initialSamples={samples} fromMutation={fromMutation} isDraft={id !== 'new'} />
+          <Form
+            key={draft.id}
+            initial={draft}
+            initialSamples={samples}
+            fromMutation={fromMutation}
+            isDraft={id !== 'new'}
+          />
         )}
       </SyncGate>
     </div>
@@ -158,10 +168,17 @@ function Form({
 
   const lead = data.byId.get(draft.hcp_ids[0]);
   const oneToOne = draft.call_type !== 'group';
-  const state = lead ? callState(draft.account_id ? data.accounts.get(draft.account_id)?.state : null, lead) : '';
-  const on = Number.isNaN(Date.parse(draft.called_at)) ? utcDate(new Date().toISOString()) : utcDate(draft.called_at);
+  const state = lead
+    ? callState(draft.account_id ? data.accounts.get(draft.account_id)?.state : null, lead)
+    : '';
+  const on = Number.isNaN(Date.parse(draft.called_at))
+    ? utcDate(new Date().toISOString())
+    : utcDate(draft.called_at);
   const ds = useMemo(
-    () => (book && lead && samples ? disbursementState(book, lead, samples, state, draft.called_at) : null),
+    () =>
+      book && lead && samples
+        ? disbursementState(book, lead, samples, state, draft.called_at)
+        : null,
     [book, lead, samples, state, draft.called_at],
   );
   const keyMessages = book?.key_messages ?? [];
@@ -172,13 +189,18 @@ function Form({
   const sampleErrors = (): Record<string, string> => {
     const e: Record<string, string> = {};
     if (!givesSamples || !ds) return e;
-    if (!oneToOne) e.samples = 'Samples are given in a one-to-one call only: remove them or change the call type.';
+    if (!oneToOne)
+      e.samples =
+        'Samples are given in a one-to-one call only: remove them or change the call type.';
     else if (ds.blocked) e.samples = 'The samples break a rule (see above): change or remove them.';
-    else if (ds.warnings.length > 0 && !samples!.warnings_acknowledged) e.samples_ack = 'Confirm the warnings to give these samples.';
+    else if (ds.warnings.length > 0 && !samples!.warnings_acknowledged)
+      e.samples_ack = 'Confirm the warnings to give these samples.';
     else if (!ds.signed) e.signature = 'The HCP must sign for the samples before you submit.';
     return e;
   };
-  const errors: Record<string, string> = tried ? { ...validateCall(draft, data.byId), ...sampleErrors() } : {};
+  const errors: Record<string, string> = tried
+    ? { ...validateCall(draft, data.byId), ...sampleErrors() }
+    : {};
   const blocked = lead ? callBlockReason(lead) : 'HCP not found';
   const pl = data.picklists;
   const callTypes = pl?.call_types?.length ? pl.call_types : DEFAULT_CALL_TYPES;
@@ -188,14 +210,25 @@ function Form({
   const affs = lead?.affiliations ?? [];
   const attendees = useMemo(() => {
     if (draft.call_type !== 'group' || !draft.account_id) return [];
-    return data.hcps.filter((h) => (h.affiliations ?? []).some((a) => a.account_id === draft.account_id));
+    return data.hcps.filter((h) =>
+      (h.affiliations ?? []).some((a) => a.account_id === draft.account_id),
+    );
   }, [data, draft.call_type, draft.account_id]);
   const products = useMemo(() => {
     const ids = new Set([...(lead?.segments ?? []).map((s) => s.product_id), ...draft.product_ids]);
-    return [...ids].map((id) => ({ id, name: data.products.get(id)?.brand ?? lead?.segments.find((s) => s.product_id === id)?.product_name ?? id }));
+    return [...ids].map((id) => ({
+      id,
+      name:
+        data.products.get(id)?.brand ??
+        lead?.segments.find((s) => s.product_id === id)?.product_name ??
+        id,
+    }));
   }, [data, lead]);
-  const productName = (id: string) => products.find((p) => p.id === id)?.name ?? data.products.get(id)?.brand ?? id;
-  const allProducts = [...data.products.values()].filter((p) => !products.some((x) => x.id === p.id));
+  const productName = (id: string) =>
+    products.find((p) => p.id === id)?.name ?? data.products.get(id)?.brand ?? id;
+  const allProducts = [...data.products.values()].filter(
+    (p) => !products.some((x) => x.id === p.id),
+  );
 
   if (!lead) return <ErrorBox error={new Error('HCP not found on this device.')} />;
   if (blocked) {
@@ -206,7 +239,8 @@ function Form({
     );
   }
 
-  const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+  const toggle = (list: string[], id: string) =>
+    list.includes(id) ? list.filter((x) => x !== id) : [...list, id];
   const done = () => {
     location.hash = '#/today';
   };
@@ -225,19 +259,30 @@ function Form({
       givesSamples && ds && samples?.signature
         ? {
             id: samples.id,
-            lines: ds.expanded.lines.map((l) => ({ sku_id: l.sku_id, lot_id: l.lot_id ?? null, quantity: l.quantity })),
+            lines: ds.expanded.lines.map((l) => ({
+              sku_id: l.sku_id,
+              lot_id: l.lot_id ?? null,
+              quantity: l.quantity,
+            })),
             signature: samples.signature,
             warnings_acknowledged: samples.warnings_acknowledged,
           }
         : null;
-    await submitCall(engine, { ...draft, key_message_ids: draft.key_message_ids ?? [], disbursement });
+    await submitCall(engine, {
+      ...draft,
+      key_message_ids: draft.key_message_ids ?? [],
+      disbursement,
+    });
     done();
   };
   const toggleProduct = (id: string) => {
     if (draft.product_ids.includes(id)) {
       // Key messages of a product no longer detailed go with it.
       const gone = new Set(keyMessages.filter((m) => m.product_id === id).map((m) => m.id));
-      set({ product_ids: draft.product_ids.filter((x) => x !== id), key_message_ids: (draft.key_message_ids ?? []).filter((m) => !gone.has(m)) });
+      set({
+        product_ids: draft.product_ids.filter((x) => x !== id),
+        key_message_ids: (draft.key_message_ids ?? []).filter((m) => !gone.has(m)),
+      });
     } else set({ product_ids: [...draft.product_ids, id] });
   };
 
@@ -250,7 +295,11 @@ function Form({
         title="Receipt of drug samples"
         onSigned={(signature) => {
           // The lots signed for are the lots given: pin them (a later sync must not re-pick them).
-          const lines = ds.expanded.lines.map((l) => ({ sku_id: l.sku_id, lot_id: l.lot_id ?? null, quantity: l.quantity }));
+          const lines = ds.expanded.lines.map((l) => ({
+            sku_id: l.sku_id,
+            lot_id: l.lot_id ?? null,
+            quantity: l.quantity,
+          }));
           setSamples({ ...samples, lines, signature });
           setSigning(false);
         }}
@@ -331,7 +380,10 @@ function Form({
           items={callTypes}
           value={draft.call_type}
           onPick={(code) =>
-            set({ call_type: code as CallType, hcp_ids: code === 'group' ? draft.hcp_ids : [lead.id] })
+            set({
+              call_type: code as CallType,
+              hcp_ids: code === 'group' ? draft.hcp_ids : [lead.id],
+            })
           }
           testid="call-type"
         />
@@ -395,7 +447,11 @@ function Form({
           )}
         </div>
         {draft.product_ids.some((p) => keyMessages.some((m) => m.product_id === p)) && (
-          <details class="key-messages" data-testid="key-messages" open={(draft.key_message_ids ?? []).length > 0}>
+          <details
+            class="key-messages"
+            data-testid="key-messages"
+            open={(draft.key_message_ids ?? []).length > 0}
+          >
             <summary>Key messages presented ({(draft.key_message_ids ?? []).length})</summary>
             {draft.product_ids
               .filter((p) => keyMessages.some((m) => m.product_id === p))
@@ -410,7 +466,9 @@ function Form({
                         <input
                           type="checkbox"
                           checked={(draft.key_message_ids ?? []).includes(m.id)}
-                          onChange={() => set({ key_message_ids: toggle(draft.key_message_ids ?? [], m.id) })}
+                          onChange={() =>
+                            set({ key_message_ids: toggle(draft.key_message_ids ?? [], m.id) })
+                          }
                           data-testid={`km-${m.id}`}
                           data-kind={m.kind}
                         />
@@ -428,13 +486,25 @@ function Form({
 
       <fieldset class="card section">
         <legend>Outcome *</legend>
-        <Chips name="Outcome" items={pl?.outcomes ?? []} value={draft.outcome} onPick={(v) => set({ outcome: v })} testid="outcome" />
+        <Chips
+          name="Outcome"
+          items={pl?.outcomes ?? []}
+          value={draft.outcome}
+          onPick={(v) => set({ outcome: v })}
+          testid="outcome"
+        />
         {err('outcome')}
       </fieldset>
 
       <fieldset class="card section">
         <legend>Next step *</legend>
-        <Chips name="Next step" items={pl?.next_steps ?? []} value={draft.next_step} onPick={(v) => set({ next_step: v })} testid="next-step" />
+        <Chips
+          name="Next step"
+          items={pl?.next_steps ?? []}
+          value={draft.next_step}
+          onPick={(v) => set({ next_step: v })}
+          testid="next-step"
+        />
         {err('next_step')}
         <label class="inline">
           Date (optional)
@@ -496,8 +566,9 @@ function Form({
 
       {gaps.length > 0 && (
         <p class="notice small" data-testid="fair-balance">
-          Fair balance: you presented a benefit of {gaps.map(productName).join(', ')} without its risk information. Present
-          the risk information too (the call is flagged for review otherwise).
+          Fair balance: you presented a benefit of {gaps.map(productName).join(', ')} without its
+          risk information. Present the risk information too (the call is flagged for review
+          otherwise).
         </p>
       )}
       {Object.keys(errors).length > 0 && (

@@ -7,7 +7,13 @@ import type { CompletenessLevel } from '../api/stewardship';
 import type { CompletenessReport, Share } from '../api/types';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
-import { completenessCsv, completenessGroups, MEASURES, shareText, shareTone } from '../lib/completeness';
+import {
+  completenessCsv,
+  completenessGroups,
+  MEASURES,
+  shareText,
+  shareTone,
+} from '../lib/completeness';
 import { pickStatus } from '../lib/stewardship';
 import { ErrorBox, Loading } from '../components/bits';
 import { saveBlob } from './oversight/common';
@@ -15,7 +21,11 @@ import './oversight/oversight.css';
 import './stewardship/stewardship.css';
 
 const LEVELS = ['territory', 'district', 'region'] as const;
-const LEVEL_LABELS: Record<CompletenessLevel, string> = { territory: 'Territory', district: 'District', region: 'Region' };
+const LEVEL_LABELS: Record<CompletenessLevel, string> = {
+  territory: 'Territory',
+  district: 'District',
+  region: 'Region',
+};
 const MONTHS = ['6', '3', '12'] as const;
 
 export function Completeness({ query }: { query: string }) {
@@ -31,7 +41,10 @@ export function Completeness({ query }: { query: string }) {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }, [key]);
 
-  const res = useLoad(() => api.completeness(level, Number(months)).then((report) => ({ key, report })), [key, gen]);
+  const res = useLoad(
+    () => api.completeness(level, Number(months)).then((report) => ({ key, report })),
+    [key, gen],
+  );
   const loadedKey = res.state === 'ok' ? res.data.key : undefined;
   return (
     <div class="screen completeness" data-testid="completeness" data-loaded-key={loadedKey}>
@@ -41,14 +54,18 @@ export function Completeness({ query }: { query: string }) {
       </div>
       <section class="card section">
         <p class="muted small">
-          Each figure is a share of what should be there, with the count and the total it is made of. Below <strong>85%</strong> data entry
-          has an adoption problem (highlighted); below <strong>70%</strong> a serious one. Months run up to this one, which is still
-          in progress.
+          Each figure is a share of what should be there, with the count and the total it is made
+          of. Below <strong>85%</strong> data entry has an adoption problem (highlighted); below{' '}
+          <strong>70%</strong> a serious one. Months run up to this one, which is still in progress.
         </p>
         <div class="seg">
           <label>
             Level
-            <select value={level} onChange={(e) => setLevel(e.currentTarget.value as CompletenessLevel)} data-testid="cmp-level">
+            <select
+              value={level}
+              onChange={(e) => setLevel(e.currentTarget.value as CompletenessLevel)}
+              data-testid="cmp-level"
+            >
               {LEVELS.map((l) => (
                 <option key={l} value={l}>
                   {LEVEL_LABELS[l]}
@@ -58,7 +75,11 @@ export function Completeness({ query }: { query: string }) {
           </label>
           <label>
             Months
-            <select value={months} onChange={(e) => setMonths(e.currentTarget.value)} data-testid="cmp-months">
+            <select
+              value={months}
+              onChange={(e) => setMonths(e.currentTarget.value)}
+              data-testid="cmp-months"
+            >
               {['3', '6', '12'].map((m) => (
                 <option key={m} value={m}>
                   Last {m}
@@ -69,7 +90,9 @@ export function Completeness({ query }: { query: string }) {
           {res.state === 'ok' && <CsvButton report={res.data.report} />}
         </div>
         {res.state === 'loading' && <Loading />}
-        {res.state === 'error' && <ErrorBox error={res.error} onRetry={() => setGen((g) => g + 1)} />}
+        {res.state === 'error' && (
+          <ErrorBox error={res.error} onRetry={() => setGen((g) => g + 1)} />
+        )}
         {res.state === 'ok' && <CompletenessTable report={res.data.report} />}
       </section>
       {res.state === 'ok' && (
@@ -89,7 +112,10 @@ export function Completeness({ query }: { query: string }) {
 function CsvButton({ report }: { report: CompletenessReport }) {
   const save = () => {
     const last = report.months[report.months.length - 1] ?? '';
-    saveBlob(new Blob([completenessCsv(report)], { type: 'text/csv' }), `completeness-${report.level}-${last}.csv`);
+    saveBlob(
+      new Blob([completenessCsv(report)], { type: 'text/csv' }),
+      `completeness-${report.level}-${last}.csv`,
+    );
   };
   return (
     <button type="button" class="btn btn-small" onClick={save} data-testid="cmp-csv">
@@ -118,7 +144,13 @@ function CompletenessTable({ report }: { report: CompletenessReport }) {
         {groups.map((g) => (
           <tbody key={g.unit?.id ?? 'total'} class={g.unit ? 'cmp-unit' : 'cmp-total'}>
             {g.rows.map(({ month, row }, i) => (
-              <tr key={month} data-testid="cmp-row" data-unit={g.unit?.code ?? 'total'} data-unit-id={g.unit?.id ?? ''} data-month={month}>
+              <tr
+                key={month}
+                data-testid="cmp-row"
+                data-unit={g.unit?.code ?? 'total'}
+                data-unit-id={g.unit?.id ?? ''}
+                data-month={month}
+              >
                 {i === 0 && (
                   <th scope="rowgroup" rowSpan={g.rows.length} data-testid="cmp-unit">
                     {g.unit ? (
@@ -131,7 +163,15 @@ function CompletenessTable({ report }: { report: CompletenessReport }) {
                   </th>
                 )}
                 <td>{month}</td>
-                {MEASURES.map((m) => (row ? <ShareCell key={m.key} measure={m.key} s={row[m.key]} /> : <td key={m.key} class="num muted">–</td>))}
+                {MEASURES.map((m) =>
+                  row ? (
+                    <ShareCell key={m.key} measure={m.key} s={row[m.key]} />
+                  ) : (
+                    <td key={m.key} class="num muted">
+                      –
+                    </td>
+                  ),
+                )}
               </tr>
             ))}
           </tbody>
@@ -143,9 +183,21 @@ function CompletenessTable({ report }: { report: CompletenessReport }) {
 
 function ShareCell({ measure, s }: { measure: string; s: Share }) {
   const tone = shareTone(s);
-  const title = tone === 'bad' ? 'Below 70%: a serious adoption problem' : tone === 'low' ? 'Below 85%: an adoption problem' : undefined;
+  const title =
+    tone === 'bad'
+      ? 'Below 70%: a serious adoption problem'
+      : tone === 'low'
+        ? 'Below 85%: an adoption problem'
+        : undefined;
   return (
-    <td class={`num share share-${tone}`} title={title} data-testid={`cmp-${measure}`} data-count={s.count} data-of={s.of} data-tone={tone}>
+    <td
+      class={`num share share-${tone}`}
+      title={title}
+      data-testid={`cmp-${measure}`}
+      data-count={s.count}
+      data-of={s.of}
+      data-tone={tone}
+    >
       {shareText(s)}
     </td>
   );

@@ -29,7 +29,9 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
   const { api, me } = useApp();
   const sp = new URLSearchParams(initialQuery);
   const thisMonth = monthKey(new Date());
-  const [cycle, setCycle] = useState(() => (isMonthKey(sp.get('cycle')) ? sp.get('cycle')! : thisMonth));
+  const [cycle, setCycle] = useState(() =>
+    isMonthKey(sp.get('cycle')) ? sp.get('cycle')! : thisMonth,
+  );
   const territories = me.territories ?? [];
   const [territory, setTerritory] = useState(() => {
     const t = sp.get('territory');
@@ -74,7 +76,11 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
       <div class="cov-controls">
         <label>
           Cycle
-          <select value={cycle} onChange={(e) => setCycle(e.currentTarget.value)} data-testid="coverage-cycle">
+          <select
+            value={cycle}
+            onChange={(e) => setCycle(e.currentTarget.value)}
+            data-testid="coverage-cycle"
+          >
             {months.map((m) => (
               <option key={m} value={m}>
                 {monthLabel(m)}
@@ -83,7 +89,12 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
             ))}
           </select>
         </label>
-        <TerritorySelect territories={territories} value={territory} onChange={setTerritory} testid="coverage-territory-filter" />
+        <TerritorySelect
+          territories={territories}
+          value={territory}
+          onChange={setTerritory}
+          testid="coverage-territory-filter"
+        />
       </div>
 
       {res.state === 'loading' && <Loading />}
@@ -98,18 +109,26 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
   return (
     <>
       <p class="cov-cycle muted small" data-testid="coverage-cycle-range">
-        {cycleRange(report.cycle.from, report.cycle.to)} · <strong>{daysLeftText(report.days_left)}</strong>
+        {cycleRange(report.cycle.from, report.cycle.to)} ·{' '}
+        <strong>{daysLeftText(report.days_left)}</strong>
       </p>
       <section class="card section" data-testid="coverage-totals">
-        <h2>{filtered ? 'This territory' : report.territories.length === 1 ? 'Total' : `All territories (${report.territories.length})`}</h2>
+        <h2>
+          {filtered
+            ? 'This territory'
+            : report.territories.length === 1
+              ? 'Total'
+              : `All territories (${report.territories.length})`}
+        </h2>
         <TierGrid tiers={report.totals} />
       </section>
       <details class="cov-method" data-testid="coverage-method">
         <summary>How these numbers are computed</summary>
         <p>{report.method}</p>
         <p class="muted small">
-          Adherence bar: calls toward target / target calls. Coverage bar: HCPs reached / HCPs. Gaps list each
-          target HCP with fewer calls than the tier's target, tier A first, furthest behind first.
+          Adherence bar: calls toward target / target calls. Coverage bar: HCPs reached / HCPs. Gaps
+          list each target HCP with fewer calls than the tier's target, tier A first, furthest
+          behind first.
         </p>
       </details>
       {report.territories.length === 0 ? (
@@ -117,7 +136,12 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
       ) : (
         <ul class="cards cov-cards" data-testid="coverage-territories">
           {report.territories.map((t) => (
-            <TerritoryCard key={t.territory.id} t={t} daysLeft={report.days_left} open={report.territories.length === 1} />
+            <TerritoryCard
+              key={t.territory.id}
+              t={t}
+              daysLeft={report.days_left}
+              open={report.territories.length === 1}
+            />
           ))}
         </ul>
       )}
@@ -125,11 +149,24 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
   );
 }
 
-function TerritoryCard({ t, daysLeft, open }: { t: TerritoryFrequency; daysLeft: number; open: boolean }) {
+function TerritoryCard({
+  t,
+  daysLeft,
+  open,
+}: {
+  t: TerritoryFrequency;
+  daysLeft: number;
+  open: boolean;
+}) {
   const signal = tierASignal(t.tiers, daysLeft);
   const more = moreGapsText(t.gaps.length, t.gaps_total);
   return (
-    <li class="card section cov-card" data-testid="coverage-territory" data-id={t.territory.id} data-code={t.territory.code}>
+    <li
+      class="card section cov-card"
+      data-testid="coverage-territory"
+      data-id={t.territory.id}
+      data-code={t.territory.code}
+    >
       <div class="cov-card-head">
         <div>
           <span class="terr badge" data-testid="coverage-territory-code">
@@ -137,7 +174,10 @@ function TerritoryCard({ t, daysLeft, open }: { t: TerritoryFrequency; daysLeft:
           </span>{' '}
           <strong data-testid="coverage-territory-name">{t.territory.name}</strong>
         </div>
-        <span class="muted small" title="Every HCP attendance at a call attributed to this territory in the cycle, target or not">
+        <span
+          class="muted small"
+          title="Every HCP attendance at a call attributed to this territory in the cycle, target or not"
+        >
           {t.calls_attributed} calls
         </span>
       </div>
@@ -152,7 +192,12 @@ function TerritoryCard({ t, daysLeft, open }: { t: TerritoryFrequency; daysLeft:
           Every target is on plan.
         </p>
       ) : (
-        <details class="cov-gaps" open={open || undefined} data-testid="coverage-gaps" data-total={t.gaps_total}>
+        <details
+          class="cov-gaps"
+          open={open || undefined}
+          data-testid="coverage-gaps"
+          data-total={t.gaps_total}
+        >
           <summary>
             Behind plan: <strong>{t.gaps_total}</strong> {t.gaps_total === 1 ? 'HCP' : 'HCPs'}
           </summary>
@@ -228,7 +273,14 @@ function TierGrid({ tiers }: { tiers: TierFrequency[] }) {
 function Bar({ ratio, label }: { ratio: number; label: string }) {
   const w = barWidth(ratio);
   return (
-    <div class="bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(w)}>
+    <div
+      class="bar"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(w)}
+    >
       <div style={{ width: `${w}%` }} />
     </div>
   );

@@ -2,7 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { HcpSummary, Specialty } from '../api/types';
 import { useApp } from '../context';
 import { useDebounced, usePaged } from '../hooks';
-import { activeFilterCount, HCP_FILTER_KEYS, parseFilters, toQueryString, type HcpFilters } from '../lib/query';
+import {
+  activeFilterCount,
+  HCP_FILTER_KEYS,
+  parseFilters,
+  toQueryString,
+  type HcpFilters,
+} from '../lib/query';
 import { HcpCard } from '../components/HcpCard';
 import { TerritorySelect } from '../components/bits';
 import { ListFooter } from '../components/ListFooter';
@@ -38,7 +44,9 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
   const [city, setCity] = useState(filters.city ?? '');
   const debouncedCity = useDebounced(city, 400);
   useEffect(() => {
-    setFilters((f) => (f.city === (debouncedCity || undefined) ? f : { ...f, city: debouncedCity || undefined }));
+    setFilters((f) =>
+      f.city === (debouncedCity || undefined) ? f : { ...f, city: debouncedCity || undefined },
+    );
   }, [debouncedCity]);
 
   const territories = me.territories ?? [];
@@ -60,13 +68,15 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
         />
       </div>
       <details class="filters" open={nActive > 0 ? true : undefined}>
-        <summary>
-          Filters{nActive > 0 && <span class="pill">{nActive}</span>}
-        </summary>
+        <summary>Filters{nActive > 0 && <span class="pill">{nActive}</span>}</summary>
         <div class="filter-grid">
           <label>
             Specialty
-            <select value={filters.specialty ?? ''} onChange={set('specialty')} data-testid="filter-specialty">
+            <select
+              value={filters.specialty ?? ''}
+              onChange={set('specialty')}
+              data-testid="filter-specialty"
+            >
               <option value="">All specialties</option>
               {specs.map((s) => (
                 <option key={s.code} value={s.code}>
@@ -96,14 +106,23 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
           </label>
           <label>
             Status
-            <select value={filters.status ?? ''} onChange={set('status')} data-testid="filter-status">
+            <select
+              value={filters.status ?? ''}
+              onChange={set('status')}
+              data-testid="filter-status"
+            >
               <option value="">Any status</option>
               <option value="active">Active</option>
               <option value="retired">Retired</option>
               <option value="deceased">Deceased</option>
             </select>
           </label>
-          <TerritorySelect territories={territories} value={filters.territory ?? ''} onChange={(id) => setFilters((f) => ({ ...f, territory: id || undefined }))} testid="filter-territory" />
+          <TerritorySelect
+            territories={territories}
+            value={filters.territory ?? ''}
+            onChange={(id) => setFilters((f) => ({ ...f, territory: id || undefined }))}
+            testid="filter-territory"
+          />
           {nActive > 0 && (
             <button
               type="button"

@@ -15,9 +15,23 @@ import {
   sortCallWindows,
   titleCase,
 } from '../lib/format';
-import { Empty, ErrorBox, Field, Loading, ProposedBadge, Section, StatusBadge, TierBadge } from '../components/bits';
+import {
+  Empty,
+  ErrorBox,
+  Field,
+  Loading,
+  ProposedBadge,
+  Section,
+  StatusBadge,
+  TierBadge,
+} from '../components/bits';
 import { CallHistory } from '../components/CallHistory';
-import { BlacklistBanner, BlacklistControl, DeaSection, HcpSampleRecord } from './oversight/HcpSamples';
+import {
+  BlacklistBanner,
+  BlacklistControl,
+  DeaSection,
+  HcpSampleRecord,
+} from './oversight/HcpSamples';
 import { canProposeHcpData } from '../lib/hcpProposal';
 import { HcpDataSection } from './proposals/HcpDataSection';
 
@@ -39,7 +53,9 @@ export function HcpProfile({ id }: { id: string }) {
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' && (
         <HcpDetail h={changed ?? res.data}>
-          {mayFlagDoNotCall(me.role) && <DoNotCallControl h={changed ?? res.data} onChanged={setChanged} />}
+          {mayFlagDoNotCall(me.role) && (
+            <DoNotCallControl h={changed ?? res.data} onChanged={setChanged} />
+          )}
           <BlacklistBanner h={changed ?? res.data} />
           <BlacklistControl h={changed ?? res.data} onChanged={setChanged} />
           <CallHistory api={api} hcpId={res.data.id} />
@@ -51,7 +67,6 @@ export function HcpProfile({ id }: { id: string }) {
     </div>
   );
 }
-
 
 /** Compliance's control: flag the HCP do-not-call with a reason, or clear the flag. */
 function DoNotCallControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => void }) {
@@ -66,7 +81,7 @@ function DoNotCallControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => voi
       onChanged(await action());
       setReason('');
     } catch (e) {
-      setError(e instanceof ApiError ? e.fieldErrors.reason ?? e.detail : String(e));
+      setError(e instanceof ApiError ? (e.fieldErrors.reason ?? e.detail) : String(e));
     } finally {
       setBusy(false);
     }
@@ -77,7 +92,9 @@ function DoNotCallControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => voi
       data-testid="dnc-control"
       onSubmit={(e) => {
         e.preventDefault();
-        void run(() => (h.do_not_call ? api.clearDoNotCall(h.id) : api.flagDoNotCall(h.id, reason)));
+        void run(() =>
+          h.do_not_call ? api.clearDoNotCall(h.id) : api.flagDoNotCall(h.id, reason),
+        );
       }}
     >
       {!h.do_not_call && (
@@ -90,7 +107,12 @@ function DoNotCallControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => voi
           data-testid="dnc-reason"
         />
       )}
-      <button type="submit" class={h.do_not_call ? 'btn' : 'btn btn-primary'} disabled={busy} data-testid="dnc-submit">
+      <button
+        type="submit"
+        class={h.do_not_call ? 'btn' : 'btn btn-primary'}
+        disabled={busy}
+        data-testid="dnc-submit"
+      >
         {h.do_not_call ? 'Clear do-not-call' : 'Flag do-not-call'}
       </button>
       {error && <p class="field-error">{error}</p>}

@@ -19,7 +19,12 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
   const [specialty, setSpecialty] = useState(initial.specialty ?? '');
   const [city, setCity] = useState(initial.city ?? '');
   const [shown, setShown] = useState(PAGE);
-  const key = toQueryString({ q: q.trim() || undefined, tier: tier || undefined, specialty: specialty || undefined, city: city || undefined });
+  const key = toQueryString({
+    q: q.trim() || undefined,
+    tier: tier || undefined,
+    specialty: specialty || undefined,
+    city: city || undefined,
+  });
   const options = useMemo(() => filterOptions(data?.hcps ?? []), [data]);
 
   useEffect(() => {
@@ -30,7 +35,10 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
 
   const matches: Hcp[] = useMemo(() => {
     if (!data) return [];
-    return filterLocal(searchLocal(data, q).map((i) => data.hcps[i]), { tier, specialty, city });
+    return filterLocal(
+      searchLocal(data, q).map((i) => data.hcps[i]),
+      { tier, specialty, city },
+    );
   }, [data, q, tier, specialty, city]);
 
   return (
@@ -48,7 +56,12 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
           onInput={(e) => setQ(e.currentTarget.value)}
           data-testid="hcp-search"
         />
-        <select value={tier} onChange={(e) => setTier(e.currentTarget.value)} aria-label="Tier" data-testid="filter-tier">
+        <select
+          value={tier}
+          onChange={(e) => setTier(e.currentTarget.value)}
+          aria-label="Tier"
+          data-testid="filter-tier"
+        >
           <option value="">Any tier</option>
           <option value="A">Tier A</option>
           <option value="B">Tier B</option>
@@ -56,7 +69,12 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
         </select>
       </div>
       <div class="searchbar search-row">
-        <select value={specialty} onChange={(e) => setSpecialty(e.currentTarget.value)} aria-label="Specialty" data-testid="filter-specialty">
+        <select
+          value={specialty}
+          onChange={(e) => setSpecialty(e.currentTarget.value)}
+          aria-label="Specialty"
+          data-testid="filter-specialty"
+        >
           <option value="">Any specialty</option>
           {options.specialties.map((o) => (
             <option key={o.code} value={o.code}>
@@ -65,7 +83,12 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
           ))}
         </select>
         {options.cities.length > 1 && (
-          <select value={city} onChange={(e) => setCity(e.currentTarget.value)} aria-label="City" data-testid="filter-city">
+          <select
+            value={city}
+            onChange={(e) => setCity(e.currentTarget.value)}
+            aria-label="City"
+            data-testid="filter-city"
+          >
             <option value="">Any city</option>
             {options.cities.map((c) => (
               <option key={c} value={c}>
@@ -77,7 +100,12 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
       </div>
       <ProposeBar q={q} />
       <SyncGate>
-        <ul class="cards" data-testid="hcp-list" data-loaded-key={data ? key : undefined} aria-busy={!data}>
+        <ul
+          class="cards"
+          data-testid="hcp-list"
+          data-loaded-key={data ? key : undefined}
+          aria-busy={!data}
+        >
           {matches.slice(0, shown).map((h) => (
             <HcpCard key={h.id} h={cardOf(h)} />
           ))}
@@ -85,10 +113,16 @@ export function LocalHcpList({ initialQuery }: { initialQuery: string }) {
         <div class="list-footer">
           {matches.length === 0 && <p class="muted empty">No HCPs match.</p>}
           <p class="count" data-testid="shown-count" aria-live="polite">
-            <strong data-testid="shown-n">{Math.min(shown, matches.length)}</strong> shown of {matches.length}
+            <strong data-testid="shown-n">{Math.min(shown, matches.length)}</strong> shown of{' '}
+            {matches.length}
           </p>
           {matches.length > shown && (
-            <button type="button" class="btn btn-block" onClick={() => setShown(shown + PAGE)} data-testid="load-more">
+            <button
+              type="button"
+              class="btn btn-block"
+              onClick={() => setShown(shown + PAGE)}
+              data-testid="load-more"
+            >
               Load more
             </button>
           )}

@@ -44,13 +44,21 @@ export function LocalHcpProfile({ id }: { id: string }) {
                   {blocked}
                 </p>
               ) : (
-                <a class="btn btn-primary btn-block" href={newCallHref(h.id)} data-testid="profile-log-call">
+                <a
+                  class="btn btn-primary btn-block"
+                  href={newCallHref(h.id)}
+                  data-testid="profile-log-call"
+                >
                   Log call
                 </a>
               )}
             </div>
             <Section title={`Calls (${history.length})`} testid="section-calls">
-              {history.length === 0 ? <Empty>No calls yet.</Empty> : <CallList calls={history} data={data!} />}
+              {history.length === 0 ? (
+                <Empty>No calls yet.</Empty>
+              ) : (
+                <CallList calls={history} data={data!} />
+              )}
             </Section>
             {book && !blocked && <SampleRequest hcp={h} book={book} />}
             {book && <SampleHistory hcpId={h.id} book={book} />}
@@ -64,8 +72,11 @@ export function LocalHcpProfile({ id }: { id: string }) {
 
 /** Why an HCP is not on the device: a proposal of it the server refused, or not in the territory. */
 function missingReason(id: string, outbox: OutboxItem[]): string {
-  const refused = outbox.find((o) => o.kind === 'hcp.propose' && o.payload.hcp_id === id && o.status === 'rejected');
-  if (refused) return `The server refused this proposed HCP: ${rejectionText(refused.result)} Resend or discard it on the Sync screen.`;
+  const refused = outbox.find(
+    (o) => o.kind === 'hcp.propose' && o.payload.hcp_id === id && o.status === 'rejected',
+  );
+  if (refused)
+    return `The server refused this proposed HCP: ${rejectionText(refused.result)} Resend or discard it on the Sync screen.`;
   return 'This HCP is not in your territory data.';
 }
 
@@ -77,12 +88,20 @@ export function CallList({ calls, data }: { calls: Call[]; data: LocalData }) {
       {calls.map((c) => {
         const pending = (c as Call & { pending?: boolean }).pending;
         return (
-          <li key={c.id} data-testid="call-row" data-id={c.id} data-pending={pending ? 'true' : 'false'}>
-            <strong>{callWhen(c.called_at)}</strong> · {pick(data.picklists?.call_types, c.call_type)}
+          <li
+            key={c.id}
+            data-testid="call-row"
+            data-id={c.id}
+            data-pending={pending ? 'true' : 'false'}
+          >
+            <strong>{callWhen(c.called_at)}</strong> ·{' '}
+            {pick(data.picklists?.call_types, c.call_type)}
             {pending && <span class="badge pending">Pending sync</span>}
             {(c.flags ?? []).length > 0 && <span class="badge dnc">{c.flags.join(', ')}</span>}
             <div class="small">
-              {productNames(data, c.product_ids) || 'No products'} · {pick(data.picklists?.outcomes, c.outcome)} → {pick(data.picklists?.next_steps, c.next_step)}
+              {productNames(data, c.product_ids) || 'No products'} ·{' '}
+              {pick(data.picklists?.outcomes, c.outcome)} →{' '}
+              {pick(data.picklists?.next_steps, c.next_step)}
               {c.next_step_date ? ` (${c.next_step_date})` : ''}
             </div>
             {c.notes && <div class="muted small">“{c.notes}”</div>}
@@ -95,8 +114,11 @@ export function CallList({ calls, data }: { calls: Call[]; data: LocalData }) {
 
 /** What the HCP received or requested (every rep's records, plus this device's unsynced ones), newest first. */
 function SampleHistory({ hcpId, book }: { hcpId: string; book: EffectiveBook }) {
-  const rows = book.history.filter((p) => p.hcp_id === hcpId).sort((a, b) => b.on.localeCompare(a.on));
-  const name = (pid: string) => book.skus.find((s) => s.product_id === pid)?.product_name ?? 'Product';
+  const rows = book.history
+    .filter((p) => p.hcp_id === hcpId)
+    .sort((a, b) => b.on.localeCompare(a.on));
+  const name = (pid: string) =>
+    book.skus.find((s) => s.product_id === pid)?.product_name ?? 'Product';
   return (
     <Section title={`Samples (${rows.length})`} testid="section-samples">
       {rows.length === 0 ? (

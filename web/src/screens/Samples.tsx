@@ -57,7 +57,8 @@ export function Samples() {
             {rejected > 0 && (
               <p class="error" data-testid="samples-rejected">
                 <span>
-                  {rejected} sample record{rejected > 1 ? 's were' : ' was'} rejected by the server. <a href="#/sync">Review on the Sync screen</a>.
+                  {rejected} sample record{rejected > 1 ? 's were' : ' was'} rejected by the server.{' '}
+                  <a href="#/sync">Review on the Sync screen</a>.
                 </span>
               </p>
             )}
@@ -87,11 +88,33 @@ export function Samples() {
                   </button>
                 ))}
               </div>
-              {action === 'transfer' && <MoveForm key="transfer" book={book} kind="transfer" onDone={finish} onCancel={() => setAction(null)} />}
-              {action === 'return' && <MoveForm key="return" book={book} kind="return" onDone={finish} onCancel={() => setAction(null)} />}
-              {action === 'destroy' && <DestroyForm book={book} onDone={finish} onCancel={() => setAction(null)} />}
-              {action === 'loss' && <LossReportForm book={book} onDone={finish} onCancel={() => setAction(null)} />}
-              {action === 'count' && <CountForm book={book} onDone={finish} onCancel={() => setAction(null)} />}
+              {action === 'transfer' && (
+                <MoveForm
+                  key="transfer"
+                  book={book}
+                  kind="transfer"
+                  onDone={finish}
+                  onCancel={() => setAction(null)}
+                />
+              )}
+              {action === 'return' && (
+                <MoveForm
+                  key="return"
+                  book={book}
+                  kind="return"
+                  onDone={finish}
+                  onCancel={() => setAction(null)}
+                />
+              )}
+              {action === 'destroy' && (
+                <DestroyForm book={book} onDone={finish} onCancel={() => setAction(null)} />
+              )}
+              {action === 'loss' && (
+                <LossReportForm book={book} onDone={finish} onCancel={() => setAction(null)} />
+              )}
+              {action === 'count' && (
+                <CountForm book={book} onDone={finish} onCancel={() => setAction(null)} />
+              )}
             </section>
             <Ledger book={book} />
           </>

@@ -22,7 +22,11 @@ export function Stewardship({ section, query }: { section: string; query: string
     queueMicrotask(() => location.replace(to));
   }
   return (
-    <div class={`screen stewardship stewardship-${current}`} data-testid="stewardship" data-section={current}>
+    <div
+      class={`screen stewardship stewardship-${current}`}
+      data-testid="stewardship"
+      data-section={current}
+    >
       <div class="screen-head">
         <h1>Data quality</h1>
         <span class="muted small">HCP master data stewardship</span>

@@ -49,14 +49,20 @@ function itemWhen(o: OutboxItem): string {
 
 export function SyncScreen() {
   const { engine, sync, data, calls } = useOffline();
-  const pending = (calls?.outbox ?? []).filter((o) => o.status === 'pending').sort((a, b) => a.id.localeCompare(b.id));
-  const name = (ids: string[]) => ids.map((id) => (data?.byId.get(id) ? hcpName(data.byId.get(id)!) : id)).join(', ');
+  const pending = (calls?.outbox ?? [])
+    .filter((o) => o.status === 'pending')
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const name = (ids: string[]) =>
+    ids.map((id) => (data?.byId.get(id) ? hcpName(data.byId.get(id)!) : id)).join(', ');
   const what = (o: OutboxItem) => {
-    if (isCallItem(o)) return `${name(o.payload.hcp_ids)}${o.payload.disbursement ? ' (with samples)' : ''}`;
+    if (isCallItem(o))
+      return `${name(o.payload.hcp_ids)}${o.payload.disbursement ? ' (with samples)' : ''}`;
     if (o.kind === 'sample.request') return `${SAMPLE_WHAT[o.kind]} · ${name([o.payload.hcp_id])}`;
-    if (o.kind === 'hcp.propose') return `${SAMPLE_WHAT[o.kind]} · ${o.payload.hcp.first_name} ${o.payload.hcp.last_name}`;
+    if (o.kind === 'hcp.propose')
+      return `${SAMPLE_WHAT[o.kind]} · ${o.payload.hcp.first_name} ${o.payload.hcp.last_name}`;
     if (o.kind === 'hcp.change') return `${SAMPLE_WHAT[o.kind]} · ${name([o.payload.hcp_id])}`;
-    if (o.kind === 'sample.destroy') return `${SAMPLE_WHAT[o.kind]} of ${o.payload.lines.reduce((n, l) => n + l.quantity, 0)} units`;
+    if (o.kind === 'sample.destroy')
+      return `${SAMPLE_WHAT[o.kind]} of ${o.payload.lines.reduce((n, l) => n + l.quantity, 0)} units`;
     return SAMPLE_WHAT[o.kind];
   };
   return (
@@ -67,7 +73,10 @@ export function SyncScreen() {
         <dl class="fields">
           <div class="field">
             <dt>Connection</dt>
-            <dd data-testid="sync-online">{sync.online ? 'Online' : 'Offline'}{sync.online && ` · live updates ${sync.events}`}</dd>
+            <dd data-testid="sync-online">
+              {sync.online ? 'Online' : 'Offline'}
+              {sync.online && ` · live updates ${sync.events}`}
+            </dd>
           </div>
           <div class="field">
             <dt>Last sync</dt>
@@ -120,11 +129,21 @@ export function SyncScreen() {
                       Fix (open as draft)
                     </button>
                   ) : (
-                    <button type="button" class="btn btn-small" onClick={() => discardRejected(engine, o)} data-testid="discard-rejected">
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      onClick={() => discardRejected(engine, o)}
+                      data-testid="discard-rejected"
+                    >
                       Discard
                     </button>
                   )}
-                  <button type="button" class="btn btn-small" onClick={() => resendRejected(engine, o)} data-testid="resend-rejected">
+                  <button
+                    type="button"
+                    class="btn btn-small"
+                    onClick={() => resendRejected(engine, o)}
+                    data-testid="resend-rejected"
+                  >
                     Resend
                   </button>
                 </div>

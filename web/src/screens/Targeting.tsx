@@ -14,7 +14,9 @@ export function Targeting({ versionId }: { versionId: string | null }) {
     <div class="screen targeting" data-testid="targeting">
       <div class="screen-head">
         <h1>Targeting</h1>
-        <span class="muted small">{canEditTargeting(me.role) ? 'Versions and uploads' : 'Versions (read only)'}</span>
+        <span class="muted small">
+          {canEditTargeting(me.role) ? 'Versions and uploads' : 'Versions (read only)'}
+        </span>
       </div>
       {versionId ? (
         <VersionPage id={versionId} />

@@ -24,7 +24,9 @@ export function SyncGate({ children }: { children: preact.ComponentChildren }) {
     <div class="card section" data-testid="initial-sync">
       <h2>Getting your territory ready</h2>
       {sync.online ? (
-        <Loading label={`Downloading your HCPs, accounts and calls for offline use… (${sync.pulledPages} pages)`} />
+        <Loading
+          label={`Downloading your HCPs, accounts and calls for offline use… (${sync.pulledPages} pages)`}
+        />
       ) : (
         <p class="notice">You are offline. Connect once to download your territory.</p>
       )}
@@ -55,7 +57,9 @@ export function Today() {
     <div class="screen" data-testid="today">
       <div class="screen-head">
         <h1>Today</h1>
-        <span class="muted small">{now.toLocaleDateString(undefined, { weekday: 'long', month: 'short', day: 'numeric' })}</span>
+        <span class="muted small">
+          {now.toLocaleDateString(undefined, { weekday: 'long', month: 'short', day: 'numeric' })}
+        </span>
       </div>
       <StorageNotice />
       <SyncGate>
@@ -83,20 +87,32 @@ export function Today() {
         )}
         <section data-testid="plan" data-count={plan.length}>
           <h2 class="plan-head">Call plan · {plan.length} due this cycle</h2>
-          {plan.length === 0 && <p class="muted empty">Nobody is due a call this cycle. Well done.</p>}
+          {plan.length === 0 && (
+            <p class="muted empty">Nobody is due a call this cycle. Well done.</p>
+          )}
           <ul class="cards">
             {plan.slice(0, n).map((it) => {
               const h = it.hcp;
               const aff = (h.affiliations ?? []).find((a) => a.primary) ?? h.affiliations?.[0];
               return (
-                <li class="card plan-item" key={h.id} data-testid="plan-item" data-id={h.id} data-tier={it.tier}>
+                <li
+                  class="card plan-item"
+                  key={h.id}
+                  data-testid="plan-item"
+                  data-id={h.id}
+                  data-tier={it.tier}
+                >
                   <a class="row-link" href={hcpHref(h.id)}>
                     <div class="row-main">
-                      <div class="row-title" data-testid="plan-name">{hcpName(h)}</div>
+                      <div class="row-title" data-testid="plan-name">
+                        {hcpName(h)}
+                      </div>
                       <div class="row-sub">{h.specialty_name}</div>
                       <div class="row-sub muted">
                         {aff ? aff.account_name : cityState(h.address)} ·{' '}
-                        {it.lastCallAt ? `last call ${shortDate(new Date(it.lastCallAt).toISOString())}` : 'never called'}
+                        {it.lastCallAt
+                          ? `last call ${shortDate(new Date(it.lastCallAt).toISOString())}`
+                          : 'never called'}
                       </div>
                     </div>
                     <div class="row-badges">
@@ -106,7 +122,11 @@ export function Today() {
                       </span>
                     </div>
                   </a>
-                  <a class="btn btn-primary log-btn" href={newCallHref(h.id)} data-testid="log-call">
+                  <a
+                    class="btn btn-primary log-btn"
+                    href={newCallHref(h.id)}
+                    data-testid="log-call"
+                  >
                     Log call
                   </a>
                 </li>
@@ -114,7 +134,12 @@ export function Today() {
             })}
           </ul>
           {plan.length > n && (
-            <button type="button" class="btn btn-block more" onClick={() => setN(n + SHOW)} data-testid="plan-more">
+            <button
+              type="button"
+              class="btn btn-block more"
+              onClick={() => setN(n + SHOW)}
+              data-testid="plan-more"
+            >
               Show more ({plan.length - n})
             </button>
           )}

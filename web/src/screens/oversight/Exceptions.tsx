@@ -3,7 +3,15 @@ import type { SampleException } from '../../api/types';
 import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import { hcpHref } from '../../lib/router';
-import { findingLabel, isComplianceRole, oversightHref, plural, recordHref, recordTypeLabel, when } from '../../lib/oversight';
+import {
+  findingLabel,
+  isComplianceRole,
+  oversightHref,
+  plural,
+  recordHref,
+  recordTypeLabel,
+  when,
+} from '../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../components/bits';
 import { errorText, FieldError, fieldErrorsOf, SeverityBadge } from './common';
 
@@ -12,7 +20,9 @@ type Status = 'open' | 'closed';
 /** The exceptions queue: records the server found breaking a rule; compliance reviews and closes them. */
 export function ExceptionsSection({ query }: { query: string }) {
   const { api, me } = useApp();
-  const [status, setStatus] = useState<Status>(() => (new URLSearchParams(query).get('status') === 'closed' ? 'closed' : 'open'));
+  const [status, setStatus] = useState<Status>(() =>
+    new URLSearchParams(query).get('status') === 'closed' ? 'closed' : 'open',
+  );
   const [gen, setGen] = useState(0);
   const [closed, setClosed] = useState<SampleException | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
@@ -22,7 +32,10 @@ export function ExceptionsSection({ query }: { query: string }) {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }, [status]);
 
-  const res = useLoad(() => api.sampleExceptions(status).then((list) => ({ status, list })), [status, gen]);
+  const res = useLoad(
+    () => api.sampleExceptions(status).then((list) => ({ status, list })),
+    [status, gen],
+  );
   const list = res.state === 'ok' ? res.data.list.filter((x) => !gone.has(x.id)) : [];
   const mayClose = isComplianceRole(me.role);
 
@@ -33,10 +46,16 @@ export function ExceptionsSection({ query }: { query: string }) {
   };
 
   return (
-    <section data-testid="exceptions" data-loaded-status={res.state === 'ok' ? res.data.status : undefined}>
+    <section
+      data-testid="exceptions"
+      data-loaded-status={res.state === 'ok' ? res.data.status : undefined}
+    >
       <p class="muted small">
-        Signed records the server found breaking a sample rule when they arrived (the record is kept, never dropped).
-        {mayClose ? ' Review each one and close it with what you found and did.' : ' Compliance reviews and closes them.'}
+        Signed records the server found breaking a sample rule when they arrived (the record is
+        kept, never dropped).
+        {mayClose
+          ? ' Review each one and close it with what you found and did.'
+          : ' Compliance reviews and closes them.'}
       </p>
       <div class="seg" role="group" aria-label="Status">
         {(['open', 'closed'] as Status[]).map((s) => (
@@ -90,9 +109,23 @@ export function ExceptionsSection({ query }: { query: string }) {
   );
 }
 
-function ExceptionCard({ x, mayClose, onClosed }: { x: SampleException; mayClose: boolean; onClosed: (x: SampleException) => void }) {
+function ExceptionCard({
+  x,
+  mayClose,
+  onClosed,
+}: {
+  x: SampleException;
+  mayClose: boolean;
+  onClosed: (x: SampleException) => void;
+}) {
   return (
-    <li class={`card section exc exc-${x.status}`} data-testid="exception" data-id={x.id} data-status={x.status} data-record={x.record_id}>
+    <li
+      class={`card section exc exc-${x.status}`}
+      data-testid="exception"
+      data-id={x.id}
+      data-status={x.status}
+      data-record={x.record_id}
+    >
       <div class="exc-head">
         <div>
           <span class="badge type">{recordTypeLabel(x.record_type)}</span>{' '}
@@ -108,7 +141,11 @@ function ExceptionCard({ x, mayClose, onClosed }: { x: SampleException; mayClose
         </div>
         <span class="exc-when" data-testid="exception-when">
           {x.occurred_at ? (
-            <strong title="When the samples were given or requested (the record's own time)" data-testid="exception-given" data-value={x.occurred_at}>
+            <strong
+              title="When the samples were given or requested (the record's own time)"
+              data-testid="exception-given"
+              data-value={x.occurred_at}
+            >
               given {when(x.occurred_at)}
             </strong>
           ) : (
@@ -116,7 +153,12 @@ function ExceptionCard({ x, mayClose, onClosed }: { x: SampleException; mayClose
               time given not recorded
             </span>
           )}{' '}
-          <span class="muted small" title="When the record reached the server and its rules were checked" data-testid="exception-raised" data-value={x.raised_at}>
+          <span
+            class="muted small"
+            title="When the record reached the server and its rules were checked"
+            data-testid="exception-raised"
+            data-value={x.raised_at}
+          >
             raised {when(x.raised_at)}
           </span>
         </span>
@@ -124,17 +166,22 @@ function ExceptionCard({ x, mayClose, onClosed }: { x: SampleException; mayClose
       <ul class="ov-findings" data-testid="exception-findings">
         {x.findings.map((f, i) => (
           <li key={`${f.code}-${i}`} data-code={f.code} data-testid="finding">
-            <SeverityBadge severity={f.severity} /> <strong>{findingLabel(f.code)}</strong> <code class="muted">{f.code}</code>
+            <SeverityBadge severity={f.severity} /> <strong>{findingLabel(f.code)}</strong>{' '}
+            <code class="muted">{f.code}</code>
             <div>{f.message}</div>
           </li>
         ))}
       </ul>
-      <a href={recordHref({ hcp_id: x.hcp_id, rep_id: x.rep_id, record_id: x.record_id })} data-testid="exception-record">
+      <a
+        href={recordHref({ hcp_id: x.hcp_id, rep_id: x.rep_id, record_id: x.record_id })}
+        data-testid="exception-record"
+      >
         Open the signed record ›
       </a>
       {x.status === 'closed' && (
         <p class="exc-closed" data-testid="exception-closed">
-          Closed by <strong>{x.closed_by}</strong> on {when(x.closed_at)}: <span data-testid="exception-comment-text">{x.comment}</span>
+          Closed by <strong>{x.closed_by}</strong> on {when(x.closed_at)}:{' '}
+          <span data-testid="exception-comment-text">{x.comment}</span>
         </p>
       )}
       {x.status === 'open' && mayClose && <CloseForm x={x} onClosed={onClosed} />}
@@ -142,7 +189,13 @@ function ExceptionCard({ x, mayClose, onClosed }: { x: SampleException; mayClose
   );
 }
 
-function CloseForm({ x, onClosed }: { x: SampleException; onClosed: (x: SampleException) => void }) {
+function CloseForm({
+  x,
+  onClosed,
+}: {
+  x: SampleException;
+  onClosed: (x: SampleException) => void;
+}) {
   const { api } = useApp();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -190,7 +243,12 @@ function CloseForm({ x, onClosed }: { x: SampleException; onClosed: (x: SampleEx
         </p>
       )}
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="exception-close">
+        <button
+          type="submit"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          data-testid="exception-close"
+        >
           {busy ? 'Closing…' : 'Close exception'}
         </button>
       </div>

@@ -2,7 +2,13 @@ import { useState } from 'preact/hooks';
 import type { DeaRegistration, DeaSchedule, Hcp } from '../../api/types';
 import { useApp } from '../../context';
 import { shortDate } from '../../lib/format';
-import { canOverseeSamples, isComplianceRole, isoDay, oversightHref, ownsSamplePolicy } from '../../lib/oversight';
+import {
+  canOverseeSamples,
+  isComplianceRole,
+  isoDay,
+  oversightHref,
+  ownsSamplePolicy,
+} from '../../lib/oversight';
 import { Empty, Section } from '../../components/bits';
 import { errorText, FieldError, fieldErrorsOf, FormFooter } from './common';
 import { RecordList } from './Records';
@@ -12,10 +18,16 @@ import './oversight.css';
 export function BlacklistBanner({ h }: { h: Hcp }) {
   const b = h.blacklist ?? null;
   return (
-    <div class={b ? 'blacklist-banner on' : 'blacklist-banner off'} data-testid="profile-blacklist" data-blacklisted={b ? 'true' : 'false'} role={b ? 'alert' : undefined}>
+    <div
+      class={b ? 'blacklist-banner on' : 'blacklist-banner off'}
+      data-testid="profile-blacklist"
+      data-blacklisted={b ? 'true' : 'false'}
+      role={b ? 'alert' : undefined}
+    >
       {b ? (
         <>
-          <strong>Blacklisted by compliance: no calls, no samples.</strong> <span data-testid="blacklist-reason">{b.reason}</span>
+          <strong>Blacklisted by compliance: no calls, no samples.</strong>{' '}
+          <span data-testid="blacklist-reason">{b.reason}</span>
           <span class="small">
             {' '}
             — set by {b.set_by} on {shortDate(b.set_at)}
@@ -54,7 +66,12 @@ export function BlacklistControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp)
     }
   };
   return (
-    <form class="dnc-control blacklist-control" onSubmit={submit} noValidate data-testid="blacklist-control">
+    <form
+      class="dnc-control blacklist-control"
+      onSubmit={submit}
+      noValidate
+      data-testid="blacklist-control"
+    >
       {!on && (
         <input
           type="text"
@@ -71,7 +88,12 @@ export function BlacklistControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp)
           data-testid="blacklist-reason-input"
         />
       )}
-      <button type="submit" class={on ? 'btn' : 'btn btn-primary'} disabled={busy} data-testid="blacklist-submit">
+      <button
+        type="submit"
+        class={on ? 'btn' : 'btn btn-primary'}
+        disabled={busy}
+        data-testid="blacklist-submit"
+      >
         {on ? 'Clear blacklist' : 'Blacklist'}
       </button>
       <FieldError id="blacklist-error" message={error} testid="blacklist-error" />
@@ -108,7 +130,13 @@ export function DeaSection({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => vo
                 <td class="mono">{r.number}</td>
                 <td>{r.state}</td>
                 <td>{r.schedules.join(', ')}</td>
-                <td>{r.expires_on < today ? <span class="field-error">{r.expires_on} (expired)</span> : r.expires_on}</td>
+                <td>
+                  {r.expires_on < today ? (
+                    <span class="field-error">{r.expires_on} (expired)</span>
+                  ) : (
+                    r.expires_on
+                  )}
+                </td>
                 {ownsSamplePolicy(me.role) && (
                   <td class="actions">
                     <button type="button" class="btn btn-small" onClick={() => setEditing(r)}>
@@ -137,7 +165,9 @@ export function DeaSection({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => vo
             <button
               type="button"
               class="btn btn-small"
-              onClick={() => setEditing({ number: '', state: h.address.state, schedules: [], expires_on: '' })}
+              onClick={() =>
+                setEditing({ number: '', state: h.address.state, schedules: [], expires_on: '' })
+              }
               data-testid="dea-new"
             >
               Add a DEA registration
@@ -148,7 +178,15 @@ export function DeaSection({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => vo
   );
 }
 
-function DeaForm({ h, initial, onDone }: { h: Hcp; initial: DeaRegistration; onDone: (h: Hcp | null) => void }) {
+function DeaForm({
+  h,
+  initial,
+  onDone,
+}: {
+  h: Hcp;
+  initial: DeaRegistration;
+  onDone: (h: Hcp | null) => void;
+}) {
   const { api } = useApp();
   const [d, setD] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -158,7 +196,8 @@ function DeaForm({ h, initial, onDone }: { h: Hcp; initial: DeaRegistration; onD
     e.preventDefault();
     const errs: Record<string, string> = {};
     const number = d.number.trim().toUpperCase();
-    if (!/^[A-Z]{2}\d{7}$/.test(number)) errs.number = 'two letters and seven digits, e.g. AB1234563';
+    if (!/^[A-Z]{2}\d{7}$/.test(number))
+      errs.number = 'two letters and seven digits, e.g. AB1234563';
     if (!/^[A-Za-z]{2}$/.test(d.state.trim())) errs.state = 'use a two-letter state';
     if (d.schedules.length === 0) errs.schedules = 'name at least one schedule';
     if (!d.expires_on) errs.expires_on = 'is required';
@@ -167,7 +206,9 @@ function DeaForm({ h, initial, onDone }: { h: Hcp; initial: DeaRegistration; onD
     if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      onDone(await api.putDeaRegistration(h.id, { ...d, number, state: d.state.trim().toUpperCase() }));
+      onDone(
+        await api.putDeaRegistration(h.id, { ...d, number, state: d.state.trim().toUpperCase() }),
+      );
     } catch (err) {
       const fe = fieldErrorsOf(err);
       setErrors(fe);
@@ -177,29 +218,54 @@ function DeaForm({ h, initial, onDone }: { h: Hcp; initial: DeaRegistration; onD
     }
   };
   const toggle = (s: DeaSchedule) =>
-    setD((x) => ({ ...x, schedules: x.schedules.includes(s) ? x.schedules.filter((y) => y !== s) : SCHEDULES.filter((y) => y === s || x.schedules.includes(y)) }));
+    setD((x) => ({
+      ...x,
+      schedules: x.schedules.includes(s)
+        ? x.schedules.filter((y) => y !== s)
+        : SCHEDULES.filter((y) => y === s || x.schedules.includes(y)),
+    }));
   return (
     <form class="policy-form" onSubmit={submit} noValidate data-testid="dea-form">
       <div class="filter-grid">
         <label>
           DEA number
-          <input type="text" value={d.number} onInput={(e) => setD({ ...d, number: e.currentTarget.value })} aria-invalid={errors.number ? true : undefined} data-testid="dea-number" />
+          <input
+            type="text"
+            value={d.number}
+            onInput={(e) => setD({ ...d, number: e.currentTarget.value })}
+            aria-invalid={errors.number ? true : undefined}
+            data-testid="dea-number"
+          />
           <FieldError id="dea-number-error" message={errors.number} testid="dea-number-error" />
         </label>
         <label>
           State
-          <input type="text" maxLength={2} value={d.state} onInput={(e) => setD({ ...d, state: e.currentTarget.value })} aria-invalid={errors.state ? true : undefined} data-testid="dea-state" />
+          <input
+            type="text"
+            maxLength={2}
+            value={d.state}
+            onInput={(e) => setD({ ...d, state: e.currentTarget.value })}
+            aria-invalid={errors.state ? true : undefined}
+            data-testid="dea-state"
+          />
           <FieldError id="dea-state-error" message={errors.state} />
         </label>
         <label>
           Expires on
-          <input type="date" value={d.expires_on} onInput={(e) => setD({ ...d, expires_on: e.currentTarget.value })} aria-invalid={errors.expires_on ? true : undefined} data-testid="dea-expires" />
+          <input
+            type="date"
+            value={d.expires_on}
+            onInput={(e) => setD({ ...d, expires_on: e.currentTarget.value })}
+            aria-invalid={errors.expires_on ? true : undefined}
+            data-testid="dea-expires"
+          />
           <FieldError id="dea-expires-error" message={errors.expires_on} />
         </label>
         <fieldset class="chip-pick" aria-label="Schedules">
           {SCHEDULES.map((s) => (
             <label key={s} class="check">
-              <input type="checkbox" checked={d.schedules.includes(s)} onChange={() => toggle(s)} /> {s}
+              <input type="checkbox" checked={d.schedules.includes(s)} onChange={() => toggle(s)} />{' '}
+              {s}
             </label>
           ))}
           <FieldError id="dea-schedules-error" message={errors.schedules} />
@@ -226,7 +292,10 @@ export function HcpSampleRecord({ hcpId }: { hcpId: string }) {
   return (
     <section class="card section" data-testid="section-sample-record">
       <h2>Sample record</h2>
-      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)} data-testid="sample-record-toggle">
+      <details
+        onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+        data-testid="sample-record-toggle"
+      >
         <summary class="btn-link">Show the signed disbursements and requests</summary>
         {open && <RecordList filter={{ hcp_id: hcpId }} compact />}
       </details>

@@ -2,9 +2,24 @@ import { useEffect, useState } from 'preact/hooks';
 import type { LossReport, LossReportUpdate } from '../../api/types';
 import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
-import { deadlineText, isComplianceRole, isoDay, oversightHref, plural, when } from '../../lib/oversight';
+import {
+  deadlineText,
+  isComplianceRole,
+  isoDay,
+  oversightHref,
+  plural,
+  when,
+} from '../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, LotLines, OtherErrors, useCatalog, type Catalog } from './common';
+import {
+  errorText,
+  FieldError,
+  fieldErrorsOf,
+  LotLines,
+  OtherErrors,
+  useCatalog,
+  type Catalog,
+} from './common';
 
 type Filter = 'open' | 'closed' | 'all';
 
@@ -27,15 +42,22 @@ export function LossReportsSection({ query }: { query: string }) {
   const all = res.state === 'ok' ? res.data.map((r) => updated[r.id] ?? r) : [];
   // A report changed here stays in view (e.g. just closed under "Open and overdue") until the filter changes.
   const shown = all.filter(
-    (r) => r.id in updated || (filter === 'all' ? true : filter === 'closed' ? r.status === 'closed' : r.status !== 'closed'),
+    (r) =>
+      r.id in updated ||
+      (filter === 'all'
+        ? true
+        : filter === 'closed'
+          ? r.status === 'closed'
+          : r.status !== 'closed'),
   );
   const overdue = all.filter((r) => r.status === 'overdue').length;
 
   return (
     <section data-testid="losses">
       <p class="muted small">
-        A loss or theft of samples is reported to FDA within 5 working days of discovery and followed by a written report within 30 days.
-        A report can be closed once both dates are recorded.
+        A loss or theft of samples is reported to FDA within 5 working days of discovery and
+        followed by a written report within 30 days. A report can be closed once both dates are
+        recorded.
       </p>
       <div class="seg">
         <label>
@@ -66,11 +88,22 @@ export function LossReportsSection({ query }: { query: string }) {
       {res.state === 'ok' &&
         catalog.state === 'ok' &&
         (shown.length === 0 ? (
-          <Empty>{filter === 'closed' ? 'No closed reports.' : filter === 'open' ? 'No open loss or theft reports.' : 'No loss or theft reports.'}</Empty>
+          <Empty>
+            {filter === 'closed'
+              ? 'No closed reports.'
+              : filter === 'open'
+                ? 'No open loss or theft reports.'
+                : 'No loss or theft reports.'}
+          </Empty>
         ) : (
           <ul class="cards" data-testid="loss-list">
             {shown.map((r) => (
-              <LossCard key={r.id} r={r} catalog={catalog.data} onSaved={(n) => setUpdated((u) => ({ ...u, [n.id]: n }))} />
+              <LossCard
+                key={r.id}
+                r={r}
+                catalog={catalog.data}
+                onSaved={(n) => setUpdated((u) => ({ ...u, [n.id]: n }))}
+              />
             ))}
           </ul>
         ))}
@@ -78,17 +111,32 @@ export function LossReportsSection({ query }: { query: string }) {
   );
 }
 
-function LossCard({ r, catalog, onSaved }: { r: LossReport; catalog: Catalog; onSaved: (r: LossReport) => void }) {
+function LossCard({
+  r,
+  catalog,
+  onSaved,
+}: {
+  r: LossReport;
+  catalog: Catalog;
+  onSaved: (r: LossReport) => void;
+}) {
   const { me } = useApp();
   const today = isoDay(new Date());
   const fda = deadlineText(r.fda_notice_due, r.fda_notified_on, today);
   const written = deadlineText(r.written_report_due, r.written_report_on, today);
   const units = r.lines.reduce((s, l) => s + l.quantity, 0);
   return (
-    <li class={`card section loss loss-${r.status}`} data-testid="loss-report" data-id={r.id} data-status={r.status}>
+    <li
+      class={`card section loss loss-${r.status}`}
+      data-testid="loss-report"
+      data-id={r.id}
+      data-status={r.status}
+    >
       <div class="exc-head">
         <div>
-          <span class={`badge ${r.kind === 'theft' ? 'dnc' : 'type'}`}>{r.kind === 'theft' ? 'Theft' : 'Loss'}</span>{' '}
+          <span class={`badge ${r.kind === 'theft' ? 'dnc' : 'type'}`}>
+            {r.kind === 'theft' ? 'Theft' : 'Loss'}
+          </span>{' '}
           <strong>{r.rep_name}</strong> · {plural(units, 'unit')}
         </div>
         <span class={`badge status-badge st-${r.status}`} data-testid="loss-status">
@@ -110,13 +158,15 @@ function LossCard({ r, catalog, onSaved }: { r: LossReport; catalog: Catalog; on
         <div class={fda.late ? 'late' : undefined} data-testid="loss-fda">
           <dt>FDA notice</dt>
           <dd>
-            due {r.fda_notice_due} <span class="muted">(5 working days)</span> · <strong>{fda.text}</strong>
+            due {r.fda_notice_due} <span class="muted">(5 working days)</span> ·{' '}
+            <strong>{fda.text}</strong>
           </dd>
         </div>
         <div class={written.late ? 'late' : undefined} data-testid="loss-written">
           <dt>Written report</dt>
           <dd>
-            due {r.written_report_due} <span class="muted">(30 days)</span> · <strong>{written.text}</strong>
+            due {r.written_report_due} <span class="muted">(30 days)</span> ·{' '}
+            <strong>{written.text}</strong>
           </dd>
         </div>
       </dl>
@@ -126,12 +176,22 @@ function LossCard({ r, catalog, onSaved }: { r: LossReport; catalog: Catalog; on
           Closed by <strong>{r.closed_by}</strong> on {when(r.closed_at)}.
         </p>
       )}
-      {!r.closed_at && isComplianceRole(me.role) && <LossForm r={r} today={today} onSaved={onSaved} />}
+      {!r.closed_at && isComplianceRole(me.role) && (
+        <LossForm r={r} today={today} onSaved={onSaved} />
+      )}
     </li>
   );
 }
 
-function LossForm({ r, today, onSaved }: { r: LossReport; today: string; onSaved: (r: LossReport) => void }) {
+function LossForm({
+  r,
+  today,
+  onSaved,
+}: {
+  r: LossReport;
+  today: string;
+  onSaved: (r: LossReport) => void;
+}) {
   const { api } = useApp();
   const [fda, setFda] = useState(r.fda_notified_on ?? '');
   const [written, setWritten] = useState(r.written_report_on ?? '');
@@ -165,7 +225,13 @@ function LossForm({ r, today, onSaved }: { r: LossReport; today: string; onSaved
       setBusy(false);
     }
   };
-  const input = (field: string, label: string, value: string, set: (v: string) => void, locked: boolean) => (
+  const input = (
+    field: string,
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    locked: boolean,
+  ) => (
     <label>
       {label}
       <input
@@ -183,7 +249,11 @@ function LossForm({ r, today, onSaved }: { r: LossReport; today: string; onSaved
         }}
         data-testid={`loss-${field}`}
       />
-      <FieldError id={`${id(field)}-error`} message={errors[field]} testid={`loss-${field}-error`} />
+      <FieldError
+        id={`${id(field)}-error`}
+        message={errors[field]}
+        testid={`loss-${field}-error`}
+      />
     </label>
   );
   return (
@@ -198,11 +268,22 @@ function LossForm({ r, today, onSaved }: { r: LossReport; today: string; onSaved
     >
       <div class="filter-grid">
         {input('fda_notified_on', 'FDA notified on', fda, setFda, !!r.fda_notified_on)}
-        {input('written_report_on', 'Written report sent on', written, setWritten, !!r.written_report_on)}
+        {input(
+          'written_report_on',
+          'Written report sent on',
+          written,
+          setWritten,
+          !!r.written_report_on,
+        )}
       </div>
       <label>
         Note
-        <textarea rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} data-testid="loss-note" />
+        <textarea
+          rows={2}
+          value={note}
+          onInput={(e) => setNote(e.currentTarget.value)}
+          data-testid="loss-note"
+        />
       </label>
       <FieldError id={`${id('close')}-error`} message={errors.close} testid="loss-close-error" />
       <OtherErrors errors={errors} shown={['fda_notified_on', 'written_report_on', 'close']} />
@@ -220,7 +301,13 @@ function LossForm({ r, today, onSaved }: { r: LossReport; today: string; onSaved
         <button type="submit" class="btn btn-small" disabled={busy} data-testid="loss-save">
           Save dates
         </button>
-        <button type="button" class="btn btn-primary btn-small" disabled={busy} onClick={() => void save(true)} data-testid="loss-close">
+        <button
+          type="button"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          onClick={() => void save(true)}
+          data-testid="loss-close"
+        >
           Save and close
         </button>
       </div>

@@ -34,7 +34,11 @@ export function SampleOversight({ section, query }: { section: string; query: st
     queueMicrotask(() => location.replace(to));
   }
   return (
-    <div class={`screen oversight oversight-${current}`} data-testid="oversight" data-section={current}>
+    <div
+      class={`screen oversight oversight-${current}`}
+      data-testid="oversight"
+      data-section={current}
+    >
       <div class="screen-head no-print">
         <h1>Samples</h1>
         <span class="muted small">Accountability and compliance</span>

@@ -15,7 +15,10 @@ export function PolicySection() {
   if (catalog.state === 'error') return <ErrorBox error={catalog.error} />;
   return (
     <section data-testid="policy">
-      <p class="muted small">Reps' devices receive a change at their next sync; the server checks every record against the policy in force.</p>
+      <p class="muted small">
+        Reps' devices receive a change at their next sync; the server checks every record against
+        the policy in force.
+      </p>
       <Limits catalog={catalog.data} />
       <Allocations catalog={catalog.data} />
       <CredentialRules catalog={catalog.data} />

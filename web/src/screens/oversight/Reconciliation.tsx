@@ -31,7 +31,11 @@ export function ReconciliationSection({ query }: { query: string }) {
       {reps.state === 'loading' && <Loading />}
       {reps.state === 'error' && <ErrorBox error={reps.error} />}
       {reps.state === 'ok' &&
-        (reps.data.length === 0 ? <Empty>No reps in your oversight.</Empty> : <Reconciliation reps={reps.data} query={query} />)}
+        (reps.data.length === 0 ? (
+          <Empty>No reps in your oversight.</Empty>
+        ) : (
+          <Reconciliation reps={reps.data} query={query} />
+        ))}
     </section>
   );
 }
@@ -63,7 +67,10 @@ function Reconciliation({ reps, query }: { reps: Colleague[]; query: string }) {
   }, [key, valid]);
 
   const res = useLoad(
-    () => (valid ? api.reconciliation(rep, period.from, period.to).then((report) => ({ key, report })) : Promise.resolve(null)),
+    () =>
+      valid
+        ? api.reconciliation(rep, period.from, period.to).then((report) => ({ key, report }))
+        : Promise.resolve(null),
     [key, valid],
   );
   const loadedKey = res.state === 'ok' && res.data?.key === key ? key : undefined;
@@ -73,7 +80,11 @@ function Reconciliation({ reps, query }: { reps: Colleague[]; query: string }) {
       <div class="cov-controls no-print">
         <label>
           Rep
-          <select value={rep} onChange={(e) => setRep(e.currentTarget.value)} data-testid="recon-rep">
+          <select
+            value={rep}
+            onChange={(e) => setRep(e.currentTarget.value)}
+            data-testid="recon-rep"
+          >
             {reps.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -144,7 +155,13 @@ function ReportView({ report }: { report: ReconciliationReport }) {
   const flagged = report.per_lot.filter((l) => hasDiscrepancy(l.balance)).length;
   const today = isoDay(new Date());
   return (
-    <article class="recon-report" data-testid="recon-report" data-rep={report.rep_id} data-from={report.from} data-to={report.to}>
+    <article
+      class="recon-report"
+      data-testid="recon-report"
+      data-rep={report.rep_id}
+      data-from={report.from}
+      data-to={report.to}
+    >
       <header class="recon-head">
         <div>
           <h2 class="recon-title">
@@ -153,15 +170,27 @@ function ReportView({ report }: { report: ReconciliationReport }) {
           <p class="muted small">
             {report.from} to {report.to} (inclusive) ·{' '}
             {report.count ? (
-              <span data-testid="recon-count">Physical count of {when(report.count.counted_at)}</span>
+              <span data-testid="recon-count">
+                Physical count of {when(report.count.counted_at)}
+              </span>
             ) : (
-              <span data-testid="recon-count">No physical count in the period: counted and discrepancy are blank</span>
+              <span data-testid="recon-count">
+                No physical count in the period: counted and discrepancy are blank
+              </span>
             )}
           </p>
         </div>
         <div class="recon-actions no-print">
-          <DownloadButton fetchFile={() => api.reconciliationCsv(report.rep_id, report.from, report.to)} testid="recon-csv" />
-          <button type="button" class="btn btn-small" onClick={() => window.print()} data-testid="recon-print">
+          <DownloadButton
+            fetchFile={() => api.reconciliationCsv(report.rep_id, report.from, report.to)}
+            testid="recon-csv"
+          />
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() => window.print()}
+            data-testid="recon-print"
+          >
             Print
           </button>
         </div>
@@ -174,7 +203,10 @@ function ReportView({ report }: { report: ReconciliationReport }) {
       <details class="cov-method" open data-testid="recon-method">
         <summary>How these numbers are computed</summary>
         <p data-testid="recon-method-text">{report.method}</p>
-        <p class="muted small no-print">Point at a column heading for its meaning; each product's sum is written out below the summary.</p>
+        <p class="muted small no-print">
+          Point at a column heading for its meaning; each product's sum is written out below the
+          summary.
+        </p>
       </details>
 
       <section class="card section">
@@ -185,7 +217,11 @@ function ReportView({ report }: { report: ReconciliationReport }) {
           <>
             <BalanceTable
               testid="recon-products"
-              rows={report.per_product.map((p) => ({ id: p.sku_id, label: [p.product, p.strength], balance: p.balance }))}
+              rows={report.per_product.map((p) => ({
+                id: p.sku_id,
+                label: [p.product, p.strength],
+                balance: p.balance,
+              }))}
               head={['Product', 'Strength']}
             />
             <ul class="recon-formulas small" data-testid="recon-formulas">
@@ -229,28 +265,56 @@ function ReportView({ report }: { report: ReconciliationReport }) {
         )}
       </section>
 
-      <Movements title="Receipts" testid="recon-receipts" lines={report.receipts} party="Sender" empty="Nothing received in the period." />
+      <Movements
+        title="Receipts"
+        testid="recon-receipts"
+        lines={report.receipts}
+        party="Sender"
+        empty="Nothing received in the period."
+      />
       <section class="card section" data-testid="recon-distributions">
         <h2>Distributions</h2>
         {report.distributions.length === 0 ? (
           <Empty>Nothing distributed in the period.</Empty>
         ) : (
           groupByKind(report.distributions).map((g) => (
-            <div key={g.kind} class="recon-group" data-kind={g.kind} data-testid="recon-distribution-group">
+            <div
+              key={g.kind}
+              class="recon-group"
+              data-kind={g.kind}
+              data-testid="recon-distribution-group"
+            >
               <h3>
                 {TXN_LABELS[g.kind]}s <span class="muted small">({plural(g.units, 'unit')})</span>
               </h3>
-              <MovementTable lines={g.lines} party={g.kind === 'disbursement' ? 'Recipient (practitioner)' : 'Recipient'} />
+              <MovementTable
+                lines={g.lines}
+                party={g.kind === 'disbursement' ? 'Recipient (practitioner)' : 'Recipient'}
+              />
             </div>
           ))
         )}
       </section>
-      <Movements title="Losses and thefts" testid="recon-losses" lines={report.losses} party="Details" empty="No losses or thefts in the period." />
+      <Movements
+        title="Losses and thefts"
+        testid="recon-losses"
+        lines={report.losses}
+        party="Details"
+        empty="No losses or thefts in the period."
+      />
     </article>
   );
 }
 
-function BalanceTable({ rows, head, testid }: { rows: { id: string; label: ComponentChildren[]; balance: Balance }[]; head: string[]; testid: string }) {
+function BalanceTable({
+  rows,
+  head,
+  testid,
+}: {
+  rows: { id: string; label: ComponentChildren[]; balance: Balance }[];
+  head: string[];
+  testid: string;
+}) {
   return (
     <div class="table-wrap">
       <table class="table recon-table" data-testid={testid}>
@@ -270,16 +334,32 @@ function BalanceTable({ rows, head, testid }: { rows: { id: string; label: Compo
           {rows.map((r) => {
             const off = hasDiscrepancy(r.balance);
             return (
-              <tr key={r.id} class={off ? 'discrepancy' : undefined} data-id={r.id} data-testid="recon-row" data-discrepancy={off ? 'true' : 'false'}>
+              <tr
+                key={r.id}
+                class={off ? 'discrepancy' : undefined}
+                data-id={r.id}
+                data-testid="recon-row"
+                data-discrepancy={off ? 'true' : 'false'}
+              >
                 {r.label.map((l, i) => (
                   <td key={i}>{l}</td>
                 ))}
                 {BALANCE_COLUMNS.map((c) => {
                   const v = r.balance[c.key];
                   const title =
-                    c.key === 'expected' ? expectedFormula(r.balance) : c.key === 'discrepancy' || c.key === 'counted' ? discrepancyFormula(r.balance) : c.title;
+                    c.key === 'expected'
+                      ? expectedFormula(r.balance)
+                      : c.key === 'discrepancy' || c.key === 'counted'
+                        ? discrepancyFormula(r.balance)
+                        : c.title;
                   return (
-                    <td key={c.key} class={`num col-${c.key}`} title={title} data-testid={`bal-${c.key}`} data-value={v ?? ''}>
+                    <td
+                      key={c.key}
+                      class={`num col-${c.key}`}
+                      title={title}
+                      data-testid={`bal-${c.key}`}
+                      data-value={v ?? ''}
+                    >
                       {v == null ? '—' : c.key === 'discrepancy' ? signed(v) : v}
                     </td>
                   );
@@ -293,7 +373,19 @@ function BalanceTable({ rows, head, testid }: { rows: { id: string; label: Compo
   );
 }
 
-function Movements({ title, lines, party, empty, testid }: { title: string; lines: MovementLine[]; party: string; empty: string; testid: string }) {
+function Movements({
+  title,
+  lines,
+  party,
+  empty,
+  testid,
+}: {
+  title: string;
+  lines: MovementLine[];
+  party: string;
+  empty: string;
+  testid: string;
+}) {
   return (
     <section class="card section" data-testid={testid}>
       <h2>{title}</h2>

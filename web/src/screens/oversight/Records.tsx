@@ -5,7 +5,14 @@ import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import { hcpName } from '../../lib/format';
 import { hcpHref } from '../../lib/router';
-import { findingLabel, oversightHref, plural, recordTypeLabel, shortHash, when } from '../../lib/oversight';
+import {
+  findingLabel,
+  oversightHref,
+  plural,
+  recordTypeLabel,
+  shortHash,
+  when,
+} from '../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../components/bits';
 import { DownloadButton, SeverityBadge, useCatalog } from './common';
 
@@ -22,7 +29,13 @@ export function RecordsSection({ query }: { query: string }) {
   const highlight = sp.get('record');
 
   const filter: RecordFilter | null =
-    mode === 'hcp' && hcp ? { hcp_id: hcp } : mode === 'lot' && lot ? { lot_id: lot } : mode === 'rep' && rep ? { rep_id: rep } : null;
+    mode === 'hcp' && hcp
+      ? { hcp_id: hcp }
+      : mode === 'lot' && lot
+        ? { lot_id: lot }
+        : mode === 'rep' && rep
+          ? { rep_id: rep }
+          : null;
 
   useEffect(() => {
     const params = mode === 'hcp' ? { hcp } : mode === 'lot' ? { lot } : { rep };
@@ -33,8 +46,9 @@ export function RecordsSection({ query }: { query: string }) {
   return (
     <section data-testid="records">
       <p class="muted small">
-        Every signed disbursement and sample request: who gave what to whom, when and where, with the practitioner's signature manifestation
-        and the SHA-256 that binds it to the record. Open an HCP's profile for their record.
+        Every signed disbursement and sample request: who gave what to whom, when and where, with
+        the practitioner's signature manifestation and the SHA-256 that binds it to the record. Open
+        an HCP's profile for their record.
       </p>
       {catalog.state === 'loading' && <Loading />}
       {catalog.state === 'error' && <ErrorBox error={catalog.error} />}
@@ -42,7 +56,11 @@ export function RecordsSection({ query }: { query: string }) {
         <div class="cov-controls">
           <label>
             Record of
-            <select value={mode} onChange={(e) => setMode(e.currentTarget.value as Mode)} data-testid="records-mode">
+            <select
+              value={mode}
+              onChange={(e) => setMode(e.currentTarget.value as Mode)}
+              data-testid="records-mode"
+            >
               {hcp && <option value="hcp">This HCP</option>}
               <option value="lot">A lot</option>
               <option value="rep">A rep</option>
@@ -51,10 +69,16 @@ export function RecordsSection({ query }: { query: string }) {
           {mode === 'lot' && (
             <label>
               Lot
-              <select value={lot} onChange={(e) => setLot(e.currentTarget.value)} data-testid="records-lot">
+              <select
+                value={lot}
+                onChange={(e) => setLot(e.currentTarget.value)}
+                data-testid="records-lot"
+              >
                 <option value="">Choose a lot…</option>
                 {[...catalog.data.lots]
-                  .sort((a, b) => catalog.data.lotName(a.id).localeCompare(catalog.data.lotName(b.id)))
+                  .sort((a, b) =>
+                    catalog.data.lotName(a.id).localeCompare(catalog.data.lotName(b.id)),
+                  )
                   .map((l) => (
                     <option key={l.id} value={l.id}>
                       {catalog.data.lotName(l.id)} (exp. {l.expires_on})
@@ -66,7 +90,11 @@ export function RecordsSection({ query }: { query: string }) {
           {mode === 'rep' && (
             <label>
               Rep
-              <select value={rep} onChange={(e) => setRep(e.currentTarget.value)} data-testid="records-rep">
+              <select
+                value={rep}
+                onChange={(e) => setRep(e.currentTarget.value)}
+                data-testid="records-rep"
+              >
                 <option value="">Choose a rep…</option>
                 {catalog.data.reps.map((r) => (
                   <option key={r.id} value={r.id}>
@@ -78,21 +106,38 @@ export function RecordsSection({ query }: { query: string }) {
           )}
         </div>
       )}
-      {filter ? <RecordList key={JSON.stringify(filter)} filter={filter} highlight={highlight} /> : <Empty>Choose a lot or a rep.</Empty>}
+      {filter ? (
+        <RecordList key={JSON.stringify(filter)} filter={filter} highlight={highlight} />
+      ) : (
+        <Empty>Choose a lot or a rep.</Empty>
+      )}
     </section>
   );
 }
 
 /** The records of one filter with a CSV download; also used on the HCP profile (`compact`). */
-export function RecordList({ filter, highlight, compact = false }: { filter: RecordFilter; highlight?: string | null; compact?: boolean }) {
+export function RecordList({
+  filter,
+  highlight,
+  compact = false,
+}: {
+  filter: RecordFilter;
+  highlight?: string | null;
+  compact?: boolean;
+}) {
   const { api } = useApp();
   const hcpId = 'hcp_id' in filter ? filter.hcp_id : null;
   const res = useLoad(() => api.sampleRecords(filter), [JSON.stringify(filter)]);
-  const title = useLoad(() => (hcpId && !compact ? api.getHcp(hcpId).then(hcpName) : Promise.resolve(null)), [hcpId, compact]);
+  const title = useLoad(
+    () => (hcpId && !compact ? api.getHcp(hcpId).then(hcpName) : Promise.resolve(null)),
+    [hcpId, compact],
+  );
 
   useEffect(() => {
     if (res.state !== 'ok' || !highlight) return;
-    document.querySelector(`[data-testid=record][data-id="${highlight}"]`)?.scrollIntoView({ block: 'center' });
+    document
+      .querySelector(`[data-testid=record][data-id="${highlight}"]`)
+      ?.scrollIntoView({ block: 'center' });
   }, [res.state, highlight]);
 
   return (
@@ -108,7 +153,9 @@ export function RecordList({ filter, highlight, compact = false }: { filter: Rec
               {' · '}
             </>
           )}
-          {res.state === 'ok' && <span data-testid="records-count">{plural(res.data.length, 'record')}</span>}
+          {res.state === 'ok' && (
+            <span data-testid="records-count">{plural(res.data.length, 'record')}</span>
+          )}
         </p>
         {res.state === 'ok' && res.data.length > 0 && (
           <DownloadButton fetchFile={() => api.sampleRecordsCsv(filter)} testid="records-csv" />
@@ -121,7 +168,10 @@ export function RecordList({ filter, highlight, compact = false }: { filter: Rec
           <Empty>No signed sample records.</Empty>
         ) : (
           <div class="table-wrap">
-            <table class={compact ? 'table records compact' : 'table records'} data-testid="records-table">
+            <table
+              class={compact ? 'table records compact' : 'table records'}
+              data-testid="records-table"
+            >
               <thead>
                 <tr>
                   <th>When</th>
@@ -147,11 +197,22 @@ export function RecordList({ filter, highlight, compact = false }: { filter: Rec
   );
 }
 
-function RecordRow({ r, highlight, compact }: { r: SampleRecord; highlight: boolean; compact: boolean }) {
+function RecordRow({
+  r,
+  highlight,
+  compact,
+}: {
+  r: SampleRecord;
+  highlight: boolean;
+  compact: boolean;
+}) {
   const s = r.signature.record;
   return (
     <tr
-      class={[highlight ? 'highlight' : '', r.findings.length ? 'flagged' : ''].join(' ').trim() || undefined}
+      class={
+        [highlight ? 'highlight' : '', r.findings.length ? 'flagged' : ''].join(' ').trim() ||
+        undefined
+      }
       data-testid="record"
       data-id={r.id}
       data-hash={r.signature.hash}

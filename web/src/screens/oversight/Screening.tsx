@@ -43,13 +43,19 @@ export function ScreeningSection() {
   return (
     <section data-testid="screening">
       <p class="muted small" data-testid="screening-help">
-        Screens HCPs against the HHS-OIG List of Excluded Individuals/Entities (LEIE). An excluded individual whose NPI
-        matches an HCP is blacklisted automatically, with the exclusion as the reason: no calls, no samples, and reps'
-        devices get the flag at their next sync. A match by name and state only is not flagged, because names are not
-        unique: open the HCP's profile and confirm it with the Blacklist control. Reinstated entries and entities
-        (business names) are skipped; running the same file again changes nothing.
+        Screens HCPs against the HHS-OIG List of Excluded Individuals/Entities (LEIE). An excluded
+        individual whose NPI matches an HCP is blacklisted automatically, with the exclusion as the
+        reason: no calls, no samples, and reps' devices get the flag at their next sync. A match by
+        name and state only is not flagged, because names are not unique: open the HCP's profile and
+        confirm it with the Blacklist control. Reinstated entries and entities (business names) are
+        skipped; running the same file again changes nothing.
       </p>
-      <form class="card section upload-form" onSubmit={upload} noValidate data-testid="screening-form">
+      <form
+        class="card section upload-form"
+        onSubmit={upload}
+        noValidate
+        data-testid="screening-form"
+      >
         <h2>Upload the LEIE file</h2>
         <div class="upload-help" data-testid="screening-columns">
           <span class="muted small">OIG's UPDATED.csv, header row first; columns</span>
@@ -71,7 +77,12 @@ export function ScreeningSection() {
         />
         <FieldError id="screening-file-error" message={fileError} testid="screening-file-error" />
         <div>
-          <button type="submit" class="btn btn-primary" disabled={busy || !file} data-testid="screening-submit">
+          <button
+            type="submit"
+            class="btn btn-primary"
+            disabled={busy || !file}
+            data-testid="screening-submit"
+          >
             {busy ? 'Screening…' : 'Screen HCPs'}
           </button>
         </div>
@@ -108,8 +119,8 @@ function ReportView({ name, report }: { name: string; report: ScreeningReport })
         <>
           <h4>Possible matches (name and state only)</h4>
           <p class="muted small">
-            Not blacklisted. Open each HCP below, check the exclusion against the profile (middle name, address,
-            specialty) and blacklist it there if it is the same person.
+            Not blacklisted. Open each HCP below, check the exclusion against the profile (middle
+            name, address, specialty) and blacklist it there if it is the same person.
           </p>
           <ul class="cards screening-matches" data-testid="screening-matches">
             {matches.shown.map((m) => (
@@ -119,7 +130,14 @@ function ReportView({ name, report }: { name: string; report: ScreeningReport })
           {matches.more && <p class="muted small">{matches.more}</p>}
         </>
       )}
-      {errors.shown.length > 0 && <RowErrorTable title="Rows not read" rows={errors.shown} more={errors.more} testid={{ table: 'screening-row-errors', row: 'screening-row-error' }} />}
+      {errors.shown.length > 0 && (
+        <RowErrorTable
+          title="Rows not read"
+          rows={errors.shown}
+          more={errors.more}
+          testid={{ table: 'screening-row-errors', row: 'screening-row-error' }}
+        />
+      )}
     </div>
   );
 }
@@ -128,8 +146,8 @@ function MatchCard({ m }: { m: PossibleMatch }) {
   return (
     <li class="screening-match" data-testid="screening-match" data-line={m.line}>
       <div>
-        <strong data-testid="screening-match-name">{m.excluded_name}</strong> <span class="badge">{m.state}</span>{' '}
-        <span class="muted small">line {m.line}</span>
+        <strong data-testid="screening-match-name">{m.excluded_name}</strong>{' '}
+        <span class="badge">{m.state}</span> <span class="muted small">line {m.line}</span>
       </div>
       <div class="small">{m.exclusion}</div>
       <ul class="screening-candidates">
@@ -164,4 +182,3 @@ function CandidateLink({ id }: { id: string }) {
     </>
   );
 }
-

@@ -4,7 +4,15 @@ import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import { isoDay, oversightHref, ownsSamplePolicy, parseWhole, when } from '../../lib/oversight';
 import { Empty, ErrorBox, Loading } from '../../components/bits';
-import { errorText, FieldError, fieldErrorsOf, LotLines, OtherErrors, useCatalog, type Catalog } from './common';
+import {
+  errorText,
+  FieldError,
+  fieldErrorsOf,
+  LotLines,
+  OtherErrors,
+  useCatalog,
+  type Catalog,
+} from './common';
 
 /** Lots made by headquarters and shipments of them to reps (the rep acknowledges on the device). */
 export function ShipmentsSection({ query }: { query: string }) {
@@ -17,7 +25,14 @@ export function ShipmentsSection({ query }: { query: string }) {
   if (catalog.state === 'error') return <ErrorBox error={catalog.error} />;
   const cat = catalog.data;
   const lots = [...cat.lots, ...extraLots.filter((l) => !cat.lots.some((x) => x.id === l.id))];
-  const withLots: Catalog = extraLots.length ? { ...cat, lots, lotName: (id) => lotLabel(lots, cat, id), lot: (id) => lots.find((l) => l.id === id) } : cat;
+  const withLots: Catalog = extraLots.length
+    ? {
+        ...cat,
+        lots,
+        lotName: (id) => lotLabel(lots, cat, id),
+        lot: (id) => lots.find((l) => l.id === id),
+      }
+    : cat;
   const owner = ownsSamplePolicy(me.role);
   return (
     <section data-testid="shipments">
@@ -61,7 +76,11 @@ function ShipmentList({ catalog, query }: { catalog: Catalog; query: string }) {
       <div class="cov-controls">
         <label>
           Rep
-          <select value={rep} onChange={(e) => setRep(e.currentTarget.value)} data-testid="shipments-rep">
+          <select
+            value={rep}
+            onChange={(e) => setRep(e.currentTarget.value)}
+            data-testid="shipments-rep"
+          >
             <option value="">All reps ({catalog.reps.length})</option>
             {catalog.reps.map((r) => (
               <option key={r.id} value={r.id}>
@@ -92,7 +111,9 @@ function ShipmentList({ catalog, query }: { catalog: Catalog; query: string }) {
                   <tr key={s.id} data-testid="shipment" data-id={s.id} data-status={s.status}>
                     <td>
                       {when(s.sent_at)}
-                      <div class="muted small">{s.kind === 'transfer' ? 'Transfer' : 'Shipment'}</div>
+                      <div class="muted small">
+                        {s.kind === 'transfer' ? 'Transfer' : 'Shipment'}
+                      </div>
                     </td>
                     <td>
                       {s.sender} → <strong>{s.recipient}</strong>
@@ -102,7 +123,9 @@ function ShipmentList({ catalog, query }: { catalog: Catalog; query: string }) {
                       <LotLines lines={s.lines} catalog={catalog} />
                     </td>
                     <td>
-                      <span class={`badge st-${s.status}`}>{s.status === 'in_transit' ? 'In transit' : 'Received'}</span>
+                      <span class={`badge st-${s.status}`}>
+                        {s.status === 'in_transit' ? 'In transit' : 'Received'}
+                      </span>
                       {s.received_at && <div class="muted small">{when(s.received_at)}</div>}
                       {receiptDiffs(s).length > 0 && (
                         <ul class="small field-error lot-lines" data-testid="shipment-differs">
@@ -144,10 +167,18 @@ interface Line {
   quantity: string;
 }
 
-function ShipForm({ catalog, onShipped }: { catalog: Catalog; onShipped: (s: ShipmentView) => void }) {
+function ShipForm({
+  catalog,
+  onShipped,
+}: {
+  catalog: Catalog;
+  onShipped: (s: ShipmentView) => void;
+}) {
   const { api } = useApp();
   const today = isoDay(new Date());
-  const usable = catalog.lots.filter((l) => l.expires_on >= today).sort((a, b) => catalog.lotName(a.id).localeCompare(catalog.lotName(b.id)));
+  const usable = catalog.lots
+    .filter((l) => l.expires_on >= today)
+    .sort((a, b) => catalog.lotName(a.id).localeCompare(catalog.lotName(b.id)));
   const [rep, setRep] = useState('');
   const [lines, setLines] = useState<Line[]>([{ lot_id: '', quantity: '' }]);
   const [note, setNote] = useState('');
@@ -182,8 +213,12 @@ function ShipForm({ catalog, onShipped }: { catalog: Catalog; onShipped: (s: Shi
       setBusy(false);
     }
   };
-  const set = (i: number, patch: Partial<Line>) => setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
-  const shown = ['rep_id', ...lines.flatMap((_, i) => [`lines[${i}].lot_id`, `lines[${i}].quantity`])];
+  const set = (i: number, patch: Partial<Line>) =>
+    setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
+  const shown = [
+    'rep_id',
+    ...lines.flatMap((_, i) => [`lines[${i}].lot_id`, `lines[${i}].quantity`]),
+  ];
   return (
     <form class="card section ship-form" onSubmit={submit} noValidate data-testid="ship-form">
       <h2>Ship lots to a rep</h2>
@@ -239,18 +274,33 @@ function ShipForm({ catalog, onShipped }: { catalog: Catalog; onShipped: (s: Shi
             <FieldError id={`ship-qty-${i}-error`} message={errors[`lines[${i}].quantity`]} />
           </label>
           {lines.length > 1 && (
-            <button type="button" class="btn btn-small" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))} aria-label="Remove line">
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}
+              aria-label="Remove line"
+            >
               Remove
             </button>
           )}
         </div>
       ))}
-      <button type="button" class="btn btn-small" onClick={() => setLines((ls) => [...ls, { lot_id: '', quantity: '' }])} data-testid="ship-add-line">
+      <button
+        type="button"
+        class="btn btn-small"
+        onClick={() => setLines((ls) => [...ls, { lot_id: '', quantity: '' }])}
+        data-testid="ship-add-line"
+      >
         Add a lot
       </button>
       <label>
         Note (optional)
-        <input type="text" value={note} onInput={(e) => setNote(e.currentTarget.value)} data-testid="ship-note" />
+        <input
+          type="text"
+          value={note}
+          onInput={(e) => setNote(e.currentTarget.value)}
+          data-testid="ship-note"
+        />
       </label>
       <FieldError id="ship-lines-error" message={errors.lines} />
       <OtherErrors errors={errors} shown={[...shown, 'lines']} />
@@ -270,7 +320,9 @@ function ShipForm({ catalog, onShipped }: { catalog: Catalog; onShipped: (s: Shi
 
 function LotsTable({ catalog }: { catalog: Catalog }) {
   const today = isoDay(new Date());
-  const lots = [...catalog.lots].sort((a, b) => catalog.lotName(a.id).localeCompare(catalog.lotName(b.id)));
+  const lots = [...catalog.lots].sort((a, b) =>
+    catalog.lotName(a.id).localeCompare(catalog.lotName(b.id)),
+  );
   return (
     <section class="card section" data-testid="lots">
       <h2>Lots</h2>
@@ -288,7 +340,12 @@ function LotsTable({ catalog }: { catalog: Catalog }) {
             </thead>
             <tbody>
               {lots.map((l) => (
-                <tr key={l.id} data-testid="lot" data-id={l.id} class={l.expires_on < today ? 'expired' : undefined}>
+                <tr
+                  key={l.id}
+                  data-testid="lot"
+                  data-id={l.id}
+                  class={l.expires_on < today ? 'expired' : undefined}
+                >
                   <td>{catalog.skuName(l.sku_id)}</td>
                   <td class="mono">{l.lot_number}</td>
                   <td>
@@ -307,7 +364,9 @@ function LotsTable({ catalog }: { catalog: Catalog }) {
 
 function LotForm({ catalog, onCreated }: { catalog: Catalog; onCreated: (l: Lot) => void }) {
   const { api } = useApp();
-  const skus = catalog.products.flatMap((p) => p.sample_skus.map((s) => ({ id: s.id, label: `${p.brand} ${s.strength} (${s.ndc})` })));
+  const skus = catalog.products.flatMap((p) =>
+    p.sample_skus.map((s) => ({ id: s.id, label: `${p.brand} ${s.strength} (${s.ndc})` })),
+  );
   const [sku, setSku] = useState('');
   const [number, setNumber] = useState('');
   const [expires, setExpires] = useState('');
@@ -327,7 +386,11 @@ function LotForm({ catalog, onCreated }: { catalog: Catalog; onCreated: (l: Lot)
     if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      const lot = await api.createLot({ sku_id: sku, lot_number: number.trim(), expires_on: expires });
+      const lot = await api.createLot({
+        sku_id: sku,
+        lot_number: number.trim(),
+        expires_on: expires,
+      });
       setCreated(lot);
       setNumber('');
       onCreated(lot);
@@ -345,7 +408,12 @@ function LotForm({ catalog, onCreated }: { catalog: Catalog; onCreated: (l: Lot)
       <div class="filter-grid">
         <label>
           Sample SKU
-          <select value={sku} onChange={(e) => setSku(e.currentTarget.value)} aria-invalid={errors.sku_id ? true : undefined} data-testid="lot-sku">
+          <select
+            value={sku}
+            onChange={(e) => setSku(e.currentTarget.value)}
+            aria-invalid={errors.sku_id ? true : undefined}
+            data-testid="lot-sku"
+          >
             <option value="">Choose…</option>
             {skus.map((s) => (
               <option key={s.id} value={s.id}>
@@ -357,12 +425,24 @@ function LotForm({ catalog, onCreated }: { catalog: Catalog; onCreated: (l: Lot)
         </label>
         <label>
           Lot number
-          <input type="text" value={number} onInput={(e) => setNumber(e.currentTarget.value)} aria-invalid={errors.lot_number ? true : undefined} data-testid="lot-number" />
+          <input
+            type="text"
+            value={number}
+            onInput={(e) => setNumber(e.currentTarget.value)}
+            aria-invalid={errors.lot_number ? true : undefined}
+            data-testid="lot-number"
+          />
           <FieldError id="lot-number-error" message={errors.lot_number} />
         </label>
         <label>
           Expires on
-          <input type="date" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} aria-invalid={errors.expires_on ? true : undefined} data-testid="lot-expires" />
+          <input
+            type="date"
+            value={expires}
+            onInput={(e) => setExpires(e.currentTarget.value)}
+            aria-invalid={errors.expires_on ? true : undefined}
+            data-testid="lot-expires"
+          />
           <FieldError id="lot-expires-error" message={errors.expires_on} />
         </label>
       </div>
@@ -378,7 +458,12 @@ function LotForm({ catalog, onCreated }: { catalog: Catalog; onCreated: (l: Lot)
         </p>
       )}
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="lot-submit">
+        <button
+          type="submit"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          data-testid="lot-submit"
+        >
           Create lot
         </button>
       </div>

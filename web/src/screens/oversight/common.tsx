@@ -21,7 +21,9 @@ export interface Catalog {
 
 export function makeCatalog(products: Product[], lots: Lot[], reps: Colleague[]): Catalog {
   const prod = new Map(products.map((p) => [p.id, p]));
-  const skus = new Map(products.flatMap((p) => p.sample_skus.map((s) => [s.id, `${p.brand} ${s.strength}`] as const)));
+  const skus = new Map(
+    products.flatMap((p) => p.sample_skus.map((s) => [s.id, `${p.brand} ${s.strength}`] as const)),
+  );
   const lotMap = new Map(lots.map((l) => [l.id, l]));
   const repMap = new Map(reps.map((r) => [r.id, r.name]));
   return {
@@ -43,7 +45,10 @@ export function makeCatalog(products: Product[], lots: Lot[], reps: Colleague[])
 export function useCatalog(): Load<Catalog> {
   const { api } = useApp();
   return useLoad(
-    () => Promise.all([api.products(), api.lots(), api.sampleReps()]).then(([p, l, r]) => makeCatalog(p, l, r)),
+    () =>
+      Promise.all([api.products(), api.lots(), api.sampleReps()]).then(([p, l, r]) =>
+        makeCatalog(p, l, r),
+      ),
     [api],
   );
 }
@@ -58,7 +63,15 @@ export function errorText(e: unknown): string {
 }
 
 /** The message under an input; `id` goes in the input's aria-describedby. */
-export function FieldError({ id, message, testid }: { id: string; message?: string | null; testid?: string }) {
+export function FieldError({
+  id,
+  message,
+  testid,
+}: {
+  id: string;
+  message?: string | null;
+  testid?: string;
+}) {
   if (!message) return null;
   return (
     <p class="field-error" id={id} data-testid={testid}>
@@ -89,7 +102,12 @@ export function FormFooter(p: {
         <button type="button" class="btn btn-small" onClick={p.onCancel}>
           Cancel
         </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={p.busy} data-testid={p.testid}>
+        <button
+          type="submit"
+          class="btn btn-primary btn-small"
+          disabled={p.busy}
+          data-testid={p.testid}
+        >
           {p.save}
         </button>
       </div>
@@ -98,7 +116,15 @@ export function FormFooter(p: {
 }
 
 /** Errors the form does not show next to a field (e.g. `lines[2].lot_id`), listed with their field. */
-export function OtherErrors({ errors, shown, testid }: { errors: Record<string, string>; shown: string[]; testid?: string }) {
+export function OtherErrors({
+  errors,
+  shown,
+  testid,
+}: {
+  errors: Record<string, string>;
+  shown: string[];
+  testid?: string;
+}) {
   const rest = Object.entries(errors).filter(([f]) => !shown.includes(f));
   if (rest.length === 0) return null;
   return (
@@ -163,7 +189,13 @@ export function DownloadButton({
   };
   return (
     <>
-      <button type="button" class="btn btn-small" onClick={run} disabled={busy} data-testid={testid}>
+      <button
+        type="button"
+        class="btn btn-small"
+        onClick={run}
+        disabled={busy}
+        data-testid={testid}
+      >
         {busy ? 'Preparing…' : children}
       </button>
       {error && (

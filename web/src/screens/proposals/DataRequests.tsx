@@ -22,13 +22,28 @@ const SYNC_TEXT: Record<RequestRow['sync'], string> = {
   refused: 'Refused by the server',
 };
 
-const FIELD_TEXT: Record<string, string> = { specialty_code: 'Specialty', address: 'Address', phone: 'Phone', status: 'Status', affiliation: 'New affiliation' };
+const FIELD_TEXT: Record<string, string> = {
+  specialty_code: 'Specialty',
+  address: 'Address',
+  phone: 'Phone',
+  status: 'Status',
+  affiliation: 'New affiliation',
+};
 
 function RequestItem({ r, showHcp }: { r: RequestRow; showHcp: boolean }) {
   const status = r.sync === 'refused' ? 'refused' : r.status;
-  const label = r.sync === 'synced' ? STATUS_TEXT[r.status] ?? titleCase(r.status) : SYNC_TEXT[r.sync];
+  const label =
+    r.sync === 'synced' ? (STATUS_TEXT[r.status] ?? titleCase(r.status)) : SYNC_TEXT[r.sync];
   return (
-    <li class="request" data-testid="request" data-id={r.id} data-kind={r.kind} data-status={r.status} data-sync={r.sync} data-hcp={r.hcp_id}>
+    <li
+      class="request"
+      data-testid="request"
+      data-id={r.id}
+      data-kind={r.kind}
+      data-status={r.status}
+      data-sync={r.sync}
+      data-hcp={r.hcp_id}
+    >
       <div class="request-head">
         <strong>
           {r.kind === 'new_hcp' ? 'New HCP' : 'Change'}
@@ -55,7 +70,8 @@ function RequestItem({ r, showHcp }: { r: RequestRow; showHcp: boolean }) {
       )}
       <div class="muted small">
         Proposed {shortDate(r.proposed_at)}
-        {r.decided_at && ` · decided ${shortDate(r.decided_at)}${r.decided_by ? ` by ${r.decided_by}` : ''}`}
+        {r.decided_at &&
+          ` · decided ${shortDate(r.decided_at)}${r.decided_by ? ` by ${r.decided_by}` : ''}`}
       </div>
       {r.decision_reason && (
         <div class="small" data-testid="request-reason">
@@ -90,10 +106,17 @@ export function MyRequests() {
         ‹ HCPs
       </a>
       <h1>My data requests</h1>
-      <p class="muted small">New HCPs and changes you proposed; a data steward approves or rejects each one.</p>
+      <p class="muted small">
+        New HCPs and changes you proposed; a data steward approves or rejects each one.
+      </p>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
-      {res.state === 'ok' && (res.data.length === 0 ? <Empty>You have not proposed anything yet.</Empty> : <RequestList rows={res.data} />)}
+      {res.state === 'ok' &&
+        (res.data.length === 0 ? (
+          <Empty>You have not proposed anything yet.</Empty>
+        ) : (
+          <RequestList rows={res.data} />
+        ))}
     </div>
   );
 }

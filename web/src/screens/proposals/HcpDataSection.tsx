@@ -10,7 +10,9 @@ export function HcpDataSection({ h }: { h: Hcp }) {
   return (
     <>
       <HcpRequests hcpId={h.id} reload={sent} />
-      {h.master_status !== 'proposed' && <ProposeChange key={h.updated_at} h={h} onSent={() => setSent((n) => n + 1)} />}
+      {h.master_status !== 'proposed' && (
+        <ProposeChange key={h.updated_at} h={h} onSent={() => setSent((n) => n + 1)} />
+      )}
     </>
   );
 }

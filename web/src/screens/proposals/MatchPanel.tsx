@@ -35,10 +35,19 @@ export function agreedFields(m: Pick<HcpMatch, 'score'>): string[] {
 /** A probability as a whole percentage ("87%"). */
 export const percent = (p: number) => `${Math.round(p * 100)}%`;
 
-export type CheckState = { state: 'idle' } | { state: 'checking'; last: CheckResult | null } | { state: 'done'; result: CheckResult } | { state: 'error'; message: string };
+export type CheckState =
+  | { state: 'idle' }
+  | { state: 'checking'; last: CheckResult | null }
+  | { state: 'done'; result: CheckResult }
+  | { state: 'error'; message: string };
 
 export function MatchPanel({ check }: { check: CheckState }) {
-  if (check.state === 'idle') return <p class="muted small" data-testid="match-idle">Type a last name or an NPI to look for HCPs already on file.</p>;
+  if (check.state === 'idle')
+    return (
+      <p class="muted small" data-testid="match-idle">
+        Type a last name or an NPI to look for HCPs already on file.
+      </p>
+    );
   if (check.state === 'error')
     return (
       <p class="notice" data-testid="match-error">
@@ -47,12 +56,20 @@ export function MatchPanel({ check }: { check: CheckState }) {
     );
   const result = check.state === 'done' ? check.result : check.last;
   return (
-    <section class="card section match-panel" data-testid="matches" aria-busy={check.state === 'checking'} data-source={result?.source ?? ''}>
+    <section
+      class="card section match-panel"
+      data-testid="matches"
+      aria-busy={check.state === 'checking'}
+      data-source={result?.source ?? ''}
+    >
       <h2>Already on file?</h2>
-      {check.state === 'checking' && !result && <p class="muted small">Looking for existing HCPs…</p>}
+      {check.state === 'checking' && !result && (
+        <p class="muted small">Looking for existing HCPs…</p>
+      )}
       {result?.source === 'none' && (
         <p class="notice" data-testid="match-unavailable">
-          You are offline and the matching data has not been downloaded yet: your data steward will check for duplicates.
+          You are offline and the matching data has not been downloaded yet: your data steward will
+          check for duplicates.
         </p>
       )}
       {result && result.source !== 'none' && (
@@ -75,7 +92,8 @@ export function MatchPanel({ check }: { check: CheckState }) {
           )}
           {result.source === 'device' && (
             <p class="muted small" data-testid="device-check-note">
-              Checked offline against the {result.compared} HCPs on this device. The check outside your territories happens when you are online.
+              Checked offline against the {result.compared} HCPs on this device. The check outside
+              your territories happens when you are online.
             </p>
           )}
         </>
@@ -87,10 +105,20 @@ export function MatchPanel({ check }: { check: CheckState }) {
 function MatchItem({ m }: { m: HcpMatch }) {
   const same = m.score.outcome === 'same_record';
   return (
-    <li class="dup-match" data-testid="match" data-id={m.id} data-outcome={m.score.outcome} data-probability={m.score.probability}>
+    <li
+      class="dup-match"
+      data-testid="match"
+      data-id={m.id}
+      data-outcome={m.score.outcome}
+      data-probability={m.score.probability}
+    >
       <div class="dup-head">
         <strong data-testid="match-name">{m.display_name}</strong>
-        <span class={same ? 'badge match-same' : 'badge match-maybe'} data-testid="match-score" title="Probability this is the same person">
+        <span
+          class={same ? 'badge match-same' : 'badge match-maybe'}
+          data-testid="match-score"
+          title="Probability this is the same person"
+        >
           {percent(m.score.probability)}
         </span>
       </div>

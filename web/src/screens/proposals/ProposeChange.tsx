@@ -4,10 +4,24 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api/problem';
 import type { AccountSummary, Hcp, Specialty } from '../../api/types';
-import { changeFieldOf, changeFormOf, toHcpChange, validateChange, type ChangeErrors, type ChangeForm } from '../../lib/hcpChange';
+import {
+  changeFieldOf,
+  changeFormOf,
+  toHcpChange,
+  validateChange,
+  type ChangeErrors,
+  type ChangeForm,
+} from '../../lib/hcpChange';
 import { uuidv7 } from '../../offline/uuid';
 import { useProposalBackend } from './backend';
-import { FieldError, NoteInput, SelectInput, SpecialtyOptions, StateOptions, TextInput } from './fields';
+import {
+  FieldError,
+  NoteInput,
+  SelectInput,
+  SpecialtyOptions,
+  StateOptions,
+  TextInput,
+} from './fields';
 import './proposals.css';
 
 export function ProposeChange({ h, onSent }: { h: Hcp; onSent?: () => void }) {
@@ -41,7 +55,12 @@ export function ProposeChange({ h, onSent }: { h: Hcp; onSent?: () => void }) {
     if (Object.keys(errs).length > 0) return;
     setBusy(true);
     try {
-      await backend.proposeChange({ id: uuidv7(), hcp_id: h.id, changes: toHcpChange(h, form), note: form.note.trim() || null });
+      await backend.proposeChange({
+        id: uuidv7(),
+        hcp_id: h.id,
+        changes: toHcpChange(h, form),
+        note: form.note.trim() || null,
+      });
       setSent(true);
       setOpen(false);
       setTried(false);
@@ -49,8 +68,10 @@ export function ProposeChange({ h, onSent }: { h: Hcp; onSent?: () => void }) {
       onSent?.();
     } catch (err) {
       const fieldErrors: ChangeErrors = {};
-      if (err instanceof ApiError) for (const [f, msg] of Object.entries(err.fieldErrors)) fieldErrors[changeFieldOf(f)] = msg;
-      if (Object.keys(fieldErrors).length === 0) fieldErrors.changes = err instanceof ApiError ? err.detail : String(err);
+      if (err instanceof ApiError)
+        for (const [f, msg] of Object.entries(err.fieldErrors)) fieldErrors[changeFieldOf(f)] = msg;
+      if (Object.keys(fieldErrors).length === 0)
+        fieldErrors.changes = err instanceof ApiError ? err.detail : String(err);
       setErrors(fieldErrors);
     } finally {
       setBusy(false);
@@ -60,29 +81,88 @@ export function ProposeChange({ h, onSent }: { h: Hcp; onSent?: () => void }) {
   const affiliated = new Set((h.affiliations ?? []).map((a) => a.account_id));
   return (
     <section class="card section" data-testid="propose-change">
-      <details class="change-details" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <details
+        class="change-details"
+        open={open}
+        onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+      >
         <summary data-testid="propose-change-open">Propose a change</summary>
-        <p class="muted small">Wrong or outdated? A data steward reviews what you propose; the profile changes once approved.</p>
+        <p class="muted small">
+          Wrong or outdated? A data steward reviews what you propose; the profile changes once
+          approved.
+        </p>
         <form class="change-form" onSubmit={onSubmit} noValidate data-testid="change-form">
-          <SelectInput name="status" label="Status" value={form.status} onChange={set('status')} error={errors.status}>
+          <SelectInput
+            name="status"
+            label="Status"
+            value={form.status}
+            onChange={set('status')}
+            error={errors.status}
+          >
             <option value="active">Active</option>
             <option value="retired">Retired</option>
             <option value="deceased">Deceased</option>
           </SelectInput>
-          <SelectInput name="specialty_code" label="Specialty" value={form.specialty_code} onChange={set('specialty_code')} error={errors.specialty_code}>
+          <SelectInput
+            name="specialty_code"
+            label="Specialty"
+            value={form.specialty_code}
+            onChange={set('specialty_code')}
+            error={errors.specialty_code}
+          >
             <SpecialtyOptions specialties={specialties} current={h.specialty_code} />
           </SelectInput>
-          <TextInput name="line1" label="Street address" value={form.line1} onInput={set('line1')} error={errors.line1} />
-          <TextInput name="city" label="City" value={form.city} onInput={set('city')} error={errors.city} />
+          <TextInput
+            name="line1"
+            label="Street address"
+            value={form.line1}
+            onInput={set('line1')}
+            error={errors.line1}
+          />
+          <TextInput
+            name="city"
+            label="City"
+            value={form.city}
+            onInput={set('city')}
+            error={errors.city}
+          />
           <div class="form-row">
-            <SelectInput name="state" label="State" value={form.state} onChange={set('state')} error={errors.state}>
+            <SelectInput
+              name="state"
+              label="State"
+              value={form.state}
+              onChange={set('state')}
+              error={errors.state}
+            >
               <StateOptions />
             </SelectInput>
-            <TextInput name="zip" label="ZIP" inputMode="numeric" maxLength={10} value={form.zip} onInput={set('zip')} error={errors.zip} />
+            <TextInput
+              name="zip"
+              label="ZIP"
+              inputMode="numeric"
+              maxLength={10}
+              value={form.zip}
+              onInput={set('zip')}
+              error={errors.zip}
+            />
           </div>
-          <TextInput name="phone" label="Office phone" type="tel" inputMode="tel" value={form.phone} onInput={set('phone')} error={errors.phone} />
+          <TextInput
+            name="phone"
+            label="Office phone"
+            type="tel"
+            inputMode="tel"
+            value={form.phone}
+            onInput={set('phone')}
+            error={errors.phone}
+          />
           <div class="form-row">
-            <SelectInput name="account_id" label="Add an affiliation" value={form.account_id} onChange={set('account_id')} error={errors.account_id}>
+            <SelectInput
+              name="account_id"
+              label="Add an affiliation"
+              value={form.account_id}
+              onChange={set('account_id')}
+              error={errors.account_id}
+            >
               <option value="">None</option>
               {accounts
                 .filter((a) => !affiliated.has(a.id))
@@ -92,11 +172,25 @@ export function ProposeChange({ h, onSent }: { h: Hcp; onSent?: () => void }) {
                   </option>
                 ))}
             </SelectInput>
-            {form.account_id && <TextInput name="role" label="Role there" placeholder="Attending physician" value={form.role} onInput={set('role')} error={errors.role} />}
+            {form.account_id && (
+              <TextInput
+                name="role"
+                label="Role there"
+                placeholder="Attending physician"
+                value={form.role}
+                onInput={set('role')}
+                error={errors.role}
+              />
+            )}
           </div>
           <NoteInput value={form.note} onInput={set('note')} error={errors.note} />
           <FieldError name="changes" error={errors.changes} />
-          <button type="submit" class="btn btn-primary btn-block" disabled={busy} data-testid="change-submit">
+          <button
+            type="submit"
+            class="btn btn-primary btn-block"
+            disabled={busy}
+            data-testid="change-submit"
+          >
             {backend.queued ? 'Send to the data steward (when online)' : 'Send to the data steward'}
           </button>
         </form>

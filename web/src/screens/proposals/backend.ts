@@ -39,7 +39,11 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
 function deviceCheck(o: OfflineCtx, record: MatchRecord): CheckResult {
   const data = o.data;
   if (!data?.model) return { source: 'none' };
-  return { source: 'device', check: localCheck(data.hcps, data.model, record), compared: data.hcps.length };
+  return {
+    source: 'device',
+    check: localCheck(data.hcps, data.model, record),
+    compared: data.hcps.length,
+  };
 }
 
 export function useProposalBackend(): ProposalBackend {
@@ -49,12 +53,20 @@ export function useProposalBackend(): ProposalBackend {
   // The backend object is rebuilt when the local data changes (a pull, a queued proposal).
   return useMemo((): ProposalBackend => {
     const { api } = app;
-    const zips = local?.data ? new Set([...local.data.hcps.map((h) => h.address.zip), ...[...local.data.accounts.values()].map((a) => a.zip)]) : null;
+    const zips = local?.data
+      ? new Set([
+          ...local.data.hcps.map((h) => h.address.zip),
+          ...[...local.data.accounts.values()].map((a) => a.zip),
+        ])
+      : null;
     const onlineSpecialties = () => app.specialties().then((list) => [...list].sort(byName));
     if (!local) {
       return {
         queued: false,
-        check: async (record, signal) => ({ source: 'server', check: await checkMatches(api, record, signal) }),
+        check: async (record, signal) => ({
+          source: 'server',
+          check: await checkMatches(api, record, signal),
+        }),
         propose: async (p) => void (await proposeHcp(api, p)),
         proposeChange: async (p) => void (await proposeChange(api, p)),
         specialties: onlineSpecialties,
@@ -70,7 +82,8 @@ export function useProposalBackend(): ProposalBackend {
           return { source: 'server', check: await checkMatches(api, record, signal) };
         } catch (e) {
           // The server cannot be reached: check what the device holds.
-          if (e instanceof ApiError && e.status === 0 && !signal.aborted) return deviceCheck(local, record);
+          if (e instanceof ApiError && e.status === 0 && !signal.aborted)
+            return deviceCheck(local, record);
           throw e;
         }
       },
@@ -84,7 +97,8 @@ export function useProposalBackend(): ProposalBackend {
           return list;
         } catch {
           const known = new Map((local.data?.specialties ?? []).map((s) => [s.code, s.name]));
-          for (const h of local.data?.hcps ?? []) if (!known.has(h.specialty_code)) known.set(h.specialty_code, h.specialty_name);
+          for (const h of local.data?.hcps ?? [])
+            if (!known.has(h.specialty_code)) known.set(h.specialty_code, h.specialty_name);
           return [...known].map(([code, name]) => ({ code, name })).sort(byName);
         }
       },

@@ -47,7 +47,14 @@ export function TextInput(p: InputProps) {
   );
 }
 
-export function SelectInput(p: { name: string; label: string; value: string; onChange: (v: string) => void; error?: string; children: ComponentChildren }) {
+export function SelectInput(p: {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  children: ComponentChildren;
+}) {
   return (
     <label class="form-field">
       {p.label}
@@ -66,8 +73,17 @@ export function SelectInput(p: { name: string; label: string; value: string; onC
   );
 }
 
-export function SpecialtyOptions({ specialties, current }: { specialties: Specialty[]; current?: string }) {
-  const list = current && !specialties.some((s) => s.code === current) ? [{ code: current, name: current }, ...specialties] : specialties;
+export function SpecialtyOptions({
+  specialties,
+  current,
+}: {
+  specialties: Specialty[];
+  current?: string;
+}) {
+  const list =
+    current && !specialties.some((s) => s.code === current)
+      ? [{ code: current, name: current }, ...specialties]
+      : specialties;
   return (
     <>
       <option value="">Choose a specialty</option>
@@ -93,7 +109,15 @@ export function StateOptions() {
   );
 }
 
-export function NoteInput({ value, onInput, error }: { value: string; onInput: (v: string) => void; error?: string }) {
+export function NoteInput({
+  value,
+  onInput,
+  error,
+}: {
+  value: string;
+  onInput: (v: string) => void;
+  error?: string;
+}) {
   return (
     <label class="form-field">
       Note for the data steward (optional)

@@ -12,18 +12,26 @@ export function useRequestRows(reload = 0): Load<RequestRow[]> {
   const { api } = useApp();
   const offline = useOfflineMaybe();
   const local = offline && !offline.sync.unsupported ? offline : null;
-  const online = useLoad(() => (local ? Promise.resolve([]) : myRequests(api)), [api, !!local, reload]);
+  const online = useLoad(
+    () => (local ? Promise.resolve([]) : myRequests(api)),
+    [api, !!local, reload],
+  );
   const rows = useMemo((): RequestRow[] | null => {
     if (!local?.data || !local.calls) return null;
     const data = local.data;
     return requestRows(data.requests, local.calls.outbox, local.calls.lastPullAt, (o) => {
       const h = data.byId.get(o.payload.hcp_id);
       const name = (id: string) => data.accounts.get(id)?.name ?? 'Account';
-      return { hcp_name: h ? `${h.first_name} ${h.last_name}` : 'HCP', changes: h ? describeChange(h, o.payload.changes, name) : [] };
+      return {
+        hcp_name: h ? `${h.first_name} ${h.last_name}` : 'HCP',
+        changes: h ? describeChange(h, o.payload.changes, name) : [],
+      };
     });
   }, [local?.data, local?.calls]);
   if (!local) {
-    return online.state === 'ok' ? { state: 'ok', data: online.data.map((r): RequestRow => ({ ...r, sync: 'synced' })) } : online;
+    return online.state === 'ok'
+      ? { state: 'ok', data: online.data.map((r): RequestRow => ({ ...r, sync: 'synced' })) }
+      : online;
   }
   return rows ? { state: 'ok', data: rows } : { state: 'loading' };
 }

@@ -17,8 +17,9 @@ export function CycleList() {
     <section class="card section" data-testid="cycles">
       <h2>Realignment cycles</h2>
       <p class="muted small">
-        A cycle moves ZIPs (with their HCPs and accounts) and single accounts to other territories. Draft it, check the impact,
-        open it for field review, resolve the field's marks, then publish it with an effective date.
+        A cycle moves ZIPs (with their HCPs and accounts) and single accounts to other territories.
+        Draft it, check the impact, open it for field review, resolve the field's marks, then
+        publish it with an effective date.
       </p>
       <NewCycleForm />
       {list.state === 'loading' ? (
@@ -38,15 +39,23 @@ export function CycleItems({ cycles }: { cycles: Realignment[] }) {
   return (
     <ul class="cycle-list" data-testid="cycle-list">
       {cycles.map((r) => (
-        <li key={r.id} class="cycle-item" data-testid="cycle-item" data-id={r.id} data-status={r.status}>
+        <li
+          key={r.id}
+          class="cycle-item"
+          data-testid="cycle-item"
+          data-id={r.id}
+          data-status={r.status}
+        >
           <a class="row-link" href={realignmentHref(r.id)}>
             <div class="row-main">
               <div class="row-title" data-testid="cycle-name">
                 {r.name}
               </div>
               <div class="row-sub muted small">
-                {r.effective_from ? `effective ${r.effective_from}` : `created ${shortDate(r.created_at)} by ${r.created_by}`} · {r.zips} ZIP(s),{' '}
-                {r.account_overrides} account override(s)
+                {r.effective_from
+                  ? `effective ${r.effective_from}`
+                  : `created ${shortDate(r.created_at)} by ${r.created_by}`}{' '}
+                · {r.zips} ZIP(s), {r.account_overrides} account override(s)
                 {r.marks > 0 ? ` · ${r.marks_open} of ${r.marks} mark(s) open` : ''}
               </div>
             </div>

@@ -22,7 +22,10 @@ export function CyclePage({ id }: { id: string }) {
   const [gen, setGen] = useState(0);
   /** Bumps when the lines change: the impact is computed again. */
   const [linesGen, setLinesGen] = useState(0);
-  const territories = useLoad(() => api.territories().then((ts) => [...ts].sort((a, b) => a.code.localeCompare(b.code))), [api]);
+  const territories = useLoad(
+    () => api.territories().then((ts) => [...ts].sort((a, b) => a.code.localeCompare(b.code))),
+    [api],
+  );
 
   useEffect(() => {
     let live = true;
@@ -41,9 +44,27 @@ export function CyclePage({ id }: { id: string }) {
       ‹ All cycles
     </a>
   );
-  if (error) return <>{back}<LoadError error={error} onRetry={reload} /></>;
-  if (!r || territories.state === 'loading') return <>{back}<Loading /></>;
-  if (territories.state === 'error') return <>{back}<LoadError error={territories.error} onRetry={reload} /></>;
+  if (error)
+    return (
+      <>
+        {back}
+        <LoadError error={error} onRetry={reload} />
+      </>
+    );
+  if (!r || territories.state === 'loading')
+    return (
+      <>
+        {back}
+        <Loading />
+      </>
+    );
+  if (territories.state === 'error')
+    return (
+      <>
+        {back}
+        <LoadError error={territories.error} onRetry={reload} />
+      </>
+    );
   const editable = r.status === 'draft' || r.status === 'review';
   return (
     <>
@@ -60,7 +81,14 @@ export function CyclePage({ id }: { id: string }) {
       />
       <ImpactCard key={`${linesGen}:${r.status}`} id={r.id} />
       {r.status === 'draft' && <OpenReview r={r} onOpened={setR} />}
-      {(r.status === 'review' || r.marks > 0) && <MarksCard key={`${r.marks}:${r.marks_open}`} id={r.id} editable={editable} onResolved={reload} />}
+      {(r.status === 'review' || r.marks > 0) && (
+        <MarksCard
+          key={`${r.marks}:${r.marks_open}`}
+          id={r.id}
+          editable={editable}
+          onResolved={reload}
+        />
+      )}
       {editable && <PublishCycle r={r} onPublished={setR} onRefused={reload} />}
     </>
   );
@@ -78,7 +106,13 @@ function CycleHead({ r, onChanged }: { r: Realignment; onChanged: (r: Realignmen
     }
   };
   return (
-    <section class="card section cycle-head" data-testid="cycle" data-id={r.id} data-status={r.status} data-marks-open={r.marks_open}>
+    <section
+      class="card section cycle-head"
+      data-testid="cycle"
+      data-id={r.id}
+      data-status={r.status}
+      data-marks-open={r.marks_open}
+    >
       <div class="version-title">
         <h2 data-testid="cycle-title">{r.name}</h2>
         <StatusBadge status={r.status} />
@@ -86,15 +120,27 @@ function CycleHead({ r, onChanged }: { r: Realignment; onChanged: (r: Realignmen
       <dl class="fields">
         <Field label="Lines">{`${r.zips} ZIP(s), ${r.account_overrides} account override(s)`}</Field>
         <Field label="Created">{`${shortDate(r.created_at)} by ${r.created_by}`}</Field>
-        {r.review_opened_at && <Field label="Field review">{`opened ${shortDate(r.review_opened_at)}`}</Field>}
-        <Field label="Marks" testid="cycle-marks">{r.marks === 0 ? 'none' : `${r.marks_open} open of ${r.marks}`}</Field>
-        {r.effective_from && <Field label="Effective from" testid="cycle-effective">{r.effective_from}</Field>}
-        {r.published_at && <Field label="Published">{`${shortDate(r.published_at)} by ${r.published_by ?? ''}`}</Field>}
+        {r.review_opened_at && (
+          <Field label="Field review">{`opened ${shortDate(r.review_opened_at)}`}</Field>
+        )}
+        <Field label="Marks" testid="cycle-marks">
+          {r.marks === 0 ? 'none' : `${r.marks_open} open of ${r.marks}`}
+        </Field>
+        {r.effective_from && (
+          <Field label="Effective from" testid="cycle-effective">
+            {r.effective_from}
+          </Field>
+        )}
+        {r.published_at && (
+          <Field label="Published">{`${shortDate(r.published_at)} by ${r.published_by ?? ''}`}</Field>
+        )}
         {r.override_reason && <Field label="Override reason">{r.override_reason}</Field>}
       </dl>
       {(r.status === 'published' || r.status === 'cancelled') && (
         <p class="muted small" data-testid="read-only">
-          {r.status === 'published' ? 'Published: read only. Affected reps and managers were sent a notice.' : 'Cancelled: read only.'}
+          {r.status === 'published'
+            ? 'Published: read only. Affected reps and managers were sent a notice.'
+            : 'Cancelled: read only.'}
         </p>
       )}
       {(r.status === 'draft' || r.status === 'review') && (
@@ -104,7 +150,11 @@ function CycleHead({ r, onChanged }: { r: Realignment; onChanged: (r: Realignmen
           </button>
         </div>
       )}
-      {error && <p class="field-error" role="alert">{error}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }
@@ -128,13 +178,24 @@ function OpenReview({ r, onOpened }: { r: Realignment; onOpened: (r: Realignment
     <section class="card section" data-testid="review-open">
       <h2>Field review</h2>
       <p class="muted small">
-        Opening field review shows the moves to the reps and managers of the territories concerned; they can mark key
-        relationships or escalate. Every mark must be resolved before publishing. Lines can still change during review.
+        Opening field review shows the moves to the reps and managers of the territories concerned;
+        they can mark key relationships or escalate. Every mark must be resolved before publishing.
+        Lines can still change during review.
       </p>
-      <button type="button" class="btn btn-primary" disabled={busy} onClick={open} data-testid="open-review">
+      <button
+        type="button"
+        class="btn btn-primary"
+        disabled={busy}
+        onClick={open}
+        data-testid="open-review"
+      >
         {busy ? 'Opening…' : 'Open for field review'}
       </button>
-      {error && <p class="field-error" role="alert">{error}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

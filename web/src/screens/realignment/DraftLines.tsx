@@ -77,7 +77,10 @@ export function DraftLinesCard({
     }
     setBusy(true);
     try {
-      await api.removeRealignmentLines(id, { zips: kind === 'zips' ? [line.key] : [], accounts: kind === 'accounts' ? [line.key] : [] });
+      await api.removeRealignmentLines(id, {
+        zips: kind === 'zips' ? [line.key] : [],
+        accounts: kind === 'accounts' ? [line.key] : [],
+      });
       setLines(rest); // other unsaved edits stay
       onChanged();
     } catch (e) {
@@ -92,7 +95,8 @@ export function DraftLinesCard({
     const local: Errors = { zips: {}, accounts: {}, other: {} };
     for (const kind of ['zips', 'accounts'] as Kind[]) {
       lines[kind].forEach((l, i) => {
-        if (!l.key.trim()) (local[kind][i] ??= {}).key = kind === 'zips' ? 'Enter a ZIP' : 'Enter the account id';
+        if (!l.key.trim())
+          (local[kind][i] ??= {}).key = kind === 'zips' ? 'Enter a ZIP' : 'Enter the account id';
         if (!l.territory_id) (local[kind][i] ??= {}).territory_id = 'Choose a territory';
       });
     }
@@ -104,13 +108,18 @@ export function DraftLinesCard({
     setErrors(NO_ERRORS);
     setFormError(null);
     try {
-      const strip = (ls: EditLine[]) => ls.map((l) => ({ key: l.key.trim(), territory_id: l.territory_id }));
-      const saved = await api.putRealignmentLines(id, { zips: strip(lines.zips), accounts: strip(lines.accounts) });
+      const strip = (ls: EditLine[]) =>
+        ls.map((l) => ({ key: l.key.trim(), territory_id: l.territory_id }));
+      const saved = await api.putRealignmentLines(id, {
+        zips: strip(lines.zips),
+        accounts: strip(lines.accounts),
+      });
       setLines(toEdit(saved));
       setDirty(false);
       onChanged();
     } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) setErrors(lineErrors(err.fieldErrors));
+      if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0)
+        setErrors(lineErrors(err.fieldErrors));
       else setFormError(errorText(err));
     } finally {
       setBusy(false);
@@ -121,13 +130,46 @@ export function DraftLinesCard({
     <section class="card section" data-testid="lines" data-dirty={dirty ? 'true' : 'false'}>
       <h2>Draft lines</h2>
       <form onSubmit={save} noValidate>
-        <LineTable kind="zips" title="ZIP moves" keyLabel="ZIP" lines={lines.zips} errors={errors.zips} territories={territories} editable={editable} update={update} remove={remove} add={add} busy={busy} />
-        <LineTable kind="accounts" title="Account overrides" keyLabel="Account id" lines={lines.accounts} errors={errors.accounts} territories={territories} editable={editable} update={update} remove={remove} add={add} busy={busy} />
+        <LineTable
+          kind="zips"
+          title="ZIP moves"
+          keyLabel="ZIP"
+          lines={lines.zips}
+          errors={errors.zips}
+          territories={territories}
+          editable={editable}
+          update={update}
+          remove={remove}
+          add={add}
+          busy={busy}
+        />
+        <LineTable
+          kind="accounts"
+          title="Account overrides"
+          keyLabel="Account id"
+          lines={lines.accounts}
+          errors={errors.accounts}
+          territories={territories}
+          editable={editable}
+          update={update}
+          remove={remove}
+          add={add}
+          busy={busy}
+        />
         <OtherErrors errors={errors.other} shown={[]} testid="lines-other-errors" />
-        {formError && <p class="field-error" role="alert" data-testid="lines-error">{formError}</p>}
+        {formError && (
+          <p class="field-error" role="alert" data-testid="lines-error">
+            {formError}
+          </p>
+        )}
         {editable && (
           <div class="form-actions">
-            <button type="submit" class="btn btn-primary btn-small" disabled={busy || !dirty} data-testid="lines-save">
+            <button
+              type="submit"
+              class="btn btn-primary btn-small"
+              disabled={busy || !dirty}
+              data-testid="lines-save"
+            >
               {busy ? 'Saving…' : 'Save lines'}
             </button>
           </div>
@@ -179,7 +221,13 @@ function LineTable(p: {
               {p.lines.map((l, i) => {
                 const err = p.errors[i] ?? {};
                 return (
-                  <tr key={`${i}:${l.saved ? l.key : ''}`} data-testid={`${one}-line`} data-key={l.key} data-saved={l.saved ? 'true' : 'false'} data-territory={l.territory_id}>
+                  <tr
+                    key={`${i}:${l.saved ? l.key : ''}`}
+                    data-testid={`${one}-line`}
+                    data-key={l.key}
+                    data-saved={l.saved ? 'true' : 'false'}
+                    data-territory={l.territory_id}
+                  >
                     <td>
                       {p.editable && !l.saved ? (
                         <input
@@ -193,7 +241,11 @@ function LineTable(p: {
                       ) : (
                         <span class="mono">{l.key}</span>
                       )}
-                      {err.key && <p class="field-error" data-testid="line-error" data-field="key">{err.key}</p>}
+                      {err.key && (
+                        <p class="field-error" data-testid="line-error" data-field="key">
+                          {err.key}
+                        </p>
+                      )}
                     </td>
                     <td>
                       {p.editable ? (
@@ -201,7 +253,9 @@ function LineTable(p: {
                           value={l.territory_id}
                           aria-label="To territory"
                           aria-invalid={err.territory_id ? true : undefined}
-                          onChange={(e) => p.update(p.kind, i, { territory_id: e.currentTarget.value })}
+                          onChange={(e) =>
+                            p.update(p.kind, i, { territory_id: e.currentTarget.value })
+                          }
                           data-testid={`${one}-territory`}
                         >
                           <option value="">Choose…</option>
@@ -212,13 +266,27 @@ function LineTable(p: {
                           ))}
                         </select>
                       ) : (
-                        <span>{code(l.territory_id) ? `${code(l.territory_id)!.code} · ${code(l.territory_id)!.name}` : l.territory_id}</span>
+                        <span>
+                          {code(l.territory_id)
+                            ? `${code(l.territory_id)!.code} · ${code(l.territory_id)!.name}`
+                            : l.territory_id}
+                        </span>
                       )}
-                      {err.territory_id && <p class="field-error" data-testid="line-error" data-field="territory_id">{err.territory_id}</p>}
+                      {err.territory_id && (
+                        <p class="field-error" data-testid="line-error" data-field="territory_id">
+                          {err.territory_id}
+                        </p>
+                      )}
                     </td>
                     {p.editable && (
                       <td>
-                        <button type="button" class="btn btn-small" disabled={p.busy} onClick={() => p.remove(p.kind, i)} data-testid={`${one}-remove`}>
+                        <button
+                          type="button"
+                          class="btn btn-small"
+                          disabled={p.busy}
+                          onClick={() => p.remove(p.kind, i)}
+                          data-testid={`${one}-remove`}
+                        >
                           Remove
                         </button>
                       </td>
@@ -231,7 +299,12 @@ function LineTable(p: {
         </div>
       )}
       {p.editable && (
-        <button type="button" class="btn btn-small" onClick={() => p.add(p.kind)} data-testid={`add-${one}`}>
+        <button
+          type="button"
+          class="btn btn-small"
+          onClick={() => p.add(p.kind)}
+          data-testid={`add-${one}`}
+        >
           Add {p.kind === 'zips' ? 'a ZIP' : 'an account'}
         </button>
       )}

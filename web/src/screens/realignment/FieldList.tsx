@@ -15,7 +15,10 @@ export function FieldList() {
   const local = useOfflineMaybe()?.data;
   const [gen, setGen] = useState(0);
   const list = useLoad(() => api.realignments(), [api, gen]);
-  const remote = useLoad<Notice[]>(() => (local ? Promise.resolve([]) : api.notices()), [api, !!local]);
+  const remote = useLoad<Notice[]>(
+    () => (local ? Promise.resolve([]) : api.notices()),
+    [api, !!local],
+  );
   const notices = local ? local.notices : remote.state === 'ok' ? remote.data : [];
   const review = list.state === 'ok' ? list.data.filter((r) => r.status === 'review') : [];
   const published = list.state === 'ok' ? list.data.filter((r) => r.status === 'published') : [];
@@ -24,15 +27,17 @@ export function FieldList() {
       <section class="card section" data-testid="field-cycles">
         <h2>Open for your review</h2>
         <p class="muted small">
-          Proposed territory changes that move HCPs out of or into your territory. Mark a key relationship or escalate before
-          ops publish.
+          Proposed territory changes that move HCPs out of or into your territory. Mark a key
+          relationship or escalate before ops publish.
         </p>
         {list.state === 'loading' ? (
           <Loading />
         ) : list.state === 'error' ? (
           <LoadError error={list.error} onRetry={() => setGen((g) => g + 1)} />
         ) : review.length === 0 ? (
-          <p class="muted empty" data-testid="no-review">Nothing to review.</p>
+          <p class="muted empty" data-testid="no-review">
+            Nothing to review.
+          </p>
         ) : (
           <CycleItems cycles={review} />
         )}

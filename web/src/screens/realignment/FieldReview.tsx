@@ -6,7 +6,12 @@ import { useState } from 'preact/hooks';
 import type { FieldReview, Mark, MarkKind, MovingHcp } from '../../api/types';
 import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
-import { MARK_LABELS, moveDirection, RESOLUTION_LABELS, territoryCode } from '../../lib/realignment';
+import {
+  MARK_LABELS,
+  moveDirection,
+  RESOLUTION_LABELS,
+  territoryCode,
+} from '../../lib/realignment';
 import { realignmentHref } from '../../lib/router';
 import { Loading, TierBadge } from '../../components/bits';
 import { errorText, fieldErrorsOf } from '../oversight/common';
@@ -22,12 +27,37 @@ export function FieldReviewPage({ id }: { id: string }) {
       ‹ Realignment
     </a>
   );
-  if (review.state === 'loading') return <>{back}<Loading /></>;
-  if (review.state === 'error') return <>{back}<LoadError error={review.error} onRetry={() => setGen((g) => g + 1)} /></>;
-  return <>{back}<ReviewBody review={review.data} added={added} onMarked={(m) => setAdded((a) => [...a, m])} /></>;
+  if (review.state === 'loading')
+    return (
+      <>
+        {back}
+        <Loading />
+      </>
+    );
+  if (review.state === 'error')
+    return (
+      <>
+        {back}
+        <LoadError error={review.error} onRetry={() => setGen((g) => g + 1)} />
+      </>
+    );
+  return (
+    <>
+      {back}
+      <ReviewBody review={review.data} added={added} onMarked={(m) => setAdded((a) => [...a, m])} />
+    </>
+  );
 }
 
-function ReviewBody({ review, added, onMarked }: { review: FieldReview; added: Mark[]; onMarked: (m: Mark) => void }) {
+function ReviewBody({
+  review,
+  added,
+  onMarked,
+}: {
+  review: FieldReview;
+  added: Mark[];
+  onMarked: (m: Mark) => void;
+}) {
   const { me } = useApp();
   const r = review.realignment;
   const mine = (me.territories ?? []).map((t) => t.id);
@@ -41,9 +71,12 @@ function ReviewBody({ review, added, onMarked }: { review: FieldReview; added: M
           <StatusBadge status={r.status} />
         </div>
         <p class="small">
-          <strong data-testid="moves-total">{review.moves_total}</strong> HCP(s) move out of or into your territory
+          <strong data-testid="moves-total">{review.moves_total}</strong> HCP(s) move out of or into
+          your territory
           {r.effective_from ? ` from ${r.effective_from}` : ''}.
-          {open ? ' Mark the relationships a hand-off would lose, or escalate what must not move.' : ''}
+          {open
+            ? ' Mark the relationships a hand-off would lose, or escalate what must not move.'
+            : ''}
         </p>
       </section>
       {review.moves.length === 0 ? (
@@ -82,31 +115,54 @@ function MoveItem(p: {
 }) {
   const { m } = p;
   return (
-    <li class="card move-item" data-testid="move-item" data-hcp={m.hcp_id} data-direction={p.direction} data-zip={m.zip}>
+    <li
+      class="card move-item"
+      data-testid="move-item"
+      data-hcp={m.hcp_id}
+      data-direction={p.direction}
+      data-zip={m.zip}
+    >
       <div class="move-main">
         <div class="row-title" data-testid="move-name">
           {m.name}
         </div>
         <div class="row-sub">
-          <span class={`badge dir dir-${p.direction}`}>{p.direction === 'out' ? 'Leaving' : 'Joining'}</span> ZIP {m.zip} ·{' '}
-          <span class="terr" data-testid="move-from">{p.code(m.from_territory)}</span> →{' '}
-          <span class="terr" data-testid="move-to">{p.code(m.to_territory)}</span>
+          <span class={`badge dir dir-${p.direction}`}>
+            {p.direction === 'out' ? 'Leaving' : 'Joining'}
+          </span>{' '}
+          ZIP {m.zip} ·{' '}
+          <span class="terr" data-testid="move-from">
+            {p.code(m.from_territory)}
+          </span>{' '}
+          →{' '}
+          <span class="terr" data-testid="move-to">
+            {p.code(m.to_territory)}
+          </span>
         </div>
         <div class="row-sub muted">
-          <TierBadge tier={m.tier} /> decile {m.decile} · {m.calls_last_year} call(s) last year · target {m.target_calls}/cycle
+          <TierBadge tier={m.tier} /> decile {m.decile} · {m.calls_last_year} call(s) last year ·
+          target {m.target_calls}/cycle
         </div>
       </div>
       {p.marks.length > 0 && (
         <ul class="move-marks">
           {p.marks.map((x) => (
-            <li key={x.id} data-testid="move-mark" data-kind={x.kind} data-resolution={x.resolution ?? ''}>
-              <span class={`badge mark-${x.kind}`}>{MARK_LABELS[x.kind]}</span> “{x.note}” <span class="muted">— {x.raised_by_name}</span>
+            <li
+              key={x.id}
+              data-testid="move-mark"
+              data-kind={x.kind}
+              data-resolution={x.resolution ?? ''}
+            >
+              <span class={`badge mark-${x.kind}`}>{MARK_LABELS[x.kind]}</span> “{x.note}”{' '}
+              <span class="muted">— {x.raised_by_name}</span>
               {x.resolution && <span class="muted"> · {RESOLUTION_LABELS[x.resolution]}</span>}
             </li>
           ))}
         </ul>
       )}
-      {p.open && <MarkActions cycleId={p.cycleId} hcpId={m.hcp_id} name={m.name} onMarked={p.onMarked} />}
+      {p.open && (
+        <MarkActions cycleId={p.cycleId} hcpId={m.hcp_id} name={m.name} onMarked={p.onMarked} />
+      )}
     </li>
   );
 }
@@ -116,7 +172,17 @@ const PROMPTS: Record<MarkKind, string> = {
   escalation: 'What breaks if this HCP moves?',
 };
 
-function MarkActions({ cycleId, hcpId, name, onMarked }: { cycleId: string; hcpId: string; name: string; onMarked: (m: Mark) => void }) {
+function MarkActions({
+  cycleId,
+  hcpId,
+  name,
+  onMarked,
+}: {
+  cycleId: string;
+  hcpId: string;
+  name: string;
+  onMarked: (m: Mark) => void;
+}) {
   const { api } = useApp();
   const [kind, setKind] = useState<MarkKind | null>(null);
   const [note, setNote] = useState('');
@@ -147,10 +213,20 @@ function MarkActions({ cycleId, hcpId, name, onMarked }: { cycleId: string; hcpI
   if (!kind) {
     return (
       <div class="mark-actions">
-        <button type="button" class="btn btn-small" onClick={() => setKind('key_relationship')} data-testid="mark-key">
+        <button
+          type="button"
+          class="btn btn-small"
+          onClick={() => setKind('key_relationship')}
+          data-testid="mark-key"
+        >
           Key relationship
         </button>
-        <button type="button" class="btn btn-small" onClick={() => setKind('escalation')} data-testid="mark-escalate">
+        <button
+          type="button"
+          class="btn btn-small"
+          onClick={() => setKind('escalation')}
+          data-testid="mark-escalate"
+        >
           Escalate
         </button>
       </div>
@@ -180,10 +256,20 @@ function MarkActions({ cycleId, hcpId, name, onMarked }: { cycleId: string; hcpI
         </p>
       )}
       <div class="form-actions">
-        <button type="button" class="btn btn-small" onClick={() => (setKind(null), setError(null))} data-testid="mark-cancel">
+        <button
+          type="button"
+          class="btn btn-small"
+          onClick={() => (setKind(null), setError(null))}
+          data-testid="mark-cancel"
+        >
           Cancel
         </button>
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="mark-submit">
+        <button
+          type="submit"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          data-testid="mark-submit"
+        >
           {busy ? 'Sending…' : kind === 'escalation' ? 'Escalate' : 'Mark'}
         </button>
       </div>

@@ -12,14 +12,28 @@ export function ImpactCard({ id }: { id: string }) {
   const { api } = useApp();
   const [gen, setGen] = useState(0);
   const impact = useLoad(() => api.realignmentImpact(id), [api, id, gen]);
-  if (impact.state === 'loading') return <section class="card section" data-testid="impact" aria-busy="true"><h2>Impact</h2><Loading /></section>;
-  if (impact.state === 'error') return <LoadError error={impact.error} onRetry={() => setGen((g) => g + 1)} />;
+  if (impact.state === 'loading')
+    return (
+      <section class="card section" data-testid="impact" aria-busy="true">
+        <h2>Impact</h2>
+        <Loading />
+      </section>
+    );
+  if (impact.state === 'error')
+    return <LoadError error={impact.error} onRetry={() => setGen((g) => g + 1)} />;
   const x = impact.data;
   return (
-    <section class="card section" data-testid="impact" aria-busy="false" data-hcps-moving={x.hcps_moving} data-accounts-moving={x.accounts_moving}>
+    <section
+      class="card section"
+      data-testid="impact"
+      aria-busy="false"
+      data-hcps-moving={x.hcps_moving}
+      data-accounts-moving={x.accounts_moving}
+    >
       <h2>Impact</h2>
       <p class="small" data-testid="impact-summary">
-        <strong>{x.hcps_moving}</strong> HCP(s) and <strong>{x.accounts_moving}</strong> account(s) move · figures as of {x.as_of}
+        <strong>{x.hcps_moving}</strong> HCP(s) and <strong>{x.accounts_moving}</strong> account(s)
+        move · figures as of {x.as_of}
       </p>
       {x.territories.length === 0 ? (
         <p class="muted empty">No territory changes yet: add lines above.</p>
@@ -30,11 +44,15 @@ export function ImpactCard({ id }: { id: string }) {
               <tr>
                 <th>Territory</th>
                 <th>Rep(s)</th>
-                <th class="num" title="HCPs aligned today">HCPs before</th>
+                <th class="num" title="HCPs aligned today">
+                  HCPs before
+                </th>
                 <th class="num">Out</th>
                 <th class="num">In</th>
                 <th class="num">After</th>
-                <th class="num" title="Target calls per plan cycle">Workload</th>
+                <th class="num" title="Target calls per plan cycle">
+                  Workload
+                </th>
                 <th class="num">Accounts out / in</th>
               </tr>
             </thead>
@@ -94,7 +112,10 @@ function KeyLosses({ losses }: { losses: MovingHcp[] }) {
       <ul class="key-loss-list">
         {losses.map((m) => (
           <li key={m.hcp_id} data-testid="key-loss" data-hcp={m.hcp_id}>
-            <TierBadge tier={m.tier} /> {m.name} <span class="muted">· decile {m.decile} · {m.calls_last_year} call(s) last year</span>
+            <TierBadge tier={m.tier} /> {m.name}{' '}
+            <span class="muted">
+              · decile {m.decile} · {m.calls_last_year} call(s) last year
+            </span>
           </li>
         ))}
       </ul>

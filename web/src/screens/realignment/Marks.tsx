@@ -10,20 +10,30 @@ import { Loading } from '../../components/bits';
 import { errorText, fieldErrorsOf } from '../oversight/common';
 import { LoadError } from './common';
 
-export function MarksCard({ id, editable, onResolved }: { id: string; editable: boolean; onResolved: () => void }) {
+export function MarksCard({
+  id,
+  editable,
+  onResolved,
+}: {
+  id: string;
+  editable: boolean;
+  onResolved: () => void;
+}) {
   const { api } = useApp();
   const [gen, setGen] = useState(0);
   const review = useLoad(() => api.realignmentReview(id), [api, id, gen]);
   const [marks, setMarks] = useState<Mark[] | null>(null);
   if (review.state === 'loading') return <Loading />;
-  if (review.state === 'error') return <LoadError error={review.error} onRetry={() => setGen((g) => g + 1)} />;
+  if (review.state === 'error')
+    return <LoadError error={review.error} onRetry={() => setGen((g) => g + 1)} />;
   const list = marks ?? review.data.marks;
   const open = list.filter((m) => !m.resolution).length;
   return (
     <section class="card section" data-testid="marks" data-open={open} data-total={list.length}>
       <h2>Marks from the field</h2>
       <p class="muted small">
-        {review.data.moves_total} HCP move(s) under review · {list.length === 0 ? 'no marks yet' : `${open} of ${list.length} mark(s) open`}
+        {review.data.moves_total} HCP move(s) under review ·{' '}
+        {list.length === 0 ? 'no marks yet' : `${open} of ${list.length} mark(s) open`}
       </p>
       {list.length > 0 && (
         <ul class="mark-list">
@@ -45,7 +55,17 @@ export function MarksCard({ id, editable, onResolved }: { id: string; editable: 
   );
 }
 
-function MarkItem({ m, cycleId, editable, onResolved }: { m: Mark; cycleId: string; editable: boolean; onResolved: (ms: Mark[]) => void }) {
+function MarkItem({
+  m,
+  cycleId,
+  editable,
+  onResolved,
+}: {
+  m: Mark;
+  cycleId: string;
+  editable: boolean;
+  onResolved: (ms: Mark[]) => void;
+}) {
   const { api } = useApp();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -66,12 +86,23 @@ function MarkItem({ m, cycleId, editable, onResolved }: { m: Mark; cycleId: stri
     }
   };
   return (
-    <li class="mark-item" data-testid="mark-item" data-id={m.id} data-hcp={m.hcp_id} data-kind={m.kind} data-resolution={m.resolution ?? ''}>
+    <li
+      class="mark-item"
+      data-testid="mark-item"
+      data-id={m.id}
+      data-hcp={m.hcp_id}
+      data-kind={m.kind}
+      data-resolution={m.resolution ?? ''}
+    >
       <div>
-        <span class={`badge mark-${m.kind}`}>{MARK_LABELS[m.kind]}</span> <strong>{m.hcp_name}</strong>
+        <span class={`badge mark-${m.kind}`}>{MARK_LABELS[m.kind]}</span>{' '}
+        <strong>{m.hcp_name}</strong>
       </div>
       <div class="small">
-        “{m.note}” <span class="muted">— {m.raised_by_name}, {shortDate(m.raised_at)}</span>
+        “{m.note}”{' '}
+        <span class="muted">
+          — {m.raised_by_name}, {shortDate(m.raised_at)}
+        </span>
       </div>
       {m.resolution ? (
         <div class="small ok-text" data-testid="mark-resolution">
@@ -91,10 +122,22 @@ function MarkItem({ m, cycleId, editable, onResolved }: { m: Mark; cycleId: stri
             }}
             data-testid="resolve-note"
           />
-          <button type="button" class="btn btn-small btn-primary" disabled={busy} onClick={() => resolve('accepted')} data-testid="resolve-accept">
+          <button
+            type="button"
+            class="btn btn-small btn-primary"
+            disabled={busy}
+            onClick={() => resolve('accepted')}
+            data-testid="resolve-accept"
+          >
             Accept
           </button>
-          <button type="button" class="btn btn-small" disabled={busy} onClick={() => resolve('changed')} data-testid="resolve-changed">
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={busy}
+            onClick={() => resolve('changed')}
+            data-testid="resolve-changed"
+          >
             Changed
           </button>
         </div>

@@ -8,7 +8,15 @@ import { useApp } from '../../context';
 import { nextQuarterStart, NOTICE_DAYS, timingIssues, todayIso } from '../../lib/realignment';
 import { errorText, fieldErrorsOf, FieldError, OtherErrors } from '../oversight/common';
 
-export function PublishCycle({ r, onPublished, onRefused }: { r: Realignment; onPublished: (r: Realignment) => void; onRefused: () => void }) {
+export function PublishCycle({
+  r,
+  onPublished,
+  onRefused,
+}: {
+  r: Realignment;
+  onPublished: (r: Realignment) => void;
+  onRefused: () => void;
+}) {
   const { api } = useApp();
   const today = todayIso();
   const [date, setDate] = useState(() => nextQuarterStart(today));
@@ -28,7 +36,12 @@ export function PublishCycle({ r, onPublished, onRefused }: { r: Realignment; on
     setBusy(true);
     setError(null);
     try {
-      onPublished(await api.publishRealignment(r.id, { effective_from: date, override_reason: reason.trim() || null }));
+      onPublished(
+        await api.publishRealignment(r.id, {
+          effective_from: date,
+          override_reason: reason.trim() || null,
+        }),
+      );
     } catch (err) {
       setError(err);
       // Marks raised since the page loaded: show them (the button waits until they are resolved).
@@ -42,8 +55,9 @@ export function PublishCycle({ r, onPublished, onRefused }: { r: Realignment; on
     <section class="card section" data-testid="publish-cycle">
       <h2>Publish</h2>
       <p class="muted small" data-testid="publish-rule">
-        A realignment takes effect on a quarter start (1 Jan, 1 Apr, 1 Jul, 1 Oct) at least {NOTICE_DAYS} days ahead. Any other
-        date needs an override reason. Reps and managers of the territories concerned get a notice at once.
+        A realignment takes effect on a quarter start (1 Jan, 1 Apr, 1 Jul, 1 Oct) at least{' '}
+        {NOTICE_DAYS} days ahead. Any other date needs an override reason. Reps and managers of the
+        territories concerned get a notice at once.
       </p>
       <form class="publish-form" onSubmit={publish} noValidate>
         <label>
@@ -61,10 +75,21 @@ export function PublishCycle({ r, onPublished, onRefused }: { r: Realignment; on
             data-testid="realign-date"
           />
         </label>
-        <p class="small" id="realign-date-hint" data-testid="publish-hint" data-needs-reason={issues.length > 0 ? 'true' : 'false'}>
-          {issues.length === 0 ? 'This date needs no override.' : `${date} ${issues.join(' and ')}: give a reason to override.`}
+        <p
+          class="small"
+          id="realign-date-hint"
+          data-testid="publish-hint"
+          data-needs-reason={issues.length > 0 ? 'true' : 'false'}
+        >
+          {issues.length === 0
+            ? 'This date needs no override.'
+            : `${date} ${issues.join(' and ')}: give a reason to override.`}
         </p>
-        <FieldError id="realign-date-error" message={fe.effective_from} testid="realign-date-error" />
+        <FieldError
+          id="realign-date-error"
+          message={fe.effective_from}
+          testid="realign-date-error"
+        />
         <label>
           Override reason
           <input
@@ -79,10 +104,15 @@ export function PublishCycle({ r, onPublished, onRefused }: { r: Realignment; on
             data-testid="override-reason"
           />
         </label>
-        <FieldError id="override-reason-error" message={fe.override_reason} testid="override-reason-error" />
+        <FieldError
+          id="override-reason-error"
+          message={fe.override_reason}
+          testid="override-reason-error"
+        />
         {blocked && (
           <p class="notice" role="status" data-testid="marks-open-msg">
-            {r.marks_open} field-review mark(s) are not resolved: resolve them above before publishing.
+            {r.marks_open} field-review mark(s) are not resolved: resolve them above before
+            publishing.
           </p>
         )}
         <FieldError id="publish-marks-error" message={fe.marks} testid="publish-marks-error" />
@@ -93,7 +123,12 @@ export function PublishCycle({ r, onPublished, onRefused }: { r: Realignment; on
           </p>
         )}
         <div class="form-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy || blocked} data-testid="realign-publish">
+          <button
+            type="submit"
+            class="btn btn-primary"
+            disabled={busy || blocked}
+            data-testid="realign-publish"
+          >
             {busy ? 'Publishing…' : 'Publish'}
           </button>
         </div>

@@ -18,7 +18,9 @@ export function StatusBadge({ status }: { status: RealignmentStatus }) {
 /** The browser's online state, and for reps the sync engine's (which also notices a dead server). */
 export function useOnline(): boolean {
   const offline = useOfflineMaybe();
-  const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
+  const [online, setOnline] = useState(() =>
+    typeof navigator === 'undefined' ? true : navigator.onLine,
+  );
   useEffect(() => {
     const on = () => setOnline(true);
     const off = () => setOnline(false);
@@ -35,8 +37,8 @@ export function useOnline(): boolean {
 export function OfflineMessage() {
   return (
     <p class="notice" role="status" data-testid="realignment-offline">
-      You are offline. Realignment review needs a connection: reconnect to see the cycles and raise marks. Your calls and
-      plan keep working offline.
+      You are offline. Realignment review needs a connection: reconnect to see the cycles and raise
+      marks. Your calls and plan keep working offline.
     </p>
   );
 }

@@ -4,14 +4,38 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOffline } from '../../offline/context';
 import { queueSample } from '../../offline/actions';
-import { localDay, onHandOf, validateDestruction, type EffectiveBook, type FormErrors } from '../../offline/sampleBook';
+import {
+  localDay,
+  onHandOf,
+  validateDestruction,
+  type EffectiveBook,
+  type FormErrors,
+} from '../../offline/sampleBook';
 import { uuidv7 } from '../../offline/uuid';
-import { byProductAndExpiry, expiredPrefill, FieldError, FormButtons, linesOf, LotTable } from './common';
+import {
+  byProductAndExpiry,
+  expiredPrefill,
+  FieldError,
+  FormButtons,
+  linesOf,
+  LotTable,
+} from './common';
 
-export function DestroyForm({ book, onDone, onCancel }: { book: EffectiveBook; onDone: (m: string) => void; onCancel: () => void }) {
+export function DestroyForm({
+  book,
+  onDone,
+  onCancel,
+}: {
+  book: EffectiveBook;
+  onDone: (m: string) => void;
+  onCancel: () => void;
+}) {
   const { engine } = useOffline();
   const today = localDay();
-  const lots = useMemo(() => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)), [book]);
+  const lots = useMemo(
+    () => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)),
+    [book],
+  );
   const [qty, setQty] = useState<Record<string, string>>(() => expiredPrefill(lots, today));
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
@@ -23,14 +47,31 @@ export function DestroyForm({ book, onDone, onCancel }: { book: EffectiveBook; o
     if (Object.keys(e).length) return;
     setBusy(true);
     const n = lines.reduce((a, l) => a + l.quantity, 0);
-    await queueSample(engine, 'sample.destroy', { id: uuidv7(), occurred_at: new Date().toISOString(), to_rep_id: null, lines, note: note.trim() });
-    onDone(`Destruction of ${n} units recorded (witnessed: ${note.trim()}). It syncs automatically.`);
+    await queueSample(engine, 'sample.destroy', {
+      id: uuidv7(),
+      occurred_at: new Date().toISOString(),
+      to_rep_id: null,
+      lines,
+      note: note.trim(),
+    });
+    onDone(
+      `Destruction of ${n} units recorded (witnessed: ${note.trim()}). It syncs automatically.`,
+    );
   };
   return (
     <div class="form-grid" data-testid="destroy-form">
       <h3>Record a witnessed destruction</h3>
-      <p class="muted small">Expired lots are filled in with all you hold. Add damaged units, or clear what was not destroyed.</p>
-      <LotTable book={book} lots={lots} qty={qty} onQty={(id, v) => setQty({ ...qty, [id]: v })} errors={errors} />
+      <p class="muted small">
+        Expired lots are filled in with all you hold. Add damaged units, or clear what was not
+        destroyed.
+      </p>
+      <LotTable
+        book={book}
+        lots={lots}
+        qty={qty}
+        onQty={(id, v) => setQty({ ...qty, [id]: v })}
+        errors={errors}
+      />
       <FieldError errors={errors} field="lines" />
       <label>
         Witness and method *
@@ -44,7 +85,13 @@ export function DestroyForm({ book, onDone, onCancel }: { book: EffectiveBook; o
         />
       </label>
       <FieldError errors={errors} field="note" />
-      <FormButtons busy={busy} label="Record destruction" onSubmit={submit} onCancel={onCancel} testid="destroy-submit" />
+      <FormButtons
+        busy={busy}
+        label="Record destruction"
+        onSubmit={submit}
+        onCancel={onCancel}
+        testid="destroy-submit"
+      />
     </div>
   );
 }

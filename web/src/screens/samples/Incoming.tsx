@@ -3,7 +3,14 @@
 import { useState } from 'preact/hooks';
 import { useOffline } from '../../offline/context';
 import { queueSample } from '../../offline/actions';
-import { lotKey, parseQuantity, receiptDiffers, validateReceive, type EffectiveBook, type FormErrors } from '../../offline/sampleBook';
+import {
+  lotKey,
+  parseQuantity,
+  receiptDiffers,
+  validateReceive,
+  type EffectiveBook,
+  type FormErrors,
+} from '../../offline/sampleBook';
 import type { LotQuantity, ShipmentView } from '../../offline/types';
 import { shortDate } from '../../lib/format';
 import { Section } from '../../components/bits';
@@ -18,22 +25,38 @@ export function Incoming({ book, onDone }: { book: EffectiveBook; onDone: (msg: 
       ))}
       {book.receiving.map((s) => (
         <div class="shipment" key={s.id} data-testid="receiving">
-          <strong>{s.kind === 'transfer' ? `Transfer from ${s.sender}` : `Shipment from ${s.sender}`}</strong> · acknowledged{' '}
-          <span class="badge pending">Pending sync</span>
+          <strong>
+            {s.kind === 'transfer' ? `Transfer from ${s.sender}` : `Shipment from ${s.sender}`}
+          </strong>{' '}
+          · acknowledged <span class="badge pending">Pending sync</span>
         </div>
       ))}
     </Section>
   );
 }
 
-function ReceiveForm({ book, shipment, onDone }: { book: EffectiveBook; shipment: ShipmentView; onDone: (msg: string) => void }) {
+function ReceiveForm({
+  book,
+  shipment,
+  onDone,
+}: {
+  book: EffectiveBook;
+  shipment: ShipmentView;
+  onDone: (msg: string) => void;
+}) {
   const { engine } = useOffline();
-  const [qty, setQty] = useState<Record<string, string>>(() => Object.fromEntries(shipment.lines.map((l) => [l.lot_id, String(l.quantity)])));
+  const [qty, setQty] = useState<Record<string, string>>(() =>
+    Object.fromEntries(shipment.lines.map((l) => [l.lot_id, String(l.quantity)])),
+  );
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
-  const got: LotQuantity[] = shipment.lines.map((l) => ({ lot_id: l.lot_id, quantity: parseQuantity(qty[l.lot_id] ?? '') }));
-  const differs = got.every((l) => Number.isInteger(l.quantity)) && receiptDiffers(shipment.lines, got);
+  const got: LotQuantity[] = shipment.lines.map((l) => ({
+    lot_id: l.lot_id,
+    quantity: parseQuantity(qty[l.lot_id] ?? ''),
+  }));
+  const differs =
+    got.every((l) => Number.isInteger(l.quantity)) && receiptDiffers(shipment.lines, got);
   const submit = async () => {
     const e = validateReceive(shipment, got, note);
     setErrors(e);
@@ -50,7 +73,11 @@ function ReceiveForm({ book, shipment, onDone }: { book: EffectiveBook; shipment
   };
   return (
     <div class="shipment" data-testid="shipment" data-id={shipment.id} data-kind={shipment.kind}>
-      <strong>{shipment.kind === 'transfer' ? `Transfer from ${shipment.sender}` : `Shipment from ${shipment.sender}`}</strong>
+      <strong>
+        {shipment.kind === 'transfer'
+          ? `Transfer from ${shipment.sender}`
+          : `Shipment from ${shipment.sender}`}
+      </strong>
       <span class="muted small"> · sent {shortDate(shipment.sent_at)}</span>
       {shipment.note && <p class="muted small">“{shipment.note}”</p>}
       <div class="table-wrap">
@@ -67,7 +94,9 @@ function ReceiveForm({ book, shipment, onDone }: { book: EffectiveBook; shipment
               <tr key={l.lot_id} data-testid="shipment-line">
                 <td>
                   {lotName(book, l.lot_id)}
-                  {errors[lotKey(l.lot_id)] && <p class="field-error">{errors[lotKey(l.lot_id)]}</p>}
+                  {errors[lotKey(l.lot_id)] && (
+                    <p class="field-error">{errors[lotKey(l.lot_id)]}</p>
+                  )}
                 </td>
                 <td class="num">{l.quantity}</td>
                 <td class="num">
@@ -89,8 +118,17 @@ function ReceiveForm({ book, shipment, onDone }: { book: EffectiveBook; shipment
         </table>
       </div>
       <label>
-        Discrepancy note{differs ? ' (required: the quantities differ from the packing list)' : ' (only if something differs)'}
-        <textarea rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} data-testid="receive-note" aria-invalid={errors.note ? true : undefined} />
+        Discrepancy note
+        {differs
+          ? ' (required: the quantities differ from the packing list)'
+          : ' (only if something differs)'}
+        <textarea
+          rows={2}
+          value={note}
+          onInput={(e) => setNote(e.currentTarget.value)}
+          data-testid="receive-note"
+          aria-invalid={errors.note ? true : undefined}
+        />
       </label>
       {errors.note && (
         <p class="field-error" data-testid="error-note">
@@ -99,7 +137,13 @@ function ReceiveForm({ book, shipment, onDone }: { book: EffectiveBook; shipment
       )}
       {errors.lines && <p class="field-error">{errors.lines}</p>}
       <div class="form-actions">
-        <button type="button" class="btn btn-primary" disabled={busy} onClick={submit} data-testid="receive-submit">
+        <button
+          type="button"
+          class="btn btn-primary"
+          disabled={busy}
+          onClick={submit}
+          data-testid="receive-submit"
+        >
           Acknowledge receipt
         </button>
       </div>

@@ -16,7 +16,11 @@ export function Ledger({ book }: { book: EffectiveBook }) {
   };
   const qty = (kind: Parameters<typeof kindSign>[0], q: number) => {
     const s = kindSign(kind);
-    return <span class={s > 0 ? 'ledger-in' : s < 0 ? 'ledger-out' : undefined}>{s > 0 ? `+${q}` : s < 0 ? `−${q}` : q}</span>;
+    return (
+      <span class={s > 0 ? 'ledger-in' : s < 0 ? 'ledger-out' : undefined}>
+        {s > 0 ? `+${q}` : s < 0 ? `−${q}` : q}
+      </span>
+    );
   };
   const total = book.pending.length + book.recent.length;
   return (
@@ -37,7 +41,8 @@ export function Ledger({ book }: { book: EffectiveBook }) {
           ))}
           {book.recent.slice(0, n).map((e) => (
             <li key={e.id} data-testid="ledger-entry" data-kind={e.kind}>
-              <strong>{kindLabel(e.kind)}</strong> {qty(e.kind, e.quantity)} · {what(e.lot_id, e.sku_id)}
+              <strong>{kindLabel(e.kind)}</strong> {qty(e.kind, e.quantity)} ·{' '}
+              {what(e.lot_id, e.sku_id)}
               <div class="muted small">
                 {callWhen(e.occurred_at)} · {e.counterparty}
               </div>

@@ -4,16 +4,47 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOffline } from '../../offline/context';
 import { queueSample } from '../../offline/actions';
-import { localDay, onHandOf, validateLoss, validateOutflow, validateTransfer, type EffectiveBook, type FormErrors, type LossForm } from '../../offline/sampleBook';
+import {
+  localDay,
+  onHandOf,
+  validateLoss,
+  validateOutflow,
+  validateTransfer,
+  type EffectiveBook,
+  type FormErrors,
+  type LossForm,
+} from '../../offline/sampleBook';
 import { uuidv7 } from '../../offline/uuid';
-import { byProductAndExpiry, expiredPrefill, FieldError, FormButtons, linesOf, LotTable } from './common';
+import {
+  byProductAndExpiry,
+  expiredPrefill,
+  FieldError,
+  FormButtons,
+  linesOf,
+  LotTable,
+} from './common';
 
-export function MoveForm({ book, kind, onDone, onCancel }: { book: EffectiveBook; kind: 'transfer' | 'return'; onDone: (m: string) => void; onCancel: () => void }) {
+export function MoveForm({
+  book,
+  kind,
+  onDone,
+  onCancel,
+}: {
+  book: EffectiveBook;
+  kind: 'transfer' | 'return';
+  onDone: (m: string) => void;
+  onCancel: () => void;
+}) {
   const { engine } = useOffline();
   const today = localDay();
-  const lots = useMemo(() => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)), [book]);
+  const lots = useMemo(
+    () => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)),
+    [book],
+  );
   // A return usually takes the expired stock back: those lots come prefilled.
-  const [qty, setQty] = useState<Record<string, string>>(() => (kind === 'return' ? expiredPrefill(lots, today) : {}));
+  const [qty, setQty] = useState<Record<string, string>>(() =>
+    kind === 'return' ? expiredPrefill(lots, today) : {},
+  );
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
@@ -21,26 +52,48 @@ export function MoveForm({ book, kind, onDone, onCancel }: { book: EffectiveBook
   const submit = async () => {
     const lines = linesOf(lots, qty);
     const onHand = (id: string) => onHandOf(book, id);
-    const e = kind === 'transfer' ? validateTransfer(to, lines, onHand) : validateOutflow(lines, onHand);
+    const e =
+      kind === 'transfer' ? validateTransfer(to, lines, onHand) : validateOutflow(lines, onHand);
     setErrors(e);
     if (Object.keys(e).length) return;
     setBusy(true);
     const n = lines.reduce((a, l) => a + l.quantity, 0);
     if (kind === 'transfer') {
-      await queueSample(engine, 'sample.transfer', { id: uuidv7(), occurred_at: new Date().toISOString(), to_rep_id: to, lines, note: note.trim() || null });
-      onDone(`Transfer of ${n} units to ${book.colleagues.find((c) => c.id === to)?.name ?? 'your colleague'} recorded. It syncs automatically.`);
+      await queueSample(engine, 'sample.transfer', {
+        id: uuidv7(),
+        occurred_at: new Date().toISOString(),
+        to_rep_id: to,
+        lines,
+        note: note.trim() || null,
+      });
+      onDone(
+        `Transfer of ${n} units to ${book.colleagues.find((c) => c.id === to)?.name ?? 'your colleague'} recorded. It syncs automatically.`,
+      );
     } else {
-      await queueSample(engine, 'sample.return', { id: uuidv7(), occurred_at: new Date().toISOString(), to_rep_id: null, lines, note: note.trim() || null });
+      await queueSample(engine, 'sample.return', {
+        id: uuidv7(),
+        occurred_at: new Date().toISOString(),
+        to_rep_id: null,
+        lines,
+        note: note.trim() || null,
+      });
       onDone(`Return of ${n} units to headquarters recorded. It syncs automatically.`);
     }
   };
   return (
     <div class="form-grid" data-testid={`${kind}-form`}>
-      <h3>{kind === 'transfer' ? 'Transfer samples to a colleague' : 'Return samples to headquarters'}</h3>
+      <h3>
+        {kind === 'transfer' ? 'Transfer samples to a colleague' : 'Return samples to headquarters'}
+      </h3>
       {kind === 'transfer' && (
         <label>
           Colleague *
-          <select value={to} onChange={(e) => setTo(e.currentTarget.value)} data-testid="transfer-to" aria-invalid={errors.to_rep_id ? true : undefined}>
+          <select
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+            data-testid="transfer-to"
+            aria-invalid={errors.to_rep_id ? true : undefined}
+          >
             <option value="">Choose…</option>
             {book.colleagues.map((c) => (
               <option key={c.id} value={c.id}>
@@ -51,22 +104,55 @@ export function MoveForm({ book, kind, onDone, onCancel }: { book: EffectiveBook
         </label>
       )}
       <FieldError errors={errors} field="to_rep_id" />
-      <LotTable book={book} lots={lots} qty={qty} onQty={(id, v) => setQty({ ...qty, [id]: v })} errors={errors} />
+      <LotTable
+        book={book}
+        lots={lots}
+        qty={qty}
+        onQty={(id, v) => setQty({ ...qty, [id]: v })}
+        errors={errors}
+      />
       <FieldError errors={errors} field="lines" />
       <label>
         Note (optional)
-        <textarea rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} data-testid="move-note" />
+        <textarea
+          rows={2}
+          value={note}
+          onInput={(e) => setNote(e.currentTarget.value)}
+          data-testid="move-note"
+        />
       </label>
-      <FormButtons busy={busy} label={kind === 'transfer' ? 'Transfer' : 'Return'} onSubmit={submit} onCancel={onCancel} testid={`${kind}-submit`} />
+      <FormButtons
+        busy={busy}
+        label={kind === 'transfer' ? 'Transfer' : 'Return'}
+        onSubmit={submit}
+        onCancel={onCancel}
+        testid={`${kind}-submit`}
+      />
     </div>
   );
 }
 
-export function LossReportForm({ book, onDone, onCancel }: { book: EffectiveBook; onDone: (m: string) => void; onCancel: () => void }) {
+export function LossReportForm({
+  book,
+  onDone,
+  onCancel,
+}: {
+  book: EffectiveBook;
+  onDone: (m: string) => void;
+  onCancel: () => void;
+}) {
   const { engine } = useOffline();
   const today = localDay();
-  const lots = useMemo(() => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)), [book]);
-  const [f, setF] = useState<LossForm>({ kind: 'loss', discovered_on: today, reason: '', police_report: '' });
+  const lots = useMemo(
+    () => book.lots.filter((l) => l.on_hand > 0).sort(byProductAndExpiry(book)),
+    [book],
+  );
+  const [f, setF] = useState<LossForm>({
+    kind: 'loss',
+    discovered_on: today,
+    reason: '',
+    police_report: '',
+  });
   const [qty, setQty] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
@@ -136,12 +222,30 @@ export function LossReportForm({ book, onDone, onCancel }: { book: EffectiveBook
       </div>
       <label>
         What happened *
-        <textarea rows={2} value={f.reason} onInput={(e) => set({ reason: e.currentTarget.value })} aria-invalid={errors.reason ? true : undefined} data-testid="loss-reason" />
+        <textarea
+          rows={2}
+          value={f.reason}
+          onInput={(e) => set({ reason: e.currentTarget.value })}
+          aria-invalid={errors.reason ? true : undefined}
+          data-testid="loss-reason"
+        />
       </label>
       <FieldError errors={errors} field="reason" />
-      <LotTable book={book} lots={lots} qty={qty} onQty={(id, v) => setQty({ ...qty, [id]: v })} errors={errors} />
+      <LotTable
+        book={book}
+        lots={lots}
+        qty={qty}
+        onQty={(id, v) => setQty({ ...qty, [id]: v })}
+        errors={errors}
+      />
       <FieldError errors={errors} field="lines" />
-      <FormButtons busy={busy} label="Report" onSubmit={submit} onCancel={onCancel} testid="loss-submit" />
+      <FormButtons
+        busy={busy}
+        label="Report"
+        onSubmit={submit}
+        onCancel={onCancel}
+        testid="loss-submit"
+      />
     </div>
   );
 }

@@ -1,6 +1,15 @@
 /** Pieces the rep's sample forms share: lot names and expiry badges, the lot quantity table and
  * the lines typed in it (expired lots prefilled), the form buttons and field errors, and the lot order (product, then expiry). */
-import { expiryStatus, localDay, lotKey, parseQuantity, skuLabel, type BookLot, type EffectiveBook, type FormErrors } from '../../offline/sampleBook';
+import {
+  expiryStatus,
+  localDay,
+  lotKey,
+  parseQuantity,
+  skuLabel,
+  type BookLot,
+  type EffectiveBook,
+  type FormErrors,
+} from '../../offline/sampleBook';
 import type { LotQuantity } from '../../offline/types';
 import { Empty } from '../../components/bits';
 
@@ -25,7 +34,9 @@ export function ExpiryBadge({ expiresOn, today }: { expiresOn: string; today: st
 export function lotName(book: EffectiveBook, lotId: string): string {
   const l = book.lots.find((x) => x.lot_id === lotId);
   if (!l) return `Lot ${lotId.slice(0, 8)} (details after sync)`;
-  return l.known === false ? `Lot ${l.lot_number} (details after sync)` : `${l.product_name} ${l.strength} · lot ${l.lot_number}`;
+  return l.known === false
+    ? `Lot ${l.lot_number} (details after sync)`
+    : `${l.product_name} ${l.strength} · lot ${l.lot_number}`;
 }
 
 export function LotTable({
@@ -60,7 +71,9 @@ export function LotTable({
           {lots.map((l) => (
             <tr key={l.lot_id} data-testid="lot-row" data-lot={l.lot_number}>
               <td>
-                {l.known === false ? lotName(book, l.lot_id) : `${skuLabel(book.skus.find((s) => s.sku_id === l.sku_id) ?? l)} · ${l.lot_number}`}
+                {l.known === false
+                  ? lotName(book, l.lot_id)
+                  : `${skuLabel(book.skus.find((s) => s.sku_id === l.sku_id) ?? l)} · ${l.lot_number}`}
                 {errors[lotKey(l.lot_id)] && (
                   <p class="field-error" data-testid="error-lot">
                     {errors[lotKey(l.lot_id)]}
@@ -94,7 +107,11 @@ export function LotTable({
 
 /** Quantities prefilled with everything on hand of the expired lots (a return or a destruction usually takes them). */
 export function expiredPrefill(lots: BookLot[], today: string): Record<string, string> {
-  return Object.fromEntries(lots.filter((l) => l.expires_on && l.expires_on < today).map((l) => [l.lot_id, String(l.on_hand)]));
+  return Object.fromEntries(
+    lots
+      .filter((l) => l.expires_on && l.expires_on < today)
+      .map((l) => [l.lot_id, String(l.on_hand)]),
+  );
 }
 
 /** The lines typed in a lot table: lots with a quantity (or every lot, for a count). */
@@ -104,13 +121,31 @@ export function linesOf(lots: BookLot[], qty: Record<string, string>, all = fals
     .filter((l) => all || l.quantity !== 0);
 }
 
-export function FormButtons({ busy, label, onSubmit, onCancel, testid }: { busy: boolean; label: string; onSubmit: () => void; onCancel: () => void; testid: string }) {
+export function FormButtons({
+  busy,
+  label,
+  onSubmit,
+  onCancel,
+  testid,
+}: {
+  busy: boolean;
+  label: string;
+  onSubmit: () => void;
+  onCancel: () => void;
+  testid: string;
+}) {
   return (
     <div class="form-actions">
       <button type="button" class="btn" onClick={onCancel} disabled={busy}>
         Cancel
       </button>
-      <button type="button" class="btn btn-primary" onClick={onSubmit} disabled={busy} data-testid={testid}>
+      <button
+        type="button"
+        class="btn btn-primary"
+        onClick={onSubmit}
+        disabled={busy}
+        data-testid={testid}
+      >
         {label}
       </button>
     </div>
@@ -127,5 +162,7 @@ export function FieldError({ errors, field }: { errors: FormErrors; field: strin
 
 export function byProductAndExpiry(book: EffectiveBook) {
   const name = (l: BookLot) => skuLabel(book.skus.find((s) => s.sku_id === l.sku_id) ?? l);
-  return (a: BookLot, b: BookLot) => name(a).localeCompare(name(b)) || (a.expires_on || '9999').localeCompare(b.expires_on || '9999');
+  return (a: BookLot, b: BookLot) =>
+    name(a).localeCompare(name(b)) ||
+    (a.expires_on || '9999').localeCompare(b.expires_on || '9999');
 }

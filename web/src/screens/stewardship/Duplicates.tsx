@@ -14,11 +14,17 @@ import { StatusFilter } from './common';
 import { PairCard } from './PairCard';
 
 const STATUSES = ['open', 'merged', 'dismissed'] as const;
-const STATUS_LABELS: Record<PairStatus, string> = { open: 'Open', merged: 'Merged', dismissed: 'Not duplicates' };
+const STATUS_LABELS: Record<PairStatus, string> = {
+  open: 'Open',
+  merged: 'Merged',
+  dismissed: 'Not duplicates',
+};
 
 export function DuplicatesSection({ query }: { query: string }) {
   const { api } = useApp();
-  const [status, setStatus] = useState<PairStatus>(() => pickStatus(new URLSearchParams(query).get('status'), STATUSES));
+  const [status, setStatus] = useState<PairStatus>(() =>
+    pickStatus(new URLSearchParams(query).get('status'), STATUSES),
+  );
   const [gen, setGen] = useState(0);
   const [gone, setGone] = useState<Set<string>>(new Set());
   const [merged, setMerged] = useState<Merge | null>(null);
@@ -29,7 +35,10 @@ export function DuplicatesSection({ query }: { query: string }) {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }, [status]);
 
-  const res = useLoad(() => api.duplicates(status).then((list) => ({ status, list })), [status, gen]);
+  const res = useLoad(
+    () => api.duplicates(status).then((list) => ({ status, list })),
+    [status, gen],
+  );
   const list = res.state === 'ok' ? res.data.list.filter((p) => !gone.has(p.id)) : [];
   const pick = (s: PairStatus) => {
     setStatus(s);
@@ -40,12 +49,16 @@ export function DuplicatesSection({ query }: { query: string }) {
   const drop = (id: string) => setGone((g) => new Set(g).add(id));
 
   return (
-    <section data-testid="duplicates" data-loaded-status={res.state === 'ok' ? res.data.status : undefined}>
+    <section
+      data-testid="duplicates"
+      data-loaded-status={res.state === 'ok' ? res.data.status : undefined}
+    >
       <p class="muted small">
-        Pairs of HCP records that may be the same person. The <strong>probability</strong> is the chance that they are, given how
-        their fields agree; the <strong>score</strong> adds up each field's weight in bits (log₂ of how much likelier that agreement
-        is between duplicates than between strangers; each bit doubles the odds). Merge the pair, keeping one record, or mark it
-        not a duplicate.
+        Pairs of HCP records that may be the same person. The <strong>probability</strong> is the
+        chance that they are, given how their fields agree; the <strong>score</strong> adds up each
+        field's weight in bits (log₂ of how much likelier that agreement is between duplicates than
+        between strangers; each bit doubles the odds). Merge the pair, keeping one record, or mark
+        it not a duplicate.
       </p>
       <ScanPanel
         onScanned={() => {
@@ -63,7 +76,8 @@ export function DuplicatesSection({ query }: { query: string }) {
       />
       {merged && (
         <p class="notice ok-notice" role="status" data-testid="dup-merged-notice">
-          Merged {merged.merged.display_name} into {merged.survivor.display_name} (moved {movedText(merged.moved)}).{' '}
+          Merged {merged.merged.display_name} into {merged.survivor.display_name} (moved{' '}
+          {movedText(merged.moved)}).{' '}
           <a href={stewardshipHref('merges')}>See it, or undo it, in Merges</a>.
         </p>
       )}
@@ -76,7 +90,11 @@ export function DuplicatesSection({ query }: { query: string }) {
       {res.state === 'error' && <ErrorBox error={res.error} onRetry={() => setGen((g) => g + 1)} />}
       {res.state === 'ok' &&
         (list.length === 0 ? (
-          <Empty>{status === 'open' ? 'No open duplicate pairs.' : `No ${STATUS_LABELS[status].toLowerCase()} pairs.`}</Empty>
+          <Empty>
+            {status === 'open'
+              ? 'No open duplicate pairs.'
+              : `No ${STATUS_LABELS[status].toLowerCase()} pairs.`}
+          </Empty>
         ) : (
           <ul class="cards one-col" data-testid="pair-list">
             {list.map((p) => (
@@ -130,13 +148,22 @@ function ScanPanel({ onScanned }: { onScanned: () => void }) {
       )}
       {report && (
         <ul class="screening-summary" data-testid="scan-report" data-new-pairs={report.new_pairs}>
-          <li>{plural(report.candidate_pairs, 'candidate pair')} compared (records sharing a name, phone or ZIP key)</li>
-          <li>{report.same_record} at or above the link threshold, {report.ask_steward} between review and link</li>
+          <li>
+            {plural(report.candidate_pairs, 'candidate pair')} compared (records sharing a name,
+            phone or ZIP key)
+          </li>
+          <li>
+            {report.same_record} at or above the link threshold, {report.ask_steward} between review
+            and link
+          </li>
           <li class={report.new_pairs > 0 ? 'tone-review' : undefined} data-testid="scan-new">
             {plural(report.new_pairs, 'new pair')} added to the queue
           </li>
           {report.skipped_blocks > 0 && (
-            <li class="tone-review">{plural(report.skipped_blocks, 'block')} too large to compare within (a very common name in one place)</li>
+            <li class="tone-review">
+              {plural(report.skipped_blocks, 'block')} too large to compare within (a very common
+              name in one place)
+            </li>
           )}
         </ul>
       )}

@@ -6,7 +6,13 @@ import type { MatchingModel } from '../../api/types';
 import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import { when } from '../../lib/oversight';
-import { checkThresholds, fieldLabel, levelLabel, signedBits, type ThresholdErrors } from '../../lib/stewardship';
+import {
+  checkThresholds,
+  fieldLabel,
+  levelLabel,
+  signedBits,
+  type ThresholdErrors,
+} from '../../lib/stewardship';
 import { ErrorBox, Loading } from '../../components/bits';
 import { errorText, FieldError, fieldErrorsOf } from '../oversight/common';
 
@@ -16,16 +22,22 @@ export function MatchingSection() {
   const [model, setModel] = useState<MatchingModel | null>(null);
   const res = useLoad(() => api.matchingModel().then((m) => (setModel(m), m)), [gen]);
   if (!model) {
-    if (res.state === 'error') return <ErrorBox error={res.error} onRetry={() => setGen((g) => g + 1)} />;
+    if (res.state === 'error')
+      return <ErrorBox error={res.error} onRetry={() => setGen((g) => g + 1)} />;
     return <Loading />;
   }
   return (
-    <section data-testid="matching" data-link={model.thresholds.link} data-review={model.thresholds.review}>
+    <section
+      data-testid="matching"
+      data-link={model.thresholds.link}
+      data-review={model.thresholds.review}
+    >
       <p class="muted small">
-        Two records are compared field by field. <strong>m</strong> is how often a field agrees at that level between records of the same
-        person, <strong>u</strong> how often it does between different people; the weight log₂(m/u) in bits is added to a pair's score (each
-        bit doubles the odds). The score and the share of duplicates among candidate pairs give the probability that the pair is the same
-        person.
+        Two records are compared field by field. <strong>m</strong> is how often a field agrees at
+        that level between records of the same person, <strong>u</strong> how often it does between
+        different people; the weight log₂(m/u) in bits is added to a pair's score (each bit doubles
+        the odds). The score and the share of duplicates among candidate pairs give the probability
+        that the pair is the same person.
       </p>
       <ThresholdsForm model={model} onSaved={setModel} />
       <WeightsTable model={model} onEstimated={setModel} />
@@ -33,7 +45,13 @@ export function MatchingSection() {
   );
 }
 
-function ThresholdsForm({ model, onSaved }: { model: MatchingModel; onSaved: (m: MatchingModel) => void }) {
+function ThresholdsForm({
+  model,
+  onSaved,
+}: {
+  model: MatchingModel;
+  onSaved: (m: MatchingModel) => void;
+}) {
   const { api } = useApp();
   const [link, setLink] = useState(String(model.thresholds.link));
   const [review, setReview] = useState(String(model.thresholds.review));
@@ -78,22 +96,36 @@ function ThresholdsForm({ model, onSaved }: { model: MatchingModel; onSaved: (m:
     />
   );
   return (
-    <form class="card section thresholds" onSubmit={submit} noValidate data-testid="thresholds-form">
+    <form
+      class="card section thresholds"
+      onSubmit={submit}
+      noValidate
+      data-testid="thresholds-form"
+    >
       <h2>Thresholds</h2>
       <p class="muted small">
-        At or above <strong>link</strong> a pair is taken as the same person (a rep is pointed to the existing record; a scan queues it as
-        a sure duplicate). Between <strong>review</strong> and link it goes to a steward. Below review the records are different people.
+        At or above <strong>link</strong> a pair is taken as the same person (a rep is pointed to
+        the existing record; a scan queues it as a sure duplicate). Between <strong>review</strong>{' '}
+        and link it goes to a steward. Below review the records are different people.
       </p>
       <div class="threshold-fields">
         <div>
           <label for="threshold-link">Link (0–1)</label>
           {input('link', link, setLink)}
-          <FieldError id="threshold-link-error" message={errors.link} testid="threshold-link-error" />
+          <FieldError
+            id="threshold-link-error"
+            message={errors.link}
+            testid="threshold-link-error"
+          />
         </div>
         <div>
           <label for="threshold-review">Review (0–1, not above link)</label>
           {input('review', review, setReview)}
-          <FieldError id="threshold-review-error" message={errors.review} testid="threshold-review-error" />
+          <FieldError
+            id="threshold-review-error"
+            message={errors.review}
+            testid="threshold-review-error"
+          />
         </div>
       </div>
       {error && (
@@ -107,7 +139,12 @@ function ThresholdsForm({ model, onSaved }: { model: MatchingModel; onSaved: (m:
             Saved.
           </span>
         )}
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="thresholds-save">
+        <button
+          type="submit"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          data-testid="thresholds-save"
+        >
           {busy ? 'Saving…' : 'Save thresholds'}
         </button>
       </div>
@@ -115,7 +152,13 @@ function ThresholdsForm({ model, onSaved }: { model: MatchingModel; onSaved: (m:
   );
 }
 
-function WeightsTable({ model, onEstimated }: { model: MatchingModel; onEstimated: (m: MatchingModel) => void }) {
+function WeightsTable({
+  model,
+  onEstimated,
+}: {
+  model: MatchingModel;
+  onEstimated: (m: MatchingModel) => void;
+}) {
   const { api } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -136,7 +179,13 @@ function WeightsTable({ model, onEstimated }: { model: MatchingModel; onEstimate
       <div class="recon-head">
         <h2>Field weights</h2>
         <div class="recon-actions">
-          <button type="button" class="btn btn-small" onClick={estimate} disabled={busy} data-testid="estimate">
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={estimate}
+            disabled={busy}
+            data-testid="estimate"
+          >
             {busy ? 'Estimating…' : 'Re-estimate from the data'}
           </button>
         </div>
@@ -158,8 +207,12 @@ function WeightsTable({ model, onEstimated }: { model: MatchingModel; onEstimate
             <tr>
               <th>Field</th>
               <th>Level</th>
-              <th class="num" title="How often duplicates agree at this level">m</th>
-              <th class="num" title="How often different people agree at this level">u</th>
+              <th class="num" title="How often duplicates agree at this level">
+                m
+              </th>
+              <th class="num" title="How often different people agree at this level">
+                u
+              </th>
               <th class="num">Weight (bits)</th>
             </tr>
           </thead>
@@ -175,7 +228,9 @@ function WeightsTable({ model, onEstimated }: { model: MatchingModel; onEstimate
                   <td>{levelLabel(l.level)}</td>
                   <td class="num">{l.m.toFixed(4)}</td>
                   <td class="num">{l.u.toFixed(4)}</td>
-                  <td class={l.weight >= 0 ? 'num ev-pos' : 'num ev-neg'}>{signedBits(l.weight)}</td>
+                  <td class={l.weight >= 0 ? 'num ev-pos' : 'num ev-neg'}>
+                    {signedBits(l.weight)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -19,8 +19,9 @@ export function MergesSection() {
   return (
     <section data-testid="merges" data-loaded={res.state === 'ok' ? 'true' : undefined}>
       <p class="muted small">
-        Every merge keeps the surviving record and moves the merged one's rows to it (calls, segments, affiliations, licences,
-        sample history, …); the counts say how many of each moved. Undo restores the merged record and moves those rows back.
+        Every merge keeps the surviving record and moves the merged one's rows to it (calls,
+        segments, affiliations, licences, sample history, …); the counts say how many of each moved.
+        Undo restores the merged record and moves those rows back.
       </p>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} onRetry={() => setGen((g) => g + 1)} />}
@@ -30,7 +31,11 @@ export function MergesSection() {
         ) : (
           <ul class="cards one-col" data-testid="merge-list">
             {list.map((m) => (
-              <MergeCard key={m.id} m={m} onUndone={(u) => setUpdated((x) => new Map(x).set(u.id, u))} />
+              <MergeCard
+                key={m.id}
+                m={m}
+                onUndone={(u) => setUpdated((x) => new Map(x).set(u.id, u))}
+              />
             ))}
           </ul>
         ))}
@@ -44,7 +49,12 @@ function MergeCard({ m, onUndone }: { m: Merge; onUndone: (m: Merge) => void }) 
   const [error, setError] = useState<string | null>(null);
   const undone = !!m.undone_at;
   const undo = async () => {
-    if (!confirm(`Undo the merge of ${m.merged.display_name} into ${m.survivor.display_name}? Both records come back as they were, with their rows.`)) return;
+    if (
+      !confirm(
+        `Undo the merge of ${m.merged.display_name} into ${m.survivor.display_name}? Both records come back as they were, with their rows.`,
+      )
+    )
+      return;
     setBusy(true);
     setError(null);
     try {
@@ -79,7 +89,8 @@ function MergeCard({ m, onUndone }: { m: Merge; onUndone: (m: Merge) => void }) 
         </span>
       </div>
       <div class="small muted">
-        NPI {m.survivor.npi} kept · NPI {m.merged.npi} retired{m.survivor.territory ? ` · ${m.survivor.territory.code}` : ''}
+        NPI {m.survivor.npi} kept · NPI {m.merged.npi} retired
+        {m.survivor.territory ? ` · ${m.survivor.territory.code}` : ''}
       </div>
       <p class="merge-moved" data-testid="merge-moved">
         Moved: {movedText(m.moved)}
@@ -96,7 +107,13 @@ function MergeCard({ m, onUndone }: { m: Merge; onUndone: (m: Merge) => void }) 
               {error}
             </span>
           )}
-          <button type="button" class="btn btn-small" onClick={undo} disabled={busy} data-testid="merge-undo">
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={undo}
+            disabled={busy}
+            data-testid="merge-undo"
+          >
             {busy ? 'Undoing…' : 'Undo'}
           </button>
         </div>

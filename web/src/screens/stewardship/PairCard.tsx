@@ -6,27 +6,59 @@ import type { DuplicatePair, Merge, PairSide } from '../../api/types';
 import { useApp } from '../../context';
 import { hcpHref } from '../../lib/router';
 import { when } from '../../lib/oversight';
-import { AGREEMENT_LABELS, defaultSurvivor, type Agreement, levelLabel, pairRows, signedBits } from '../../lib/stewardship';
+import {
+  AGREEMENT_LABELS,
+  defaultSurvivor,
+  type Agreement,
+  levelLabel,
+  pairRows,
+  signedBits,
+} from '../../lib/stewardship';
 import { errorText, fieldErrorsOf } from '../oversight/common';
 import { ReasonBox, ScoreLine } from './common';
 
 type Side = 'a' | 'b';
-const SOURCES: Record<string, string> = { scan: 'found by a scan', creation: 'found when a record was created', import: 'found by an import' };
+const SOURCES: Record<string, string> = {
+  scan: 'found by a scan',
+  creation: 'found when a record was created',
+  import: 'found by an import',
+};
 
-export function PairCard({ pair, onMerged, onDismissed }: { pair: DuplicatePair; onMerged: (m: Merge) => void; onDismissed: () => void }) {
+export function PairCard({
+  pair,
+  onMerged,
+  onDismissed,
+}: {
+  pair: DuplicatePair;
+  onMerged: (m: Merge) => void;
+  onDismissed: () => void;
+}) {
   const [mode, setMode] = useState<'merge' | 'dismiss' | null>(null);
   const [survivor, setSurvivor] = useState<Side>(() => defaultSurvivor(pair.a, pair.b));
   const rows = pairRows(pair.a, pair.b, pair.score.fields, pair.score.npi_match);
   const head = (side: Side, s: PairSide) => (
-    <th class={mode === 'merge' && survivor === side ? 'pair-col survivor' : 'pair-col'} data-testid={`pair-${side}`} data-id={s.id}>
+    <th
+      class={mode === 'merge' && survivor === side ? 'pair-col survivor' : 'pair-col'}
+      data-testid={`pair-${side}`}
+      data-id={s.id}
+    >
       <a href={hcpHref(s.id)} data-testid="pair-name">
         {s.display_name}
       </a>
-      {mode === 'merge' && <div class="small">{survivor === side ? 'stays' : 'merged into the other'}</div>}
+      {mode === 'merge' && (
+        <div class="small">{survivor === side ? 'stays' : 'merged into the other'}</div>
+      )}
     </th>
   );
   return (
-    <li class={`card section pair pair-${pair.status}`} data-testid="pair" data-id={pair.id} data-status={pair.status} data-a={pair.a.id} data-b={pair.b.id}>
+    <li
+      class={`card section pair pair-${pair.status}`}
+      data-testid="pair"
+      data-id={pair.id}
+      data-status={pair.status}
+      data-a={pair.a.id}
+      data-b={pair.b.id}
+    >
       <div class="exc-head">
         <ScoreLine score={pair.score} />
         <span class="muted small">
@@ -45,7 +77,13 @@ export function PairCard({ pair, onMerged, onDismissed }: { pair: DuplicatePair;
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.key} class={`agree-${r.agreement}`} data-testid="pair-row" data-field={r.key} data-agreement={r.agreement}>
+              <tr
+                key={r.key}
+                class={`agree-${r.agreement}`}
+                data-testid="pair-row"
+                data-field={r.key}
+                data-agreement={r.agreement}
+              >
                 <th scope="row">{r.label}</th>
                 {r.values && (
                   <>
@@ -56,9 +94,15 @@ export function PairCard({ pair, onMerged, onDismissed }: { pair: DuplicatePair;
                 <td class="evidence-cell" data-testid="pair-evidence">
                   {r.evidence ? (
                     <>
-                      <span class={`badge ev ev-${r.agreement}`}>{AGREEMENT_LABELS[r.agreement as Agreement]}</span>{' '}
+                      <span class={`badge ev ev-${r.agreement}`}>
+                        {AGREEMENT_LABELS[r.agreement as Agreement]}
+                      </span>{' '}
                       <span class="muted small">{levelLabel(r.evidence.level)}</span>{' '}
-                      <strong class="ev-weight" data-testid="pair-weight" data-weight={r.evidence.weight}>
+                      <strong
+                        class="ev-weight"
+                        data-testid="pair-weight"
+                        data-weight={r.evidence.weight}
+                      >
                         {signedBits(r.evidence.weight)} bits
                       </strong>
                     </>
@@ -76,19 +120,37 @@ export function PairCard({ pair, onMerged, onDismissed }: { pair: DuplicatePair;
       {pair.status === 'open' ? (
         <>
           <div class="form-actions pair-actions">
-            <button type="button" class={mode === 'dismiss' ? 'btn btn-small seg-on' : 'btn btn-small'} onClick={() => setMode(mode === 'dismiss' ? null : 'dismiss')} data-testid="pair-dismiss-open">
+            <button
+              type="button"
+              class={mode === 'dismiss' ? 'btn btn-small seg-on' : 'btn btn-small'}
+              onClick={() => setMode(mode === 'dismiss' ? null : 'dismiss')}
+              data-testid="pair-dismiss-open"
+            >
               Not a duplicate…
             </button>
-            <button type="button" class={mode === 'merge' ? 'btn btn-small seg-on' : 'btn btn-primary btn-small'} onClick={() => setMode(mode === 'merge' ? null : 'merge')} data-testid="pair-merge-open">
+            <button
+              type="button"
+              class={mode === 'merge' ? 'btn btn-small seg-on' : 'btn btn-primary btn-small'}
+              onClick={() => setMode(mode === 'merge' ? null : 'merge')}
+              data-testid="pair-merge-open"
+            >
               Merge…
             </button>
           </div>
-          {mode === 'merge' && <MergeForm pair={pair} survivor={survivor} setSurvivor={setSurvivor} onMerged={onMerged} />}
+          {mode === 'merge' && (
+            <MergeForm
+              pair={pair}
+              survivor={survivor}
+              setSurvivor={setSurvivor}
+              onMerged={onMerged}
+            />
+          )}
           {mode === 'dismiss' && <DismissForm pair={pair} onDismissed={onDismissed} />}
         </>
       ) : (
         <p class="exc-closed" data-testid="pair-decision">
-          {pair.status === 'merged' ? 'Merged' : 'Marked not a duplicate'} by <strong>{pair.decided_by}</strong> {when(pair.decided_at)}
+          {pair.status === 'merged' ? 'Merged' : 'Marked not a duplicate'} by{' '}
+          <strong>{pair.decided_by}</strong> {when(pair.decided_at)}
           {pair.reason && <>: {pair.reason}</>}
         </p>
       )}
@@ -96,7 +158,12 @@ export function PairCard({ pair, onMerged, onDismissed }: { pair: DuplicatePair;
   );
 }
 
-function MergeForm(p: { pair: DuplicatePair; survivor: Side; setSurvivor: (s: Side) => void; onMerged: (m: Merge) => void }) {
+function MergeForm(p: {
+  pair: DuplicatePair;
+  survivor: Side;
+  setSurvivor: (s: Side) => void;
+  onMerged: (m: Merge) => void;
+}) {
   const { api } = useApp();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -110,7 +177,14 @@ function MergeForm(p: { pair: DuplicatePair; survivor: Side; setSurvivor: (s: Si
     setError(null);
     setReasonError(null);
     try {
-      p.onMerged(await api.merge({ survivor_id: keep.id, merged_id: drop.id, pair_id: p.pair.id, reason: reason.trim() || null }));
+      p.onMerged(
+        await api.merge({
+          survivor_id: keep.id,
+          merged_id: drop.id,
+          pair_id: p.pair.id,
+          reason: reason.trim() || null,
+        }),
+      );
     } catch (err) {
       const fe = fieldErrorsOf(err);
       if (fe.reason) setReasonError(fe.reason);
@@ -126,27 +200,46 @@ function MergeForm(p: { pair: DuplicatePair; survivor: Side; setSurvivor: (s: Si
           const s = side === 'a' ? p.pair.a : p.pair.b;
           return (
             <label key={side} class="radio">
-              <input type="radio" name={`survivor-${p.pair.id}`} checked={p.survivor === side} onChange={() => p.setSurvivor(side)} data-testid={`survivor-${side}`} />{' '}
+              <input
+                type="radio"
+                name={`survivor-${p.pair.id}`}
+                checked={p.survivor === side}
+                onChange={() => p.setSurvivor(side)}
+                data-testid={`survivor-${side}`}
+              />{' '}
               {s.display_name}{' '}
               <span class="muted small">
-                ({s.master_status}, {s.affiliations} affiliation{s.affiliations === 1 ? '' : 's'}, NPI {s.npi})
+                ({s.master_status}, {s.affiliations} affiliation{s.affiliations === 1 ? '' : 's'},
+                NPI {s.npi})
               </span>
             </label>
           );
         })}
       </fieldset>
       <p class="muted small">
-        {drop.display_name}'s calls, segments, affiliations, licences and sample history move to {keep.display_name}; the merged record
-        is retired and can be restored with Undo.
+        {drop.display_name}'s calls, segments, affiliations, licences and sample history move to{' '}
+        {keep.display_name}; the merged record is retired and can be restored with Undo.
       </p>
-      <ReasonBox id={`merge-reason-${p.pair.id}`} label="Reason (optional)" value={reason} error={reasonError} onInput={setReason} testid="merge-reason" />
+      <ReasonBox
+        id={`merge-reason-${p.pair.id}`}
+        label="Reason (optional)"
+        value={reason}
+        error={reasonError}
+        onInput={setReason}
+        testid="merge-reason"
+      />
       {error && (
         <p class="field-error" role="alert" data-testid="merge-error">
           {error}
         </p>
       )}
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary btn-small" disabled={busy} data-testid="pair-merge">
+        <button
+          type="submit"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          data-testid="pair-merge"
+        >
           {busy ? 'Merging…' : `Merge into ${keep.display_name}`}
         </button>
       </div>

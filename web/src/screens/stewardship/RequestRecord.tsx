@@ -15,7 +15,8 @@ export function ProposedRecord({ hcpId }: { hcpId: string }) {
   const res = useLoad(() => api.getHcp(hcpId), [hcpId]);
   if (res.state === 'loading') return <Loading label="Loading the proposed record…" />;
   if (res.state === 'error') {
-    if (res.error instanceof ApiError && res.error.status === 404) return <p class="muted small">The proposed record is no longer on file (merged away).</p>;
+    if (res.error instanceof ApiError && res.error.status === 404)
+      return <p class="muted small">The proposed record is no longer on file (merged away).</p>;
     return <ErrorBox error={res.error} />;
   }
   const h = res.data;
@@ -45,7 +46,13 @@ export function ProposedRecord({ hcpId }: { hcpId: string }) {
       </div>
       <div>
         <dt>Territory</dt>
-        <dd>{h.territory ? `${h.territory.code} · ${h.territory.name}` : <span class="muted">none</span>}</dd>
+        <dd>
+          {h.territory ? (
+            `${h.territory.code} · ${h.territory.name}`
+          ) : (
+            <span class="muted">none</span>
+          )}
+        </dd>
       </div>
       <div>
         <dt>Record</dt>
@@ -57,7 +64,15 @@ export function ProposedRecord({ hcpId }: { hcpId: string }) {
   );
 }
 
-export function RequestMatches({ matches, busy, onMerge }: { matches: HcpMatch[]; busy: boolean; onMerge: (m: HcpMatch) => void }) {
+export function RequestMatches({
+  matches,
+  busy,
+  onMerge,
+}: {
+  matches: HcpMatch[];
+  busy: boolean;
+  onMerge: (m: HcpMatch) => void;
+}) {
   if (matches.length === 0) {
     return (
       <p class="muted small" data-testid="no-matches">
@@ -69,8 +84,9 @@ export function RequestMatches({ matches, busy, onMerge }: { matches: HcpMatch[]
     <div class="req-matches">
       <h3>Likely existing HCPs</h3>
       <p class="muted small">
-        The percentage is the chance that the proposal and the existing record are the same person, given how their fields agree;
-        each field adds its weight in bits when it agrees and subtracts when it differs.
+        The percentage is the chance that the proposal and the existing record are the same person,
+        given how their fields agree; each field adds its weight in bits when it agrees and
+        subtracts when it differs.
       </p>
       <ul class="cards one-col" data-testid="matches">
         {matches.map((m) => (
@@ -91,7 +107,13 @@ export function RequestMatches({ matches, busy, onMerge }: { matches: HcpMatch[]
             <ScoreLine score={m.score} />
             <EvidenceChips fields={m.score.fields} />
             <div class="form-actions">
-              <button type="button" class="btn btn-small" disabled={busy} onClick={() => onMerge(m)} data-testid="request-merge">
+              <button
+                type="button"
+                class="btn btn-small"
+                disabled={busy}
+                onClick={() => onMerge(m)}
+                data-testid="request-merge"
+              >
                 Same as {m.display_name}: merge into it
               </button>
             </div>

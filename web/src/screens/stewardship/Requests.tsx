@@ -15,12 +15,19 @@ import { ReasonBox, StatusFilter } from './common';
 import { ProposedRecord, RequestMatches } from './RequestRecord';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'merged'] as const;
-const STATUS_LABELS: Record<RequestStatus, string> = { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', merged: 'Merged' };
+const STATUS_LABELS: Record<RequestStatus, string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  merged: 'Merged',
+};
 const KIND_LABELS = { new_hcp: 'New HCP', change: 'Change' } as const;
 
 export function RequestsSection({ query }: { query: string }) {
   const { api } = useApp();
-  const [status, setStatus] = useState<RequestStatus>(() => pickStatus(new URLSearchParams(query).get('status'), STATUSES));
+  const [status, setStatus] = useState<RequestStatus>(() =>
+    pickStatus(new URLSearchParams(query).get('status'), STATUSES),
+  );
   const [gen, setGen] = useState(0);
   const [done, setDone] = useState<DataRequest | null>(null);
   const [gone, setGone] = useState<Set<string>>(new Set());
@@ -30,7 +37,10 @@ export function RequestsSection({ query }: { query: string }) {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }, [status]);
 
-  const res = useLoad(() => api.dataRequests(status).then((list) => ({ status, list })), [status, gen]);
+  const res = useLoad(
+    () => api.dataRequests(status).then((list) => ({ status, list })),
+    [status, gen],
+  );
   const list = res.state === 'ok' ? res.data.list.filter((r) => !gone.has(r.id)) : [];
   const pick = (s: RequestStatus) => {
     setStatus(s);
@@ -39,11 +49,15 @@ export function RequestsSection({ query }: { query: string }) {
   };
 
   return (
-    <section data-testid="requests" data-loaded-status={res.state === 'ok' ? res.data.status : undefined}>
+    <section
+      data-testid="requests"
+      data-loaded-status={res.state === 'ok' ? res.data.status : undefined}
+    >
       <p class="muted small">
-        What reps proposed: new HCPs (usable in the field at once as <em>proposed</em> records) and changes to existing ones.
-        For a new HCP the likely existing matches are listed with the chance that they are the same person: when one is, merge
-        the proposal into it rather than approving a duplicate.
+        What reps proposed: new HCPs (usable in the field at once as <em>proposed</em> records) and
+        changes to existing ones. For a new HCP the likely existing matches are listed with the
+        chance that they are the same person: when one is, merge the proposal into it rather than
+        approving a duplicate.
       </p>
       <StatusFilter
         value={status}
@@ -55,7 +69,8 @@ export function RequestsSection({ query }: { query: string }) {
       />
       {done && (
         <p class="notice ok-notice" role="status" data-testid="req-done-notice">
-          {STATUS_LABELS[done.status]}: {KIND_LABELS[done.kind].toLowerCase()} request for {done.hcp_name}.{' '}
+          {STATUS_LABELS[done.status]}: {KIND_LABELS[done.kind].toLowerCase()} request for{' '}
+          {done.hcp_name}.{' '}
           <button type="button" class="btn-link" onClick={() => pick(done.status)}>
             See {done.status} requests
           </button>
@@ -86,7 +101,14 @@ export function RequestsSection({ query }: { query: string }) {
 
 function RequestCard({ r, onDecided }: { r: DataRequest; onDecided: (r: DataRequest) => void }) {
   return (
-    <li class={`card section req req-${r.status}`} data-testid="request" data-id={r.id} data-kind={r.kind} data-status={r.status} data-hcp={r.hcp_id}>
+    <li
+      class={`card section req req-${r.status}`}
+      data-testid="request"
+      data-id={r.id}
+      data-kind={r.kind}
+      data-status={r.status}
+      data-hcp={r.hcp_id}
+    >
       <div class="exc-head">
         <div>
           <span class="badge type">{KIND_LABELS[r.kind]}</span>{' '}
@@ -107,7 +129,8 @@ function RequestCard({ r, onDecided }: { r: DataRequest; onDecided: (r: DataRequ
         <ul class="req-changes" data-testid="request-changes">
           {r.changes.map((c) => (
             <li key={c.field} data-field={c.field} data-testid="request-change">
-              <strong>{titleCase(c.field)}</strong>: <span class="from">{c.from || '(none)'}</span> → <span class="to">{c.to || '(none)'}</span>
+              <strong>{titleCase(c.field)}</strong>: <span class="from">{c.from || '(none)'}</span>{' '}
+              → <span class="to">{c.to || '(none)'}</span>
             </li>
           ))}
         </ul>
@@ -118,14 +141,19 @@ function RequestCard({ r, onDecided }: { r: DataRequest; onDecided: (r: DataRequ
         <Decide r={r} onDecided={onDecided} />
       ) : (
         <p class="exc-closed" data-testid="request-decision">
-          {STATUS_LABELS[r.status]} by <strong>{r.decided_by}</strong> {r.decided_at ? when(r.decided_at) : ''}
+          {STATUS_LABELS[r.status]} by <strong>{r.decided_by}</strong>{' '}
+          {r.decided_at ? when(r.decided_at) : ''}
           {r.merged_into && (
             <>
               {' '}
               into <a href={hcpHref(r.merged_into)}>the existing record</a>
             </>
           )}
-          {r.decision_reason && <>: <span data-testid="request-reason-text">{r.decision_reason}</span></>}
+          {r.decision_reason && (
+            <>
+              : <span data-testid="request-reason-text">{r.decision_reason}</span>
+            </>
+          )}
         </p>
       )}
     </li>
@@ -151,7 +179,10 @@ function Decide({ r, onDecided }: { r: DataRequest; onDecided: (r: DataRequest) 
       onDecided(
         what === 'reject'
           ? await api.rejectRequest(r.id, text)
-          : await api.approveRequest(r.id, { reason: text || null, merge_into: mergeInto?.id ?? null }),
+          : await api.approveRequest(r.id, {
+              reason: text || null,
+              merge_into: mergeInto?.id ?? null,
+            }),
       );
     } catch (err) {
       const fe = fieldErrorsOf(err);
@@ -162,7 +193,9 @@ function Decide({ r, onDecided }: { r: DataRequest; onDecided: (r: DataRequest) 
   };
   return (
     <div class="req-decide" data-testid="request-decide">
-      {r.kind === 'new_hcp' && <RequestMatches matches={r.matches} busy={busy} onMerge={(m) => decide('approve', m)} />}
+      {r.kind === 'new_hcp' && (
+        <RequestMatches matches={r.matches} busy={busy} onMerge={(m) => decide('approve', m)} />
+      )}
       <ReasonBox
         id={`req-reason-${r.id}`}
         label="Reason (required to reject; kept with the decision)"
@@ -181,10 +214,22 @@ function Decide({ r, onDecided }: { r: DataRequest; onDecided: (r: DataRequest) 
         </p>
       )}
       <div class="form-actions">
-        <button type="button" class="btn btn-small" disabled={busy} onClick={() => decide('reject')} data-testid="request-reject">
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={busy}
+          onClick={() => decide('reject')}
+          data-testid="request-reject"
+        >
           Reject
         </button>
-        <button type="button" class="btn btn-primary btn-small" disabled={busy} onClick={() => decide('approve')} data-testid="request-approve">
+        <button
+          type="button"
+          class="btn btn-primary btn-small"
+          disabled={busy}
+          onClick={() => decide('approve')}
+          data-testid="request-approve"
+        >
           {r.kind === 'new_hcp' ? 'Approve as a new HCP' : 'Approve the change'}
         </button>
       </div>

@@ -1,7 +1,14 @@
 /** Shared bits of the Data quality screens: a match score in words (probability, bits, outcome),
  * the per-field evidence as agreement chips, the status filter buttons and the reason box. */
 import type { FieldEvidence, MatchScore } from '../../api/types';
-import { agreement, AGREEMENT_LABELS, fieldLabel, levelLabel, percent, signedBits } from '../../lib/stewardship';
+import {
+  agreement,
+  AGREEMENT_LABELS,
+  fieldLabel,
+  levelLabel,
+  percent,
+  signedBits,
+} from '../../lib/stewardship';
 import { FieldError } from '../oversight/common';
 
 const OUTCOMES: Record<string, string> = {
@@ -13,17 +20,32 @@ const OUTCOMES: Record<string, string> = {
 /** "99.96% likely the same · score +25.8 bits · needs a steward". */
 export function ScoreLine({ score }: { score: MatchScore }) {
   return (
-    <div class="score-line" data-testid="score" data-probability={score.probability} data-score={score.score} data-outcome={score.outcome}>
-      <strong class="score-prob" data-testid="score-probability" title="Chance the two records are the same person, given how their fields agree">
+    <div
+      class="score-line"
+      data-testid="score"
+      data-probability={score.probability}
+      data-score={score.score}
+      data-outcome={score.outcome}
+    >
+      <strong
+        class="score-prob"
+        data-testid="score-probability"
+        title="Chance the two records are the same person, given how their fields agree"
+      >
         {percent(score.probability)}
       </strong>{' '}
       <span class="muted">likely the same person</span>
       {' · '}
-      <span data-testid="score-bits" title="Sum of the field weights: each bit doubles the odds that they are the same">
+      <span
+        data-testid="score-bits"
+        title="Sum of the field weights: each bit doubles the odds that they are the same"
+      >
         score {signedBits(score.score)} bits
       </span>
       {' · '}
-      <span class={`badge outcome outcome-${score.outcome}`}>{OUTCOMES[score.outcome] ?? score.outcome}</span>
+      <span class={`badge outcome outcome-${score.outcome}`}>
+        {OUTCOMES[score.outcome] ?? score.outcome}
+      </span>
       {score.npi_match && <span class="badge outcome outcome-same_record">same NPI</span>}
       {score.swapped_names && (
         <span class="muted small" data-testid="swapped-names">
@@ -42,8 +64,15 @@ export function EvidenceChips({ fields }: { fields: FieldEvidence[] }) {
       {fields.map((f) => {
         const a = agreement(f.level);
         return (
-          <li key={f.field} class={`ev ev-${a}`} data-field={f.field} data-agreement={a} title={AGREEMENT_LABELS[a]}>
-            {fieldLabel(f.field)} · {levelLabel(f.level)} · <span class="ev-weight">{signedBits(f.weight)}</span>
+          <li
+            key={f.field}
+            class={`ev ev-${a}`}
+            data-field={f.field}
+            data-agreement={a}
+            title={AGREEMENT_LABELS[a]}
+          >
+            {fieldLabel(f.field)} · {levelLabel(f.level)} ·{' '}
+            <span class="ev-weight">{signedBits(f.weight)}</span>
           </li>
         );
       })}

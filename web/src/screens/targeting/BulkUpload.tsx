@@ -4,7 +4,14 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/problem';
 import type { ImportReport } from '../../api/types';
 import { useApp } from '../../context';
-import { columnsHelp, DEFAULT_IMPORT_KIND, IMPORT_KINDS, IMPORT_LAYOUTS, isImportKind, type ImportKind } from '../../lib/targeting';
+import {
+  columnsHelp,
+  DEFAULT_IMPORT_KIND,
+  IMPORT_KINDS,
+  IMPORT_LAYOUTS,
+  isImportKind,
+  type ImportKind,
+} from '../../lib/targeting';
 import { ErrorBox } from '../../components/bits';
 import { ImportReportView } from '../../components/ImportReportView';
 import { OtherErrors } from '../oversight/common';
@@ -16,7 +23,11 @@ export function BulkUpload() {
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<{ kind: ImportKind; name: string; report: ImportReport } | null>(null);
+  const [result, setResult] = useState<{
+    kind: ImportKind;
+    name: string;
+    report: ImportReport;
+  } | null>(null);
 
   const upload = async (e: Event) => {
     e.preventDefault();
@@ -68,13 +79,27 @@ export function BulkUpload() {
           </label>
         </CsvPicker>
         <FileWarning file={file} />
-        <button type="submit" class="btn btn-primary" disabled={busy || !file} data-testid="upload-submit">
+        <button
+          type="submit"
+          class="btn btn-primary"
+          disabled={busy || !file}
+          data-testid="upload-submit"
+        >
           {busy ? 'Uploading…' : 'Upload'}
         </button>
       </form>
       {error != null && <ErrorBox error={error} />}
-      {error instanceof ApiError && <OtherErrors errors={error.fieldErrors} shown={[]} testid="upload-errors" />}
-      {result && <ImportReportView title={IMPORT_LAYOUTS[result.kind].label} name={result.name} report={result.report} kind={result.kind} />}
+      {error instanceof ApiError && (
+        <OtherErrors errors={error.fieldErrors} shown={[]} testid="upload-errors" />
+      )}
+      {result && (
+        <ImportReportView
+          title={IMPORT_LAYOUTS[result.kind].label}
+          name={result.name}
+          report={result.report}
+          kind={result.kind}
+        />
+      )}
     </section>
   );
 }

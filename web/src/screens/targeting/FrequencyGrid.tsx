@@ -5,7 +5,16 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../api/problem';
 import type { Product, TargetingVersion } from '../../api/types';
 import { useApp } from '../../context';
-import { cellErrors, cellKey, gridDirty, gridRows, gridValues, GRID_TIERS, maxCalls, parseCalls } from '../../lib/targeting';
+import {
+  cellErrors,
+  cellKey,
+  gridDirty,
+  gridRows,
+  gridValues,
+  GRID_TIERS,
+  maxCalls,
+  parseCalls,
+} from '../../lib/targeting';
 import { errorText, OtherErrors } from '../oversight/common';
 
 export function FrequencyGrid({
@@ -21,7 +30,10 @@ export function FrequencyGrid({
 }) {
   const { api } = useApp();
   const ids = useMemo(() => products.map((p) => p.id), [products]);
-  const savedValues = useMemo(() => gridValues(ids, version.frequencies), [ids, version.frequencies]);
+  const savedValues = useMemo(
+    () => gridValues(ids, version.frequencies),
+    [ids, version.frequencies],
+  );
   const [values, setValues] = useState(savedValues);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [other, setOther] = useState<Record<string, string>>({});
@@ -76,8 +88,9 @@ export function FrequencyGrid({
     <section class="card section" data-testid="frequencies" data-cycle={cycle}>
       <h2>Calls per {cycle}</h2>
       <p class="muted small">
-        Calls per {cycle} an HCP of a tier should get for a product. An HCP's target is the largest figure over its products
-        (one call details several){editable ? `; from 0 to ${maxCalls(cycle)}` : ''}.
+        Calls per {cycle} an HCP of a tier should get for a product. An HCP's target is the largest
+        figure over its products (one call details several)
+        {editable ? `; from 0 to ${maxCalls(cycle)}` : ''}.
       </p>
       <form onSubmit={save} noValidate>
         <div class="table-wrap">
@@ -100,7 +113,13 @@ export function FrequencyGrid({
                     const k = cellKey(p.id, t);
                     const id = `freq-${p.id}-${t}`;
                     return (
-                      <td key={t} class="num" data-testid="freq-cell" data-tier={t} data-value={savedValues[k]}>
+                      <td
+                        key={t}
+                        class="num"
+                        data-testid="freq-cell"
+                        data-tier={t}
+                        data-value={savedValues[k]}
+                      >
                         {editable ? (
                           <>
                             <input
@@ -148,7 +167,12 @@ export function FrequencyGrid({
                   Saved.
                 </span>
               )}
-              <button type="submit" class="btn btn-primary btn-small" disabled={busy || !dirty} data-testid="freq-save">
+              <button
+                type="submit"
+                class="btn btn-primary btn-small"
+                disabled={busy || !dirty}
+                data-testid="freq-save"
+              >
                 {busy ? 'Saving…' : 'Save calls'}
               </button>
             </div>

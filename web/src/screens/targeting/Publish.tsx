@@ -6,7 +6,13 @@ import { useApp } from '../../context';
 import { isIsoDay, isoDay } from '../../lib/oversight';
 import { errorText, fieldErrorsOf, FieldError, OtherErrors } from '../oversight/common';
 
-export function PublishVersion({ version, onPublished }: { version: TargetingVersion; onPublished: (v: TargetingVersion) => void }) {
+export function PublishVersion({
+  version,
+  onPublished,
+}: {
+  version: TargetingVersion;
+  onPublished: (v: TargetingVersion) => void;
+}) {
   const { api } = useApp();
   const today = isoDay(new Date());
   const [date, setDate] = useState(today);
@@ -36,8 +42,9 @@ export function PublishVersion({ version, onPublished }: { version: TargetingVer
     <section class="card section" data-testid="publish">
       <h2>Publish</h2>
       <p class="muted small">
-        From its effective date this version's segment rows and calls per {version.cycle} are in force; reps' plans follow at
-        their next sync. Today brings it into force at once. A published version cannot be edited.
+        From its effective date this version's segment rows and calls per {version.cycle} are in
+        force; reps' plans follow at their next sync. Today brings it into force at once. A
+        published version cannot be edited.
       </p>
       <form class="publish-form" onSubmit={publish} noValidate>
         <label>

@@ -17,7 +17,15 @@ export function segmentErrors(npi: string, decile: string): Record<string, strin
   return errors;
 }
 
-export function SegmentEdit({ versionId, products, onSaved }: { versionId: string; products: Product[]; onSaved: () => void }) {
+export function SegmentEdit({
+  versionId,
+  products,
+  onSaved,
+}: {
+  versionId: string;
+  products: Product[];
+  onSaved: () => void;
+}) {
   const { api } = useApp();
   const [npi, setNpi] = useState('');
   const [product, setProduct] = useState(products[0]?.id ?? '');
@@ -43,13 +51,19 @@ export function SegmentEdit({ versionId, products, onSaved }: { versionId: strin
         setErrors({ npi: `No HCP with NPI ${npi.trim()}` });
         return;
       }
-      await api.putVersionSegments(versionId, [{ hcp_id: hcp.id, product_id: product, tier: tier || null, decile: Number(decile) }]);
+      await api.putVersionSegments(versionId, [
+        { hcp_id: hcp.id, product_id: product, tier: tier || null, decile: Number(decile) },
+      ]);
       setSaved(`${hcp.first_name} ${hcp.last_name}: set`);
       onSaved();
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.fieldErrors).length > 0) {
         const f = err.fieldErrors;
-        setErrors({ decile: f['segments[0].decile'] ?? '', npi: f['segments[0].hcp_id'] ?? '', product: f['segments[0].product_id'] ?? '' });
+        setErrors({
+          decile: f['segments[0].decile'] ?? '',
+          npi: f['segments[0].hcp_id'] ?? '',
+          product: f['segments[0].product_id'] ?? '',
+        });
       } else {
         setError(err);
       }
@@ -70,12 +84,21 @@ export function SegmentEdit({ versionId, products, onSaved }: { versionId: strin
       <h3 class="small-head">Set one segment</h3>
       <label>
         NPI
-        <input value={npi} inputMode="numeric" onInput={(e) => setNpi((e.target as HTMLInputElement).value)} data-testid="seg-edit-npi" />
+        <input
+          value={npi}
+          inputMode="numeric"
+          onInput={(e) => setNpi((e.target as HTMLInputElement).value)}
+          data-testid="seg-edit-npi"
+        />
         {fieldError('npi')}
       </label>
       <label>
         Product
-        <select value={product} onChange={(e) => setProduct((e.target as HTMLSelectElement).value)} data-testid="seg-edit-product">
+        <select
+          value={product}
+          onChange={(e) => setProduct((e.target as HTMLSelectElement).value)}
+          data-testid="seg-edit-product"
+        >
           {products.map((p) => (
             <option key={p.id} value={p.id}>
               {p.brand}
@@ -86,7 +109,11 @@ export function SegmentEdit({ versionId, products, onSaved }: { versionId: strin
       </label>
       <label>
         Tier
-        <select value={tier} onChange={(e) => setTier((e.target as HTMLSelectElement).value as Tier | '')} data-testid="seg-edit-tier">
+        <select
+          value={tier}
+          onChange={(e) => setTier((e.target as HTMLSelectElement).value as Tier | '')}
+          data-testid="seg-edit-tier"
+        >
           <option value="">from the decile</option>
           {TIERS.map((t) => (
             <option key={t} value={t}>
@@ -97,7 +124,12 @@ export function SegmentEdit({ versionId, products, onSaved }: { versionId: strin
       </label>
       <label>
         Decile
-        <input value={decile} inputMode="numeric" onInput={(e) => setDecile((e.target as HTMLInputElement).value)} data-testid="seg-edit-decile" />
+        <input
+          value={decile}
+          inputMode="numeric"
+          onInput={(e) => setDecile((e.target as HTMLInputElement).value)}
+          data-testid="seg-edit-decile"
+        />
         {fieldError('decile')}
       </label>
       <button type="submit" class="btn" disabled={busy} data-testid="seg-edit-save">

@@ -27,8 +27,8 @@ export function SegmentsCard({
     <section class="card section" data-testid="segments" data-count={version.segments}>
       <h2>Segmentation</h2>
       <p class="muted small">
-        {version.segments} segment row(s): each sets an HCP's tier and decile for a product when the version comes into force;
-        HCPs and products it does not name keep their segmentation.
+        {version.segments} segment row(s): each sets an HCP's tier and decile for a product when the
+        version comes into force; HCPs and products it does not name keep their segmentation.
       </p>
       {editable && (
         <>
@@ -41,7 +41,12 @@ export function SegmentsCard({
             }}
             title="Segmentation"
             kind="segments"
-            testid={{ columns: 'seg-columns', file: 'seg-file', submit: 'seg-upload', form: 'seg-upload-form' }}
+            testid={{
+              columns: 'seg-columns',
+              file: 'seg-file',
+              submit: 'seg-upload',
+              form: 'seg-upload-form',
+            }}
           />
           <SegmentEdit
             versionId={version.id}
@@ -58,7 +63,15 @@ export function SegmentsCard({
   );
 }
 
-function SegmentRows({ versionId, total, products }: { versionId: string; total: number; products: Product[] }) {
+function SegmentRows({
+  versionId,
+  total,
+  products,
+}: {
+  versionId: string;
+  total: number;
+  products: Product[];
+}) {
   const { api } = useApp();
   const [rows, setRows] = useState<VersionSegment[]>([]);
   const [loading, setLoading] = useState(true);
@@ -85,7 +98,12 @@ function SegmentRows({ versionId, total, products }: { versionId: string; total:
 
   if (error) return <ErrorBox error={error} onRetry={() => load(rows.length)} />;
   if (loading && rows.length === 0) return <Loading />;
-  if (rows.length === 0) return <p class="muted empty" data-testid="seg-none">No segment rows in this version.</p>;
+  if (rows.length === 0)
+    return (
+      <p class="muted empty" data-testid="seg-none">
+        No segment rows in this version.
+      </p>
+    );
   return (
     <>
       <h3 class="small-head">Rows it sets</h3>
@@ -102,7 +120,14 @@ function SegmentRows({ versionId, total, products }: { versionId: string; total:
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={`${r.hcp_id}:${r.product_id}`} data-testid="seg-row" data-hcp={r.hcp_id} data-npi={r.npi} data-product={r.product_id} data-tier={r.tier}>
+              <tr
+                key={`${r.hcp_id}:${r.product_id}`}
+                data-testid="seg-row"
+                data-hcp={r.hcp_id}
+                data-npi={r.npi}
+                data-product={r.product_id}
+                data-tier={r.tier}
+              >
                 <td>{r.hcp_name}</td>
                 <td class="mono">{r.npi}</td>
                 <td>{brand(r.product_id)}</td>
@@ -119,7 +144,13 @@ function SegmentRows({ versionId, total, products }: { versionId: string; total:
         {rows.length} of {total} shown
       </p>
       {!done && rows.length < total && (
-        <button type="button" class="btn btn-block more" disabled={loading} onClick={() => load(rows.length)} data-testid="seg-more">
+        <button
+          type="button"
+          class="btn btn-block more"
+          disabled={loading}
+          onClick={() => load(rows.length)}
+          data-testid="seg-more"
+        >
           {loading ? 'Loading…' : 'Show more'}
         </button>
       )}

@@ -38,14 +38,38 @@ export function VersionPage({ id }: { id: string }) {
       ‹ All versions
     </a>
   );
-  if (error) return <>{back}<ErrorBox error={error} onRetry={() => setGen((g) => g + 1)} /></>;
-  if (!version || products.state === 'loading') return <>{back}<Loading /></>;
-  if (products.state === 'error') return <>{back}<ErrorBox error={products.error} /></>;
+  if (error)
+    return (
+      <>
+        {back}
+        <ErrorBox error={error} onRetry={() => setGen((g) => g + 1)} />
+      </>
+    );
+  if (!version || products.state === 'loading')
+    return (
+      <>
+        {back}
+        <Loading />
+      </>
+    );
+  if (products.state === 'error')
+    return (
+      <>
+        {back}
+        <ErrorBox error={products.error} />
+      </>
+    );
   const editable = canEditTargeting(me.role) && version.state === 'draft';
   return (
     <>
       {back}
-      <section class="card section version-head" data-testid="version" data-id={version.id} data-state={version.state} data-cycle={version.cycle}>
+      <section
+        class="card section version-head"
+        data-testid="version"
+        data-id={version.id}
+        data-state={version.state}
+        data-cycle={version.cycle}
+      >
         <div class="version-title">
           <h2>
             Version {version.number}: <span data-testid="version-title">{version.name}</span>
@@ -54,28 +78,52 @@ export function VersionPage({ id }: { id: string }) {
         </div>
         {!editable && (
           <p class="muted small" data-testid="read-only">
-            {version.state === 'draft' ? 'A draft: ops and admin edit it.' : 'Published: read only.'}
+            {version.state === 'draft'
+              ? 'A draft: ops and admin edit it.'
+              : 'Published: read only.'}
           </p>
         )}
         <dl class="fields">
           <Field label="Cycle">{CYCLE_LABELS[version.cycle]}</Field>
-          <Field label="Effective from" testid="version-effective">{version.effective_from ?? '—'}</Field>
+          <Field label="Effective from" testid="version-effective">
+            {version.effective_from ?? '—'}
+          </Field>
           <Field label="Created">{`${shortDate(version.created_at)} by ${version.created_by}`}</Field>
-          {version.published_at && <Field label="Published">{`${shortDate(version.published_at)} by ${version.published_by ?? ''}`}</Field>}
-          {version.applied_at && <Field label="In force since">{shortDate(version.applied_at)}</Field>}
+          {version.published_at && (
+            <Field label="Published">{`${shortDate(version.published_at)} by ${version.published_by ?? ''}`}</Field>
+          )}
+          {version.applied_at && (
+            <Field label="In force since">{shortDate(version.applied_at)}</Field>
+          )}
           {version.note && <Field label="Note">{version.note}</Field>}
         </dl>
         {editable && <DetailsForm version={version} onSaved={setVersion} />}
       </section>
-      <FrequencyGrid version={version} products={products.data} editable={editable} onSaved={setVersion} />
-      <SegmentsCard version={version} products={products.data} editable={editable} onUploaded={() => setGen((g) => g + 1)} />
+      <FrequencyGrid
+        version={version}
+        products={products.data}
+        editable={editable}
+        onSaved={setVersion}
+      />
+      <SegmentsCard
+        version={version}
+        products={products.data}
+        editable={editable}
+        onUploaded={() => setGen((g) => g + 1)}
+      />
       {editable && <PublishVersion version={version} onPublished={setVersion} />}
     </>
   );
 }
 
 /** A draft's name, cycle and note. */
-function DetailsForm({ version, onSaved }: { version: TargetingVersion; onSaved: (v: TargetingVersion) => void }) {
+function DetailsForm({
+  version,
+  onSaved,
+}: {
+  version: TargetingVersion;
+  onSaved: (v: TargetingVersion) => void;
+}) {
   const { api } = useApp();
   const [name, setName] = useState(version.name);
   const [cycle, setCycle] = useState<CycleKind>(version.cycle);
@@ -90,7 +138,13 @@ function DetailsForm({ version, onSaved }: { version: TargetingVersion; onSaved:
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.updateTargetingVersion(version.id, { name: name.trim(), cycle, note: note.trim() || null }));
+      onSaved(
+        await api.updateTargetingVersion(version.id, {
+          name: name.trim(),
+          cycle,
+          note: note.trim() || null,
+        }),
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -104,7 +158,11 @@ function DetailsForm({ version, onSaved }: { version: TargetingVersion; onSaved:
       <form class="details-form" onSubmit={save} noValidate>
         <label>
           Name
-          <input value={name} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={fe.name ? true : undefined} />
+          <input
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            aria-invalid={fe.name ? true : undefined}
+          />
         </label>
         <FieldError id="version-name-error" message={fe.name} />
         <label>
@@ -119,7 +177,11 @@ function DetailsForm({ version, onSaved }: { version: TargetingVersion; onSaved:
           Note
           <input value={note} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
-        {error != null && Object.keys(fe).length === 0 && <p class="field-error" role="alert">{errorText(error)}</p>}
+        {error != null && Object.keys(fe).length === 0 && (
+          <p class="field-error" role="alert">
+            {errorText(error)}
+          </p>
+        )}
         <div class="form-actions">
           <button type="submit" class="btn btn-primary btn-small" disabled={busy || !dirty}>
             {busy ? 'Saving…' : 'Save'}

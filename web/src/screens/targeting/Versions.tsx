@@ -18,9 +18,9 @@ export function VersionsSection() {
     <section class="card section" data-testid="versions">
       <h2>Targeting versions</h2>
       <p class="muted small">
-        A version sets segmentation rows (an HCP's tier and decile for a product) and the calls per cycle for each product ×
-        tier. Published, it comes into force on its effective date and reps' plans follow at their next sync. Earlier versions
-        stay readable.
+        A version sets segmentation rows (an HCP's tier and decile for a product) and the calls per
+        cycle for each product × tier. Published, it comes into force on its effective date and
+        reps' plans follow at their next sync. Earlier versions stay readable.
       </p>
       {canEditTargeting(me.role) && <NewVersionForm />}
       {list.state === 'loading' ? (
@@ -57,7 +57,8 @@ function VersionItem({ v }: { v: TargetingVersion }) {
             <span class="muted">#{v.number}</span> <span data-testid="version-name">{v.name}</span>
           </div>
           <div class="row-sub muted small">
-            {CYCLE_LABELS[v.cycle]} cycle · {v.effective_from ? `effective ${v.effective_from}` : 'no effective date'} ·{' '}
+            {CYCLE_LABELS[v.cycle]} cycle ·{' '}
+            {v.effective_from ? `effective ${v.effective_from}` : 'no effective date'} ·{' '}
             <span data-testid="version-segments">{v.segments}</span> segment rows
           </div>
         </div>
@@ -108,12 +109,21 @@ function NewVersionForm() {
       </label>
       <label>
         Cycle
-        <select value={cycle} onChange={(e) => setCycle(e.currentTarget.value as CycleKind)} data-testid="new-version-cycle">
+        <select
+          value={cycle}
+          onChange={(e) => setCycle(e.currentTarget.value as CycleKind)}
+          data-testid="new-version-cycle"
+        >
           <option value="month">Month</option>
           <option value="quarter">Quarter</option>
         </select>
       </label>
-      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="new-version-submit">
+      <button
+        type="submit"
+        class="btn btn-primary"
+        disabled={busy}
+        data-testid="new-version-submit"
+      >
         {busy ? 'Creating…' : 'Create draft'}
       </button>
       <FieldError id="new-version-name-error" message={fe.name} />

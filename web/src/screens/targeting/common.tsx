@@ -22,7 +22,10 @@ export function StateBadge({ state }: { state: VersionState }) {
 /** The products (by brand), the rows of a frequency grid. */
 export function useProducts(): Load<Product[]> {
   const { api } = useApp();
-  return useLoad(() => api.products().then((ps) => [...ps].sort((a, b) => a.brand.localeCompare(b.brand))), [api]);
+  return useLoad(
+    () => api.products().then((ps) => [...ps].sort((a, b) => a.brand.localeCompare(b.brand))),
+    [api],
+  );
 }
 
 /** A CSV file input with the expected header row and notes above it. */
@@ -111,13 +114,20 @@ export function CsvUploadForm({
           testid={testid}
         />
         <FileWarning file={file} />
-        <button type="submit" class="btn btn-primary" disabled={busy || !file} data-testid={testid.submit}>
+        <button
+          type="submit"
+          class="btn btn-primary"
+          disabled={busy || !file}
+          data-testid={testid.submit}
+        >
           {busy ? 'Uploading…' : 'Upload into this draft'}
         </button>
       </form>
       {error != null && <ErrorBox error={error} />}
       {error instanceof ApiError && <OtherErrors errors={error.fieldErrors} shown={[]} />}
-      {result && <ImportReportView title={title} name={result.name} report={result.report} kind={kind} />}
+      {result && (
+        <ImportReportView title={title} name={result.name} report={result.report} kind={kind} />
+      )}
     </>
   );
 }

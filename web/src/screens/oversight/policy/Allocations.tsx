@@ -21,7 +21,13 @@ export function Allocations({ catalog }: { catalog: Catalog }) {
   const [gen, setGen] = useState(0);
   const res = useLoad(() => api.allocations(rep || null), [rep, gen]);
   const q = quarterOf(new Date());
-  const blank: AllocationDraft = { rep_id: rep, product_id: '', period_from: q.from, period_to: q.to, quantity: '' };
+  const blank: AllocationDraft = {
+    rep_id: rep,
+    product_id: '',
+    period_from: q.from,
+    period_to: q.to,
+    quantity: '',
+  };
   const [draft, setDraft] = useState<AllocationDraft | null>(null);
   const sorted =
     res.state === 'ok'
@@ -35,11 +41,18 @@ export function Allocations({ catalog }: { catalog: Catalog }) {
   return (
     <section class="card section" data-testid="allocations">
       <h2>Allocations</h2>
-      <p class="muted small">Units of a product each rep may give in a cycle (saving the same rep, product and first day replaces it).</p>
+      <p class="muted small">
+        Units of a product each rep may give in a cycle (saving the same rep, product and first day
+        replaces it).
+      </p>
       <div class="cov-controls">
         <label>
           Rep
-          <select value={rep} onChange={(e) => setRep(e.currentTarget.value)} data-testid="alloc-filter-rep">
+          <select
+            value={rep}
+            onChange={(e) => setRep(e.currentTarget.value)}
+            data-testid="alloc-filter-rep"
+          >
             <option value="">All reps</option>
             {catalog.reps.map((r) => (
               <option key={r.id} value={r.id}>
@@ -103,7 +116,12 @@ export function Allocations({ catalog }: { catalog: Catalog }) {
         />
       ) : (
         <div class="form-actions">
-          <button type="button" class="btn btn-small" onClick={() => setDraft(blank)} data-testid="alloc-new">
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() => setDraft(blank)}
+            data-testid="alloc-new"
+          >
             New allocation
           </button>
         </div>
@@ -112,7 +130,15 @@ export function Allocations({ catalog }: { catalog: Catalog }) {
   );
 }
 
-function AllocationForm({ initial, catalog, onDone }: { initial: AllocationDraft; catalog: Catalog; onDone: (saved: boolean) => void }) {
+function AllocationForm({
+  initial,
+  catalog,
+  onDone,
+}: {
+  initial: AllocationDraft;
+  catalog: Catalog;
+  onDone: (saved: boolean) => void;
+}) {
   const { api } = useApp();
   const [d, setD] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -126,7 +152,8 @@ function AllocationForm({ initial, catalog, onDone }: { initial: AllocationDraft
     if (!d.product_id) errs.product_id = 'choose a product';
     if (!d.period_from) errs.period_from = 'is required';
     if (!d.period_to) errs.period_to = 'is required';
-    else if (d.period_from && d.period_to < d.period_from) errs.period_to = 'is before the start of the cycle';
+    else if (d.period_from && d.period_to < d.period_from)
+      errs.period_to = 'is before the start of the cycle';
     const qty = parseWhole(d.quantity, 0);
     if (!qty.ok) errs.quantity = qty.error;
     setErrors(errs);
@@ -134,7 +161,13 @@ function AllocationForm({ initial, catalog, onDone }: { initial: AllocationDraft
     if (Object.keys(errs).length || !qty.ok) return;
     setBusy(true);
     try {
-      await api.putAllocation({ rep_id: d.rep_id, product_id: d.product_id, period_from: d.period_from, period_to: d.period_to, quantity: qty.value });
+      await api.putAllocation({
+        rep_id: d.rep_id,
+        product_id: d.product_id,
+        period_from: d.period_from,
+        period_to: d.period_to,
+        quantity: qty.value,
+      });
       onDone(true);
     } catch (err) {
       const fe = fieldErrorsOf(err);
@@ -144,14 +177,21 @@ function AllocationForm({ initial, catalog, onDone }: { initial: AllocationDraft
       setBusy(false);
     }
   };
-  const e = (f: string) => <FieldError id={`alloc-${f}-error`} message={errors[f]} testid={`alloc-${f}-error`} />;
+  const e = (f: string) => (
+    <FieldError id={`alloc-${f}-error`} message={errors[f]} testid={`alloc-${f}-error`} />
+  );
   return (
     <form class="policy-form" onSubmit={submit} noValidate data-testid="alloc-form">
       <h3>Allocation</h3>
       <div class="filter-grid">
         <label>
           Rep
-          <select value={d.rep_id} onChange={(ev) => set({ rep_id: ev.currentTarget.value })} aria-invalid={errors.rep_id ? true : undefined} data-testid="alloc-rep">
+          <select
+            value={d.rep_id}
+            onChange={(ev) => set({ rep_id: ev.currentTarget.value })}
+            aria-invalid={errors.rep_id ? true : undefined}
+            data-testid="alloc-rep"
+          >
             <option value="">Choose…</option>
             {catalog.reps.map((r) => (
               <option key={r.id} value={r.id}>
@@ -180,17 +220,36 @@ function AllocationForm({ initial, catalog, onDone }: { initial: AllocationDraft
         </label>
         <label>
           Cycle from
-          <input type="date" value={d.period_from} onInput={(ev) => set({ period_from: ev.currentTarget.value })} aria-invalid={errors.period_from ? true : undefined} data-testid="alloc-from" />
+          <input
+            type="date"
+            value={d.period_from}
+            onInput={(ev) => set({ period_from: ev.currentTarget.value })}
+            aria-invalid={errors.period_from ? true : undefined}
+            data-testid="alloc-from"
+          />
           {e('period_from')}
         </label>
         <label>
           Cycle to (inclusive)
-          <input type="date" value={d.period_to} onInput={(ev) => set({ period_to: ev.currentTarget.value })} aria-invalid={errors.period_to ? true : undefined} data-testid="alloc-to" />
+          <input
+            type="date"
+            value={d.period_to}
+            onInput={(ev) => set({ period_to: ev.currentTarget.value })}
+            aria-invalid={errors.period_to ? true : undefined}
+            data-testid="alloc-to"
+          />
           {e('period_to')}
         </label>
         <label>
           Units
-          <input type="number" min={0} value={d.quantity} onInput={(ev) => set({ quantity: ev.currentTarget.value })} aria-invalid={errors.quantity ? true : undefined} data-testid="alloc-quantity" />
+          <input
+            type="number"
+            min={0}
+            value={d.quantity}
+            onInput={(ev) => set({ quantity: ev.currentTarget.value })}
+            aria-invalid={errors.quantity ? true : undefined}
+            data-testid="alloc-quantity"
+          />
           {e('quantity')}
         </label>
       </div>

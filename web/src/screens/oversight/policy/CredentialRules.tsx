@@ -15,7 +15,8 @@ function scopeOf(r: Pick<CredentialRule, 'product_id' | 'controlled_only'>): str
 }
 
 function scopeLabel(r: CredentialRule, catalog: Catalog): string {
-  if (r.product_id) return catalog.productName(r.product_id) + (r.controlled_only ? ' (when controlled)' : '');
+  if (r.product_id)
+    return catalog.productName(r.product_id) + (r.controlled_only ? ' (when controlled)' : '');
   return r.controlled_only ? 'Every controlled product' : 'Every product';
 }
 
@@ -27,7 +28,10 @@ export function CredentialRules({ catalog }: { catalog: Catalog }) {
   return (
     <section class="card section" data-testid="credential-rules">
       <h2>Credential rules</h2>
-      <p class="muted small">Practitioners with a credential who may not receive samples of a product in a state (e.g. NPs and controlled products).</p>
+      <p class="muted small">
+        Practitioners with a credential who may not receive samples of a product in a state (e.g.
+        NPs and controlled products).
+      </p>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' &&
@@ -51,7 +55,12 @@ export function CredentialRules({ catalog }: { catalog: Catalog }) {
                     <td>{r.credential}</td>
                     <td>{scopeLabel(r, catalog)}</td>
                     <td class="actions">
-                      <button type="button" class="btn btn-small" onClick={() => setEditing(r)} data-testid="rule-edit">
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => setEditing(r)}
+                        data-testid="rule-edit"
+                      >
                         Edit
                       </button>
                     </td>
@@ -76,7 +85,15 @@ export function CredentialRules({ catalog }: { catalog: Catalog }) {
           <button
             type="button"
             class="btn btn-small"
-            onClick={() => setEditing({ id: uuidv7(), state: '', credential: '', product_id: null, controlled_only: true })}
+            onClick={() =>
+              setEditing({
+                id: uuidv7(),
+                state: '',
+                credential: '',
+                product_id: null,
+                controlled_only: true,
+              })
+            }
             data-testid="rule-new"
           >
             New rule
@@ -87,7 +104,15 @@ export function CredentialRules({ catalog }: { catalog: Catalog }) {
   );
 }
 
-function CredentialRuleForm({ initial, catalog, onDone }: { initial: CredentialRule; catalog: Catalog; onDone: (saved: boolean) => void }) {
+function CredentialRuleForm({
+  initial,
+  catalog,
+  onDone,
+}: {
+  initial: CredentialRule;
+  catalog: Catalog;
+  onDone: (saved: boolean) => void;
+}) {
   const { api } = useApp();
   const [state, setState] = useState(initial.state);
   const [credential, setCredential] = useState(initial.credential);
@@ -129,17 +154,39 @@ function CredentialRuleForm({ initial, catalog, onDone }: { initial: CredentialR
       <div class="filter-grid">
         <label>
           State (two letters, * for every state)
-          <input type="text" maxLength={2} value={state} onInput={(e) => setState(e.currentTarget.value)} aria-invalid={errors.state ? true : undefined} data-testid="rule-state" />
+          <input
+            type="text"
+            maxLength={2}
+            value={state}
+            onInput={(e) => setState(e.currentTarget.value)}
+            aria-invalid={errors.state ? true : undefined}
+            data-testid="rule-state"
+          />
           <FieldError id="rule-state-error" message={errors.state} testid="rule-state-error" />
         </label>
         <label>
           Credential (as written on the HCP)
-          <input type="text" value={credential} placeholder="NP" onInput={(e) => setCredential(e.currentTarget.value)} aria-invalid={errors.credential ? true : undefined} data-testid="rule-credential" />
-          <FieldError id="rule-credential-error" message={errors.credential} testid="rule-credential-error" />
+          <input
+            type="text"
+            value={credential}
+            placeholder="NP"
+            onInput={(e) => setCredential(e.currentTarget.value)}
+            aria-invalid={errors.credential ? true : undefined}
+            data-testid="rule-credential"
+          />
+          <FieldError
+            id="rule-credential-error"
+            message={errors.credential}
+            testid="rule-credential-error"
+          />
         </label>
         <label>
           May not receive
-          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)} data-testid="rule-scope">
+          <select
+            value={scope}
+            onChange={(e) => setScope(e.currentTarget.value)}
+            data-testid="rule-scope"
+          >
             <option value={ALL_CONTROLLED}>Every controlled product</option>
             <option value={ALL_PRODUCTS}>Every product</option>
             {catalog.products.map((p) => (

@@ -19,7 +19,9 @@ export function KeyMessages({ catalog }: { catalog: Catalog }) {
   return (
     <section class="card section" data-testid="key-messages">
       <h2>Key messages</h2>
-      <p class="muted small">What reps present per product: benefit claims and the risk information that balances them.</p>
+      <p class="muted small">
+        What reps present per product: benefit claims and the risk information that balances them.
+      </p>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' &&
@@ -44,19 +46,38 @@ export function KeyMessages({ catalog }: { catalog: Catalog }) {
                   {ms.map((m) => (
                     <li key={m.id} data-testid="key-message" data-id={m.id} data-kind={m.kind}>
                       <span class={`badge km-${m.kind}`}>{m.kind}</span> {m.text}{' '}
-                      <button type="button" class="btn-link" onClick={() => setEditing(m)} data-testid="km-edit">
+                      <button
+                        type="button"
+                        class="btn-link"
+                        onClick={() => setEditing(m)}
+                        data-testid="km-edit"
+                      >
                         Edit
                       </button>
                     </li>
                   ))}
                 </ul>
               )}
-              {editing && editing.product_id === p.id && <KeyMessageForm key={editing.id} initial={editing} catalog={catalog} onDone={done} />}
+              {editing && editing.product_id === p.id && (
+                <KeyMessageForm
+                  key={editing.id}
+                  initial={editing}
+                  catalog={catalog}
+                  onDone={done}
+                />
+              )}
               {!(editing && editing.product_id === p.id) && (
                 <button
                   type="button"
                   class="btn-link"
-                  onClick={() => setEditing({ id: uuidv7(), product_id: p.id, kind: risks === 0 && benefits > 0 ? 'risk' : 'benefit', text: '' })}
+                  onClick={() =>
+                    setEditing({
+                      id: uuidv7(),
+                      product_id: p.id,
+                      kind: risks === 0 && benefits > 0 ? 'risk' : 'benefit',
+                      text: '',
+                    })
+                  }
                   data-testid="km-new"
                 >
                   Add a message
@@ -69,7 +90,15 @@ export function KeyMessages({ catalog }: { catalog: Catalog }) {
   );
 }
 
-function KeyMessageForm({ initial, catalog, onDone }: { initial: KeyMessage; catalog: Catalog; onDone: (saved: boolean) => void }) {
+function KeyMessageForm({
+  initial,
+  catalog,
+  onDone,
+}: {
+  initial: KeyMessage;
+  catalog: Catalog;
+  onDone: (saved: boolean) => void;
+}) {
   const { api } = useApp();
   const [kind, setKind] = useState(initial.kind);
   const [text, setText] = useState(initial.text);
@@ -108,7 +137,13 @@ function KeyMessageForm({ initial, catalog, onDone }: { initial: KeyMessage; cat
       </label>
       <label>
         Text
-        <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} aria-invalid={errors.text ? true : undefined} data-testid="km-text" />
+        <textarea
+          rows={3}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          aria-invalid={errors.text ? true : undefined}
+          data-testid="km-text"
+        />
         <FieldError id="km-text-error" message={errors.text} testid="km-text-error" />
       </label>
       <FormFooter

@@ -36,7 +36,8 @@ export function Limits({ catalog }: { catalog: Catalog }) {
     <section class="card section" data-testid="limits">
       <h2>Sample limit templates</h2>
       <p class="muted small">
-        How much of a product one HCP may receive. An error blocks the disbursement; a warning asks the rep to confirm.
+        How much of a product one HCP may receive. An error blocks the disbursement; a warning asks
+        the rep to confirm.
       </p>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
@@ -65,10 +66,20 @@ export function Limits({ catalog }: { catalog: Catalog }) {
                       <span class={`badge sev sev-${l.severity}`}>{l.severity}</span>
                     </td>
                     <td class="actions">
-                      <button type="button" class="btn btn-small" onClick={() => setEditing(draftFromLimit(l))} data-testid="limit-edit">
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => setEditing(draftFromLimit(l))}
+                        data-testid="limit-edit"
+                      >
                         Edit
                       </button>
-                      <button type="button" class="btn btn-small" onClick={() => void remove(l)} data-testid="limit-delete">
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() => void remove(l)}
+                        data-testid="limit-delete"
+                      >
                         Delete
                       </button>
                     </td>
@@ -95,7 +106,12 @@ export function Limits({ catalog }: { catalog: Catalog }) {
         />
       ) : (
         <div class="form-actions">
-          <button type="button" class="btn btn-small" onClick={() => setEditing(emptyLimitDraft(catalog.products[0]?.id))} data-testid="limit-new">
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() => setEditing(emptyLimitDraft(catalog.products[0]?.id))}
+            data-testid="limit-new"
+          >
             New limit
           </button>
         </div>
@@ -104,7 +120,15 @@ export function Limits({ catalog }: { catalog: Catalog }) {
   );
 }
 
-function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog: Catalog; onDone: (saved: boolean) => void }) {
+function LimitForm({
+  initial,
+  catalog,
+  onDone,
+}: {
+  initial: LimitDraft;
+  catalog: Catalog;
+  onDone: (saved: boolean) => void;
+}) {
   const { api } = useApp();
   const [d, setD] = useState<LimitDraft>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -138,8 +162,11 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
       setBusy(false);
     }
   };
-  const inv = (f: string) => (errors[f] ? { 'aria-invalid': true as const, 'aria-describedby': `limit-${f}-error` } : {});
-  const err = (f: string) => <FieldError id={`limit-${f}-error`} message={errors[f]} testid={`limit-${f}-error`} />;
+  const inv = (f: string) =>
+    errors[f] ? { 'aria-invalid': true as const, 'aria-describedby': `limit-${f}-error` } : {};
+  const err = (f: string) => (
+    <FieldError id={`limit-${f}-error`} message={errors[f]} testid={`limit-${f}-error`} />
+  );
   const preview = limitFromDraft(d, 'preview');
   return (
     <form class="policy-form" onSubmit={submit} noValidate data-testid="limit-form">
@@ -147,12 +174,23 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
       <div class="filter-grid">
         <label>
           Name
-          <input type="text" value={d.name} onInput={(e) => set({ name: e.currentTarget.value })} {...inv('name')} data-testid="limit-name" />
+          <input
+            type="text"
+            value={d.name}
+            onInput={(e) => set({ name: e.currentTarget.value })}
+            {...inv('name')}
+            data-testid="limit-name"
+          />
           {err('name')}
         </label>
         <label>
           Product
-          <select value={d.product_id} onChange={(e) => set({ product_id: e.currentTarget.value })} {...inv('product_id')} data-testid="limit-product">
+          <select
+            value={d.product_id}
+            onChange={(e) => set({ product_id: e.currentTarget.value })}
+            {...inv('product_id')}
+            data-testid="limit-product"
+          >
             <option value="">Choose…</option>
             {catalog.products.map((p) => (
               <option key={p.id} value={p.id}>
@@ -164,7 +202,12 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
         </label>
         <label>
           Measure
-          <select value={d.measure} onChange={(e) => set({ measure: e.currentTarget.value as LimitMeasure, max: '' })} {...inv('measure')} data-testid="limit-measure">
+          <select
+            value={d.measure}
+            onChange={(e) => set({ measure: e.currentTarget.value as LimitMeasure, max: '' })}
+            {...inv('measure')}
+            data-testid="limit-measure"
+          >
             <option value="quantity">Units</option>
             <option value="value">Value (US$)</option>
           </select>
@@ -188,7 +231,11 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
             value={d.window}
             onChange={(e) => {
               const w = e.currentTarget.value as LimitWindow;
-              set({ window: w, window_days: needsWindowDays(w) ? d.window_days : '', ends_after_days: w === 'from_first' ? d.ends_after_days : '' });
+              set({
+                window: w,
+                window_days: needsWindowDays(w) ? d.window_days : '',
+                ends_after_days: w === 'from_first' ? d.ends_after_days : '',
+              });
             }}
             {...inv('window')}
             data-testid="limit-window"
@@ -231,7 +278,12 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
         )}
         <label>
           Severity
-          <select value={d.severity} onChange={(e) => set({ severity: e.currentTarget.value as Severity })} {...inv('severity')} data-testid="limit-severity">
+          <select
+            value={d.severity}
+            onChange={(e) => set({ severity: e.currentTarget.value as Severity })}
+            {...inv('severity')}
+            data-testid="limit-severity"
+          >
             <option value="error">Error (blocks)</option>
             <option value="warning">Warning (rep confirms)</option>
           </select>
@@ -245,7 +297,16 @@ function LimitForm({ initial, catalog, onDone }: { initial: LimitDraft; catalog:
       )}
       <FormFooter
         errors={errors}
-        shown={['name', 'product_id', 'measure', 'max', 'window', 'window_days', 'ends_after_days', 'severity']}
+        shown={[
+          'name',
+          'product_id',
+          'measure',
+          'max',
+          'window',
+          'window_days',
+          'ends_after_days',
+          'severity',
+        ]}
         error={error}
         busy={busy}
         onCancel={() => onDone(false)}

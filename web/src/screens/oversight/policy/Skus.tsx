@@ -23,8 +23,8 @@ export function Skus() {
     <section class="card section" data-testid="skus">
       <h2>Sample SKUs</h2>
       <p class="muted small">
-        A controlled SKU (schedule II–V) can be given only to an HCP with a DEA registration covering its schedule; value limits count each unit at the
-        SKU's unit value.
+        A controlled SKU (schedule II–V) can be given only to an HCP with a DEA registration
+        covering its schedule; value limits count each unit at the SKU's unit value.
       </p>
       {res.state === 'loading' && <Loading />}
       {res.state === 'error' && <ErrorBox error={res.error} />}
@@ -51,7 +51,11 @@ export function Skus() {
                     <td>{s.strength}</td>
                     <td class="mono">{s.ndc || '—'}</td>
                     <td data-testid="sku-schedule" data-value={s.dea_schedule ?? ''}>
-                      {s.dea_schedule ? <span class="badge controlled">C-{s.dea_schedule}</span> : <span class="muted">No</span>}
+                      {s.dea_schedule ? (
+                        <span class="badge controlled">C-{s.dea_schedule}</span>
+                      ) : (
+                        <span class="muted">No</span>
+                      )}
                     </td>
                     <td class="num" data-testid="sku-value" data-value={s.unit_value_cents}>
                       {formatCents(s.unit_value_cents)}
@@ -79,8 +83,9 @@ export function Skus() {
         ))}
       {saved && (
         <p class="small" role="status" data-testid="sku-saved">
-          Saved: {skuLabel(saved)} is {saved.dea_schedule ? `schedule ${saved.dea_schedule}` : 'not controlled'} at {formatCents(saved.unit_value_cents)} a
-          unit.
+          Saved: {skuLabel(saved)} is{' '}
+          {saved.dea_schedule ? `schedule ${saved.dea_schedule}` : 'not controlled'} at{' '}
+          {formatCents(saved.unit_value_cents)} a unit.
         </p>
       )}
       {editing && (
@@ -100,7 +105,13 @@ export function Skus() {
   );
 }
 
-function SkuForm({ initial, onDone }: { initial: SkuFacts; onDone: (saved: SkuFacts | null) => void }) {
+function SkuForm({
+  initial,
+  onDone,
+}: {
+  initial: SkuFacts;
+  onDone: (saved: SkuFacts | null) => void;
+}) {
   const { api } = useApp();
   const [schedule, setSchedule] = useState<DeaSchedule | ''>(initial.dea_schedule ?? '');
   const [value, setValue] = useState((initial.unit_value_cents / 100).toFixed(2));
@@ -118,7 +129,12 @@ function SkuForm({ initial, onDone }: { initial: SkuFacts; onDone: (saved: SkuFa
     setErrors({});
     setBusy(true);
     try {
-      onDone(await api.putSkuPolicy(initial.sku_id, { dea_schedule: schedule || null, unit_value_cents: cents.value }));
+      onDone(
+        await api.putSkuPolicy(initial.sku_id, {
+          dea_schedule: schedule || null,
+          unit_value_cents: cents.value,
+        }),
+      );
     } catch (err) {
       const fe = fieldErrorsOf(err);
       setErrors(fe);
@@ -128,7 +144,13 @@ function SkuForm({ initial, onDone }: { initial: SkuFacts; onDone: (saved: SkuFa
     }
   };
   return (
-    <form class="policy-form" onSubmit={submit} noValidate data-testid="sku-form" data-id={initial.sku_id}>
+    <form
+      class="policy-form"
+      onSubmit={submit}
+      noValidate
+      data-testid="sku-form"
+      data-id={initial.sku_id}
+    >
       <h3>
         {skuLabel(initial)} {initial.ndc && <span class="muted small mono">NDC {initial.ndc}</span>}
       </h3>
@@ -149,7 +171,11 @@ function SkuForm({ initial, onDone }: { initial: SkuFacts; onDone: (saved: SkuFa
               </option>
             ))}
           </select>
-          <FieldError id="sku-dea_schedule-error" message={errors.dea_schedule} testid="sku-dea_schedule-error" />
+          <FieldError
+            id="sku-dea_schedule-error"
+            message={errors.dea_schedule}
+            testid="sku-dea_schedule-error"
+          />
         </label>
         <label>
           Unit value (US$)
@@ -162,7 +188,11 @@ function SkuForm({ initial, onDone }: { initial: SkuFacts; onDone: (saved: SkuFa
             aria-describedby={errors.unit_value_cents ? 'sku-unit_value_cents-error' : undefined}
             data-testid="sku-form-value"
           />
-          <FieldError id="sku-unit_value_cents-error" message={errors.unit_value_cents} testid="sku-unit_value_cents-error" />
+          <FieldError
+            id="sku-unit_value_cents-error"
+            message={errors.unit_value_cents}
+            testid="sku-unit_value_cents-error"
+          />
         </label>
       </div>
       <FormFooter
