@@ -1,5 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Me } from '../api/types';
 import { RepDb, userDbName } from './db';
 import { initialSyncMark, SyncEngine, type SyncState } from './engine';
@@ -62,6 +62,7 @@ export function OfflineProvider({
   const [sync, setSync] = useState<SyncState>(engine.state);
   const [data, setData] = useState<LocalData | null>(null);
   const [calls, setCalls] = useState<LocalCalls | null>(null);
+  const loadedOnce = useRef(false);
 
   useEffect(() => {
     const off = engine.subscribe(setSync);
@@ -77,10 +78,10 @@ export function OfflineProvider({
   useEffect(() => {
     if (!sync.ready) return;
     let live = true;
-    const first = !data;
     loadLocalData(engine.db).then((d) => {
       if (!live) return;
-      if (first) initialSyncMark('loaded');
+      if (!loadedOnce.current) initialSyncMark('loaded');
+      loadedOnce.current = true;
       setData(d);
     });
     return () => {

@@ -57,8 +57,7 @@ export function newDraft(h: Hcp, callType: CallType = 'in_person'): CallDraft {
 
 /** "#/call/new?hcp=<id>" or "#/call/<draft id>". */
 export function CallForm({ id, query }: { id: string; query: string }) {
-  const o = useOffline();
-  const { data, calls } = o;
+  const { data, calls, engine } = useOffline();
   const [draft, setDraft] = useState<CallDraft | null>(null);
   const [fromMutation, setFromMutation] = useState<string | null>(null);
   const [samples, setSamples] = useState<SamplesDraft | null>(null);
@@ -72,7 +71,7 @@ export function CallForm({ id, query }: { id: string; query: string }) {
       if (!h) setMissing(true);
       else setDraft(newDraft(h, (params.type as CallType) || 'in_person'));
     } else {
-      o.engine.db.drafts.get(id).then((row) => {
+      engine.db.drafts.get(id).then((row) => {
         if (!row) setMissing(true);
         else {
           setDraft({
@@ -85,7 +84,7 @@ export function CallForm({ id, query }: { id: string; query: string }) {
         }
       });
     }
-  }, [data, id, query]);
+  }, [data, draft, engine, id, query]);
 
   return (
     <div class="screen">
@@ -223,7 +222,7 @@ function Form({
         lead?.segments.find((s) => s.product_id === id)?.product_name ??
         id,
     }));
-  }, [data, lead]);
+  }, [data, lead, draft.product_ids]);
   const productName = (id: string) =>
     products.find((p) => p.id === id)?.name ?? data.products.get(id)?.brand ?? id;
   const allProducts = [...data.products.values()].filter(

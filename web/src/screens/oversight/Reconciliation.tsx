@@ -64,7 +64,7 @@ function Reconciliation({ reps, query }: { reps: Colleague[]; query: string }) {
     if (!valid) return;
     const hash = oversightHref('reconciliation', { rep, from: period.from, to: period.to });
     if (location.hash !== hash) history.replaceState(null, '', hash);
-  }, [key, valid]);
+  }, [rep, period.from, period.to, valid]);
 
   const res = useLoad(
     () =>

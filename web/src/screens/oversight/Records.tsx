@@ -41,6 +41,7 @@ export function RecordsSection({ query }: { query: string }) {
     const params = mode === 'hcp' ? { hcp } : mode === 'lot' ? { lot } : { rep };
     const hash = oversightHref('records', { ...params, record: highlight });
     if (location.hash !== hash) history.replaceState(null, '', hash);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- mirrors the user's choices into the URL; hcp and highlight are read from it
   }, [mode, lot, rep]);
 
   return (

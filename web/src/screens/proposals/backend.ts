@@ -6,7 +6,8 @@ import { ApiError } from '../../api/problem';
 import { checkMatches, proposeChange, proposeHcp, type MatchCheck } from '../../api/proposals';
 import type { AccountSummary, Specialty } from '../../api/types';
 import { useApp } from '../../context';
-import { useOfflineMaybe, type OfflineCtx } from '../../offline/context';
+import { useOfflineMaybe } from '../../offline/context';
+import type { LocalData } from '../../offline/local';
 import { localCheck } from '../../offline/localMatch';
 import type { MatchRecord } from '../../offline/matching';
 import { queueChange, queueProposal } from '../../offline/proposals';
@@ -36,8 +37,7 @@ export interface ProposalBackend {
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 /** The device's own check; `none` without a synced model. */
-function deviceCheck(o: OfflineCtx, record: MatchRecord): CheckResult {
-  const data = o.data;
+function deviceCheck(data: LocalData | null, record: MatchRecord): CheckResult {
   if (!data?.model) return { source: 'none' };
   return {
     source: 'device',
@@ -50,17 +50,20 @@ export function useProposalBackend(): ProposalBackend {
   const app = useApp();
   const offline = useOfflineMaybe();
   const local = offline && !offline.sync.unsupported ? offline : null;
+  const engine = local?.engine ?? null;
+  const data = local?.data ?? null;
+  const online = local?.sync.online ?? false;
   // The backend object is rebuilt when the local data changes (a pull, a queued proposal).
   return useMemo((): ProposalBackend => {
     const { api } = app;
-    const zips = local?.data
+    const zips = data
       ? new Set([
-          ...local.data.hcps.map((h) => h.address.zip),
-          ...[...local.data.accounts.values()].map((a) => a.zip),
+          ...data.hcps.map((h) => h.address.zip),
+          ...[...data.accounts.values()].map((a) => a.zip),
         ])
       : null;
     const onlineSpecialties = () => app.specialties().then((list) => [...list].sort(byName));
-    if (!local) {
+    if (!engine) {
       return {
         queued: false,
         check: async (record, signal) => ({
@@ -77,33 +80,33 @@ export function useProposalBackend(): ProposalBackend {
     return {
       queued: true,
       check: async (record, signal) => {
-        if (!local.sync.online) return deviceCheck(local, record);
+        if (!online) return deviceCheck(data, record);
         try {
           return { source: 'server', check: await checkMatches(api, record, signal) };
         } catch (e) {
           // The server cannot be reached: check what the device holds.
           if (e instanceof ApiError && e.status === 0 && !signal.aborted)
-            return deviceCheck(local, record);
+            return deviceCheck(data, record);
           throw e;
         }
       },
-      propose: async (p) => void (await queueProposal(local.engine, p)),
-      proposeChange: async (p) => void (await queueChange(local.engine, p)),
+      propose: async (p) => void (await queueProposal(engine, p)),
+      proposeChange: async (p) => void (await queueChange(engine, p)),
       // Online: the full NUCC list (kept for offline use); offline: that copy, plus what the HCPs on the device have.
       specialties: async () => {
         try {
           const list = await onlineSpecialties();
-          await local.engine.db.setMeta('specialties', list);
+          await engine.db.setMeta('specialties', list);
           return list;
         } catch {
-          const known = new Map((local.data?.specialties ?? []).map((s) => [s.code, s.name]));
-          for (const h of local.data?.hcps ?? [])
+          const known = new Map((data?.specialties ?? []).map((s) => [s.code, s.name]));
+          for (const h of data?.hcps ?? [])
             if (!known.has(h.specialty_code)) known.set(h.specialty_code, h.specialty_name);
           return [...known].map(([code, name]) => ({ code, name })).sort(byName);
         }
       },
-      accounts: async () => [...(local.data?.accounts.values() ?? [])].sort(byName),
+      accounts: async () => [...(data?.accounts.values() ?? [])].sort(byName),
       knownZip: (zip) => (zips ? zips.has(zip) : null),
     };
-  }, [app, local?.data, local?.sync.online, local?.engine]);
+  }, [app, data, online, engine]);
 }
