@@ -1,15 +1,12 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Hcp } from '../api/types';
+import { useEffect, useState } from 'preact/hooks';
 import { useOffline } from '../offline/context';
-import { callsOf, primaryAccountId } from '../offline/local';
-import { callBlockReason, validateCall, type CallDraft } from '../offline/validate';
-import { deleteDraft, saveDraft, submitCall } from '../offline/actions';
+import { newDraft } from '../offline/callDraft';
+import { useCallDraft } from '../offline/useCallDraft';
+import { callBlockReason, type CallDraft } from '../offline/validate';
 import type { CallType, PickItem } from '../offline/types';
-import { uuidv7 } from '../offline/uuid';
 import { MEANING_RECEIPT } from '../offline/samples';
-import { callState, fairBalanceGaps, utcDate, type SamplesDraft } from '../offline/sampleBook';
-import { useSampleBook } from '../offline/useSamples';
-import { CallSamples, disbursementState, newSamples } from '../components/CallSamples';
+import type { SamplesDraft } from '../offline/sampleBook';
+import { CallSamples } from '../components/CallSamples';
 import { SignatureStep } from '../components/SignatureStep';
 import { parseFilters } from '../lib/query';
 import { hcpHref } from '../lib/router';
@@ -18,41 +15,11 @@ import { ErrorBox, Loading } from '../components/bits';
 import { SyncGate } from './Today';
 import { callWhen, productNames } from './LocalHcpProfile';
 
-const DEFAULT_CALL_TYPES: PickItem[] = [
-  { code: 'in_person', label: 'In person' },
-  { code: 'remote_video', label: 'Video' },
-  { code: 'phone', label: 'Phone' },
-  { code: 'group', label: 'Group' },
-];
-
 /** "YYYY-MM-DDTHH:mm" in local time (for <input type=datetime-local>). */
 function toLocalInput(iso: string): string {
   const d = new Date(iso);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-function nowMinute(): string {
-  const d = new Date();
-  d.setSeconds(0, 0);
-  return d.toISOString();
-}
-
-export function newDraft(h: Hcp, callType: CallType = 'in_person'): CallDraft {
-  return {
-    id: uuidv7(),
-    call_type: callType,
-    hcp_ids: [h.id],
-    account_id: primaryAccountId(h),
-    called_at: nowMinute(),
-    product_ids: [...new Set((h.segments ?? []).map((s) => s.product_id))],
-    outcome: '',
-    next_step: '',
-    next_step_date: null,
-    notes: null,
-    key_message_ids: [],
-    disbursement: null,
-  };
 }
 
 /** "#/call/new?hcp=<id>" or "#/call/<draft id>". */
@@ -153,156 +120,30 @@ function Form({
   fromMutation: string | null;
   isDraft: boolean;
 }) {
-  const { engine, data: d, calls: c } = useOffline();
-  const data = d!;
-  const calls = c!;
-  const book = useSampleBook();
-  const [draft, setDraft] = useState<CallDraft>(initial);
-  const [samples, setSamples] = useState<SamplesDraft | null>(initialSamples);
-  const [signing, setSigning] = useState(false);
-  // Once the rep has tried to submit, the messages stay in step with the form.
-  const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<CallDraft>) => setDraft((x) => ({ ...x, ...patch }));
-
-  const lead = data.byId.get(draft.hcp_ids[0]);
-  const oneToOne = draft.call_type !== 'group';
-  const state = lead
-    ? callState(draft.account_id ? data.accounts.get(draft.account_id)?.state : null, lead)
-    : '';
-  const on = Number.isNaN(Date.parse(draft.called_at))
-    ? utcDate(new Date().toISOString())
-    : utcDate(draft.called_at);
-  const ds = useMemo(
-    () =>
-      book && lead && samples
-        ? disbursementState(book, lead, samples, state, draft.called_at)
-        : null,
-    [book, lead, samples, state, draft.called_at],
-  );
-  const keyMessages = book?.key_messages ?? [];
-  const gaps = fairBalanceGaps(keyMessages, draft.key_message_ids ?? []);
-  const givesSamples = !!samples && samples.lines.length > 0;
-
-  /** Field -> message for the samples: they need one HCP, no blocking finding, confirmed warnings and a signature. */
-  const sampleErrors = (): Record<string, string> => {
-    const e: Record<string, string> = {};
-    if (!givesSamples || !ds) return e;
-    if (!oneToOne)
-      e.samples =
-        'Samples are given in a one-to-one call only: remove them or change the call type.';
-    else if (ds.blocked) e.samples = 'The samples break a rule (see above): change or remove them.';
-    else if (ds.warnings.length > 0 && !samples!.warnings_acknowledged)
-      e.samples_ack = 'Confirm the warnings to give these samples.';
-    else if (!ds.signed) e.signature = 'The HCP must sign for the samples before you submit.';
-    return e;
-  };
-  const errors: Record<string, string> = tried
-    ? { ...validateCall(draft, data.byId), ...sampleErrors() }
-    : {};
-  const blocked = lead ? callBlockReason(lead) : 'HCP not found';
-  const pl = data.picklists;
-  const callTypes = pl?.call_types?.length ? pl.call_types : DEFAULT_CALL_TYPES;
-  const last = lead ? callsOf(calls.calls, lead.id).find((x) => x.id !== draft.id) : undefined;
-
-  // Accounts: the lead HCP's affiliations; attendees for a group call: HCPs affiliated with the account.
-  const affs = lead?.affiliations ?? [];
-  const attendees = useMemo(() => {
-    if (draft.call_type !== 'group' || !draft.account_id) return [];
-    return data.hcps.filter((h) =>
-      (h.affiliations ?? []).some((a) => a.account_id === draft.account_id),
-    );
-  }, [data, draft.call_type, draft.account_id]);
-  const products = useMemo(() => {
-    const ids = new Set([...(lead?.segments ?? []).map((s) => s.product_id), ...draft.product_ids]);
-    return [...ids].map((id) => ({
-      id,
-      name:
-        data.products.get(id)?.brand ??
-        lead?.segments.find((s) => s.product_id === id)?.product_name ??
-        id,
-    }));
-  }, [data, lead, draft.product_ids]);
-  const productName = (id: string) =>
-    products.find((p) => p.id === id)?.name ?? data.products.get(id)?.brand ?? id;
-  const allProducts = [...data.products.values()].filter(
-    (p) => !products.some((x) => x.id === p.id),
-  );
+  const { data } = useOffline();
+  const call = useCallDraft({ initial, initialSamples, fromMutation });
+  const { draft, lead, set, errors, keyMessages, book, samples, disbursement: ds } = call;
+  const pl = call.picklists;
+  const last = call.last;
 
   if (!lead) return <ErrorBox error={new Error('HCP not found on this device.')} />;
-  if (blocked) {
+  if (call.blocked) {
     return (
       <div class="error" role="alert" data-testid="call-blocked">
-        {hcpName(lead)}: {blocked}
+        {hcpName(lead)}: {call.blocked}
       </div>
     );
   }
 
-  const toggle = (list: string[], id: string) =>
-    list.includes(id) ? list.filter((x) => x !== id) : [...list, id];
-  const done = () => {
-    location.hash = '#/today';
-  };
-  const onSave = async () => {
-    setBusy(true);
-    await saveDraft(engine, draft, fromMutation, samples && samples.lines.length ? samples : null);
-    done();
-  };
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    setTried(true);
-    const errs = { ...validateCall(draft, data.byId), ...sampleErrors() };
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    const disbursement =
-      givesSamples && ds && samples?.signature
-        ? {
-            id: samples.id,
-            lines: ds.expanded.lines.map((l) => ({
-              sku_id: l.sku_id,
-              lot_id: l.lot_id ?? null,
-              quantity: l.quantity,
-            })),
-            signature: samples.signature,
-            warnings_acknowledged: samples.warnings_acknowledged,
-          }
-        : null;
-    await submitCall(engine, {
-      ...draft,
-      key_message_ids: draft.key_message_ids ?? [],
-      disbursement,
-    });
-    done();
-  };
-  const toggleProduct = (id: string) => {
-    if (draft.product_ids.includes(id)) {
-      // Key messages of a product no longer detailed go with it.
-      const gone = new Set(keyMessages.filter((m) => m.product_id === id).map((m) => m.id));
-      set({
-        product_ids: draft.product_ids.filter((x) => x !== id),
-        key_message_ids: (draft.key_message_ids ?? []).filter((m) => !gone.has(m)),
-      });
-    } else set({ product_ids: [...draft.product_ids, id] });
-  };
-
-  if (signing && ds && samples) {
+  if (call.signing && ds && samples) {
     return (
       <SignatureStep
         record={ds.record}
         meaning={MEANING_RECEIPT}
         defaultSigner={`${lead.first_name} ${lead.last_name}`}
         title="Receipt of drug samples"
-        onSigned={(signature) => {
-          // The lots signed for are the lots given: pin them (a later sync must not re-pick them).
-          const lines = ds.expanded.lines.map((l) => ({
-            sku_id: l.sku_id,
-            lot_id: l.lot_id ?? null,
-            quantity: l.quantity,
-          }));
-          setSamples({ ...samples, lines, signature });
-          setSigning(false);
-        }}
-        onCancel={() => setSigning(false)}
+        onSigned={call.signed}
+        onCancel={call.cancelSigning}
       />
     );
   }
@@ -314,7 +155,15 @@ function Form({
     ) : null;
 
   return (
-    <form class="call-form" onSubmit={onSubmit} data-testid="call-form" noValidate>
+    <form
+      class="call-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void call.submit();
+      }}
+      data-testid="call-form"
+      noValidate
+    >
       <header class="profile-head">
         <h1>
           {draft.call_type === 'group' ? 'Group call' : 'Call'} with{' '}
@@ -349,7 +198,7 @@ function Form({
             aria-label="Location (account)"
           >
             <option value="">No account</option>
-            {affs.map((a) => (
+            {(lead.affiliations ?? []).map((a) => (
               <option key={a.account_id} value={a.account_id}>
                 {a.account_name}
                 {a.primary ? ' (primary)' : ''}
@@ -362,7 +211,7 @@ function Form({
           {last ? (
             <>
               <span class="muted">Last visit</span> {callWhen(last.called_at)} ·{' '}
-              {productNames(data, last.product_ids) || 'no products'} ·{' '}
+              {productNames(data!, last.product_ids) || 'no products'} ·{' '}
               {pl?.outcomes.find((x) => x.code === last.outcome)?.label ?? titleCase(last.outcome)}
               {last.notes ? ` · “${last.notes}”` : ''}
             </>
@@ -376,21 +225,16 @@ function Form({
         <legend>Call type</legend>
         <Chips
           name="Call type"
-          items={callTypes}
+          items={call.callTypes}
           value={draft.call_type}
-          onPick={(code) =>
-            set({
-              call_type: code as CallType,
-              hcp_ids: code === 'group' ? draft.hcp_ids : [lead.id],
-            })
-          }
+          onPick={call.pickCallType}
           testid="call-type"
         />
         {draft.call_type === 'group' && (
           <div class="attendees" data-testid="attendees">
             <p class="small muted">Attendees at the account ({draft.hcp_ids.length} chosen)</p>
-            {attendees.length === 0 && <p class="small">Choose the account first.</p>}
-            {attendees.map((h) => {
+            {call.attendees.length === 0 && <p class="small">Choose the account first.</p>}
+            {call.attendees.map((h) => {
               const why = callBlockReason(h);
               return (
                 <label class="check" key={h.id}>
@@ -398,7 +242,7 @@ function Form({
                     type="checkbox"
                     checked={draft.hcp_ids.includes(h.id)}
                     disabled={!!why || h.id === lead.id}
-                    onChange={() => set({ hcp_ids: toggle(draft.hcp_ids, h.id) })}
+                    onChange={() => call.toggleAttendee(h.id)}
                     data-testid="attendee"
                     data-id={h.id}
                   />
@@ -414,30 +258,30 @@ function Form({
       <fieldset class="card section">
         <legend>Products detailed</legend>
         <div class="chip-pick">
-          {products.map((p) => (
+          {call.products.map((p) => (
             <label class={draft.product_ids.includes(p.id) ? 'pick on' : 'pick'} key={p.id}>
               <input
                 type="checkbox"
                 class="sr-only"
                 checked={draft.product_ids.includes(p.id)}
-                onChange={() => toggleProduct(p.id)}
+                onChange={() => call.toggleProduct(p.id)}
                 data-testid={`product-${p.id}`}
               />
               {p.name}
             </label>
           ))}
-          {allProducts.length > 0 && (
+          {call.otherProducts.length > 0 && (
             <select
               value=""
               aria-label="Add a product"
               onChange={(e) => {
                 const v = e.currentTarget.value;
-                if (v) set({ product_ids: [...draft.product_ids, v] });
+                if (v) call.addProduct(v);
               }}
               data-testid="add-product"
             >
               <option value="">+ other product</option>
-              {allProducts.map((p) => (
+              {call.otherProducts.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.brand}
                 </option>
@@ -456,7 +300,7 @@ function Form({
               .filter((p) => keyMessages.some((m) => m.product_id === p))
               .map((p) => (
                 <div key={p}>
-                  <h3>{productName(p)}</h3>
+                  <h3>{call.productName(p)}</h3>
                   {keyMessages
                     .filter((m) => m.product_id === p)
                     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'benefit' ? -1 : 1))
@@ -465,9 +309,7 @@ function Form({
                         <input
                           type="checkbox"
                           checked={(draft.key_message_ids ?? []).includes(m.id)}
-                          onChange={() =>
-                            set({ key_message_ids: toggle(draft.key_message_ids ?? [], m.id) })
-                          }
+                          onChange={() => call.toggleKeyMessage(m.id)}
                           data-testid={`km-${m.id}`}
                           data-kind={m.kind}
                         />
@@ -517,25 +359,25 @@ function Form({
         {err('next_step_date')}
       </fieldset>
 
-      {book && oneToOne && (
+      {book && call.oneToOne && (
         <fieldset class="card section">
           <legend>Samples (optional)</legend>
           {samples ? (
             <CallSamples
               book={book}
               samples={samples}
-              onChange={setSamples}
+              onChange={call.setSamples}
               ds={ds!}
-              on={on}
+              on={call.on}
               preferred={draft.product_ids}
               errors={errors}
-              onSign={() => setSigning(true)}
+              onSign={call.startSigning}
             />
           ) : (
             <button
               type="button"
               class="btn btn-small"
-              onClick={() => setSamples(newSamples(book, on, draft.product_ids))}
+              onClick={call.addSamples}
               data-testid="add-samples"
             >
               + Give samples
@@ -543,10 +385,10 @@ function Form({
           )}
         </fieldset>
       )}
-      {givesSamples && !oneToOne && (
+      {call.givesSamples && !call.oneToOne && (
         <p class="error" data-testid="samples-group">
           Samples are given in a one-to-one call only: change the call type or{' '}
-          <button type="button" class="btn btn-small" onClick={() => setSamples(null)}>
+          <button type="button" class="btn btn-small" onClick={() => call.setSamples(null)}>
             remove the samples
           </button>
         </p>
@@ -563,11 +405,11 @@ function Form({
         />
       </fieldset>
 
-      {gaps.length > 0 && (
+      {call.fairBalanceGaps.length > 0 && (
         <p class="notice small" data-testid="fair-balance">
-          Fair balance: you presented a benefit of {gaps.map(productName).join(', ')} without its
-          risk information. Present the risk information too (the call is flagged for review
-          otherwise).
+          Fair balance: you presented a benefit of{' '}
+          {call.fairBalanceGaps.map(call.productName).join(', ')} without its risk information.
+          Present the risk information too (the call is flagged for review otherwise).
         </p>
       )}
       {Object.keys(errors).length > 0 && (
@@ -576,24 +418,32 @@ function Form({
         </p>
       )}
       <div class="form-actions">
-        <button type="button" class="btn" onClick={onSave} disabled={busy} data-testid="save-draft">
+        <button
+          type="button"
+          class="btn"
+          onClick={call.save}
+          disabled={call.busy}
+          data-testid="save-draft"
+        >
           Save draft
         </button>
         {isDraft && (
           <button
             type="button"
             class="btn btn-ghost"
-            disabled={busy}
-            onClick={async () => {
-              await deleteDraft(engine, draft.id);
-              done();
-            }}
+            disabled={call.busy}
+            onClick={call.discard}
             data-testid="discard-draft"
           >
             Discard
           </button>
         )}
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="submit-call">
+        <button
+          type="submit"
+          class="btn btn-primary"
+          disabled={call.busy}
+          data-testid="submit-call"
+        >
           Submit
         </button>
       </div>
