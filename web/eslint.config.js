@@ -1,5 +1,6 @@
 // ESLint (flat config) for the web app: typescript-eslint's recommended rules and the rules of hooks
-// for Preact's hooks. Formatting is Prettier's job (`npm run format`).
+// for Preact's hooks. Formatting is Prettier's job (`npm run format`). Import cycles are caught by
+// test/import_cycles.test.ts (import-x/no-cycle skips `import type`, which is how ours went unseen).
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';

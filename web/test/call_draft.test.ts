@@ -13,7 +13,7 @@ import {
   submittedDisbursement,
   toggled,
 } from '../src/offline/callDraft';
-import type { SamplesDraft } from '../src/offline/sampleBook';
+import type { SamplesDraft } from '../src/offline/records';
 import type { KeyMessage, Product } from '../src/offline/types';
 
 function hcp(id: string, extra: Partial<Hcp> = {}): Hcp {

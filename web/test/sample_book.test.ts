@@ -4,7 +4,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Hcp } from '../src/api/types';
-import { applyStaged, RepDb, type OutboxItem } from '../src/offline/db';
+import { applyStaged, RepDb } from '../src/offline/db';
+import type { OutboxItem } from '../src/offline/records';
 import { SyncEngine } from '../src/offline/engine';
 import { newMutationItem, toMutation } from '../src/offline/outbox';
 import { canonicalText, checkSamples, MEANING_RECEIPT, recordHash } from '../src/offline/samples';

@@ -2,7 +2,7 @@
 // figures like a return until the book shows it, is listed as a pending "Destroyed" movement
 // with the witness, has no effect once rejected, and needs the witness and the method.
 import { describe, expect, it } from 'vitest';
-import type { OutboxItem } from '../src/offline/db';
+import type { OutboxItem } from '../src/offline/records';
 import { newMutationItem } from '../src/offline/outbox';
 import {
   effectiveBook,

@@ -13,9 +13,8 @@ import {
   utcDate,
   type EffectiveBook,
   type ExpandedLines,
-  type SampleLineDraft,
-  type SamplesDraft,
 } from '../offline/sampleBook';
+import type { SampleLineDraft, SamplesDraft } from '../offline/records';
 import { localDate } from '../offline/validate';
 import { uuidv7 } from '../offline/uuid';
 import { callWhen } from '../lib/format';

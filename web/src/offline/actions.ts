@@ -1,8 +1,7 @@
 /** Local writes of the rep app (drafts, submit to outbox, fixing rejected calls, sample records). */
-import { type CallOutboxItem, type OutboxItem, type OutboxItemOf } from './db';
+import type { CallOutboxItem, OutboxItem, OutboxItemOf, SamplesDraft } from './records';
 import type { SyncEngine } from './engine';
 import { newMutationItem, newOutboxItem, resend } from './outbox';
-import type { SamplesDraft } from './sampleBook';
 import type { CallInput, MutationPayloads, SampleMutationKind } from './types';
 import type { CallDraft } from './validate';
 import { uuidv7 } from './uuid';

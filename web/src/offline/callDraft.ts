@@ -3,7 +3,7 @@
 import type { Hcp } from '../api/types';
 import type { DisbursementState } from '../components/CallSamples';
 import { primaryAccountId } from './local';
-import type { SampleLineDraft, SamplesDraft } from './sampleBook';
+import type { SampleLineDraft, SamplesDraft } from './records';
 import type { CallType, KeyMessage, PickItem, Product } from './types';
 import { uuidv7 } from './uuid';
 import type { CallDraft } from './validate';

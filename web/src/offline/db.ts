@@ -28,15 +28,12 @@ import type {
   Change,
   DataRequest,
   FrequencyTarget,
-  MutationKind,
-  MutationPayloads,
-  MutationResult,
   Notice,
   Product,
   SampleBook,
 } from './types';
 import type { CallDraft } from './validate';
-import type { SamplesDraft } from './sampleBook';
+import { isCallItem, type OutboxItem, type SamplesDraft } from './records';
 import { uuidv7 } from './uuid';
 
 export interface MetaRow {
@@ -49,33 +46,6 @@ export interface StagedPage {
   reset: boolean;
   cursor: string;
   changes: Change[];
-}
-
-export type OutboxStatus = 'pending' | 'applied' | 'applied_with_flag' | 'rejected' | 'superseded';
-
-interface OutboxBase {
-  /** Mutation id (UUIDv7): the push order. */
-  id: string;
-  client_ts: string;
-  status: OutboxStatus;
-  attempts: number;
-  result: MutationResult | null;
-  /** Last transport error (network, 5xx), if the last attempt failed. */
-  last_error: string | null;
-  updated_at: string;
-}
-
-/** A queued mutation of one kind. */
-export type OutboxItemOf<K extends MutationKind> = OutboxBase & {
-  kind: K;
-  payload: MutationPayloads[K];
-};
-/** A queued mutation: a call report or a sample record. */
-export type OutboxItem = { [K in MutationKind]: OutboxItemOf<K> }[MutationKind];
-export type CallOutboxItem = OutboxItemOf<'call.submit'>;
-
-export function isCallItem(o: OutboxItem): o is CallOutboxItem {
-  return o.kind === 'call.submit';
 }
 
 /** The synced sample book (one row, id `samples`). */

@@ -4,7 +4,7 @@
  * shipments to acknowledge and the pending movements), and the inventory grouped by product.
  * Pure functions.
  */
-import type { OutboxItem } from './db';
+import type { OutboxItem } from './records';
 import { utcDate } from './sampleDates';
 import type { LotView, SampleBook, ShipmentView, TxnKind } from './types';
 

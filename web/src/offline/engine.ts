@@ -2,7 +2,8 @@
  * and the server's event stream (a `poke` triggers a pull). Never blocks the UI: everything runs
  * in the background and reports through `subscribe`. */
 import { ApiError, problemFromResponse } from '../api/problem';
-import { applyStaged, clientId, type OutboxItem, type RepDb } from './db';
+import { applyStaged, clientId, type RepDb } from './db';
+import type { OutboxItem } from './records';
 import { backoffMs, pushBatch, toMutation, withFailure, withResult } from './outbox';
 import { SseParser } from './sse';
 import { isKnownChange, type PushRequest, type PushResult, type SyncPage } from './types';

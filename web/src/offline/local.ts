@@ -1,7 +1,8 @@
 /** Read side of the offline data: loaded from IndexedDB once per checkpoint into memory, with a
  * search index that answers per keystroke (15,000 HCPs: a substring scan over prebuilt strings). */
 import type { AccountSummary, Hcp, Specialty } from '../api/types';
-import { mergeCalls, SAMPLE_BOOK_ID, type DraftRow, type OutboxItem, type RepDb } from './db';
+import { mergeCalls, SAMPLE_BOOK_ID, type DraftRow, type RepDb } from './db';
+import type { OutboxItem } from './records';
 import type {
   Call,
   DataRequest,

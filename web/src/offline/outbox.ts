@@ -1,7 +1,7 @@
 /** Outbox state machine (pure). pending --push--> applied | applied_with_flag | rejected;
  * a transport failure keeps it pending (attempts+1); a rejected item is superseded when the rep
  * reopens it as a draft or resends it (a resend is a NEW mutation id with the same call). */
-import type { CallOutboxItem, OutboxItem, OutboxItemOf } from './db';
+import type { CallOutboxItem, OutboxItem, OutboxItemOf } from './records';
 import {
   mutationStatus,
   type CallInput,

@@ -5,7 +5,7 @@
 import type { Hcp } from '../api/types';
 import { rejectionText } from './outbox';
 import { unreflected } from './effectiveBook';
-import type { OutboxItem, OutboxItemOf } from './db';
+import type { OutboxItem, OutboxItemOf } from './records';
 import type { SyncEngine } from './engine';
 import type { LocalCalls, LocalData } from './local';
 import { searchKey, sortHcps } from './local';

@@ -18,7 +18,8 @@ import {
   type SampleMode,
   type SkuFacts,
 } from './samples';
-import type { KeyMessage, LotView, SampleBook, Signature } from './types';
+import type { SampleLineDraft } from './records';
+import type { KeyMessage, LotView, SampleBook } from './types';
 
 export * from './sampleDates';
 export * from './effectiveBook';
@@ -98,23 +99,6 @@ export function buildSampleContext(
 // ---------------------------------------------------------------------------------------
 // Disbursement lines
 // ---------------------------------------------------------------------------------------
-
-/** A line as the rep enters it: SKU and quantity; the lot is picked first-expiry-first unless chosen. */
-export interface SampleLineDraft {
-  sku_id: string;
-  quantity: number;
-  /** null: first-expiry-first (`pickLots`), possibly over several lots. */
-  lot_id: string | null;
-}
-
-/** Samples being given during a call, kept with the draft. */
-export interface SamplesDraft {
-  /** The disbursement id (also the signed record's id). */
-  id: string;
-  lines: SampleLineDraft[];
-  warnings_acknowledged: boolean;
-  signature: Signature | null;
-}
 
 export interface ExpandedLines {
   lines: SampleLine[];

@@ -17,13 +17,8 @@ import {
 } from './callDraft';
 import { useOffline } from './context';
 import { callsOf } from './local';
-import {
-  callState,
-  fairBalanceGaps,
-  utcDate,
-  type EffectiveBook,
-  type SamplesDraft,
-} from './sampleBook';
+import { callState, fairBalanceGaps, utcDate, type EffectiveBook } from './sampleBook';
+import type { SamplesDraft } from './records';
 import type { Call, KeyMessage, PickItem, Picklists, Product, Signature } from './types';
 import { useSampleBook } from './useSamples';
 import { callBlockReason, validateCall, type CallDraft } from './validate';

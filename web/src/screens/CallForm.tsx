@@ -5,7 +5,7 @@ import { useCallDraft } from '../offline/useCallDraft';
 import { callBlockReason, type CallDraft } from '../offline/validate';
 import type { CallType, PickItem } from '../offline/types';
 import { MEANING_RECEIPT } from '../offline/samples';
-import type { SamplesDraft } from '../offline/sampleBook';
+import type { SamplesDraft } from '../offline/records';
 import { CallSamples } from '../components/CallSamples';
 import { SignatureStep } from '../components/SignatureStep';
 import { parseFilters } from '../lib/query';

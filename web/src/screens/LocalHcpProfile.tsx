@@ -1,5 +1,5 @@
 import type { Call } from '../offline/types';
-import type { OutboxItem } from '../offline/db';
+import type { OutboxItem } from '../offline/records';
 import { useOffline } from '../offline/context';
 import { callsOf } from '../offline/local';
 import { callBlockReason } from '../offline/validate';

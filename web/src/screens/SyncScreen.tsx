@@ -3,7 +3,7 @@
  * HCP proposal is resent or discarded) and what is still waiting to be sent. */
 import { useOffline } from '../offline/context';
 import { discardRejected, reopenRejected, resendRejected } from '../offline/actions';
-import { isCallItem, type OutboxItem } from '../offline/db';
+import { isCallItem, type OutboxItem } from '../offline/records';
 import { rejectionText } from '../offline/outbox';
 import { draftHref } from '../lib/router';
 import { hcpName } from '../lib/format';
