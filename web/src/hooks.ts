@@ -26,7 +26,7 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps stand for fn
   }, deps);
   return res;
 }
@@ -78,7 +78,7 @@ export function usePaged<T extends { id: string }>(
     const empty = emptyPaged<T>();
     setList(empty);
     run(null, empty, key);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key (and gen) stand for fetchPage and run, rebuilt every render
   }, [key, gen]);
 
   return {

@@ -45,7 +45,7 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
           a.product_name.localeCompare(b.product_name) ||
           a.strength.localeCompare(b.strength, undefined, { numeric: true }),
       ),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- segmentProducts is derived from hcp
     [book, hcp],
   );
   const state = hcp.address.state;

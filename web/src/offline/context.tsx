@@ -56,7 +56,7 @@ export function OfflineProvider({
         onUnauthorized,
         pageLimit: pageLimitSetting(),
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one engine (and database) per signed-in user
     [me.id],
   );
   const [sync, setSync] = useState<SyncState>(engine.state);

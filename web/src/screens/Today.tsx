@@ -44,12 +44,12 @@ export function Today() {
   const cycleLabel = cycle.label;
   const plan = useMemo(
     () => (data && calls ? computePlan(data.hcps, data.targets, calls.calls, now) : []),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `now` matters only through the plan cycle
     [data, calls, cycleLabel],
   );
   const progress = useMemo(
     () => (data && calls ? computeProgress(data.hcps, data.targets, calls.calls, now) : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `now` matters only through the plan cycle
     [data, calls, cycleLabel],
   );
   const drafts = calls?.drafts ?? [];

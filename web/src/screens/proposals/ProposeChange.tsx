@@ -39,7 +39,7 @@ export function ProposeChange({ h, onSent }: { h: Hcp; onSent?: () => void }) {
     if (!open) return;
     backend.specialties().then(setSpecialties, () => setSpecialties([]));
     backend.accounts().then(setAccounts, () => setAccounts([]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the lists are loaded when the form opens
   }, [open]);
 
   const set = (k: keyof ChangeForm) => (v: string) => {

@@ -48,7 +48,7 @@ export function ProposeHcp({ query }: { query: string }) {
 
   useEffect(() => {
     backend.specialties().then(setSpecialties, () => setSpecialties([]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the specialties are loaded once, with the form
   }, []);
 
   // The duplicate check, 300 ms after the last keystroke, once a last name or an NPI is there.

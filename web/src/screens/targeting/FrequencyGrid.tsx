@@ -42,7 +42,7 @@ export function FrequencyGrid({
   const [saved, setSaved] = useState(false);
   // The table as saved (the server's answer) replaces what was typed; other reloads of the version do not.
   const savedJson = JSON.stringify(savedValues);
-  useEffect(() => setValues(savedValues), [savedJson]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setValues(savedValues), [savedJson]); // eslint-disable-line react-hooks/exhaustive-deps -- by content: only a new saved table replaces what was typed
   const cycle = version.cycle;
   const dirty = editable && gridDirty(ids, values, version.frequencies);
 

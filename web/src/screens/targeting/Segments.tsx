@@ -94,7 +94,7 @@ function SegmentRows({
       },
     );
   };
-  useEffect(() => load(0), [versionId]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => load(0), [versionId]); // eslint-disable-line react-hooks/exhaustive-deps -- back to the first page only for another version
 
   if (error) return <ErrorBox error={error} onRetry={() => load(rows.length)} />;
   if (loading && rows.length === 0) return <Loading />;
