@@ -5,7 +5,7 @@ DEMO_DB ?= pharmacrm-demo.db
 DEMO_LISTEN ?= 127.0.0.1:8080
 DEMO_SCALE ?= default
 
-.PHONY: demo build web web-deps test test-rust test-web lint-web test-e2e check-api api-types bench clean
+.PHONY: demo build web web-deps test test-rust lint-rust test-web lint-web test-e2e check-api api-types bench clean
 
 ## demo: build everything, create the demo dataset in $(DEMO_DB) (first run), serve on $(DEMO_LISTEN)
 demo: build
@@ -28,13 +28,18 @@ web: web-deps
 ## test: every test — Rust on SQLite and PostgreSQL, API types up to date, web lint and unit tests, browser end-to-end on both
 test: web
 	$(CARGO) build -p pharmacrm
-	$(MAKE) test-rust check-api lint-web test-web test-e2e
+	$(MAKE) lint-rust test-rust check-api lint-web test-web test-e2e
 
 test-rust:
 	$(CARGO) test --workspace
 
 test-web: web-deps
 	cd web && npm test
+
+## lint-rust: rustfmt's check (rustfmt.toml) and clippy with every warning an error (clippy.toml)
+lint-rust:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 ## lint-web: ESLint and Prettier's check of web/ (`cd web && npm run format` fixes the formatting)
 lint-web: web-deps

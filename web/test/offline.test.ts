@@ -338,7 +338,7 @@ describe('outbox state machine', () => {
       withResult(ok, {
         mutation_id: a.id,
         status: 'rejected',
-        code: 'x',
+        code: 'conflict',
         message: null,
         errors: [],
       }).status,
@@ -362,13 +362,15 @@ describe('outbox state machine', () => {
     expect(backoffMs(10)).toBe(60_000);
   });
   it('merges outbox calls with synced ones: the server copy wins, rejected ones are left out', () => {
-    const synced = [{ ...input('c1'), rep_id: 'r', flags: ['late'], submitted_at: 'x' } as Call];
+    const synced = [
+      { ...input('c1'), rep_id: 'r', flags: ['fair_balance'], submitted_at: 'x' } as Call,
+    ];
     const o1 = { ...newOutboxItem(input('c1')), status: 'applied' as const };
     const o2 = newOutboxItem(input('c2'));
     const o3 = { ...newOutboxItem(input('c3')), status: 'rejected' as const };
     const m = mergeCalls(synced, [o1, o2, o3], 'r');
     expect(m.map((c) => c.id)).toEqual(['c1', 'c2']);
-    expect(m[0].flags).toEqual(['late']);
+    expect(m[0].flags).toEqual(['fair_balance']);
   });
 });
 

@@ -396,7 +396,7 @@ managers affected, one transaction).\n{ops_report}",
         );
         let stamp = format!(
             "Machine: {machine}. Date: {}.\n",
-            chrono::Utc::now().format("%Y-%m-%d")
+            pharmacrm_domain::clock::Clock::today(&pharmacrm_domain::clock::SystemClock)
         );
         let existing = std::fs::read_to_string(&path).unwrap_or_default();
         let mut text = if existing.starts_with("# Benchmarks") {

@@ -116,7 +116,7 @@ async fn load_calls(store: &Store, today: NaiveDate) -> Result<usize> {
 }
 
 pub async fn run(store: &Store, runs: usize) -> Result<OpsFigures> {
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let started = Instant::now();
     let calls = load_calls(store, today).await?;
     let calls_load_s = started.elapsed().as_secs_f64();

@@ -4,12 +4,13 @@
 //! and the bytes of the JSON pages raw and gzipped (the server gzips on the wire).
 
 use anyhow::Result;
-use chrono::{Duration as Days, Utc};
+use chrono::Duration as Days;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use pharmacrm_domain::mutation::MutationStatus;
 use pharmacrm_fixtures::{populate, DemoSpec};
 use pharmacrm_service::auth::Principal;
-use pharmacrm_service::sync::{pull, push, Mutation, PushRequest};
+use pharmacrm_service::sync::{pull, push, Entity, PushRequest, ReceivedMutation};
 use pharmacrm_storage::Store;
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -46,7 +47,11 @@ async fn full_pull(store: &Store, who: &Principal, cursor: Option<String>) -> Re
         gzipped += gz.finish()?.len();
         pages += 1;
         changes += page.changes.len();
-        calls += page.changes.iter().filter(|c| c.entity == "call").count();
+        calls += page
+            .changes
+            .iter()
+            .filter(|c| c.entity == Entity::Call)
+            .count();
         cursor = Some(page.cursor);
         if !page.has_more {
             break;
@@ -106,15 +111,15 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
         .take(20)
         .map(|h| h.id.to_string())
         .collect();
-    let mutations: Vec<Mutation> = hcps
+    let mutations: Vec<ReceivedMutation> = hcps
         .iter()
-        .map(|h| Mutation {
+        .map(|h| ReceivedMutation {
             id: uuid::Uuid::now_v7(),
-            client_ts: Utc::now().to_rfc3339(),
+            client_ts: store.now().to_rfc3339(),
             kind: "call.submit".into(),
             payload: serde_json::json!({
                 "id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": [h],
-                "called_at": (Utc::now() - Days::minutes(30)).to_rfc3339(), "product_ids": [],
+                "called_at": (store.now() - Days::minutes(30)).to_rfc3339(), "product_ids": [],
                 "outcome": "interested", "next_step": "follow_up_visit"
             }),
         })
@@ -129,7 +134,7 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
     let applied = result
         .results
         .iter()
-        .filter(|r| r.status == "applied")
+        .filter(|r| r.status == MutationStatus::Applied)
         .count();
     let after_push = full_pull(&store, &rep, Some(initial.cursor)).await?;
     out.push_str(&row("incremental after a push of 20 calls", &after_push));

@@ -67,7 +67,7 @@ pub async fn print_logins(store: &Store) -> Result<()> {
     println!("\nLogins (password for every demo user: {DEMO_PASSWORD}):");
     println!("  {:<12} {:<11} covers", "username", "role");
     for user in store.users().await? {
-        let today = pharmacrm_storage::today();
+        let today = store.today();
         let units: Vec<String> = store
             .assignments_of(user.id)
             .await?

@@ -296,7 +296,7 @@ async fn run() -> Result<std::process::ExitCode> {
         Command::User {
             command: UserCommand::Leave { username, on },
         } => {
-            let on = on.unwrap_or_else(pharmacrm_storage::today);
+            let on = on.unwrap_or_else(|| store.today());
             let ended = pharmacrm_service::org::leave(&store, &cli_actor, &username, on)
                 .await
                 .map_err(files::explain)?;
@@ -305,7 +305,7 @@ async fn run() -> Result<std::process::ExitCode> {
         Command::User {
             command: UserCommand::Move { username, unit, on },
         } => {
-            let on = on.unwrap_or_else(pharmacrm_storage::today);
+            let on = on.unwrap_or_else(|| store.today());
             pharmacrm_service::org::move_to(&store, &cli_actor, &username, &unit, on)
                 .await
                 .map_err(files::explain)?;
@@ -330,7 +330,7 @@ async fn run() -> Result<std::process::ExitCode> {
                 role,
                 password,
                 unit_code: unit,
-                from: pharmacrm_storage::today(),
+                from: store.today(),
             };
             let user = pharmacrm_service::users::add_user(&store, &cli_actor, request)
                 .await
@@ -338,7 +338,7 @@ async fn run() -> Result<std::process::ExitCode> {
             println!("added {} ({})", user.username, user.role);
         }
         Command::Targets { command } => {
-            let today = pharmacrm_storage::today();
+            let today = store.today();
             if let TargetsCommand::Publish {
                 number,
                 effective_from,

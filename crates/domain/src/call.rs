@@ -3,6 +3,7 @@
 //! to the original. [`CallInput::check`] holds every rule; the server runs it at push time
 //! and the field app runs the same rules offline from the data the server ships.
 
+use crate::code::Code;
 use crate::hcp::HcpStatus;
 use crate::validation::ValidationErrors;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -163,7 +164,7 @@ pub struct Call {
     pub corrects: Option<Uuid>,
     pub correction_reason: Option<String>,
     /// Rules the server found broken by a fact recorded offline (kept, never dropped).
-    pub flags: Vec<String>,
+    pub flags: Vec<Code>,
     pub submitted_at: String,
     #[serde(default)]
     pub key_message_ids: Vec<Uuid>,
@@ -190,14 +191,14 @@ pub struct HcpFacts {
 /// Why a call is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// Stable code: `blacklisted`, `do_not_call`, `hcp_not_in_scope`, `hcp_inactive`, `validation_failed`.
-    pub code: &'static str,
+    /// `Blacklisted`, `DoNotCall`, `HcpNotInScope`, `HcpInactive` or `ValidationFailed`.
+    pub code: Code,
     pub message: String,
     pub errors: ValidationErrors,
 }
 
 impl Rejection {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         Rejection {
             code,
             message: message.into(),
@@ -220,7 +221,7 @@ impl CallInput {
         products_known: impl Fn(Uuid) -> bool,
         account_known: impl Fn(Uuid) -> bool,
         now: DateTime<Utc>,
-    ) -> Result<Vec<String>, Rejection> {
+    ) -> Result<Vec<Code>, Rejection> {
         let mut errors = ValidationErrors::new();
         let mut unique = self.hcp_ids.clone();
         unique.sort();
@@ -288,7 +289,7 @@ impl CallInput {
         }
         if !errors.is_empty() {
             let mut rejection = Rejection::new(
-                "validation_failed",
+                Code::ValidationFailed,
                 "the call report is incomplete or invalid",
             );
             rejection.errors = errors;
@@ -298,33 +299,31 @@ impl CallInput {
         for id in &self.hcp_ids {
             let Some(hcp) = hcps.iter().find(|h| h.id == *id) else {
                 return Err(Rejection::new(
-                    "hcp_not_in_scope",
+                    Code::HcpNotInScope,
                     "the HCP is not in your territories",
                 ));
             };
             if !hcp.in_scope_on_call_day {
                 return Err(Rejection::new(
-                    "hcp_not_in_scope",
+                    Code::HcpNotInScope,
                     "the HCP was not in your territories on the day of the call",
                 ));
             }
             if !hcp.in_scope_now {
-                flags.push("hcp_realigned_since_call".to_string());
+                flags.push(Code::HcpRealignedSinceCall);
             }
             if hcp.status == HcpStatus::Deceased {
                 return Err(Rejection::new(
-                    "hcp_inactive",
+                    Code::HcpInactive,
                     "the HCP is recorded as deceased",
                 ));
             }
             if let Some((reason, set_at)) = &hcp.blacklisted {
                 match set_at {
-                    Some(at) if *at > self.called_at => {
-                        flags.push("blacklisted_after_call".to_string())
-                    }
+                    Some(at) if *at > self.called_at => flags.push(Code::BlacklistedAfterCall),
                     _ => {
                         return Err(Rejection::new(
-                            "blacklisted",
+                            Code::Blacklisted,
                             format!("the HCP is blacklisted by compliance: {reason}"),
                         ))
                     }
@@ -332,12 +331,10 @@ impl CallInput {
             }
             if let Some((reason, set_at)) = &hcp.do_not_call {
                 match set_at {
-                    Some(at) if *at > self.called_at => {
-                        flags.push("do_not_call_set_after_call".to_string())
-                    }
+                    Some(at) if *at > self.called_at => flags.push(Code::DoNotCallSetAfterCall),
                     _ => {
                         return Err(Rejection::new(
-                            "do_not_call",
+                            Code::DoNotCall,
                             format!("the HCP is do-not-call: {reason}"),
                         ))
                     }
@@ -375,13 +372,20 @@ pub fn fair_balance_gaps(
 mod tests {
     use super::*;
 
+    /// The instant every test here happens at: call rules do not depend on the real date.
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2031-05-14T10:30:00Z")
+            .expect("a timestamp")
+            .with_timezone(&Utc)
+    }
+
     fn input(hcp: Uuid) -> CallInput {
         CallInput {
             id: crate::new_id(),
             call_type: CallType::InPerson,
             hcp_ids: vec![hcp],
             account_id: None,
-            called_at: Utc::now() - Duration::hours(1),
+            called_at: now() - Duration::hours(1),
             product_ids: vec![],
             outcome: "interested".into(),
             next_step: "follow_up_visit".into(),
@@ -409,7 +413,7 @@ mod tests {
     fn a_complete_call_passes() {
         let hcp = crate::new_id();
         assert_eq!(
-            input(hcp).check(&[facts(hcp)], |_| true, |_| true, Utc::now()),
+            input(hcp).check(&[facts(hcp)], |_| true, |_| true, now()),
             Ok(vec![])
         );
     }
@@ -421,15 +425,15 @@ mod tests {
         let mut f = facts(hcp);
         f.do_not_call = Some(("asked".into(), Some(call.called_at - Duration::days(1))));
         assert_eq!(
-            call.check(&[f.clone()], |_| true, |_| true, Utc::now())
+            call.check(&[f.clone()], |_| true, |_| true, now())
                 .unwrap_err()
                 .code,
-            "do_not_call"
+            Code::DoNotCall
         );
         f.do_not_call = Some(("asked".into(), Some(call.called_at + Duration::minutes(5))));
         assert_eq!(
-            call.check(&[f], |_| true, |_| true, Utc::now()).unwrap(),
-            vec!["do_not_call_set_after_call"]
+            call.check(&[f], |_| true, |_| true, now()).unwrap(),
+            vec![Code::DoNotCallSetAfterCall]
         );
     }
 
@@ -440,24 +444,24 @@ mod tests {
         f.in_scope_now = false;
         assert_eq!(
             input(hcp)
-                .check(&[f.clone()], |_| true, |_| true, Utc::now())
+                .check(&[f.clone()], |_| true, |_| true, now())
                 .unwrap(),
-            vec!["hcp_realigned_since_call"]
+            vec![Code::HcpRealignedSinceCall]
         );
         f.in_scope_on_call_day = false;
         assert_eq!(
             input(hcp)
-                .check(&[f], |_| true, |_| true, Utc::now())
+                .check(&[f], |_| true, |_| true, now())
                 .unwrap_err()
                 .code,
-            "hcp_not_in_scope"
+            Code::HcpNotInScope
         );
         assert_eq!(
             input(hcp)
-                .check(&[], |_| true, |_| true, Utc::now())
+                .check(&[], |_| true, |_| true, now())
                 .unwrap_err()
                 .code,
-            "hcp_not_in_scope"
+            Code::HcpNotInScope
         );
     }
 
@@ -469,9 +473,9 @@ mod tests {
         call.outcome = "maybe".into();
         call.product_ids = vec![crate::new_id()];
         call.next_step_date = Some(call.called_at.date_naive() - Duration::days(1));
-        call.called_at = Utc::now() + Duration::days(1);
+        call.called_at = now() + Duration::days(1);
         let rejection = call
-            .check(&[facts(hcp)], |_| false, |_| true, Utc::now())
+            .check(&[facts(hcp)], |_| false, |_| true, now())
             .unwrap_err();
         let fields: Vec<&str> = rejection
             .errors
@@ -494,10 +498,10 @@ mod tests {
         dead.status = HcpStatus::Deceased;
         assert_eq!(
             input(hcp)
-                .check(&[dead], |_| true, |_| true, Utc::now())
+                .check(&[dead], |_| true, |_| true, now())
                 .unwrap_err()
                 .code,
-            "hcp_inactive"
+            Code::HcpInactive
         );
     }
 }

@@ -1,4 +1,5 @@
-//! User roles and what each may do with master data.
+//! User roles. What each may do is the permission table (`permission`); which records it
+//! sees is its scope (`access`).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -39,16 +40,6 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-    }
-
-    /// Whether the role may create HCPs (field roles only inside their own territories).
-    pub fn may_create_hcps(self) -> bool {
-        matches!(self, Role::Rep | Role::Manager | Role::Ops | Role::Admin)
-    }
-
-    /// Whether the role administers users.
-    pub fn may_manage_users(self) -> bool {
-        self == Role::Admin
     }
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use pharmacrm_domain::call::{CallInput, HcpFacts};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::HcpStatus;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -42,7 +43,7 @@ struct Expect {
     #[serde(default)]
     fields: Vec<String>,
     #[serde(default)]
-    code: Option<String>,
+    code: Option<Code>,
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn the_server_rules_give_the_shared_answers() {
         match (&result, &case.expect) {
             (Ok(flags), e) if e.ok => assert!(flags.is_empty(), "{}: {flags:?}", case.name),
             (Err(r), e) if !e.fields.is_empty() => {
-                assert_eq!(r.code, "validation_failed", "{}", case.name);
+                assert_eq!(r.code, Code::ValidationFailed, "{}", case.name);
                 let fields: BTreeSet<&str> = r.errors.0.iter().map(|f| f.field.as_str()).collect();
                 let expected: BTreeSet<&str> = e.fields.iter().map(String::as_str).collect();
                 assert_eq!(fields, expected, "{}", case.name);
@@ -77,7 +78,7 @@ fn the_server_rules_give_the_shared_answers() {
                 Expect {
                     code: Some(code), ..
                 },
-            ) => assert_eq!(r.code, code, "{}", case.name),
+            ) => assert_eq!(r.code, *code, "{}", case.name),
             _ => panic!("{}: got {result:?}", case.name),
         }
     }

@@ -1,6 +1,7 @@
 //! The shared sample-rule vectors (`vectors/sample_rules.json`), also run by the field
 //! app's tests, so the server and the device judge a disbursement alike.
 
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::sample::check::{
     check_samples, AllocationFacts, CredentialRule, LotFacts, RecipientFacts, SampleContext,
     SampleLine, SampleMode, SkuFacts,
@@ -28,7 +29,7 @@ struct Case {
     name: String,
     context: Context,
     lines: Vec<SampleLine>,
-    expect: Vec<(String, Severity)>,
+    expect: Vec<(Code, Severity)>,
 }
 
 #[derive(Deserialize)]
@@ -66,7 +67,7 @@ fn every_guardrail_vector_gives_its_findings() {
             credential_rules: &c.credential_rules,
             history: &c.history,
         };
-        let got: Vec<(String, Severity)> = check_samples(&ctx, &case.lines)
+        let got: Vec<(Code, Severity)> = check_samples(&ctx, &case.lines)
             .into_iter()
             .map(|f| (f.code, f.severity))
             .collect();

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_service::auth::{authenticate, Principal};
 use serde::de::DeserializeOwned;
@@ -29,24 +30,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .unwrap_or(false);
         if !is_json {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                Code::UnsupportedMediaType,
                 "send Content-Type: application/json",
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
+                    Code::PayloadTooLarge,
                     format!("the body exceeds {} bytes", crate::MAX_BODY_BYTES),
                 )
             } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_body",
-                    rejection.body_text(),
-                )
+                ApiError::new(Code::MalformedBody, rejection.body_text())
             }
         })?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
@@ -54,8 +49,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(value) => match deserializer.end() {
                 Ok(()) => Ok(ApiJson(value)),
                 Err(e) => Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_json",
+                    Code::MalformedJson,
                     format!("the body is not valid JSON: {e}"),
                 )),
             },
@@ -63,8 +57,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 let inner = err.inner();
                 if inner.is_syntax() || inner.is_eof() {
                     Err(ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "malformed_json",
+                        Code::MalformedJson,
                         format!("the body is not valid JSON: {inner}"),
                     ))
                 } else {

@@ -81,9 +81,7 @@ async fn bring_versions_into_force(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        if let Err(e) =
-            pharmacrm_service::targeting::apply_due(&store, &actor, pharmacrm_storage::today())
-                .await
+        if let Err(e) = pharmacrm_service::targeting::apply_due(&store, &actor, store.today()).await
         {
             tracing::warn!(error = %e, "could not bring targeting versions into force");
         }

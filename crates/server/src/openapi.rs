@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         pharmacrm_service::samples::mutations::CountInput,
         pharmacrm_service::stewardship::HcpProposal, pharmacrm_service::stewardship::ChangeProposal,
         pharmacrm_service::matching::DeviceModel,
+        pharmacrm_service::sync::MutationKind, pharmacrm_domain::permission::Permission,
     )),
     modifiers(&BearerAuth),
     tags(

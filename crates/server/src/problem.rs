@@ -3,6 +3,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::{FieldError, ValidationErrors};
 use pharmacrm_service::ServiceError;
 use pharmacrm_storage::StorageError;
@@ -19,24 +20,76 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// Stable machine-readable code, e.g. `validation_failed`, `not_found`.
-    pub code: String,
+    pub code: Code,
     /// Per-field problems of invalid input.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
 
+/// The HTTP status of each code: the one place codes meet HTTP. (Sync answers carry the
+/// code itself, inside a 200.)
+pub fn status_of(code: Code) -> StatusCode {
+    match code {
+        Code::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+        Code::MalformedJson | Code::MalformedBody => StatusCode::BAD_REQUEST,
+        Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::Unauthenticated | Code::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        Code::Forbidden => StatusCode::FORBIDDEN,
+        Code::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Code::DuplicateNpi
+        | Code::Duplicate
+        | Code::Conflict
+        | Code::LikelyDuplicate
+        | Code::AlreadyDecided
+        | Code::HcpMerged
+        | Code::AlreadyUndone
+        | Code::AlreadyReceived
+        | Code::DuplicateCall
+        | Code::DuplicateRecord => StatusCode::CONFLICT,
+        // Rule outcomes: answered in sync results; as an HTTP error, a broken rule.
+        Code::UnknownKind
+        | Code::Linked
+        | Code::HcpNotInScope
+        | Code::HcpInactive
+        | Code::Blacklisted
+        | Code::DoNotCall
+        | Code::HcpRealignedSinceCall
+        | Code::BlacklistedAfterCall
+        | Code::DoNotCallSetAfterCall
+        | Code::FairBalance
+        | Code::NoLines
+        | Code::QuantityInvalid
+        | Code::UnknownSku
+        | Code::LotRequired
+        | Code::LotMismatch
+        | Code::LotExpired
+        | Code::InsufficientInventory
+        | Code::AllocationExceeded
+        | Code::SampleLimit
+        | Code::NoActiveLicence
+        | Code::CredentialNotEligible
+        | Code::DeaRequired
+        | Code::SignatureInvalid
+        | Code::ReceiptDiscrepancy => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub detail: String,
     pub errors: Vec<FieldError>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
         ApiError {
-            status,
+            status: status_of(code),
             code,
             detail: detail.into(),
             errors: Vec::new(),
@@ -44,11 +97,7 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        Self::new(Code::NotFound, format!("{what} not found"))
     }
 
     pub fn invalid(errors: ValidationErrors) -> Self {
@@ -57,10 +106,8 @@ impl ApiError {
             n => format!("{n} fields are invalid"),
         };
         ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "validation_failed",
-            detail,
             errors: errors.0,
+            ..ApiError::new(Code::ValidationFailed, detail)
         }
     }
 }
@@ -70,30 +117,19 @@ impl From<ServiceError> for ApiError {
         match err {
             ServiceError::Validation(errors) => ApiError::invalid(errors),
             ServiceError::NotFound(what) => ApiError::not_found(what),
-            ServiceError::InvalidCredentials => ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                err.to_string(),
-            ),
+            ServiceError::InvalidCredentials => {
+                ApiError::new(Code::InvalidCredentials, err.to_string())
+            }
             ServiceError::Unauthenticated => ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
+                Code::Unauthenticated,
                 "sign in and send Authorization: Bearer <token>",
             ),
-            ServiceError::Forbidden(message) => {
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
-            }
-            ServiceError::Conflict { code, message } => {
-                ApiError::new(StatusCode::CONFLICT, code, message)
-            }
+            ServiceError::Forbidden(message) => ApiError::new(Code::Forbidden, message),
+            ServiceError::Conflict { code, message } => ApiError::new(code, message),
             ServiceError::Storage(e) => ApiError::from(e),
             ServiceError::Internal(message) => {
                 tracing::error!(%message, "internal error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "an internal error occurred",
-                )
+                ApiError::new(Code::Internal, "an internal error occurred")
             }
         }
     }
@@ -107,11 +143,7 @@ impl From<StorageError> for ApiError {
             StorageError::Duplicate { .. } => ServiceError::from(err).into(),
             other => {
                 tracing::error!(error = %other, "storage error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "an internal error occurred",
-                )
+                ApiError::new(Code::Internal, "an internal error occurred")
             }
         }
     }
@@ -122,7 +154,7 @@ impl IntoResponse for ApiError {
         let problem = Problem {
             kind: format!(
                 "https://pharmacrm.dev/problems/{}",
-                self.code.replace('_', "-")
+                self.code.as_str().replace('_', "-")
             ),
             title: self
                 .status
@@ -131,7 +163,7 @@ impl IntoResponse for ApiError {
                 .to_string(),
             status: self.status.as_u16(),
             detail: self.detail,
-            code: self.code.to_string(),
+            code: self.code,
             errors: self.errors,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
@@ -146,8 +178,7 @@ impl IntoResponse for ApiError {
 
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        Code::MethodNotAllowed,
         "this method is not allowed on this path",
     )
 }

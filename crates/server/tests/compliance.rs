@@ -3,7 +3,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::Api;
 use pharmacrm_fixtures::backend_tests;
 use pharmacrm_storage::Store;
@@ -79,9 +79,9 @@ async fn a_do_not_call_flag_reaches_the_rep_and_blocks_calls(store: Store) {
         "Excluded by the HHS-OIG list"
     );
 
-    let call = json!({"client_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "client_ts": Utc::now().to_rfc3339(),
+    let call = json!({"client_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(), "client_ts": api.store.now().to_rfc3339(),
         "kind": "call.submit", "payload": {"id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": [id],
-        "called_at": (Utc::now() + Duration::seconds(1)).to_rfc3339(), "outcome": "interested", "next_step": "none"}}]});
+        "called_at": (api.store.now() + Duration::seconds(1)).to_rfc3339(), "outcome": "interested", "next_step": "none"}}]});
     let pushed = api
         .post_json("/api/v1/sync/push", Some(&rep), &call)
         .await

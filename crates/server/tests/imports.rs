@@ -185,7 +185,7 @@ async fn ops_uploads_segmentation_and_targets_reach_the_rep(store: Store) {
         .unwrap()
         .iter()
         .all(|c| c["entity"] != "target" && c["entity"] != "hcp"));
-    let today = pharmacrm_storage::today().to_string();
+    let today = api.store.today().to_string();
     let published = api
         .send(
             Method::POST,

@@ -154,7 +154,7 @@ async fn realignment_cycle_through_the_api(store: Store) {
         StatusCode::FORBIDDEN
     );
 
-    let today = pharmacrm_storage::today();
+    let today = api.store.today();
     let blocked = api
         .post_json(
             &format!("/api/v1/realignments/{id}/publish"),

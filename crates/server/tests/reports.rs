@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::Api;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_fixtures::backend_tests;
@@ -23,9 +23,9 @@ fn tier_row<'a>(report: &'a Value, territory: usize, tier: &str) -> &'a Value {
 async fn push_calls(api: &Api, token: &str, hcp: &str, n: usize) {
     let mutations: Vec<Value> = (0..n)
         .map(|i| {
-            json!({"id": uuid::Uuid::now_v7(), "client_ts": Utc::now().to_rfc3339(), "kind": "call.submit", "payload": {
+            json!({"id": uuid::Uuid::now_v7(), "client_ts": api.store.now().to_rfc3339(), "kind": "call.submit", "payload": {
                 "id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": [hcp],
-                "called_at": (Utc::now() - Duration::minutes(5 + i as i64)).to_rfc3339(), "product_ids": [],
+                "called_at": (api.store.now() - Duration::minutes(5 + i as i64)).to_rfc3339(), "product_ids": [],
                 "outcome": "interested", "next_step": "follow_up_visit"}})
         })
         .collect();
@@ -180,11 +180,7 @@ async fn frequency_tracking_counts_calls_against_targets(store: Store) {
     let t02 = api.store.org_unit_by_code("T02").await.unwrap().unwrap();
     let zip = target["zip"].as_str().unwrap().to_string();
     api.store
-        .align_zips(
-            &Actor::system("ops"),
-            &[(zip, t02.id)],
-            pharmacrm_storage::today(),
-        )
+        .align_zips(&Actor::system("ops"), &[(zip, t02.id)], api.store.today())
         .await
         .unwrap();
     let moved = api
@@ -220,7 +216,7 @@ async fn frequency_tracking_counts_calls_against_targets(store: Store) {
 
 async fn calls_by_unit_is_scoped_and_adds_up(store: Store) {
     let api = Api::demo(store).await;
-    let today = pharmacrm_storage::today();
+    let today = api.store.today();
     let range = format!("from={}&to={today}", today - chrono::Duration::days(365));
     let rep = api.login("rep.t01").await;
     let mine = api

@@ -42,7 +42,7 @@ async fn sample_endpoints_respect_every_role(store: Store) {
             .to_string()
     };
     let (hcp_t01, hcp_t03) = (hcp_in("T01"), hcp_in("T03"));
-    let today = pharmacrm_storage::today();
+    let today = api.store.today();
     let period = format!("from={}&to={today}", today - chrono::Duration::days(120));
 
     for username in [
@@ -192,7 +192,7 @@ async fn reports_download_as_csv_and_problems_name_the_field(store: Store) {
     let compliance = api.login("compliance").await;
     let admin = api.login("admin").await;
     let t01 = rep_id(&api, &admin, "rep.t01").await;
-    let today = pharmacrm_storage::today();
+    let today = api.store.today();
     let csv = api
         .get(
             &format!(

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::Api;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_fixtures::backend_tests;
@@ -71,6 +71,12 @@ fn hcps_in(changes: &[Value]) -> Vec<&Value> {
         .collect()
 }
 
+/// The device's clock: these tests drive the server as a device does, in real time.
+fn device_now() -> chrono::DateTime<chrono::Utc> {
+    use pharmacrm_domain::clock::Clock;
+    pharmacrm_domain::clock::SystemClock.now()
+}
+
 /// A call on `hcp` an hour ago, as the field app submits it.
 fn call(hcp: &str) -> Value {
     json!({
@@ -78,7 +84,7 @@ fn call(hcp: &str) -> Value {
         "call_type": "in_person",
         "hcp_ids": [hcp],
         "account_id": null,
-        "called_at": (Utc::now() - Duration::hours(1)).to_rfc3339(),
+        "called_at": (device_now() - Duration::hours(1)).to_rfc3339(),
         "product_ids": [],
         "outcome": "interested",
         "next_step": "follow_up_visit",
@@ -90,7 +96,7 @@ fn call(hcp: &str) -> Value {
 fn push_body(client: uuid::Uuid, calls: &[Value]) -> Value {
     let mutations: Vec<Value> = calls
         .iter()
-        .map(|c| json!({"id": uuid::Uuid::now_v7(), "client_ts": Utc::now().to_rfc3339(), "kind": "call.submit", "payload": c}))
+        .map(|c| json!({"id": uuid::Uuid::now_v7(), "client_ts": device_now().to_rfc3339(), "kind": "call.submit", "payload": c}))
         .collect();
     json!({"client_id": client, "mutations": mutations})
 }
@@ -250,7 +256,7 @@ async fn rejections_are_answered_and_do_not_wedge_the_queue(store: Store) {
         // Flagged do-not-call when the demo was created, moments ago: a call after that is
         // refused; one that happened (offline) before it is kept, with a flag.
         let mut after_flag = call(dnc["id"].as_str().unwrap());
-        after_flag["called_at"] = json!(Utc::now().to_rfc3339());
+        after_flag["called_at"] = json!(api.store.now().to_rfc3339());
         calls.push(after_flag);
         calls.push(call(dnc["id"].as_str().unwrap()));
     }
@@ -336,7 +342,7 @@ async fn a_realignment_resets_the_devices_it_touches(store: Store) {
         .align_zips(
             &Actor::system("ops"),
             &[(moving_zip.clone(), t02.id)],
-            pharmacrm_storage::today(),
+            api.store.today(),
         )
         .await
         .unwrap();

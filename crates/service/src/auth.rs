@@ -8,11 +8,11 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::org::TerritoryRef;
-use pharmacrm_domain::role::Role;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::views::User;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -28,16 +28,22 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Commercial ops (and admin) own targeting and alignment; `what` names the refused action.
-    pub fn ensure_commercial_ops(&self, what: &str) -> Result<()> {
-        if matches!(self.user.role, Role::Ops | Role::Admin) {
+    /// Fails with `forbidden` unless the user's role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.may(permission) {
             Ok(())
         } else {
             Err(ServiceError::Forbidden(format!(
-                "a {} cannot {what}",
-                self.user.role
+                "a {} user cannot {}",
+                self.user.role,
+                permission.action()
             )))
         }
+    }
+
+    /// Whether the user's role grants `permission` (the table in `domain::permission`).
+    pub fn may(&self, permission: Permission) -> bool {
+        self.user.role.may(permission)
     }
 
     pub fn actor(&self) -> Actor {
@@ -91,7 +97,7 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
-    let expires_at = (Utc::now() + Duration::hours(SESSION_HOURS))
+    let expires_at = (store.now() + Duration::hours(SESSION_HOURS))
         .format("%Y-%m-%dT%H:%M:%S%.6fZ")
         .to_string();
     store.purge_expired_sessions().await?;

@@ -60,7 +60,7 @@ pub async fn report(
             ValidationErrors::single("level", "must be territory, district or region").into(),
         );
     }
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let mut starts = vec![month_start(today)];
     while starts.len() < months as usize {
         let first = starts[0] - Duration::days(1);

@@ -1,5 +1,6 @@
 //! The service error type; the HTTP edge maps each variant to one problem `code`.
 
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::StorageError;
 
@@ -17,7 +18,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Forbidden(String),
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: Code, message: String },
     #[error("storage: {0}")]
     Storage(StorageError),
     #[error("{0}")]
@@ -30,15 +31,12 @@ impl From<StorageError> for ServiceError {
             StorageError::Invalid(errors) => ServiceError::Validation(errors),
             StorageError::NotFound(what) => ServiceError::NotFound(what),
             StorageError::Duplicate {
+                code,
                 entity,
                 field,
                 value,
             } => ServiceError::Conflict {
-                code: if field == "NPI" {
-                    "duplicate_npi"
-                } else {
-                    "duplicate"
-                },
+                code,
                 message: format!("{entity} with {field} {value} already exists"),
             },
             other => ServiceError::Storage(other),

@@ -7,9 +7,11 @@ use crate::matching::check_record;
 use crate::stewardship::{propose_hcp, validated_new_hcp, HcpProposal};
 use crate::{Result, ServiceError, Store};
 use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::HcpInput;
 use pharmacrm_domain::matching::model::Outcome;
 use pharmacrm_domain::new_id;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::views::Hcp;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::hcps::HcpFilter;
@@ -25,12 +27,7 @@ pub async fn create_hcp(
     input: &HcpInput,
     confirmed_different: bool,
 ) -> Result<Hcp> {
-    if !principal.user.role.may_create_hcps() {
-        return Err(ServiceError::Forbidden(format!(
-            "a {} cannot create HCPs",
-            principal.user.role
-        )));
-    }
+    principal.require(Permission::ProposeMasterData)?;
     if principal.scope != Scope::All {
         let proposal = HcpProposal {
             id: new_id(),
@@ -51,7 +48,7 @@ pub async fn create_hcp(
     if let (Some(best), false) = (found.matches.first(), confirmed_different) {
         if best.score.outcome == Outcome::SameRecord {
             return Err(ServiceError::Conflict {
-                code: "likely_duplicate",
+                code: Code::LikelyDuplicate,
                 message: format!(
                     "{} ({}, {}) looks like the same person ({:.1}% match); confirm it is a different person to create it",
                     best.display_name,
@@ -127,16 +124,7 @@ pub async fn set_do_not_call(
     id: uuid::Uuid,
     reason: Option<&str>,
 ) -> Result<Hcp> {
-    use pharmacrm_domain::role::Role;
-    if !matches!(
-        principal.user.role,
-        Role::Compliance | Role::Ops | Role::Admin
-    ) {
-        return Err(ServiceError::Forbidden(format!(
-            "a {} cannot change do-not-call flags",
-            principal.user.role
-        )));
-    }
+    principal.require(Permission::FlagDoNotCall)?;
     let reason = reason
         .map(str::trim)
         .filter(|r| !r.is_empty())

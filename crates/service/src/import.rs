@@ -395,7 +395,7 @@ pub async fn import_alignment(
         .filter(|u| u.level == OrgLevel::Territory)
         .map(|u| (u.code, u.id))
         .collect();
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<(String, Uuid)>> =
         Default::default();
     let mut seen: HashMap<(String, NaiveDate), u64> = HashMap::new();
@@ -576,7 +576,7 @@ pub async fn import_segments(
     let existing = store
         .segments_of_hcps(&hcps.values().map(|h| h.id).collect::<Vec<_>>())
         .await?;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let mut seen: HashMap<(Uuid, Uuid), u64> = HashMap::new();
     let mut valid = Vec::new();
     for (line, record) in &parsed.records {

@@ -5,9 +5,11 @@
 use crate::auth::Principal;
 use crate::{Result, ServiceError, Store};
 use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::matching::model::{MatchScore, Outcome, Parameters, Thresholds};
 use pharmacrm_domain::matching::{blocking_keys, compare, same_npi, MatchRecord};
 use pharmacrm_domain::org::TerritoryRef;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::matching::{Candidate, MatchingSettings};
 use pharmacrm_storage::merges::StoredMerge;
@@ -273,7 +275,7 @@ fn model_of(s: MatchingSettings) -> MatchingModel {
 }
 
 pub async fn model(store: &Store, principal: &Principal) -> Result<MatchingModel> {
-    principal.ensure_commercial_ops("read the matching model")?;
+    principal.require(Permission::StewardMasterData)?;
     Ok(model_of(store.matching_settings().await?))
 }
 
@@ -283,7 +285,7 @@ pub async fn set_thresholds(
     principal: &Principal,
     thresholds: Thresholds,
 ) -> Result<MatchingModel> {
-    principal.ensure_commercial_ops("change the matching thresholds")?;
+    principal.require(Permission::StewardMasterData)?;
     thresholds.validate()?;
     let mut settings = store.matching_settings().await?;
     settings.thresholds = thresholds;
@@ -336,13 +338,13 @@ pub async fn estimate(
     let mut settings = store.matching_settings().await?;
     let records = store.count_hcps(&Scope::All).await? as u64;
     settings.parameters = Parameters::estimate(&candidates, &random, records);
-    settings.estimated_at = Some(pharmacrm_storage::now_timestamp());
+    settings.estimated_at = Some(store.now_timestamp());
     store.save_matching_settings(actor, &settings).await?;
     Ok(model_of(store.matching_settings().await?))
 }
 
 pub async fn estimate_as(store: &Store, principal: &Principal) -> Result<MatchingModel> {
-    principal.ensure_commercial_ops("estimate the matching model")?;
+    principal.require(Permission::StewardMasterData)?;
     estimate(store, &principal.actor()).await
 }
 
@@ -374,7 +376,7 @@ const SCAN_PAIRS: usize = 2_000_000;
 /// Compares every pair of live HCPs that share a blocking key and queues those at or above
 /// the review threshold for stewards.
 pub async fn scan(store: &Store, principal: &Principal) -> Result<ScanReport> {
-    principal.ensure_commercial_ops("scan for duplicates")?;
+    principal.require(Permission::StewardMasterData)?;
     scan_all(store).await
 }
 
@@ -471,7 +473,7 @@ pub async fn pairs(
     principal: &Principal,
     status: Option<&str>,
 ) -> Result<Vec<DuplicatePair>> {
-    principal.ensure_commercial_ops("read duplicate pairs")?;
+    principal.require(Permission::StewardMasterData)?;
     if let Some(s) = status {
         if !["open", "merged", "dismissed"].contains(&s) {
             return Err(
@@ -507,7 +509,7 @@ pub async fn dismiss(
     id: Uuid,
     reason: Option<&str>,
 ) -> Result<()> {
-    principal.ensure_commercial_ops("dismiss duplicate pairs")?;
+    principal.require(Permission::StewardMasterData)?;
     let reason = pharmacrm_domain::stewardship::check_reason(reason, true)?.unwrap_or_default();
     store.dismiss_pair(&principal.actor(), id, &reason).await?;
     Ok(())
@@ -596,7 +598,7 @@ async fn merge_view(store: &Store, m: StoredMerge) -> Result<Merge> {
 /// Merges two live HCPs (data stewards). The survivor keeps every call, sample record,
 /// segmentation and affiliation of both.
 pub async fn merge(store: &Store, principal: &Principal, input: &MergeInput) -> Result<Merge> {
-    principal.ensure_commercial_ops("merge HCPs")?;
+    principal.require(Permission::StewardMasterData)?;
     if input.survivor_id == input.merged_id {
         return Err(ValidationErrors::single("merged_id", "must differ from the survivor").into());
     }
@@ -624,14 +626,14 @@ pub async fn merge(store: &Store, principal: &Principal, input: &MergeInput) -> 
 }
 
 pub async fn undo(store: &Store, principal: &Principal, id: Uuid) -> Result<Merge> {
-    principal.ensure_commercial_ops("undo merges")?;
+    principal.require(Permission::StewardMasterData)?;
     let m = store
         .merge(id)
         .await?
         .ok_or(ServiceError::NotFound("merge"))?;
     if m.undone_at.is_some() {
         return Err(ServiceError::Conflict {
-            code: "already_undone",
+            code: Code::AlreadyUndone,
             message: "this merge was already undone".into(),
         });
     }
@@ -640,7 +642,7 @@ pub async fn undo(store: &Store, principal: &Principal, id: Uuid) -> Result<Merg
 }
 
 pub async fn merges(store: &Store, principal: &Principal) -> Result<Vec<Merge>> {
-    principal.ensure_commercial_ops("read merges")?;
+    principal.require(Permission::StewardMasterData)?;
     let mut out = Vec::new();
     for m in store.merges(200).await? {
         out.push(merge_view(store, m).await?);

@@ -10,11 +10,11 @@ use crate::targeting::frequencies_in_force;
 use crate::{Result, ServiceError, Store};
 use chrono::{Duration, NaiveDate};
 use pharmacrm_domain::org::{district_and_region, OrgLevel, TerritoryRef};
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::realignment::{
     by_value, check_publication, impact, DraftLine, Mark, MarkKind, MovingHcp, Notice, Realignment,
     RealignmentStatus, Resolution, TerritoryImpact, TimingIssue,
 };
-use pharmacrm_domain::role::Role;
 use pharmacrm_domain::targeting::hcp_target;
 use pharmacrm_domain::ValidationErrors;
 use serde::{Deserialize, Serialize};
@@ -24,26 +24,27 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 fn ensure_ops(principal: &Principal) -> Result<()> {
-    principal.ensure_commercial_ops("change alignments")
+    principal.require(Permission::ManageAlignments)
 }
 
 fn is_field(principal: &Principal) -> bool {
-    matches!(principal.user.role, Role::Rep | Role::Manager)
+    principal.may(Permission::ReviewRealignments)
 }
 
-/// A realignment as its reader may see it: ops see every one; reps and managers see those
-/// open for review or published; other roles none.
+/// Whether the reader sees `r`: those who manage alignments see every one; the field sees
+/// those open for review or published; other roles none.
+fn sees(principal: &Principal, r: &Realignment) -> bool {
+    principal.may(Permission::ManageAlignments)
+        || (is_field(principal)
+            && matches!(
+                r.status,
+                RealignmentStatus::Review | RealignmentStatus::Published
+            ))
+}
+
 async fn visible(store: &Store, principal: &Principal, id: Uuid) -> Result<Realignment> {
     let r = store.realignment(id).await?;
-    let ok = match principal.user.role {
-        Role::Ops | Role::Admin => true,
-        Role::Rep | Role::Manager => matches!(
-            r.status,
-            RealignmentStatus::Review | RealignmentStatus::Published
-        ),
-        _ => false,
-    };
-    if ok {
+    if sees(principal, &r) {
         Ok(r)
     } else {
         Err(ServiceError::NotFound("realignment"))
@@ -52,19 +53,7 @@ async fn visible(store: &Store, principal: &Principal, id: Uuid) -> Result<Reali
 
 pub async fn list(store: &Store, principal: &Principal) -> Result<Vec<Realignment>> {
     let all = store.realignments().await?;
-    Ok(match principal.user.role {
-        Role::Ops | Role::Admin => all,
-        Role::Rep | Role::Manager => all
-            .into_iter()
-            .filter(|r| {
-                matches!(
-                    r.status,
-                    RealignmentStatus::Review | RealignmentStatus::Published
-                )
-            })
-            .collect(),
-        _ => Vec::new(),
-    })
+    Ok(all.into_iter().filter(|r| sees(principal, r)).collect())
 }
 
 pub async fn get(store: &Store, principal: &Principal, id: Uuid) -> Result<Realignment> {

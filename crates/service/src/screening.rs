@@ -8,9 +8,9 @@
 
 use crate::auth::Principal;
 use crate::csv_format::header_index;
-use crate::{Result, ServiceError, Store};
+use crate::{Result, Store};
 use chrono::NaiveDate;
-use pharmacrm_domain::role::Role;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::ValidationErrors;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -52,11 +52,7 @@ pub async fn screen_leie(
     principal: &Principal,
     input: impl Read,
 ) -> Result<ScreeningReport> {
-    if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden(
-            "only compliance screens against the exclusion list".into(),
-        ));
-    }
+    principal.require(Permission::ReviewSampleCompliance)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -85,7 +81,7 @@ pub async fn screen_leie(
             .trim()
             .to_string()
     };
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let mut report = ScreeningReport::default();
     let mut by_npi: HashMap<String, String> = HashMap::new();
     let mut by_name: Vec<(u64, String, String, String, String)> = Vec::new();

@@ -6,10 +6,14 @@
 
 use crate::auth::Principal;
 use crate::matching::{check_record, HcpMatch};
+use crate::sync::Evaluation;
 use crate::{Result, ServiceError, Store};
 use pharmacrm_domain::access::Scope;
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::{display_name, HcpInput, HcpRecord};
 use pharmacrm_domain::matching::model::Outcome;
+use pharmacrm_domain::mutation::MutationOutcome;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::stewardship::{
     check_reason, FieldChange, HcpChange, RequestKind, RequestStatus, MAX_NOTE,
 };
@@ -81,17 +85,6 @@ pub struct Decision {
     pub merge_into: Option<Uuid>,
 }
 
-fn ensure_field_or_ops(principal: &Principal) -> Result<()> {
-    if principal.user.role.may_create_hcps() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(format!(
-            "a {} cannot propose HCP data",
-            principal.user.role
-        )))
-    }
-}
-
 fn check_note(note: Option<&str>) -> Result<Option<String>> {
     let note = pharmacrm_domain::validation::optional(note);
     if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
@@ -152,7 +145,7 @@ pub(crate) async fn validated_new_hcp(
             ),
         };
         return Err(ServiceError::Conflict {
-            code: "duplicate_npi",
+            code: Code::DuplicateNpi,
             message,
         });
     }
@@ -167,7 +160,7 @@ pub async fn propose_hcp(
     principal: &Principal,
     proposal: &HcpProposal,
 ) -> Result<DataRequest> {
-    ensure_field_or_ops(principal)?;
+    principal.require(Permission::ProposeMasterData)?;
     let note = check_note(proposal.note.as_deref())?;
     if let Some(existing) = store.data_request(proposal.id).await? {
         return view(store, principal, existing).await;
@@ -181,6 +174,7 @@ pub async fn propose_hcp(
         HcpChange::default(),
         note,
         principal.user.id,
+        store.now_timestamp(),
     );
     store
         .propose_hcp(&principal.actor(), proposal.hcp_id, &record, &request)
@@ -244,12 +238,42 @@ pub async fn propose_hcp(
 }
 
 /// Proposes a change to an HCP in the caller's scope; nothing changes until approved.
+/// `hcp.propose` pushed by a device: written here, so sync records only the answer; a replay
+/// finds the request by its id and changes nothing.
+pub async fn pushed_proposal(
+    store: &Store,
+    principal: &Principal,
+    proposal: &HcpProposal,
+) -> Result<Evaluation> {
+    pushed_answer(propose_hcp(store, principal, proposal).await)
+}
+
+/// `hcp.change` pushed by a device (as [`pushed_proposal`]).
+pub async fn pushed_change(
+    store: &Store,
+    principal: &Principal,
+    proposal: &ChangeProposal,
+) -> Result<Evaluation> {
+    pushed_answer(propose_change(store, principal, proposal).await)
+}
+
+/// Applied (`linked` when the proposal turned out to be an existing HCP), or the refusal.
+fn pushed_answer(written: Result<DataRequest>) -> Result<Evaluation> {
+    match written {
+        Ok(r) if r.status == RequestStatus::Merged => Ok(Evaluation::refused(
+            MutationOutcome::applied_as(Code::Linked, r.decision_reason),
+        )),
+        Ok(_) => Ok(Evaluation::refused(MutationOutcome::applied(vec![], ""))),
+        Err(e) => Evaluation::of_error(e, "the proposal has errors"),
+    }
+}
+
 pub async fn propose_change(
     store: &Store,
     principal: &Principal,
     proposal: &ChangeProposal,
 ) -> Result<DataRequest> {
-    ensure_field_or_ops(principal)?;
+    principal.require(Permission::ProposeMasterData)?;
     if let Some(existing) = store.data_request(proposal.id).await? {
         return view(store, principal, existing).await;
     }
@@ -285,6 +309,7 @@ pub async fn propose_change(
         proposal.changes.clone(),
         note,
         principal.user.id,
+        store.now_timestamp(),
     );
     request.described = proposal
         .changes
@@ -329,7 +354,7 @@ async fn view(store: &Store, principal: &Principal, r: StoredRequest) -> Result<
             r.changes.describe(&record, &after, account.as_deref())
         }
     };
-    let steward = principal.ensure_commercial_ops("").is_ok();
+    let steward = principal.may(Permission::StewardMasterData);
     let matches = if steward && r.kind == RequestKind::NewHcp && r.status == RequestStatus::Pending
     {
         check_record(store, &Scope::All, &record.match_record(), Some(r.hcp_id))
@@ -362,7 +387,7 @@ pub async fn requests(
     principal: &Principal,
     status: Option<RequestStatus>,
 ) -> Result<Vec<DataRequest>> {
-    let steward = principal.ensure_commercial_ops("").is_ok();
+    let steward = principal.may(Permission::StewardMasterData);
     let filter = RequestFilter {
         status,
         proposed_by: (!steward).then_some(principal.user.id),
@@ -425,7 +450,7 @@ pub async fn approve(
     id: Uuid,
     decision: &Decision,
 ) -> Result<DataRequest> {
-    principal.ensure_commercial_ops("decide data requests")?;
+    principal.require(Permission::StewardMasterData)?;
     let reason = check_reason(decision.reason.as_deref(), false)?;
     let r = pending(store, id).await?;
     let actor = principal.actor();
@@ -506,7 +531,7 @@ pub async fn reject(
     id: Uuid,
     decision: &Decision,
 ) -> Result<DataRequest> {
-    principal.ensure_commercial_ops("decide data requests")?;
+    principal.require(Permission::StewardMasterData)?;
     let reason = check_reason(decision.reason.as_deref(), true)?;
     let r = pending(store, id).await?;
     let record = stored_record(store, r.hcp_id).await?;
@@ -532,14 +557,14 @@ async fn pending(store: &Store, id: Uuid) -> Result<StoredRequest> {
         .ok_or(ServiceError::NotFound("data request"))?;
     if r.status != RequestStatus::Pending {
         return Err(ServiceError::Conflict {
-            code: "already_decided",
+            code: Code::AlreadyDecided,
             message: format!("this request was already {}", r.status.as_str()),
         });
     }
     if store.live_hcp_id(r.hcp_id).await? != Some(r.hcp_id) {
         // Merged into another record from the duplicate queue meanwhile.
         return Err(ServiceError::Conflict {
-            code: "hcp_merged",
+            code: Code::HcpMerged,
             message: "this HCP was merged into another record meanwhile; see Merges".into(),
         });
     }

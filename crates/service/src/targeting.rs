@@ -4,10 +4,10 @@
 
 use crate::auth::Principal;
 use crate::import::{import_segments, ImportReport, Progress};
-use crate::{Result, ServiceError, Store};
+use crate::{Result, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::Actor;
-use pharmacrm_domain::role::Role;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::targeting::{check_calls, CycleKind, TargetingVersion, VersionFrequency};
 use pharmacrm_domain::ValidationErrors;
@@ -17,11 +17,6 @@ use std::collections::HashMap;
 use std::io::Read;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// Who may change targeting.
-fn ensure_targeting_owner(principal: &Principal) -> Result<()> {
-    principal.ensure_commercial_ops("change targeting")
-}
 
 /// The plan cycle in force (a month before any version) and calls per cycle by (product, tier).
 pub async fn frequencies_in_force(
@@ -40,17 +35,7 @@ pub async fn frequencies_in_force(
 
 /// Who may read targeting versions (reps read the version in force through their plan).
 pub fn ensure_targeting_reader(principal: &Principal) -> Result<()> {
-    if matches!(
-        principal.user.role,
-        Role::Ops | Role::Admin | Role::Marketing | Role::Manager
-    ) {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(format!(
-            "a {} cannot read targeting versions",
-            principal.user.role
-        )))
-    }
+    principal.require(Permission::ReadTargeting)
 }
 
 /// A draft's name, cycle and note.
@@ -84,7 +69,7 @@ pub async fn create(
     principal: &Principal,
     input: &VersionInput,
 ) -> Result<TargetingVersion> {
-    ensure_targeting_owner(principal)?;
+    principal.require(Permission::ManageTargeting)?;
     let (name, cycle, note) = check_input(input)?;
     let id = store
         .create_targeting_version(&principal.actor(), &name, cycle, note.as_deref())
@@ -98,7 +83,7 @@ pub async fn update(
     id: Uuid,
     input: &VersionInput,
 ) -> Result<TargetingVersion> {
-    ensure_targeting_owner(principal)?;
+    principal.require(Permission::ManageTargeting)?;
     let (name, cycle, note) = check_input(input)?;
     store
         .update_targeting_draft(&principal.actor(), id, &name, cycle, note.as_deref())
@@ -114,7 +99,7 @@ pub async fn set_frequencies(
     id: Uuid,
     rows: &[VersionFrequency],
 ) -> Result<TargetingVersion> {
-    ensure_targeting_owner(principal)?;
+    principal.require(Permission::ManageTargeting)?;
     let version = store.targeting_version(id).await?;
     let products: Vec<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
     let mut errors = ValidationErrors::new();
@@ -158,7 +143,7 @@ pub async fn put_segments(
     id: Uuid,
     rows: &[SegmentInput],
 ) -> Result<(usize, usize)> {
-    ensure_targeting_owner(principal)?;
+    principal.require(Permission::ManageTargeting)?;
     store.targeting_version(id).await?;
     let products: Vec<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
     let hcps: Vec<Uuid> = store
@@ -208,7 +193,7 @@ pub async fn upload_segments(
     input: impl Read,
     progress: Progress<'_>,
 ) -> Result<ImportReport> {
-    ensure_targeting_owner(principal)?;
+    principal.require(Permission::ManageTargeting)?;
     store.targeting_version(id).await?;
     import_segments(store, &principal.actor(), id, input, progress).await
 }
@@ -222,7 +207,7 @@ pub async fn publish(
     effective_from: NaiveDate,
     today: NaiveDate,
 ) -> Result<TargetingVersion> {
-    ensure_targeting_owner(principal)?;
+    principal.require(Permission::ManageTargeting)?;
     if effective_from < today {
         return Err(ValidationErrors::single(
             "effective_from",

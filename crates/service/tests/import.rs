@@ -12,7 +12,7 @@ use pharmacrm_storage::hcps::HcpFilter;
 use pharmacrm_storage::Store;
 
 /// 10,000 HCP rows of which 50 are malformed; returns the file and the bad lines.
-fn hcp_file() -> (Vec<u8>, Vec<(u64, &'static str)>) {
+fn hcp_file(today: chrono::NaiveDate) -> (Vec<u8>, Vec<(u64, &'static str)>) {
     let spec = DemoSpec {
         seed: 99,
         territories: 4,
@@ -21,7 +21,6 @@ fn hcp_file() -> (Vec<u8>, Vec<(u64, &'static str)>) {
         accounts: 0,
         call_history_months: 0,
     };
-    let today = pharmacrm_storage::today();
     let mut r = rng(99);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(HCP_COLUMNS).unwrap();
@@ -57,7 +56,7 @@ fn hcp_file() -> (Vec<u8>, Vec<(u64, &'static str)>) {
 }
 
 async fn an_hcp_file_keeps_good_rows_and_reports_bad_ones(store: Store) {
-    let (file, bad) = hcp_file();
+    let (file, bad) = hcp_file(store.today());
     assert_eq!(bad.len(), 50);
     let actor = Actor::system("test import");
     let report = import_hcps(&store, &actor, file.as_slice(), &|_, _| {})
@@ -256,10 +255,10 @@ async fn a_segmentation_file_goes_into_a_version_and_reaches_devices_when_publis
 
     let version = store.current_version().await.unwrap();
     store
-        .publish_targeting_version(&actor, draft, pharmacrm_storage::today())
+        .publish_targeting_version(&actor, draft, store.today())
         .await
         .unwrap();
-    pharmacrm_service::targeting::apply_due(&store, &actor, pharmacrm_storage::today())
+    pharmacrm_service::targeting::apply_due(&store, &actor, store.today())
         .await
         .unwrap();
     let segments = store

@@ -5,15 +5,15 @@ mod common;
 use chrono::Duration;
 use common::{principal, push_call as call};
 use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::mutation::MutationStatus;
 use pharmacrm_fixtures::{backend_tests, populate_small, scope_of};
-use pharmacrm_service::auth::Principal;
 use pharmacrm_service::org::{leave, move_to, territory_history, territory_overview};
 use pharmacrm_storage::Store;
 
 async fn a_rep_leaving_leaves_a_vacant_territory_with_its_hcps(store: Store) {
     populate_small(&store, "x").await;
     let ops = principal(&store, "ops").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let before = territory_overview(&store, &ops, today).await.unwrap();
     assert!(before
         .iter()
@@ -53,7 +53,7 @@ async fn a_rep_leaving_leaves_a_vacant_territory_with_its_hcps(store: Store) {
 
 async fn a_rep_moving_covers_the_new_territory_and_history_shows_both(store: Store) {
     populate_small(&store, "x").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let actor = Actor::system("ops");
     let ops = principal(&store, "ops").await;
     leave(&store, &actor, "rep.t02", today).await.unwrap();
@@ -121,7 +121,7 @@ async fn a_rep_moving_covers_the_new_territory_and_history_shows_both(store: Sto
 async fn calls_split_across_a_midyear_realignment(store: Store) {
     use pharmacrm_service::reports::attribution;
     populate_small(&store, "x").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let (rep1, rep2, ops) = (
         principal(&store, "rep.t01").await,
         principal(&store, "rep.t02").await,
@@ -161,9 +161,9 @@ async fn calls_split_across_a_midyear_realignment(store: Store) {
         .unwrap();
     let noon = |d: chrono::NaiveDate| d.and_hms_opt(12, 0, 0).unwrap().and_utc();
     let (status, old_call) = call(&store, &rep1, hcp.id, noon(realigned - Duration::days(5))).await;
-    assert!(status.starts_with("applied"), "{status}");
+    assert!(status.is_applied(), "{status:?}");
     let (status, new_call) = call(&store, &rep2, hcp.id, noon(realigned + Duration::days(3))).await;
-    assert_eq!(status, "applied");
+    assert_eq!(status, MutationStatus::Applied);
     let (old_call, new_call) = (
         store.call_by_id(old_call).await.unwrap().unwrap(),
         store.call_by_id(new_call).await.unwrap().unwrap(),
@@ -176,7 +176,7 @@ async fn calls_split_across_a_midyear_realignment(store: Store) {
     assert!(old_call.region_id.is_some());
     // rep.t01 can no longer report on the HCP after the realignment.
     let (status, _) = call(&store, &rep1, hcp.id, noon(realigned + Duration::days(4))).await;
-    assert_eq!(status, "rejected");
+    assert_eq!(status, MutationStatus::Rejected);
     let after = attribution(&store, &ops, from, today).await.unwrap();
     let count = |r: &pharmacrm_analytics::attribution::AttributionReport, code: &str| {
         r.territories

@@ -26,7 +26,7 @@ fn next_quarter_start(today: NaiveDate) -> NaiveDate {
 
 async fn field_review_marks_block_publishing_until_resolved(store: Store) {
     populate_small(&store, "x").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let (ops, rep1, rep3, mgr) = (
         principal(&store, "ops").await,
         principal(&store, "rep.t01").await,
@@ -354,7 +354,7 @@ async fn field_review_marks_block_publishing_until_resolved(store: Store) {
 
 async fn a_future_publication_and_an_account_override(store: Store) {
     populate_small(&store, "x").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let (ops, rep1, rep2) = (
         principal(&store, "ops").await,
         principal(&store, "rep.t01").await,

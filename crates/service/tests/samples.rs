@@ -3,9 +3,11 @@
 //! with an exception), two devices beyond a shared limit, inventory movements, the
 //! reconciliation report against an independent recomputation, tamper detection.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::HcpStatus;
+use pharmacrm_domain::mutation::MutationStatus;
 use pharmacrm_domain::new_id;
 use pharmacrm_domain::sample::check::{
     blocks, check_samples, LicenceFacts, LotFacts, RecipientFacts, SampleContext, SampleLine,
@@ -19,7 +21,7 @@ use pharmacrm_fixtures::samples::call_with_samples;
 use pharmacrm_fixtures::{backend_tests, populate_small};
 use pharmacrm_service::auth::Principal;
 use pharmacrm_service::samples::{self, admin, reports};
-use pharmacrm_service::sync::{push, Mutation, MutationResult, PushRequest};
+use pharmacrm_service::sync::{push, MutationKind, MutationResult, PushRequest, ReceivedMutation};
 use pharmacrm_storage::hcps::HcpFilter;
 use pharmacrm_storage::samples::RecordFilter;
 use pharmacrm_storage::Store;
@@ -37,13 +39,13 @@ async fn send(
     store: &Store,
     who: &Principal,
     client: Uuid,
-    kind: &str,
+    kind: MutationKind,
     payload: serde_json::Value,
 ) -> MutationResult {
-    let m = Mutation {
+    let m = ReceivedMutation {
         id: new_id(),
-        client_ts: Utc::now().to_rfc3339(),
-        kind: kind.into(),
+        client_ts: store.now().to_rfc3339(),
+        kind: kind.as_str().into(),
         payload,
     };
     let mut out = push(
@@ -66,7 +68,7 @@ async fn eligible(store: &Store, rep: &Principal) -> Vec<Hcp> {
         .await
         .unwrap();
     let ids: Vec<Uuid> = page.items.iter().map(|h| h.id).collect();
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     store
         .hcp_profiles(&rep.scope, &ids)
         .await
@@ -84,8 +86,7 @@ async fn eligible(store: &Store, rep: &Principal) -> Vec<Hcp> {
 }
 
 /// A lot of a non-controlled SKU that is in date, with units on hand.
-fn regular_lot(book: &SampleBook) -> Uuid {
-    let today = pharmacrm_storage::today();
+fn regular_lot(book: &SampleBook, today: chrono::NaiveDate) -> Uuid {
     book.lots
         .iter()
         .filter(|l| l.on_hand > 10 && l.expires_on > today + Duration::days(60))
@@ -98,8 +99,13 @@ fn regular_lot(book: &SampleBook) -> Uuid {
         .lot_id
 }
 
-fn codes(r: &MutationResult) -> String {
-    r.code.clone().unwrap_or_default()
+/// The flags of an applied mutation, or the code of any other answer.
+fn codes(r: &MutationResult) -> Vec<Code> {
+    if r.flags.is_empty() {
+        r.code.into_iter().collect()
+    } else {
+        r.flags.clone()
+    }
 }
 
 async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
@@ -107,18 +113,18 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     let rep = principal(&store, "rep.t01").await;
     let book = samples::book(&store, &rep).await.unwrap();
     let hcp = eligible(&store, &rep).await.remove(0);
-    let lot = regular_lot(&book);
+    let lot = regular_lot(&book, store.today());
     let before = store.on_hand(rep.user.id).await.unwrap()[&lot];
-    let call = call_with_samples(&book, &hcp, &[(lot, 2)], Utc::now() - Duration::minutes(5));
+    let call = call_with_samples(&book, &hcp, &[(lot, 2)], store.now() - Duration::minutes(5));
     let result = send(
         &store,
         &rep,
         new_id(),
-        "call.submit",
+        MutationKind::CallSubmit,
         serde_json::to_value(&call).unwrap(),
     )
     .await;
-    assert_eq!(result.status, "applied", "{result:?}");
+    assert_eq!(result.status, MutationStatus::Applied, "{result:?}");
     assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], before - 2);
     let records = store
         .sample_records(RecordFilter::Hcp(hcp.id))
@@ -136,31 +142,31 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     assert!(store.verify_sample_facts().await.unwrap().problem.is_none());
     // The call is read-only: a correction is a new linked call and cannot carry samples.
     let mut correction =
-        call_with_samples(&book, &hcp, &[(lot, 1)], Utc::now() - Duration::minutes(2));
+        call_with_samples(&book, &hcp, &[(lot, 1)], store.now() - Duration::minutes(2));
     correction.corrects = Some(call.id);
     correction.correction_reason = Some("wrong outcome".into());
     let r = send(
         &store,
         &rep,
         new_id(),
-        "call.submit",
+        MutationKind::CallSubmit,
         serde_json::to_value(&correction).unwrap(),
     )
     .await;
     assert_eq!(
-        (r.status.as_str(), r.errors[0].field.as_str()),
-        ("rejected", "disbursement")
+        (r.status, r.errors[0].field.as_str()),
+        (MutationStatus::Rejected, "disbursement")
     );
     correction.disbursement = None;
     let r = send(
         &store,
         &rep,
         new_id(),
-        "call.submit",
+        MutationKind::CallSubmit,
         serde_json::to_value(&correction).unwrap(),
     )
     .await;
-    assert_eq!(r.status, "applied", "{r:?}");
+    assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
     assert_eq!(
         store
             .sample_records(RecordFilter::Call(call.id))
@@ -178,8 +184,8 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
     let compliance = principal(&store, "compliance").await;
     let book = samples::book(&store, &rep).await.unwrap();
     let hcps = eligible(&store, &rep).await;
-    let lot = regular_lot(&book);
-    let now = Utc::now() - Duration::minutes(5);
+    let lot = regular_lot(&book, store.today());
+    let now = store.now() - Duration::minutes(5);
     let client = new_id();
     let push_call = |call: pharmacrm_domain::call::CallInput| {
         let store = store.clone();
@@ -189,7 +195,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
                 &store,
                 &rep,
                 client,
-                "call.submit",
+                MutationKind::CallSubmit,
                 serde_json::to_value(&call).unwrap(),
             )
             .await
@@ -199,14 +205,14 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
     // Above the per-call maximum: the samples left the trunk, so the record is kept and flagged.
     let over = push_call(call_with_samples(&book, &hcps[0], &[(lot, 5)], now)).await;
     assert_eq!(
-        (over.status.as_str(), codes(&over).as_str()),
-        ("applied_with_flag", "sample_limit")
+        (over.status, codes(&over)),
+        (MutationStatus::AppliedWithFlag, vec![Code::SampleLimit])
     );
     // An expired lot.
     let expired = book
         .lots
         .iter()
-        .find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0)
+        .find(|l| l.expires_on < store.today() && l.on_hand > 0)
         .unwrap();
     let r = push_call(call_with_samples(
         &book,
@@ -215,7 +221,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         now,
     ))
     .await;
-    assert!(codes(&r).contains("lot_expired"), "{r:?}");
+    assert!(codes(&r).contains(&Code::LotExpired), "{r:?}");
     // A controlled product for an HCP without a DEA registration.
     let no_dea = hcps
         .iter()
@@ -226,7 +232,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         .iter()
         .find(|l| {
             l.on_hand > 0
-                && l.expires_on > pharmacrm_storage::today()
+                && l.expires_on > store.today()
                 && book
                     .skus
                     .iter()
@@ -240,7 +246,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         now,
     ))
     .await;
-    assert!(codes(&r).contains("dea_required"), "{r:?}");
+    assert!(codes(&r).contains(&Code::DeaRequired), "{r:?}");
     // A credential the state excludes from the product.
     let target = &hcps[2];
     let rule = pharmacrm_domain::sample::check::CredentialRule {
@@ -260,7 +266,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         .await
         .unwrap();
     let r = push_call(call_with_samples(&book, target, &[(lot, 1)], now)).await;
-    assert!(codes(&r).contains("credential_not_eligible"), "{r:?}");
+    assert!(codes(&r).contains(&Code::CredentialNotEligible), "{r:?}");
     // Above the rep's remaining allocation.
     let product = book
         .lots
@@ -269,8 +275,8 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         .unwrap()
         .product_id;
     let (from, to) = (
-        pharmacrm_storage::today() - Duration::days(1),
-        pharmacrm_storage::today() + Duration::days(1),
+        store.today() - Duration::days(1),
+        store.today() + Duration::days(1),
     );
     admin::put_allocation(
         &store,
@@ -286,7 +292,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
     .await
     .unwrap();
     let r = push_call(call_with_samples(&book, &hcps[3], &[(lot, 2)], now)).await;
-    assert!(codes(&r).contains("allocation_exceeded"), "{r:?}");
+    assert!(codes(&r).contains(&Code::AllocationExceeded), "{r:?}");
     // No active licence in the state of the call.
     let unlicensed = &hcps[4];
     let stored = store
@@ -297,7 +303,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         .unwrap();
     let mut lapsed = stored.record.clone();
     for l in &mut lapsed.licences {
-        l.expires_on = pharmacrm_storage::today() - Duration::days(3);
+        l.expires_on = store.today() - Duration::days(3);
     }
     store
         .update_hcp(&Actor::system("test"), stored.id, &stored.record, &lapsed)
@@ -305,18 +311,18 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         .unwrap();
     let unlicensed = store.hcp(&rep.scope, unlicensed.id).await.unwrap().unwrap();
     let r = push_call(call_with_samples(&book, &unlicensed, &[(lot, 1)], now)).await;
-    assert!(codes(&r).contains("no_active_licence"), "{r:?}");
+    assert!(codes(&r).contains(&Code::NoActiveLicence), "{r:?}");
     // Every breach is in the exceptions queue with the rule broken.
     let open = admin::exceptions(&store, &compliance, Some("open"))
         .await
         .unwrap();
     for code in [
-        "sample_limit",
-        "lot_expired",
-        "dea_required",
-        "credential_not_eligible",
-        "allocation_exceeded",
-        "no_active_licence",
+        Code::SampleLimit,
+        Code::LotExpired,
+        Code::DeaRequired,
+        Code::CredentialNotEligible,
+        Code::AllocationExceeded,
+        Code::NoActiveLicence,
     ] {
         assert!(
             open.iter()
@@ -332,18 +338,18 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
         .unwrap();
     let mut plain = call_with_samples(&book, &blacklisted, &[(lot, 1)], now);
     plain.disbursement = None;
-    plain.called_at = Utc::now();
+    plain.called_at = store.now();
     let r = push_call(plain).await;
     assert_eq!(
-        (r.status.as_str(), codes(&r).as_str()),
-        ("rejected", "blacklisted")
+        (r.status, codes(&r)),
+        (MutationStatus::Rejected, vec![Code::Blacklisted])
     );
     let mut unsigned = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     unsigned.disbursement.as_mut().unwrap().signature.image = String::new();
     let r = push_call(unsigned).await;
     assert_eq!(
-        (r.status.as_str(), codes(&r).as_str()),
-        ("rejected", "signature_invalid")
+        (r.status, codes(&r)),
+        (MutationStatus::Rejected, vec![Code::SignatureInvalid])
     );
     let mut moved = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     let other = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
@@ -358,7 +364,7 @@ async fn the_server_rechecks_every_guardrail(store: Store) {
     let mut altered = call_with_samples(&book, &hcps[6], &[(lot, 1)], now);
     altered.disbursement.as_mut().unwrap().lines[0].quantity = 3;
     let r = push_call(altered).await;
-    assert_eq!(codes(&r), "signature_invalid");
+    assert_eq!(codes(&r), vec![Code::SignatureInvalid]);
 }
 
 async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
@@ -367,7 +373,7 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
     let compliance = principal(&store, "compliance").await;
     let hcp = eligible(&store, &rep).await.remove(0);
     let book = samples::book(&store, &rep).await.unwrap();
-    let lot = regular_lot(&book);
+    let lot = regular_lot(&book, store.today());
     let product = book
         .lots
         .iter()
@@ -376,8 +382,8 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
         .product_id;
     // Leave 6 units of the lot and allow 6 units a year per HCP.
     let on_hand = book.lots.iter().find(|l| l.lot_id == lot).unwrap().on_hand;
-    let r = send(&store, &rep, new_id(), "sample.return", json!({"id": new_id(), "occurred_at": Utc::now() - Duration::hours(2), "lines": [{"lot_id": lot, "quantity": on_hand - 6}]})).await;
-    assert_eq!(r.status, "applied", "{r:?}");
+    let r = send(&store, &rep, new_id(), MutationKind::SampleReturn, json!({"id": new_id(), "occurred_at": store.now() - Duration::hours(2), "lines": [{"lot_id": lot, "quantity": on_hand - 6}]})).await;
+    assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
     let limit = SampleLimit {
         id: new_id(),
         name: "Six a year".into(),
@@ -423,7 +429,7 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
             .collect();
         let ctx = SampleContext {
             mode: SampleMode::Disbursement,
-            on: pharmacrm_storage::today(),
+            on: store.today(),
             state: &hcp.address.state,
             recipient: &recipient,
             skus: &book.skus,
@@ -448,14 +454,14 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
         "each device's own view allows 4 units: {:?}",
         local_check(&book)
     );
-    let now = Utc::now() - Duration::minutes(30);
+    let now = store.now() - Duration::minutes(30);
     let a = call_with_samples(&book, &hcp, &[(lot, 4)], now);
     let b = call_with_samples(&book, &hcp, &[(lot, 4)], now + Duration::minutes(10));
     let ra = send(
         &store,
         &rep,
         new_id(),
-        "call.submit",
+        MutationKind::CallSubmit,
         serde_json::to_value(&a).unwrap(),
     )
     .await;
@@ -463,12 +469,12 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
         &store,
         &rep,
         new_id(),
-        "call.submit",
+        MutationKind::CallSubmit,
         serde_json::to_value(&b).unwrap(),
     )
     .await;
-    assert_eq!(ra.status, "applied", "{ra:?}");
-    assert_eq!(rb.status, "applied_with_flag", "{rb:?}");
+    assert_eq!(ra.status, MutationStatus::Applied, "{ra:?}");
+    assert_eq!(rb.status, MutationStatus::AppliedWithFlag, "{rb:?}");
     let records = store
         .sample_records(RecordFilter::Hcp(hcp.id))
         .await
@@ -490,13 +496,9 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
         .collect();
     assert_eq!(exceptions.len(), 1);
     assert_eq!(exceptions[0].record_id, ids[1]);
-    let found: Vec<&str> = exceptions[0]
-        .findings
-        .iter()
-        .map(|f| f.code.as_str())
-        .collect();
+    let found: Vec<Code> = exceptions[0].findings.iter().map(|f| f.code).collect();
     assert!(
-        found.contains(&"sample_limit") && found.contains(&"insufficient_inventory"),
+        found.contains(&Code::SampleLimit) && found.contains(&Code::InsufficientInventory),
         "{found:?}"
     );
     // The shortfall is visible, not silent: the lot shows -2 with the exception naming it.
@@ -526,43 +528,59 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
     let colleague = principal(&store, "rep.t02").await;
     let compliance = principal(&store, "compliance").await;
     let book = samples::book(&store, &rep).await.unwrap();
-    let lot = regular_lot(&book);
+    let lot = regular_lot(&book, store.today());
     let held = book.lots.iter().find(|l| l.lot_id == lot).unwrap().on_hand;
-    let now = Utc::now() - Duration::hours(1);
+    let now = store.now() - Duration::hours(1);
     // Nothing leaves beyond what is on hand.
-    let r = send(&store, &rep, new_id(), "sample.return", json!({"id": new_id(), "occurred_at": now, "lines": [{"lot_id": lot, "quantity": held + 1}]})).await;
-    assert_eq!(r.status, "rejected");
+    let r = send(&store, &rep, new_id(), MutationKind::SampleReturn, json!({"id": new_id(), "occurred_at": now, "lines": [{"lot_id": lot, "quantity": held + 1}]})).await;
+    assert_eq!(r.status, MutationStatus::Rejected);
     assert_eq!(r.errors[0].field, "lines[0].quantity");
     // A transfer leaves now and arrives when the colleague acknowledges it.
     let transfer = new_id();
-    let r = send(&store, &rep, new_id(), "sample.transfer", json!({"id": transfer, "occurred_at": now, "to_rep_id": colleague.user.id, "lines": [{"lot_id": lot, "quantity": 10}]})).await;
-    assert_eq!(r.status, "applied", "{r:?}");
+    let r = send(&store, &rep, new_id(), MutationKind::SampleTransfer, json!({"id": transfer, "occurred_at": now, "to_rep_id": colleague.user.id, "lines": [{"lot_id": lot, "quantity": 10}]})).await;
+    assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
     let incoming = samples::book(&store, &colleague).await.unwrap().incoming;
     assert!(incoming
         .iter()
         .any(|s| s.id == transfer && s.kind == "transfer"));
-    let r = send(&store, &colleague, new_id(), "sample.receive", json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}]})).await;
+    let r = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}]})).await;
     assert_eq!(r.errors[0].field, "note", "a discrepancy needs a note");
-    let r = send(&store, &colleague, new_id(), "sample.receive", json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "one box crushed"})).await;
+    let r = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "one box crushed"})).await;
     assert_eq!(
-        (r.status.as_str(), codes(&r).as_str()),
-        ("applied_with_flag", "receipt_discrepancy")
+        (r.status, codes(&r)),
+        (
+            MutationStatus::AppliedWithFlag,
+            vec![Code::ReceiptDiscrepancy]
+        )
     );
-    let again = send(&store, &colleague, new_id(), "sample.receive", json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "x"})).await;
-    assert_eq!(codes(&again), "already_received");
+    let again = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "x"})).await;
+    assert_eq!(codes(&again), vec![Code::AlreadyReceived]);
     assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], held - 10);
     // A theft needs the police report; then it has its FDA deadlines.
-    let theft = json!({"id": new_id(), "kind": "theft", "discovered_on": pharmacrm_storage::today(), "reason": "bag stolen", "lines": [{"lot_id": lot, "quantity": 2}]});
-    let r = send(&store, &rep, new_id(), "sample.loss", theft.clone()).await;
+    let theft = json!({"id": new_id(), "kind": "theft", "discovered_on": store.today(), "reason": "bag stolen", "lines": [{"lot_id": lot, "quantity": 2}]});
+    let r = send(
+        &store,
+        &rep,
+        new_id(),
+        MutationKind::SampleLoss,
+        theft.clone(),
+    )
+    .await;
     assert_eq!(r.errors[0].field, "police_report");
     let mut theft = theft;
     theft["police_report"] = json!("PD-1");
     theft["id"] = json!(new_id());
     assert_eq!(
-        send(&store, &rep, new_id(), "sample.loss", theft.clone())
-            .await
-            .status,
-        "applied"
+        send(
+            &store,
+            &rep,
+            new_id(),
+            MutationKind::SampleLoss,
+            theft.clone()
+        )
+        .await
+        .status,
+        MutationStatus::Applied
     );
     let report = admin::loss_reports(&store, &compliance)
         .await
@@ -572,7 +590,7 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
         .unwrap();
     assert_eq!(
         report.fda_notice_due,
-        pharmacrm_domain::sample::loss::deadlines(pharmacrm_storage::today()).0
+        pharmacrm_domain::sample::loss::deadlines(store.today()).0
     );
     let early = admin::update_loss_report(
         &store,
@@ -588,7 +606,7 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
         early.is_err(),
         "closing needs the FDA notice and written report"
     );
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let done = LossReportUpdate {
         fda_notified_on: Some(today),
         written_report_on: Some(today),
@@ -606,18 +624,25 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
     let expired = book
         .lots
         .iter()
-        .find(|l| l.expires_on < pharmacrm_storage::today() && l.on_hand > 0)
+        .find(|l| l.expires_on < store.today() && l.on_hand > 0)
         .unwrap();
     let destroy = json!({"id": new_id(), "occurred_at": now, "lines": [{"lot_id": expired.lot_id, "quantity": expired.on_hand}]});
-    let r = send(&store, &rep, new_id(), "sample.destroy", destroy.clone()).await;
+    let r = send(
+        &store,
+        &rep,
+        new_id(),
+        MutationKind::SampleDestroy,
+        destroy.clone(),
+    )
+    .await;
     assert_eq!(r.errors[0].field, "note", "a destruction names its witness");
     let mut destroy = destroy;
     destroy["note"] = json!("Witness: Dana Lee (district manager); incinerated at HQ depot");
     assert_eq!(
-        send(&store, &rep, new_id(), "sample.destroy", destroy)
+        send(&store, &rep, new_id(), MutationKind::SampleDestroy, destroy)
             .await
             .status,
-        "applied"
+        MutationStatus::Applied
     );
     assert_eq!(
         store.on_hand(rep.user.id).await.unwrap()[&expired.lot_id],
@@ -628,18 +653,18 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
         .iter()
         .any(|e| e.kind == TxnKind::Destruction && e.counterparty.contains("Dana Lee")));
     // A count is recorded as counted (zero allowed).
-    let r = send(&store, &rep, new_id(), "sample.count", json!({"id": new_id(), "counted_at": Utc::now(), "lines": [{"lot_id": lot, "quantity": 0}]})).await;
-    assert_eq!(r.status, "applied");
+    let r = send(&store, &rep, new_id(), MutationKind::SampleCount, json!({"id": new_id(), "counted_at": store.now(), "lines": [{"lot_id": lot, "quantity": 0}]})).await;
+    assert_eq!(r.status, MutationStatus::Applied);
     // Only reps hold inventory.
     let r = send(
         &store,
         &compliance,
         new_id(),
-        "sample.count",
-        json!({"id": new_id(), "counted_at": Utc::now(), "lines": []}),
+        MutationKind::SampleCount,
+        json!({"id": new_id(), "counted_at": store.now(), "lines": []}),
     )
     .await;
-    assert_eq!(codes(&r), "forbidden");
+    assert_eq!(codes(&r), vec![Code::Forbidden]);
 }
 
 /// A tiny deterministic generator so the sequence is the same on both backends.
@@ -678,7 +703,7 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
             user.id,
             t01.id,
             pharmacrm_domain::org::Effective {
-                from: pharmacrm_storage::today() - Duration::days(400),
+                from: store.today() - Duration::days(400),
                 to: None,
             },
         )
@@ -686,7 +711,7 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
         .unwrap();
     let rep = principal(&store, "rep.new").await;
     let colleague = principal(&store, "rep.t02").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let lots: Vec<Uuid> = store
         .lots()
         .await
@@ -701,7 +726,7 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
     // The independent ledger: (day offset, lot, signed quantity, kind).
     let mut log: Vec<(i64, Uuid, i64, TxnKind)> = Vec::new();
     let mut on_hand: HashMap<Uuid, i64> = HashMap::new();
-    let start = Utc::now() - Duration::days(60);
+    let start = store.now() - Duration::days(60);
     for step in 0..200u64 {
         let at = start + Duration::hours((step * 7) as i64);
         let lot = lots[rng.next(lots.len() as u64) as usize];
@@ -725,9 +750,9 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
                 )
                 .await
                 .unwrap();
-                let r = send(&store, &rep, client, "sample.receive", json!({"shipment_id": shipment.id, "received_at": at, "lines": [{"lot_id": lot, "quantity": 20}]})).await;
+                let r = send(&store, &rep, client, MutationKind::SampleReceive, json!({"shipment_id": shipment.id, "received_at": at, "lines": [{"lot_id": lot, "quantity": 20}]})).await;
                 log.push(((at - start).num_hours(), lot, 20, TxnKind::Receipt));
-                (TxnKind::Receipt, r.status == "applied")
+                (TxnKind::Receipt, r.status == MutationStatus::Applied)
             }
             1 => {
                 let book = samples::book(&store, &rep).await.unwrap();
@@ -737,7 +762,7 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
                     &store,
                     &rep,
                     client,
-                    "call.submit",
+                    MutationKind::CallSubmit,
                     serde_json::to_value(&call).unwrap(),
                 )
                 .await;
@@ -747,28 +772,28 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
                     -q.min(4),
                     TxnKind::Disbursement,
                 ));
-                (TxnKind::Disbursement, r.status != "rejected")
+                (TxnKind::Disbursement, r.status.is_applied())
             }
             2 => {
-                let r = send(&store, &rep, client, "sample.return", json!({"id": new_id(), "occurred_at": at, "lines": [{"lot_id": lot, "quantity": q}]})).await;
+                let r = send(&store, &rep, client, MutationKind::SampleReturn, json!({"id": new_id(), "occurred_at": at, "lines": [{"lot_id": lot, "quantity": q}]})).await;
                 log.push(((at - start).num_hours(), lot, -q, TxnKind::Return));
-                (TxnKind::Return, r.status == "applied")
+                (TxnKind::Return, r.status == MutationStatus::Applied)
             }
             3 => {
                 let id = new_id();
-                let r = send(&store, &rep, client, "sample.transfer", json!({"id": id, "occurred_at": at, "to_rep_id": colleague.user.id, "lines": [{"lot_id": lot, "quantity": q}]})).await;
+                let r = send(&store, &rep, client, MutationKind::SampleTransfer, json!({"id": id, "occurred_at": at, "to_rep_id": colleague.user.id, "lines": [{"lot_id": lot, "quantity": q}]})).await;
                 log.push(((at - start).num_hours(), lot, -q, TxnKind::TransferOut));
-                (TxnKind::TransferOut, r.status == "applied")
+                (TxnKind::TransferOut, r.status == MutationStatus::Applied)
             }
             4 => {
-                let r = send(&store, &rep, client, "sample.loss", json!({"id": new_id(), "kind": "loss", "discovered_on": at.date_naive(), "reason": "lost", "lines": [{"lot_id": lot, "quantity": 1}]})).await;
+                let r = send(&store, &rep, client, MutationKind::SampleLoss, json!({"id": new_id(), "kind": "loss", "discovered_on": at.date_naive(), "reason": "lost", "lines": [{"lot_id": lot, "quantity": 1}]})).await;
                 log.push((
                     (at.date_naive().and_hms_opt(12, 0, 0).unwrap().and_utc() - start).num_hours(),
                     lot,
                     -1,
                     TxnKind::Loss,
                 ));
-                (TxnKind::Loss, r.status == "applied")
+                (TxnKind::Loss, r.status == MutationStatus::Applied)
             }
             _ => {
                 // Transfer in: the colleague sends and this rep acknowledges.
@@ -781,16 +806,16 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
                 else {
                     continue;
                 };
-                let r = send(&store, &colleague, new_id(), "sample.transfer", json!({"id": id, "occurred_at": at, "to_rep_id": rep.user.id, "lines": [{"lot_id": their_lot.lot_id, "quantity": q}]})).await;
-                assert_eq!(r.status, "applied", "{r:?}");
-                let r = send(&store, &rep, client, "sample.receive", json!({"shipment_id": id, "received_at": at, "lines": [{"lot_id": their_lot.lot_id, "quantity": q}]})).await;
+                let r = send(&store, &colleague, new_id(), MutationKind::SampleTransfer, json!({"id": id, "occurred_at": at, "to_rep_id": rep.user.id, "lines": [{"lot_id": their_lot.lot_id, "quantity": q}]})).await;
+                assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
+                let r = send(&store, &rep, client, MutationKind::SampleReceive, json!({"shipment_id": id, "received_at": at, "lines": [{"lot_id": their_lot.lot_id, "quantity": q}]})).await;
                 log.push((
                     (at - start).num_hours(),
                     their_lot.lot_id,
                     q,
                     TxnKind::TransferIn,
                 ));
-                (TxnKind::TransferIn, r.status == "applied")
+                (TxnKind::TransferIn, r.status == MutationStatus::Applied)
             }
         };
         assert!(applied, "step {step} ({kind:?}) was refused");
@@ -810,8 +835,8 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
         &store,
         &rep,
         new_id(),
-        "sample.count",
-        json!({"id": new_id(), "counted_at": Utc::now(), "lines": counted}),
+        MutationKind::SampleCount,
+        json!({"id": new_id(), "counted_at": store.now(), "lines": counted}),
     )
     .await;
 

@@ -5,13 +5,13 @@
 
 mod common;
 
-use chrono::Utc;
 use common::{field_of, principal, push_call};
 use pharmacrm_domain::address::Address;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::{HcpInput, HcpStatus};
 use pharmacrm_domain::matching::model::Outcome;
 use pharmacrm_domain::matching::MatchRecord;
+use pharmacrm_domain::mutation::MutationStatus;
 use pharmacrm_domain::npi::Npi;
 use pharmacrm_domain::org::OrgLevel;
 use pharmacrm_domain::stewardship::{HcpChange, RequestKind, RequestStatus};
@@ -260,7 +260,7 @@ async fn variants_are_caught_at_creation_within_the_callers_scope(store: Store) 
     .await;
     match hcps::create_hcp(&store, &ops, &again, false).await {
         Err(ServiceError::Conflict {
-            code: "likely_duplicate",
+            code: pharmacrm_domain::code::Code::LikelyDuplicate,
             message,
         }) => assert!(message.contains("Robert Kowalski"), "{message}"),
         other => panic!("expected likely_duplicate, got {other:?}"),
@@ -312,10 +312,10 @@ async fn proposals_reach_the_stewards_and_reps_see_the_outcome(store: Store) {
         "proposed"
     );
     assert_eq!(
-        push_call(&store, &rep1, proposal.hcp_id, Utc::now())
+        push_call(&store, &rep1, proposal.hcp_id, store.now())
             .await
             .0,
-        "applied"
+        MutationStatus::Applied
     );
     // Replaying the same proposal changes nothing.
     assert_eq!(
@@ -512,8 +512,8 @@ async fn proposals_reach_the_stewards_and_reps_see_the_outcome(store: Store) {
     );
     assert_eq!(store.live_hcp_id(dup.hcp_id).await.unwrap(), Some(id));
     // A call logged offline on the proposed record lands on the existing HCP.
-    let (status, call_id) = push_call(&store, &rep1, dup.hcp_id, Utc::now()).await;
-    assert_eq!(status, "applied");
+    let (status, call_id) = push_call(&store, &rep1, dup.hcp_id, store.now()).await;
+    assert_eq!(status, MutationStatus::Applied);
     assert_eq!(
         store.call_by_id(call_id).await.unwrap().unwrap().hcp_ids,
         vec![id]
@@ -582,7 +582,8 @@ async fn proposals_reach_the_stewards_and_reps_see_the_outcome(store: Store) {
     .unwrap();
     match stewardship::approve(&store, &ops, waiting.id, &Decision::default()).await {
         Err(ServiceError::Conflict {
-            code: "hcp_merged", ..
+            code: pharmacrm_domain::code::Code::HcpMerged,
+            ..
         }) => {}
         other => panic!("expected hcp_merged, got {other:?}"),
     }

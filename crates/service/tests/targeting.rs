@@ -15,7 +15,7 @@ use pharmacrm_storage::Store;
 async fn a_version_comes_into_force_on_its_date_and_earlier_ones_stay_readable(store: Store) {
     populate_small(&store, "x").await;
     let ops = principal(&store, "ops").await;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let versions = store.targeting_versions().await.unwrap();
     let v1 = versions.iter().find(|v| v.number == 1).unwrap().clone();
     assert_eq!(

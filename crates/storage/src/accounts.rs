@@ -5,13 +5,14 @@ use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
     get_bool, get_opt_f64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, like_escape,
-    next_version, now_timestamp, today, touch_hcps, unique_violation, Sql, Value,
+    next_version, touch_hcps, unique_violation, Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::account::{AccountRecord, AccountType};
 use pharmacrm_domain::address::Address;
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::views::{Account, AccountPage, AccountRef, AccountSummary, AffiliatedHcp};
 use serde::Serialize;
@@ -114,7 +115,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT a.id, a.external_id, a.name, a.account_type, a.city, a.state, a.zip, a.search_name, {TERRITORY_COLUMNS} FROM accounts a"
         ));
-        crate::scope::join_account_alignment(&mut sql, "a", today());
+        crate::scope::join_account_alignment(&mut sql, "a", self.today());
         sql.push(" WHERE 1 = 1");
         crate::scope::restrict_account(&mut sql, scope);
         if let Some(q) = &filter.q {
@@ -168,7 +169,7 @@ impl Store {
     /// The account profile, or `None` when missing or outside `scope`. Parent, children and
     /// HCPs are shown only when they are in `scope` too.
     pub async fn account(&self, scope: &Scope, id: Uuid) -> Result<Option<Account>> {
-        let day = today();
+        let day = self.today();
         let mut sql = Sql::new(&format!(
             "SELECT a.id, a.external_id, a.name, a.account_type, a.parent_id, a.line1, a.line2, a.city, a.state, a.zip, \
              a.latitude, a.longitude, a.created_at, a.updated_at, {TERRITORY_COLUMNS} FROM accounts a"
@@ -246,7 +247,7 @@ impl Store {
         id: Uuid,
     ) -> Result<Vec<AccountRef>> {
         let mut sql = Sql::new("SELECT a.id, a.name, a.account_type FROM accounts a");
-        crate::scope::join_account_alignment(&mut sql, "a", today());
+        crate::scope::join_account_alignment(&mut sql, "a", self.today());
         sql.push(" WHERE ").push(condition).bind(id);
         crate::scope::restrict_account(&mut sql, scope);
         sql.push(" ORDER BY a.search_name");
@@ -306,7 +307,7 @@ impl Store {
         if accounts.is_empty() {
             return Ok(());
         }
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         let rows = accounts
@@ -321,7 +322,9 @@ impl Store {
         insert_rows(&mut tx, "accounts", ACCOUNT_COLUMNS, rows)
             .await
             .map_err(|e| match e {
-                StorageError::Database(db) => unique_violation(db, "account", "external_id", &dup),
+                StorageError::Database(db) => {
+                    unique_violation(db, Code::Duplicate, "account", "external_id", &dup)
+                }
                 other => other,
             })?;
         let audit = accounts
@@ -349,7 +352,7 @@ impl Store {
         before: &StoredAccount,
         after: &StoredAccount,
     ) -> Result<()> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         let values = account_values(after.id, &after.record, after.parent_id, &now, version);
@@ -370,6 +373,7 @@ impl Store {
         sql.query().execute(&mut *tx).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "account",
             before.id,
@@ -388,7 +392,7 @@ impl Store {
         actor: &Actor,
         affiliations: &[NewAffiliation],
     ) -> Result<()> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let mut rows = Vec::new();
         let mut audit = Vec::new();

@@ -4,8 +4,7 @@
 
 use crate::audit::{append, audit_row};
 use crate::sql::{
-    get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, now_timestamp, today,
-    Sql, Value,
+    get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, Sql, Value,
 };
 use crate::{Result, Store};
 use chrono::NaiveDate;
@@ -49,9 +48,9 @@ pub(crate) async fn align_in(
     pairs: &[(String, Uuid)],
     from: NaiveDate,
     version: i64,
+    now: &str,
 ) -> Result<AlignmentOutcome> {
     let entity = table.trim_end_matches('s');
-    let now = now_timestamp();
     let mut outcome = AlignmentOutcome::default();
     let mut rows = Vec::new();
     let mut audit = Vec::new();
@@ -88,7 +87,7 @@ pub(crate) async fn align_in(
                 AuditAction::Update
             };
             let after = (action == AuditAction::Update).then_some(&closed);
-            audit.push(audit_row(actor, entity, a.id, action, Some(a), after, &now));
+            audit.push(audit_row(actor, entity, a.id, action, Some(a), after, now));
         }
         let new = Alignment {
             id: pharmacrm_domain::new_id(),
@@ -111,7 +110,7 @@ pub(crate) async fn align_in(
             AuditAction::Create,
             None,
             Some(&new),
-            &now,
+            now,
         ));
         outcome.created += 1;
     }
@@ -148,6 +147,7 @@ impl Store {
             pairs,
             from,
             version,
+            &self.now_timestamp(),
         )
         .await?;
         tx.commit().await?;
@@ -200,7 +200,7 @@ impl Store {
 
     /// The territory a ZIP is aligned to today, if it is within `scope`.
     pub async fn territory_of_zip(&self, scope: &Scope, zip: &str) -> Result<Option<Uuid>> {
-        let day = today();
+        let day = self.today();
         let mut sql = Sql::new("SELECT territory_id FROM zip_alignments WHERE zip = ");
         sql.bind(zip)
             .push(" AND valid_from <= ")
@@ -217,7 +217,7 @@ impl Store {
 
     /// The ZIPs aligned to a territory today.
     pub async fn zips_of_territory(&self, territory: Uuid) -> Result<Vec<String>> {
-        let day = today();
+        let day = self.today();
         let mut sql = Sql::new("SELECT zip FROM zip_alignments WHERE territory_id = ");
         sql.bind(territory)
             .push(" AND valid_from <= ")

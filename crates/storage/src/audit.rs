@@ -1,7 +1,7 @@
 //! The append-only audit log: written in the same transaction as the change it records
 //! (the tables refuse updates and deletes), read back per entity.
 
-use crate::sql::{get_i64, get_opt_str, get_str, insert_rows, now_timestamp, stmt, Sql};
+use crate::sql::{get_i64, get_opt_str, get_str, insert_rows, stmt, Sql};
 use crate::{Result, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use serde::Serialize;
@@ -21,8 +21,11 @@ pub struct AuditEntry {
 }
 
 /// Appends one entry. Call with the transaction that makes the change.
+// The arguments are the entry's fields, named at each of the many call sites.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record<T: Serialize>(
     conn: &mut AnyConnection,
+    at: &str,
     actor: &Actor,
     entity: &str,
     entity_id: impl std::fmt::Display,
@@ -30,15 +33,7 @@ pub(crate) async fn record<T: Serialize>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<()> {
-    let row = audit_row(
-        actor,
-        entity,
-        entity_id,
-        action,
-        before,
-        after,
-        &now_timestamp(),
-    );
+    let row = audit_row(actor, entity, entity_id, action, before, after, at);
     append(conn, vec![row]).await
 }
 

@@ -6,29 +6,60 @@ use crate::audit::record;
 use crate::samples::Effect;
 use crate::scope::{join_alignment, restrict};
 use crate::sql::{
-    get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version,
-    now_timestamp, stmt, Sql,
+    get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version, stmt,
+    Sql,
 };
 use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::call::{Call, CallType};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::HcpStatus;
-use pharmacrm_domain::FieldError;
-use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// The answer to one pushed mutation, stored so that a replay gets the same answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MutationOutcome {
-    /// `applied`, `rejected` or `applied_with_flag`.
-    pub status: String,
-    pub code: Option<String>,
-    pub message: Option<String>,
-    pub errors: Vec<FieldError>,
+pub use pharmacrm_domain::mutation::{MutationOutcome, MutationStatus};
+
+/// The stored `code` column of a mutation: the code, or the flags joined by commas.
+fn outcome_code_text(outcome: &MutationOutcome) -> Option<String> {
+    if outcome.flags.is_empty() {
+        outcome.code.map(|c| c.as_str().to_string())
+    } else {
+        Some(
+            outcome
+                .flags
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    }
+}
+
+fn outcome_from_row(row: &AnyRow) -> Result<MutationOutcome> {
+    let status = get_str(row, "status")?;
+    let status = MutationStatus::parse(&status)
+        .ok_or_else(|| StorageError::corrupt("sync_mutations.status", &status))?;
+    let codes = get_opt_str(row, "code")?
+        .map(|text| {
+            text.split(',')
+                .map(|c| {
+                    Code::parse(c).ok_or_else(|| StorageError::corrupt("sync_mutations.code", c))
+                })
+                .collect::<Result<Vec<Code>>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let flagged = status == MutationStatus::AppliedWithFlag;
+    Ok(MutationOutcome {
+        status,
+        code: codes.first().copied(),
+        flags: if flagged { codes } else { Vec::new() },
+        message: get_opt_str(row, "message")?,
+        errors: serde_json::from_str(&get_str(row, "errors")?).unwrap_or_default(),
+    })
 }
 
 /// What call rules need to know about an HCP, read without scope (the caller judges scope).
@@ -147,12 +178,7 @@ impl Store {
             Sql::new("SELECT status, code, message, errors FROM sync_mutations WHERE id = ");
         sql.bind(id);
         match sql.query().fetch_optional(self.pool()).await? {
-            Some(row) => Ok(Some(MutationOutcome {
-                status: get_str(&row, "status")?,
-                code: get_opt_str(&row, "code")?,
-                message: get_opt_str(&row, "message")?,
-                errors: serde_json::from_str(&get_str(&row, "errors")?).unwrap_or_default(),
-            })),
+            Some(row) => Ok(Some(outcome_from_row(&row)?)),
             None => Ok(None),
         }
     }
@@ -170,7 +196,7 @@ impl Store {
         outcome: &MutationOutcome,
     ) -> Result<()> {
         let user_id = actor.user_id.ok_or(StorageError::NotFound("user"))?;
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         stmt(
             "INSERT INTO sync_mutations (id, client_id, user_id, kind, status, code, message, errors, received_at) \
@@ -180,8 +206,8 @@ impl Store {
                 client_id.into(),
                 user_id.into(),
                 kind.into(),
-                outcome.status.clone().into(),
-                outcome.code.clone().into(),
+                outcome.status.as_str().into(),
+                outcome_code_text(outcome).into(),
                 outcome.message.clone().into(),
                 serde_json::to_string(&outcome.errors).unwrap_or_else(|_| "[]".into()).into(),
                 now.clone().into(),
@@ -190,7 +216,10 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await
-        .map_err(|e| crate::sql::unique_violation(e, "mutation", "id", &mutation_id.to_string()))?;
+        .map_err(|e| match e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::MutationSeen,
+            other => StorageError::Database(other),
+        })?;
         for call in effects.iter().filter_map(|e| match e {
             Effect::Call(c) => Some(c),
             _ => None,
@@ -199,9 +228,13 @@ impl Store {
             insert_rows(&mut tx, "calls", CALL_INSERT, vec![call_row(call, version)])
                 .await
                 .map_err(|e| match e {
-                    StorageError::Database(db) => {
-                        crate::sql::unique_violation(db, "call", "id", &call.id.to_string())
-                    }
+                    StorageError::Database(db) => crate::sql::unique_violation(
+                        db,
+                        Code::DuplicateCall,
+                        "call",
+                        "id",
+                        &call.id.to_string(),
+                    ),
                     other => other,
                 })?;
             let attendees = call
@@ -212,6 +245,7 @@ impl Store {
             insert_rows(&mut tx, "call_attendees", "call_id, hcp_id", attendees).await?;
             record(
                 &mut tx,
+                &self.now_timestamp(),
                 actor,
                 "call",
                 call.id,
@@ -257,7 +291,7 @@ impl Store {
 
     /// Inserts calls directly (demo history and benchmarks), each audited.
     pub async fn insert_calls(&self, actor: &Actor, calls: &[Call]) -> Result<()> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         insert_rows(
@@ -304,7 +338,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT {CALL_COLUMNS} FROM calls c JOIN call_attendees ca ON ca.call_id = c.id JOIN hcps h ON h.id = ca.hcp_id"
         ));
-        join_alignment(&mut sql, "h", crate::today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE ca.hcp_id = ").bind(hcp_id);
         restrict(&mut sql, scope);
         sql.push(" ORDER BY c.called_at DESC");

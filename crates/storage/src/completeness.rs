@@ -75,7 +75,7 @@ impl Store {
     /// Every live, active HCP with its territory today and latest segmentation date.
     pub async fn segmentation_facts(&self) -> Result<Vec<SegmentationFact>> {
         let mut sql = Sql::new("SELECT za.territory_id, (SELECT MAX(g.set_on) FROM segments g WHERE g.hcp_id = h.id) AS latest FROM hcps h");
-        join_alignment(&mut sql, "h", crate::today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE h.status = 'active'").push(LIVE_HCP);
         sql.query()
             .fetch_all(self.pool())
@@ -100,7 +100,7 @@ impl Store {
             "SELECT COALESCE(c.territory_id, za.territory_id) AS territory_id, r.occurred_at, r.signature, r.signature_hash \
              FROM sample_records r JOIN hcps h ON h.id = r.hcp_id LEFT JOIN calls c ON c.id = r.call_id",
         );
-        join_alignment(&mut sql, "h", crate::today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE r.occurred_at >= ")
             .bind(from.to_string())
             .push(" AND r.occurred_at < ")

@@ -1,5 +1,6 @@
 //! The storage error type.
 
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::ValidationErrors;
 
 #[derive(Debug, thiserror::Error)]
@@ -13,10 +14,15 @@ pub enum StorageError {
     /// A uniqueness rule was broken (e.g. an NPI that already exists).
     #[error("{entity} with {field} '{value}' already exists")]
     Duplicate {
+        /// `duplicate_npi`, `duplicate_call`, `duplicate_record` or `duplicate`.
+        code: Code,
         entity: &'static str,
         field: &'static str,
         value: String,
     },
+    /// This sync mutation was recorded already (a concurrent replay won).
+    #[error("mutation already recorded")]
+    MutationSeen,
     /// The change refers to something that does not exist or is out of scope.
     #[error("{0} not found")]
     NotFound(&'static str),

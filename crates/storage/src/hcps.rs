@@ -5,13 +5,14 @@ use crate::page;
 use crate::scope::{join_alignment, restrict, territory_of, TERRITORY_COLUMNS};
 use crate::sql::{
     get_bool, get_date, get_i64, get_opt_f64, get_opt_str, get_str, get_uuid, insert_rows,
-    like_escape, next_version, now_timestamp, stmt, today, unique_violation, Sql, Value,
+    like_escape, next_version, stmt, unique_violation, Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::account::AccountType;
 use pharmacrm_domain::address::Address;
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::{CallWindow, HcpRecord, HcpStatus, LicenceInput};
 use pharmacrm_domain::npi::Npi;
 use pharmacrm_domain::org::TerritoryRef;
@@ -218,7 +219,7 @@ impl Store {
              (SELECT MIN(g.tier) FROM segments g WHERE g.hcp_id = h.id) AS top_tier, {TERRITORY_COLUMNS} \
              FROM hcps h JOIN specialties s ON s.code = h.specialty_code"
         ));
-        join_alignment(&mut sql, "h", today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE 1 = 1");
         restrict(&mut sql, scope);
         apply_filter(&mut sql, filter);
@@ -270,7 +271,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"
         ));
-        join_alignment(&mut sql, "h", today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE 1 = 1");
         restrict(&mut sql, scope);
         apply_filter(&mut sql, filter);
@@ -331,7 +332,7 @@ impl Store {
     /// Profiles of the HCPs among `ids` that are in `scope`, in id order (four queries per
     /// 500 ids, so a device's initial sync of thousands stays fast).
     pub async fn hcp_profiles(&self, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Hcp>> {
-        let day = today();
+        let day = self.today();
         let mut profiles = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut sql = Sql::new(&format!(
@@ -429,7 +430,7 @@ impl Store {
         let mut accounts: HashMap<Uuid, (String, AccountType)> = HashMap::new();
         for chunk in account_ids.chunks(500) {
             let mut sql = Sql::new("SELECT a.id, a.name, a.account_type FROM accounts a");
-            crate::scope::join_account_alignment(&mut sql, "a", today());
+            crate::scope::join_account_alignment(&mut sql, "a", self.today());
             sql.push(" WHERE a.id IN ").bind_list(chunk.iter().copied());
             crate::scope::restrict_account(&mut sql, scope);
             for row in sql.query().fetch_all(self.pool()).await? {
@@ -498,7 +499,7 @@ impl Store {
             let mut sql = Sql::new(&format!(
                 "SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"
             ));
-            join_alignment(&mut sql, "h", today());
+            join_alignment(&mut sql, "h", self.today());
             sql.push(" WHERE h.npi IN ")
                 .bind_list(chunk.iter().cloned());
             let rows = sql.query().fetch_all(self.pool()).await?;
@@ -517,7 +518,7 @@ impl Store {
             let mut sql = Sql::new(&format!(
                 "SELECT {RECORD_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h"
             ));
-            join_alignment(&mut sql, "h", today());
+            join_alignment(&mut sql, "h", self.today());
             sql.push(" WHERE h.id IN ").bind_list(chunk.iter().copied());
             let rows = sql.query().fetch_all(self.pool()).await?;
             for hcp in self.stored_from_rows(&rows).await? {
@@ -543,7 +544,7 @@ impl Store {
         if hcps.is_empty() {
             return Ok(());
         }
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         let rows = hcps
@@ -562,7 +563,9 @@ impl Store {
         insert_rows(&mut tx, "hcps", HCP_INSERT_COLUMNS, rows)
             .await
             .map_err(|e| match e {
-                StorageError::Database(db) => unique_violation(db, "HCP", "NPI", &dup),
+                StorageError::Database(db) => {
+                    unique_violation(db, Code::DuplicateNpi, "HCP", "NPI", &dup)
+                }
                 other => other,
             })?;
         let licences: Vec<Vec<Value>> = hcps
@@ -604,7 +607,7 @@ impl Store {
         before: &HcpRecord,
         after: &HcpRecord,
     ) -> Result<()> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         let (by, at) = if after.do_not_call_reason.is_some()
@@ -662,6 +665,7 @@ impl Store {
         crate::matching::file_match_keys(&mut tx, keys, true).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "hcp",
             id,
@@ -677,7 +681,7 @@ impl Store {
     /// HCPs per territory today, within `scope`.
     pub async fn hcp_counts_by_territory(&self, scope: &Scope) -> Result<HashMap<Uuid, i64>> {
         let mut sql = Sql::new("SELECT za.territory_id, COUNT(*) AS n FROM hcps h");
-        join_alignment(&mut sql, "h", today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE za.territory_id IS NOT NULL");
         restrict(&mut sql, scope);
         sql.push(" GROUP BY za.territory_id");
@@ -692,7 +696,7 @@ impl Store {
     /// How many HCPs are visible in `scope`.
     pub async fn count_hcps(&self, scope: &Scope) -> Result<i64> {
         let mut sql = Sql::new("SELECT COUNT(*) AS n FROM hcps h");
-        join_alignment(&mut sql, "h", today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE 1 = 1");
         restrict(&mut sql, scope);
         get_i64(&sql.query().fetch_one(self.pool()).await?, "n")

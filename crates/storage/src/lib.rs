@@ -29,8 +29,10 @@ pub mod users;
 
 pub use error::StorageError;
 pub use pharmacrm_domain::access::Scope;
-pub use sql::{now_timestamp, today};
+pub use sql::timestamp_text;
 
+use chrono::{DateTime, NaiveDate, Utc};
+use pharmacrm_domain::clock::{SharedClock, SystemClock};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 
@@ -48,6 +50,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: SharedClock,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -87,7 +90,35 @@ impl Store {
             options
         };
         let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            clock: SystemClock::shared(),
+        })
+    }
+
+    /// The same store reading time from `clock` (tests and replays run at any date).
+    pub fn with_clock(self, clock: SharedClock) -> Store {
+        Store { clock, ..self }
+    }
+
+    /// The clock every date rule of this store and the services above it reads.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today's date in UTC: the day alignments and assignments are evaluated on.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// Now, as stored: RFC 3339 UTC with microseconds (sorts as text).
+    pub fn now_timestamp(&self) -> String {
+        timestamp_text(self.clock.now())
     }
 
     pub fn backend(&self) -> Backend {

@@ -3,9 +3,7 @@
 //! stewards' thresholds, and the candidate duplicate pairs found by scans and at creation.
 
 use crate::scope::{join_alignment, territory_of, LIVE_HCP, TERRITORY_COLUMNS};
-use crate::sql::{
-    get_i64, get_opt_str, get_str, get_uuid, insert_rows, now_timestamp, stmt, today, Sql, Value,
-};
+use crate::sql::{get_i64, get_opt_str, get_str, get_uuid, insert_rows, stmt, Sql, Value};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::hcp::HcpRecord;
 use pharmacrm_domain::matching::model::{MatchScore, Parameters, Thresholds};
@@ -149,7 +147,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT {CANDIDATE_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h JOIN specialties s ON s.code = h.specialty_code"
         ));
-        join_alignment(&mut sql, "h", today());
+        join_alignment(&mut sql, "h", self.today());
         // Those sharing the most keys first: when a common name fills its blocks beyond the
         // limit, the records that also share a phone, a street or a ZIP are the ones kept.
         sql.push(" WHERE h.id IN (SELECT k.hcp_id FROM hcp_match_keys k JOIN hcps h ON h.id = k.hcp_id WHERE k.key IN ")
@@ -183,7 +181,7 @@ impl Store {
             let mut sql = Sql::new(&format!(
                 "SELECT {CANDIDATE_COLUMNS}, {TERRITORY_COLUMNS} FROM hcps h JOIN specialties s ON s.code = h.specialty_code"
             ));
-            join_alignment(&mut sql, "h", today());
+            join_alignment(&mut sql, "h", self.today());
             sql.push(" WHERE h.id IN ").bind_list(chunk.iter().copied());
             for row in sql.query().fetch_all(self.pool()).await? {
                 let c = candidate_of(&row)?;
@@ -333,7 +331,7 @@ impl Store {
         settings: &MatchingSettings,
     ) -> Result<()> {
         let before = self.matching_settings().await?;
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let parameters = serde_json::to_string(&settings.parameters)
             .map_err(|e| StorageError::corrupt("parameters", e))?;
         let mut tx = self.pool().begin().await?;
@@ -361,6 +359,7 @@ impl Store {
         let audit = |s: &MatchingSettings| serde_json::json!({ "thresholds": s.thresholds, "estimated_at": s.estimated_at, "prior": s.parameters.prior });
         crate::audit::record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "matching_settings",
             1,
@@ -380,7 +379,7 @@ impl Store {
         pairs: &[(Uuid, Uuid, MatchScore)],
         source: &str,
     ) -> Result<usize> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut new = 0;
         let mut tx = self.pool().begin().await?;
         for (a, b, score) in pairs {
@@ -468,7 +467,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let done = stmt(
             "UPDATE duplicate_pairs SET status = 'dismissed', decided_by = $1, decided_at = $2, reason = $3 WHERE id = $4 AND status = 'open'",
-            vec![actor.name.clone().into(), now_timestamp().into(), reason.into(), id.into()],
+            vec![actor.name.clone().into(), self.now_timestamp().into(), reason.into(), id.into()],
         )
         .query()
         .execute(&mut *tx)
@@ -480,6 +479,7 @@ impl Store {
         let after = serde_json::json!({ "status": "dismissed", "reason": reason });
         crate::audit::record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "duplicate_pair",
             id,

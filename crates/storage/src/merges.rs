@@ -8,9 +8,7 @@
 //! row moved is listed in the merge, so undo moves exactly those rows back.
 
 use crate::audit::record;
-use crate::sql::{
-    get_opt_str, get_str, get_uuid, next_version, now_timestamp, stmt, touch_hcps, Sql, Value,
-};
+use crate::sql::{get_opt_str, get_str, get_uuid, next_version, stmt, touch_hcps, Sql, Value};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use serde::{Deserialize, Serialize};
@@ -193,7 +191,7 @@ impl Store {
         pair_id: Option<Uuid>,
         reason: Option<&str>,
     ) -> Result<StoredMerge> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let mut status = Sql::new("SELECT id, master_status FROM hcps WHERE id IN ");
         status.bind_list([survivor_id, merged_id]);
@@ -286,6 +284,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "hcp_merge",
             merge.id,
@@ -348,7 +347,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         stmt(
             "UPDATE hcp_merges SET undone_by = $1, undone_at = $2, version = $3 WHERE id = $4",
             vec![
@@ -368,6 +367,7 @@ impl Store {
         };
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "hcp_merge",
             id,

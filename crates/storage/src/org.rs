@@ -1,13 +1,12 @@
 //! The organisation tree and who is assigned where, effective-dated so history is kept.
 
 use crate::audit::record;
-use crate::sql::{
-    get_opt_uuid, get_str, get_uuid, next_version, stmt, today, unique_violation, Sql,
-};
+use crate::sql::{get_opt_uuid, get_str, get_uuid, next_version, stmt, unique_violation, Sql};
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::org::{territories_under, Effective, OrgLevel, OrgUnit, TerritoryRef};
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::ValidationErrors;
@@ -62,9 +61,10 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await
-        .map_err(|e| unique_violation(e, "org unit", "code", &unit.code))?;
+        .map_err(|e| unique_violation(e, Code::Duplicate, "org unit", "code", &unit.code))?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "org_unit",
             unit.id,
@@ -144,6 +144,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "assignment",
             id,
@@ -186,6 +187,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "assignment",
             id,
@@ -217,7 +219,7 @@ impl Store {
     /// The data scope of a user today: a rep's current territories, a manager's current
     /// districts' territories, everything for head-office roles.
     pub async fn scope_of(&self, user_id: Uuid, role: Role) -> Result<Scope> {
-        self.scope_of_on(user_id, role, today()).await
+        self.scope_of_on(user_id, role, self.today()).await
     }
 
     /// The data scope a user had on `day` (calls are judged by the day they happened).

@@ -4,6 +4,7 @@ use crate::audit::record;
 use crate::sql::{get_opt_str, get_str, get_uuid, next_version, stmt, unique_violation};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::ndc::Ndc;
 use pharmacrm_domain::product::{DeaSchedule, LifecycleStage, ProductRecord, SampleSkuRecord};
 use pharmacrm_domain::views::{Product, SampleSku};
@@ -25,16 +26,17 @@ impl Store {
                 product.brand.clone().into(),
                 product.therapeutic_area.clone().into(),
                 product.lifecycle_stage.as_str().into(),
-                crate::now_timestamp().into(),
+                self.now_timestamp().into(),
                 version.into(),
             ],
         )
         .query()
         .execute(&mut *tx)
         .await
-        .map_err(|e| unique_violation(e, "product", "brand", &product.brand))?;
+        .map_err(|e| unique_violation(e, Code::Duplicate, "product", "brand", &product.brand))?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "product",
             id,
@@ -69,7 +71,7 @@ impl Store {
         .query()
         .execute(&mut *tx)
         .await
-        .map_err(|e| unique_violation(e, "sample SKU", "NDC", sku.ndc.as_str()))?;
+        .map_err(|e| unique_violation(e, Code::Duplicate, "sample SKU", "NDC", sku.ndc.as_str()))?;
         let version = next_version(&mut tx).await?;
         stmt(
             "UPDATE products SET version = $1 WHERE id = $2",
@@ -80,6 +82,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "sample_sku",
             id,

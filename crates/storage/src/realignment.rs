@@ -5,7 +5,7 @@
 use crate::audit::record;
 use crate::sql::{
     get_i64, get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version,
-    now_timestamp, Sql, Value,
+    Sql, Value,
 };
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
@@ -87,11 +87,12 @@ impl Store {
             name.into(),
             "draft".into(),
             actor.name.clone().into(),
-            now_timestamp().into(),
+            self.now_timestamp().into(),
         ]));
         sql.query().execute(&mut *tx).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "realignment",
             id,
@@ -169,6 +170,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             table.trim_end_matches('s'),
             id,
@@ -205,6 +207,7 @@ impl Store {
         }
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             table.trim_end_matches('s'),
             id,
@@ -308,10 +311,11 @@ impl Store {
             .into());
         }
         let mut sql = Sql::new("UPDATE realignments SET status = 'review', review_opened_at = ");
-        sql.bind(now_timestamp()).push(" WHERE id = ").bind(id);
+        sql.bind(self.now_timestamp()).push(" WHERE id = ").bind(id);
         sql.query().execute(&mut *tx).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "realignment",
             id,
@@ -331,6 +335,7 @@ impl Store {
         sql.bind(id).query().execute(&mut *tx).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "realignment",
             id,
@@ -369,12 +374,13 @@ impl Store {
             kind.as_str().into(),
             note.into(),
             raised_by.into(),
-            now_timestamp().into(),
+            self.now_timestamp().into(),
         ]));
         sql.query().execute(&mut *tx).await?;
         let after = serde_json::json!({"realignment_id": id, "hcp_id": hcp_id, "kind": kind.as_str(), "note": note});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "realignment_mark",
             mark,
@@ -404,7 +410,7 @@ impl Store {
             .push(", resolved_by = ")
             .bind(actor.name.clone());
         sql.push(", resolved_at = ")
-            .bind(now_timestamp())
+            .bind(self.now_timestamp())
             .push(" WHERE id = ")
             .bind(mark)
             .push(" AND realignment_id = ")
@@ -416,6 +422,7 @@ impl Store {
         let after = serde_json::json!({"resolution": resolution.as_str(), "note": note});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "realignment_mark",
             mark,
@@ -519,6 +526,7 @@ impl Store {
             &zips,
             effective_from,
             version,
+            &self.now_timestamp(),
         )
         .await?;
         crate::alignment::align_in(
@@ -530,6 +538,7 @@ impl Store {
             &accounts,
             effective_from,
             version,
+            &self.now_timestamp(),
         )
         .await?;
         let mut sql = Sql::new("UPDATE realignments SET status = 'published', effective_from = ");
@@ -539,11 +548,11 @@ impl Store {
         sql.push(", published_by = ")
             .bind(actor.name.clone())
             .push(", published_at = ")
-            .bind(now_timestamp())
+            .bind(self.now_timestamp())
             .push(" WHERE id = ")
             .bind(id);
         sql.query().execute(&mut *tx).await?;
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let rows: Vec<Vec<Value>> = notices
             .iter()
             .map(|(user, title, body)| {
@@ -570,6 +579,7 @@ impl Store {
         let after = serde_json::json!({"status": "published", "effective_from": effective_from, "override_reason": override_reason, "notices": notices.len()});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "realignment",
             id,

@@ -32,7 +32,7 @@ impl Store {
             "SELECT h.id, h.first_name, h.last_name, h.credentials, za.territory_id, g.product_id, g.tier \
              FROM hcps h JOIN segments g ON g.hcp_id = h.id",
         );
-        join_alignment(&mut sql, "h", crate::today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(
             " WHERE za.territory_id IS NOT NULL AND h.status = 'active' AND h.dnc_reason IS NULL \
                   AND NOT EXISTS (SELECT 1 FROM hcp_blacklist b WHERE b.hcp_id = h.id)",

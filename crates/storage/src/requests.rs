@@ -3,11 +3,10 @@
 //! A decision is audited and tells the proposer through a notice.
 
 use crate::audit::{append, audit_row, record};
-use crate::sql::{
-    get_opt_str, get_opt_uuid, get_str, get_uuid, next_version, now_timestamp, stmt, Sql, Value,
-};
+use crate::sql::{get_opt_str, get_opt_uuid, get_str, get_uuid, next_version, stmt, Sql, Value};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::HcpRecord;
 use pharmacrm_domain::stewardship::{FieldChange, HcpChange, RequestKind, RequestStatus};
 use sqlx::any::AnyRow;
@@ -43,6 +42,7 @@ impl StoredRequest {
         changes: HcpChange,
         note: Option<String>,
         proposed_by: Uuid,
+        proposed_at: String,
     ) -> Self {
         StoredRequest {
             id,
@@ -53,7 +53,7 @@ impl StoredRequest {
             note,
             proposed_by,
             proposed_by_name: String::new(),
-            proposed_at: now_timestamp(),
+            proposed_at,
             status: RequestStatus::Pending,
             decided_by: None,
             decided_at: None,
@@ -120,7 +120,7 @@ async fn insert_request(conn: &mut AnyConnection, r: &StoredRequest, version: i6
     .query()
     .execute(&mut *conn)
     .await
-    .map_err(|e| crate::sql::unique_violation(e, "data request", "id", &r.id.to_string()))?;
+    .map_err(|e| crate::sql::unique_violation(e, Code::DuplicateRecord, "data request", "id", &r.id.to_string()))?;
     Ok(())
 }
 
@@ -140,6 +140,7 @@ impl Store {
         insert_request(&mut tx, request, version).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "data_request",
             request.id,
@@ -159,6 +160,7 @@ impl Store {
         insert_request(&mut tx, request, version).await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "data_request",
             request.id,
@@ -231,7 +233,7 @@ impl Store {
             .data_request(id)
             .await?
             .ok_or(StorageError::NotFound("data request"))?;
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         let done = stmt(

@@ -2,9 +2,7 @@
 //! segment again replaces it; the audit log keeps the earlier values.
 
 use crate::audit::{append, audit_row};
-use crate::sql::{
-    get_i64, get_str, get_uuid, insert_rows, next_version, now_timestamp, stmt, touch_hcps, Sql,
-};
+use crate::sql::{get_i64, get_str, get_uuid, insert_rows, next_version, stmt, touch_hcps, Sql};
 use crate::StorageError;
 use crate::{Result, Store};
 use chrono::NaiveDate;
@@ -48,7 +46,7 @@ impl Store {
 
     /// Sets segments in one transaction.
     pub async fn set_segments(&self, actor: &Actor, segments: &[SegmentAssignment]) -> Result<()> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let version = next_version(&mut tx).await?;
         let hcps: Vec<Uuid> = segments.iter().map(|s| s.hcp_id).collect();

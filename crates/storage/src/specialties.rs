@@ -70,6 +70,7 @@ impl Store {
             };
             record(
                 &mut tx,
+                &self.now_timestamp(),
                 actor,
                 "specialty",
                 &s.code,

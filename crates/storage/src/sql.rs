@@ -3,7 +3,8 @@
 //! between the two engines, and the text forms of dates and timestamps.
 
 use crate::{Result, StorageError};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use pharmacrm_domain::code::Code;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
@@ -103,14 +104,21 @@ impl Sql {
         self
     }
 
-    /// Appends `(p1, p2, ...)` for the values.
+    /// Appends `(p1, p2, ...)` for the values, for `IN`. An empty list appends `(NULL)`,
+    /// which matches nothing on both engines (PostgreSQL refuses `IN ()`; use it only after
+    /// `IN`, never `NOT IN`).
     pub fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
         self.text.push('(');
+        let mut empty = true;
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
                 self.text.push_str(", ");
             }
             self.bind(v);
+            empty = false;
+        }
+        if empty {
+            self.text.push_str("NULL");
         }
         self.text.push(')');
         self
@@ -145,14 +153,9 @@ pub fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Now, as stored: RFC 3339 UTC with microseconds (sorts as text).
-pub fn now_timestamp() -> String {
-    Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-/// Today's date in UTC: the day alignments and assignments are evaluated on.
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
+/// An instant as stored: RFC 3339 UTC with microseconds (sorts as text).
+pub fn timestamp_text(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 pub fn get_str(row: &AnyRow, col: &str) -> Result<String> {
@@ -249,12 +252,14 @@ pub fn like_escape(text: &str) -> String {
 /// Maps a unique-constraint violation to [`StorageError::Duplicate`].
 pub fn unique_violation(
     err: sqlx::Error,
+    code: Code,
     entity: &'static str,
     field: &'static str,
     value: &str,
 ) -> StorageError {
     match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Duplicate {
+            code,
             entity,
             field,
             value: value.to_string(),

@@ -79,7 +79,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Uuid>> {
         let mut sql = Sql::new("SELECT h.id FROM hcps h");
-        join_alignment(&mut sql, "h", crate::today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE 1 = 1");
         restrict(&mut sql, scope);
         since(&mut sql, "h.version", from);
@@ -110,7 +110,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT a.id, a.external_id, a.name, a.account_type, a.city, a.state, a.zip, {TERRITORY_COLUMNS} FROM accounts a"
         ));
-        crate::scope::join_account_alignment(&mut sql, "a", crate::today());
+        crate::scope::join_account_alignment(&mut sql, "a", self.today());
         sql.push(" WHERE 1 = 1");
         crate::scope::restrict_account(&mut sql, scope);
         since(&mut sql, "a.version", from);
@@ -135,7 +135,7 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT {CALL_COLUMNS} FROM calls c WHERE c.id IN (SELECT ca.call_id FROM call_attendees ca JOIN hcps h ON h.id = ca.hcp_id"
         ));
-        join_alignment(&mut sql, "h", crate::today());
+        join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE 1 = 1");
         restrict(&mut sql, scope);
         sql.push(")");

@@ -5,7 +5,7 @@
 use crate::audit::{append, audit_row, record};
 use crate::sql::{
     get_i64, get_opt_date, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, next_version,
-    now_timestamp, touch_hcps, Sql,
+    touch_hcps, Sql,
 };
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
@@ -146,7 +146,7 @@ impl Store {
         note: Option<&str>,
     ) -> Result<Uuid> {
         let id = pharmacrm_domain::new_id();
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let number = get_i64(
             &sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM targeting_versions")
@@ -173,6 +173,7 @@ impl Store {
         let after = serde_json::json!({"number": number, "name": name, "cycle": cycle.as_str(), "note": note});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "targeting_version",
             id,
@@ -224,6 +225,7 @@ impl Store {
         let after = serde_json::json!({"name": name, "cycle": cycle.as_str(), "note": note});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "targeting_version",
             id,
@@ -267,6 +269,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "targeting_frequencies",
             id,
@@ -287,7 +290,7 @@ impl Store {
         id: Uuid,
         rows: &[DraftSegment],
     ) -> Result<(usize, usize)> {
-        let now = now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         Self::lock_draft(&mut tx, id).await?;
         let (mut created, mut updated) = (0, 0);
@@ -369,6 +372,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "targeting_segments",
             id,
@@ -396,12 +400,13 @@ impl Store {
             .push(", published_by = ")
             .bind(actor.name.clone())
             .push(", published_at = ")
-            .bind(now_timestamp());
+            .bind(self.now_timestamp());
         sql.push(" WHERE id = ").bind(id);
         sql.query().execute(&mut *tx).await?;
         let after = serde_json::json!({"status": "published", "effective_from": effective_from});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "targeting_version",
             id,
@@ -442,7 +447,7 @@ impl Store {
         // does so once; the others find it already applied.
         let mut claim = Sql::new("UPDATE targeting_versions SET applied_at = ");
         claim
-            .bind(now_timestamp())
+            .bind(self.now_timestamp())
             .push(" WHERE id = ")
             .bind(id)
             .push(" AND status = 'published' AND applied_at IS NULL");
@@ -515,6 +520,7 @@ impl Store {
         let after = serde_json::json!({"in_force": true, "segments": hcps.len()});
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "targeting_version",
             id,

@@ -2,9 +2,10 @@
 //! service layer); session tokens arrive as their SHA-256 digest, never in clear.
 
 use crate::audit::record;
-use crate::sql::{get_bool, get_str, get_uuid, now_timestamp, stmt, unique_violation, Sql};
+use crate::sql::{get_bool, get_str, get_uuid, stmt, unique_violation, Sql};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::views::User;
 use uuid::Uuid;
@@ -50,15 +51,16 @@ impl Store {
                 user.role.as_str().into(),
                 user.password_hash.clone().into(),
                 true.into(),
-                now_timestamp().into(),
+                self.now_timestamp().into(),
             ],
         )
         .query()
         .execute(&mut *tx)
         .await
-        .map_err(|e| unique_violation(e, "user", "username", &user.username))?;
+        .map_err(|e| unique_violation(e, Code::Duplicate, "user", "username", &user.username))?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "user",
             user.id,
@@ -103,6 +105,27 @@ impl Store {
         rows.iter().map(user_from).collect()
     }
 
+    /// Users holding one of `roles` (active ones only if `active_only`), limited to `only`
+    /// when given, by name.
+    pub async fn users_in_roles(
+        &self,
+        roles: &[Role],
+        only: Option<&[Uuid]>,
+        active_only: bool,
+    ) -> Result<Vec<User>> {
+        let mut sql = Sql::new(&format!("SELECT {USER_COLUMNS} FROM users WHERE role IN "));
+        sql.bind_list(roles.iter().map(|r| r.as_str()));
+        if active_only {
+            sql.push(" AND active = ").bind(true);
+        }
+        if let Some(ids) = only {
+            sql.push(" AND id IN ").bind_list(ids.iter().copied());
+        }
+        sql.push(" ORDER BY display_name, id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(user_from).collect()
+    }
+
     pub async fn insert_session(
         &self,
         token_hash: &str,
@@ -111,7 +134,7 @@ impl Store {
     ) -> Result<()> {
         stmt(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-            vec![token_hash.into(), user_id.into(), now_timestamp().into(), expires_at.into()],
+            vec![token_hash.into(), user_id.into(), self.now_timestamp().into(), expires_at.into()],
         )
         .query()
         .execute(self.pool())
@@ -127,7 +150,7 @@ impl Store {
         );
         sql.bind(token_hash)
             .push(" AND s.expires_at > ")
-            .bind(now_timestamp());
+            .bind(self.now_timestamp());
         let user = sql
             .query()
             .fetch_optional(self.pool())
@@ -153,7 +176,7 @@ impl Store {
     pub async fn purge_expired_sessions(&self) -> Result<u64> {
         let done = stmt(
             "DELETE FROM sessions WHERE expires_at <= $1",
-            vec![now_timestamp().into()],
+            vec![self.now_timestamp().into()],
         )
         .query()
         .execute(self.pool())

@@ -313,7 +313,7 @@ async fn realignment_moves_hcps_and_keeps_history(store: Store) {
         .filter(|h| h.zip == zip)
         .count();
     assert!(moving > 0);
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     // A future realignment changes nothing today.
     store
         .align_zips(
@@ -347,7 +347,7 @@ async fn an_ended_assignment_ends_access(store: Store) {
     populate_small(&store, "x").await;
     let (rep, _) = store.user_credentials("rep.t03").await.unwrap().unwrap();
     let assignment = store.assignments_of(rep.id).await.unwrap().remove(0);
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     store
         .end_assignment(&Actor::system("ops"), assignment.id, today)
         .await
@@ -371,7 +371,7 @@ async fn an_alignment_coming_into_force_changes_scope_without_a_write(store: Sto
     let t01 = store.org_unit_by_code("T01").await.unwrap().unwrap();
     let t02 = store.org_unit_by_code("T02").await.unwrap().unwrap();
     let zip = store.zips_of_territory(t01.id).await.unwrap()[0].clone();
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let tomorrow = today + Duration::days(1);
     store
         .align_zips(

@@ -1435,7 +1435,7 @@ export interface components {
              */
             district_id?: string | null;
             /** @description Rules the server found broken by a fact recorded offline (kept, never dropped). */
-            flags: string[];
+            flags: components["schemas"]["Code"][];
             hcp_ids: string[];
             /** Format: uuid */
             id: string;
@@ -1499,16 +1499,11 @@ export interface components {
         };
         /** @description One record to put or delete on the device. */
         Change: {
-            /**
-             * @description The record (schemas `Hcp`, `AccountSummary`, `Call`, `Product`, `FrequencyTarget`,
-             *     `Picklists`, `SampleBook`, `Notice`); null for a delete.
-             */
+            /** @description The record, of the schema `entity` names; null for a delete. */
             data: Record<string, never>;
-            /** @description `hcp`, `account`, `call`, `product`, `target`, `picklists`, `samples` or `notice`. */
-            entity: string;
+            entity: components["schemas"]["Entity"];
             id: string;
-            /** @description `put` or `delete`. */
-            op: string;
+            op: components["schemas"]["Op"];
         };
         /** @description A change to an existing HCP proposed by a rep. */
         ChangeProposal: {
@@ -1531,6 +1526,11 @@ export interface components {
             /** @description What the review found and what was done. */
             comment: string;
         };
+        /**
+         * @description A stable, machine-readable code (`snake_case` on the wire).
+         * @enum {string}
+         */
+        Code: "validation_failed" | "malformed_json" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "method_not_allowed" | "not_found" | "unauthenticated" | "invalid_credentials" | "forbidden" | "database_unavailable" | "internal" | "duplicate_npi" | "duplicate" | "conflict" | "likely_duplicate" | "already_decided" | "hcp_merged" | "already_undone" | "already_received" | "unknown_kind" | "duplicate_call" | "duplicate_record" | "linked" | "hcp_not_in_scope" | "hcp_inactive" | "blacklisted" | "do_not_call" | "hcp_realigned_since_call" | "blacklisted_after_call" | "do_not_call_set_after_call" | "fair_balance" | "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch" | "lot_expired" | "insufficient_inventory" | "allocation_exceeded" | "sample_limit" | "no_active_licence" | "credential_not_eligible" | "dea_required" | "signature_invalid" | "receipt_discrepancy";
         /** @description A colleague samples can be transferred to. */
         Colleague: {
             /** Format: uuid */
@@ -1721,6 +1721,11 @@ export interface components {
             status: string;
         };
         /**
+         * @description The kind of record a change carries.
+         * @enum {string}
+         */
+        Entity: "hcp" | "account" | "call" | "product" | "target" | "picklists" | "samples" | "notice" | "data_request" | "matching";
+        /**
          * @description The fields the model weighs, in the order of [`Comparison::levels`].
          * @enum {string}
          */
@@ -1772,12 +1777,12 @@ export interface components {
         /** @description One rule a proposal breaks. */
         Finding: {
             /**
-             * @description Stable code: `blacklisted`, `do_not_call`, `hcp_inactive`, `no_lines`, `quantity_invalid`,
+             * @description `blacklisted`, `do_not_call`, `hcp_inactive`, `no_lines`, `quantity_invalid`,
              *     `unknown_sku`, `lot_required`, `lot_mismatch`, `lot_expired`, `insufficient_inventory`,
-             *     `allocation_exceeded`, `sample_limit`, `no_active_licence`, `credential_not_eligible`,
-             *     `dea_required`.
+             *     `allocation_exceeded`, `sample_limit`, `no_active_licence`, `credential_not_eligible`
+             *     or `dea_required`.
              */
-            code: string;
+            code: components["schemas"]["Code"];
             /** @description The input the finding is about (`hcp`, `lines[0].quantity`, ...). */
             field: string;
             message: string;
@@ -2249,6 +2254,11 @@ export interface components {
             display_name: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description What the user may do (the server's permission table); the web app shows actions by
+             *     these, never by role.
+             */
+            permissions: components["schemas"]["Permission"][];
             role: components["schemas"]["Role"];
             territories: components["schemas"]["TerritoryRef"][];
             username: string;
@@ -2349,31 +2359,88 @@ export interface components {
             to_territory: string;
             zip: string;
         };
-        Mutation: {
+        /** @description One mutation as a device sends it. */
+        Mutation: components["schemas"]["MutationBody"] & {
             client_ts: string;
             /**
              * Format: uuid
              * @description UUIDv7 made on the device; applying the same id twice has the effect of once.
              */
             id: string;
-            /**
-             * @description `call.submit` (payload `CallInput`), `sample.request` (`SampleRequestInput`),
-             *     `sample.receive` (`ReceiveInput`), `sample.transfer` / `sample.return` / `sample.destroy` (`MoveInput`),
-             *     `sample.loss` (`LossInput`), `sample.count` (`CountInput`), `hcp.propose` (`HcpProposal`)
-             *     or `hcp.change` (`ChangeProposal`).
-             */
-            kind: string;
-            payload: Record<string, never>;
         };
+        /** @description A mutation's kind with its payload (`kind` and `payload` on the wire). */
+        MutationBody: {
+            /** @enum {string} */
+            kind: "call.submit";
+            /** @description A call report, with its signed sample disbursement if samples were given. */
+            payload: components["schemas"]["CallInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.request";
+            /** @description An HCP's signed request for samples shipped by headquarters. */
+            payload: components["schemas"]["SampleRequestInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.receive";
+            /** @description The rep acknowledges a shipment or transfer with what arrived. */
+            payload: components["schemas"]["ReceiveInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.transfer";
+            /** @description Samples sent to another rep. */
+            payload: components["schemas"]["MoveInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.return";
+            /** @description Samples returned to headquarters. */
+            payload: components["schemas"]["MoveInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.destroy";
+            /** @description A witnessed destruction of samples. */
+            payload: components["schemas"]["MoveInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.loss";
+            /** @description Samples lost or stolen. */
+            payload: components["schemas"]["LossInput"];
+        } | {
+            /** @enum {string} */
+            kind: "sample.count";
+            /** @description A physical inventory count. */
+            payload: components["schemas"]["CountInput"];
+        } | {
+            /** @enum {string} */
+            kind: "hcp.propose";
+            /** @description A rep proposes a new HCP for the stewards. */
+            payload: components["schemas"]["HcpProposal"];
+        } | {
+            /** @enum {string} */
+            kind: "hcp.change";
+            /** @description A rep proposes a change to an HCP for the stewards. */
+            payload: components["schemas"]["ChangeProposal"];
+        };
+        /**
+         * @description What a mutation does.
+         * @enum {string}
+         */
+        MutationKind: "call.submit" | "sample.request" | "sample.receive" | "sample.transfer" | "sample.return" | "sample.destroy" | "sample.loss" | "sample.count" | "hcp.propose" | "hcp.change";
+        /** @description The answer to one mutation. */
         MutationResult: {
-            code?: string | null;
+            code?: null | components["schemas"]["Code"];
             errors: components["schemas"]["FieldError"][];
+            /** @description Every flag of an `applied_with_flag` mutation (what compliance will review). */
+            flags?: components["schemas"]["Code"][];
             message?: string | null;
             /** Format: uuid */
             mutation_id: string;
-            /** @description `applied`, `rejected` or `applied_with_flag`. */
-            status: string;
+            status: components["schemas"]["MutationStatus"];
         };
+        /**
+         * @description What became of a mutation.
+         * @enum {string}
+         */
+        MutationStatus: "applied" | "applied_with_flag" | "rejected";
         NewLot: {
             /** Format: date */
             expires_on: string;
@@ -2400,6 +2467,11 @@ export interface components {
             subject_id: string;
             title: string;
         };
+        /**
+         * @description What to do with the record.
+         * @enum {string}
+         */
+        Op: "put" | "delete";
         /** @enum {string} */
         OrgLevel: "nation" | "region" | "district" | "territory";
         /** @enum {string} */
@@ -2457,6 +2529,18 @@ export interface components {
             /** Format: int64 */
             value_cents: number;
         };
+        /**
+         * @description Something a user may do.
+         * @enum {string}
+         */
+        Permission: "report_calls" | "hold_samples" | "propose_master_data" | "steward_master_data" | "import_master_data" | "flag_do_not_call" | "read_targeting" | "manage_targeting" | "manage_alignments" | "review_realignments" | "manage_sample_policy" | "maintain_key_messages" | "oversee_all_samples" | "oversee_team_samples" | "review_sample_compliance" | "manage_users";
+        /**
+         * @description The phases of a checkpoint, in the order a pull sends them: most important first (the
+         *     plan needs pick lists, products, targets and tier-A HCPs before anything else); phases
+         *     added later go last, so cursors handed out before them keep their meaning.
+         * @enum {string}
+         */
+        Phase: "picklists" | "products" | "targets" | "samples" | "hcps_tier_a" | "hcps_tier_b" | "hcps_tier_c" | "hcps_untiered" | "accounts" | "calls" | "notices" | "requests" | "matching";
         /** @description The pick lists of the call report, shipped to devices. */
         Picklists: {
             call_types: components["schemas"]["Choice"][];
@@ -2475,7 +2559,7 @@ export interface components {
         /** @description The body of every error response (`application/problem+json`). */
         Problem: {
             /** @description Stable machine-readable code, e.g. `validation_failed`, `not_found`. */
-            code: string;
+            code: components["schemas"]["Code"];
             detail: string;
             /** @description Per-field problems of invalid input. */
             errors?: components["schemas"]["FieldError"][];
@@ -2915,6 +2999,7 @@ export interface components {
             /** @description Send back as `cursor`; keep it only once `has_more` is false (a complete checkpoint). */
             cursor: string;
             has_more: boolean;
+            next_phase?: null | components["schemas"]["Phase"];
             /**
              * @description The device must replace its synced records (not its outbox or drafts) with the
              *     state this checkpoint carries.

@@ -2,6 +2,7 @@
  * a transport failure keeps it pending (attempts+1); a rejected item is superseded when the rep
  * reopens it as a draft or resends it (a resend is a NEW mutation id with the same call). */
 import type { CallOutboxItem, OutboxItem, OutboxItemOf } from './records';
+import { CODE_TEXT } from '../lib/codes';
 import {
   mutationStatus,
   type CallInput,
@@ -95,22 +96,6 @@ export function resend<T extends OutboxItem>(
 export function backoffMs(failures: number): number {
   return Math.min(60_000, 2000 * 2 ** Math.max(0, failures - 1));
 }
-
-const CODE_TEXT: Record<string, string> = {
-  do_not_call: 'The HCP is on the do-not-call list.',
-  hcp_not_in_scope: 'The HCP is not in your territory (any more).',
-  hcp_inactive: 'The HCP is not active (retired or deceased).',
-  validation_failed: 'Some details of the call are invalid.',
-  duplicate_call: 'This call was already logged (same HCP and time).',
-  blacklisted: 'The HCP is blacklisted by compliance.',
-  signature_invalid: 'The signature is missing or does not match the samples.',
-  already_received: 'This shipment was already acknowledged.',
-  not_found: 'The shipment is not addressed to you.',
-  conflict: 'The records changed meanwhile (e.g. acknowledged on another device).',
-  duplicate_record: 'This sample record was already sent.',
-  forbidden: 'Your role may not record this.',
-  unknown_kind: 'The server does not know this kind of record (update the app).',
-};
 
 /** A rejection in words: the known code's text, then the server's message and field errors. */
 export function rejectionText(r: MutationResult | null): string {

@@ -1,5 +1,7 @@
-/** Sync protocol types: the server's OpenAPI schemas (src/api/schema.d.ts, `npm run gen:api`),
- * narrowed where the document types a field as a plain string/object. */
+/** Sync protocol types: the server's OpenAPI schemas (src/api/schema.d.ts, `npm run gen:api`).
+ * Kinds, statuses, codes, entities and ops are the generated unions, never retyped here; the
+ * only local additions are runtime guards written as `Record<Union, …>` so the compiler fails
+ * when the server adds a member this app does not handle. */
 import type { components } from '../api/schema';
 
 type S = components['schemas'];
@@ -19,36 +21,45 @@ export type CallType = S['CallType'];
 /** A call as this app submits it: every optional field present (null when empty). */
 export type CallInput = Required<S['CallInput']>;
 export type SyncPage = S['SyncPage'];
-/** `PushRequest` with the mutation payload typed (the document has a free-form object). */
-export type PushRequest = Omit<S['PushRequest'], 'mutations'> & { mutations: Mutation[] };
+export type PushRequest = S['PushRequest'];
 export type PushResult = S['PushResult'];
 export type MutationResult = S['MutationResult'];
+export type MutationStatus = S['MutationStatus'];
+export type Code = S['Code'];
+export type Entity = S['Entity'];
+export type Op = S['Op'];
 
-export const ENTITIES = [
-  'hcp',
-  'account',
-  'call',
-  'product',
-  'target',
-  'picklists',
-  'samples',
-  'notice',
-  'data_request',
-  'matching',
-] as const;
-export type Entity = (typeof ENTITIES)[number];
-
-/** `Change` with `entity` and `op` narrowed (the document describes them in prose). */
-export type Change = Omit<S['Change'], 'entity' | 'op' | 'data'> & {
-  entity: Entity;
-  op: 'put' | 'delete';
-  data: unknown;
+/** Entities this app stores; a change of any other entity (a newer server) is skipped. */
+const STORED_ENTITIES: Record<Entity, true> = {
+  hcp: true,
+  account: true,
+  call: true,
+  product: true,
+  target: true,
+  picklists: true,
+  samples: true,
+  notice: true,
+  data_request: true,
+  matching: true,
 };
+const OPS: Record<Op, true> = { put: true, delete: true };
+
+/** `Change` with its record as an unknown value (each store narrows it by `entity`). */
+export type Change = Omit<S['Change'], 'data'> & { data: unknown };
 
 export function isKnownChange(c: S['Change']): c is S['Change'] & Change {
-  return (
-    (ENTITIES as readonly string[]).includes(c.entity) && (c.op === 'put' || c.op === 'delete')
-  );
+  return Object.hasOwn(STORED_ENTITIES, c.entity) && Object.hasOwn(OPS, c.op);
+}
+
+const STATUSES: Record<MutationStatus, true> = {
+  applied: true,
+  applied_with_flag: true,
+  rejected: true,
+};
+
+/** The status of a result, or null for one this app does not know (a newer server). */
+export function mutationStatus(s: string): MutationStatus | null {
+  return Object.hasOwn(STATUSES, s) ? (s as MutationStatus) : null;
 }
 
 // Sample accountability (the rep's sample book and the sample mutations).
@@ -80,33 +91,16 @@ export type DataRequest = S['DataRequest'];
 /** The `matching` sync entity (meta key `matching`): the duplicate model for offline checks. */
 export type DeviceModel = S['DeviceModel'];
 
-/** Every mutation this app pushes, with its payload type. */
-export interface MutationPayloads {
-  'call.submit': CallInput;
-  'sample.request': SampleRequestInput;
-  'sample.receive': ReceiveInput;
-  'sample.transfer': MoveInput;
-  'sample.return': MoveInput;
-  /** A witnessed destruction (expired or damaged lots): `note` names the witness and the method. */
-  'sample.destroy': MoveInput;
-  'sample.loss': LossInput;
-  'sample.count': CountInput;
-  'hcp.propose': HcpProposal;
-  'hcp.change': ChangeProposal;
-}
-export type MutationKind = keyof MutationPayloads;
-export type ProposalKind = 'hcp.propose' | 'hcp.change';
+type Body = S['MutationBody'];
+/** Every mutation kind, from the server's tagged union. */
+export type MutationKind = S['MutationKind'];
+/** The payload of each kind as this app builds it: every optional field present (null when
+ * empty). */
+export type MutationPayloads = {
+  [K in MutationKind]: Required<Extract<Body, { kind: K }>['payload']>;
+};
+export type ProposalKind = Extract<MutationKind, 'hcp.propose' | 'hcp.change'>;
 export type SampleMutationKind = Exclude<MutationKind, 'call.submit' | ProposalKind>;
 
-/** `Mutation` with `kind` and `payload` typed together (the document has a free-form object). */
-export type Mutation = {
-  [K in MutationKind]: Omit<S['Mutation'], 'kind' | 'payload'> & {
-    kind: K;
-    payload: MutationPayloads[K];
-  };
-}[MutationKind];
-
-export type MutationStatus = 'applied' | 'rejected' | 'applied_with_flag';
-export function mutationStatus(s: string): MutationStatus | null {
-  return s === 'applied' || s === 'rejected' || s === 'applied_with_flag' ? s : null;
-}
+/** A mutation as pushed: `kind` and `payload` typed together. */
+export type Mutation = S['Mutation'];

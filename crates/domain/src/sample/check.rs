@@ -6,6 +6,7 @@
 //! block, warnings ask the rep to confirm.
 
 use super::limits::{check_limits, PastSample, SampleLimit, Severity};
+use crate::code::Code;
 use crate::hcp::HcpStatus;
 use crate::product::DeaSchedule;
 use chrono::NaiveDate;
@@ -139,11 +140,11 @@ pub struct SampleContext<'a> {
 /// One rule a proposal breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Finding {
-    /// Stable code: `blacklisted`, `do_not_call`, `hcp_inactive`, `no_lines`, `quantity_invalid`,
+    /// `blacklisted`, `do_not_call`, `hcp_inactive`, `no_lines`, `quantity_invalid`,
     /// `unknown_sku`, `lot_required`, `lot_mismatch`, `lot_expired`, `insufficient_inventory`,
-    /// `allocation_exceeded`, `sample_limit`, `no_active_licence`, `credential_not_eligible`,
-    /// `dea_required`.
-    pub code: String,
+    /// `allocation_exceeded`, `sample_limit`, `no_active_licence`, `credential_not_eligible`
+    /// or `dea_required`.
+    pub code: Code,
     pub severity: Severity,
     /// The input the finding is about (`hcp`, `lines[0].quantity`, ...).
     pub field: String,
@@ -151,13 +152,13 @@ pub struct Finding {
 }
 
 fn finding(
-    code: &str,
+    code: Code,
     severity: Severity,
     field: impl Into<String>,
     message: impl Into<String>,
 ) -> Finding {
     Finding {
-        code: code.into(),
+        code,
         severity,
         field: field.into(),
         message: message.into(),
@@ -171,7 +172,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
     let r = ctx.recipient;
     if let Some(reason) = &r.blacklisted {
         out.push(finding(
-            "blacklisted",
+            Code::Blacklisted,
             Error,
             "hcp",
             format!("the HCP is blacklisted by compliance: {reason}"),
@@ -179,7 +180,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
     }
     if let Some(reason) = &r.do_not_call {
         out.push(finding(
-            "do_not_call",
+            Code::DoNotCall,
             Error,
             "hcp",
             format!("the HCP is flagged do-not-call: {reason}"),
@@ -187,7 +188,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
     }
     if r.status != HcpStatus::Active {
         out.push(finding(
-            "hcp_inactive",
+            Code::HcpInactive,
             Error,
             "hcp",
             "the HCP is not active",
@@ -199,7 +200,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
         .any(|l| l.state.eq_ignore_ascii_case(ctx.state) && l.expires_on >= ctx.on);
     if !licensed {
         out.push(finding(
-            "no_active_licence",
+            Code::NoActiveLicence,
             Error,
             "hcp",
             format!("no active state licence in {}", ctx.state),
@@ -207,7 +208,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
     }
     if lines.is_empty() {
         out.push(finding(
-            "no_lines",
+            Code::NoLines,
             Error,
             "lines",
             "add at least one sample",
@@ -222,7 +223,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
         let at = |f: &str| format!("lines[{i}].{f}");
         if line.quantity < 1 {
             out.push(finding(
-                "quantity_invalid",
+                Code::QuantityInvalid,
                 Error,
                 at("quantity"),
                 "must be at least 1",
@@ -231,7 +232,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
         }
         let Some(sku) = skus.get(&line.sku_id) else {
             out.push(finding(
-                "unknown_sku",
+                Code::UnknownSku,
                 Error,
                 at("sku_id"),
                 "is not a sample SKU",
@@ -244,7 +245,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
             .filter(|c| c.forbids(ctx.state, &r.credentials, sku))
         {
             out.push(finding(
-                "credential_not_eligible",
+                Code::CredentialNotEligible,
                 Error,
                 at("sku_id"),
                 format!(
@@ -261,7 +262,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
             });
             if !covered {
                 out.push(finding(
-                    "dea_required",
+                    Code::DeaRequired,
                     Error,
                     at("sku_id"),
                     format!("{} is schedule {}: the HCP needs a valid DEA registration in {} covering it", sku.product_name, schedule.as_str(), ctx.state),
@@ -270,17 +271,20 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
         }
         if ctx.mode == SampleMode::Disbursement {
             match line.lot_id.and_then(|l| lots.get(&l)) {
-                None if line.lot_id.is_none() => {
-                    out.push(finding("lot_required", Error, at("lot_id"), "choose a lot"))
-                }
+                None if line.lot_id.is_none() => out.push(finding(
+                    Code::LotRequired,
+                    Error,
+                    at("lot_id"),
+                    "choose a lot",
+                )),
                 None => out.push(finding(
-                    "lot_mismatch",
+                    Code::LotMismatch,
                     Error,
                     at("lot_id"),
                     "is not a lot you hold",
                 )),
                 Some(lot) if lot.sku_id != line.sku_id => out.push(finding(
-                    "lot_mismatch",
+                    Code::LotMismatch,
                     Error,
                     at("lot_id"),
                     format!("lot {} is not of this SKU", lot.lot_number),
@@ -288,7 +292,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
                 Some(lot) => {
                     if lot.expires_on < ctx.on {
                         out.push(finding(
-                            "lot_expired",
+                            Code::LotExpired,
                             Error,
                             at("lot_id"),
                             format!("lot {} expired on {}", lot.lot_number, lot.expires_on),
@@ -298,7 +302,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
                     *asked += line.quantity;
                     if *asked > lot.on_hand {
                         out.push(finding(
-                            "insufficient_inventory",
+                            Code::InsufficientInventory,
                             Error,
                             at("quantity"),
                             format!(
@@ -320,7 +324,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
             }) {
                 if a.used + *qty > a.quantity {
                     out.push(finding(
-                        "allocation_exceeded",
+                        Code::AllocationExceeded,
                         Error,
                         at("quantity"),
                         format!(
@@ -346,7 +350,7 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
             ctx.on,
         ) {
             out.push(finding(
-                "sample_limit",
+                Code::SampleLimit,
                 breach.severity,
                 at("quantity"),
                 breach.message,
@@ -371,7 +375,7 @@ fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
     let mut kept: Vec<Finding> = findings
         .into_iter()
         .rev()
-        .filter(|f| seen.insert((f.code.clone(), f.message.clone())))
+        .filter(|f| seen.insert((f.code, f.message.clone())))
         .collect();
     kept.reverse();
     kept

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use pharmacrm_domain::org::TerritoryRef;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::role::Role;
 use pharmacrm_service::auth::{self as service, Principal};
 use pharmacrm_storage::Store;
@@ -27,6 +28,9 @@ pub struct Me {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// What the user may do (the server's permission table); the web app shows actions by
+    /// these, never by role.
+    pub permissions: Vec<Permission>,
     pub territories: Vec<TerritoryRef>,
 }
 
@@ -44,6 +48,7 @@ async fn me_of(store: &Store, principal: &Principal) -> Result<Me, ApiError> {
         username: principal.user.username.clone(),
         display_name: principal.user.display_name.clone(),
         role: principal.user.role,
+        permissions: principal.user.role.permissions().to_vec(),
         territories: principal.territories(store).await?,
     })
 }

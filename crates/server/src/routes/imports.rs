@@ -6,25 +6,13 @@ use crate::problem::{ApiError, Problem};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
-use pharmacrm_domain::role::Role;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_service::import::{self, ImportReport};
 
 /// Largest CSV upload.
 pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
-
-fn ops_only(auth: &Auth) -> Result<(), ApiError> {
-    match auth.principal.user.role {
-        Role::Ops | Role::Admin => Ok(()),
-        _ => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "only ops and admin change master data in bulk",
-        )),
-    }
-}
 
 #[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports",
     params(("kind" = String, Path, description = "hcps, accounts, alignment or specialties")),
@@ -38,7 +26,7 @@ pub async fn upload(
     Path(kind): Path<String>,
     body: Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
-    ops_only(&auth)?;
+    auth.principal.require(Permission::ImportMasterData)?;
     let actor = auth.principal.actor();
     let store = &state.store;
     let none = |_: usize, _: usize| {};

@@ -4,21 +4,16 @@
 use crate::problem::ApiError;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
+use pharmacrm_domain::code::Code;
 
 pub async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
     sqlx::query("SELECT 1")
         .execute(state.store.pool())
         .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                e.to_string(),
-            )
-        })?;
+        .map_err(|e| ApiError::new(Code::DatabaseUnavailable, e.to_string()))?;
     Ok("ok")
 }
 

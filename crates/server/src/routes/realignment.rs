@@ -19,10 +19,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-fn today() -> chrono::NaiveDate {
-    pharmacrm_storage::today()
-}
-
 #[utoipa::path(get, path = "/api/v1/realignments", tag = "realignment", security(("bearer" = [])),
     responses((status = 200, description = "Ops: all; reps and managers: those in review or published", body = [Realignment])))]
 pub async fn list_realignments(
@@ -122,7 +118,7 @@ pub async fn realignment_impact(
     Path(id): Path<Uuid>,
 ) -> Result<Json<RealignmentImpact>, ApiError> {
     Ok(Json(
-        service::impact_of(&state.store, &auth.principal, id, today()).await?,
+        service::impact_of(&state.store, &auth.principal, id, state.store.today()).await?,
     ))
 }
 
@@ -134,7 +130,7 @@ pub async fn realignment_review(
     Path(id): Path<Uuid>,
 ) -> Result<Json<FieldReview>, ApiError> {
     Ok(Json(
-        service::field_review(&state.store, &auth.principal, id, today()).await?,
+        service::field_review(&state.store, &auth.principal, id, state.store.today()).await?,
     ))
 }
 
@@ -160,7 +156,14 @@ pub async fn mark_realignment(
     ApiJson(input): ApiJson<MarkInput>,
 ) -> Result<Json<Mark>, ApiError> {
     Ok(Json(
-        service::mark(&state.store, &auth.principal, id, &input, today()).await?,
+        service::mark(
+            &state.store,
+            &auth.principal,
+            id,
+            &input,
+            state.store.today(),
+        )
+        .await?,
     ))
 }
 
@@ -188,7 +191,14 @@ pub async fn publish_realignment(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<Publication>,
 ) -> Result<Json<Realignment>, ApiError> {
-    let published = service::publish(&state.store, &auth.principal, id, &input, today()).await?;
+    let published = service::publish(
+        &state.store,
+        &auth.principal,
+        id,
+        &input,
+        state.store.today(),
+    )
+    .await?;
     poke(&state);
     Ok(Json(published))
 }

@@ -55,7 +55,7 @@ pub async fn territories_overview(
         pharmacrm_service::org::territory_overview(
             &state.store,
             &auth.principal,
-            pharmacrm_storage::today(),
+            state.store.today(),
         )
         .await?,
     ))

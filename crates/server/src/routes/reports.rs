@@ -29,7 +29,7 @@ pub async fn frequency_report(
     auth: Auth,
     ApiQuery(query): ApiQuery<FrequencyQuery>,
 ) -> Result<Json<FrequencyReport>, ApiError> {
-    let today = pharmacrm_storage::today();
+    let today = state.store.today();
     let cycle = match query
         .cycle
         .as_deref()

@@ -12,6 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::sample::check::{CredentialRule, DeaRegistration, SkuFacts};
 use pharmacrm_domain::sample::limits::SampleLimit;
 use pharmacrm_domain::sample::views::{
@@ -45,12 +46,7 @@ pub async fn sample_book(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<SampleBook>, ApiError> {
-    if auth.principal.user.role != pharmacrm_domain::role::Role::Rep {
-        return Err(pharmacrm_service::ServiceError::Forbidden(
-            "only reps hold sample inventory".into(),
-        )
-        .into());
-    }
+    auth.principal.require(Permission::HoldSamples)?;
     Ok(Json(service::book(&state.store, &auth.principal).await?))
 }
 
@@ -60,20 +56,8 @@ pub async fn sample_reps(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<Colleague>>, ApiError> {
-    let reps = service::overseen_reps(&state.store, &auth.principal).await?;
-    let users = state.store.users().await?;
     Ok(Json(
-        users
-            .into_iter()
-            .filter(|u| {
-                u.role == pharmacrm_domain::role::Role::Rep
-                    && reps.as_ref().is_none_or(|r| r.contains(&u.id))
-            })
-            .map(|u| Colleague {
-                id: u.id,
-                name: u.display_name,
-            })
-            .collect(),
+        service::overseen_colleagues(&state.store, &auth.principal).await?,
     ))
 }
 
@@ -111,13 +95,12 @@ pub async fn list_shipments(
     ApiQuery(q): ApiQuery<RepQuery>,
 ) -> Result<Json<Vec<ShipmentView>>, ApiError> {
     let reps = service::overseen_reps(&state.store, &auth.principal).await?;
-    let mut list = state.store.shipments(q.rep_id, false).await?;
-    if let Some(reps) = reps {
-        list.retain(|s| {
-            reps.contains(&s.to_rep_id) || s.from_rep_id.is_some_and(|f| reps.contains(&f))
-        });
-    }
-    Ok(Json(list))
+    Ok(Json(
+        state
+            .store
+            .shipments(q.rep_id, reps.as_deref(), false)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/samples/shipments", tag = "samples", request_body = admin::ShipmentInput, security(("bearer" = [])),
@@ -201,11 +184,9 @@ pub async fn list_allocations(
     ApiQuery(q): ApiQuery<RepQuery>,
 ) -> Result<Json<Vec<Allocation>>, ApiError> {
     let reps = service::overseen_reps(&state.store, &auth.principal).await?;
-    let mut list = state.store.allocations(q.rep_id).await?;
-    if let Some(reps) = reps {
-        list.retain(|a| reps.contains(&a.rep_id));
-    }
-    Ok(Json(list))
+    Ok(Json(
+        state.store.allocations(q.rep_id, reps.as_deref()).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/samples/allocations", tag = "samples", request_body = admin::AllocationInput, security(("bearer" = [])),

@@ -50,7 +50,7 @@ pub async fn push(
     ApiJson(request): ApiJson<PushRequest>,
 ) -> Result<Json<PushResult>, ApiError> {
     let result = service::push(&state.store, &auth.principal, &request).await?;
-    if result.results.iter().any(|r| r.status != "rejected") {
+    if result.results.iter().any(|r| r.status.is_applied()) {
         // Nobody listening is fine.
         let _ = state.pokes.send(());
     }

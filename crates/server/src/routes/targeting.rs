@@ -174,7 +174,7 @@ pub async fn publish_targeting_version(
         &auth.principal,
         id,
         input.effective_from,
-        pharmacrm_storage::today(),
+        state.store.today(),
     )
     .await?;
     poke(&state);

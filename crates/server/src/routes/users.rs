@@ -4,8 +4,8 @@ use crate::extract::Auth;
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::views::User;
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
@@ -14,12 +14,6 @@ pub async fn list_users(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<User>>, ApiError> {
-    if !auth.principal.user.role.may_manage_users() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "only an admin can list users",
-        ));
-    }
+    auth.principal.require(Permission::ManageUsers)?;
     Ok(Json(state.store.users().await?))
 }

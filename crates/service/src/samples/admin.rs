@@ -5,8 +5,8 @@
 use super::{ensure_overseen, ensure_policy_owner, overseen_reps};
 use crate::auth::Principal;
 use crate::{Result, ServiceError, Store};
-use chrono::{NaiveDate, Utc};
-use pharmacrm_domain::role::Role;
+use chrono::NaiveDate;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::sample::check::{CredentialRule, DeaRegistration};
 use pharmacrm_domain::sample::limits::SampleLimit;
 use pharmacrm_domain::sample::views::{
@@ -75,7 +75,7 @@ pub async fn ship(
     if !store
         .user(input.rep_id)
         .await?
-        .is_some_and(|u| u.role == Role::Rep && u.active)
+        .is_some_and(|u| u.role.may(Permission::HoldSamples) && u.active)
     {
         errors.add("rep_id", "is not an active rep");
     }
@@ -100,7 +100,7 @@ pub async fn ship(
         from_rep_id: None,
         to_rep_id: input.rep_id,
         sender: "Headquarters sample distribution".into(),
-        sent_at: Utc::now(),
+        sent_at: store.now(),
         lines: input.lines.clone(),
         note: input.note.clone(),
     };
@@ -191,7 +191,7 @@ pub async fn put_allocation(
     if !store
         .user(input.rep_id)
         .await?
-        .is_some_and(|u| u.role == Role::Rep)
+        .is_some_and(|u| u.role.may(Permission::HoldSamples))
     {
         errors.add("rep_id", "is not a rep");
     }
@@ -251,14 +251,7 @@ pub async fn put_key_message(
     principal: &Principal,
     m: &KeyMessage,
 ) -> Result<KeyMessage> {
-    if !matches!(
-        principal.user.role,
-        Role::Compliance | Role::Ops | Role::Admin | Role::Marketing
-    ) {
-        return Err(ServiceError::Forbidden(
-            "only marketing, compliance and ops maintain key messages".into(),
-        ));
-    }
+    principal.require(Permission::MaintainKeyMessages)?;
     let mut errors = ValidationErrors::new();
     if !matches!(m.kind.as_str(), "benefit" | "risk") {
         errors.add("kind", "must be benefit or risk");
@@ -280,11 +273,7 @@ pub async fn set_blacklist(
     hcp_id: Uuid,
     reason: Option<&str>,
 ) -> Result<pharmacrm_domain::views::Hcp> {
-    if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden(
-            "only compliance maintains the blacklist".into(),
-        ));
-    }
+    principal.require(Permission::ReviewSampleCompliance)?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(ValidationErrors::single("reason", "must be at most 500 characters").into());
@@ -350,11 +339,7 @@ pub async fn close_exception(
     id: Uuid,
     comment: &str,
 ) -> Result<SampleException> {
-    if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden(
-            "only compliance closes sample exceptions".into(),
-        ));
-    }
+    principal.require(Permission::ReviewSampleCompliance)?;
     if comment.trim().is_empty() {
         return Err(ValidationErrors::single("comment", "say what was found and done").into());
     }
@@ -378,17 +363,13 @@ pub async fn update_loss_report(
     id: Uuid,
     update: &LossReportUpdate,
 ) -> Result<LossReport> {
-    if !matches!(principal.user.role, Role::Compliance | Role::Admin) {
-        return Err(ServiceError::Forbidden(
-            "only compliance tracks loss and theft reports".into(),
-        ));
-    }
+    principal.require(Permission::ReviewSampleCompliance)?;
     let report = store
         .loss_report(id)
         .await?
         .ok_or(ServiceError::NotFound("loss report"))?;
     ensure_overseen(store, principal, report.rep_id).await?;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let mut errors = ValidationErrors::new();
     for (field, day) in [
         ("fda_notified_on", update.fda_notified_on),

@@ -9,7 +9,8 @@ pub mod reports;
 
 use crate::auth::Principal;
 use crate::{Result, ServiceError, Store};
-use chrono::{Duration, Utc};
+use chrono::Duration;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::role::Role;
 use pharmacrm_domain::sample::views::{Colleague, LotView, SampleBook};
 use uuid::Uuid;
@@ -21,23 +22,18 @@ pub const HISTORY_DAYS: i64 = 3 * 366;
 /// The sample book of a rep: inventory by lot, allocations, policy and history.
 pub async fn book(store: &Store, principal: &Principal) -> Result<SampleBook> {
     let rep = principal.user.id;
-    let today = pharmacrm_storage::today();
+    let today = store.today();
     let mut recent = store.ledger_of_rep(rep, None).await?;
-    let since = Utc::now() - Duration::days(120);
+    let since = store.now() - Duration::days(120);
     recent.retain(|e| e.occurred_at >= since);
     recent.reverse();
-    let colleagues = store
-        .users()
+    let colleagues = sample_holders(store, None, true)
         .await?
         .into_iter()
-        .filter(|u| u.role == Role::Rep && u.active && u.id != rep)
-        .map(|u| Colleague {
-            id: u.id,
-            name: u.display_name,
-        })
+        .filter(|c| c.id != rep)
         .collect();
     let incoming: Vec<_> = store
-        .shipments(Some(rep), true)
+        .shipments(Some(rep), None, true)
         .await?
         .into_iter()
         .filter(|s| s.to_rep_id == rep)
@@ -83,14 +79,44 @@ pub async fn book(store: &Store, principal: &Principal) -> Result<SampleBook> {
     })
 }
 
+/// Users who hold sample inventory (of `only`, when given; active ones if `active_only`).
+async fn sample_holders(
+    store: &Store,
+    only: Option<&[Uuid]>,
+    active_only: bool,
+) -> Result<Vec<Colleague>> {
+    let roles: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| r.may(Permission::HoldSamples))
+        .collect();
+    Ok(store
+        .users_in_roles(&roles, only, active_only)
+        .await?
+        .into_iter()
+        .map(|u| Colleague {
+            id: u.id,
+            name: u.display_name,
+        })
+        .collect())
+}
+
+/// The reps whose samples the caller oversees, by name.
+pub async fn overseen_colleagues(store: &Store, principal: &Principal) -> Result<Vec<Colleague>> {
+    let reps = overseen_reps(store, principal).await?;
+    sample_holders(store, reps.as_deref(), false).await
+}
+
 /// Reps whose samples the caller may oversee: `None` for everyone (compliance, ops,
 /// admin), the district's reps for a manager, themselves for a rep.
 pub async fn overseen_reps(store: &Store, principal: &Principal) -> Result<Option<Vec<Uuid>>> {
-    match principal.user.role {
-        Role::Compliance | Role::Ops | Role::Admin => Ok(None),
-        Role::Rep => Ok(Some(vec![principal.user.id])),
-        Role::Manager => {
-            let today = pharmacrm_storage::today();
+    if principal.may(Permission::OverseeAllSamples) {
+        Ok(None)
+    } else if principal.may(Permission::HoldSamples) {
+        Ok(Some(vec![principal.user.id]))
+    } else {
+        principal.require(Permission::OverseeTeamSamples)?;
+        {
+            let today = store.today();
             let mut reps = Vec::new();
             for t in principal.territories(store).await? {
                 for a in store.assignments_to(t.id).await? {
@@ -103,9 +129,6 @@ pub async fn overseen_reps(store: &Store, principal: &Principal) -> Result<Optio
             reps.dedup();
             Ok(Some(reps))
         }
-        Role::Marketing => Err(ServiceError::Forbidden(
-            "marketing does not see sample records".into(),
-        )),
     }
 }
 
@@ -120,15 +143,5 @@ pub async fn ensure_overseen(store: &Store, principal: &Principal, rep_id: Uuid)
 
 /// Fails unless the caller configures sample policy (compliance, ops, admin).
 pub fn ensure_policy_owner(principal: &Principal) -> Result<()> {
-    if matches!(
-        principal.user.role,
-        Role::Compliance | Role::Ops | Role::Admin
-    ) {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(format!(
-            "a {} cannot change sample policy",
-            principal.user.role
-        )))
-    }
+    principal.require(Permission::ManageSamplePolicy)
 }

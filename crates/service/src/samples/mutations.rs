@@ -6,10 +6,14 @@
 //! would not balance, so inventory never goes negative silently.
 
 use crate::auth::Principal;
+use crate::sync::protocol::MutationBody;
+use crate::sync::Evaluation;
 use crate::{Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::call::CallInput;
-use pharmacrm_domain::role::Role;
+use pharmacrm_domain::code::Code;
+use pharmacrm_domain::mutation::MutationOutcome;
+use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::sample::check::{
     blocks, check_samples, Finding, LicenceFacts, LotFacts, RecipientFacts, SampleContext,
     SampleLine, SampleMode,
@@ -19,7 +23,7 @@ use pharmacrm_domain::sample::loss::deadlines;
 use pharmacrm_domain::sample::signature::Signature;
 use pharmacrm_domain::sample::views::InventoryCount;
 use pharmacrm_domain::sample::{DisbursementInput, LedgerEntry, LotQuantity, TxnKind};
-use pharmacrm_domain::{new_id, FieldError, ValidationErrors};
+use pharmacrm_domain::{new_id, ValidationErrors};
 use pharmacrm_storage::samples::{
     Effect, GivenLine, NewException, NewLossReport, NewSampleRecord, NewShipment,
 };
@@ -91,78 +95,69 @@ pub struct CountInput {
 pub enum Verdict {
     Apply {
         effects: Vec<Effect>,
-        flagged: Vec<String>,
+        flagged: Vec<Code>,
     },
-    Refuse {
-        code: &'static str,
-        message: String,
-        errors: Vec<FieldError>,
-    },
+    Refuse(MutationOutcome),
 }
 
-fn refuse(code: &'static str, message: impl Into<String>, errors: ValidationErrors) -> Verdict {
-    Verdict::Refuse {
-        code,
-        message: message.into(),
-        errors: errors.0,
+fn refuse(code: Code, message: impl Into<String>, errors: ValidationErrors) -> Verdict {
+    Verdict::Refuse(MutationOutcome::rejected(code, message, errors.0))
+}
+
+impl From<Verdict> for Evaluation {
+    fn from(verdict: Verdict) -> Evaluation {
+        match verdict {
+            Verdict::Apply { effects, flagged } => Evaluation {
+                outcome: MutationOutcome::applied(
+                    flagged,
+                    "recorded; flagged for compliance review (see the exceptions queue)",
+                ),
+                effects,
+            },
+            Verdict::Refuse(outcome) => Evaluation::refused(outcome),
+        }
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(
-    payload: &serde_json::Value,
-) -> std::result::Result<T, Verdict> {
-    serde_json::from_value(payload.clone()).map_err(|e| {
-        refuse(
-            "validation_failed",
-            "the sample record cannot be read",
-            ValidationErrors::single("payload", e.to_string()),
-        )
-    })
+/// Where samples that leave a rep's inventory (other than to an HCP) go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outflow {
+    /// `sample.transfer`: to another rep, in transit until acknowledged.
+    Transfer,
+    /// `sample.return`: to headquarters.
+    Return,
+    /// `sample.destroy`: a witnessed destruction.
+    Destroy,
 }
 
 /// Evaluates a `sample.*` mutation of a rep.
 pub async fn evaluate(
     store: &Store,
     principal: &Principal,
-    kind: &str,
-    payload: &serde_json::Value,
-) -> Result<Verdict> {
-    if principal.user.role != Role::Rep {
-        return Ok(refuse(
-            "forbidden",
-            "only reps hold sample inventory",
-            ValidationErrors::new(),
-        ));
+    body: MutationBody,
+) -> Result<Evaluation> {
+    if let Err(e) = principal.require(Permission::HoldSamples) {
+        return Evaluation::of_error(e, "");
     }
-    let verdict = match kind {
-        "sample.request" => match parse::<SampleRequestInput>(payload) {
-            Ok(input) => request(store, principal, input).await?,
-            Err(v) => v,
-        },
-        "sample.receive" => match parse::<ReceiveInput>(payload) {
-            Ok(input) => receive(store, principal, input).await?,
-            Err(v) => v,
-        },
-        "sample.transfer" | "sample.return" | "sample.destroy" => match parse::<MoveInput>(payload)
-        {
-            Ok(input) => send(store, principal, kind, input).await?,
-            Err(v) => v,
-        },
-        "sample.loss" => match parse::<LossInput>(payload) {
-            Ok(input) => loss(store, principal, input).await?,
-            Err(v) => v,
-        },
-        "sample.count" => match parse::<CountInput>(payload) {
-            Ok(input) => count(store, principal, input).await?,
-            Err(v) => v,
-        },
+    let verdict = match body {
+        MutationBody::SampleRequest(input) => request(store, principal, input).await?,
+        MutationBody::SampleReceive(input) => receive(store, principal, input).await?,
+        MutationBody::SampleTransfer(input) => {
+            send(store, principal, Outflow::Transfer, input).await?
+        }
+        MutationBody::SampleReturn(input) => send(store, principal, Outflow::Return, input).await?,
+        MutationBody::SampleDestroy(input) => {
+            send(store, principal, Outflow::Destroy, input).await?
+        }
+        MutationBody::SampleLoss(input) => loss(store, principal, input).await?,
+        MutationBody::SampleCount(input) => count(store, principal, input).await?,
         other => refuse(
-            "unknown_kind",
-            format!("'{other}' is not a mutation this server knows"),
+            Code::UnknownKind,
+            format!("'{}' is not a sample mutation", other.kind().as_str()),
             ValidationErrors::new(),
         ),
     };
-    Ok(verdict)
+    Ok(verdict.into())
 }
 
 /// What the server knows of the recipient, judged on the day samples were given:
@@ -256,7 +251,7 @@ async fn signed_record(
     };
     let Some((facts, home_state, hcp_name, address)) = recipient(store, hcp_id, at).await? else {
         return Ok(Err(refuse(
-            "hcp_not_in_scope",
+            Code::HcpNotInScope,
             "the HCP is unknown",
             ValidationErrors::single("hcp_id", "is not an HCP"),
         )));
@@ -283,7 +278,7 @@ async fn signed_record(
         .collect();
     if let Err(errors) = signature.verify(id, record_type, &signed_lines) {
         return Ok(Err(refuse(
-            "signature_invalid",
+            Code::SignatureInvalid,
             "the signature is missing or does not match the samples",
             errors,
         )));
@@ -313,8 +308,12 @@ async fn signed_record(
         .iter()
         .filter(|f| {
             matches!(
-                f.code.as_str(),
-                "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch"
+                f.code,
+                Code::NoLines
+                    | Code::QuantityInvalid
+                    | Code::UnknownSku
+                    | Code::LotRequired
+                    | Code::LotMismatch
             )
         })
         .collect();
@@ -324,7 +323,7 @@ async fn signed_record(
             errors.add(f.field.clone(), f.message.clone());
         }
         return Ok(Err(refuse(
-            "validation_failed",
+            Code::ValidationFailed,
             "the samples cannot be recorded",
             errors,
         )));
@@ -408,7 +407,7 @@ pub async fn disbursement_effects(
             "samples are given to one HCP, not in a group call",
         );
         return Ok(Err(refuse(
-            "validation_failed",
+            Code::ValidationFailed,
             "samples need a one-to-one call",
             errors,
         )));
@@ -463,11 +462,11 @@ async fn request(
 }
 
 /// Codes of the blocking findings, recorded as the mutation's flags.
-pub fn flagged(findings: &[Finding]) -> Vec<String> {
-    let mut codes: Vec<String> = findings
+pub fn flagged(findings: &[Finding]) -> Vec<Code> {
+    let mut codes: Vec<Code> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
-        .map(|f| f.code.clone())
+        .map(|f| f.code)
         .collect();
     codes.dedup();
     codes
@@ -558,7 +557,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
         Some(s) if s.to_rep_id == rep => s,
         _ => {
             return Ok(refuse(
-                "not_found",
+                Code::NotFound,
                 "no such shipment for you",
                 ValidationErrors::single("shipment_id", "is not a shipment to you"),
             ))
@@ -566,7 +565,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
     };
     if shipment.status != "in_transit" {
         return Ok(refuse(
-            "already_received",
+            Code::AlreadyReceived,
             "this shipment was already acknowledged",
             ValidationErrors::single("shipment_id", "already received"),
         ));
@@ -575,7 +574,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
         Ok(map) => map,
         Err(errors) => {
             return Ok(refuse(
-                "validation_failed",
+                Code::ValidationFailed,
                 "the receipt is invalid",
                 errors,
             ))
@@ -593,7 +592,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
         || got.keys().any(|lot| !sent.contains_key(lot));
     if differs && input.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Ok(refuse(
-            "validation_failed",
+            Code::ValidationFailed,
             "note the discrepancy",
             ValidationErrors::single("note", "describe what differs from the packing list"),
         ));
@@ -624,7 +623,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
     Ok(Verdict::Apply {
         effects,
         flagged: if differs {
-            vec!["receipt_discrepancy".into()]
+            vec![Code::ReceiptDiscrepancy]
         } else {
             vec![]
         },
@@ -635,7 +634,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
 async fn send(
     store: &Store,
     principal: &Principal,
-    kind: &str,
+    kind: Outflow,
     input: MoveInput,
 ) -> Result<Verdict> {
     let rep = principal.user.id;
@@ -648,7 +647,7 @@ async fn send(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
-    if kind == "sample.destroy" && witness.is_none() {
+    if kind == Outflow::Destroy && witness.is_none() {
         errors.add(
             "note",
             "name the witness and how the samples were destroyed",
@@ -656,13 +655,13 @@ async fn send(
     }
     if !errors.is_empty() {
         return Ok(refuse(
-            "validation_failed",
+            Code::ValidationFailed,
             "the samples cannot leave your inventory",
             errors,
         ));
     }
     match kind {
-        "sample.return" => {
+        Outflow::Return => {
             let ledger = entries(
                 rep,
                 TxnKind::Return,
@@ -677,7 +676,7 @@ async fn send(
                 flagged: vec![],
             });
         }
-        "sample.destroy" => {
+        Outflow::Destroy => {
             let counterparty = format!("Destroyed, witnessed: {}", witness.unwrap_or_default());
             let ledger = entries(
                 rep,
@@ -693,18 +692,18 @@ async fn send(
                 flagged: vec![],
             });
         }
-        _ => {}
+        Outflow::Transfer => {}
     }
     let receiver = match input.to_rep_id {
         Some(id) if id != rep => store
             .user(id)
             .await?
-            .filter(|u| u.role == Role::Rep && u.active),
+            .filter(|u| u.role.may(Permission::HoldSamples) && u.active),
         _ => None,
     };
     let Some(receiver) = receiver else {
         return Ok(refuse(
-            "validation_failed",
+            Code::ValidationFailed,
             "choose the rep who receives the samples",
             ValidationErrors::single("to_rep_id", "is not another active rep"),
         ));
@@ -756,14 +755,14 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
     {
         errors.add("police_report", "a theft needs the police report reference");
     }
-    if input.discovered_on > pharmacrm_storage::today() {
+    if input.discovered_on > store.today() {
         errors.add("discovered_on", "is in the future");
     }
     let sku_of_lot = match check_lots(store, rep, &input.lines, true, false).await? {
         Ok(map) if errors.is_empty() => map,
         Ok(_) => {
             return Ok(refuse(
-                "validation_failed",
+                Code::ValidationFailed,
                 "the loss report is incomplete",
                 errors,
             ))
@@ -771,7 +770,7 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
         Err(more) => {
             errors.0.extend(more.0);
             return Ok(refuse(
-                "validation_failed",
+                Code::ValidationFailed,
                 "the loss report is incomplete",
                 errors,
             ));
@@ -782,7 +781,7 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
         .discovered_on
         .and_hms_opt(12, 0, 0)
         .map(|t| t.and_utc())
-        .unwrap_or_else(Utc::now);
+        .unwrap_or_else(|| store.now());
     let ledger = entries(
         rep,
         kind,
@@ -812,7 +811,11 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
 async fn count(store: &Store, principal: &Principal, input: CountInput) -> Result<Verdict> {
     let rep = principal.user.id;
     if let Err(errors) = check_lots(store, rep, &input.lines, false, true).await? {
-        return Ok(refuse("validation_failed", "the count is invalid", errors));
+        return Ok(refuse(
+            Code::ValidationFailed,
+            "the count is invalid",
+            errors,
+        ));
     }
     let count = InventoryCount {
         id: input.id,

@@ -34,12 +34,12 @@ pub async fn push_call(
     who: &Principal,
     hcp: uuid::Uuid,
     at: chrono::DateTime<chrono::Utc>,
-) -> (String, uuid::Uuid) {
-    use pharmacrm_service::sync::{push, Mutation, PushRequest};
+) -> (pharmacrm_domain::mutation::MutationStatus, uuid::Uuid) {
+    use pharmacrm_service::sync::{push, PushRequest, ReceivedMutation};
     let id = pharmacrm_domain::new_id();
     let payload = serde_json::json!({"id": id, "call_type": "in_person", "hcp_ids": [hcp], "called_at": at,
         "outcome": "interested", "next_step": "follow_up_visit"});
-    let m = Mutation {
+    let m = ReceivedMutation {
         id: pharmacrm_domain::new_id(),
         client_ts: at.to_rfc3339(),
         kind: "call.submit".into(),
@@ -55,5 +55,5 @@ pub async fn push_call(
     )
     .await
     .unwrap();
-    (out.results[0].status.clone(), id)
+    (out.results[0].status, id)
 }

@@ -105,6 +105,7 @@ impl Store {
         };
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "sample_limit",
             limit.id,
@@ -131,6 +132,7 @@ impl Store {
             .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "sample_limit",
             id,
@@ -144,10 +146,18 @@ impl Store {
     }
 
     /// Allocations, of one rep or all.
-    pub async fn allocations(&self, rep_id: Option<Uuid>) -> Result<Vec<Allocation>> {
+    /// Allocations of `rep_id` (every rep when none), limited to `reps` when given.
+    pub async fn allocations(
+        &self,
+        rep_id: Option<Uuid>,
+        reps: Option<&[Uuid]>,
+    ) -> Result<Vec<Allocation>> {
         let mut sql = Sql::new("SELECT id, rep_id, product_id, period_from, period_to, quantity FROM sample_allocations WHERE 1 = 1");
         if let Some(rep) = rep_id {
             sql.push(" AND rep_id = ").bind(rep);
+        }
+        if let Some(reps) = reps {
+            sql.push(" AND rep_id IN ").bind_list(reps.iter().copied());
         }
         sql.push(" ORDER BY period_from DESC, rep_id, product_id");
         sql.query()
@@ -186,6 +196,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "sample_allocation",
             a.id,
@@ -201,7 +212,7 @@ impl Store {
     /// A rep's allocations with what they disbursed of each so far.
     pub async fn allocation_facts(&self, rep_id: Uuid) -> Result<Vec<AllocationFacts>> {
         let mut out = Vec::new();
-        for a in self.allocations(Some(rep_id)).await? {
+        for a in self.allocations(Some(rep_id), None).await? {
             let used = self
                 .disbursed_by_rep(rep_id, a.period_from, a.period_to)
                 .await?
@@ -254,6 +265,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "credential_rule",
             rule.id,
@@ -304,6 +316,7 @@ impl Store {
         .await?;
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "key_message",
             m.id,
@@ -385,6 +398,7 @@ impl Store {
         };
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "sample_sku",
             sku_id,
@@ -471,6 +485,7 @@ impl Store {
             .await?;
             record(
                 &mut tx,
+                &self.now_timestamp(),
                 actor,
                 "dea_registration",
                 format!("{hcp_id}/{}", reg.number),
@@ -528,7 +543,7 @@ impl Store {
         let after = reason.map(|r| DoNotCall {
             reason: r.to_string(),
             set_by: actor.name.clone(),
-            set_at: crate::now_timestamp(),
+            set_at: self.now_timestamp(),
         });
         if let Some(a) = &after {
             stmt(
@@ -547,6 +562,7 @@ impl Store {
         };
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "hcp_blacklist",
             hcp_id,

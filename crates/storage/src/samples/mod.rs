@@ -17,6 +17,7 @@ use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::call::Call;
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::sample::check::{Finding, SampleLine};
 use pharmacrm_domain::sample::limits::PastSample;
 use pharmacrm_domain::sample::signature::Signature;
@@ -244,6 +245,7 @@ pub(crate) async fn apply(
                 serde_json::json!({ "status": "received", "received_lines": lines, "note": note });
             crate::audit::record(
                 conn,
+                now,
                 actor,
                 "sample_shipment",
                 id,
@@ -289,7 +291,7 @@ async fn insert_record(
     .query()
     .execute(&mut *conn)
     .await
-    .map_err(|e| crate::sql::unique_violation(e, "sample record", "id", &r.id.to_string()))?;
+    .map_err(|e| crate::sql::unique_violation(e, Code::DuplicateRecord, "sample record", "id", &r.id.to_string()))?;
     let day = r.occurred_at.date_naive();
     let rows = given
         .iter()
@@ -315,6 +317,7 @@ async fn insert_record(
     .await?;
     crate::audit::record(
         conn,
+        now,
         actor,
         "sample_record",
         r.id,
@@ -329,7 +332,7 @@ async fn insert_shipment(
     conn: &mut AnyConnection,
     actor: &Actor,
     s: &NewShipment,
-    _now: &str,
+    now: &str,
 ) -> Result<()> {
     stmt(
         "INSERT INTO sample_shipments (id, kind, from_rep_id, to_rep_id, sender, sent_at, lines, status, note) \
@@ -348,9 +351,10 @@ async fn insert_shipment(
     .query()
     .execute(&mut *conn)
     .await
-    .map_err(|e| crate::sql::unique_violation(e, "shipment", "id", &s.id.to_string()))?;
+    .map_err(|e| crate::sql::unique_violation(e, Code::DuplicateRecord, "shipment", "id", &s.id.to_string()))?;
     crate::audit::record(
         conn,
+        now,
         actor,
         "sample_shipment",
         s.id,
@@ -389,7 +393,7 @@ fn shipment_of(row: &AnyRow) -> Result<ShipmentView> {
 impl Store {
     /// Creates lots (demo, fixtures and the ops API).
     pub async fn insert_lots(&self, actor: &Actor, lots: &[Lot]) -> Result<()> {
-        let now = crate::now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         let rows = lots
             .iter()
@@ -410,9 +414,13 @@ impl Store {
         )
         .await
         .map_err(|e| match e {
-            StorageError::Database(db) => {
-                crate::sql::unique_violation(db, "lot", "lot_number", "(SKU, lot number)")
-            }
+            StorageError::Database(db) => crate::sql::unique_violation(
+                db,
+                Code::Duplicate,
+                "lot",
+                "lot_number",
+                "(SKU, lot number)",
+            ),
             other => other,
         })?;
         let audit = lots
@@ -457,7 +465,7 @@ impl Store {
 
     /// Writes ledger lines directly (demo history, fixtures, headquarters adjustments).
     pub async fn insert_ledger(&self, actor: &Actor, entries: &[LedgerEntry]) -> Result<()> {
-        let now = crate::now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         append_ledger(&mut tx, actor, entries, &now).await?;
         tx.commit().await?;
@@ -467,7 +475,7 @@ impl Store {
     /// Applies effects outside a sync mutation (headquarters shipments, demo data), in one
     /// transaction.
     pub async fn apply_effects(&self, actor: &Actor, effects: &[Effect]) -> Result<()> {
-        let now = crate::now_timestamp();
+        let now = self.now_timestamp();
         let mut tx = self.pool().begin().await?;
         for e in effects {
             apply(&mut tx, actor, e, &now).await?;
@@ -547,9 +555,12 @@ impl Store {
     }
 
     /// Shipments and transfers to (or from) a rep; `in_transit_only` for what awaits them.
+    /// Shipments to or from `rep_id` (any rep when none), limited to those of `reps` when
+    /// given (the reps the caller oversees).
     pub async fn shipments(
         &self,
         rep_id: Option<Uuid>,
+        reps: Option<&[Uuid]>,
         in_transit_only: bool,
     ) -> Result<Vec<ShipmentView>> {
         let mut sql = Sql::new(&format!("SELECT {SHIPMENT_COLUMNS} FROM sample_shipments s JOIN users u ON u.id = s.to_rep_id WHERE 1 = 1"));
@@ -558,6 +569,13 @@ impl Store {
                 .bind(rep)
                 .push(" OR s.from_rep_id = ")
                 .bind(rep)
+                .push(")");
+        }
+        if let Some(reps) = reps {
+            sql.push(" AND (s.to_rep_id IN ")
+                .bind_list(reps.iter().copied())
+                .push(" OR s.from_rep_id IN ")
+                .bind_list(reps.iter().copied())
                 .push(")");
         }
         if in_transit_only {
@@ -639,7 +657,7 @@ impl Store {
             "SELECT g.hcp_id, g.product_id, g.given_on, CAST(SUM(g.quantity) AS BIGINT) AS q, CAST(SUM(g.value_cents) AS BIGINT) AS v FROM hcp_samples g \
              JOIN hcps h ON h.id = g.hcp_id",
         );
-        crate::scope::join_alignment(&mut sql, "h", crate::today());
+        crate::scope::join_alignment(&mut sql, "h", self.today());
         sql.push(" WHERE g.given_on >= ").bind(since);
         crate::scope::restrict(&mut sql, scope);
         sql.push(" GROUP BY g.hcp_id, g.product_id, g.given_on ORDER BY g.hcp_id, g.given_on");

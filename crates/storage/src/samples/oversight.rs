@@ -11,6 +11,7 @@ use crate::sql::{get_date, get_opt_date, get_opt_str, get_opt_uuid, get_str, get
 use crate::{Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::sample::views::{
     InventoryCount, LossReport, LossReportUpdate, SampleException, SampleRecord,
 };
@@ -36,6 +37,7 @@ pub(crate) async fn insert_exception(
     .await?;
     record(
         conn,
+        now,
         actor,
         "sample_exception",
         x.id,
@@ -71,9 +73,10 @@ pub(crate) async fn insert_loss_report(
     .query()
     .execute(&mut *conn)
     .await
-    .map_err(|e| crate::sql::unique_violation(e, "loss report", "id", &l.id.to_string()))?;
+    .map_err(|e| crate::sql::unique_violation(e, Code::DuplicateRecord, "loss report", "id", &l.id.to_string()))?;
     record(
         conn,
+        now,
         actor,
         "loss_report",
         l.id,
@@ -97,9 +100,10 @@ pub(crate) async fn insert_count(
     .query()
     .execute(&mut *conn)
     .await
-    .map_err(|e| crate::sql::unique_violation(e, "inventory count", "id", &c.id.to_string()))?;
+    .map_err(|e| crate::sql::unique_violation(e, Code::DuplicateRecord, "inventory count", "id", &c.id.to_string()))?;
     record(
         conn,
+        now,
         actor,
         "inventory_count",
         c.id,
@@ -272,7 +276,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let done = stmt(
             "UPDATE sample_exceptions SET status = 'closed', closed_by = $1, closed_at = $2, comment = $3 WHERE id = $4 AND status = 'open'",
-            vec![actor.name.clone().into(), crate::now_timestamp().into(), comment.to_string().into(), id.into()],
+            vec![actor.name.clone().into(), self.now_timestamp().into(), comment.to_string().into(), id.into()],
         )
         .query()
         .execute(&mut *tx)
@@ -288,6 +292,7 @@ impl Store {
         let before = serde_json::to_value(&before).unwrap_or_default();
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "sample_exception",
             id,
@@ -314,7 +319,7 @@ impl Store {
                 .bind_list(reps.iter().copied());
         }
         sql.push(" ORDER BY l.discovered_on DESC, l.id");
-        let today = crate::today();
+        let today = self.today();
         sql.query()
             .fetch_all(self.pool())
             .await?
@@ -326,7 +331,7 @@ impl Store {
     pub async fn loss_report(&self, id: Uuid) -> Result<Option<LossReport>> {
         let mut sql = Sql::new(&format!("SELECT {LOSS_COLUMNS} FROM loss_reports l JOIN users u ON u.id = l.rep_id WHERE l.id = "));
         sql.bind(id);
-        let today = crate::today();
+        let today = self.today();
         sql.query()
             .fetch_optional(self.pool())
             .await?
@@ -348,7 +353,7 @@ impl Store {
             .ok_or(StorageError::NotFound("loss report"))?;
         let mut tx = self.pool().begin().await?;
         let (closed_at, closed_by) = if update.close && before.closed_at.is_none() {
-            (Some(crate::now_timestamp()), Some(actor.name.clone()))
+            (Some(self.now_timestamp()), Some(actor.name.clone()))
         } else {
             (before.closed_at.clone(), before.closed_by.clone())
         };
@@ -372,6 +377,7 @@ impl Store {
         );
         record(
             &mut tx,
+            &self.now_timestamp(),
             actor,
             "loss_report",
             id,
