@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alignment;
 pub mod audit;
 pub mod calls;
+mod changes;
 pub mod completeness;
 mod error;
 pub mod hcps;
@@ -48,6 +49,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Told on each commit that changed what devices pull (see `changes`).
+    changes: tokio::sync::broadcast::Sender<()>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -87,7 +90,11 @@ impl Store {
             options
         };
         let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            changes: changes::channel(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -179,11 +179,6 @@ pub fn ops() -> Router<AppState> {
         .route("/metrics", get(metrics))
 }
 
-/// Tells connected devices to pull.
-pub(crate) fn poke(state: &AppState) {
-    let _ = state.pokes.send(());
-}
-
 /// Parses an id from a path; a malformed id is simply not found.
 pub(crate) fn parse_id(text: &str, what: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(text).map_err(|_| ApiError::not_found(what))
