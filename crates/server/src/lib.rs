@@ -35,8 +35,11 @@ pub struct AppState {
 pub fn app(store: Store) -> Router {
     let state = AppState { store };
     let header = axum::http::HeaderName::from_static("x-request-id");
+    // The API's routes carry their full `/api/v1/...` paths (as documented); an unknown
+    // path under `/api/` falls through to `web::serve`, which answers a problem+json 404.
+    let (api, _) = routes::api().split_for_parts();
     Router::new()
-        .nest("/api/v1", routes::api())
+        .merge(api)
         .merge(routes::ops())
         .fallback(web::serve)
         .method_not_allowed_fallback(problem::method_not_allowed)
