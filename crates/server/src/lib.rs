@@ -24,20 +24,22 @@ pub use problem::{ApiError, Problem};
 /// Largest request body accepted (JSON bodies are small; imports go through the CLI).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// What handlers share. Devices are told of changes by the store itself
+/// ([`Store::subscribe_changes`]), on the commit of any write they would pull.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    /// Pokes the event streams of connected devices after a push changed data.
-    pub pokes: tokio::sync::broadcast::Sender<()>,
 }
 
 /// The whole application: API, health, metrics, web UI.
 pub fn app(store: Store) -> Router {
-    let (pokes, _) = tokio::sync::broadcast::channel(16);
-    let state = AppState { store, pokes };
+    let state = AppState { store };
     let header = axum::http::HeaderName::from_static("x-request-id");
+    // The API's routes carry their full `/api/v1/...` paths (as documented); an unknown
+    // path under `/api/` falls through to `web::serve`, which answers a problem+json 404.
+    let (api, _) = routes::api().split_for_parts();
     Router::new()
-        .nest("/api/v1", routes::api())
+        .merge(api)
         .merge(routes::ops())
         .fallback(web::serve)
         .method_not_allowed_fallback(problem::method_not_allowed)

@@ -1,6 +1,6 @@
 //! The sync protocol on both backends: initial and incremental pulls within scope,
-//! idempotent pushes, rejections that do not wedge the queue, realignment resets, and a
-//! change committed late that a pull must not skip.
+//! idempotent pushes, rejections that do not wedge the queue, realignment resets, a
+//! change committed late that a pull must not skip, and pokes on every committed write.
 
 mod common;
 
@@ -478,6 +478,74 @@ async fn events_stream_pokes_after_a_push(store: Store) {
     assert!(text.contains("event: poke"), "{text}");
 }
 
+/// A device's event stream, open.
+async fn events_of(api: &Api, token: &str) -> axum::body::Body {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get("/api/v1/sync/events")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = api.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.into_body()
+}
+
+/// Waits for the next frame of an event stream (up to 5 s, well before a heartbeat is
+/// due) and asserts it is a poke.
+async fn assert_poked(events: &mut axum::body::Body, after: &str) {
+    use http_body_util::BodyExt;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), events.frame())
+        .await
+        .unwrap_or_else(|_| panic!("a poke within 5 s after {after}"))
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+    assert!(text.contains("event: poke"), "after {after}: {text}");
+}
+
+/// Pokes come from the store on commit, so every writing path pokes without its handler
+/// saying so: an HCP created over HTTP, the matching thresholds (whose handler never
+/// poked by hand), and a write made outside HTTP (the scheduler, an in-process import).
+async fn every_committed_write_pokes_the_event_stream(store: Store) {
+    let api = Api::demo(store).await;
+    let rep = api.login("rep.t01").await;
+    let ops = api.login("ops").await;
+    let mut events = events_of(&api, &rep).await;
+
+    let zip = api.all("/api/v1/hcps", &ops).await[0]["zip"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = api
+        .post_json(
+            "/api/v1/hcps?confirmed_different=true",
+            Some(&ops),
+            &common::new_hcp("1234567893", &zip),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_poked(&mut events, "an HCP was created").await;
+
+    let thresholds = api
+        .send(
+            axum::http::Method::PUT,
+            "/api/v1/matching/thresholds",
+            Some(&ops),
+            Some("application/json"),
+            br#"{"link": 0.98, "review": 0.8}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(thresholds.status, StatusCode::OK, "{}", thresholds.text);
+    assert_poked(&mut events, "the matching thresholds changed").await;
+
+    let settings = api.store.matching_settings().await.unwrap();
+    api.store
+        .save_matching_settings(&Actor::system("test"), &settings)
+        .await
+        .unwrap();
+    assert_poked(&mut events, "a write outside HTTP").await;
+}
+
 backend_tests!(
     initial_pull_is_the_reps_scope_in_priority_order,
     pushes_apply_once_and_reach_the_manager,
@@ -485,4 +553,5 @@ backend_tests!(
     a_realignment_resets_the_devices_it_touches,
     a_change_committed_late_is_not_skipped,
     events_stream_pokes_after_a_push,
+    every_committed_write_pokes_the_event_stream,
 );

@@ -308,7 +308,7 @@ impl Store {
             return Ok(());
         }
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let rows = accounts
             .iter()
@@ -353,7 +353,7 @@ impl Store {
         after: &StoredAccount,
     ) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let values = account_values(after.id, &after.record, after.parent_id, &now, version);
         let columns: Vec<&str> = ACCOUNT_COLUMNS.split(", ").collect();
@@ -393,7 +393,7 @@ impl Store {
         affiliations: &[NewAffiliation],
     ) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let mut rows = Vec::new();
         let mut audit = Vec::new();
         for a in affiliations {

@@ -136,7 +136,7 @@ impl Store {
         let current = self
             .alignments_for(pairs.iter().map(|(z, _)| z.clone()).collect())
             .await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let outcome = align_in(
             &mut tx,

@@ -197,7 +197,7 @@ impl Store {
     ) -> Result<()> {
         let user_id = actor.user_id.ok_or(StorageError::NotFound("user"))?;
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         stmt(
             "INSERT INTO sync_mutations (id, client_id, user_id, kind, status, code, message, errors, received_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -292,7 +292,7 @@ impl Store {
     /// Inserts calls directly (demo history and benchmarks), each audited.
     pub async fn insert_calls(&self, actor: &Actor, calls: &[Call]) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         insert_rows(
             &mut tx,

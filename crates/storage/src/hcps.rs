@@ -545,7 +545,7 @@ impl Store {
             return Ok(());
         }
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let rows = hcps
             .iter()
@@ -608,7 +608,7 @@ impl Store {
         after: &HcpRecord,
     ) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let (by, at) = if after.do_not_call_reason.is_some()
             && after.do_not_call_reason != before.do_not_call_reason

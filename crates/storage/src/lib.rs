@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alignment;
 pub mod audit;
 pub mod calls;
+mod changes;
 pub mod completeness;
 mod error;
 pub mod hcps;
@@ -51,6 +52,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: SharedClock,
+    /// Told on each commit that changed what devices pull (see `changes`).
+    changes: tokio::sync::broadcast::Sender<()>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -94,6 +97,7 @@ impl Store {
             pool,
             backend,
             clock: SystemClock::shared(),
+            changes: changes::channel(),
         })
     }
 

@@ -334,7 +334,7 @@ impl Store {
         let now = self.now_timestamp();
         let parameters = serde_json::to_string(&settings.parameters)
             .map_err(|e| StorageError::corrupt("parameters", e))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = crate::sql::next_version(&mut tx).await?;
         stmt("DELETE FROM matching_settings WHERE id = 1", vec![])
             .query()

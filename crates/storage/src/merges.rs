@@ -192,7 +192,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<StoredMerge> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let mut status = Sql::new("SELECT id, master_status FROM hcps WHERE id IN ");
         status.bind_list([survivor_id, merged_id]);
         let rows = status.query().fetch_all(&mut *tx).await?;
@@ -300,7 +300,7 @@ impl Store {
     /// Undoes a merge: the rows it moved go back to the merged record, which takes back its
     /// earlier master status; what the survivor gained since stays with the survivor.
     pub async fn undo_merge(&self, actor: &Actor, id: Uuid) -> Result<StoredMerge> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let row = stmt("SELECT * FROM hcp_merges WHERE id = $1", vec![id.into()])
             .query()
             .fetch_optional(&mut *tx)

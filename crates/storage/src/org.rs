@@ -133,7 +133,7 @@ impl Store {
             org_unit_id,
             effective,
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
             "INSERT INTO assignments (id, user_id, org_unit_id, valid_from, valid_to, version) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -159,7 +159,7 @@ impl Store {
 
     /// Ends an assignment on `to` (exclusive), keeping it as history.
     pub async fn end_assignment(&self, actor: &Actor, id: Uuid, to: NaiveDate) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let mut sql = Sql::new(
             "SELECT id, user_id, org_unit_id, valid_from, valid_to FROM assignments WHERE id = ",
         );

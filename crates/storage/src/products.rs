@@ -17,7 +17,7 @@ impl Store {
         id: Uuid,
         product: &ProductRecord,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
             "INSERT INTO products (id, brand, therapeutic_area, lifecycle_stage, created_at, version) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -56,7 +56,7 @@ impl Store {
         product_id: Uuid,
         sku: &SampleSkuRecord,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         stmt(
             "INSERT INTO sample_skus (id, product_id, ndc, strength, dosage_form, dea_schedule) VALUES ($1, $2, $3, $4, $5, $6)",
             vec![

@@ -502,7 +502,7 @@ impl Store {
         let account_rows = self
             .account_alignments_for(accounts.iter().map(|(a, _)| a.clone()).collect())
             .await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::lock_editable(&mut tx, id).await?;
         let open = {
             let mut sql = Sql::new("SELECT COUNT(*) AS n FROM realignment_marks WHERE resolution IS NULL AND realignment_id = ");

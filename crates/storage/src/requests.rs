@@ -135,7 +135,7 @@ impl Store {
     ) -> Result<()> {
         self.insert_hcps_with_status(actor, &[(hcp_id, hcp.clone())], "proposed")
             .await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         insert_request(&mut tx, request, version).await?;
         record(
@@ -155,7 +155,7 @@ impl Store {
 
     /// Stores a proposed change to an existing HCP.
     pub async fn propose_change(&self, actor: &Actor, request: &StoredRequest) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         insert_request(&mut tx, request, version).await?;
         record(
@@ -234,7 +234,7 @@ impl Store {
             .await?
             .ok_or(StorageError::NotFound("data request"))?;
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let done = stmt(
             "UPDATE data_requests SET status = $1, decided_by = $2, decided_at = $3, decision_reason = $4, merged_into = $5, version = $6 \

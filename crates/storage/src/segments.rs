@@ -47,7 +47,7 @@ impl Store {
     /// Sets segments in one transaction.
     pub async fn set_segments(&self, actor: &Actor, segments: &[SegmentAssignment]) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         let hcps: Vec<Uuid> = segments.iter().map(|s| s.hcp_id).collect();
         touch_hcps(&mut tx, &hcps, version).await?;

@@ -2,6 +2,7 @@
 //! both SQLite and PostgreSQL accept), typed column readers that hide the differences
 //! between the two engines, and the text forms of dates and timestamps.
 
+use crate::changes::Tx;
 use crate::{Result, StorageError};
 use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::code::Code;
@@ -220,13 +221,15 @@ pub fn get_opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
 
 /// Takes the next change version for the current transaction. The counter row stays
 /// locked until the transaction ends, so versions commit in the order they were taken and
-/// a reader that sees version n has every change up to n (docs/sync.md).
-pub async fn next_version(conn: &mut AnyConnection) -> Result<i64> {
+/// a reader that sees version n has every change up to n (docs/sync.md). Only a [`Tx`]
+/// can take one, so the commit that publishes the version also tells devices to pull.
+pub async fn next_version(tx: &mut Tx) -> Result<i64> {
     let row = sqlx::query(
         "UPDATE sync_counter SET value = value + 1 WHERE name = 'changes' RETURNING value",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut **tx)
     .await?;
+    tx.tell_devices();
     get_i64(&row, "value")
 }
 

@@ -442,7 +442,7 @@ impl Store {
         id: Uuid,
         today: NaiveDate,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         // Claim the version first: whoever brings it into force (the scheduler, a publication)
         // does so once; the others find it already applied.
         let mut claim = Sql::new("UPDATE targeting_versions SET applied_at = ");

@@ -259,6 +259,45 @@ async fn a_duplicate_npi_writes_nothing(store: Store) {
     assert!(store.hcp(&Scope::All, fresh).await.unwrap().is_none());
 }
 
+/// Subscribers (the sync event stream) hear of a transaction that took a version only when
+/// it commits: a write that fails after taking one rolls back and tells nobody.
+async fn only_a_committed_version_tells_subscribers(store: Store) {
+    use tokio::sync::broadcast::error::TryRecvError;
+    populate_small(&store, "x").await;
+    let (records, _) = store
+        .hcp_records(&Scope::All, &HcpFilter::default(), None, 1)
+        .await
+        .unwrap();
+    let hcp = &records[0];
+    let version = store.current_version().await.unwrap();
+    let mut changes = store.subscribe_changes();
+    let duplicate = store
+        .insert_hcps(
+            &Actor::system("test"),
+            &[(pharmacrm_domain::new_id(), hcp.record.clone())],
+        )
+        .await;
+    assert!(
+        matches!(duplicate, Err(StorageError::Duplicate { .. })),
+        "{duplicate:?}"
+    );
+    assert_eq!(changes.try_recv(), Err(TryRecvError::Empty), "rolled back");
+    assert_eq!(store.current_version().await.unwrap(), version);
+    let mut after = hcp.record.clone();
+    after.do_not_call_reason = Some("Asked not to be visited".into());
+    store
+        .update_hcp(&Actor::system("steward"), hcp.id, &hcp.record, &after)
+        .await
+        .unwrap();
+    assert_eq!(changes.try_recv(), Ok(()), "committed");
+    assert_eq!(
+        changes.try_recv(),
+        Err(TryRecvError::Empty),
+        "once a commit"
+    );
+    assert!(store.current_version().await.unwrap() > version);
+}
+
 async fn changes_are_audited_and_the_log_is_append_only(store: Store) {
     populate_small(&store, "x").await;
     let (records, _) = store
@@ -478,6 +517,7 @@ async fn entries_from_before_the_chain_are_sealed_by_migrate(store: Store) {
 }
 
 backend_tests!(
+    only_a_committed_version_tells_subscribers,
     entries_from_before_the_chain_are_sealed_by_migrate,
     the_audit_chain_detects_tampering,
     removing_the_newest_entries_is_detected,

@@ -125,7 +125,6 @@ pub async fn create_hcp(
         query.confirmed_different.unwrap_or(false),
     )
     .await?;
-    let _ = state.pokes.send(());
     Ok((StatusCode::CREATED, Json(hcp)))
 }
 
@@ -191,7 +190,6 @@ pub async fn flag_do_not_call(
     }
     let hcp =
         service::set_do_not_call(&state.store, &auth.principal, id, Some(&change.reason)).await?;
-    let _ = state.pokes.send(());
     Ok(Json(hcp))
 }
 
@@ -204,6 +202,5 @@ pub async fn clear_do_not_call(
 ) -> Result<Json<Hcp>, ApiError> {
     let id = parse_id(&id, "HCP")?;
     let hcp = service::set_do_not_call(&state.store, &auth.principal, id, None).await?;
-    let _ = state.pokes.send(());
     Ok(Json(hcp))
 }

@@ -42,8 +42,5 @@ pub async fn upload(
         "specialties" => import::import_specialties(store, &actor, reader).await?,
         _ => return Err(ApiError::not_found("import kind")),
     };
-    if report.created + report.updated > 0 {
-        let _ = state.pokes.send(());
-    }
     Ok(Json(report))
 }

@@ -2,7 +2,6 @@
 //! the impact, open the draft for field review, resolve the field's marks and publish with
 //! an effective date; reps and managers review and mark; everyone reads their notices.
 
-use super::poke;
 use crate::extract::{ApiJson, Auth};
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
@@ -199,7 +198,6 @@ pub async fn publish_realignment(
         state.store.today(),
     )
     .await?;
-    poke(&state);
     Ok(Json(published))
 }
 

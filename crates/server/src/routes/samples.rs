@@ -3,7 +3,7 @@
 //! the exceptions queue, loss/theft reports, the reconciliation report and the sample
 //! record. Reps record disbursements and inventory movements through sync pushes.
 
-use super::{parse_id, poke};
+use super::parse_id;
 use crate::extract::{ApiJson, ApiQuery, Auth};
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
@@ -111,7 +111,6 @@ pub async fn create_shipment(
     ApiJson(input): ApiJson<admin::ShipmentInput>,
 ) -> Result<Json<ShipmentView>, ApiError> {
     let shipment = admin::ship(&state.store, &auth.principal, &input).await?;
-    poke(&state);
     Ok(Json(shipment))
 }
 
@@ -138,7 +137,6 @@ pub async fn put_sku_policy(
         &policy,
     )
     .await?;
-    poke(&state);
     Ok(Json(saved))
 }
 
@@ -160,7 +158,6 @@ pub async fn put_limit(
 ) -> Result<Json<SampleLimit>, ApiError> {
     limit.id = parse_id(&id, "limit")?;
     let saved = admin::put_limit(&state.store, &auth.principal, &limit).await?;
-    poke(&state);
     Ok(Json(saved))
 }
 
@@ -172,7 +169,6 @@ pub async fn delete_limit(
     Path(id): Path<String>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     admin::delete_limit(&state.store, &auth.principal, parse_id(&id, "limit")?).await?;
-    poke(&state);
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -197,7 +193,6 @@ pub async fn put_allocation(
     ApiJson(input): ApiJson<admin::AllocationInput>,
 ) -> Result<Json<Allocation>, ApiError> {
     let saved = admin::put_allocation(&state.store, &auth.principal, &input).await?;
-    poke(&state);
     Ok(Json(saved))
 }
 
@@ -220,7 +215,6 @@ pub async fn put_credential_rule(
 ) -> Result<Json<CredentialRule>, ApiError> {
     rule.id = parse_id(&id, "rule")?;
     let saved = admin::put_credential_rule(&state.store, &auth.principal, &rule).await?;
-    poke(&state);
     Ok(Json(saved))
 }
 
@@ -242,7 +236,6 @@ pub async fn put_key_message(
 ) -> Result<Json<KeyMessage>, ApiError> {
     m.id = parse_id(&id, "key message")?;
     let saved = admin::put_key_message(&state.store, &auth.principal, &m).await?;
-    poke(&state);
     Ok(Json(saved))
 }
 
@@ -274,7 +267,6 @@ pub async fn blacklist_hcp(
         Some(&change.reason),
     )
     .await?;
-    poke(&state);
     Ok(Json(hcp))
 }
 
@@ -287,7 +279,6 @@ pub async fn unblacklist_hcp(
 ) -> Result<Json<Hcp>, ApiError> {
     let hcp =
         admin::set_blacklist(&state.store, &auth.principal, parse_id(&id, "HCP")?, None).await?;
-    poke(&state);
     Ok(Json(hcp))
 }
 
@@ -300,7 +291,6 @@ pub async fn put_dea_registration(
     ApiJson(reg): ApiJson<DeaRegistration>,
 ) -> Result<Json<Hcp>, ApiError> {
     let hcp = admin::put_dea(&state.store, &auth.principal, parse_id(&id, "HCP")?, &reg).await?;
-    poke(&state);
     Ok(Json(hcp))
 }
 
@@ -469,8 +459,5 @@ pub async fn screen_leie(
     let report =
         pharmacrm_service::screening::screen_leie(&state.store, &auth.principal, body.as_ref())
             .await?;
-    if report.flagged > 0 {
-        poke(&state);
-    }
     Ok(Json(report))
 }

@@ -2,7 +2,7 @@
 //! and changes), the data stewards' request queue, candidate duplicate pairs, merges and
 //! their undo, the matching model, and data completeness monitoring.
 
-use super::{parse_id, poke};
+use super::parse_id;
 use crate::extract::{ApiJson, ApiQuery, Auth};
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
@@ -43,7 +43,6 @@ pub async fn propose_hcp(
     ApiJson(p): ApiJson<HcpProposal>,
 ) -> Result<(StatusCode, Json<DataRequest>), ApiError> {
     let request = stewardship::propose_hcp(&state.store, &auth.principal, &p).await?;
-    poke(&state);
     Ok((StatusCode::CREATED, Json(request)))
 }
 
@@ -55,7 +54,6 @@ pub async fn propose_hcp_change(
     ApiJson(p): ApiJson<ChangeProposal>,
 ) -> Result<(StatusCode, Json<DataRequest>), ApiError> {
     let request = stewardship::propose_change(&state.store, &auth.principal, &p).await?;
-    poke(&state);
     Ok((StatusCode::CREATED, Json(request)))
 }
 
@@ -96,7 +94,6 @@ pub async fn approve_data_request(
 ) -> Result<Json<DataRequest>, ApiError> {
     let id = parse_id(&id, "data request")?;
     let request = stewardship::approve(&state.store, &auth.principal, id, &d).await?;
-    poke(&state);
     Ok(Json(request))
 }
 
@@ -111,7 +108,6 @@ pub async fn reject_data_request(
 ) -> Result<Json<DataRequest>, ApiError> {
     let id = parse_id(&id, "data request")?;
     let request = stewardship::reject(&state.store, &auth.principal, id, &d).await?;
-    poke(&state);
     Ok(Json(request))
 }
 
@@ -173,7 +169,6 @@ pub async fn merge_hcps(
     ApiJson(input): ApiJson<MergeInput>,
 ) -> Result<(StatusCode, Json<Merge>), ApiError> {
     let merge = matching::merge(&state.store, &auth.principal, &input).await?;
-    poke(&state);
     Ok((StatusCode::CREATED, Json(merge)))
 }
 
@@ -186,7 +181,6 @@ pub async fn undo_merge(
 ) -> Result<Json<Merge>, ApiError> {
     let id = parse_id(&id, "merge")?;
     let merge = matching::undo(&state.store, &auth.principal, id).await?;
-    poke(&state);
     Ok(Json(merge))
 }
 

@@ -50,10 +50,6 @@ pub async fn push(
     ApiJson(request): ApiJson<PushRequest>,
 ) -> Result<Json<PushResult>, ApiError> {
     let result = service::push(&state.store, &auth.principal, &request).await?;
-    if result.results.iter().any(|r| r.status.is_applied()) {
-        // Nobody listening is fine.
-        let _ = state.pokes.send(());
-    }
     Ok(Json(result))
 }
 
@@ -66,7 +62,8 @@ pub async fn events(
     State(state): State<AppState>,
     _auth: Auth,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let mut pokes = state.pokes.subscribe();
+    // The store tells of every commit devices would pull, whoever made it.
+    let mut pokes = state.store.subscribe_changes();
     let stream = async_stream::stream! {
         // A lagging receiver still pokes: it missed pokes, not data. Closed ends the stream.
         while let Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) = pokes.recv().await {

@@ -2,7 +2,6 @@
 //! per product x tier and publish it with an effective date; earlier versions stay readable.
 //! The frequency targets in force are read by everyone (the field app plans on them).
 
-use super::poke;
 use crate::extract::{ApiJson, ApiQuery, Auth};
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
@@ -177,6 +176,5 @@ pub async fn publish_targeting_version(
         state.store.today(),
     )
     .await?;
-    poke(&state);
     Ok(Json(version))
 }

@@ -72,7 +72,8 @@ impl Store {
             .await?
             .into_iter()
             .find(|l| l.id == limit.id);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         stmt(
             "DELETE FROM sample_limits WHERE id = $1",
             vec![limit.id.into()],
@@ -125,7 +126,8 @@ impl Store {
             .into_iter()
             .find(|l| l.id == id)
             .ok_or(StorageError::NotFound("limit"))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         stmt("DELETE FROM sample_limits WHERE id = $1", vec![id.into()])
             .query()
             .execute(&mut *tx)
@@ -179,7 +181,8 @@ impl Store {
 
     /// Sets a rep's allocation of a product for a cycle (replacing the same cycle's).
     pub async fn put_allocation(&self, actor: &Actor, a: &Allocation) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         stmt(
             "DELETE FROM sample_allocations WHERE rep_id = $1 AND product_id = $2 AND period_from = $3",
             vec![a.rep_id.into(), a.product_id.into(), a.period_from.into()],
@@ -248,7 +251,8 @@ impl Store {
     }
 
     pub async fn put_credential_rule(&self, actor: &Actor, rule: &CredentialRule) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         stmt(
             "DELETE FROM credential_rules WHERE id = $1",
             vec![rule.id.into()],
@@ -297,7 +301,8 @@ impl Store {
     }
 
     pub async fn put_key_message(&self, actor: &Actor, m: &KeyMessage) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         stmt("DELETE FROM key_messages WHERE id = $1", vec![m.id.into()])
             .query()
             .execute(&mut *tx)
@@ -371,7 +376,7 @@ impl Store {
             .into_iter()
             .find(|s| s.sku_id == sku_id)
             .ok_or(StorageError::NotFound("sample SKU"))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
             "UPDATE sample_skus SET dea_schedule = $1, unit_value_cents = $2 WHERE id = $3",
@@ -466,7 +471,7 @@ impl Store {
         actor: &Actor,
         regs: &[(Uuid, DeaRegistration)],
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         for (hcp_id, reg) in regs {
             stmt(
@@ -531,7 +536,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<()> {
         let before = self.blacklist_of(&[hcp_id]).await?.remove(&hcp_id);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = next_version(&mut tx).await?;
         stmt(
             "DELETE FROM hcp_blacklist WHERE hcp_id = $1",

@@ -10,6 +10,7 @@ mod oversight;
 pub use oversight::{FactsReport, RecordFilter};
 
 use crate::audit::{audit_row, NewEntry};
+use crate::changes::Tx;
 use crate::sql::{
     get_date, get_i64, get_opt_str, get_opt_uuid, get_str, get_uuid, insert_rows, stmt, Sql, Value,
 };
@@ -213,12 +214,12 @@ pub(crate) async fn append_ledger(
 }
 
 /// Applies one effect inside a mutation's transaction. Calls are inserted by the caller.
-pub(crate) async fn apply(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    effect: &Effect,
-    now: &str,
-) -> Result<()> {
+/// Every other effect changes a rep's sample book, so devices are told on commit.
+pub(crate) async fn apply(tx: &mut Tx, actor: &Actor, effect: &Effect, now: &str) -> Result<()> {
+    if !matches!(effect, Effect::Call(_)) {
+        tx.tell_devices();
+    }
+    let conn: &mut AnyConnection = tx;
     match effect {
         Effect::Call(_) => Ok(()),
         Effect::SampleRecord(r, given) => insert_record(conn, actor, r, given, now).await,
@@ -394,7 +395,8 @@ impl Store {
     /// Creates lots (demo, fixtures and the ops API).
     pub async fn insert_lots(&self, actor: &Actor, lots: &[Lot]) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         let rows = lots
             .iter()
             .map(|l| {
@@ -466,7 +468,8 @@ impl Store {
     /// Writes ledger lines directly (demo history, fixtures, headquarters adjustments).
     pub async fn insert_ledger(&self, actor: &Actor, entries: &[LedgerEntry]) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        tx.tell_devices();
         append_ledger(&mut tx, actor, entries, &now).await?;
         tx.commit().await?;
         Ok(())
@@ -476,7 +479,7 @@ impl Store {
     /// transaction.
     pub async fn apply_effects(&self, actor: &Actor, effects: &[Effect]) -> Result<()> {
         let now = self.now_timestamp();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for e in effects {
             apply(&mut tx, actor, e, &now).await?;
         }
