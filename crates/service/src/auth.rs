@@ -97,9 +97,8 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
-    let expires_at = (store.now() + Duration::hours(SESSION_HOURS))
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string();
+    let expires_at =
+        pharmacrm_storage::timestamp_text(store.now() + Duration::hours(SESSION_HOURS));
     store.purge_expired_sessions().await?;
     store
         .insert_session(&digest(&token), user.id, &expires_at)

@@ -218,12 +218,31 @@ pub enum Entity {
     Matching,
 }
 
+impl Entity {
+    pub const ALL: [Entity; 10] = [
+        Entity::Hcp,
+        Entity::Account,
+        Entity::Call,
+        Entity::Product,
+        Entity::Target,
+        Entity::Picklists,
+        Entity::Samples,
+        Entity::Notice,
+        Entity::DataRequest,
+        Entity::Matching,
+    ];
+}
+
 /// What to do with the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Put,
     Delete,
+}
+
+impl Op {
+    pub const ALL: [Op; 2] = [Op::Put, Op::Delete];
 }
 
 /// One record to put or delete on the device.
