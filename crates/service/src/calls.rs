@@ -20,7 +20,7 @@ use uuid::Uuid;
 /// Judges a pushed call report and returns what to write.
 pub async fn submit(store: &Store, principal: &Principal, input: CallInput) -> Result<Evaluation> {
     if let Err(e) = principal.require(Permission::ReportCalls) {
-        return Evaluation::of_error(e, "");
+        return Evaluation::of_error(e, "the mutation is not allowed");
     }
     if let Some(refusal) = refuse_reference(store, principal, &input).await? {
         return Ok(refusal);
@@ -39,7 +39,7 @@ pub async fn submit(store: &Store, principal: &Principal, input: CallInput) -> R
                 flags.extend(sample_mutations::flagged(&findings));
                 effects.extend(sample_effects);
             }
-            Err(Verdict::Refuse(outcome)) => return Ok(Evaluation::refused(outcome)),
+            Err(Verdict::Refuse(outcome)) => return Ok(Evaluation::answered(outcome)),
             Err(Verdict::Apply { .. }) => {}
         }
     }

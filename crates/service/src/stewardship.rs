@@ -260,10 +260,10 @@ pub async fn pushed_change(
 /// Applied (`linked` when the proposal turned out to be an existing HCP), or the refusal.
 fn pushed_answer(written: Result<DataRequest>) -> Result<Evaluation> {
     match written {
-        Ok(r) if r.status == RequestStatus::Merged => Ok(Evaluation::refused(
+        Ok(r) if r.status == RequestStatus::Merged => Ok(Evaluation::answered(
             MutationOutcome::applied_as(Code::Linked, r.decision_reason),
         )),
-        Ok(_) => Ok(Evaluation::refused(MutationOutcome::applied(vec![], ""))),
+        Ok(_) => Ok(Evaluation::answered(MutationOutcome::applied(vec![], ""))),
         Err(e) => Evaluation::of_error(e, "the proposal has errors"),
     }
 }

@@ -114,7 +114,7 @@ impl From<Verdict> for Evaluation {
                 ),
                 effects,
             },
-            Verdict::Refuse(outcome) => Evaluation::refused(outcome),
+            Verdict::Refuse(outcome) => Evaluation::answered(outcome),
         }
     }
 }
@@ -137,7 +137,7 @@ pub async fn evaluate(
     body: MutationBody,
 ) -> Result<Evaluation> {
     if let Err(e) = principal.require(Permission::HoldSamples) {
-        return Evaluation::of_error(e, "");
+        return Evaluation::of_error(e, "the mutation is not allowed");
     }
     let verdict = match body {
         MutationBody::SampleRequest(input) => request(store, principal, input).await?,

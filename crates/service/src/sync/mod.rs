@@ -32,7 +32,7 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// An answer with nothing for sync to write (rejected, or written by its service).
-    pub fn refused(outcome: MutationOutcome) -> Evaluation {
+    pub fn answered(outcome: MutationOutcome) -> Evaluation {
         Evaluation {
             outcome,
             effects: Vec::new(),
@@ -40,7 +40,7 @@ impl Evaluation {
     }
 
     pub fn rejected(code: Code, message: impl Into<String>, errors: Vec<FieldError>) -> Self {
-        Self::refused(MutationOutcome::rejected(code, message, errors))
+        Self::answered(MutationOutcome::rejected(code, message, errors))
     }
 
     /// The sync answer to a service error a user can act on; other errors stay errors
@@ -61,7 +61,7 @@ impl Evaluation {
             }
             other => return Err(other),
         };
-        Ok(Self::refused(outcome))
+        Ok(Self::answered(outcome))
     }
 }
 
@@ -105,7 +105,7 @@ async fn apply_once(
         mut effects,
     } = match m.read() {
         Ok(body) => evaluate(store, principal, body).await?,
-        Err(unreadable) => Evaluation::refused(unreadable),
+        Err(unreadable) => Evaluation::answered(unreadable),
     };
     let actor = principal.actor();
     loop {
