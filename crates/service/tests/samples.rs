@@ -127,7 +127,7 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     assert_eq!(result.status, MutationStatus::Applied, "{result:?}");
     assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], before - 2);
     let records = store
-        .sample_records(RecordFilter::Hcp(hcp.id))
+        .sample_records(RecordFilter::Hcp(hcp.id), None)
         .await
         .unwrap();
     let record = records
@@ -169,7 +169,7 @@ async fn a_signed_disbursement_is_recorded_with_its_call(store: Store) {
     assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
     assert_eq!(
         store
-            .sample_records(RecordFilter::Call(call.id))
+            .sample_records(RecordFilter::Call(call.id), None)
             .await
             .unwrap()
             .len(),
@@ -476,7 +476,7 @@ async fn two_devices_beyond_a_shared_limit_raise_one_exception(store: Store) {
     assert_eq!(ra.status, MutationStatus::Applied, "{ra:?}");
     assert_eq!(rb.status, MutationStatus::AppliedWithFlag, "{rb:?}");
     let records = store
-        .sample_records(RecordFilter::Hcp(hcp.id))
+        .sample_records(RecordFilter::Hcp(hcp.id), None)
         .await
         .unwrap();
     let ids: Vec<Uuid> = [&a, &b]

@@ -273,13 +273,13 @@ pub async fn records(
     if let RecordFilter::Rep(id) = filter {
         ensure_overseen(store, principal, id).await?;
     }
-    let mut list = store.sample_records(filter).await?;
-    if let Some(reps) = overseen_reps(store, principal).await? {
-        if !matches!(filter, RecordFilter::Hcp(_)) {
-            list.retain(|r| reps.contains(&r.rep_id));
-        }
-    }
-    Ok(list)
+    // An HCP's record is reached through the HCP's scope; the others through the reps the
+    // caller oversees.
+    let reps = match filter {
+        RecordFilter::Hcp(_) => None,
+        _ => overseen_reps(store, principal).await?,
+    };
+    Ok(store.sample_records(filter, reps.as_deref()).await?)
 }
 
 /// The sample record as CSV: one row per line, with the signature manifestation and hash.

@@ -416,7 +416,13 @@ impl Store {
     }
 
     /// Signed records, newest first.
-    pub async fn sample_records(&self, filter: RecordFilter) -> Result<Vec<SampleRecord>> {
+    /// Signed records matching `filter`, limited to those of `reps` when given (the reps the
+    /// caller oversees).
+    pub async fn sample_records(
+        &self,
+        filter: RecordFilter,
+        reps: Option<&[Uuid]>,
+    ) -> Result<Vec<SampleRecord>> {
         let mut sql = Sql::new(&format!(
             "SELECT {RECORD_COLUMNS} FROM sample_records r JOIN users u ON u.id = r.rep_id JOIN hcps h ON h.id = r.hcp_id WHERE "
         ));
@@ -435,6 +441,9 @@ impl Store {
                 .bind(id)
                 .push(")"),
         };
+        if let Some(reps) = reps {
+            sql.push(" AND r.rep_id IN ").bind_list(reps.iter().copied());
+        }
         sql.push(" ORDER BY r.occurred_at DESC, r.id");
         sql.query()
             .fetch_all(self.pool())
