@@ -3,7 +3,8 @@ import { createApi } from './api/client';
 import type { Me, Specialty } from './api/types';
 import { Ctx, type AppCtx } from './context';
 import { notePreviousHash, parseHash, type Route } from './lib/router';
-import { homeHref, isFieldRole, navItems } from './lib/nav';
+import { homeHref, navItems } from './lib/nav';
+import { usesFieldApp } from './lib/permissions';
 import { clearSession, loadToken, loadUser, saveSession, saveUser } from './lib/session';
 import { TopBar } from './components/TopBar';
 import { Login } from './screens/Login';
@@ -106,7 +107,7 @@ export function App() {
     setMe(user);
     const r = parseHash(location.hash);
     if (r.name === 'login' || r.name === 'home' || r.name === 'notfound')
-      location.hash = homeHref(user.role);
+      location.hash = homeHref(user);
   };
 
   const logout = async () => {
@@ -128,7 +129,7 @@ export function App() {
       <Main me={me} route={route} onLogout={logout} />
     </Ctx.Provider>
   );
-  if (!isFieldRole(me.role)) return body;
+  if (!usesFieldApp(me)) return body;
   return (
     <OfflineProvider
       key={me.id}
@@ -145,7 +146,7 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
   const offline = useOfflineMaybe();
   // Reps read from IndexedDB; if the server has no sync endpoints they fall back to the online screens.
   const local = !!offline && !offline.sync.unsupported;
-  const allowed = new Set(navItems(me.role).map((n) => n.key));
+  const allowed = new Set(navItems(me).map((n) => n.key));
   let screen;
   let active: string | null = null;
   switch (route.name) {
@@ -186,13 +187,13 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       break;
     case 'hcp-new':
       active = 'hcps';
-      screen = allowed.has('hcps') && canProposeHcpData(me.role) && (
+      screen = allowed.has('hcps') && canProposeHcpData(me) && (
         <ProposeHcp key={route.query} query={route.query} />
       );
       break;
     case 'requests':
       active = 'hcps';
-      screen = allowed.has('hcps') && canProposeHcpData(me.role) && <MyRequests />;
+      screen = allowed.has('hcps') && canProposeHcpData(me) && <MyRequests />;
       break;
     case 'accounts':
       active = 'accounts';
@@ -254,8 +255,8 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       screen = null;
   }
   if (!screen) {
-    // Unknown route or not allowed for this role: go to the role's home screen.
-    const home = homeHref(me.role);
+    // Unknown route or not allowed for this user: go to the user's home screen.
+    const home = homeHref(me);
     if (location.hash !== home) queueMicrotask(() => (location.hash = home));
     screen = null;
   }
