@@ -7,6 +7,7 @@ import { homeHref, navItems } from './lib/nav';
 import { usesFieldApp } from './lib/permissions';
 import { clearSession, loadToken, loadUser, saveSession, saveUser } from './lib/session';
 import { TopBar } from './components/TopBar';
+import { Loading } from './components/bits';
 import { Login } from './screens/Login';
 import { HcpList } from './screens/HcpList';
 import { HcpProfile } from './screens/HcpProfile';
@@ -30,6 +31,10 @@ import { MyRequests } from './screens/proposals/DataRequests';
 import { canProposeHcpData } from './lib/hcpProposal';
 import { OfflineProvider, useOfflineMaybe } from './offline/context';
 
+function isOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
+}
+
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
   useEffect(() => {
@@ -45,14 +50,21 @@ function useHashRoute(): Route {
 
 export function App() {
   const tokenRef = useRef<string | null>(loadToken());
-  const [me, setMe] = useState<Me | null>(() => (tokenRef.current ? loadUser() : null));
+  const [stored] = useState(() => (tokenRef.current ? loadUser() : null));
+  const [me, setMe] = useState<Me | null>(() => stored?.user ?? null);
+  // A user cached before the server sent permissions has none: online, wait for `/me` rather than
+  // show (and route to) a screen set that is about to change; offline, carry on with none.
+  const staleRef = useRef(!!stored?.stale);
+  const [awaitingMe, setAwaitingMe] = useState(() => staleRef.current && isOnline());
   const [notice, setNotice] = useState<string | null>(null);
   const route = useHashRoute();
 
   const signOutLocal = useCallback((message: string | null) => {
     tokenRef.current = null;
+    staleRef.current = false;
     clearSession();
     setMe(null);
+    setAwaitingMe(false);
     setNotice(message);
   }, []);
 
@@ -65,18 +77,30 @@ export function App() {
     [signOutLocal],
   );
 
-  // Refresh the user (role, territories) from the server on start.
+  // Refresh the user (role, permissions, territories) from the server on start, and once back
+  // online while the cached user still lacks permissions.
   useEffect(() => {
-    if (!tokenRef.current) return;
-    api.me().then(
-      (u) => {
-        saveUser(u);
-        setMe(u);
-      },
-      () => {
-        /* a 401 already signed out; other errors keep the cached user */
-      },
-    );
+    const refresh = () => {
+      if (!tokenRef.current) return;
+      api.me().then(
+        (u) => {
+          staleRef.current = false;
+          saveUser(u);
+          setMe(u);
+          setAwaitingMe(false);
+        },
+        () => {
+          /* a 401 already signed out; other errors keep the cached user */
+          setAwaitingMe(false);
+        },
+      );
+    };
+    refresh();
+    const onOnline = () => {
+      if (staleRef.current) refresh();
+    };
+    addEventListener('online', onOnline);
+    return () => removeEventListener('online', onOnline);
   }, [api]);
 
   const specialtiesCache = useRef<Promise<Specialty[]> | null>(null);
@@ -102,6 +126,7 @@ export function App() {
 
   const onLoggedIn = (token: string, user: Me) => {
     tokenRef.current = token;
+    staleRef.current = false;
     saveSession(token, user);
     setNotice(null);
     setMe(user);
@@ -123,6 +148,7 @@ export function App() {
   if (!me || !ctx) {
     return <Login api={api} notice={notice} onLoggedIn={onLoggedIn} />;
   }
+  if (awaitingMe) return <Loading />;
 
   const body = (
     <Ctx.Provider value={ctx}>
