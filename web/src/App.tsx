@@ -3,9 +3,11 @@ import { createApi } from './api/client';
 import type { Me, Specialty } from './api/types';
 import { Ctx, type AppCtx } from './context';
 import { notePreviousHash, parseHash, type Route } from './lib/router';
-import { homeHref, isFieldRole, navItems } from './lib/nav';
+import { homeHref, navItems } from './lib/nav';
+import { usesFieldApp } from './lib/permissions';
 import { clearSession, loadToken, loadUser, saveSession, saveUser } from './lib/session';
 import { TopBar } from './components/TopBar';
+import { Loading } from './components/bits';
 import { Login } from './screens/Login';
 import { HcpList } from './screens/HcpList';
 import { HcpProfile } from './screens/HcpProfile';
@@ -29,6 +31,10 @@ import { MyRequests } from './screens/proposals/DataRequests';
 import { canProposeHcpData } from './lib/hcpProposal';
 import { OfflineProvider, useOfflineMaybe } from './offline/context';
 
+function isOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
+}
+
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
   useEffect(() => {
@@ -44,14 +50,21 @@ function useHashRoute(): Route {
 
 export function App() {
   const tokenRef = useRef<string | null>(loadToken());
-  const [me, setMe] = useState<Me | null>(() => (tokenRef.current ? loadUser() : null));
+  const [stored] = useState(() => (tokenRef.current ? loadUser() : null));
+  const [me, setMe] = useState<Me | null>(() => stored?.user ?? null);
+  // A user cached before the server sent permissions has none: online, wait for `/me` rather than
+  // show (and route to) a screen set that is about to change; offline, carry on with none.
+  const staleRef = useRef(!!stored?.stale);
+  const [awaitingMe, setAwaitingMe] = useState(() => staleRef.current && isOnline());
   const [notice, setNotice] = useState<string | null>(null);
   const route = useHashRoute();
 
   const signOutLocal = useCallback((message: string | null) => {
     tokenRef.current = null;
+    staleRef.current = false;
     clearSession();
     setMe(null);
+    setAwaitingMe(false);
     setNotice(message);
   }, []);
 
@@ -64,18 +77,30 @@ export function App() {
     [signOutLocal],
   );
 
-  // Refresh the user (role, territories) from the server on start.
+  // Refresh the user (role, permissions, territories) from the server on start, and once back
+  // online while the cached user still lacks permissions.
   useEffect(() => {
-    if (!tokenRef.current) return;
-    api.me().then(
-      (u) => {
-        saveUser(u);
-        setMe(u);
-      },
-      () => {
-        /* a 401 already signed out; other errors keep the cached user */
-      },
-    );
+    const refresh = () => {
+      if (!tokenRef.current) return;
+      api.me().then(
+        (u) => {
+          staleRef.current = false;
+          saveUser(u);
+          setMe(u);
+          setAwaitingMe(false);
+        },
+        () => {
+          /* a 401 already signed out; other errors keep the cached user */
+          setAwaitingMe(false);
+        },
+      );
+    };
+    refresh();
+    const onOnline = () => {
+      if (staleRef.current) refresh();
+    };
+    addEventListener('online', onOnline);
+    return () => removeEventListener('online', onOnline);
   }, [api]);
 
   const specialtiesCache = useRef<Promise<Specialty[]> | null>(null);
@@ -101,12 +126,13 @@ export function App() {
 
   const onLoggedIn = (token: string, user: Me) => {
     tokenRef.current = token;
+    staleRef.current = false;
     saveSession(token, user);
     setNotice(null);
     setMe(user);
     const r = parseHash(location.hash);
     if (r.name === 'login' || r.name === 'home' || r.name === 'notfound')
-      location.hash = homeHref(user.role);
+      location.hash = homeHref(user);
   };
 
   const logout = async () => {
@@ -122,13 +148,14 @@ export function App() {
   if (!me || !ctx) {
     return <Login api={api} notice={notice} onLoggedIn={onLoggedIn} />;
   }
+  if (awaitingMe) return <Loading />;
 
   const body = (
     <Ctx.Provider value={ctx}>
       <Main me={me} route={route} onLogout={logout} />
     </Ctx.Provider>
   );
-  if (!isFieldRole(me.role)) return body;
+  if (!usesFieldApp(me)) return body;
   return (
     <OfflineProvider
       key={me.id}
@@ -145,7 +172,7 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
   const offline = useOfflineMaybe();
   // Reps read from IndexedDB; if the server has no sync endpoints they fall back to the online screens.
   const local = !!offline && !offline.sync.unsupported;
-  const allowed = new Set(navItems(me.role).map((n) => n.key));
+  const allowed = new Set(navItems(me).map((n) => n.key));
   let screen;
   let active: string | null = null;
   switch (route.name) {
@@ -186,13 +213,13 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       break;
     case 'hcp-new':
       active = 'hcps';
-      screen = allowed.has('hcps') && canProposeHcpData(me.role) && (
+      screen = allowed.has('hcps') && canProposeHcpData(me) && (
         <ProposeHcp key={route.query} query={route.query} />
       );
       break;
     case 'requests':
       active = 'hcps';
-      screen = allowed.has('hcps') && canProposeHcpData(me.role) && <MyRequests />;
+      screen = allowed.has('hcps') && canProposeHcpData(me) && <MyRequests />;
       break;
     case 'accounts':
       active = 'accounts';
@@ -254,8 +281,8 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       screen = null;
   }
   if (!screen) {
-    // Unknown route or not allowed for this role: go to the role's home screen.
-    const home = homeHref(me.role);
+    // Unknown route or not allowed for this user: go to the user's home screen.
+    const home = homeHref(me);
     if (location.hash !== home) queueMicrotask(() => (location.hash = home));
     screen = null;
   }

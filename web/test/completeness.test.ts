@@ -1,6 +1,7 @@
 // Completeness screen helpers: shares in words and tones against the 85% / 70% lines, the report
 // regrouped per unit with the totals last, and the CSV download.
 import { describe, expect, it } from 'vitest';
+import { meOf } from './grants';
 import type { CompletenessReport, Share } from '../src/api/types';
 import {
   completenessCsv,
@@ -109,10 +110,10 @@ describe('completeness: the table', () => {
   });
   it('is a tab for managers, ops, admin, compliance and marketing, not reps', () => {
     for (const r of ['manager', 'ops', 'admin', 'compliance', 'marketing'] as const) {
-      expect(canSeeCompleteness(r)).toBe(true);
-      expect(navItems(r).some((n) => n.key === 'completeness')).toBe(true);
+      expect(canSeeCompleteness(meOf(r))).toBe(true);
+      expect(navItems(meOf(r)).some((n) => n.key === 'completeness')).toBe(true);
     }
-    expect(canSeeCompleteness('rep')).toBe(false);
-    expect(navItems('rep').some((n) => n.key === 'completeness')).toBe(false);
+    expect(canSeeCompleteness(meOf('rep'))).toBe(false);
+    expect(navItems(meOf('rep')).some((n) => n.key === 'completeness')).toBe(false);
   });
 });

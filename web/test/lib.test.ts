@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { meOf } from './grants';
 import {
   activeFilterCount,
   cleanQuery,
@@ -75,12 +76,12 @@ describe('cursor paging', () => {
   });
 });
 
-describe('role-based navigation', () => {
-  const keys = (r: Role) => navItems(r).map((n) => n.key);
+describe("navigation by the server's permissions", () => {
+  const keys = (r: Role) => navItems(meOf(r)).map((n) => n.key);
   it('gives data roles HCPs, Accounts and Coverage, reps Today (their home) instead of Coverage, admin also Users', () => {
     for (const r of ['manager', 'marketing', 'compliance'] as Role[]) {
-      expect(canSeeData(r)).toBe(true);
-      expect(canSeeCoverage(r)).toBe(true);
+      expect(canSeeData(meOf(r))).toBe(true);
+      expect(canSeeCoverage(meOf(r))).toBe(true);
     }
     // Marketing reads targeting versions; managers review realignments; compliance oversees samples.
     expect(keys('marketing')).toEqual([
@@ -105,10 +106,10 @@ describe('role-based navigation', () => {
       'oversight',
       'completeness',
     ]);
-    expect(canSeeTargeting('ops')).toBe(true);
-    expect(canSeeTargeting('marketing')).toBe(true);
-    expect(canSeeTargeting('manager')).toBe(false);
-    expect(canSeeTargeting('rep')).toBe(false);
+    expect(canSeeTargeting(meOf('ops'))).toBe(true);
+    expect(canSeeTargeting(meOf('marketing'))).toBe(true);
+    expect(canSeeTargeting(meOf('manager'))).toBe(false);
+    expect(canSeeTargeting(meOf('rep'))).toBe(false);
     expect(keys('ops')).toEqual([
       'hcps',
       'accounts',
@@ -119,8 +120,8 @@ describe('role-based navigation', () => {
       'completeness',
       'stewardship',
     ]);
-    expect(canSeeData('rep')).toBe(true);
-    expect(canSeeCoverage('rep')).toBe(false);
+    expect(canSeeData(meOf('rep'))).toBe(true);
+    expect(canSeeCoverage(meOf('rep'))).toBe(false);
     expect(keys('rep')).toEqual(['today', 'hcps', 'accounts', 'samples', 'realignment']);
     expect(keys('admin')).toEqual([
       'hcps',
@@ -133,16 +134,16 @@ describe('role-based navigation', () => {
       'stewardship',
       'users',
     ]);
-    expect(homeHref('rep')).toBe('#/today');
-    expect(homeHref('manager')).toBe('#/hcps');
+    expect(homeHref(meOf('rep'))).toBe('#/today');
+    expect(homeHref(meOf('manager'))).toBe('#/hcps');
   });
   it('summarises territories for the top bar', () => {
     const t = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ id: `${i}`, code: `T0${i}`, name: `Terr ${i}` }));
-    expect(territorySummary({ role: 'rep', territories: t(1) })).toBe('Terr 0');
-    expect(territorySummary({ role: 'manager', territories: t(4) })).toBe('Terr 0, Terr 1 +2');
-    expect(territorySummary({ role: 'ops', territories: t(12) })).toBe('All territories (12)');
-    expect(territorySummary({ role: 'rep', territories: [] })).toBe('No territory');
+    expect(territorySummary(meOf('rep', t(1)))).toBe('Terr 0');
+    expect(territorySummary(meOf('manager', t(4)))).toBe('Terr 0, Terr 1 +2');
+    expect(territorySummary(meOf('ops', t(12)))).toBe('All territories (12)');
+    expect(territorySummary(meOf('rep', []))).toBe('No territory');
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { meOf } from './grants';
 import type { Balance, MovementLine } from '../src/api/types';
 import {
   computeExpected,
@@ -336,26 +337,17 @@ describe('limit templates', () => {
 });
 
 describe('oversight navigation', () => {
-  it('gives sections by role', () => {
-    expect(oversightSections('rep')).toEqual([]);
-    expect(oversightSections('marketing')).toEqual([]);
-    expect(oversightSections('manager')).toEqual([
+  it('gives sections by the permissions of each role', () => {
+    expect(oversightSections(meOf('rep'))).toEqual([]);
+    expect(oversightSections(meOf('marketing'))).toEqual([]);
+    expect(oversightSections(meOf('manager'))).toEqual([
       'exceptions',
       'reconciliation',
       'losses',
       'records',
       'shipments',
     ]);
-    expect(oversightSections('compliance')).toEqual([
-      'exceptions',
-      'reconciliation',
-      'losses',
-      'records',
-      'shipments',
-      'policy',
-      'screening',
-    ]);
-    expect(oversightSections('admin')).toEqual([
+    expect(oversightSections(meOf('compliance'))).toEqual([
       'exceptions',
       'reconciliation',
       'losses',
@@ -364,7 +356,16 @@ describe('oversight navigation', () => {
       'policy',
       'screening',
     ]);
-    expect(oversightSections('ops')).toEqual([
+    expect(oversightSections(meOf('admin'))).toEqual([
+      'exceptions',
+      'reconciliation',
+      'losses',
+      'records',
+      'shipments',
+      'policy',
+      'screening',
+    ]);
+    expect(oversightSections(meOf('ops'))).toEqual([
       'exceptions',
       'reconciliation',
       'losses',
@@ -372,9 +373,9 @@ describe('oversight navigation', () => {
       'shipments',
       'policy',
     ]);
-    expect(defaultSection('compliance')).toBe('exceptions');
-    expect(defaultSection('ops')).toBe('shipments');
-    expect(defaultSection('rep')).toBe(null);
+    expect(defaultSection(meOf('compliance'))).toBe('exceptions');
+    expect(defaultSection(meOf('ops'))).toBe('shipments');
+    expect(defaultSection(meOf('rep'))).toBe(null);
   });
   it('links sections and records, and parses them back', () => {
     expect(oversightHref('exceptions', { status: 'closed', x: null })).toBe(

@@ -1,6 +1,7 @@
 // Data quality screen helpers (match evidence as agreement, percentages and bits, the pair side by
 // side, the default survivor, the thresholds form's checks) and the API calls the screens make.
 import { describe, expect, it } from 'vitest';
+import { meOf } from './grants';
 import { createApi } from '../src/api/client';
 import type { FieldEvidence, PairSide } from '../src/api/types';
 import {
@@ -171,13 +172,13 @@ describe('stewardship: the thresholds form', () => {
 
 describe('stewardship: who, where', () => {
   it('is for ops and admin, with its own routes and nav tab', () => {
-    expect(canSteward('ops')).toBe(true);
-    expect(canSteward('admin')).toBe(true);
+    expect(canSteward(meOf('ops'))).toBe(true);
+    expect(canSteward(meOf('admin'))).toBe(true);
     for (const r of ['rep', 'manager', 'compliance', 'marketing'] as const) {
-      expect(canSteward(r)).toBe(false);
-      expect(navItems(r).some((n) => n.key === 'stewardship')).toBe(false);
+      expect(canSteward(meOf(r))).toBe(false);
+      expect(navItems(meOf(r)).some((n) => n.key === 'stewardship')).toBe(false);
     }
-    expect(navItems('ops').find((n) => n.key === 'stewardship')?.href).toBe('#/stewardship');
+    expect(navItems(meOf('ops')).find((n) => n.key === 'stewardship')?.href).toBe('#/stewardship');
     expect(stewardshipHref('duplicates', { status: 'merged', x: null })).toBe(
       '#/stewardship/duplicates?status=merged',
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { meOf } from './grants';
 import { segmentErrors } from '../src/screens/targeting/SegmentEdit';
 import { createApi } from '../src/api/client';
 import { ApiError } from '../src/api/problem';
@@ -110,7 +111,9 @@ describe('targeting: the frequency grid', () => {
     expect(inForce(vs)?.number).toBe(2);
     expect(inForce([v(1, 'draft')])).toBeNull();
     expect(
-      ['ops', 'admin', 'marketing', 'manager', 'rep'].map((r) => canEditTargeting(r as never)),
+      (['ops', 'admin', 'marketing', 'manager', 'rep'] as const).map((r) =>
+        canEditTargeting(meOf(r)),
+      ),
     ).toEqual([true, true, false, false, false]);
   });
 });

@@ -4,6 +4,7 @@ type S = components['schemas'];
 
 export type Me = S['Me'];
 export type Role = Me['role'];
+export type Permission = S['Permission'];
 export type TerritoryRef = S['TerritoryRef'];
 export type HcpSummary = S['HcpSummary'];
 export type HcpPage = S['HcpPage'];

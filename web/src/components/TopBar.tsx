@@ -12,7 +12,7 @@ export function TopBar({
   active: string | null;
   onLogout: () => void;
 }) {
-  const items = navItems(me.role);
+  const items = navItems(me);
   const offline = useOfflineMaybe();
   const pending = offline?.sync.pending ?? 0;
   const logout = () => {

@@ -5,6 +5,7 @@ import type { HcpInput, HcpProposal } from '../offline/types';
 import type { MatchRecord } from '../offline/matching';
 import { normalizePhone } from '../offline/matching';
 import { npiProblem } from './npi';
+import { may, type Permitted } from './permissions';
 import { stateProblem, zipProblem } from './usStates';
 
 export interface ProposalForm {
@@ -151,8 +152,8 @@ export function formFieldOf(serverField: string): keyof ProposalForm | null {
   return (known as string[]).includes(f) ? (f as keyof ProposalForm) : null;
 }
 
-/** Roles of the field side that propose new HCPs and changes (the server also lets ops and admin,
- * who edit HCP data directly). */
-export function canProposeHcpData(role: string): boolean {
-  return role === 'rep' || role === 'manager';
+/** Those who propose new HCPs and changes through data requests: the server lets them propose, and
+ * they do not steward master data (a steward's HCP goes straight into master data). */
+export function canProposeHcpData(me: Permitted): boolean {
+  return may(me, 'propose_master_data') && !may(me, 'steward_master_data');
 }

@@ -1,5 +1,6 @@
 import type { Me, Role } from '../api/types';
 import { canOverseeSamples } from './oversight';
+import { may, mayAny, usesFieldApp, worksInTerritories, type Permitted } from './permissions';
 import { canSteward } from './stewardship';
 
 export interface NavItem {
@@ -19,77 +20,63 @@ export interface NavItem {
   href: string;
 }
 
-/** Roles that may read HCP/account data (all current roles). */
-const DATA_ROLES: readonly Role[] = ['rep', 'manager', 'ops', 'marketing', 'compliance', 'admin'];
-
-export function canSeeData(role: Role): boolean {
-  return DATA_ROLES.includes(role);
+/** HCP and account data: every signed-in user reads it, within the scope the server applies. */
+export function canSeeData(_me: Permitted): boolean {
+  return true;
 }
 
-/** Roles with the Coverage screen (frequency tracking); reps have their progress widget on Today. */
-const COVERAGE_ROLES: readonly Role[] = ['manager', 'ops', 'admin', 'marketing', 'compliance'];
-
-export function canSeeCoverage(role: Role): boolean {
-  return COVERAGE_ROLES.includes(role);
+/** The Coverage screen (frequency tracking); the field app shows its progress widget on Today. */
+export function canSeeCoverage(me: Permitted): boolean {
+  return !usesFieldApp(me);
 }
 
-/** Roles with the Targeting screen (targeting versions, CSV uploads): commercial ops self-service;
- * marketing reads the versions (src/lib/targeting.ts `canEditTargeting` says who edits). */
-const TARGETING_ROLES: readonly Role[] = ['ops', 'admin', 'marketing'];
-
-export function canSeeTargeting(role: Role): boolean {
-  return TARGETING_ROLES.includes(role);
+/** The Targeting screen (targeting versions, CSV uploads): headquarters' self-service, for those who
+ * read targeting versions (src/lib/targeting.ts `canEditTargeting` says who edits). Managers may
+ * read versions too but work from Coverage: the screen stays with those who see every territory. */
+export function canSeeTargeting(me: Permitted): boolean {
+  return may(me, 'read_targeting') && !worksInTerritories(me);
 }
 
-/** Roles with the Realignment screen: ops and admin run the cycles; reps and managers review them. */
-const REALIGNMENT_ROLES: readonly Role[] = ['ops', 'admin', 'rep', 'manager'];
-
-export function canSeeRealignment(role: Role): boolean {
-  return REALIGNMENT_ROLES.includes(role);
+/** The Realignment screen: those who run the cycles and those who review them in the field. */
+export function canSeeRealignment(me: Permitted): boolean {
+  return mayAny(me, 'manage_alignments', 'review_realignments');
 }
 
-/** Roles with the Completeness screen (data entry shares per unit and month): everyone but reps. */
-const COMPLETENESS_ROLES: readonly Role[] = ['manager', 'ops', 'admin', 'compliance', 'marketing'];
-
-export function canSeeCompleteness(role: Role): boolean {
-  return COMPLETENESS_ROLES.includes(role);
+/** The Completeness screen (data entry shares per unit and month): everyone but the field app. */
+export function canSeeCompleteness(me: Permitted): boolean {
+  return !usesFieldApp(me);
 }
 
-export function navItems(role: Role): NavItem[] {
+export function navItems(me: Permitted): NavItem[] {
   const items: NavItem[] = [];
-  // Reps work from the offline field app: today's plan first.
-  if (role === 'rep') items.push({ key: 'today', label: 'Today', href: '#/today' });
-  if (canSeeData(role)) {
+  // The offline field app opens on today's plan.
+  if (usesFieldApp(me)) items.push({ key: 'today', label: 'Today', href: '#/today' });
+  if (canSeeData(me)) {
     items.push({ key: 'hcps', label: 'HCPs', href: '#/hcps' });
     items.push({ key: 'accounts', label: 'Accounts', href: '#/accounts' });
   }
-  // The rep's sample inventory, receipts, transfers, returns, losses and counts (offline).
-  if (role === 'rep') items.push({ key: 'samples', label: 'Samples', href: '#/samples' });
-  if (canSeeCoverage(role)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
-  if (canSeeTargeting(role))
+  // The user's own sample inventory, receipts, transfers, returns, losses and counts (offline).
+  if (usesFieldApp(me)) items.push({ key: 'samples', label: 'Samples', href: '#/samples' });
+  if (canSeeCoverage(me)) items.push({ key: 'coverage', label: 'Coverage', href: '#/coverage' });
+  if (canSeeTargeting(me))
     items.push({ key: 'targeting', label: 'Targeting', href: '#/targeting' });
-  if (canSeeRealignment(role))
+  if (canSeeRealignment(me))
     items.push({ key: 'realignment', label: 'Realignment', href: '#/realignment' });
-  // Sample accountability for managers, ops, compliance and admin (exceptions, reconciliation, policy).
-  if (canOverseeSamples(role))
+  // Sample accountability (exceptions, reconciliation, policy) for those who oversee reps' samples.
+  if (canOverseeSamples(me))
     items.push({ key: 'oversight', label: 'Samples', href: '#/oversight' });
-  if (canSeeCompleteness(role))
+  if (canSeeCompleteness(me))
     items.push({ key: 'completeness', label: 'Completeness', href: '#/completeness' });
-  // HCP master data stewardship for ops and admin: requests, duplicates, merges, the matching model.
-  if (canSteward(role))
+  // HCP master data stewardship: requests, duplicates, merges, the matching model.
+  if (canSteward(me))
     items.push({ key: 'stewardship', label: 'Data quality', href: '#/stewardship' });
-  if (role === 'admin') items.push({ key: 'users', label: 'Users', href: '#/users' });
+  if (may(me, 'manage_users')) items.push({ key: 'users', label: 'Users', href: '#/users' });
   return items;
 }
 
-/** Roles that get the offline field app (local data, call logging, sync). */
-export function isFieldRole(role: Role): boolean {
-  return role === 'rep';
-}
-
 /** First screen after login. */
-export function homeHref(role: Role): string {
-  return navItems(role)[0]?.href ?? '#/';
+export function homeHref(me: Permitted): string {
+  return navItems(me)[0]?.href ?? '#/';
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -105,15 +92,11 @@ export function roleLabel(role: string): string {
   return (ROLE_LABELS as Record<string, string>)[role] ?? role;
 }
 
-/** Roles that see every territory: the top bar names no single territory for them. */
-export function seesAllTerritories(role: Role): boolean {
-  return role === 'ops' || role === 'admin' || role === 'marketing' || role === 'compliance';
-}
-
-/** Short territory description for the top bar. */
-export function territorySummary(me: Pick<Me, 'role' | 'territories'>, maxNames = 2): string {
+/** Short territory description for the top bar: those who work inside assigned territories get
+ * their names, everyone else sees every territory. */
+export function territorySummary(me: Permitted & Pick<Me, 'territories'>, maxNames = 2): string {
   const ts = me.territories ?? [];
-  if (seesAllTerritories(me.role)) return `All territories (${ts.length})`;
+  if (!worksInTerritories(me)) return `All territories (${ts.length})`;
   if (ts.length === 0) return 'No territory';
   if (ts.length <= maxNames) return ts.map((t) => t.name).join(', ');
   return `${ts

@@ -6,11 +6,11 @@ import type {
   LimitMeasure,
   LimitWindow,
   MovementLine,
-  Role,
   SampleLimit,
   Severity,
   TxnKind,
 } from '../api/types';
+import { may, mayAny, type Permitted } from './permissions';
 
 // ---------------------------------------------------------------------------------------
 // Sections and who sees them (the server enforces the same)
@@ -29,26 +29,24 @@ export const SECTION_LABELS: Record<OversightSection, string> = {
   screening: 'Exclusion screening',
 };
 
-/** Roles that oversee reps' samples: managers (their district), ops, compliance, admin. */
-const OVERSIGHT_ROLES: readonly Role[] = ['manager', 'ops', 'compliance', 'admin'];
-
-export function canOverseeSamples(role: Role): boolean {
-  return OVERSIGHT_ROLES.includes(role);
+/** Those who oversee reps' samples: every rep's (ops, compliance, admin) or their team's (managers). */
+export function canOverseeSamples(me: Permitted): boolean {
+  return mayAny(me, 'oversee_all_samples', 'oversee_team_samples');
 }
 
-/** Roles that configure sample policy, create lots and ship them (compliance, ops, admin). */
-export function ownsSamplePolicy(role: Role): boolean {
-  return role === 'compliance' || role === 'ops' || role === 'admin';
+/** Those who configure sample policy, create lots and ship them. */
+export function ownsSamplePolicy(me: Permitted): boolean {
+  return may(me, 'manage_sample_policy');
 }
 
-/** Roles that close exceptions, track loss reports and maintain the blacklist. */
-export function isComplianceRole(role: Role): boolean {
-  return role === 'compliance' || role === 'admin';
+/** Those who close exceptions, track loss reports, screen exclusions and maintain the blacklist. */
+export function reviewsSampleCompliance(me: Permitted): boolean {
+  return may(me, 'review_sample_compliance');
 }
 
-/** The oversight sections a role gets, in tab order. */
-export function oversightSections(role: Role): OversightSection[] {
-  if (!canOverseeSamples(role)) return [];
+/** The oversight sections the user gets, in tab order. */
+export function oversightSections(me: Permitted): OversightSection[] {
+  if (!canOverseeSamples(me)) return [];
   const all: OversightSection[] = [
     'exceptions',
     'reconciliation',
@@ -56,15 +54,16 @@ export function oversightSections(role: Role): OversightSection[] {
     'records',
     'shipments',
   ];
-  const withPolicy: OversightSection[] = ownsSamplePolicy(role) ? [...all, 'policy'] : all;
-  return isComplianceRole(role) ? [...withPolicy, 'screening'] : withPolicy;
+  const withPolicy: OversightSection[] = ownsSamplePolicy(me) ? [...all, 'policy'] : all;
+  return reviewsSampleCompliance(me) ? [...withPolicy, 'screening'] : withPolicy;
 }
 
-/** The section a role lands on: ops works lots and shipments, everyone else the exceptions queue. */
-export function defaultSection(role: Role): OversightSection | null {
-  const s = oversightSections(role);
+/** The section the user lands on: whoever runs the policy without reviewing compliance (ops) works
+ * lots and shipments, everyone else the exceptions queue. */
+export function defaultSection(me: Permitted): OversightSection | null {
+  const s = oversightSections(me);
   if (s.length === 0) return null;
-  return role === 'ops' ? 'shipments' : s[0];
+  return ownsSamplePolicy(me) && !reviewsSampleCompliance(me) ? 'shipments' : s[0];
 }
 
 export function isOversightSection(s: string): s is OversightSection {

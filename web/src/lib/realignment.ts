@@ -8,14 +8,14 @@ import type {
   MovingHcp,
   RealignmentStatus,
   Resolution,
-  Role,
   TerritoryRef,
 } from '../api/types';
+import { may, type Permitted } from './permissions';
 import { isIsoDay, isoDay } from './oversight';
 
-/** Ops and admin run realignment cycles; reps and managers review them. */
-export function canRunRealignment(role: Role): boolean {
-  return role === 'ops' || role === 'admin';
+/** Those who run realignment cycles (draft, open for review, publish); the field reviews them. */
+export function canRunRealignment(me: Permitted): boolean {
+  return may(me, 'manage_alignments');
 }
 
 export const STATUS_LABELS: Record<RealignmentStatus, string> = {

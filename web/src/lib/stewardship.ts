@@ -3,22 +3,16 @@
  * records of a duplicate pair side by side, the default survivor of a merge and the thresholds
  * form's checks. */
 
-import type {
-  FieldEvidence,
-  MatchField,
-  MovedCount,
-  PairSide,
-  Role,
-  Thresholds,
-} from '../api/types';
+import type { FieldEvidence, MatchField, MovedCount, PairSide, Thresholds } from '../api/types';
+import { may, type Permitted } from './permissions';
 
 // ---------------------------------------------------------------------------------------
 // Who and where
 // ---------------------------------------------------------------------------------------
 
-/** Data stewards: commercial ops and admin (the server answers 403 to everyone else). */
-export function canSteward(role: Role): boolean {
-  return role === 'ops' || role === 'admin';
+/** Data stewards (the server answers 403 to everyone else). */
+export function canSteward(me: Permitted): boolean {
+  return may(me, 'steward_master_data');
 }
 
 export type StewardshipSection = 'requests' | 'duplicates' | 'merges' | 'matching';

@@ -5,13 +5,13 @@
 import type {
   CycleKind,
   ImportReport,
-  Role,
   RowError,
   TargetingVersion,
   Tier,
   VersionFrequency,
   VersionState,
 } from '../api/types';
+import { may, type Permitted } from './permissions';
 
 /** Bulk uploads of master data. Segmentation is not among them: it goes into a targeting version. */
 export const IMPORT_KINDS = ['hcps', 'accounts', 'alignment', 'specialties'] as const;
@@ -141,9 +141,14 @@ export function fileWarning(name: string): string | null {
 
 // ---- versions ----------------------------------------------------------------------------------
 
-/** Roles that may change targeting (the others with the screen read it). */
-export function canEditTargeting(role: Role): boolean {
-  return role === 'ops' || role === 'admin';
+/** Those who may change targeting (the others with the screen read it). */
+export function canEditTargeting(me: Permitted): boolean {
+  return may(me, 'manage_targeting');
+}
+
+/** Those who may upload master data in bulk (the Targeting screen's uploads). */
+export function canImportMasterData(me: Permitted): boolean {
+  return may(me, 'import_master_data');
 }
 
 export const STATE_LABELS: Record<VersionState, string> = {

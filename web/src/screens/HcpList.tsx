@@ -137,7 +137,7 @@ export function HcpList({ initialQuery }: { initialQuery: string }) {
           )}
         </div>
       </details>
-      {canProposeHcpData(me.role) && <ProposeBar q={q} />}
+      {canProposeHcpData(me) && <ProposeBar q={q} />}
 
       <ul
         class="cards"

@@ -33,12 +33,8 @@ import {
   HcpSampleRecord,
 } from './oversight/HcpSamples';
 import { canProposeHcpData } from '../lib/hcpProposal';
+import { mayFlagDoNotCall } from '../lib/permissions';
 import { HcpDataSection } from './proposals/HcpDataSection';
-
-/** Roles that flag or clear do-not-call (the server enforces the same). */
-export function mayFlagDoNotCall(role: string): boolean {
-  return role === 'compliance' || role === 'ops' || role === 'admin';
-}
 
 export function HcpProfile({ id }: { id: string }) {
   const { api, me } = useApp();
@@ -53,13 +49,13 @@ export function HcpProfile({ id }: { id: string }) {
       {res.state === 'error' && <ErrorBox error={res.error} />}
       {res.state === 'ok' && (
         <HcpDetail h={changed ?? res.data}>
-          {mayFlagDoNotCall(me.role) && (
+          {mayFlagDoNotCall(me) && (
             <DoNotCallControl h={changed ?? res.data} onChanged={setChanged} />
           )}
           <BlacklistBanner h={changed ?? res.data} />
           <BlacklistControl h={changed ?? res.data} onChanged={setChanged} />
           <CallHistory api={api} hcpId={res.data.id} />
-          {canProposeHcpData(me.role) && <HcpDataSection h={changed ?? res.data} />}
+          {canProposeHcpData(me) && <HcpDataSection h={changed ?? res.data} />}
           <DeaSection h={changed ?? res.data} onChanged={setChanged} />
           <HcpSampleRecord hcpId={res.data.id} />
         </HcpDetail>

@@ -1,4 +1,4 @@
-/** Realignment (`#/realignment`, `#/realignment/<id>`). Ops and admin run cycles: draft ZIP moves
+/** Realignment (`#/realignment`, `#/realignment/<id>`). Those who manage alignments (ops, admin) run cycles: draft ZIP moves
  * and account overrides, see the impact, open field review, resolve marks and publish. Reps (on a
  * phone) and managers review the cycles open to them and mark key relationships or escalate.
  * It needs the network: offline, a message says so (a rep still sees the notices synced). */
@@ -17,7 +17,7 @@ export function Realignment({ id }: { id: string | null }) {
   const { me } = useApp();
   const online = useOnline();
   const local = useOfflineMaybe()?.data;
-  const ops = canRunRealignment(me.role);
+  const runs = canRunRealignment(me);
   let body;
   if (!online) {
     body = (
@@ -26,13 +26,13 @@ export function Realignment({ id }: { id: string | null }) {
         {local && <NoticeList notices={local.notices} />}
       </>
     );
-  } else if (ops) body = id ? <CyclePage id={id} /> : <CycleList />;
+  } else if (runs) body = id ? <CyclePage id={id} /> : <CycleList />;
   else body = id ? <FieldReviewPage id={id} /> : <FieldList />;
   return (
-    <div class="screen realignment" data-testid="realignment" data-view={ops ? 'ops' : 'field'}>
+    <div class="screen realignment" data-testid="realignment" data-view={runs ? 'ops' : 'field'}>
       <div class="screen-head">
         <h1>Realignment</h1>
-        <span class="muted small">{ops ? 'Cycles, impact, publication' : 'Field review'}</span>
+        <span class="muted small">{runs ? 'Cycles, impact, publication' : 'Field review'}</span>
       </div>
       {body}
     </div>

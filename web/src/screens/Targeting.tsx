@@ -2,7 +2,7 @@
  * read-only, drafts edited by ops and admin: calls per product × tier, segmentation, publishing)
  * and the bulk uploads of master data. `#/targeting` lists; `#/targeting/<id>` opens a version. */
 import { useApp } from '../context';
-import { canEditTargeting } from '../lib/targeting';
+import { canEditTargeting, canImportMasterData } from '../lib/targeting';
 import { BulkUpload } from './targeting/BulkUpload';
 import { VersionPage } from './targeting/VersionPage';
 import { VersionsSection } from './targeting/Versions';
@@ -15,7 +15,7 @@ export function Targeting({ versionId }: { versionId: string | null }) {
       <div class="screen-head">
         <h1>Targeting</h1>
         <span class="muted small">
-          {canEditTargeting(me.role) ? 'Versions and uploads' : 'Versions (read only)'}
+          {canEditTargeting(me) ? 'Versions and uploads' : 'Versions (read only)'}
         </span>
       </div>
       {versionId ? (
@@ -23,7 +23,7 @@ export function Targeting({ versionId }: { versionId: string | null }) {
       ) : (
         <>
           <VersionsSection />
-          {canEditTargeting(me.role) && <BulkUpload />}
+          {canImportMasterData(me) && <BulkUpload />}
         </>
       )}
     </div>

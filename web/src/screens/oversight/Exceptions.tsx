@@ -5,7 +5,7 @@ import { useLoad } from '../../hooks';
 import { hcpHref } from '../../lib/router';
 import {
   findingLabel,
-  isComplianceRole,
+  reviewsSampleCompliance,
   oversightHref,
   plural,
   recordHref,
@@ -37,7 +37,7 @@ export function ExceptionsSection({ query }: { query: string }) {
     [status, gen],
   );
   const list = res.state === 'ok' ? res.data.list.filter((x) => !gone.has(x.id)) : [];
-  const mayClose = isComplianceRole(me.role);
+  const mayClose = reviewsSampleCompliance(me);
 
   const pick = (s: Status) => {
     setStatus(s);

@@ -4,7 +4,7 @@ import { useApp } from '../../context';
 import { shortDate } from '../../lib/format';
 import {
   canOverseeSamples,
-  isComplianceRole,
+  reviewsSampleCompliance,
   isoDay,
   oversightHref,
   ownsSamplePolicy,
@@ -46,7 +46,7 @@ export function BlacklistControl({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp)
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (!isComplianceRole(me.role)) return null;
+  if (!reviewsSampleCompliance(me)) return null;
   const on = !!h.blacklist;
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -121,7 +121,7 @@ export function DeaSection({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => vo
               <th>State</th>
               <th>Schedules</th>
               <th>Expires</th>
-              {ownsSamplePolicy(me.role) && <th />}
+              {ownsSamplePolicy(me) && <th />}
             </tr>
           </thead>
           <tbody>
@@ -137,7 +137,7 @@ export function DeaSection({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => vo
                     r.expires_on
                   )}
                 </td>
-                {ownsSamplePolicy(me.role) && (
+                {ownsSamplePolicy(me) && (
                   <td class="actions">
                     <button type="button" class="btn btn-small" onClick={() => setEditing(r)}>
                       Edit
@@ -149,7 +149,7 @@ export function DeaSection({ h, onChanged }: { h: Hcp; onChanged: (h: Hcp) => vo
           </tbody>
         </table>
       )}
-      {ownsSamplePolicy(me.role) &&
+      {ownsSamplePolicy(me) &&
         (editing ? (
           <DeaForm
             key={editing.number || 'new'}
@@ -288,7 +288,7 @@ function DeaForm({
 export function HcpSampleRecord({ hcpId }: { hcpId: string }) {
   const { me } = useApp();
   const [open, setOpen] = useState(false);
-  if (!canOverseeSamples(me.role)) return null;
+  if (!canOverseeSamples(me)) return null;
   return (
     <section class="card section" data-testid="section-sample-record">
       <h2>Sample record</h2>

@@ -4,7 +4,7 @@ import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import {
   deadlineText,
-  isComplianceRole,
+  reviewsSampleCompliance,
   isoDay,
   oversightHref,
   plural,
@@ -176,7 +176,7 @@ function LossCard({
           Closed by <strong>{r.closed_by}</strong> on {when(r.closed_at)}.
         </p>
       )}
-      {!r.closed_at && isComplianceRole(me.role) && (
+      {!r.closed_at && reviewsSampleCompliance(me) && (
         <LossForm r={r} today={today} onSaved={onSaved} />
       )}
     </li>

@@ -25,9 +25,9 @@ import './oversight.css';
  */
 export function SampleOversight({ section, query }: { section: string; query: string }) {
   const { me } = useApp();
-  const sections = oversightSections(me.role);
+  const sections = oversightSections(me);
   const current: OversightSection | null =
-    isOversightSection(section) && sections.includes(section) ? section : defaultSection(me.role);
+    isOversightSection(section) && sections.includes(section) ? section : defaultSection(me);
   if (!current) return null;
   if (current !== section) {
     const to = oversightHref(current);

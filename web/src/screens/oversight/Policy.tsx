@@ -1,6 +1,9 @@
-/** The policy section of the Samples screen (compliance, ops, admin): composes limit templates,
- * allocations, credential rules, key messages and sample SKUs, each in its own module under policy/. */
+/** The policy section of the Samples screen (those who manage sample policy): composes limit
+ * templates, allocations, credential rules, key messages and sample SKUs, each in its own module
+ * under policy/. */
 import { ErrorBox, Loading } from '../../components/bits';
+import { useApp } from '../../context';
+import { may } from '../../lib/permissions';
 import { useCatalog } from './common';
 import { Allocations } from './policy/Allocations';
 import { CredentialRules } from './policy/CredentialRules';
@@ -8,8 +11,10 @@ import { KeyMessages } from './policy/KeyMessages';
 import { Limits } from './policy/Limits';
 import { Skus } from './policy/Skus';
 
-/** Sample policy (compliance, ops, admin): limit templates, allocations, credential rules, key messages and SKUs. */
+/** Sample policy: limit templates, allocations, credential rules, key messages (for those who
+ * maintain them) and SKUs. */
 export function PolicySection() {
+  const { me } = useApp();
   const catalog = useCatalog();
   if (catalog.state === 'loading') return <Loading />;
   if (catalog.state === 'error') return <ErrorBox error={catalog.error} />;
@@ -22,7 +27,7 @@ export function PolicySection() {
       <Limits catalog={catalog.data} />
       <Allocations catalog={catalog.data} />
       <CredentialRules catalog={catalog.data} />
-      <KeyMessages catalog={catalog.data} />
+      {may(me, 'maintain_key_messages') && <KeyMessages catalog={catalog.data} />}
       <Skus />
     </section>
   );

@@ -16,6 +16,8 @@ import {
 import { Empty, ErrorBox, Loading } from '../../components/bits';
 import { DownloadButton, SeverityBadge, useCatalog } from './common';
 
+/** Whose record: an HCP's, a lot's or a rep's (`'rep'` here is not a role: the guard in
+ * test/permissions.test.ts lets lines marked "not a role" compare it). */
 type Mode = 'hcp' | 'lot' | 'rep';
 
 /** The signed sample record (21 CFR 203.31 receipts with their 21 CFR Part 11 signatures) of an HCP, a lot or a rep. */
@@ -33,7 +35,7 @@ export function RecordsSection({ query }: { query: string }) {
       ? { hcp_id: hcp }
       : mode === 'lot' && lot
         ? { lot_id: lot }
-        : mode === 'rep' && rep
+        : mode === 'rep' /* not a role */ && rep
           ? { rep_id: rep }
           : null;
 
@@ -88,7 +90,7 @@ export function RecordsSection({ query }: { query: string }) {
               </select>
             </label>
           )}
-          {mode === 'rep' && (
+          {mode === 'rep' /* not a role */ && (
             <label>
               Rep
               <select

@@ -33,7 +33,7 @@ export function ShipmentsSection({ query }: { query: string }) {
         lot: (id) => lots.find((l) => l.id === id),
       }
     : cat;
-  const owner = ownsSamplePolicy(me.role);
+  const owner = ownsSamplePolicy(me);
   return (
     <section data-testid="shipments">
       {owner && (

@@ -59,7 +59,7 @@ export function VersionPage({ id }: { id: string }) {
         <ErrorBox error={products.error} />
       </>
     );
-  const editable = canEditTargeting(me.role) && version.state === 'draft';
+  const editable = canEditTargeting(me) && version.state === 'draft';
   return (
     <>
       {back}

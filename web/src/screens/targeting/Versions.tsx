@@ -22,7 +22,7 @@ export function VersionsSection() {
         cycle for each product × tier. Published, it comes into force on its effective date and
         reps' plans follow at their next sync. Earlier versions stay readable.
       </p>
-      {canEditTargeting(me.role) && <NewVersionForm />}
+      {canEditTargeting(me) && <NewVersionForm />}
       {list.state === 'loading' ? (
         <Loading />
       ) : list.state === 'error' ? (

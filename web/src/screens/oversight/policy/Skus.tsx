@@ -19,7 +19,7 @@ interface SkuDraft {
 
 export function Skus() {
   const { api, me } = useApp();
-  const owner = ownsSamplePolicy(me.role);
+  const owner = ownsSamplePolicy(me);
   const [saved, setSaved] = useState<SkuFacts | null>(null);
   return (
     <PolicyEditor<SkuFacts, SkuDraft, SkuFacts>
