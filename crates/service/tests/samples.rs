@@ -909,7 +909,56 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
     assert!(problem.contains(&victim.to_string()), "{problem}");
 }
 
+/// An HCP realigned into a rep's territory brings the HCP, not another rep's signed records.
+async fn a_rep_sees_only_their_own_signed_records_of_an_hcp(store: Store) {
+    populate_small(&store, "x").await;
+    let rep1 = principal(&store, "rep.t01").await;
+    let rep2 = principal(&store, "rep.t02").await;
+    let compliance = principal(&store, "compliance").await;
+    let theirs = store
+        .sample_records(RecordFilter::Rep(rep2.user.id), None)
+        .await
+        .unwrap();
+    let record = theirs
+        .first()
+        .expect("the demo has rep.t02's signed records");
+    let hcp = store
+        .hcp(&rep2.scope, record.hcp_id)
+        .await
+        .unwrap()
+        .expect("rep.t02's HCP");
+    let t01 = rep1.territories(&store).await.unwrap()[0].id;
+    store
+        .align_zips(
+            &Actor::system("ops"),
+            &[(hcp.address.zip.clone(), t01)],
+            store.today(),
+        )
+        .await
+        .unwrap();
+    let rep1 = principal(&store, "rep.t01").await;
+    assert!(
+        store.hcp(&rep1.scope, hcp.id).await.unwrap().is_some(),
+        "realigned to T01"
+    );
+    let seen = reports::records(&store, &rep1, RecordFilter::Hcp(hcp.id))
+        .await
+        .unwrap();
+    assert!(
+        seen.iter().all(|r| r.rep_id == rep1.user.id),
+        "rep.t01 sees rep.t02's records: {seen:?}"
+    );
+    let all = reports::records(&store, &compliance, RecordFilter::Hcp(hcp.id))
+        .await
+        .unwrap();
+    assert!(
+        all.iter().any(|r| r.rep_id == rep2.user.id),
+        "compliance sees every record"
+    );
+}
+
 backend_tests!(
+    a_rep_sees_only_their_own_signed_records_of_an_hcp,
     a_signed_disbursement_is_recorded_with_its_call,
     the_server_rechecks_every_guardrail,
     two_devices_beyond_a_shared_limit_raise_one_exception,

@@ -273,12 +273,9 @@ pub async fn records(
     if let RecordFilter::Rep(id) = filter {
         ensure_overseen(store, principal, id).await?;
     }
-    // An HCP's record is reached through the HCP's scope; the others through the reps the
-    // caller oversees.
-    let reps = match filter {
-        RecordFilter::Hcp(_) => None,
-        _ => overseen_reps(store, principal).await?,
-    };
+    // Whatever the filter, a caller sees the records of the reps they oversee (a rep their
+    // own): an HCP in scope does not open other reps' signed records.
+    let reps = overseen_reps(store, principal).await?;
     Ok(store.sample_records(filter, reps.as_deref()).await?)
 }
 

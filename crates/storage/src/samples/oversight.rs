@@ -442,7 +442,8 @@ impl Store {
                 .push(")"),
         };
         if let Some(reps) = reps {
-            sql.push(" AND r.rep_id IN ").bind_list(reps.iter().copied());
+            sql.push(" AND r.rep_id IN ")
+                .bind_list(reps.iter().copied());
         }
         sql.push(" ORDER BY r.occurred_at DESC, r.id");
         sql.query()
