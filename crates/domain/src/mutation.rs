@@ -4,6 +4,7 @@
 //! replayed mutation gets the answer it got the first time.
 
 use crate::code::Code;
+use crate::validation::printable;
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -87,6 +88,8 @@ impl MutationOutcome {
         }
     }
 
+    /// Rejected. The message and field errors may echo input; they are kept printable, since
+    /// the answer is stored and a text the database refuses would fail the whole push.
     pub fn rejected(
         code: Code,
         message: impl Into<String>,
@@ -96,8 +99,14 @@ impl MutationOutcome {
             status: MutationStatus::Rejected,
             code: Some(code),
             flags: Vec::new(),
-            message: Some(message.into()),
-            errors,
+            message: Some(printable(&message.into())),
+            errors: errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: printable(&e.field),
+                    message: printable(&e.message),
+                })
+                .collect(),
         }
     }
 }

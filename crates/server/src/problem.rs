@@ -135,9 +135,33 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+/// Whether a database error is worth retrying as it is: the database unreachable or busy, a
+/// lock or serialisation conflict. Such a request changed nothing (its transaction rolled
+/// back), so it is answered 503 with `Retry-After` and the device retries.
+fn transient(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => matches!(
+            db.code().as_deref(),
+            // PostgreSQL: serialization failure, deadlock, lock not available, shutting
+            // down, too many connections. SQLite: busy, locked (and their extended codes).
+            Some("40001" | "40P01" | "55P03" | "57P01" | "57P03" | "53300")
+                | Some("5" | "6" | "261" | "262" | "517")
+        ),
+        _ => false,
+    }
+}
+
 impl From<StorageError> for ApiError {
     fn from(err: StorageError) -> Self {
         match err {
+            StorageError::Database(e) if transient(&e) => {
+                tracing::warn!(error = %e, "database busy or unavailable");
+                ApiError::new(
+                    Code::DatabaseUnavailable,
+                    "the database is busy or unavailable; nothing was changed, try again",
+                )
+            }
             StorageError::Invalid(errors) => ApiError::invalid(errors),
             StorageError::NotFound(what) => ApiError::not_found(what),
             StorageError::Duplicate { .. } => ServiceError::from(err).into(),
@@ -167,12 +191,18 @@ impl IntoResponse for ApiError {
             errors: self.errors,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if self.code == Code::DatabaseUnavailable {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+        }
+        response
     }
 }
 

@@ -1,7 +1,7 @@
 //! Sync endpoints for the offline field app: push mutations, pull changes, and a
 //! server-sent event stream that pokes devices to pull (docs/sync.md).
 
-use crate::extract::{ApiJson, ApiQuery, Auth};
+use crate::extract::{ApiJsonItems, ApiQuery, Auth};
 use crate::problem::{ApiError, Problem};
 use crate::AppState;
 use axum::extract::State;
@@ -47,7 +47,7 @@ pub async fn pull(
 pub async fn push(
     State(state): State<AppState>,
     auth: Auth,
-    ApiJson(request): ApiJson<PushRequest>,
+    ApiJsonItems(request): ApiJsonItems<PushRequest>,
 ) -> Result<Json<PushResult>, ApiError> {
     let result = service::push(&state.store, &auth.principal, &request).await?;
     Ok(Json(result))

@@ -110,7 +110,14 @@ async fn apply_once(
     let actor = principal.actor();
     loop {
         let written = store
-            .record_mutation(&actor, request.client_id, m.id, &m.kind, &effects, &outcome)
+            .record_mutation(
+                &actor,
+                request.client_id,
+                m.id,
+                &m.recorded_kind(),
+                &effects,
+                &outcome,
+            )
             .await;
         match written {
             Ok(()) => return Ok(outcome),

@@ -10,6 +10,7 @@ use crate::samples::mutations::{
 use crate::stewardship::{ChangeProposal, HcpProposal};
 use pharmacrm_domain::call::CallInput;
 use pharmacrm_domain::code::Code;
+use pharmacrm_domain::validation::{control_characters, printable};
 use pharmacrm_domain::FieldError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -112,15 +113,35 @@ pub struct ReceivedMutation {
 }
 
 impl ReceivedMutation {
-    /// The typed mutation, or the answer to a mutation that cannot be read.
+    /// The kind as recorded: the known kind's name, or the received text made printable.
+    pub fn recorded_kind(&self) -> String {
+        match MutationKind::parse(&self.kind) {
+            Some(kind) => kind.as_str().to_string(),
+            None => printable(&self.kind).chars().take(100).collect(),
+        }
+    }
+
+    /// The typed mutation, or the answer to a mutation that cannot be read: an unknown kind,
+    /// a text holding a control character, a payload of the wrong shape.
     pub fn read(&self) -> Result<MutationBody, MutationOutcome> {
         let Some(kind) = MutationKind::parse(&self.kind) else {
             return Err(MutationOutcome::rejected(
                 Code::UnknownKind,
-                format!("'{}' is not a mutation this server knows", self.kind),
+                format!(
+                    "'{}' is not a mutation this server knows",
+                    self.recorded_kind()
+                ),
                 vec![],
             ));
         };
+        let controls = control_characters(&self.payload, "payload");
+        if !controls.is_empty() {
+            return Err(MutationOutcome::rejected(
+                Code::ValidationFailed,
+                format!("the {} payload holds control characters", kind.as_str()),
+                controls.0,
+            ));
+        }
         let tagged = serde_json::json!({ "kind": kind, "payload": self.payload });
         serde_json::from_value(tagged).map_err(|e| {
             MutationOutcome::rejected(

@@ -1,0 +1,147 @@
+//! Input an attacker or a broken device sends, on both backends: never a 5xx. A text holding
+//! a control character is refused at the edge with the field named; inside a sync push each
+//! mutation is answered on its own, so one bad item never holds back the queue behind it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::Api;
+use pharmacrm_fixtures::backend_tests;
+use pharmacrm_storage::Store;
+use serde_json::{json, Value};
+
+/// An HCP rep.t01 may call on (active, not do-not-call).
+async fn callable_hcp(api: &Api, token: &str) -> String {
+    let hcps = api.all("/api/v1/hcps", token).await;
+    hcps.iter()
+        .find(|h| h["status"] == "active" && h["do_not_call"] == false)
+        .and_then(|h| h["id"].as_str())
+        .expect("a callable HCP")
+        .to_string()
+}
+
+fn call(hcp_ids: Value, notes: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": hcp_ids,
+        "called_at": "2020-01-01T10:00:00Z", "product_ids": [], "outcome": "interested",
+        "next_step": "follow_up_visit", "notes": notes,
+    })
+}
+
+fn mutation(kind: &str, payload: Value) -> Value {
+    json!({"id": uuid::Uuid::now_v7(), "client_ts": "2020-01-01T10:00:00Z", "kind": kind, "payload": payload})
+}
+
+async fn a_push_of_bad_items_answers_each_and_applies_the_good_one(store: Store) {
+    let api = Api::demo(store).await;
+    let rep = api.login("rep.t01").await;
+    let hcp = callable_hcp(&api, &rep).await;
+    let mut good = call(json!([hcp]), "Discussed dosing\nand titration");
+    good["called_at"] = json!(api.store.now().to_rfc3339());
+    let mutations = vec![
+        mutation("call.submit", call(json!([]), "no attendees")),
+        mutation(
+            "call.submit",
+            call(json!([hcp]), "a nul \u{0} in the notes"),
+        ),
+        mutation("call.\u{0}submit", json!({})),
+        mutation(
+            "call.submit",
+            json!({"id": 1, "hcp_ids": [i64::MAX, -1.5e308]}),
+        ),
+        mutation("call.submit", good),
+    ];
+    let body = json!({"client_id": uuid::Uuid::now_v7(), "mutations": mutations});
+    for attempt in 0..2 {
+        let reply = api.post_json("/api/v1/sync/push", Some(&rep), &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "attempt {attempt}: {}",
+            reply.text
+        );
+        let results = reply.json()["results"].as_array().unwrap().clone();
+        let answers: Vec<(&str, &str)> = results
+            .iter()
+            .map(|r| {
+                (
+                    r["status"].as_str().unwrap(),
+                    r["code"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                ("rejected", "validation_failed"),
+                ("rejected", "validation_failed"),
+                ("rejected", "unknown_kind"),
+                ("rejected", "validation_failed"),
+                ("applied", ""),
+            ],
+            "attempt {attempt}: the same answers on a replay"
+        );
+        assert_eq!(results[0]["errors"][0]["field"], "hcp_ids");
+        assert_eq!(results[1]["errors"][0]["field"], "payload.notes");
+        assert!(!results[2]["message"].as_str().unwrap().contains('\u{0}'));
+    }
+}
+
+async fn control_characters_are_refused_at_the_edge_with_the_field_named(store: Store) {
+    let api = Api::demo(store).await;
+    let login = api
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "ad\u{0}min", "password": "demo"}),
+        )
+        .await;
+    assert_eq!(
+        login.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        login.text
+    );
+    assert_eq!(login.json()["errors"][0]["field"], "username");
+    let rep = api.login("rep.t01").await;
+    for path in [
+        "/api/v1/hcps?q=%00",
+        "/api/v1/hcps?q=a%07b",
+        "/api/v1/accounts?q=%1B",
+    ] {
+        let reply = api.get(path, Some(&rep)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            reply.text
+        );
+        assert_eq!(reply.json()["errors"][0]["field"], "q", "{path}");
+    }
+    let tabbed = api.get("/api/v1/hcps?q=a%09b", Some(&rep)).await;
+    assert_eq!(
+        tabbed.status,
+        StatusCode::OK,
+        "a tab is text: {}",
+        tabbed.text
+    );
+    let proposal = api
+        .post_json(
+            "/api/v1/hcps/matches",
+            Some(&rep),
+            &json!({"first_name": "An\u{8}a", "last_name": "Lopez"}),
+        )
+        .await;
+    assert_eq!(
+        proposal.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        proposal.text
+    );
+    assert_eq!(proposal.json()["errors"][0]["field"], "first_name");
+}
+
+backend_tests!(
+    a_push_of_bad_items_answers_each_and_applies_the_good_one,
+    control_characters_are_refused_at_the_edge_with_the_field_named,
+);
