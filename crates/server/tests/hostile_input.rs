@@ -141,7 +141,59 @@ async fn control_characters_are_refused_at_the_edge_with_the_field_named(store: 
     assert_eq!(proposal.json()["errors"][0]["field"], "first_name");
 }
 
+async fn a_mutation_id_another_rep_used_is_refused_and_tells_nothing(store: Store) {
+    let api = Api::demo(store).await;
+    let (rep1, rep2) = (api.login("rep.t01").await, api.login("rep.t02").await);
+    let mut first = call(json!([callable_hcp(&api, &rep1).await]), "rep.t01's visit");
+    first["called_at"] = json!(api.store.now().to_rfc3339());
+    let id = uuid::Uuid::now_v7();
+    let push = |payload: Value| {
+        json!({"client_id": uuid::Uuid::now_v7(), "mutations": [
+            {"id": id, "client_ts": "2020-01-01T10:00:00Z", "kind": "call.submit", "payload": payload}
+        ]})
+    };
+    let answer = |reply: common::Reply| reply.json()["results"][0].clone();
+    let mine = answer(
+        api.post_json("/api/v1/sync/push", Some(&rep1), &push(first.clone()))
+            .await,
+    );
+    assert_eq!(mine["status"], "applied", "{mine}");
+    let mut second = call(json!([callable_hcp(&api, &rep2).await]), "rep.t02's visit");
+    second["called_at"] = json!(api.store.now().to_rfc3339());
+    let theirs = answer(
+        api.post_json("/api/v1/sync/push", Some(&rep2), &push(second.clone()))
+            .await,
+    );
+    assert_eq!(
+        (&theirs["status"], &theirs["code"]),
+        (&json!("rejected"), &json!("conflict"))
+    );
+    assert!(!theirs.to_string().contains("t01"), "{theirs}");
+    let calls = api
+        .get(
+            &format!(
+                "/api/v1/hcps/{}/calls",
+                second["hcp_ids"][0].as_str().unwrap()
+            ),
+            Some(&rep2),
+        )
+        .await;
+    assert!(
+        !calls.text.contains(second["id"].as_str().unwrap()),
+        "nothing applied for rep.t02"
+    );
+    let again = answer(
+        api.post_json("/api/v1/sync/push", Some(&rep1), &push(first))
+            .await,
+    );
+    assert_eq!(
+        again["status"], "applied",
+        "rep.t01's replay keeps its answer"
+    );
+}
+
 backend_tests!(
+    a_mutation_id_another_rep_used_is_refused_and_tells_nothing,
     a_push_of_bad_items_answers_each_and_applies_the_good_one,
     control_characters_are_refused_at_the_edge_with_the_field_named,
 );

@@ -172,11 +172,16 @@ const CALL_INSERT: &str = "id, rep_id, call_type, account_id, territory_id, call
     next_step_date, notes, corrects, correction_reason, flags, submitted_at, version, key_message_ids, disbursement_id, district_id, region_id";
 
 impl Store {
-    /// The stored answer to a mutation already received.
-    pub async fn mutation_outcome(&self, id: Uuid) -> Result<Option<MutationOutcome>> {
+    /// The stored answer to a mutation `user_id` sent already. Idempotency is per user: a
+    /// mutation id another user sent is not theirs to read.
+    pub async fn mutation_outcome(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<MutationOutcome>> {
         let mut sql =
             Sql::new("SELECT status, code, message, errors FROM sync_mutations WHERE id = ");
-        sql.bind(id);
+        sql.bind(id).push(" AND user_id = ").bind(user_id);
         match sql.query().fetch_optional(self.pool()).await? {
             Some(row) => Ok(Some(outcome_from_row(&row)?)),
             None => Ok(None),

@@ -82,7 +82,7 @@ pub async fn push(
     mutations.sort_by_key(|m| m.id);
     let mut results = Vec::new();
     for m in mutations {
-        let outcome = match store.mutation_outcome(m.id).await? {
+        let outcome = match store.mutation_outcome(m.id, principal.user.id).await? {
             Some(done) => done,
             None => apply_once(store, principal, request, m).await?,
         };
@@ -121,12 +121,17 @@ async fn apply_once(
             .await;
         match written {
             Ok(()) => return Ok(outcome),
-            // The same mutation arrived concurrently and won: answer as it was answered.
+            // The same mutation arrived concurrently and won: answer as it was answered. An id
+            // another user sent is refused, and tells nothing of that user's mutation.
             Err(StorageError::MutationSeen) => {
-                return store
-                    .mutation_outcome(m.id)
-                    .await?
-                    .ok_or(ServiceError::NotFound("mutation"));
+                let theirs = store.mutation_outcome(m.id, principal.user.id).await?;
+                return Ok(theirs.unwrap_or_else(|| {
+                    MutationOutcome::rejected(
+                        Code::Conflict,
+                        "this mutation id is taken; send the record again as a new mutation",
+                        vec![],
+                    )
+                }));
             }
             Err(StorageError::Duplicate { code, entity, .. }) if !effects.is_empty() => {
                 effects.clear();
