@@ -160,11 +160,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         serde_path_to_error::deserialize(deserializer)
             .map(ApiQuery)
             .map_err(|err| {
-                let field = err.path().to_string();
-                ApiError::invalid(ValidationErrors::single(
-                    if field == "." { "query".into() } else { field },
-                    err.inner().to_string(),
-                ))
+                let path = err.path().to_string();
+                let message = err.inner().to_string();
+                // A missing parameter is named like a missing body field.
+                let field = match (path.as_str(), missing_field(&message)) {
+                    (".", Some(name)) => name,
+                    (".", None) => "query".into(),
+                    _ => path,
+                };
+                ApiError::invalid(ValidationErrors::single(field, message))
             })
     }
 }

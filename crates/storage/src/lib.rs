@@ -81,10 +81,15 @@ impl Store {
             Backend::Sqlite => 4,
             Backend::Postgres => 10,
         });
+        // Durability: `synchronous = FULL` syncs the WAL at every commit, so a mutation the
+        // server acknowledged (and the device removed from its outbox) survives an OS crash or
+        // a power loss, not only a killed process (`NORMAL` could drop the last commits).
+        // PostgreSQL's default `synchronous_commit = on` gives the same; the storage tests
+        // assert both settings.
         let options = if backend == Backend::Sqlite {
             options.after_connect(|conn, _| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;")
                         .await?;
                     Ok(())
                 })

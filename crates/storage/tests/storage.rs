@@ -516,7 +516,28 @@ async fn entries_from_before_the_chain_are_sealed_by_migrate(store: Store) {
     assert_eq!(store.verify_audit_chain().await.unwrap().problem, None);
 }
 
+/// An acknowledged commit survives an OS crash: SQLite syncs its WAL at every commit,
+/// PostgreSQL waits for its WAL flush.
+async fn every_commit_is_durable_before_it_is_acknowledged(store: Store) {
+    use pharmacrm_storage::Backend;
+    use sqlx::Row;
+    let (query, expected) = match store.backend() {
+        // 2 is FULL; each pooled connection sets it when it opens.
+        Backend::Sqlite => ("PRAGMA synchronous", "2"),
+        Backend::Postgres => ("SHOW synchronous_commit", "on"),
+    };
+    for _ in 0..3 {
+        let row = sqlx::query(query).fetch_one(store.pool()).await.unwrap();
+        let value = row
+            .try_get::<String, _>(0)
+            .or_else(|_| row.try_get::<i64, _>(0).map(|v| v.to_string()))
+            .unwrap();
+        assert_eq!(value, expected, "{query}");
+    }
+}
+
 backend_tests!(
+    every_commit_is_durable_before_it_is_acknowledged,
     only_a_committed_version_tells_subscribers,
     entries_from_before_the_chain_are_sealed_by_migrate,
     the_audit_chain_detects_tampering,
