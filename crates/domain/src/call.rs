@@ -205,6 +205,17 @@ impl Rejection {
             errors: ValidationErrors::new(),
         }
     }
+
+    /// The call report is incomplete or invalid: `errors` says where.
+    fn invalid(errors: ValidationErrors) -> Self {
+        Rejection {
+            errors,
+            ..Rejection::new(
+                Code::ValidationFailed,
+                "the call report is incomplete or invalid",
+            )
+        }
+    }
 }
 
 /// Longest free-text note.
@@ -222,7 +233,50 @@ impl CallInput {
         account_known: impl Fn(Uuid) -> bool,
         now: DateTime<Utc>,
     ) -> Result<Vec<Code>, Rejection> {
+        let errors = self.shape_errors(products_known, account_known, now);
+        if !errors.is_empty() {
+            return Err(Rejection::invalid(errors));
+        }
+        self.hcp_flags(hcps)
+    }
+
+    /// Every field error of the report, in the order of the form: attendees, date, pick
+    /// lists, references, notes, correction.
+    fn shape_errors(
+        &self,
+        products_known: impl Fn(Uuid) -> bool,
+        account_known: impl Fn(Uuid) -> bool,
+        now: DateTime<Utc>,
+    ) -> ValidationErrors {
         let mut errors = ValidationErrors::new();
+        self.check_attendees(&mut errors);
+        self.check_called_at(&mut errors, now);
+        self.check_pick_lists(&mut errors);
+        self.check_references(&mut errors, products_known, account_known);
+        self.check_notes(&mut errors);
+        self.check_correction(&mut errors);
+        errors
+    }
+
+    /// Not in the future (ten minutes of leeway for a device's clock).
+    fn check_called_at(&self, errors: &mut ValidationErrors, now: DateTime<Utc>) {
+        if self.called_at > now + Duration::minutes(10) {
+            errors.add("called_at", "is in the future");
+        }
+    }
+
+    fn check_notes(&self, errors: &mut ValidationErrors) {
+        if self
+            .notes
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTES)
+        {
+            errors.add("notes", format!("must be at most {MAX_NOTES} characters"));
+        }
+    }
+
+    /// One HCP for a call, two or more at an account for a group call, none listed twice.
+    fn check_attendees(&self, errors: &mut ValidationErrors) {
         let mut unique = self.hcp_ids.clone();
         unique.sort();
         unique.dedup();
@@ -242,9 +296,10 @@ impl CallInput {
         if unique.len() != self.hcp_ids.len() {
             errors.add("hcp_ids", "an HCP is listed twice");
         }
-        if self.called_at > now + Duration::minutes(10) {
-            errors.add("called_at", "is in the future");
-        }
+    }
+
+    /// Outcome and next step from their pick lists, the next step's date not before the call.
+    fn check_pick_lists(&self, errors: &mut ValidationErrors) {
         if !OUTCOMES.iter().any(|(c, _)| *c == self.outcome) {
             errors.add(
                 "outcome",
@@ -262,6 +317,15 @@ impl CallInput {
                 errors.add("next_step_date", "is before the call");
             }
         }
+    }
+
+    /// Products discussed and the account exist.
+    fn check_references(
+        &self,
+        errors: &mut ValidationErrors,
+        products_known: impl Fn(Uuid) -> bool,
+        account_known: impl Fn(Uuid) -> bool,
+    ) {
         for (i, p) in self.product_ids.iter().enumerate() {
             if !products_known(*p) {
                 errors.add(format!("product_ids[{i}]"), "is not a product");
@@ -272,13 +336,10 @@ impl CallInput {
                 errors.add("account_id", "is not an account in your territories");
             }
         }
-        if self
-            .notes
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NOTES)
-        {
-            errors.add("notes", format!("must be at most {MAX_NOTES} characters"));
-        }
+    }
+
+    /// A correction says why.
+    fn check_correction(&self, errors: &mut ValidationErrors) {
         if self.corrects.is_some()
             && self
                 .correction_reason
@@ -287,14 +348,11 @@ impl CallInput {
         {
             errors.add("correction_reason", "a correction needs a reason");
         }
-        if !errors.is_empty() {
-            let mut rejection = Rejection::new(
-                Code::ValidationFailed,
-                "the call report is incomplete or invalid",
-            );
-            rejection.errors = errors;
-            return Err(rejection);
-        }
+    }
+
+    /// The flags the attendees' facts put on the call (sorted, once each), or the rejection
+    /// of the first attendee that refuses it.
+    fn hcp_flags(&self, hcps: &[HcpFacts]) -> Result<Vec<Code>, Rejection> {
         let mut flags = Vec::new();
         for id in &self.hcp_ids {
             let Some(hcp) = hcps.iter().find(|h| h.id == *id) else {
@@ -303,47 +361,56 @@ impl CallInput {
                     "the HCP is not in your territories",
                 ));
             };
-            if !hcp.in_scope_on_call_day {
-                return Err(Rejection::new(
-                    Code::HcpNotInScope,
-                    "the HCP was not in your territories on the day of the call",
-                ));
-            }
-            if !hcp.in_scope_now {
-                flags.push(Code::HcpRealignedSinceCall);
-            }
-            if hcp.status == HcpStatus::Deceased {
-                return Err(Rejection::new(
-                    Code::HcpInactive,
-                    "the HCP is recorded as deceased",
-                ));
-            }
-            if let Some((reason, set_at)) = &hcp.blacklisted {
-                match set_at {
-                    Some(at) if *at > self.called_at => flags.push(Code::BlacklistedAfterCall),
-                    _ => {
-                        return Err(Rejection::new(
-                            Code::Blacklisted,
-                            format!("the HCP is blacklisted by compliance: {reason}"),
-                        ))
-                    }
-                }
-            }
-            if let Some((reason, set_at)) = &hcp.do_not_call {
-                match set_at {
-                    Some(at) if *at > self.called_at => flags.push(Code::DoNotCallSetAfterCall),
-                    _ => {
-                        return Err(Rejection::new(
-                            Code::DoNotCall,
-                            format!("the HCP is do-not-call: {reason}"),
-                        ))
-                    }
-                }
-            }
+            flags.extend(self.flags_for_hcp(hcp)?);
         }
         flags.sort();
         flags.dedup();
         Ok(flags)
+    }
+
+    /// One attendee: in scope on the day of the call, not deceased, not blacklisted or
+    /// do-not-call before the call; what changed after the call only flags it.
+    fn flags_for_hcp(&self, hcp: &HcpFacts) -> Result<Vec<Code>, Rejection> {
+        let mut flags = Vec::new();
+        if !hcp.in_scope_on_call_day {
+            return Err(Rejection::new(
+                Code::HcpNotInScope,
+                "the HCP was not in your territories on the day of the call",
+            ));
+        }
+        if !hcp.in_scope_now {
+            flags.push(Code::HcpRealignedSinceCall);
+        }
+        if hcp.status == HcpStatus::Deceased {
+            return Err(Rejection::new(
+                Code::HcpInactive,
+                "the HCP is recorded as deceased",
+            ));
+        }
+        if let Some((reason, set_at)) = &hcp.blacklisted {
+            if !self.set_after_call(*set_at) {
+                return Err(Rejection::new(
+                    Code::Blacklisted,
+                    format!("the HCP is blacklisted by compliance: {reason}"),
+                ));
+            }
+            flags.push(Code::BlacklistedAfterCall);
+        }
+        if let Some((reason, set_at)) = &hcp.do_not_call {
+            if !self.set_after_call(*set_at) {
+                return Err(Rejection::new(
+                    Code::DoNotCall,
+                    format!("the HCP is do-not-call: {reason}"),
+                ));
+            }
+            flags.push(Code::DoNotCallSetAfterCall);
+        }
+        Ok(flags)
+    }
+
+    /// Whether a flag was set after the call took place (a flag of unknown date was not).
+    fn set_after_call(&self, set_at: Option<DateTime<Utc>>) -> bool {
+        set_at.is_some_and(|at| at > self.called_at)
     }
 }
 

@@ -8,6 +8,7 @@
 //! row moved is listed in the merge, so undo moves exactly those rows back.
 
 use crate::audit::record;
+use crate::changes::Tx;
 use crate::sql::{get_opt_str, get_str, get_uuid, next_version, stmt, touch_hcps, Sql, Value};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
@@ -181,6 +182,125 @@ async fn movable(
         .collect()
 }
 
+/// The master status of the merged record, once both records are live (verified or
+/// proposed); `NotFound` otherwise.
+async fn merged_status_of_live_pair(
+    tx: &mut Tx,
+    survivor_id: Uuid,
+    merged_id: Uuid,
+) -> Result<String> {
+    let mut status = Sql::new("SELECT id, master_status FROM hcps WHERE id IN ");
+    status.bind_list([survivor_id, merged_id]);
+    let rows = status.query().fetch_all(&mut **tx).await?;
+    let status_of = |id: Uuid| -> Result<Option<String>> {
+        for row in &rows {
+            if get_uuid(row, "id")? == id {
+                return Ok(Some(get_str(row, "master_status")?));
+            }
+        }
+        Ok(None)
+    };
+    let live = |s: &Option<String>| matches!(s.as_deref(), Some("verified") | Some("proposed"));
+    let merged_status = status_of(merged_id)?;
+    if !live(&status_of(survivor_id)?) || !live(&merged_status) {
+        return Err(StorageError::NotFound("live HCP"));
+    }
+    Ok(merged_status.unwrap_or_default())
+}
+
+/// Moves every holding of `merged_id` that `survivor_id` does not already hold to the
+/// survivor; returns, per table, the keys of the rows moved.
+async fn move_holdings_to_survivor(
+    tx: &mut Tx,
+    merged_id: Uuid,
+    survivor_id: Uuid,
+) -> Result<BTreeMap<String, Vec<Vec<String>>>> {
+    let mut moved = BTreeMap::new();
+    for holding in &HOLDINGS {
+        let rows = movable(tx, holding, merged_id, survivor_id).await?;
+        if holding.key.is_empty() {
+            if !rows.is_empty() {
+                stmt(
+                    &format!("UPDATE {} SET hcp_id = $1 WHERE hcp_id = $2", holding.table),
+                    vec![survivor_id.into(), merged_id.into()],
+                )
+                .query()
+                .execute(&mut **tx)
+                .await?;
+                moved.insert(holding.table.to_string(), vec![vec![]]);
+            }
+            continue;
+        }
+        move_rows(tx, holding, &rows, merged_id, survivor_id).await?;
+        if !rows.is_empty() {
+            moved.insert(holding.table.to_string(), rows);
+        }
+    }
+    Ok(moved)
+}
+
+/// Retires the merged record (`merged`, pointing at the survivor) and gives both records
+/// the merge's version.
+async fn retire_merged(
+    tx: &mut Tx,
+    survivor_id: Uuid,
+    merged_id: Uuid,
+    version: i64,
+) -> Result<()> {
+    stmt(
+        "UPDATE hcps SET master_status = 'merged', merged_into = $1 WHERE id = $2",
+        vec![survivor_id.into(), merged_id.into()],
+    )
+    .query()
+    .execute(&mut **tx)
+    .await?;
+    touch_hcps(tx, &[survivor_id, merged_id], version).await
+}
+
+/// Records the decision on the duplicate pair the merge resolves.
+async fn decide_pair_merged(
+    tx: &mut Tx,
+    pair: Uuid,
+    actor: &Actor,
+    now: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    stmt(
+        "UPDATE duplicate_pairs SET status = 'merged', decided_by = $1, decided_at = $2, reason = $3 WHERE id = $4",
+        vec![actor.name.clone().into(), now.to_string().into(), reason.map(str::to_string).into(), pair.into()],
+    )
+    .query()
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the merge, with the rows it moved, at `version`.
+async fn insert_merge(tx: &mut Tx, merge: &StoredMerge, version: i64) -> Result<()> {
+    let moved_json =
+        serde_json::to_string(&merge.moved).map_err(|e| StorageError::corrupt("moved", e))?;
+    stmt(
+        "INSERT INTO hcp_merges (id, survivor_id, merged_id, merged_status, pair_id, reason, moved, merged_by, merged_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        vec![
+            merge.id.into(),
+            merge.survivor_id.into(),
+            merge.merged_id.into(),
+            merge.merged_status.clone().into(),
+            merge.pair_id.into(),
+            merge.reason.clone().into(),
+            moved_json.into(),
+            merge.merged_by.clone().into(),
+            merge.merged_at.clone().into(),
+            version.into(),
+        ],
+    )
+    .query()
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Merges HCP `merged_id` into `survivor_id` in one transaction (audited as `hcp_merge`).
     pub async fn merge_hcps(
@@ -193,95 +313,27 @@ impl Store {
     ) -> Result<StoredMerge> {
         let now = self.now_timestamp();
         let mut tx = self.begin().await?;
-        let mut status = Sql::new("SELECT id, master_status FROM hcps WHERE id IN ");
-        status.bind_list([survivor_id, merged_id]);
-        let rows = status.query().fetch_all(&mut *tx).await?;
-        let status_of = |id: Uuid| -> Result<Option<String>> {
-            for row in &rows {
-                if get_uuid(row, "id")? == id {
-                    return Ok(Some(get_str(row, "master_status")?));
-                }
-            }
-            Ok(None)
-        };
-        let live = |s: &Option<String>| matches!(s.as_deref(), Some("verified") | Some("proposed"));
-        let merged_status = status_of(merged_id)?;
-        if !live(&status_of(survivor_id)?) || !live(&merged_status) {
-            return Err(StorageError::NotFound("live HCP"));
-        }
-        let mut moved = BTreeMap::new();
-        for holding in &HOLDINGS {
-            let rows = movable(&mut tx, holding, merged_id, survivor_id).await?;
-            if holding.key.is_empty() {
-                if !rows.is_empty() {
-                    stmt(
-                        &format!("UPDATE {} SET hcp_id = $1 WHERE hcp_id = $2", holding.table),
-                        vec![survivor_id.into(), merged_id.into()],
-                    )
-                    .query()
-                    .execute(&mut *tx)
-                    .await?;
-                    moved.insert(holding.table.to_string(), vec![vec![]]);
-                }
-                continue;
-            }
-            move_rows(&mut tx, holding, &rows, merged_id, survivor_id).await?;
-            if !rows.is_empty() {
-                moved.insert(holding.table.to_string(), rows);
-            }
-        }
+        let merged_status = merged_status_of_live_pair(&mut tx, survivor_id, merged_id).await?;
+        let moved = move_holdings_to_survivor(&mut tx, merged_id, survivor_id).await?;
         let version = next_version(&mut tx).await?;
-        stmt(
-            "UPDATE hcps SET master_status = 'merged', merged_into = $1 WHERE id = $2",
-            vec![survivor_id.into(), merged_id.into()],
-        )
-        .query()
-        .execute(&mut *tx)
-        .await?;
-        touch_hcps(&mut tx, &[survivor_id, merged_id], version).await?;
+        retire_merged(&mut tx, survivor_id, merged_id, version).await?;
         if let Some(pair) = pair_id {
-            stmt(
-                "UPDATE duplicate_pairs SET status = 'merged', decided_by = $1, decided_at = $2, reason = $3 WHERE id = $4",
-                vec![actor.name.clone().into(), now.clone().into(), reason.map(str::to_string).into(), pair.into()],
-            )
-            .query()
-            .execute(&mut *tx)
-            .await?;
+            decide_pair_merged(&mut tx, pair, actor, &now, reason).await?;
         }
         let merge = StoredMerge {
             id: pharmacrm_domain::new_id(),
             survivor_id,
             merged_id,
-            merged_status: merged_status.unwrap_or_default(),
+            merged_status,
             pair_id,
             reason: reason.map(str::to_string),
             moved,
             merged_by: actor.name.clone(),
-            merged_at: now.clone(),
+            merged_at: now,
             undone_by: None,
             undone_at: None,
         };
-        let moved_json =
-            serde_json::to_string(&merge.moved).map_err(|e| StorageError::corrupt("moved", e))?;
-        stmt(
-            "INSERT INTO hcp_merges (id, survivor_id, merged_id, merged_status, pair_id, reason, moved, merged_by, merged_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            vec![
-                merge.id.into(),
-                survivor_id.into(),
-                merged_id.into(),
-                merge.merged_status.clone().into(),
-                pair_id.into(),
-                merge.reason.clone().into(),
-                moved_json.into(),
-                actor.name.clone().into(),
-                now.into(),
-                version.into(),
-            ],
-        )
-        .query()
-        .execute(&mut *tx)
-        .await?;
+        insert_merge(&mut tx, &merge, version).await?;
         record(
             &mut tx,
             &self.now_timestamp(),

@@ -167,6 +167,17 @@ fn finding(
 
 /// Every finding for `lines` in `ctx`, in a stable order (HCP first, then line by line).
 pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Finding> {
+    let mut out = recipient_findings(ctx);
+    out.extend(no_lines_finding(lines));
+    let mut asked = Asked::new(ctx);
+    for (i, line) in lines.iter().enumerate() {
+        out.extend(line_findings(ctx, &mut asked, i, line));
+    }
+    dedupe(out)
+}
+
+/// The recipient's standing: blacklist, do-not-call, status, then a licence in the state.
+fn recipient_findings(ctx: &SampleContext<'_>) -> Vec<Finding> {
     use Severity::Error;
     let mut out = Vec::new();
     let r = ctx.recipient;
@@ -194,170 +205,280 @@ pub fn check_samples(ctx: &SampleContext<'_>, lines: &[SampleLine]) -> Vec<Findi
             "the HCP is not active",
         ));
     }
-    let licensed = r
+    out.extend(licence_finding(ctx));
+    out
+}
+
+/// `no_active_licence` unless the recipient holds an unexpired licence in the state.
+fn licence_finding(ctx: &SampleContext<'_>) -> Option<Finding> {
+    let licensed = ctx
+        .recipient
         .licences
         .iter()
         .any(|l| l.state.eq_ignore_ascii_case(ctx.state) && l.expires_on >= ctx.on);
-    if !licensed {
-        out.push(finding(
+    (!licensed).then(|| {
+        finding(
             Code::NoActiveLicence,
-            Error,
+            Severity::Error,
             "hcp",
             format!("no active state licence in {}", ctx.state),
-        ));
-    }
-    if lines.is_empty() {
-        out.push(finding(
+        )
+    })
+}
+
+fn no_lines_finding(lines: &[SampleLine]) -> Option<Finding> {
+    lines.is_empty().then(|| {
+        finding(
             Code::NoLines,
-            Error,
+            Severity::Error,
             "lines",
             "add at least one sample",
+        )
+    })
+}
+
+/// The SKUs and lots of the context by id, and the units asked for so far, so several
+/// lines of one lot or product add up.
+struct Asked<'a> {
+    skus: HashMap<Uuid, &'a SkuFacts>,
+    lots: HashMap<Uuid, &'a LotFacts>,
+    per_lot: HashMap<Uuid, i64>,
+    /// Units and their total value in cents, per product.
+    per_product: HashMap<Uuid, (i64, i64)>,
+}
+
+impl<'a> Asked<'a> {
+    fn new(ctx: &SampleContext<'a>) -> Self {
+        Asked {
+            skus: ctx.skus.iter().map(|s| (s.sku_id, s)).collect(),
+            lots: ctx.lots.iter().map(|l| (l.lot_id, l)).collect(),
+            per_lot: HashMap::new(),
+            per_product: HashMap::new(),
+        }
+    }
+
+    /// Adds `quantity` of `lot`; returns the units of that lot asked for so far.
+    fn add_to_lot(&mut self, lot: &LotFacts, quantity: i64) -> i64 {
+        let asked = self.per_lot.entry(lot.lot_id).or_default();
+        *asked += quantity;
+        *asked
+    }
+
+    /// Adds `quantity` of `sku` to its product; returns the product's units and value so far.
+    fn add_to_product(&mut self, sku: &SkuFacts, quantity: i64) -> (i64, i64) {
+        let (qty, value) = self.per_product.entry(sku.product_id).or_default();
+        *qty += quantity;
+        *value += quantity * sku.unit_value_cents;
+        (*qty, *value)
+    }
+}
+
+/// The input field `name` of line `i`, as findings name it (`lines[0].quantity`).
+fn line_field(i: usize, name: &str) -> String {
+    format!("lines[{i}].{name}")
+}
+
+/// The findings of one line: quantity and SKU, eligibility (credential, DEA), then for a
+/// disbursement the lot and inventory and the allocation, then the limit templates.
+fn line_findings<'a>(
+    ctx: &SampleContext<'a>,
+    asked: &mut Asked<'a>,
+    i: usize,
+    line: &SampleLine,
+) -> Vec<Finding> {
+    let sku = match line_sku(asked, i, line) {
+        Ok(sku) => sku,
+        Err(finding) => return vec![finding],
+    };
+    let mut out = credential_findings(ctx, i, sku);
+    out.extend(dea_finding(ctx, i, sku));
+    if ctx.mode == SampleMode::Disbursement {
+        out.extend(lot_findings(ctx, asked, i, line));
+    }
+    let (qty, value) = asked.add_to_product(sku, line.quantity);
+    if ctx.mode == SampleMode::Disbursement {
+        out.extend(allocation_finding(ctx, i, sku, qty));
+    }
+    out.extend(limit_findings(ctx, i, sku, qty, value));
+    out
+}
+
+/// The line's SKU, or the finding that stops the line: a quantity below one or an
+/// unknown SKU.
+fn line_sku<'a>(asked: &Asked<'a>, i: usize, line: &SampleLine) -> Result<&'a SkuFacts, Finding> {
+    if line.quantity < 1 {
+        return Err(finding(
+            Code::QuantityInvalid,
+            Severity::Error,
+            line_field(i, "quantity"),
+            "must be at least 1",
         ));
     }
-    let skus: HashMap<Uuid, &SkuFacts> = ctx.skus.iter().map(|s| (s.sku_id, s)).collect();
-    let lots: HashMap<Uuid, &LotFacts> = ctx.lots.iter().map(|l| (l.lot_id, l)).collect();
-    // Units of each lot and product asked for so far, so several lines add up.
-    let mut per_lot: HashMap<Uuid, i64> = HashMap::new();
-    let mut per_product: HashMap<Uuid, (i64, i64)> = HashMap::new();
-    for (i, line) in lines.iter().enumerate() {
-        let at = |f: &str| format!("lines[{i}].{f}");
-        if line.quantity < 1 {
-            out.push(finding(
-                Code::QuantityInvalid,
-                Error,
-                at("quantity"),
-                "must be at least 1",
-            ));
-            continue;
-        }
-        let Some(sku) = skus.get(&line.sku_id) else {
-            out.push(finding(
-                Code::UnknownSku,
-                Error,
-                at("sku_id"),
-                "is not a sample SKU",
-            ));
-            continue;
-        };
-        for rule in ctx
-            .credential_rules
-            .iter()
-            .filter(|c| c.forbids(ctx.state, &r.credentials, sku))
-        {
-            out.push(finding(
+    asked.skus.get(&line.sku_id).copied().ok_or_else(|| {
+        finding(
+            Code::UnknownSku,
+            Severity::Error,
+            line_field(i, "sku_id"),
+            "is not a sample SKU",
+        )
+    })
+}
+
+/// One `credential_not_eligible` per credential rule that forbids the SKU to the recipient.
+fn credential_findings(ctx: &SampleContext<'_>, i: usize, sku: &SkuFacts) -> Vec<Finding> {
+    ctx.credential_rules
+        .iter()
+        .filter(|c| c.forbids(ctx.state, &ctx.recipient.credentials, sku))
+        .map(|rule| {
+            finding(
                 Code::CredentialNotEligible,
-                Error,
-                at("sku_id"),
+                Severity::Error,
+                line_field(i, "sku_id"),
                 format!(
                     "{} may not receive {} samples in {}",
                     rule.credential, sku.product_name, ctx.state
                 ),
-            ));
-        }
-        if let Some(schedule) = sku.dea_schedule {
-            let covered = r.dea.iter().any(|d| {
-                d.expires_on >= ctx.on
-                    && d.state.eq_ignore_ascii_case(ctx.state)
-                    && d.schedules.contains(&schedule)
-            });
-            if !covered {
+            )
+        })
+        .collect()
+}
+
+/// `dea_required` for a controlled SKU unless a valid DEA registration in the state
+/// covers its schedule.
+fn dea_finding(ctx: &SampleContext<'_>, i: usize, sku: &SkuFacts) -> Option<Finding> {
+    let schedule = sku.dea_schedule?;
+    let covered = ctx.recipient.dea.iter().any(|d| {
+        d.expires_on >= ctx.on
+            && d.state.eq_ignore_ascii_case(ctx.state)
+            && d.schedules.contains(&schedule)
+    });
+    (!covered).then(|| {
+        finding(
+            Code::DeaRequired,
+            Severity::Error,
+            line_field(i, "sku_id"),
+            format!(
+                "{} is schedule {}: the HCP needs a valid DEA registration in {} covering it",
+                sku.product_name,
+                schedule.as_str(),
+                ctx.state
+            ),
+        )
+    })
+}
+
+/// The lot of a disbursed line: chosen, held, of this SKU, unexpired and with enough on hand.
+fn lot_findings(
+    ctx: &SampleContext<'_>,
+    asked: &mut Asked<'_>,
+    i: usize,
+    line: &SampleLine,
+) -> Vec<Finding> {
+    use Severity::Error;
+    let at = |f: &str| line_field(i, f);
+    match line.lot_id.and_then(|l| asked.lots.get(&l).copied()) {
+        None if line.lot_id.is_none() => vec![finding(
+            Code::LotRequired,
+            Error,
+            at("lot_id"),
+            "choose a lot",
+        )],
+        None => vec![finding(
+            Code::LotMismatch,
+            Error,
+            at("lot_id"),
+            "is not a lot you hold",
+        )],
+        Some(lot) if lot.sku_id != line.sku_id => vec![finding(
+            Code::LotMismatch,
+            Error,
+            at("lot_id"),
+            format!("lot {} is not of this SKU", lot.lot_number),
+        )],
+        Some(lot) => {
+            let mut out = Vec::new();
+            if lot.expires_on < ctx.on {
                 out.push(finding(
-                    Code::DeaRequired,
+                    Code::LotExpired,
                     Error,
-                    at("sku_id"),
-                    format!("{} is schedule {}: the HCP needs a valid DEA registration in {} covering it", sku.product_name, schedule.as_str(), ctx.state),
+                    at("lot_id"),
+                    format!("lot {} expired on {}", lot.lot_number, lot.expires_on),
                 ));
             }
-        }
-        if ctx.mode == SampleMode::Disbursement {
-            match line.lot_id.and_then(|l| lots.get(&l)) {
-                None if line.lot_id.is_none() => out.push(finding(
-                    Code::LotRequired,
+            if asked.add_to_lot(lot, line.quantity) > lot.on_hand {
+                out.push(finding(
+                    Code::InsufficientInventory,
                     Error,
-                    at("lot_id"),
-                    "choose a lot",
-                )),
-                None => out.push(finding(
-                    Code::LotMismatch,
-                    Error,
-                    at("lot_id"),
-                    "is not a lot you hold",
-                )),
-                Some(lot) if lot.sku_id != line.sku_id => out.push(finding(
-                    Code::LotMismatch,
-                    Error,
-                    at("lot_id"),
-                    format!("lot {} is not of this SKU", lot.lot_number),
-                )),
-                Some(lot) => {
-                    if lot.expires_on < ctx.on {
-                        out.push(finding(
-                            Code::LotExpired,
-                            Error,
-                            at("lot_id"),
-                            format!("lot {} expired on {}", lot.lot_number, lot.expires_on),
-                        ));
-                    }
-                    let asked = per_lot.entry(lot.lot_id).or_default();
-                    *asked += line.quantity;
-                    if *asked > lot.on_hand {
-                        out.push(finding(
-                            Code::InsufficientInventory,
-                            Error,
-                            at("quantity"),
-                            format!(
-                                "only {} on hand of lot {}",
-                                lot.on_hand.max(0),
-                                lot.lot_number
-                            ),
-                        ));
-                    }
-                }
+                    at("quantity"),
+                    format!(
+                        "only {} on hand of lot {}",
+                        lot.on_hand.max(0),
+                        lot.lot_number
+                    ),
+                ));
             }
-        }
-        let (qty, value) = per_product.entry(sku.product_id).or_default();
-        *qty += line.quantity;
-        *value += line.quantity * sku.unit_value_cents;
-        if ctx.mode == SampleMode::Disbursement {
-            if let Some(a) = ctx.allocations.iter().find(|a| {
-                a.product_id == sku.product_id && a.period_from <= ctx.on && ctx.on <= a.period_to
-            }) {
-                if a.used + *qty > a.quantity {
-                    out.push(finding(
-                        Code::AllocationExceeded,
-                        Error,
-                        at("quantity"),
-                        format!(
-                            "your {} allocation has {} left this cycle",
-                            sku.product_name,
-                            (a.quantity - a.used).max(0)
-                        ),
-                    ));
-                }
-            }
-        }
-        let unit_value = if *qty > 0 {
-            *value / *qty
-        } else {
-            sku.unit_value_cents
-        };
-        for breach in check_limits(
-            ctx.limits,
-            sku.product_id,
-            &recipient_history(ctx),
-            *qty,
-            unit_value,
-            ctx.on,
-        ) {
-            out.push(finding(
-                Code::SampleLimit,
-                breach.severity,
-                at("quantity"),
-                breach.message,
-            ));
+            out
         }
     }
-    dedupe(out)
+}
+
+/// `allocation_exceeded` when the product's units so far overrun the rep's allocation for
+/// the cycle of the day (no allocation for the cycle: no finding).
+fn allocation_finding(
+    ctx: &SampleContext<'_>,
+    i: usize,
+    sku: &SkuFacts,
+    product_qty: i64,
+) -> Option<Finding> {
+    let a = ctx.allocations.iter().find(|a| {
+        a.product_id == sku.product_id && a.period_from <= ctx.on && ctx.on <= a.period_to
+    })?;
+    (a.used + product_qty > a.quantity).then(|| {
+        finding(
+            Code::AllocationExceeded,
+            Severity::Error,
+            line_field(i, "quantity"),
+            format!(
+                "your {} allocation has {} left this cycle",
+                sku.product_name,
+                (a.quantity - a.used).max(0)
+            ),
+        )
+    })
+}
+
+/// One `sample_limit` per limit template the product's units so far breach, valued at
+/// their average unit value.
+fn limit_findings(
+    ctx: &SampleContext<'_>,
+    i: usize,
+    sku: &SkuFacts,
+    product_qty: i64,
+    product_value: i64,
+) -> Vec<Finding> {
+    let unit_value = if product_qty > 0 {
+        product_value / product_qty
+    } else {
+        sku.unit_value_cents
+    };
+    check_limits(
+        ctx.limits,
+        sku.product_id,
+        &recipient_history(ctx),
+        product_qty,
+        unit_value,
+        ctx.on,
+    )
+    .into_iter()
+    .map(|breach| {
+        finding(
+            Code::SampleLimit,
+            breach.severity,
+            line_field(i, "quantity"),
+            breach.message,
+        )
+    })
+    .collect()
 }
 
 fn recipient_history(ctx: &SampleContext<'_>) -> Vec<PastSample> {

@@ -15,10 +15,10 @@ use pharmacrm_domain::code::Code;
 use pharmacrm_domain::mutation::MutationOutcome;
 use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::sample::check::{
-    blocks, check_samples, Finding, LicenceFacts, LotFacts, RecipientFacts, SampleContext,
-    SampleLine, SampleMode,
+    blocks, check_samples, AllocationFacts, CredentialRule, Finding, LicenceFacts, LotFacts,
+    RecipientFacts, SampleContext, SampleLine, SampleMode, SkuFacts,
 };
-use pharmacrm_domain::sample::limits::Severity;
+use pharmacrm_domain::sample::limits::{PastSample, SampleLimit, Severity};
 use pharmacrm_domain::sample::loss::deadlines;
 use pharmacrm_domain::sample::signature::Signature;
 use pharmacrm_domain::sample::views::InventoryCount;
@@ -245,10 +245,7 @@ async fn signed_record(
     call_id: Option<Uuid>,
 ) -> Result<std::result::Result<(Vec<Effect>, Vec<Finding>), Verdict>> {
     let rep = principal.user.id;
-    let record_type = match mode {
-        SampleMode::Disbursement => "sample_disbursement",
-        SampleMode::Request => "sample_request",
-    };
+    let record_type = record_type(mode);
     let Some((facts, home_state, hcp_name, address)) = recipient(store, hcp_id, at).await? else {
         return Ok(Err(refuse(
             Code::HcpNotInScope,
@@ -258,91 +255,21 @@ async fn signed_record(
     };
     let all_lots = store.lots().await?;
     let lots = lot_facts(&all_lots, &store.on_hand(rep).await?);
-    let lot_numbers: HashMap<Uuid, &str> = all_lots
-        .iter()
-        .map(|l| (l.id, l.lot_number.as_str()))
-        .collect();
-    let signed_lines: Vec<(Option<String>, i64)> = lines
-        .iter()
-        .map(|l| {
-            (
-                if mode == SampleMode::Request {
-                    None
-                } else {
-                    l.lot_id
-                        .and_then(|id| lot_numbers.get(&id).map(|n| n.to_string()))
-                },
-                l.quantity,
-            )
-        })
-        .collect();
-    if let Err(errors) = signature.verify(id, record_type, &signed_lines) {
+    let signed = signed_lines(mode, lines, &all_lots);
+    if let Err(errors) = signature.verify(id, record_type, &signed) {
         return Ok(Err(refuse(
             Code::SignatureInvalid,
             "the signature is missing or does not match the samples",
             errors,
         )));
     }
-    let skus = store.sku_facts().await?;
     let state = state.unwrap_or_else(|| home_state.clone());
-    let allocations = store.allocation_facts(rep).await?;
-    let limits = store.sample_limits().await?;
-    let rules = store.credential_rules().await?;
-    let since = at.date_naive() - chrono::Duration::days(super::HISTORY_DAYS);
-    let history = store.sample_history(&[hcp_id], since).await?;
-    let ctx = SampleContext {
-        mode,
-        on: at.date_naive(),
-        state: &state,
-        recipient: &facts,
-        skus: &skus,
-        lots: &lots,
-        allocations: &allocations,
-        limits: &limits,
-        credential_rules: &rules,
-        history: &history,
-    };
-    let findings = check_samples(&ctx, lines);
-    // Malformed lines (unknown SKU, no lot, no quantity) cannot be recorded at all.
-    let malformed: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.code,
-                Code::NoLines
-                    | Code::QuantityInvalid
-                    | Code::UnknownSku
-                    | Code::LotRequired
-                    | Code::LotMismatch
-            )
-        })
-        .collect();
-    if !malformed.is_empty() {
-        let mut errors = ValidationErrors::new();
-        for f in malformed {
-            errors.add(f.field.clone(), f.message.clone());
-        }
-        return Ok(Err(refuse(
-            Code::ValidationFailed,
-            "the samples cannot be recorded",
-            errors,
-        )));
+    let data = GuardrailData::load(store, rep, hcp_id, at).await?;
+    let findings = check_samples(&data.context(mode, at, &state, &facts, &lots), lines);
+    if let Some(verdict) = refuse_malformed(&findings) {
+        return Ok(Err(verdict));
     }
-    let sku_of: HashMap<Uuid, &pharmacrm_domain::sample::check::SkuFacts> =
-        skus.iter().map(|s| (s.sku_id, s)).collect();
-    let given: Vec<GivenLine> = lines
-        .iter()
-        .map(|l| {
-            let sku = sku_of[&l.sku_id];
-            GivenLine {
-                product_id: sku.product_id,
-                sku_id: l.sku_id,
-                lot_id: l.lot_id,
-                quantity: l.quantity,
-                value_cents: l.quantity * sku.unit_value_cents,
-            }
-        })
-        .collect();
+    let given = given_lines(&data.skus, lines);
     let record = NewSampleRecord {
         id,
         record_type: record_type.into(),
@@ -359,39 +286,200 @@ async fn signed_record(
     };
     let mut effects = vec![Effect::SampleRecord(record, given)];
     if mode == SampleMode::Disbursement {
-        let entries = lines
-            .iter()
-            .filter_map(|l| {
-                l.lot_id.map(|lot| LedgerEntry {
-                    id: new_id(),
-                    rep_id: rep,
-                    kind: TxnKind::Disbursement,
-                    sku_id: l.sku_id,
-                    lot_id: lot,
-                    quantity: l.quantity,
-                    occurred_at: at,
-                    counterparty: hcp_name.clone(),
-                    reference_id: Some(id),
-                })
-            })
-            .collect();
-        effects.push(Effect::Ledger(entries));
+        effects.push(Effect::Ledger(disbursement_entries(
+            rep, id, at, &hcp_name, lines,
+        )));
     }
     if blocks(&findings) {
-        effects.push(Effect::Exception(NewException {
-            id: new_id(),
-            record_id: id,
-            record_type: record_type.into(),
-            rep_id: rep,
-            hcp_id: Some(hcp_id),
-            findings: findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .cloned()
-                .collect(),
-        }));
+        effects.push(Effect::Exception(compliance_exception(
+            id,
+            record_type,
+            rep,
+            hcp_id,
+            &findings,
+        )));
     }
     Ok(Ok((effects, findings)))
+}
+
+/// The record type a signature is bound to.
+fn record_type(mode: SampleMode) -> &'static str {
+    match mode {
+        SampleMode::Disbursement => "sample_disbursement",
+        SampleMode::Request => "sample_request",
+    }
+}
+
+/// The lines as the HCP signed them: lot number (none for a request) and quantity.
+fn signed_lines(
+    mode: SampleMode,
+    lines: &[SampleLine],
+    all_lots: &[pharmacrm_domain::sample::Lot],
+) -> Vec<(Option<String>, i64)> {
+    let lot_numbers: HashMap<Uuid, &str> = all_lots
+        .iter()
+        .map(|l| (l.id, l.lot_number.as_str()))
+        .collect();
+    lines
+        .iter()
+        .map(|l| {
+            (
+                if mode == SampleMode::Request {
+                    None
+                } else {
+                    l.lot_id
+                        .and_then(|id| lot_numbers.get(&id).map(|n| n.to_string()))
+                },
+                l.quantity,
+            )
+        })
+        .collect()
+}
+
+/// What the guardrails read besides the recipient and the rep's lots: SKUs, the rep's
+/// allocations, limit templates, credential rules and the recipient's sample history.
+struct GuardrailData {
+    skus: Vec<SkuFacts>,
+    allocations: Vec<AllocationFacts>,
+    limits: Vec<SampleLimit>,
+    rules: Vec<CredentialRule>,
+    history: Vec<PastSample>,
+}
+
+impl GuardrailData {
+    async fn load(store: &Store, rep: Uuid, hcp_id: Uuid, at: DateTime<Utc>) -> Result<Self> {
+        let skus = store.sku_facts().await?;
+        let allocations = store.allocation_facts(rep).await?;
+        let limits = store.sample_limits().await?;
+        let rules = store.credential_rules().await?;
+        let since = at.date_naive() - chrono::Duration::days(super::HISTORY_DAYS);
+        let history = store.sample_history(&[hcp_id], since).await?;
+        Ok(GuardrailData {
+            skus,
+            allocations,
+            limits,
+            rules,
+            history,
+        })
+    }
+
+    fn context<'a>(
+        &'a self,
+        mode: SampleMode,
+        at: DateTime<Utc>,
+        state: &'a str,
+        recipient: &'a RecipientFacts,
+        lots: &'a [LotFacts],
+    ) -> SampleContext<'a> {
+        SampleContext {
+            mode,
+            on: at.date_naive(),
+            state,
+            recipient,
+            skus: &self.skus,
+            lots,
+            allocations: &self.allocations,
+            limits: &self.limits,
+            credential_rules: &self.rules,
+            history: &self.history,
+        }
+    }
+}
+
+/// Malformed lines (unknown SKU, no lot, no quantity) cannot be recorded at all: the
+/// refusal listing them, if any.
+fn refuse_malformed(findings: &[Finding]) -> Option<Verdict> {
+    let malformed: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.code,
+                Code::NoLines
+                    | Code::QuantityInvalid
+                    | Code::UnknownSku
+                    | Code::LotRequired
+                    | Code::LotMismatch
+            )
+        })
+        .collect();
+    if malformed.is_empty() {
+        return None;
+    }
+    let mut errors = ValidationErrors::new();
+    for f in malformed {
+        errors.add(f.field.clone(), f.message.clone());
+    }
+    Some(refuse(
+        Code::ValidationFailed,
+        "the samples cannot be recorded",
+        errors,
+    ))
+}
+
+/// Each line with its product and value (every SKU is known once malformed lines are refused).
+fn given_lines(skus: &[SkuFacts], lines: &[SampleLine]) -> Vec<GivenLine> {
+    let sku_of: HashMap<Uuid, &SkuFacts> = skus.iter().map(|s| (s.sku_id, s)).collect();
+    lines
+        .iter()
+        .map(|l| {
+            let sku = sku_of[&l.sku_id];
+            GivenLine {
+                product_id: sku.product_id,
+                sku_id: l.sku_id,
+                lot_id: l.lot_id,
+                quantity: l.quantity,
+                value_cents: l.quantity * sku.unit_value_cents,
+            }
+        })
+        .collect()
+}
+
+/// The ledger entries taking disbursed units out of the rep's inventory, one per line with a lot.
+fn disbursement_entries(
+    rep: Uuid,
+    record_id: Uuid,
+    at: DateTime<Utc>,
+    hcp_name: &str,
+    lines: &[SampleLine],
+) -> Vec<LedgerEntry> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            l.lot_id.map(|lot| LedgerEntry {
+                id: new_id(),
+                rep_id: rep,
+                kind: TxnKind::Disbursement,
+                sku_id: l.sku_id,
+                lot_id: lot,
+                quantity: l.quantity,
+                occurred_at: at,
+                counterparty: hcp_name.to_string(),
+                reference_id: Some(record_id),
+            })
+        })
+        .collect()
+}
+
+/// The exception a blocking finding opens for compliance, with the record's errors.
+fn compliance_exception(
+    record_id: Uuid,
+    record_type: &str,
+    rep: Uuid,
+    hcp_id: Uuid,
+    findings: &[Finding],
+) -> NewException {
+    NewException {
+        id: new_id(),
+        record_id,
+        record_type: record_type.into(),
+        rep_id: rep,
+        hcp_id: Some(hcp_id),
+        findings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .cloned()
+            .collect(),
+    }
 }
 
 /// The effects of the samples given during a call (called by the call's evaluation).

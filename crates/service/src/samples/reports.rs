@@ -4,15 +4,15 @@
 use super::{ensure_overseen, overseen_reps};
 use crate::auth::Principal;
 use crate::{Result, ServiceError, Store};
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pharmacrm_domain::sample::reconciliation::{per_sku, reconcile, Balance};
 use pharmacrm_domain::sample::views::{
-    LotBalance, MovementLine, ProductBalance, ReconciliationReport, SampleRecord,
+    InventoryCount, LotBalance, MovementLine, ProductBalance, ReconciliationReport, SampleRecord,
 };
-use pharmacrm_domain::sample::TxnKind;
+use pharmacrm_domain::sample::{LedgerEntry, TxnKind};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::samples::{fact_time, RecordFilter};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 pub const METHOD: &str = "expected = opening balance (every movement before the period) + received from headquarters + \
@@ -34,91 +34,15 @@ pub async fn reconciliation(
         .user(rep_id)
         .await?
         .ok_or(ServiceError::NotFound("rep"))?;
-    let start = from
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .ok_or(ServiceError::NotFound("date"))?;
-    let end = (to + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .ok_or(ServiceError::NotFound("date"))?;
+    let (start, end) = period_bounds(from, to)?;
     let entries = store.ledger_of_rep(rep_id, Some(end)).await?;
-    let count = store
-        .latest_count(rep_id, end)
-        .await?
-        .filter(|c| c.counted_at.as_str() >= fact_time(start).as_str());
-    let counts: Option<HashMap<Uuid, i64>> = count.as_ref().map(|c| {
-        let mut m = HashMap::new();
-        for l in &c.lines {
-            *m.entry(l.lot_id).or_default() += l.quantity;
-        }
-        m
-    });
-    let lots_by_id: HashMap<Uuid, pharmacrm_domain::sample::Lot> =
-        store.lots().await?.into_iter().map(|l| (l.id, l)).collect();
-    let skus: HashMap<Uuid, (String, String)> = store
-        .sku_facts()
-        .await?
-        .into_iter()
-        .map(|s| (s.sku_id, (s.product_name, s.strength)))
-        .collect();
-    let sku_names = |sku: &Uuid| skus.get(sku).cloned().unwrap_or_default();
-    let mut balances = reconcile(&entries, start, end, counts.as_ref());
-    for (lot, (sku, _)) in balances.iter_mut() {
-        if sku.is_nil() {
-            if let Some(l) = lots_by_id.get(lot) {
-                *sku = l.sku_id;
-            }
-        }
-    }
-    let per_lot = balances
-        .iter()
-        .map(|(lot, (sku, b))| {
-            let (product, strength) = sku_names(sku);
-            let l = lots_by_id.get(lot);
-            LotBalance {
-                lot_id: *lot,
-                lot_number: l.map(|l| l.lot_number.clone()).unwrap_or_default(),
-                product,
-                strength,
-                expires_on: l.map(|l| l.expires_on),
-                balance: b.clone(),
-            }
-        })
-        .collect();
-    let per_product = per_sku(&balances)
-        .into_iter()
-        .map(|(sku, balance)| {
-            let (product, strength) = sku_names(&sku);
-            ProductBalance {
-                sku_id: sku,
-                product,
-                strength,
-                balance,
-            }
-        })
-        .collect();
-    let (mut receipts, mut distributions, mut losses) = (Vec::new(), Vec::new(), Vec::new());
-    for e in entries.iter().filter(|e| e.occurred_at >= start) {
-        let (product, strength) = sku_names(&e.sku_id);
-        let line = MovementLine {
-            occurred_at: fact_time(e.occurred_at),
-            kind: e.kind,
-            product,
-            strength,
-            lot_number: lots_by_id
-                .get(&e.lot_id)
-                .map(|l| l.lot_number.clone())
-                .unwrap_or_default(),
-            quantity: e.quantity,
-            counterparty: e.counterparty.clone(),
-        };
-        match e.kind {
-            TxnKind::Receipt | TxnKind::TransferIn => receipts.push(line),
-            TxnKind::Loss | TxnKind::Theft => losses.push(line),
-            _ => distributions.push(line),
-        }
-    }
+    let count = count_in_period(store, rep_id, start, end).await?;
+    let counts = count.as_ref().map(counted_per_lot);
+    let names = Names::load(store).await?;
+    let balances = lot_balances(&entries, start, end, counts.as_ref(), &names);
+    let per_lot = lot_lines(&balances, &names);
+    let per_product = product_lines(&balances, &names);
+    let (receipts, distributions, losses) = movements_in_period(&entries, start, &names);
     Ok(ReconciliationReport {
         rep_id,
         rep_name: rep.display_name,
@@ -132,6 +56,153 @@ pub async fn reconciliation(
         per_product,
         method: METHOD.into(),
     })
+}
+
+/// The period's first instant and the instant after its last day.
+fn period_bounds(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = from
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or(ServiceError::NotFound("date"))?;
+    let end = (to + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or(ServiceError::NotFound("date"))?;
+    Ok((start, end))
+}
+
+/// The rep's latest physical count before `end`, if it was taken in the period.
+async fn count_in_period(
+    store: &Store,
+    rep_id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Option<InventoryCount>> {
+    Ok(store
+        .latest_count(rep_id, end)
+        .await?
+        .filter(|c| c.counted_at.as_str() >= fact_time(start).as_str()))
+}
+
+/// Units counted of each lot.
+fn counted_per_lot(count: &InventoryCount) -> HashMap<Uuid, i64> {
+    let mut m = HashMap::new();
+    for l in &count.lines {
+        *m.entry(l.lot_id).or_default() += l.quantity;
+    }
+    m
+}
+
+/// Lots by id, and each SKU's product name and strength.
+struct Names {
+    lots: HashMap<Uuid, pharmacrm_domain::sample::Lot>,
+    skus: HashMap<Uuid, (String, String)>,
+}
+
+impl Names {
+    async fn load(store: &Store) -> Result<Self> {
+        let lots = store.lots().await?.into_iter().map(|l| (l.id, l)).collect();
+        let skus = store
+            .sku_facts()
+            .await?
+            .into_iter()
+            .map(|s| (s.sku_id, (s.product_name, s.strength)))
+            .collect();
+        Ok(Names { lots, skus })
+    }
+
+    /// Product name and strength of a SKU (empty when unknown).
+    fn of_sku(&self, sku: &Uuid) -> (String, String) {
+        self.skus.get(sku).cloned().unwrap_or_default()
+    }
+
+    /// Number of a lot (empty when unknown).
+    fn lot_number(&self, lot: &Uuid) -> String {
+        self.lots
+            .get(lot)
+            .map(|l| l.lot_number.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The balance of each lot with its SKU; a lot seen only in the count takes its SKU from
+/// the lot list.
+fn lot_balances(
+    entries: &[LedgerEntry],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    counts: Option<&HashMap<Uuid, i64>>,
+    names: &Names,
+) -> BTreeMap<Uuid, (Uuid, Balance)> {
+    let mut balances = reconcile(entries, start, end, counts);
+    for (lot, (sku, _)) in balances.iter_mut() {
+        if sku.is_nil() {
+            if let Some(l) = names.lots.get(lot) {
+                *sku = l.sku_id;
+            }
+        }
+    }
+    balances
+}
+
+fn lot_lines(balances: &BTreeMap<Uuid, (Uuid, Balance)>, names: &Names) -> Vec<LotBalance> {
+    balances
+        .iter()
+        .map(|(lot, (sku, b))| {
+            let (product, strength) = names.of_sku(sku);
+            let l = names.lots.get(lot);
+            LotBalance {
+                lot_id: *lot,
+                lot_number: l.map(|l| l.lot_number.clone()).unwrap_or_default(),
+                product,
+                strength,
+                expires_on: l.map(|l| l.expires_on),
+                balance: b.clone(),
+            }
+        })
+        .collect()
+}
+
+fn product_lines(balances: &BTreeMap<Uuid, (Uuid, Balance)>, names: &Names) -> Vec<ProductBalance> {
+    per_sku(balances)
+        .into_iter()
+        .map(|(sku, balance)| {
+            let (product, strength) = names.of_sku(&sku);
+            ProductBalance {
+                sku_id: sku,
+                product,
+                strength,
+                balance,
+            }
+        })
+        .collect()
+}
+
+/// The movements from `start` on, as receipts, distributions and losses.
+fn movements_in_period(
+    entries: &[LedgerEntry],
+    start: DateTime<Utc>,
+    names: &Names,
+) -> (Vec<MovementLine>, Vec<MovementLine>, Vec<MovementLine>) {
+    let (mut receipts, mut distributions, mut losses) = (Vec::new(), Vec::new(), Vec::new());
+    for e in entries.iter().filter(|e| e.occurred_at >= start) {
+        let (product, strength) = names.of_sku(&e.sku_id);
+        let line = MovementLine {
+            occurred_at: fact_time(e.occurred_at),
+            kind: e.kind,
+            product,
+            strength,
+            lot_number: names.lot_number(&e.lot_id),
+            quantity: e.quantity,
+            counterparty: e.counterparty.clone(),
+        };
+        match e.kind {
+            TxnKind::Receipt | TxnKind::TransferIn => receipts.push(line),
+            TxnKind::Loss | TxnKind::Theft => losses.push(line),
+            _ => distributions.push(line),
+        }
+    }
+    (receipts, distributions, losses)
 }
 
 fn balance_cells(b: &Balance) -> Vec<String> {
