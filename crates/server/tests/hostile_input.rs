@@ -121,8 +121,17 @@ async fn control_characters_are_refused_at_the_edge_with_the_field_named(store: 
     let half = api
         .get("/api/v1/reports/calls-by-unit?from=2026-01-01", Some(&rep))
         .await;
-    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", half.text);
-    assert_eq!(half.json()["errors"][0]["field"], "to", "the missing parameter is named");
+    assert_eq!(
+        half.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        half.text
+    );
+    assert_eq!(
+        half.json()["errors"][0]["field"],
+        "to",
+        "the missing parameter is named"
+    );
     let tabbed = api.get("/api/v1/hcps?q=a%09b", Some(&rep)).await;
     assert_eq!(
         tabbed.status,
