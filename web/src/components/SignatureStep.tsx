@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import type { SignedRecord } from '../offline/samples';
 import { recordGaps, signRecord } from '../offline/sampleBook';
 import type { Signature } from '../offline/types';
@@ -38,7 +38,8 @@ export function SignatureStep({
   const gaps = recordGaps(record);
   const request = record.record_type === 'sample_request';
 
-  useEffect(() => {
+  // Before the first paint, so the app's chrome never shows over the signature step.
+  useLayoutEffect(() => {
     document.body.classList.add('signing');
     window.scrollTo(0, 0);
     return () => document.body.classList.remove('signing');
