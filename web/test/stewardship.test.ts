@@ -23,6 +23,8 @@ import { parseHash } from '../src/lib/router';
 const side = (over: Partial<PairSide> = {}): PairSide => ({
   id: 'a',
   display_name: 'Jennifer Campbell, MD',
+  last_name: 'Campbell',
+  first_name: 'Jennifer',
   npi: '1028553950',
   specialty_code: '207Q00000X',
   specialty_name: 'Family Medicine',
@@ -70,10 +72,16 @@ describe('stewardship: a pair side by side', () => {
     { field: 'phone', level: 'same', weight: 13.2 },
     { field: 'affiliation', level: 'missing', weight: 0 },
   ];
-  it('gives each weighed field its evidence and agreement, the name spanning the two name rows', () => {
+  it('gives each weighed field its evidence and agreement, last and first name on their own rows', () => {
     const rows = pairRows(
       side(),
-      side({ id: 'b', display_name: 'Jen Campbell, MD', street: '1 Elm St', affiliations: 0 }),
+      side({
+        id: 'b',
+        display_name: 'Jen Campbell, MD',
+        first_name: 'Jen',
+        street: '1 Elm St',
+        affiliations: 0,
+      }),
       fields,
     );
     expect(rows.map((r) => [r.key, r.agreement])).toEqual([
@@ -88,11 +96,8 @@ describe('stewardship: a pair side by side', () => {
       ['territory', 'info'],
       ['master_status', 'info'],
     ]);
-    expect(rows[0]).toMatchObject({
-      span: 2,
-      values: ['Jennifer Campbell, MD', 'Jen Campbell, MD'],
-    });
-    expect(rows[1].values).toBeNull();
+    expect(rows[0]).toMatchObject({ span: 1, values: ['Campbell', 'Campbell'] });
+    expect(rows[1]).toMatchObject({ span: 1, values: ['Jennifer', 'Jen'] });
     expect(rows[3].values).toEqual(['6030 Park Ave', '1 Elm St']);
     expect(rows[3].evidence?.weight).toBe(-5.7);
     expect(rows[4].values).toEqual(['Boston, MA 02116', 'Boston, MA 02116']);

@@ -145,6 +145,9 @@ pub struct CallInput {
 pub struct Call {
     pub id: Uuid,
     pub rep_id: Uuid,
+    /// The rep's name, as the call history shows it (read with the call; not stored on it).
+    #[serde(default)]
+    pub rep_name: String,
     pub call_type: CallType,
     pub hcp_ids: Vec<Uuid>,
     pub account_id: Option<Uuid>,

@@ -344,7 +344,74 @@ async fn operations_endpoints(store: Store) {
     );
 }
 
+/// A call's history names the rep who made it; a duplicate pair shows each side's last and
+/// first name on their own rows.
+async fn call_history_names_the_rep_and_pairs_split_the_names(store: Store) {
+    let api = Api::demo(store).await;
+    let rep = api.login("rep.t01").await;
+    let me = api.get("/api/v1/me", Some(&rep)).await.json();
+    let hcps = api.all("/api/v1/hcps", &rep).await;
+    let hcp = hcps
+        .iter()
+        .find(|h| h["status"] == "active" && h["do_not_call"] == false)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let call = json!({"id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": [hcp],
+        "called_at": api.store.now().to_rfc3339(), "product_ids": [], "outcome": "interested",
+        "next_step": "follow_up_visit"});
+    let push = json!({"client_id": uuid::Uuid::now_v7(), "mutations": [{"id": uuid::Uuid::now_v7(),
+        "client_ts": api.store.now().to_rfc3339(), "kind": "call.submit", "payload": call}]});
+    let pushed = api.post_json("/api/v1/sync/push", Some(&rep), &push).await;
+    assert_eq!(
+        pushed.json()["results"][0]["status"],
+        "applied",
+        "{}",
+        pushed.text
+    );
+    let calls = api
+        .get(&format!("/api/v1/hcps/{hcp}/calls"), Some(&rep))
+        .await
+        .json();
+    let mine = calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == call["id"])
+        .expect("the call in the HCP's history")
+        .clone();
+    assert_eq!(mine["rep_name"], me["display_name"], "{mine}");
+    pharmacrm_fixtures::stewardship::seed(&api.store, 7)
+        .await
+        .expect("the demo's planted duplicates");
+    let ops = api.login("ops").await;
+    let scan = api
+        .send(
+            Method::POST,
+            "/api/v1/duplicates/scan",
+            Some(&ops),
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(scan.status, StatusCode::OK, "{}", scan.text);
+    let pairs = api.get("/api/v1/duplicates", Some(&ops)).await.json();
+    let items = pairs.as_array().unwrap().clone();
+    assert!(!items.is_empty(), "the planted duplicates are found");
+    for p in items {
+        for side in [&p["a"], &p["b"]] {
+            let (last, first) = (
+                side["last_name"].as_str().unwrap(),
+                side["first_name"].as_str().unwrap(),
+            );
+            assert!(!last.is_empty() && !first.is_empty(), "{side}");
+        }
+    }
+}
+
 backend_tests!(
+    call_history_names_the_rep_and_pairs_split_the_names,
     sign_in_and_out,
     bad_input_is_a_4xx_and_writes_nothing,
     unknown_things_are_404_problems,

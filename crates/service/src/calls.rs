@@ -209,6 +209,7 @@ async fn call_of(
     Ok(Call {
         id: input.id,
         rep_id: principal.user.id,
+        rep_name: principal.user.display_name.clone(),
         call_type: input.call_type,
         hcp_ids: input.hcp_ids,
         account_id: input.account_id,

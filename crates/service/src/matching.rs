@@ -419,6 +419,9 @@ pub async fn scan_all(store: &Store) -> Result<ScanReport> {
 pub struct PairSide {
     pub id: Uuid,
     pub display_name: String,
+    /// The names the matcher compares, each on its own row of the pair card.
+    pub last_name: String,
+    pub first_name: String,
     pub npi: String,
     pub specialty_code: String,
     pub specialty_name: String,
@@ -453,6 +456,8 @@ fn side(c: &Candidate) -> PairSide {
     PairSide {
         id: c.id,
         display_name: c.display_name.clone(),
+        last_name: c.record.last_name.clone(),
+        first_name: c.record.first_name.clone(),
         npi: c.record.npi.clone().unwrap_or_default(),
         specialty_code: c.record.specialty_code.clone().unwrap_or_default(),
         specialty_name: c.specialty_name.clone(),

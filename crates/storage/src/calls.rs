@@ -72,7 +72,7 @@ pub struct HcpCallFacts {
     pub zip: String,
 }
 
-pub(crate) const CALL_COLUMNS: &str = "c.id, c.rep_id, c.call_type, c.account_id, c.territory_id, c.called_at, c.product_ids, \
+pub(crate) const CALL_COLUMNS: &str = "c.id, c.rep_id, (SELECT u.display_name FROM users u WHERE u.id = c.rep_id) AS rep_name, c.call_type, c.account_id, c.territory_id, c.called_at, c.product_ids, \
     c.outcome, c.next_step, c.next_step_date, c.notes, c.corrects, c.correction_reason, c.flags, c.submitted_at, c.key_message_ids, c.disbursement_id, c.district_id, c.region_id";
 
 fn parse_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
@@ -110,6 +110,7 @@ pub(crate) async fn calls_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Ve
             Ok(Call {
                 id,
                 rep_id: get_uuid(row, "rep_id")?,
+                rep_name: get_opt_str(row, "rep_name")?.unwrap_or_default(),
                 call_type: CallType::parse(&kind)
                     .ok_or_else(|| StorageError::corrupt("calls.call_type", &kind))?,
                 hcp_ids: attendees.remove(&id).unwrap_or_default(),

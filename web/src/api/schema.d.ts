@@ -1450,6 +1450,8 @@ export interface components {
             region_id?: string | null;
             /** Format: uuid */
             rep_id: string;
+            /** @description The rep's name, as the call history shows it (read with the call; not stored on it). */
+            rep_name?: string;
             submitted_at: string;
             /**
              * Format: uuid
@@ -2481,8 +2483,11 @@ export interface components {
             affiliations: number;
             city: string;
             display_name: string;
+            first_name: string;
             /** Format: uuid */
             id: string;
+            /** @description The names the matcher compares, each on its own row of the pair card. */
+            last_name: string;
             master_status: string;
             npi: string;
             phone?: string | null;

@@ -79,9 +79,9 @@ export function CallHistoryList({ calls, lookups }: { calls: Call[]; lookups: Ca
               {c.next_step_date ? ` (${c.next_step_date})` : ''}
             </div>
             <div class="muted small">
-              Rep{' '}
-              <span class="mono" title={c.rep_id} data-testid="history-rep">
-                {c.rep_id.slice(0, 8)}
+              By{' '}
+              <span title={c.rep_id} data-testid="history-rep">
+                {c.rep_name || 'you (not yet synced)'}
               </span>
               {c.correction_reason ? ` · corrected: ${c.correction_reason}` : ''}
             </div>

@@ -141,7 +141,7 @@ export interface PairRow {
   key: string;
   label: string;
   values: [string, string] | null;
-  /** Rows the value cells span (the name covers the last and first name rows). */
+  /** Rows the value cells span (1: each row shows its own values). */
   span: number;
   evidence: FieldEvidence | null;
   /** From the evidence; `info` for what the model does not weigh (NPI, territory, status). */
@@ -199,10 +199,12 @@ export function pairRows(
   return [
     weighed(
       'last_name',
-      both((s) => s.display_name),
-      2,
+      both((s) => s.last_name),
     ),
-    weighed('first_name', null),
+    weighed(
+      'first_name',
+      both((s) => s.first_name),
+    ),
     weighed(
       'specialty',
       both((s) => `${s.specialty_name} (${s.specialty_code})`),
