@@ -82,6 +82,7 @@ async fn load_calls(store: &Store, today: NaiveDate) -> Result<usize> {
             batch.push(Call {
                 id: pharmacrm_domain::new_id(),
                 rep_id: rep,
+                rep_name: String::new(),
                 call_type: CallType::InPerson,
                 hcp_ids: vec![hcps[rng.gen_range(0..hcps.len())]],
                 account_id: None,

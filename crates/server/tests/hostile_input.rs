@@ -206,7 +206,65 @@ async fn a_mutation_id_another_rep_used_is_refused_and_tells_nothing(store: Stor
     );
 }
 
+/// Quantities at the limits of an integer are refused with the field named, and the books
+/// stay readable.
+async fn a_quantity_beyond_any_sample_movement_is_refused_and_the_books_stay_readable(
+    store: Store,
+) {
+    let api = Api::demo(store).await;
+    let ops = api.login("ops").await;
+    let rep = api.login("rep.t01").await;
+    let reps = api.get("/api/v1/samples/reps", Some(&ops)).await.json();
+    let me = api.get("/api/v1/me", Some(&rep)).await.json();
+    assert!(reps.as_array().unwrap().iter().any(|r| r["id"] == me["id"]));
+    let lots = api.get("/api/v1/samples/lots", Some(&ops)).await.json();
+    let lot = lots[0]["id"].clone();
+    for quantity in [json!(i64::MAX), json!(100_001), json!(0), json!(-5)] {
+        let shipment =
+            json!({"rep_id": me["id"], "lines": [{"lot_id": lot, "quantity": quantity}]});
+        let reply = api
+            .post_json("/api/v1/samples/shipments", Some(&ops), &shipment)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{quantity}: {}",
+            reply.text
+        );
+        assert_eq!(
+            reply.json()["errors"][0]["field"],
+            "lines[0].quantity",
+            "{quantity}"
+        );
+    }
+    let book = api.get("/api/v1/samples/book", Some(&rep)).await.json();
+    let held = book["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["on_hand"].as_i64().unwrap_or(0) > 0)
+        .expect("a lot on hand")
+        .clone();
+    let ret = json!({"id": uuid::Uuid::now_v7(), "occurred_at": api.store.now().to_rfc3339(),
+        "lines": [{"lot_id": held["lot_id"], "quantity": i64::MAX}]});
+    let body =
+        json!({"client_id": uuid::Uuid::now_v7(), "mutations": [mutation("sample.return", ret)]});
+    let reply = api.post_json("/api/v1/sync/push", Some(&rep), &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let answer = &reply.json()["results"][0];
+    assert_eq!(
+        (&answer["status"], &answer["code"]),
+        (&json!("rejected"), &json!("validation_failed"))
+    );
+    assert_eq!(answer["errors"][0]["field"], "lines[0].quantity");
+    assert_eq!(
+        api.get("/api/v1/samples/book", Some(&rep)).await.status,
+        StatusCode::OK
+    );
+}
+
 backend_tests!(
+    a_quantity_beyond_any_sample_movement_is_refused_and_the_books_stay_readable,
     a_mutation_id_another_rep_used_is_refused_and_tells_nothing,
     a_push_of_bad_items_answers_each_and_applies_the_good_one,
     control_characters_are_refused_at_the_edge_with_the_field_named,

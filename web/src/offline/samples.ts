@@ -9,6 +9,8 @@
  * all date arithmetic is done on UTC day numbers, so no time zone can shift a day.
  */
 
+import type { Code } from '../lib/codes';
+
 // ---------------------------------------------------------------------------------------
 // Types (crates/domain/src/sample/check.rs, limits.rs, signature.rs)
 // ---------------------------------------------------------------------------------------
@@ -128,10 +130,20 @@ export interface LimitBreach {
   remaining: number;
 }
 
+/** Most units one line may carry (the server's `sample::MAX_UNITS`; shared vectors test both). */
+export const MAX_UNITS = 100_000;
+
+/** What is wrong with `quantity` as the units of one line, if anything. */
+export function quantityProblem(quantity: number): string | null {
+  if (quantity > MAX_UNITS) return `must be at most ${MAX_UNITS}`;
+  if (quantity < 1) return 'must be at least 1';
+  return null;
+}
+
 /** One rule a proposal breaks. */
 export interface Finding {
-  /** Stable code: `blacklisted`, `do_not_call`, `hcp_inactive`, `no_lines`, `quantity_invalid`, ... */
-  code: string;
+  /** The rule broken, from the server's code vocabulary. */
+  code: Code;
   severity: Severity;
   /** The input the finding is about (`hcp`, `lines[0].quantity`, ...). */
   field: string;
@@ -377,7 +389,7 @@ function forbids(rule: CredentialRule, state: string, credentials: string, sku: 
   return stateOk && hasCredential && productOk && controlledOk;
 }
 
-function finding(code: string, severity: Severity, field: string, message: string): Finding {
+function finding(code: Code, severity: Severity, field: string, message: string): Finding {
   return { code, severity, field, message };
 }
 
@@ -424,8 +436,9 @@ export function checkSamples(ctx: SampleContext, lines: SampleLine[]): Finding[]
   const perProduct = new Map<string, { qty: number; value: number }>();
   lines.forEach((line, i) => {
     const at = (f: string) => `lines[${i}].${f}`;
-    if (line.quantity < 1) {
-      out.push(finding('quantity_invalid', 'error', at('quantity'), 'must be at least 1'));
+    const problem = quantityProblem(line.quantity);
+    if (problem) {
+      out.push(finding('quantity_invalid', 'error', at('quantity'), problem));
       return;
     }
     const sku = skus.get(idKey(line.sku_id));

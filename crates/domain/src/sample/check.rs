@@ -306,12 +306,12 @@ fn line_findings<'a>(
 /// The line's SKU, or the finding that stops the line: a quantity below one or an
 /// unknown SKU.
 fn line_sku<'a>(asked: &Asked<'a>, i: usize, line: &SampleLine) -> Result<&'a SkuFacts, Finding> {
-    if line.quantity < 1 {
+    if let Some(problem) = super::quantity_problem(line.quantity, false) {
         return Err(finding(
             Code::QuantityInvalid,
             Severity::Error,
             line_field(i, "quantity"),
-            "must be at least 1",
+            problem,
         ));
     }
     asked.skus.get(&line.sku_id).copied().ok_or_else(|| {

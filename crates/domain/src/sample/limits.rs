@@ -68,6 +68,8 @@ impl SampleLimit {
         }
         if self.max < 0 {
             errors.add("max", "cannot be negative");
+        } else if self.max > super::MAX_UNITS * super::MAX_UNIT_VALUE_CENTS {
+            errors.add("max", "is beyond any sample limit");
         }
         let needs_days = matches!(self.window, LimitWindow::Rolling | LimitWindow::FromFirst);
         match self.window_days {

@@ -104,6 +104,27 @@ pub struct Lot {
     pub expires_on: NaiveDate,
 }
 
+/// Most units one line may carry (a shipment, a receipt, a disbursement, a count): far above
+/// any real sample movement, far below where the sums of a rep's book could overflow.
+pub const MAX_UNITS: i64 = 100_000;
+
+/// Most one sample unit may be worth, in cents ($100,000), so a line's value cannot overflow.
+pub const MAX_UNIT_VALUE_CENTS: i64 = 10_000_000;
+
+/// What is wrong with `quantity` as the units of one line, if anything (`allow_zero` for a
+/// physical count, where a lot may be found empty).
+pub fn quantity_problem(quantity: i64, allow_zero: bool) -> Option<String> {
+    if quantity > MAX_UNITS {
+        Some(format!("must be at most {MAX_UNITS}"))
+    } else if allow_zero && quantity < 0 {
+        Some("cannot be negative".into())
+    } else if !allow_zero && quantity < 1 {
+        Some("must be at least 1".into())
+    } else {
+        None
+    }
+}
+
 /// A quantity of one lot (shipments, transfers, returns, losses, counts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LotQuantity {

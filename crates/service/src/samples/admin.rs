@@ -12,6 +12,7 @@ use pharmacrm_domain::sample::limits::SampleLimit;
 use pharmacrm_domain::sample::views::{
     Allocation, KeyMessage, LossReport, LossReportUpdate, SampleException, ShipmentView,
 };
+use pharmacrm_domain::sample::{quantity_problem, MAX_UNIT_VALUE_CENTS};
 use pharmacrm_domain::sample::{Lot, LotQuantity};
 use pharmacrm_domain::{new_id, ValidationErrors};
 use pharmacrm_storage::samples::{Effect, NewShipment};
@@ -87,8 +88,8 @@ pub async fn ship(
         if !lots.contains(&l.lot_id) {
             errors.add(format!("lines[{i}].lot_id"), "is not a lot");
         }
-        if l.quantity < 1 {
-            errors.add(format!("lines[{i}].quantity"), "must be at least 1");
+        if let Some(problem) = quantity_problem(l.quantity, false) {
+            errors.add(format!("lines[{i}].quantity"), problem);
         }
     }
     if !errors.is_empty() {
@@ -129,8 +130,12 @@ pub async fn set_sku_policy(
     policy: &SkuPolicy,
 ) -> Result<pharmacrm_domain::sample::check::SkuFacts> {
     ensure_policy_owner(principal)?;
-    if policy.unit_value_cents < 0 {
-        return Err(ValidationErrors::single("unit_value_cents", "cannot be negative").into());
+    if !(0..=MAX_UNIT_VALUE_CENTS).contains(&policy.unit_value_cents) {
+        return Err(ValidationErrors::single(
+            "unit_value_cents",
+            format!("must be between 0 and {MAX_UNIT_VALUE_CENTS}"),
+        )
+        .into());
     }
     store
         .set_sku_policy(
@@ -206,8 +211,8 @@ pub async fn put_allocation(
     if input.period_to < input.period_from {
         errors.add("period_to", "is before the start of the cycle");
     }
-    if input.quantity < 0 {
-        errors.add("quantity", "cannot be negative");
+    if let Some(problem) = quantity_problem(input.quantity, true) {
+        errors.add("quantity", problem);
     }
     if !errors.is_empty() {
         return Err(errors.into());

@@ -22,7 +22,9 @@ use pharmacrm_domain::sample::limits::{PastSample, SampleLimit, Severity};
 use pharmacrm_domain::sample::loss::deadlines;
 use pharmacrm_domain::sample::signature::Signature;
 use pharmacrm_domain::sample::views::InventoryCount;
-use pharmacrm_domain::sample::{DisbursementInput, LedgerEntry, LotQuantity, TxnKind};
+use pharmacrm_domain::sample::{
+    quantity_problem, DisbursementInput, LedgerEntry, LotQuantity, TxnKind,
+};
 use pharmacrm_domain::{new_id, ValidationErrors};
 use pharmacrm_storage::samples::{
     Effect, GivenLine, NewException, NewLossReport, NewSampleRecord, NewShipment,
@@ -585,15 +587,8 @@ async fn check_lots(
             errors.add(format!("lines[{i}].lot_id"), "is not a lot");
             continue;
         }
-        if l.quantity < 0 || (l.quantity == 0 && !allow_zero) {
-            errors.add(
-                format!("lines[{i}].quantity"),
-                if allow_zero {
-                    "cannot be negative"
-                } else {
-                    "must be at least 1"
-                },
-            );
+        if let Some(problem) = quantity_problem(l.quantity, allow_zero) {
+            errors.add(format!("lines[{i}].quantity"), problem);
             continue;
         }
         let total = asked.entry(l.lot_id).or_default();
