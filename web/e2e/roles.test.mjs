@@ -450,7 +450,10 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
         );
         const a = t.tiers.find((x) => x.tier === 'A');
         const signal = card.locator('[data-testid=coverage-signal]');
-        if (a.target_calls > 0 && a.adherence < 0.5 && rep.days_left > 0) {
+        // Behind: adherence below half the share of the cycle elapsed (web/src/lib/coverage.ts).
+        const cycleDays = (Date.parse(rep.cycle.to) - Date.parse(rep.cycle.from)) / 86_400_000;
+        const elapsed = Math.max(0, Math.min(1, (cycleDays - rep.days_left) / cycleDays));
+        if (a.target_calls > 0 && a.adherence < 0.5 * elapsed && rep.days_left > 0) {
           const text = await signal.innerText();
           assert.ok(
             text.startsWith(

@@ -3,6 +3,7 @@ import type { TierFrequency } from '../src/api/types';
 import {
   barWidth,
   cycleRange,
+  cycleElapsed,
   daysLeftText,
   isMonthKey,
   monthKey,
@@ -96,23 +97,36 @@ describe('coverage: tier A action signal', () => {
     tier({ tier: 'B', adherence: 0.1 }),
     tier({ tier: 'C', adherence: 0 }),
   ];
-  it('flags tier A adherence below 50% while days are left', () => {
+  it('flags tier A adherence below half the share of the cycle elapsed while days are left', () => {
     expect(
-      tierASignal(tiers({ calls_toward_target: 12, target_calls: 30, adherence: 0.4 }), 9),
-    ).toBe('Tier A behind: 12 of 30 target calls, 9 days left');
-    expect(tierASignal(tiers({ calls_toward_target: 0, target_calls: 3, adherence: 0 }), 1)).toBe(
-      'Tier A behind: 0 of 3 target calls, 1 day left',
-    );
+      tierASignal(tiers({ calls_toward_target: 12, target_calls: 30, adherence: 0.4 }), 9, 0.9),
+    ).toBe('Tier A behind: 12 of 30 target calls, 9 days left (90% of the cycle gone)');
+    expect(
+      tierASignal(tiers({ calls_toward_target: 0, target_calls: 3, adherence: 0 }), 1, 29 / 30),
+    ).toBe('Tier A behind: 0 of 3 target calls, 1 day left (97% of the cycle gone)');
   });
-  it('stays quiet at or above 50%, after the cycle, without tier A targets, or for other tiers', () => {
+  it('stays quiet on pace, early in the cycle, after it, without tier A targets, or for other tiers', () => {
     expect(
-      tierASignal(tiers({ calls_toward_target: 15, target_calls: 30, adherence: 0.5 }), 9),
+      tierASignal(tiers({ calls_toward_target: 15, target_calls: 30, adherence: 0.5 }), 9, 1),
     ).toBeNull();
-    expect(tierASignal(tiers({ adherence: 0.4 }), 0)).toBeNull();
     expect(
-      tierASignal(tiers({ hcps: 0, target_calls: 0, calls_toward_target: 0, adherence: 1 }), 9),
+      tierASignal(tiers({ adherence: 0 }), 27, 0.1 * 0),
+      'day 1: nothing is behind',
     ).toBeNull();
-    expect(tierASignal(tiers({ target_calls: 0, adherence: 0 }), 9)).toBeNull();
-    expect(tierASignal([tier({ tier: 'B', adherence: 0 })], 9)).toBeNull();
+    expect(tierASignal(tiers({ adherence: 0.04 }), 27, 0.1)).toBe(
+      'Tier A behind: 12 of 30 target calls, 27 days left (10% of the cycle gone)',
+    );
+    expect(tierASignal(tiers({ adherence: 0.1 }), 27, 0.1), 'day 3 of 30 at 10%').toBeNull();
+    expect(tierASignal(tiers({ adherence: 0.4 }), 0, 1)).toBeNull();
+    expect(
+      tierASignal(tiers({ hcps: 0, target_calls: 0, calls_toward_target: 0, adherence: 1 }), 9, 1),
+    ).toBeNull();
+    expect(tierASignal(tiers({ target_calls: 0, adherence: 0 }), 9, 1)).toBeNull();
+    expect(tierASignal([tier({ tier: 'B', adherence: 0 })], 9, 1)).toBeNull();
+  });
+  it('measures the share of the cycle gone from its dates', () => {
+    expect(cycleElapsed('2026-11-01', '2026-12-01', 27)).toBeCloseTo(0.1);
+    expect(cycleElapsed('2026-11-01', '2026-12-01', 0)).toBe(1);
+    expect(cycleElapsed('2026-10-01', '2027-01-01', 92)).toBe(0);
   });
 });

@@ -71,18 +71,33 @@ export function daysLeftText(days: number): string {
   return days === 1 ? '1 day left' : `${days} days left`;
 }
 
-/** Below this tier-A adherence (with days left in the cycle) a territory gets an action signal. */
-export const TIER_A_ALERT = 0.5;
+/** A territory is behind when its tier A adherence is below this share of the cycle elapsed:
+ * half the pace that ends the cycle on target. */
+export const TIER_A_PACE = 0.5;
+
+/** The share (0..1) of the cycle `[from, to)` gone when `daysLeft` days are left. */
+export function cycleElapsed(from: string, to: string, daysLeft: number): number {
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+  if (!Number.isFinite(days) || days <= 0) return 1;
+  return Math.max(0, Math.min(1, (days - daysLeft) / days));
+}
 
 /**
- * The action signal for a territory: tier A adherence below 50% while the cycle still has days
- * left, e.g. "Tier A behind: 12 of 30 target calls, 9 days left". Null when there is nothing to do.
+ * The action signal for a territory: tier A adherence below half the share of the cycle
+ * elapsed while the cycle still has days left, e.g. "Tier A behind: 12 of 30 target calls,
+ * 9 days left (70% of the cycle gone)". On day 3 of a month no territory is behind yet; on the
+ * last day, below 50% is. Null when there is nothing to do.
  */
-export function tierASignal(tiers: TierFrequency[], daysLeft: number): string | null {
+export function tierASignal(
+  tiers: TierFrequency[],
+  daysLeft: number,
+  elapsed: number,
+): string | null {
   const a = tiers.find((t) => t.tier === 'A');
   if (!a || a.target_calls <= 0 || daysLeft <= 0) return null;
-  if (!(a.adherence < TIER_A_ALERT)) return null;
-  return `Tier A behind: ${a.calls_toward_target} of ${a.target_calls} target calls, ${daysLeftText(daysLeft)}`;
+  if (!(a.adherence < TIER_A_PACE * elapsed)) return null;
+  const gone = Math.round(elapsed * 100);
+  return `Tier A behind: ${a.calls_toward_target} of ${a.target_calls} target calls, ${daysLeftText(daysLeft)} (${gone}% of the cycle gone)`;
 }
 
 /** "and 29 more" when the report lists fewer gaps than there are; null otherwise. */

@@ -7,6 +7,7 @@ import { hcpHref } from '../lib/router';
 import {
   barWidth,
   cycleRange,
+  cycleElapsed,
   daysLeftText,
   isMonthKey,
   monthKey,
@@ -128,7 +129,8 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
         <p class="muted small">
           Adherence bar: calls toward target / target calls. Coverage bar: HCPs reached / HCPs. Gaps
           list each target HCP with fewer calls than the tier's target, tier A first, furthest
-          behind first.
+          behind first. A territory is flagged “Tier A behind” when its tier A adherence is below
+          half the share of the cycle elapsed (on pace is adherence equal to that share).
         </p>
       </details>
       {report.territories.length === 0 ? (
@@ -140,6 +142,7 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
               key={t.territory.id}
               t={t}
               daysLeft={report.days_left}
+              elapsed={cycleElapsed(report.cycle.from, report.cycle.to, report.days_left)}
               open={report.territories.length === 1}
             />
           ))}
@@ -152,13 +155,15 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
 function TerritoryCard({
   t,
   daysLeft,
+  elapsed,
   open,
 }: {
   t: TerritoryFrequency;
   daysLeft: number;
+  elapsed: number;
   open: boolean;
 }) {
-  const signal = tierASignal(t.tiers, daysLeft);
+  const signal = tierASignal(t.tiers, daysLeft, elapsed);
   const more = moreGapsText(t.gaps.length, t.gaps_total);
   return (
     <li
