@@ -321,18 +321,20 @@ pub async fn impact_of(
         accounts.iter().map(|(_, f, t)| (*f, *t)).collect();
     let mut rows = impact(&territories, &population, &moving, &account_moves);
     rows.sort_by_key(|r| std::cmp::Reverse(r.hcps_out + r.hcps_in));
+    // Counts are scoped like everything else: a reader outside a move does not count it.
+    let sees = |from: Option<Uuid>, to: Uuid| {
+        principal.scope.includes(from) || principal.scope.includes(Some(to))
+    };
     let visible_moving = moving
         .iter()
-        .filter(|m| {
-            principal.scope.includes(m.from_territory)
-                || principal.scope.includes(Some(m.to_territory))
-        })
+        .filter(|m| sees(m.from_territory, m.to_territory))
         .count();
+    let visible_accounts = accounts.iter().filter(|(_, f, t)| sees(*f, *t)).count();
     Ok(RealignmentImpact {
         realignment,
         as_of: day,
         hcps_moving: visible_moving as u32,
-        accounts_moving: accounts.len() as u32,
+        accounts_moving: visible_accounts as u32,
         territories: rows,
         method: IMPACT_METHOD.to_string(),
     })

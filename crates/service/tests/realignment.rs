@@ -482,7 +482,48 @@ async fn a_future_publication_and_an_account_override(store: Store) {
     assert_eq!(moved.territory.unwrap().id, t02.id);
 }
 
+/// The impact a reader outside every move sees counts nothing, accounts included.
+async fn impact_counts_only_the_moves_a_reader_may_see(store: Store) {
+    populate_small(&store, "x").await;
+    let today = store.today();
+    let (ops, rep1, rep3) = (
+        principal(&store, "ops").await,
+        principal(&store, "rep.t01").await,
+        principal(&store, "rep.t03").await,
+    );
+    let t02 = store.org_unit_by_code("T02").await.unwrap().unwrap();
+    let filter = pharmacrm_storage::accounts::AccountFilter::default();
+    let account = store
+        .account_page(&rep1.scope, &filter, None, 1)
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    let cycle = service::create(&store, &ops, "One account").await.unwrap();
+    let lines = DraftLines {
+        zips: vec![],
+        accounts: vec![DraftLine {
+            key: account.id.to_string(),
+            territory_id: t02.id,
+        }],
+    };
+    service::put_lines(&store, &ops, cycle.id, &lines)
+        .await
+        .unwrap();
+    service::open_review(&store, &ops, cycle.id).await.unwrap();
+    let counts = |i: &service::RealignmentImpact| (i.hcps_moving, i.accounts_moving);
+    let mine = service::impact_of(&store, &rep1, cycle.id, today)
+        .await
+        .unwrap();
+    assert_eq!(counts(&mine), (0, 1), "T01 loses the account");
+    let outside = service::impact_of(&store, &rep3, cycle.id, today)
+        .await
+        .unwrap();
+    assert_eq!(counts(&outside), (0, 0), "T03 is not part of the move");
+}
+
 backend_tests!(
+    impact_counts_only_the_moves_a_reader_may_see,
     field_review_marks_block_publishing_until_resolved,
     a_future_publication_and_an_account_override
 );
