@@ -369,6 +369,82 @@ async fn a_realignment_resets_the_devices_it_touches(store: Store) {
     );
 }
 
+/// An HCP whose address moves to another territory (an import, an approved change) leaves
+/// the old rep's device and reaches the new rep's whole, with its calls.
+async fn an_hcp_moving_address_to_another_territory_reaches_both_devices(store: Store) {
+    let api = Api::demo(store).await;
+    let rep1 = api.login("rep.t01").await;
+    let rep2 = api.login("rep.t02").await;
+    let one = pull_all(&api, &rep1, None, 2000).await;
+    let two = pull_all(&api, &rep2, None, 2000).await;
+    let hcp_id = hcps_in(&one.changes)
+        .iter()
+        .find(|h| h["status"] == "active" && h["do_not_call"].is_null())
+        .and_then(|h| h["id"].as_str())
+        .unwrap()
+        .to_string();
+    let call = call(&hcp_id);
+    let pushed = api
+        .post_json(
+            "/api/v1/sync/push",
+            Some(&rep1),
+            &push_body(uuid::Uuid::now_v7(), &[call.clone()]),
+        )
+        .await;
+    assert_eq!(
+        pushed.json()["results"][0]["status"],
+        "applied",
+        "{}",
+        pushed.text
+    );
+    let one = pull_all(&api, &rep1, Some(&one.cursor), 2000).await;
+    let t02_zip = hcps_in(&two.changes)[0]["address"]["zip"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (records, _) = api
+        .store
+        .hcp_records(
+            &pharmacrm_domain::access::Scope::All,
+            &Default::default(),
+            None,
+            5000,
+        )
+        .await
+        .unwrap();
+    let hcp = records
+        .into_iter()
+        .find(|h| h.id.to_string() == hcp_id)
+        .unwrap();
+    let mut moved = hcp.record.clone();
+    moved.address.zip = t02_zip;
+    api.store
+        .update_hcp(&Actor::system("ops import"), hcp.id, &hcp.record, &moved)
+        .await
+        .unwrap();
+
+    let one_after = pull_all(&api, &rep1, Some(&one.cursor), 2000).await;
+    assert!(one_after.reset, "the old territory's device is told");
+    assert!(
+        hcps_in(&one_after.changes)
+            .iter()
+            .all(|h| h["id"] != hcp_id.as_str()),
+        "the HCP leaves the old rep's device"
+    );
+    let two_after = pull_all(&api, &rep2, Some(&two.cursor), 2000).await;
+    assert!(two_after.reset, "the new territory's device is told");
+    assert!(hcps_in(&two_after.changes)
+        .iter()
+        .any(|h| h["id"] == hcp_id.as_str()));
+    assert!(
+        two_after
+            .changes
+            .iter()
+            .any(|c| c["entity"] == "call" && c["id"] == call["id"]),
+        "the HCP arrives with its calls"
+    );
+}
+
 async fn a_change_committed_late_is_not_skipped(store: Store) {
     let api = Api::demo(store.clone()).await;
     let rep = api.login("rep.t01").await;
@@ -547,6 +623,7 @@ async fn every_committed_write_pokes_the_event_stream(store: Store) {
 }
 
 backend_tests!(
+    an_hcp_moving_address_to_another_territory_reaches_both_devices,
     initial_pull_is_the_reps_scope_in_priority_order,
     pushes_apply_once_and_reach_the_manager,
     rejections_are_answered_and_do_not_wedge_the_queue,

@@ -371,6 +371,9 @@ impl Store {
         }
         sql.push(" WHERE id = ").bind(before.id);
         sql.query().execute(&mut *tx).await?;
+        if before.record.address.zip != after.record.address.zip {
+            crate::sql::note_scope_change(&mut tx, version, "account", before.id, &now).await?;
+        }
         record(
             &mut tx,
             &self.now_timestamp(),

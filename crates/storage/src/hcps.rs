@@ -647,6 +647,9 @@ impl Store {
         }
         sql.push(" WHERE id = ").bind(id);
         sql.query().execute(&mut *tx).await?;
+        if before.address.zip != after.address.zip {
+            crate::sql::note_scope_change(&mut tx, version, "hcp", id, &now).await?;
+        }
         stmt(
             "DELETE FROM hcp_licences WHERE hcp_id = $1",
             vec![id.into()],

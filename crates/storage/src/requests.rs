@@ -271,6 +271,10 @@ impl Store {
                 .query()
                 .execute(&mut *tx)
                 .await?;
+            if status == RequestStatus::Rejected {
+                // A rejected proposal leaves every device that holds it.
+                crate::sql::note_scope_change(&mut tx, version, "hcp", before.hcp_id, &now).await?;
+            }
         }
         stmt(
             "INSERT INTO notices (id, user_id, kind, subject_id, title, body, effective_from, created_at, version) \

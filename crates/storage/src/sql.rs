@@ -154,6 +154,25 @@ pub fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// Notes that `entity` `id` moved between scopes at `version` (its ZIP changed, it left the
+/// verified records): every device's next incremental pull becomes a reset.
+pub(crate) async fn note_scope_change(
+    conn: &mut AnyConnection,
+    version: i64,
+    entity: &str,
+    id: Uuid,
+    at: &str,
+) -> Result<()> {
+    stmt(
+        "INSERT INTO scope_changes (version, entity, entity_id, changed_at) VALUES ($1, $2, $3, $4)",
+        vec![version.into(), entity.into(), id.into(), at.into()],
+    )
+    .query()
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// An instant as stored: RFC 3339 UTC with microseconds (sorts as text).
 pub fn timestamp_text(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

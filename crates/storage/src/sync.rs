@@ -47,6 +47,11 @@ impl Store {
         if self.merges_since(from).await? {
             return Ok(true);
         }
+        let mut moved = Sql::new("SELECT COUNT(*) AS n FROM scope_changes WHERE version > ");
+        moved.bind(from);
+        if get_i64(&moved.query().fetch_one(self.pool()).await?, "n")? > 0 {
+            return Ok(true);
+        }
         for table in ["zip_alignments", "account_alignments", "assignments"] {
             let mut sql = Sql::new(&format!(
                 "SELECT COUNT(*) AS n FROM {table} WHERE version > "
