@@ -8,12 +8,13 @@ use chrono::NaiveDate;
 use pharmacrm_domain::address::parse_zip;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::HcpRecord;
-use pharmacrm_domain::matching::model::Outcome;
+use pharmacrm_domain::matching::model::{MatchScore, Outcome};
 use pharmacrm_domain::org::OrgLevel;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::specialty::{valid_code, Specialty};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::accounts::StoredAccount;
+use pharmacrm_storage::hcps::StoredHcp;
 use pharmacrm_storage::targeting::DraftSegment;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -132,32 +133,57 @@ fn start(parsed: &Parsed) -> ImportReport {
     }
 }
 
+/// The columns an HCP file must have.
+const HCP_COLUMNS: &[&str] = &[
+    "npi",
+    "first_name",
+    "last_name",
+    "specialty_code",
+    "address_line1",
+    "city",
+    "state",
+    "zip",
+];
+
 pub async fn import_hcps(
     store: &Store,
     actor: &Actor,
     input: impl Read,
     progress: Progress<'_>,
 ) -> Result<ImportReport> {
-    let parsed = read_file(
-        input,
-        &[
-            "npi",
-            "first_name",
-            "last_name",
-            "specialty_code",
-            "address_line1",
-            "city",
-            "state",
-            "zip",
-        ],
-    )?;
+    let parsed = read_file(input, HCP_COLUMNS)?;
     let mut report = start(&parsed);
-    let known: HashSet<String> = store
+    let known = specialty_codes(store).await?;
+    let valid = valid_hcp_rows(&parsed, &known, &mut report);
+    let total = parsed.records.len();
+    progress(report.rejected, total);
+    for batch in valid.chunks(BATCH) {
+        import_hcp_batch(store, actor, batch, &mut report).await?;
+        progress(
+            report.rejected + report.created + report.updated + report.unchanged + report.linked,
+            total,
+        );
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// The specialty codes on file, which an HCP row's specialty must be one of.
+async fn specialty_codes(store: &Store) -> Result<HashSet<String>> {
+    Ok(store
         .specialties()
         .await?
         .into_iter()
         .map(|s| s.code)
-        .collect();
+        .collect())
+}
+
+/// Validates each row, rejecting bad rows and repeats of an NPI seen on an earlier line.
+fn valid_hcp_rows(
+    parsed: &Parsed,
+    known: &HashSet<String>,
+    report: &mut ImportReport,
+) -> Vec<(u64, HcpRecord)> {
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut valid: Vec<(u64, HcpRecord)> = Vec::new();
     for (line, record) in &parsed.records {
@@ -167,7 +193,7 @@ pub async fn import_hcps(
         match hcp.validate(|code| known.contains(code)) {
             Ok(record) if errors.is_empty() => match first_line.get(record.npi.as_str()) {
                 Some(first) => reject(
-                    &mut report,
+                    report,
                     *line,
                     ValidationErrors::single(
                         "npi",
@@ -179,81 +205,108 @@ pub async fn import_hcps(
                     valid.push((*line, record));
                 }
             },
-            Ok(_) => reject(&mut report, *line, errors),
+            Ok(_) => reject(report, *line, errors),
             Err(more) => {
                 errors.0.extend(more.0);
-                reject(&mut report, *line, errors);
+                reject(report, *line, errors);
             }
         }
     }
-    let total = parsed.records.len();
-    progress(report.rejected, total);
-    for batch in valid.chunks(BATCH) {
-        let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
-        let stored = store.hcps_by_npi(&npis).await?;
-        let unknown: Vec<&(u64, HcpRecord)> = batch
+    valid
+}
+
+/// Imports one batch: matches new NPIs, updates known ones, inserts the new HCPs and
+/// records the likely duplicates for a steward.
+async fn import_hcp_batch(
+    store: &Store,
+    actor: &Actor,
+    batch: &[(u64, HcpRecord)],
+    report: &mut ImportReport,
+) -> Result<()> {
+    let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
+    let stored = store.hcps_by_npi(&npis).await?;
+    let (new, pairs) = match_new_npis(store, batch, &stored, report).await?;
+    update_known_npis(store, actor, batch, &stored, report).await?;
+    store.insert_hcps(actor, &new).await?;
+    store.record_pairs(&pairs, "import").await?;
+    report.created += new.len();
+    Ok(())
+}
+
+/// HCPs to create and pairs to queue, for the rows whose NPI is not on file: a row the
+/// matcher finds to be an HCP on file is linked instead of created; a likely match is
+/// created and queued.
+async fn match_new_npis(
+    store: &Store,
+    batch: &[(u64, HcpRecord)],
+    stored: &HashMap<String, StoredHcp>,
+    report: &mut ImportReport,
+) -> Result<(Vec<(Uuid, HcpRecord)>, Vec<(Uuid, Uuid, MatchScore)>)> {
+    let unknown: Vec<&(u64, HcpRecord)> = batch
+        .iter()
+        .filter(|(_, r)| !stored.contains_key(r.npi.as_str()))
+        .collect();
+    let found = crate::matching::best_matches(
+        store,
+        &unknown
             .iter()
-            .filter(|(_, r)| !stored.contains_key(r.npi.as_str()))
-            .collect();
-        let found = crate::matching::best_matches(
-            store,
-            &unknown
-                .iter()
-                .map(|(_, r)| r.match_record())
-                .collect::<Vec<_>>(),
-        )
-        .await?;
-        let mut new = Vec::new();
-        let mut pairs = Vec::new();
-        for ((line, record), found) in unknown.into_iter().zip(found) {
-            let id = pharmacrm_domain::new_id();
-            match found {
-                Some(m) if m.score.outcome == Outcome::SameRecord => {
-                    report.linked += 1;
-                    report.matches.push(RowMatch {
-                        line: *line,
-                        npi: record.npi.to_string(),
-                        outcome: Outcome::SameRecord,
-                        matched: m,
-                    });
-                    continue;
-                }
-                Some(m) => {
-                    report.queued += 1;
-                    pairs.push((id, m.id, m.score.clone()));
-                    report.matches.push(RowMatch {
-                        line: *line,
-                        npi: record.npi.to_string(),
-                        outcome: Outcome::AskSteward,
-                        matched: m,
-                    });
-                }
-                None => {}
+            .map(|(_, r)| r.match_record())
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let mut new = Vec::new();
+    let mut pairs = Vec::new();
+    for ((line, record), found) in unknown.into_iter().zip(found) {
+        let id = pharmacrm_domain::new_id();
+        match found {
+            Some(m) if m.score.outcome == Outcome::SameRecord => {
+                report.linked += 1;
+                report.matches.push(RowMatch {
+                    line: *line,
+                    npi: record.npi.to_string(),
+                    outcome: Outcome::SameRecord,
+                    matched: m,
+                });
+                continue;
             }
-            new.push((id, record.clone()));
-        }
-        for (_, record) in batch {
-            match stored.get(record.npi.as_str()) {
-                None => {}
-                Some(existing) if &existing.record == record => report.unchanged += 1,
-                Some(existing) => {
-                    store
-                        .update_hcp(actor, existing.id, &existing.record, record)
-                        .await?;
-                    report.updated += 1;
-                }
+            Some(m) => {
+                report.queued += 1;
+                pairs.push((id, m.id, m.score.clone()));
+                report.matches.push(RowMatch {
+                    line: *line,
+                    npi: record.npi.to_string(),
+                    outcome: Outcome::AskSteward,
+                    matched: m,
+                });
             }
+            None => {}
         }
-        store.insert_hcps(actor, &new).await?;
-        store.record_pairs(&pairs, "import").await?;
-        report.created += new.len();
-        progress(
-            report.rejected + report.created + report.updated + report.unchanged + report.linked,
-            total,
-        );
+        new.push((id, record.clone()));
     }
-    report.errors.sort_by_key(|e| e.line);
-    Ok(report)
+    Ok((new, pairs))
+}
+
+/// Updates the HCPs on file whose row differs, and counts the rows that match.
+async fn update_known_npis(
+    store: &Store,
+    actor: &Actor,
+    batch: &[(u64, HcpRecord)],
+    stored: &HashMap<String, StoredHcp>,
+    report: &mut ImportReport,
+) -> Result<()> {
+    for (_, record) in batch {
+        match stored.get(record.npi.as_str()) {
+            None => {}
+            Some(existing) if &existing.record == record => report.unchanged += 1,
+            Some(existing) => {
+                store
+                    .update_hcp(actor, existing.id, &existing.record, record)
+                    .await?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn import_accounts(
