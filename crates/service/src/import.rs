@@ -5,6 +5,7 @@
 use crate::csv_format::{self, header_index, Row};
 use crate::{Result, ServiceError, Store};
 use chrono::NaiveDate;
+use pharmacrm_domain::account::AccountRecord;
 use pharmacrm_domain::address::parse_zip;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::HcpRecord;
@@ -309,25 +310,56 @@ async fn update_known_npis(
     Ok(())
 }
 
+/// The columns an account file must have.
+const ACCOUNT_COLUMNS: &[&str] = &[
+    "external_id",
+    "name",
+    "account_type",
+    "address_line1",
+    "city",
+    "state",
+    "zip",
+];
+
+/// Valid account rows, each with its line in the file.
+type AccountRows = Vec<(u64, AccountRecord)>;
+
 pub async fn import_accounts(
     store: &Store,
     actor: &Actor,
     input: impl Read,
     progress: Progress<'_>,
 ) -> Result<ImportReport> {
-    let parsed = read_file(
-        input,
-        &[
-            "external_id",
-            "name",
-            "account_type",
-            "address_line1",
-            "city",
-            "state",
-            "zip",
-        ],
-    )?;
+    let parsed = read_file(input, ACCOUNT_COLUMNS)?;
     let mut report = start(&parsed);
+    let valid = valid_account_rows(&parsed, &mut report);
+    let total = parsed.records.len();
+    // Parents first: keep resolving rows whose parent is stored or already resolved.
+    let mut stored = accounts_on_file(store, &valid).await?;
+    let mut pending = valid;
+    loop {
+        let (ready, waiting) = split_by_parent_known(pending, &stored);
+        if ready.is_empty() {
+            reject_unknown_parents(&mut report, waiting);
+            break;
+        }
+        write_accounts(store, actor, ready, &mut stored, &mut report).await?;
+        progress(
+            report.rejected + report.created + report.updated + report.unchanged,
+            total,
+        );
+        if waiting.is_empty() {
+            break;
+        }
+        pending = waiting;
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// Validates each row, rejecting bad rows and repeats of an external id seen on an earlier
+/// line.
+fn valid_account_rows(parsed: &Parsed, report: &mut ImportReport) -> AccountRows {
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut valid = Vec::new();
     for (line, record) in &parsed.records {
@@ -337,7 +369,7 @@ pub async fn import_accounts(
         match result {
             Some(Ok(account)) if errors.is_empty() => match seen.get(&account.external_id) {
                 Some(first) => reject(
-                    &mut report,
+                    report,
                     *line,
                     ValidationErrors::single(
                         "external_id",
@@ -351,85 +383,98 @@ pub async fn import_accounts(
             },
             Some(Err(more)) => {
                 errors.0.extend(more.0);
-                reject(&mut report, *line, errors);
+                reject(report, *line, errors);
             }
-            _ => reject(&mut report, *line, errors),
+            _ => reject(report, *line, errors),
         }
     }
-    let total = parsed.records.len();
-    // Parents first: keep resolving rows whose parent is stored or already resolved.
+    valid
+}
+
+/// The stored accounts the rows name, as themselves or as their parent.
+async fn accounts_on_file(
+    store: &Store,
+    valid: &[(u64, AccountRecord)],
+) -> Result<HashMap<String, StoredAccount>> {
     let mut wanted: Vec<String> = valid.iter().map(|(_, a)| a.external_id.clone()).collect();
     wanted.extend(
         valid
             .iter()
             .filter_map(|(_, a)| a.parent_external_id.clone()),
     );
-    let mut stored = store.accounts_by_external_id(&wanted).await?;
-    let mut pending = valid;
-    loop {
-        let (ready, waiting): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, a)| {
-            a.parent_external_id
-                .as_ref()
-                .is_none_or(|p| stored.contains_key(p))
-        });
-        if ready.is_empty() {
-            for (line, a) in waiting {
-                let parent = a.parent_external_id.unwrap_or_default();
-                reject(
-                    &mut report,
-                    line,
-                    ValidationErrors::single(
-                        "parent_external_id",
-                        format!("no account '{parent}' in the database or this file (or a cycle)"),
-                    ),
-                );
-            }
-            break;
-        }
-        let mut new = Vec::new();
-        for (_, account) in ready {
-            let parent_id = account
-                .parent_external_id
-                .as_ref()
-                .and_then(|p| stored.get(p))
-                .map(|p| p.id);
-            match stored.get(&account.external_id) {
-                None => new.push(StoredAccount {
-                    id: pharmacrm_domain::new_id(),
+    Ok(store.accounts_by_external_id(&wanted).await?)
+}
+
+/// Rows ready to write (no parent, or a parent stored or already written), and the rest.
+fn split_by_parent_known(
+    pending: AccountRows,
+    stored: &HashMap<String, StoredAccount>,
+) -> (AccountRows, AccountRows) {
+    pending.into_iter().partition(|(_, a)| {
+        a.parent_external_id
+            .as_ref()
+            .is_none_or(|p| stored.contains_key(p))
+    })
+}
+
+/// Rejects rows whose parent is neither stored nor in the file, or is part of a cycle.
+fn reject_unknown_parents(report: &mut ImportReport, waiting: AccountRows) {
+    for (line, a) in waiting {
+        let parent = a.parent_external_id.unwrap_or_default();
+        reject(
+            report,
+            line,
+            ValidationErrors::single(
+                "parent_external_id",
+                format!("no account '{parent}' in the database or this file (or a cycle)"),
+            ),
+        );
+    }
+}
+
+/// Updates the changed accounts on file, inserts the new ones in batches, and adds both to
+/// `stored` so their children can follow.
+async fn write_accounts(
+    store: &Store,
+    actor: &Actor,
+    ready: AccountRows,
+    stored: &mut HashMap<String, StoredAccount>,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let mut new = Vec::new();
+    for (_, account) in ready {
+        let parent_id = account
+            .parent_external_id
+            .as_ref()
+            .and_then(|p| stored.get(p))
+            .map(|p| p.id);
+        match stored.get(&account.external_id) {
+            None => new.push(StoredAccount {
+                id: pharmacrm_domain::new_id(),
+                record: account,
+                parent_id,
+            }),
+            Some(existing) if existing.record == account => report.unchanged += 1,
+            Some(existing) => {
+                let after = StoredAccount {
+                    id: existing.id,
                     record: account,
                     parent_id,
-                }),
-                Some(existing) if existing.record == account => report.unchanged += 1,
-                Some(existing) => {
-                    let after = StoredAccount {
-                        id: existing.id,
-                        record: account,
-                        parent_id,
-                    };
-                    store.update_account(actor, existing, &after).await?;
-                    stored.insert(after.record.external_id.clone(), after);
-                    report.updated += 1;
-                }
+                };
+                store.update_account(actor, existing, &after).await?;
+                stored.insert(after.record.external_id.clone(), after);
+                report.updated += 1;
             }
         }
-        for chunk in new.chunks(BATCH) {
-            store.insert_accounts(actor, chunk).await?;
-        }
-        report.created += new.len();
-        for account in new {
-            stored.insert(account.record.external_id.clone(), account);
-        }
-        progress(
-            report.rejected + report.created + report.updated + report.unchanged,
-            total,
-        );
-        if waiting.is_empty() {
-            break;
-        }
-        pending = waiting;
     }
-    report.errors.sort_by_key(|e| e.line);
-    Ok(report)
+    for chunk in new.chunks(BATCH) {
+        store.insert_accounts(actor, chunk).await?;
+    }
+    report.created += new.len();
+    for account in new {
+        stored.insert(account.record.external_id.clone(), account);
+    }
+    Ok(())
 }
 
 /// `zip,territory_code,effective_from`; a blank date means today.
