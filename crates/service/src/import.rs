@@ -5,15 +5,17 @@
 use crate::csv_format::{self, header_index, Row};
 use crate::{Result, ServiceError, Store};
 use chrono::NaiveDate;
+use pharmacrm_domain::account::AccountRecord;
 use pharmacrm_domain::address::parse_zip;
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::hcp::HcpRecord;
-use pharmacrm_domain::matching::model::Outcome;
+use pharmacrm_domain::matching::model::{MatchScore, Outcome};
 use pharmacrm_domain::org::OrgLevel;
 use pharmacrm_domain::segment::Tier;
 use pharmacrm_domain::specialty::{valid_code, Specialty};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_storage::accounts::StoredAccount;
+use pharmacrm_storage::hcps::StoredHcp;
 use pharmacrm_storage::targeting::DraftSegment;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -132,32 +134,57 @@ fn start(parsed: &Parsed) -> ImportReport {
     }
 }
 
+/// The columns an HCP file must have.
+const HCP_COLUMNS: &[&str] = &[
+    "npi",
+    "first_name",
+    "last_name",
+    "specialty_code",
+    "address_line1",
+    "city",
+    "state",
+    "zip",
+];
+
 pub async fn import_hcps(
     store: &Store,
     actor: &Actor,
     input: impl Read,
     progress: Progress<'_>,
 ) -> Result<ImportReport> {
-    let parsed = read_file(
-        input,
-        &[
-            "npi",
-            "first_name",
-            "last_name",
-            "specialty_code",
-            "address_line1",
-            "city",
-            "state",
-            "zip",
-        ],
-    )?;
+    let parsed = read_file(input, HCP_COLUMNS)?;
     let mut report = start(&parsed);
-    let known: HashSet<String> = store
+    let known = specialty_codes(store).await?;
+    let valid = valid_hcp_rows(&parsed, &known, &mut report);
+    let total = parsed.records.len();
+    progress(report.rejected, total);
+    for batch in valid.chunks(BATCH) {
+        import_hcp_batch(store, actor, batch, &mut report).await?;
+        progress(
+            report.rejected + report.created + report.updated + report.unchanged + report.linked,
+            total,
+        );
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// The specialty codes on file, which an HCP row's specialty must be one of.
+async fn specialty_codes(store: &Store) -> Result<HashSet<String>> {
+    Ok(store
         .specialties()
         .await?
         .into_iter()
         .map(|s| s.code)
-        .collect();
+        .collect())
+}
+
+/// Validates each row, rejecting bad rows and repeats of an NPI seen on an earlier line.
+fn valid_hcp_rows(
+    parsed: &Parsed,
+    known: &HashSet<String>,
+    report: &mut ImportReport,
+) -> Vec<(u64, HcpRecord)> {
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut valid: Vec<(u64, HcpRecord)> = Vec::new();
     for (line, record) in &parsed.records {
@@ -167,7 +194,7 @@ pub async fn import_hcps(
         match hcp.validate(|code| known.contains(code)) {
             Ok(record) if errors.is_empty() => match first_line.get(record.npi.as_str()) {
                 Some(first) => reject(
-                    &mut report,
+                    report,
                     *line,
                     ValidationErrors::single(
                         "npi",
@@ -179,82 +206,123 @@ pub async fn import_hcps(
                     valid.push((*line, record));
                 }
             },
-            Ok(_) => reject(&mut report, *line, errors),
+            Ok(_) => reject(report, *line, errors),
             Err(more) => {
                 errors.0.extend(more.0);
-                reject(&mut report, *line, errors);
+                reject(report, *line, errors);
             }
         }
     }
-    let total = parsed.records.len();
-    progress(report.rejected, total);
-    for batch in valid.chunks(BATCH) {
-        let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
-        let stored = store.hcps_by_npi(&npis).await?;
-        let unknown: Vec<&(u64, HcpRecord)> = batch
-            .iter()
-            .filter(|(_, r)| !stored.contains_key(r.npi.as_str()))
-            .collect();
-        let found = crate::matching::best_matches(
-            store,
-            &unknown
-                .iter()
-                .map(|(_, r)| r.match_record())
-                .collect::<Vec<_>>(),
-        )
-        .await?;
-        let mut new = Vec::new();
-        let mut pairs = Vec::new();
-        for ((line, record), found) in unknown.into_iter().zip(found) {
-            let id = pharmacrm_domain::new_id();
-            match found {
-                Some(m) if m.score.outcome == Outcome::SameRecord => {
-                    report.linked += 1;
-                    report.matches.push(RowMatch {
-                        line: *line,
-                        npi: record.npi.to_string(),
-                        outcome: Outcome::SameRecord,
-                        matched: m,
-                    });
-                    continue;
-                }
-                Some(m) => {
-                    report.queued += 1;
-                    pairs.push((id, m.id, m.score.clone()));
-                    report.matches.push(RowMatch {
-                        line: *line,
-                        npi: record.npi.to_string(),
-                        outcome: Outcome::AskSteward,
-                        matched: m,
-                    });
-                }
-                None => {}
-            }
-            new.push((id, record.clone()));
-        }
-        for (_, record) in batch {
-            match stored.get(record.npi.as_str()) {
-                None => {}
-                Some(existing) if &existing.record == record => report.unchanged += 1,
-                Some(existing) => {
-                    store
-                        .update_hcp(actor, existing.id, &existing.record, record)
-                        .await?;
-                    report.updated += 1;
-                }
-            }
-        }
-        store.insert_hcps(actor, &new).await?;
-        store.record_pairs(&pairs, "import").await?;
-        report.created += new.len();
-        progress(
-            report.rejected + report.created + report.updated + report.unchanged + report.linked,
-            total,
-        );
-    }
-    report.errors.sort_by_key(|e| e.line);
-    Ok(report)
+    valid
 }
+
+/// Imports one batch: matches new NPIs, updates known ones, inserts the new HCPs and
+/// records the likely duplicates for a steward.
+async fn import_hcp_batch(
+    store: &Store,
+    actor: &Actor,
+    batch: &[(u64, HcpRecord)],
+    report: &mut ImportReport,
+) -> Result<()> {
+    let npis: Vec<String> = batch.iter().map(|(_, r)| r.npi.to_string()).collect();
+    let stored = store.hcps_by_npi(&npis).await?;
+    let (new, pairs) = match_new_npis(store, batch, &stored, report).await?;
+    update_known_npis(store, actor, batch, &stored, report).await?;
+    store.insert_hcps(actor, &new).await?;
+    store.record_pairs(&pairs, "import").await?;
+    report.created += new.len();
+    Ok(())
+}
+
+/// HCPs to create and pairs to queue, for the rows whose NPI is not on file: a row the
+/// matcher finds to be an HCP on file is linked instead of created; a likely match is
+/// created and queued.
+async fn match_new_npis(
+    store: &Store,
+    batch: &[(u64, HcpRecord)],
+    stored: &HashMap<String, StoredHcp>,
+    report: &mut ImportReport,
+) -> Result<(Vec<(Uuid, HcpRecord)>, Vec<(Uuid, Uuid, MatchScore)>)> {
+    let unknown: Vec<&(u64, HcpRecord)> = batch
+        .iter()
+        .filter(|(_, r)| !stored.contains_key(r.npi.as_str()))
+        .collect();
+    let found = crate::matching::best_matches(
+        store,
+        &unknown
+            .iter()
+            .map(|(_, r)| r.match_record())
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let mut new = Vec::new();
+    let mut pairs = Vec::new();
+    for ((line, record), found) in unknown.into_iter().zip(found) {
+        let id = pharmacrm_domain::new_id();
+        match found {
+            Some(m) if m.score.outcome == Outcome::SameRecord => {
+                report.linked += 1;
+                report.matches.push(RowMatch {
+                    line: *line,
+                    npi: record.npi.to_string(),
+                    outcome: Outcome::SameRecord,
+                    matched: m,
+                });
+                continue;
+            }
+            Some(m) => {
+                report.queued += 1;
+                pairs.push((id, m.id, m.score.clone()));
+                report.matches.push(RowMatch {
+                    line: *line,
+                    npi: record.npi.to_string(),
+                    outcome: Outcome::AskSteward,
+                    matched: m,
+                });
+            }
+            None => {}
+        }
+        new.push((id, record.clone()));
+    }
+    Ok((new, pairs))
+}
+
+/// Updates the HCPs on file whose row differs, and counts the rows that match.
+async fn update_known_npis(
+    store: &Store,
+    actor: &Actor,
+    batch: &[(u64, HcpRecord)],
+    stored: &HashMap<String, StoredHcp>,
+    report: &mut ImportReport,
+) -> Result<()> {
+    for (_, record) in batch {
+        match stored.get(record.npi.as_str()) {
+            None => {}
+            Some(existing) if &existing.record == record => report.unchanged += 1,
+            Some(existing) => {
+                store
+                    .update_hcp(actor, existing.id, &existing.record, record)
+                    .await?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The columns an account file must have.
+const ACCOUNT_COLUMNS: &[&str] = &[
+    "external_id",
+    "name",
+    "account_type",
+    "address_line1",
+    "city",
+    "state",
+    "zip",
+];
+
+/// Valid account rows, each with its line in the file.
+type AccountRows = Vec<(u64, AccountRecord)>;
 
 pub async fn import_accounts(
     store: &Store,
@@ -262,19 +330,36 @@ pub async fn import_accounts(
     input: impl Read,
     progress: Progress<'_>,
 ) -> Result<ImportReport> {
-    let parsed = read_file(
-        input,
-        &[
-            "external_id",
-            "name",
-            "account_type",
-            "address_line1",
-            "city",
-            "state",
-            "zip",
-        ],
-    )?;
+    let parsed = read_file(input, ACCOUNT_COLUMNS)?;
     let mut report = start(&parsed);
+    let valid = valid_account_rows(&parsed, &mut report);
+    let total = parsed.records.len();
+    // Parents first: keep resolving rows whose parent is stored or already resolved.
+    let mut stored = accounts_on_file(store, &valid).await?;
+    let mut pending = valid;
+    loop {
+        let (ready, waiting) = split_by_parent_known(pending, &stored);
+        if ready.is_empty() {
+            reject_unknown_parents(&mut report, waiting);
+            break;
+        }
+        write_accounts(store, actor, ready, &mut stored, &mut report).await?;
+        progress(
+            report.rejected + report.created + report.updated + report.unchanged,
+            total,
+        );
+        if waiting.is_empty() {
+            break;
+        }
+        pending = waiting;
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+/// Validates each row, rejecting bad rows and repeats of an external id seen on an earlier
+/// line.
+fn valid_account_rows(parsed: &Parsed, report: &mut ImportReport) -> AccountRows {
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut valid = Vec::new();
     for (line, record) in &parsed.records {
@@ -284,7 +369,7 @@ pub async fn import_accounts(
         match result {
             Some(Ok(account)) if errors.is_empty() => match seen.get(&account.external_id) {
                 Some(first) => reject(
-                    &mut report,
+                    report,
                     *line,
                     ValidationErrors::single(
                         "external_id",
@@ -298,85 +383,98 @@ pub async fn import_accounts(
             },
             Some(Err(more)) => {
                 errors.0.extend(more.0);
-                reject(&mut report, *line, errors);
+                reject(report, *line, errors);
             }
-            _ => reject(&mut report, *line, errors),
+            _ => reject(report, *line, errors),
         }
     }
-    let total = parsed.records.len();
-    // Parents first: keep resolving rows whose parent is stored or already resolved.
+    valid
+}
+
+/// The stored accounts the rows name, as themselves or as their parent.
+async fn accounts_on_file(
+    store: &Store,
+    valid: &[(u64, AccountRecord)],
+) -> Result<HashMap<String, StoredAccount>> {
     let mut wanted: Vec<String> = valid.iter().map(|(_, a)| a.external_id.clone()).collect();
     wanted.extend(
         valid
             .iter()
             .filter_map(|(_, a)| a.parent_external_id.clone()),
     );
-    let mut stored = store.accounts_by_external_id(&wanted).await?;
-    let mut pending = valid;
-    loop {
-        let (ready, waiting): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, a)| {
-            a.parent_external_id
-                .as_ref()
-                .is_none_or(|p| stored.contains_key(p))
-        });
-        if ready.is_empty() {
-            for (line, a) in waiting {
-                let parent = a.parent_external_id.unwrap_or_default();
-                reject(
-                    &mut report,
-                    line,
-                    ValidationErrors::single(
-                        "parent_external_id",
-                        format!("no account '{parent}' in the database or this file (or a cycle)"),
-                    ),
-                );
-            }
-            break;
-        }
-        let mut new = Vec::new();
-        for (_, account) in ready {
-            let parent_id = account
-                .parent_external_id
-                .as_ref()
-                .and_then(|p| stored.get(p))
-                .map(|p| p.id);
-            match stored.get(&account.external_id) {
-                None => new.push(StoredAccount {
-                    id: pharmacrm_domain::new_id(),
+    Ok(store.accounts_by_external_id(&wanted).await?)
+}
+
+/// Rows ready to write (no parent, or a parent stored or already written), and the rest.
+fn split_by_parent_known(
+    pending: AccountRows,
+    stored: &HashMap<String, StoredAccount>,
+) -> (AccountRows, AccountRows) {
+    pending.into_iter().partition(|(_, a)| {
+        a.parent_external_id
+            .as_ref()
+            .is_none_or(|p| stored.contains_key(p))
+    })
+}
+
+/// Rejects rows whose parent is neither stored nor in the file, or is part of a cycle.
+fn reject_unknown_parents(report: &mut ImportReport, waiting: AccountRows) {
+    for (line, a) in waiting {
+        let parent = a.parent_external_id.unwrap_or_default();
+        reject(
+            report,
+            line,
+            ValidationErrors::single(
+                "parent_external_id",
+                format!("no account '{parent}' in the database or this file (or a cycle)"),
+            ),
+        );
+    }
+}
+
+/// Updates the changed accounts on file, inserts the new ones in batches, and adds both to
+/// `stored` so their children can follow.
+async fn write_accounts(
+    store: &Store,
+    actor: &Actor,
+    ready: AccountRows,
+    stored: &mut HashMap<String, StoredAccount>,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let mut new = Vec::new();
+    for (_, account) in ready {
+        let parent_id = account
+            .parent_external_id
+            .as_ref()
+            .and_then(|p| stored.get(p))
+            .map(|p| p.id);
+        match stored.get(&account.external_id) {
+            None => new.push(StoredAccount {
+                id: pharmacrm_domain::new_id(),
+                record: account,
+                parent_id,
+            }),
+            Some(existing) if existing.record == account => report.unchanged += 1,
+            Some(existing) => {
+                let after = StoredAccount {
+                    id: existing.id,
                     record: account,
                     parent_id,
-                }),
-                Some(existing) if existing.record == account => report.unchanged += 1,
-                Some(existing) => {
-                    let after = StoredAccount {
-                        id: existing.id,
-                        record: account,
-                        parent_id,
-                    };
-                    store.update_account(actor, existing, &after).await?;
-                    stored.insert(after.record.external_id.clone(), after);
-                    report.updated += 1;
-                }
+                };
+                store.update_account(actor, existing, &after).await?;
+                stored.insert(after.record.external_id.clone(), after);
+                report.updated += 1;
             }
         }
-        for chunk in new.chunks(BATCH) {
-            store.insert_accounts(actor, chunk).await?;
-        }
-        report.created += new.len();
-        for account in new {
-            stored.insert(account.record.external_id.clone(), account);
-        }
-        progress(
-            report.rejected + report.created + report.updated + report.unchanged,
-            total,
-        );
-        if waiting.is_empty() {
-            break;
-        }
-        pending = waiting;
     }
-    report.errors.sort_by_key(|e| e.line);
-    Ok(report)
+    for chunk in new.chunks(BATCH) {
+        store.insert_accounts(actor, chunk).await?;
+    }
+    report.created += new.len();
+    for account in new {
+        stored.insert(account.record.external_id.clone(), account);
+    }
+    Ok(())
 }
 
 /// `zip,territory_code,effective_from`; a blank date means today.

@@ -57,6 +57,17 @@ pub async fn screen_leie(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(input);
+    let cols = leie_columns(&mut reader)?;
+    let today = store.today();
+    let mut report = ScreeningReport::default();
+    let exclusions = read_exclusions(&mut reader, &cols, today, &mut report);
+    flag_by_npi(store, principal, &exclusions.by_npi, &mut report).await?;
+    report_name_matches(store, exclusions.by_name, &mut report).await?;
+    Ok(report)
+}
+
+/// The columns of the (case-insensitive) header, which must name the ones screening reads.
+fn leie_columns<R: Read>(reader: &mut csv::Reader<R>) -> Result<HashMap<String, usize>> {
     let header = reader
         .headers()
         .map_err(|e| ValidationErrors::single("file", format!("cannot read the header: {e}")))?
@@ -74,6 +85,32 @@ pub async fn screen_leie(
         ],
     )
     .map_err(|e| ValidationErrors::single("file", e))?;
+    Ok(cols)
+}
+
+/// An excluded individual without an NPI, matched by name and state only.
+struct NameEntry {
+    line: u64,
+    last: String,
+    first: String,
+    state: String,
+    exclusion: String,
+}
+
+/// The exclusions in force in the file: the reason by NPI, and the entries without one.
+struct Exclusions {
+    by_npi: HashMap<String, String>,
+    by_name: Vec<NameEntry>,
+}
+
+/// Reads the entries, counting rows and reinstatements and reporting unreadable rows;
+/// entities (no last name) and reinstated individuals are skipped.
+fn read_exclusions<R: Read>(
+    reader: &mut csv::Reader<R>,
+    cols: &HashMap<String, usize>,
+    today: NaiveDate,
+    report: &mut ScreeningReport,
+) -> Exclusions {
     let get = |r: &csv::StringRecord, c: &str| {
         cols.get(c)
             .and_then(|i| r.get(*i))
@@ -81,10 +118,8 @@ pub async fn screen_leie(
             .trim()
             .to_string()
     };
-    let today = store.today();
-    let mut report = ScreeningReport::default();
     let mut by_npi: HashMap<String, String> = HashMap::new();
-    let mut by_name: Vec<(u64, String, String, String, String)> = Vec::new();
+    let mut by_name: Vec<NameEntry> = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let row = match row {
@@ -118,9 +153,25 @@ pub async fn screen_leie(
         if !npi.is_empty() && npi.chars().any(|c| c != '0') {
             by_npi.insert(npi, exclusion);
         } else {
-            by_name.push((line, last, first, get(&row, "state"), exclusion));
+            by_name.push(NameEntry {
+                line,
+                last,
+                first,
+                state: get(&row, "state"),
+                exclusion,
+            });
         }
     }
+    Exclusions { by_npi, by_name }
+}
+
+/// Blacklists the HCPs whose NPI is excluded, counting those already on the blacklist.
+async fn flag_by_npi(
+    store: &Store,
+    principal: &Principal,
+    by_npi: &HashMap<String, String>,
+    report: &mut ScreeningReport,
+) -> Result<()> {
     let npis: Vec<String> = by_npi.keys().cloned().collect();
     let found = store.hcps_by_npi(&npis).await?;
     let flagged = store
@@ -136,12 +187,26 @@ pub async fn screen_leie(
             report.flagged += 1;
         }
     }
-    let last_names: Vec<String> = by_name
-        .iter()
-        .map(|(_, last, ..)| last.to_lowercase())
-        .collect();
+    Ok(())
+}
+
+/// Reports the HCPs with the name and state of an entry without an NPI, for compliance
+/// to confirm.
+async fn report_name_matches(
+    store: &Store,
+    by_name: Vec<NameEntry>,
+    report: &mut ScreeningReport,
+) -> Result<()> {
+    let last_names: Vec<String> = by_name.iter().map(|e| e.last.to_lowercase()).collect();
     let candidates = store.hcps_by_last_name(&last_names).await?;
-    for (line, last, first, state, exclusion) in by_name {
+    for entry in by_name {
+        let NameEntry {
+            line,
+            last,
+            first,
+            state,
+            exclusion,
+        } = entry;
         let hcp_ids: Vec<Uuid> = candidates
             .iter()
             .filter(|h| {
@@ -161,5 +226,5 @@ pub async fn screen_leie(
             });
         }
     }
-    Ok(report)
+    Ok(())
 }

@@ -484,18 +484,8 @@ impl Store {
         override_reason: Option<&str>,
         notices: &[(Uuid, String, String)],
     ) -> Result<()> {
-        let zips: Vec<(String, Uuid)> = self
-            .realignment_lines(id, true)
-            .await?
-            .into_iter()
-            .map(|l| (l.key, l.territory_id))
-            .collect();
-        let accounts: Vec<(String, Uuid)> = self
-            .realignment_lines(id, false)
-            .await?
-            .into_iter()
-            .map(|l| (l.key, l.territory_id))
-            .collect();
+        let zips = self.realignment_targets(id, true).await?;
+        let accounts = self.realignment_targets(id, false).await?;
         let zip_rows = self
             .alignments_for(zips.iter().map(|(z, _)| z.clone()).collect())
             .await?;
@@ -504,18 +494,7 @@ impl Store {
             .await?;
         let mut tx = self.begin().await?;
         Self::lock_editable(&mut tx, id).await?;
-        let open = {
-            let mut sql = Sql::new("SELECT COUNT(*) AS n FROM realignment_marks WHERE resolution IS NULL AND realignment_id = ");
-            sql.bind(id);
-            get_i64(&sql.query().fetch_one(&mut *tx).await?, "n")?
-        };
-        if open > 0 {
-            return Err(pharmacrm_domain::ValidationErrors::single(
-                "marks",
-                format!("{open} field-review mark(s) are not resolved"),
-            )
-            .into());
-        }
+        Self::require_marks_resolved(&mut tx, id).await?;
         let version = next_version(&mut tx).await?;
         crate::alignment::align_in(
             &mut tx,
@@ -541,6 +520,63 @@ impl Store {
             &self.now_timestamp(),
         )
         .await?;
+        self.mark_published(&mut tx, actor, id, effective_from, override_reason)
+            .await?;
+        self.leave_notices(&mut tx, id, effective_from, notices, version)
+            .await?;
+        let after = serde_json::json!({"status": "published", "effective_from": effective_from, "override_reason": override_reason, "notices": notices.len()});
+        record(
+            &mut tx,
+            &self.now_timestamp(),
+            actor,
+            "realignment",
+            id,
+            AuditAction::Update,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The realignment's `(key, territory)` lines: its ZIPs, or its accounts.
+    async fn realignment_targets(&self, id: Uuid, zips: bool) -> Result<Vec<(String, Uuid)>> {
+        Ok(self
+            .realignment_lines(id, zips)
+            .await?
+            .into_iter()
+            .map(|l| (l.key, l.territory_id))
+            .collect())
+    }
+
+    /// Refuses to publish while a field-review mark is unresolved.
+    async fn require_marks_resolved(conn: &mut AnyConnection, id: Uuid) -> Result<()> {
+        let open = {
+            let mut sql = Sql::new("SELECT COUNT(*) AS n FROM realignment_marks WHERE resolution IS NULL AND realignment_id = ");
+            sql.bind(id);
+            get_i64(&sql.query().fetch_one(&mut *conn).await?, "n")?
+        };
+        if open > 0 {
+            return Err(pharmacrm_domain::ValidationErrors::single(
+                "marks",
+                format!("{open} field-review mark(s) are not resolved"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Sets the realignment's status to published, with its date, override reason and
+    /// publisher.
+    async fn mark_published(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: Uuid,
+        effective_from: NaiveDate,
+        override_reason: Option<&str>,
+    ) -> Result<()> {
         let mut sql = Sql::new("UPDATE realignments SET status = 'published', effective_from = ");
         sql.bind(effective_from)
             .push(", override_reason = ")
@@ -551,7 +587,19 @@ impl Store {
             .bind(self.now_timestamp())
             .push(" WHERE id = ")
             .bind(id);
-        sql.query().execute(&mut *tx).await?;
+        sql.query().execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Leaves each `(user, title, body)` notice of the realignment.
+    async fn leave_notices(
+        &self,
+        conn: &mut AnyConnection,
+        id: Uuid,
+        effective_from: NaiveDate,
+        notices: &[(Uuid, String, String)],
+        version: i64,
+    ) -> Result<()> {
         let now = self.now_timestamp();
         let rows: Vec<Vec<Value>> = notices
             .iter()
@@ -570,25 +618,12 @@ impl Store {
             })
             .collect();
         insert_rows(
-            &mut tx,
+            conn,
             "notices",
             "id, user_id, kind, subject_id, title, body, effective_from, created_at, version",
             rows,
         )
         .await?;
-        let after = serde_json::json!({"status": "published", "effective_from": effective_from, "override_reason": override_reason, "notices": notices.len()});
-        record(
-            &mut tx,
-            &self.now_timestamp(),
-            actor,
-            "realignment",
-            id,
-            AuditAction::Update,
-            None,
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -121,6 +121,9 @@ pub struct FactsReport {
     pub problem: Option<String>,
 }
 
+/// The after-image of each created sample fact, by (audit entity, id).
+type AuditedFacts = HashMap<(String, String), serde_json::Value>;
+
 const EXCEPTION_COLUMNS: &str = "x.id, x.record_id, x.record_type, x.rep_id, u.display_name AS rep_name, x.hcp_id, \
     h.first_name, h.last_name, x.findings, r.occurred_at, x.raised_at, x.status, x.closed_by, x.closed_at, x.comment";
 
@@ -457,7 +460,21 @@ impl Store {
     /// Compares every stored ledger line and signed record with the after-image its audit
     /// entry recorded; reports the first that differs or has no entry.
     pub async fn verify_sample_facts(&self) -> Result<FactsReport> {
-        let mut audited: HashMap<(String, String), serde_json::Value> = HashMap::new();
+        let audited = self.audited_sample_facts().await?;
+        let mut checked = 0;
+        let problem = match self.removed_sample_facts(&audited).await? {
+            Some(problem) => Some(problem),
+            None => match self.changed_ledger_line(&audited, &mut checked).await? {
+                Some(problem) => Some(problem),
+                None => self.changed_sample_record(&audited, &mut checked).await?,
+            },
+        };
+        Ok(FactsReport { checked, problem })
+    }
+
+    /// The after-image the audit log recorded for each created ledger line and sample record.
+    async fn audited_sample_facts(&self) -> Result<AuditedFacts> {
+        let mut audited: AuditedFacts = HashMap::new();
         let rows = sqlx::query("SELECT entity, entity_id, after FROM audit_log WHERE action = 'create' AND entity IN ('sample_txn', 'sample_record')")
             .fetch_all(self.pool())
             .await?;
@@ -467,7 +484,11 @@ impl Store {
                 .unwrap_or_default();
             audited.insert((get_str(&r, "entity")?, get_str(&r, "entity_id")?), after);
         }
-        let mut checked = 0;
+        Ok(audited)
+    }
+
+    /// A problem when a table holds fewer rows than the audit log created (rows removed).
+    async fn removed_sample_facts(&self, audited: &AuditedFacts) -> Result<Option<String>> {
         for entity in ["sample_txn", "sample_record"] {
             let table = if entity == "sample_txn" {
                 "sample_ledger"
@@ -486,12 +507,19 @@ impl Store {
                     "{} {entity} entries of the audit log have no stored row (removed)",
                     recorded - stored
                 );
-                return Ok(FactsReport {
-                    checked,
-                    problem: Some(problem),
-                });
+                return Ok(Some(problem));
             }
         }
+        Ok(None)
+    }
+
+    /// The first ledger line, in id order, that differs from its audit record; counts the
+    /// lines that match.
+    async fn changed_ledger_line(
+        &self,
+        audited: &AuditedFacts,
+        checked: &mut i64,
+    ) -> Result<Option<String>> {
         let ledger = sqlx::query(&format!(
             "SELECT {LEDGER_COLUMNS} FROM sample_ledger ORDER BY id"
         ))
@@ -514,13 +542,20 @@ impl Store {
                     stored.kind.as_str(),
                     stored.quantity
                 );
-                return Ok(FactsReport {
-                    checked,
-                    problem: Some(problem),
-                });
+                return Ok(Some(problem));
             }
-            checked += 1;
+            *checked += 1;
         }
+        Ok(None)
+    }
+
+    /// The first signed sample record, in id order, that differs from its audit record or
+    /// whose signature hash column differs from its signature; counts the records that match.
+    async fn changed_sample_record(
+        &self,
+        audited: &AuditedFacts,
+        checked: &mut i64,
+    ) -> Result<Option<String>> {
         let records = sqlx::query(
             "SELECT id, record_type, call_id, rep_id, hcp_id, occurred_at, state, ship_to, lines, signature, signature_hash, findings, corrects FROM sample_records ORDER BY id",
         )
@@ -555,19 +590,13 @@ impl Store {
                     o == stored
                 });
             if !same {
-                return Ok(FactsReport {
-                    checked,
-                    problem: Some(format!(
-                        "signed sample record {} differs from its audit record",
-                        stored.id
-                    )),
-                });
+                return Ok(Some(format!(
+                    "signed sample record {} differs from its audit record",
+                    stored.id
+                )));
             }
-            checked += 1;
+            *checked += 1;
         }
-        Ok(FactsReport {
-            checked,
-            problem: None,
-        })
+        Ok(None)
     }
 }
