@@ -1,5 +1,7 @@
 //! The `pharmacrm` binary end to end on an SQLite file: migrate, import with a bad row,
 //! re-import, export, add a user, demo data without serving.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 use std::process::{Command, Output};
 

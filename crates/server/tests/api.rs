@@ -1,5 +1,7 @@
 //! API behaviour on both backends: sign-in, problem+json errors (4xx, never 5xx, never a
 //! partial write), pagination, the OpenAPI document, health and metrics.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

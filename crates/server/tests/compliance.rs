@@ -1,4 +1,6 @@
 //! Do-not-call flags set by compliance reach the field and block calls, on both backends.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

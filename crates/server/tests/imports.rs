@@ -1,5 +1,7 @@
 //! Ops self-service through the API on both backends: CSV uploads and frequency targets,
 //! reaching reps' devices on their next pull.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Realignment cycles and targeting versions through the API on both backends: who may do
 //! what (6 roles), field review visibility, problem+json for blocked publications, notices.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! The frequency report through the API on both backends, checked against an independent
 //! count from the HCP list and pushed calls.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

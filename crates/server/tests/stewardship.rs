@@ -2,6 +2,8 @@
 //! problem+json for a likely duplicate and for field errors, a rep's offline proposal and
 //! change through sync push, the `matching` and `data_request` sync entities, merge and undo,
 //! and the completeness report's scope.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

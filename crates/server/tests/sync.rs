@@ -388,7 +388,7 @@ async fn an_hcp_moving_address_to_another_territory_reaches_both_devices(store: 
         .post_json(
             "/api/v1/sync/push",
             Some(&rep1),
-            &push_body(uuid::Uuid::now_v7(), &[call.clone()]),
+            &push_body(uuid::Uuid::now_v7(), std::slice::from_ref(&call)),
         )
         .await;
     assert_eq!(

@@ -1,5 +1,7 @@
 //! Imports on both backends: bad rows reported with line and field, good rows kept,
 //! re-runs idempotent.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::Actor;

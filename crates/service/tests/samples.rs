@@ -2,6 +2,8 @@
 //! signed disbursements, every guardrail re-checked by the server (breaches kept as facts
 //! with an exception), two devices beyond a shared limit, inventory movements, the
 //! reconciliation report against an independent recomputation, tamper detection.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 use chrono::Duration;
 use pharmacrm_domain::audit::Actor;

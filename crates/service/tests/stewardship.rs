@@ -2,6 +2,8 @@
 //! spelling variants, nicknames, swapped names and moved addresses; reps' proposals and the
 //! stewards' decisions; merge and undo restoring both records and their histories; import
 //! matching; completeness monitoring.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Targeting versions on both backends: drafts, validation, publication with an effective
 //! date, coming into force on that date, earlier versions staying readable.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 

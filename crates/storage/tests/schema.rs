@@ -4,6 +4,8 @@
 //! primary keys, indexes and unique constraints, foreign keys, CHECK constraint counts and
 //! trigger events. Every difference is listed, one readable line each; the few that are
 //! intended live in [`ALLOWED`] with their reasons.
+// Scenario tests read as one story, start to end, however long.
+#![allow(clippy::too_many_lines)]
 
 #[path = "schema/introspect.rs"]
 mod introspect;
