@@ -8,10 +8,12 @@ use crate::auth::Principal;
 use crate::samples::mutations::{self as sample_mutations, Verdict};
 use crate::sync::Evaluation;
 use crate::{Result, Store};
-use pharmacrm_domain::call::{Call, CallInput, HcpFacts};
+use pharmacrm_domain::call::{Call, CallInput, HcpFacts, Rejection};
 use pharmacrm_domain::code::Code;
 use pharmacrm_domain::mutation::MutationOutcome;
 use pharmacrm_domain::permission::Permission;
+use pharmacrm_domain::sample::check::Finding;
+use pharmacrm_domain::sample::limits::Severity;
 use pharmacrm_domain::FieldError;
 use pharmacrm_storage::samples::Effect;
 use std::collections::HashSet;
@@ -28,15 +30,30 @@ pub async fn submit(store: &Store, principal: &Principal, input: CallInput) -> R
     let mut input = input;
     follow_merges(store, &mut input).await?;
     let (facts, first_territory) = hcp_facts(store, principal, &input).await?;
-    let mut flags = match judge(store, principal, &input, &facts).await? {
-        Ok(flags) => flags,
+    let (mut flags, kept) = match judge(store, principal, &input, &facts).await? {
+        Ok(judged) => judged,
         Err(refusal) => return Ok(refusal),
     };
     let mut effects = Vec::new();
     if let Some(d) = &input.disbursement {
         match sample_mutations::disbursement_effects(store, principal, &input, d).await? {
-            Ok((sample_effects, findings)) => {
+            Ok((mut sample_effects, findings)) => {
                 flags.extend(sample_mutations::flagged(&findings));
+                if let (Some(rejection), Some(hcp)) = (&kept, input.hcp_ids.first()) {
+                    // The call rule the samples were kept despite goes to compliance too.
+                    sample_mutations::raise_exception(
+                        &mut sample_effects,
+                        d.id,
+                        principal.user.id,
+                        *hcp,
+                        Finding {
+                            code: rejection.code,
+                            severity: Severity::Error,
+                            field: "hcp".into(),
+                            message: rejection.message.clone(),
+                        },
+                    );
+                }
                 effects.extend(sample_effects);
             }
             Err(Verdict::Refuse(outcome)) => return Ok(Evaluation::answered(outcome)),
@@ -152,13 +169,13 @@ async fn hcp_facts(
 
 /// The call rules: the flags to record, or the refusal. Signed samples already left the
 /// trunk, so a call carrying them is kept and flagged instead of refused (a malformed report
-/// is still refused).
+/// is still refused); the rule it was kept despite is returned with the flags.
 async fn judge(
     store: &Store,
     principal: &Principal,
     input: &CallInput,
     facts: &[HcpFacts],
-) -> Result<std::result::Result<Vec<Code>, Evaluation>> {
+) -> Result<std::result::Result<(Vec<Code>, Option<Rejection>), Evaluation>> {
     let products: HashSet<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
     let account_ok = match input.account_id {
         Some(id) => store.account(&principal.scope, id).await?.is_some(),
@@ -171,11 +188,11 @@ async fn judge(
         store.now(),
     );
     Ok(match checked {
-        Ok(flags) => Ok(flags),
+        Ok(flags) => Ok((flags, None)),
         Err(rejection)
             if input.disbursement.is_some() && rejection.code != Code::ValidationFailed =>
         {
-            Ok(vec![rejection.code])
+            Ok((vec![rejection.code], Some(rejection)))
         }
         Err(rejection) => Err(Evaluation::rejected(
             rejection.code,

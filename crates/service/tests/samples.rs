@@ -7,6 +7,7 @@
 
 use chrono::Duration;
 use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::clock::ManualClock;
 use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::HcpStatus;
 use pharmacrm_domain::mutation::MutationStatus;
@@ -547,6 +548,18 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
         .any(|s| s.id == transfer && s.kind == "transfer"));
     let r = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}]})).await;
     assert_eq!(r.errors[0].field, "note", "a discrepancy needs a note");
+    let early = now - Duration::days(1);
+    let r = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": early, "lines": [{"lot_id": lot, "quantity": 10}]})).await;
+    assert_eq!(
+        r.errors[0].field, "received_at",
+        "not received before it was sent"
+    );
+    let other = book.lots.iter().find(|l| l.lot_id != lot).unwrap().lot_id;
+    let r = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 10}, {"lot_id": other, "quantity": 1}], "note": "extra box"})).await;
+    assert_eq!(
+        r.errors[0].field, "lines[1].lot_id",
+        "a lot the shipment did not carry"
+    );
     let r = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "one box crushed"})).await;
     assert_eq!(
         (r.status, codes(&r)),
@@ -554,6 +567,19 @@ async fn inventory_movements_balance_or_are_refused(store: Store) {
             MutationStatus::AppliedWithFlag,
             vec![Code::ReceiptDiscrepancy]
         )
+    );
+    let raised = admin::exceptions(&store, &compliance, Some("open"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.record_id == transfer)
+        .expect("the discrepancy is in the exceptions queue");
+    assert_eq!(raised.rep_id, colleague.user.id);
+    assert_eq!(raised.findings[0].code, Code::ReceiptDiscrepancy);
+    assert!(
+        raised.findings[0].message.contains("9 of lot"),
+        "{:?}",
+        raised.findings
     );
     let again = send(&store, &colleague, new_id(), MutationKind::SampleReceive, json!({"shipment_id": transfer, "received_at": now, "lines": [{"lot_id": lot, "quantity": 9}], "note": "x"})).await;
     assert_eq!(codes(&again), vec![Code::AlreadyReceived]);
@@ -738,8 +764,10 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
         let client = new_id();
         let (kind, applied) = match choice {
             0 => {
+                // Headquarters ships at the step's time (a receipt cannot predate its shipment).
+                let shipping = store.clone().with_clock(ManualClock::at(at));
                 let shipment = admin::ship(
-                    &store,
+                    &shipping,
                     &ops,
                     &admin::ShipmentInput {
                         rep_id: rep.user.id,
@@ -911,6 +939,49 @@ async fn reconciliation_matches_an_independent_recomputation(store: Store) {
     assert!(problem.contains(&victim.to_string()), "{problem}");
 }
 
+/// Samples signed for an HCP outside the rep's territory are kept (they left the trunk) and
+/// flagged, and compliance gets an exception naming the rule.
+async fn samples_given_outside_the_territory_open_an_exception(store: Store) {
+    populate_small(&store, "x").await;
+    let rep = principal(&store, "rep.t01").await;
+    let rep2 = principal(&store, "rep.t02").await;
+    let compliance = principal(&store, "compliance").await;
+    let book = samples::book(&store, &rep).await.unwrap();
+    let stranger = eligible(&store, &rep2).await.remove(0);
+    let lot = regular_lot(&book, store.today());
+    let call = call_with_samples(
+        &book,
+        &stranger,
+        &[(lot, 1)],
+        store.now() - Duration::minutes(5),
+    );
+    let r = send(
+        &store,
+        &rep,
+        new_id(),
+        MutationKind::CallSubmit,
+        serde_json::to_value(&call).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, MutationStatus::AppliedWithFlag, "{r:?}");
+    assert!(r.flags.contains(&Code::HcpNotInScope), "{r:?}");
+    let record = call.disbursement.as_ref().unwrap().id;
+    let raised = admin::exceptions(&store, &compliance, Some("open"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.record_id == record)
+        .expect("an exception for the record");
+    assert!(
+        raised
+            .findings
+            .iter()
+            .any(|f| f.code == Code::HcpNotInScope),
+        "{:?}",
+        raised.findings
+    );
+}
+
 /// An HCP realigned into a rep's territory brings the HCP, not another rep's signed records.
 async fn a_rep_sees_only_their_own_signed_records_of_an_hcp(store: Store) {
     populate_small(&store, "x").await;
@@ -960,6 +1031,7 @@ async fn a_rep_sees_only_their_own_signed_records_of_an_hcp(store: Store) {
 }
 
 backend_tests!(
+    samples_given_outside_the_territory_open_an_exception,
     a_rep_sees_only_their_own_signed_records_of_an_hcp,
     a_signed_disbursement_is_recorded_with_its_call,
     the_server_rechecks_every_guardrail,

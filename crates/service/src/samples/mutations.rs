@@ -21,7 +21,7 @@ use pharmacrm_domain::sample::check::{
 use pharmacrm_domain::sample::limits::{PastSample, SampleLimit, Severity};
 use pharmacrm_domain::sample::loss::deadlines;
 use pharmacrm_domain::sample::signature::Signature;
-use pharmacrm_domain::sample::views::InventoryCount;
+use pharmacrm_domain::sample::views::{InventoryCount, ShipmentView};
 use pharmacrm_domain::sample::{
     quantity_problem, DisbursementInput, LedgerEntry, LotQuantity, TxnKind,
 };
@@ -484,6 +484,89 @@ fn compliance_exception(
     }
 }
 
+/// What a receipt may not say: that it arrived long before it was sent, or lots the shipment
+/// did not carry.
+fn receipt_errors(
+    shipment: &ShipmentView,
+    sent: &HashMap<Uuid, i64>,
+    input: &ReceiveInput,
+) -> ValidationErrors {
+    let mut errors = ValidationErrors::new();
+    let sent_at = DateTime::parse_from_rfc3339(&shipment.sent_at).map(|t| t.with_timezone(&Utc));
+    // Ten minutes of grace for a device clock running behind the server's.
+    if sent_at.is_ok_and(|t| input.received_at < t - chrono::Duration::minutes(10)) {
+        errors.add("received_at", "is before the shipment was sent");
+    }
+    for (i, l) in input.lines.iter().enumerate() {
+        if !sent.contains_key(&l.lot_id) {
+            errors.add(format!("lines[{i}].lot_id"), "was not in this shipment");
+        }
+    }
+    errors
+}
+
+/// The exception a receipt that differs from its packing list opens for compliance.
+fn discrepancy_exception(
+    rep: Uuid,
+    shipment: &ShipmentView,
+    numbers: &HashMap<Uuid, String>,
+    sent: &HashMap<Uuid, i64>,
+    got: &HashMap<Uuid, i64>,
+    input: &ReceiveInput,
+) -> NewException {
+    let mut lots: Vec<(&Uuid, &i64)> = sent.iter().collect();
+    lots.sort();
+    let findings = lots
+        .into_iter()
+        .filter(|(lot, q)| got.get(*lot).copied().unwrap_or(0) != **q)
+        .map(|(lot, q)| Finding {
+            code: Code::ReceiptDiscrepancy,
+            severity: Severity::Error,
+            field: "lines".into(),
+            message: format!(
+                "{} of lot {} received where {q} were sent; note: {}",
+                got.get(lot).copied().unwrap_or(0),
+                numbers.get(lot).map_or("?", String::as_str),
+                input.note.as_deref().unwrap_or("").trim()
+            ),
+        })
+        .collect();
+    NewException {
+        id: new_id(),
+        record_id: shipment.id,
+        record_type: "receipt".into(),
+        rep_id: rep,
+        hcp_id: None,
+        findings,
+    }
+}
+
+/// Adds `finding` to the compliance exception of the signed record among `effects`, opening
+/// one if the record raised none (a finding of the same code is not repeated).
+pub fn raise_exception(
+    effects: &mut Vec<Effect>,
+    record_id: Uuid,
+    rep: Uuid,
+    hcp_id: Uuid,
+    finding: Finding,
+) {
+    let open = effects.iter_mut().find_map(|e| match e {
+        Effect::Exception(x) if x.record_id == record_id => Some(x),
+        _ => None,
+    });
+    match open {
+        Some(x) if x.findings.iter().any(|f| f.code == finding.code) => {}
+        Some(x) => x.findings.insert(0, finding),
+        None => effects.push(Effect::Exception(compliance_exception(
+            record_id,
+            "sample_disbursement",
+            rep,
+            hcp_id,
+            &[finding],
+        ))),
+    }
+}
+
 /// The effects of the samples given during a call (called by the call's evaluation).
 pub async fn disbursement_effects(
     store: &Store,
@@ -668,11 +751,18 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
         .iter()
         .map(|l| (l.lot_id, l.quantity))
         .collect();
+    let errors = receipt_errors(&shipment, &sent, &input);
+    if !errors.is_empty() {
+        return Ok(refuse(
+            Code::ValidationFailed,
+            "the receipt does not match the shipment",
+            errors,
+        ));
+    }
     let got: HashMap<Uuid, i64> = input.lines.iter().map(|l| (l.lot_id, l.quantity)).collect();
     let differs = sent
         .iter()
-        .any(|(lot, q)| got.get(lot).copied().unwrap_or(0) != *q)
-        || got.keys().any(|lot| !sent.contains_key(lot));
+        .any(|(lot, q)| got.get(lot).copied().unwrap_or(0) != *q);
     if differs && input.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Ok(refuse(
             Code::ValidationFailed,
@@ -694,7 +784,7 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
         &shipment.sender,
         shipment.id,
     );
-    let effects = vec![
+    let mut effects = vec![
         Effect::Received {
             id: shipment.id,
             lines: input.lines.clone(),
@@ -703,6 +793,17 @@ async fn receive(store: &Store, principal: &Principal, input: ReceiveInput) -> R
         },
         Effect::Ledger(ledger),
     ];
+    if differs {
+        let numbers: HashMap<Uuid, String> = store
+            .lots()
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l.lot_number))
+            .collect();
+        effects.push(Effect::Exception(discrepancy_exception(
+            rep, &shipment, &numbers, &sent, &got, &input,
+        )));
+    }
     Ok(Verdict::Apply {
         effects,
         flagged: if differs {
