@@ -164,7 +164,9 @@ impl From<StorageError> for ApiError {
             }
             StorageError::Invalid(errors) => ApiError::invalid(errors),
             StorageError::NotFound(what) => ApiError::not_found(what),
-            StorageError::Duplicate { .. } => ServiceError::from(err).into(),
+            StorageError::Duplicate { .. } | StorageError::Conflict { .. } => {
+                ServiceError::from(err).into()
+            }
             other => {
                 tracing::error!(error = %other, "storage error");
                 ApiError::new(Code::Internal, "an internal error occurred")

@@ -39,6 +39,7 @@ impl From<StorageError> for ServiceError {
                 code,
                 message: format!("{entity} with {field} {value} already exists"),
             },
+            StorageError::Conflict { code, message } => ServiceError::Conflict { code, message },
             other => ServiceError::Storage(other),
         }
     }

@@ -484,6 +484,61 @@ async fn a_future_publication_and_an_account_override(store: Store) {
     assert_eq!(moved.territory.unwrap().id, t02.id);
 }
 
+/// A cycle published for a later date is never silently undone by one published for an
+/// earlier date on the same ZIP: the second publication is refused and the first stands.
+async fn a_cycle_cannot_silently_undo_a_later_published_one(store: Store) {
+    populate_small(&store, "x").await;
+    let today = store.today();
+    let ops = principal(&store, "ops").await;
+    let t01 = store.org_unit_by_code("T01").await.unwrap().unwrap();
+    let t02 = store.org_unit_by_code("T02").await.unwrap().unwrap();
+    let t03 = store.org_unit_by_code("T03").await.unwrap().unwrap();
+    let zip = store.zips_of_territory(t01.id).await.unwrap()[0].clone();
+    let draft = |name: &'static str, to: uuid::Uuid| {
+        let (store, ops, zip) = (store.clone(), ops.clone(), zip.clone());
+        async move {
+            let cycle = service::create(&store, &ops, name).await.unwrap();
+            let lines = DraftLines {
+                zips: vec![DraftLine {
+                    key: zip,
+                    territory_id: to,
+                }],
+                accounts: vec![],
+            };
+            service::put_lines(&store, &ops, cycle.id, &lines)
+                .await
+                .unwrap();
+            cycle
+        }
+    };
+    let later = draft("Q-next", t02.id).await;
+    let quarter = next_quarter_start(today);
+    let on_time = Publication {
+        effective_from: quarter,
+        override_reason: None,
+    };
+    service::publish(&store, &ops, later.id, &on_time, today)
+        .await
+        .unwrap();
+    let sooner = draft("Urgent", t03.id).await;
+    let tomorrow = Publication {
+        effective_from: today + Duration::days(1),
+        override_reason: Some("practice closing".into()),
+    };
+    match service::publish(&store, &ops, sooner.id, &tomorrow, today).await {
+        Err(ServiceError::Conflict { code, message }) => {
+            assert_eq!(code, pharmacrm_domain::code::Code::Conflict);
+            assert!(message.contains("Q-next"), "{message}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        store.territory_of_zip_on(&zip, quarter).await.unwrap(),
+        Some(t02.id),
+        "the later cycle still moves the ZIP on its date"
+    );
+}
+
 /// The impact a reader outside every move sees counts nothing, accounts included.
 async fn impact_counts_only_the_moves_a_reader_may_see(store: Store) {
     populate_small(&store, "x").await;
@@ -525,6 +580,7 @@ async fn impact_counts_only_the_moves_a_reader_may_see(store: Store) {
 }
 
 backend_tests!(
+    a_cycle_cannot_silently_undo_a_later_published_one,
     impact_counts_only_the_moves_a_reader_may_see,
     field_review_marks_block_publishing_until_resolved,
     a_future_publication_and_an_account_override

@@ -23,6 +23,9 @@ pub enum StorageError {
     /// This sync mutation was recorded already (a concurrent replay won).
     #[error("mutation already recorded")]
     MutationSeen,
+    /// The change conflicts with what is stored (decided inside the writing transaction).
+    #[error("{message}")]
+    Conflict { code: Code, message: String },
     /// The change refers to something that does not exist or is out of scope.
     #[error("{0} not found")]
     NotFound(&'static str),

@@ -10,6 +10,7 @@ use crate::sql::{
 use crate::{Result, StorageError, Store};
 use chrono::NaiveDate;
 use pharmacrm_domain::audit::{Actor, AuditAction};
+use pharmacrm_domain::code::Code;
 use pharmacrm_domain::hcp::display_name;
 use pharmacrm_domain::realignment::{
     DraftLine, Mark, MarkKind, Notice, Realignment, RealignmentStatus, Resolution,
@@ -473,6 +474,57 @@ impl Store {
             .collect()
     }
 
+    /// Refuses a publication that would silently undo a cycle already published for a later
+    /// date on the same ZIPs or accounts (aligning from an earlier date closes every later
+    /// row): ops must cancel or re-plan that cycle first, and the field is not left reading a
+    /// change that will never happen. Decided inside the publishing transaction.
+    async fn refuse_undoing_a_later_cycle(
+        conn: &mut AnyConnection,
+        id: Uuid,
+        effective_from: NaiveDate,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "SELECT r.name, r.effective_from FROM realignments r WHERE r.status = 'published' AND r.id <> ",
+        );
+        sql.bind(id)
+            .push(" AND r.effective_from > ")
+            .bind(effective_from)
+            .push(
+                " AND (EXISTS (SELECT 1 FROM realignment_zips z WHERE z.realignment_id = r.id \
+                 AND z.zip IN (SELECT zip FROM realignment_zips WHERE realignment_id = ",
+            )
+            .bind(id)
+            .push(
+                ")) OR EXISTS (SELECT 1 FROM realignment_accounts a WHERE a.realignment_id = r.id \
+                 AND a.account_id IN (SELECT account_id FROM realignment_accounts WHERE realignment_id = ",
+            )
+            .bind(id)
+            .push("))) ORDER BY r.effective_from, r.name");
+        let later: Vec<String> = sql
+            .query()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(format!(
+                    "'{}' (published for {})",
+                    get_str(row, "name")?,
+                    get_str(row, "effective_from")?
+                ))
+            })
+            .collect::<Result<_>>()?;
+        if later.is_empty() {
+            return Ok(());
+        }
+        Err(StorageError::Conflict {
+            code: Code::Conflict,
+            message: format!(
+                "this cycle moves ZIPs or accounts that {} moves later; publishing it would undo that cycle: cancel or re-plan it first",
+                later.join(", ")
+            ),
+        })
+    }
+
     /// Publishes: marks it published, aligns its ZIPs and accounts from `effective_from`
     /// (effective-dated, so history stays), and leaves each `(user, title, body)` notice, in
     /// one transaction.
@@ -495,6 +547,7 @@ impl Store {
         let mut tx = self.begin().await?;
         Self::lock_editable(&mut tx, id).await?;
         Self::require_marks_resolved(&mut tx, id).await?;
+        Self::refuse_undoing_a_later_cycle(&mut tx, id, effective_from).await?;
         let version = next_version(&mut tx).await?;
         crate::alignment::align_in(
             &mut tx,
