@@ -475,9 +475,11 @@ impl Store {
     }
 
     /// Refuses a publication that would silently undo a cycle already published for a later
-    /// date on the same ZIPs or accounts (aligning from an earlier date closes every later
-    /// row): ops must cancel or re-plan that cycle first, and the field is not left reading a
-    /// change that will never happen. Decided inside the publishing transaction.
+    /// date which moves the same ZIPs or accounts elsewhere (aligning from an earlier date
+    /// closes every later row): ops must cancel or re-plan that cycle first, and the field is
+    /// not left reading a change that will never happen. A later move to the same territory
+    /// is kept in effect by this one and is no conflict. Decided inside the publishing
+    /// transaction.
     async fn refuse_undoing_a_later_cycle(
         conn: &mut AnyConnection,
         id: Uuid,
@@ -490,16 +492,18 @@ impl Store {
             .push(" AND r.effective_from > ")
             .bind(effective_from)
             .push(
-                " AND (EXISTS (SELECT 1 FROM realignment_zips z WHERE z.realignment_id = r.id \
-                 AND z.zip IN (SELECT zip FROM realignment_zips WHERE realignment_id = ",
+                " AND (EXISTS (SELECT 1 FROM realignment_zips z JOIN realignment_zips mine \
+                 ON mine.zip = z.zip AND mine.territory_id <> z.territory_id \
+                 WHERE z.realignment_id = r.id AND mine.realignment_id = ",
             )
             .bind(id)
             .push(
-                ")) OR EXISTS (SELECT 1 FROM realignment_accounts a WHERE a.realignment_id = r.id \
-                 AND a.account_id IN (SELECT account_id FROM realignment_accounts WHERE realignment_id = ",
+                ") OR EXISTS (SELECT 1 FROM realignment_accounts a JOIN realignment_accounts mine \
+                 ON mine.account_id = a.account_id AND mine.territory_id <> a.territory_id \
+                 WHERE a.realignment_id = r.id AND mine.realignment_id = ",
             )
             .bind(id)
-            .push("))) ORDER BY r.effective_from, r.name");
+            .push(")) ORDER BY r.effective_from, r.name");
         let later: Vec<String> = sql
             .query()
             .fetch_all(&mut *conn)
@@ -519,7 +523,7 @@ impl Store {
         Err(StorageError::Conflict {
             code: Code::Conflict,
             message: format!(
-                "this cycle moves ZIPs or accounts that {} moves later; publishing it would undo that cycle: cancel or re-plan it first",
+                "this cycle moves ZIPs or accounts that {} moves elsewhere later; publishing it would undo that cycle: cancel or re-plan it first",
                 later.join(", ")
             ),
         })
