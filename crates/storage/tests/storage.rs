@@ -536,7 +536,61 @@ async fn every_commit_is_durable_before_it_is_acknowledged(store: Store) {
     }
 }
 
+/// A compliance fact changed directly in the database is reported by the audit check: an
+/// HCP's sample history (what limits count) and a sample exception's state.
+async fn sample_history_and_exceptions_changed_behind_the_audit_are_reported(store: Store) {
+    populate_small(&store, "x").await;
+    let clean = store.verify_sample_facts().await.unwrap();
+    assert_eq!(clean.problem, None, "the demo verifies");
+    let record: String =
+        sqlx::query_scalar("SELECT record_id FROM hcp_samples ORDER BY record_id LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let set = |q: i64| {
+        format!("UPDATE hcp_samples SET quantity = quantity + ({q}) WHERE record_id = '{record}'")
+    };
+    sqlx::query(&set(-1000))
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let report = store.verify_sample_facts().await.unwrap();
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains(&record)),
+        "{report:?}"
+    );
+    sqlx::query(&set(1000)).execute(store.pool()).await.unwrap();
+    assert_eq!(
+        store.verify_sample_facts().await.unwrap().problem,
+        None,
+        "restored"
+    );
+    let exception: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM sample_exceptions WHERE status = 'open' ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(store.pool())
+    .await
+    .unwrap();
+    let exception = exception.expect("the demo has open sample exceptions");
+    let close = format!(
+        "UPDATE sample_exceptions SET status = 'closed', comment = 'fine' WHERE id = '{exception}'"
+    );
+    sqlx::query(&close).execute(store.pool()).await.unwrap();
+    let report = store.verify_sample_facts().await.unwrap();
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains(&exception)),
+        "{report:?}"
+    );
+}
+
 backend_tests!(
+    sample_history_and_exceptions_changed_behind_the_audit_are_reported,
     every_commit_is_durable_before_it_is_acknowledged,
     only_a_committed_version_tells_subscribers,
     entries_from_before_the_chain_are_sealed_by_migrate,

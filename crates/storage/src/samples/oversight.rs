@@ -462,14 +462,110 @@ impl Store {
     pub async fn verify_sample_facts(&self) -> Result<FactsReport> {
         let audited = self.audited_sample_facts().await?;
         let mut checked = 0;
-        let problem = match self.removed_sample_facts(&audited).await? {
-            Some(problem) => Some(problem),
-            None => match self.changed_ledger_line(&audited, &mut checked).await? {
-                Some(problem) => Some(problem),
-                None => self.changed_sample_record(&audited, &mut checked).await?,
-            },
-        };
+        let mut problem = self.removed_sample_facts(&audited).await?;
+        if problem.is_none() {
+            problem = self.changed_ledger_line(&audited, &mut checked).await?;
+        }
+        if problem.is_none() {
+            problem = self.changed_sample_record(&audited, &mut checked).await?;
+        }
+        if problem.is_none() {
+            problem = self.changed_sample_history(&audited, &mut checked).await?;
+        }
+        if problem.is_none() {
+            problem = self.changed_exception(&mut checked).await?;
+        }
         Ok(FactsReport { checked, problem })
+    }
+
+    /// A problem when what an HCP received (`hcp_samples`, the history limits count) differs
+    /// from the lines of the signed record the audit log holds.
+    async fn changed_sample_history(
+        &self,
+        audited: &AuditedFacts,
+        checked: &mut i64,
+    ) -> Result<Option<String>> {
+        let rows = sqlx::query("SELECT record_id, sku_id, lot_id, quantity FROM hcp_samples")
+            .fetch_all(self.pool())
+            .await?;
+        let mut given: HashMap<String, Vec<(String, Option<String>, i64)>> = HashMap::new();
+        for r in &rows {
+            given.entry(get_str(r, "record_id")?).or_default().push((
+                get_str(r, "sku_id")?,
+                get_opt_str(r, "lot_id")?,
+                crate::sql::get_i64(r, "quantity")?,
+            ));
+        }
+        let mut records: Vec<(&String, &serde_json::Value)> = audited
+            .iter()
+            .filter(|((entity, _), _)| entity == "sample_record")
+            .map(|((_, id), after)| (id, after))
+            .collect();
+        records.sort_by(|a, b| a.0.cmp(b.0));
+        for (id, after) in records {
+            let Ok(record) = serde_json::from_value::<NewSampleRecord>(after.clone()) else {
+                continue; // reported by changed_sample_record
+            };
+            let mut signed: Vec<(String, Option<String>, i64)> = record
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.sku_id.to_string(),
+                        l.lot_id.map(|x| x.to_string()),
+                        l.quantity,
+                    )
+                })
+                .collect();
+            let mut stored = given.remove(id).unwrap_or_default();
+            signed.sort();
+            stored.sort();
+            if signed != stored {
+                return Ok(Some(format!(
+                    "the samples HCP history holds for record {id} differ from its signed lines"
+                )));
+            }
+            *checked += 1;
+        }
+        if let Some(id) = given.keys().min() {
+            return Ok(Some(format!(
+                "HCP sample history names record {id}, which the audit log never created"
+            )));
+        }
+        Ok(None)
+    }
+
+    /// A problem when an exception's state differs from what its audit entries say: closed
+    /// without an audited close, reopened, or its closing comment changed.
+    async fn changed_exception(&self, checked: &mut i64) -> Result<Option<String>> {
+        let rows = sqlx::query(
+            "SELECT x.id, x.status, x.comment, \
+             (SELECT COUNT(*) FROM audit_log a WHERE a.entity = 'sample_exception' AND a.entity_id = x.id AND a.action = 'create') AS created, \
+             (SELECT MAX(a.after) FROM audit_log a WHERE a.entity = 'sample_exception' AND a.entity_id = x.id AND a.action = 'update') AS closed \
+             FROM sample_exceptions x ORDER BY x.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for r in &rows {
+            let id = get_str(r, "id")?;
+            let close: Option<serde_json::Value> =
+                get_opt_str(r, "closed")?.and_then(|t| serde_json::from_str(&t).ok());
+            let expected = match &close {
+                Some(after) => (
+                    "closed".to_string(),
+                    after["comment"].as_str().map(str::to_string),
+                ),
+                None => ("open".to_string(), None),
+            };
+            let stored = (get_str(r, "status")?, get_opt_str(r, "comment")?);
+            if crate::sql::get_i64(r, "created")? == 0 || stored != expected {
+                return Ok(Some(format!(
+                    "sample exception {id} differs from its audit record"
+                )));
+            }
+            *checked += 1;
+        }
+        Ok(None)
     }
 
     /// The after-image the audit log recorded for each created ledger line and sample record.
