@@ -55,10 +55,6 @@ impl ManualClock {
         Self::at(day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc())
     }
 
-    pub fn set(&self, now: DateTime<Utc>) {
-        *self.now.lock().unwrap_or_else(PoisonError::into_inner) = now;
-    }
-
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
         *now += by;

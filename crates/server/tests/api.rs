@@ -352,14 +352,7 @@ async fn call_history_names_the_rep_and_pairs_split_the_names(store: Store) {
     let api = Api::demo(store).await;
     let rep = api.login("rep.t01").await;
     let me = api.get("/api/v1/me", Some(&rep)).await.json();
-    let hcps = api.all("/api/v1/hcps", &rep).await;
-    let hcp = hcps
-        .iter()
-        .find(|h| h["status"] == "active" && h["do_not_call"] == false)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let hcp = common::callable_hcps(&api, &rep).await.remove(0);
     let call = json!({"id": uuid::Uuid::now_v7(), "call_type": "in_person", "hcp_ids": [hcp],
         "called_at": api.store.now().to_rfc3339(), "product_ids": [], "outcome": "interested",
         "next_step": "follow_up_visit"});

@@ -10,14 +10,13 @@ use pharmacrm_fixtures::backend_tests;
 use pharmacrm_storage::Store;
 use serde_json::{json, Value};
 
-/// An HCP rep.t01 may call on (active, not do-not-call).
+/// The first HCP the signed-in rep may call on.
 async fn callable_hcp(api: &Api, token: &str) -> String {
-    let hcps = api.all("/api/v1/hcps", token).await;
-    hcps.iter()
-        .find(|h| h["status"] == "active" && h["do_not_call"] == false)
-        .and_then(|h| h["id"].as_str())
+    common::callable_hcps(api, token)
+        .await
+        .into_iter()
+        .next()
         .expect("a callable HCP")
-        .to_string()
 }
 
 fn call(hcp_ids: Value, notes: &str) -> Value {

@@ -98,21 +98,7 @@ async fn pull_calls(
 async fn random_pushes_never_fail_and_apply_each_valid_call_once(store: Store) {
     let api = Api::demo(store).await;
     let rep = api.login("rep.t01").await;
-    // HCPs a call may name: active, not do-not-call, not blacklisted.
-    let mut hcps = Vec::new();
-    for h in api.all("/api/v1/hcps", &rep).await {
-        let id = h["id"].as_str().unwrap().to_string();
-        let profile = api
-            .get(&format!("/api/v1/hcps/{id}"), Some(&rep))
-            .await
-            .json();
-        if profile["status"] == "active"
-            && profile["do_not_call"].is_null()
-            && profile["blacklist"].is_null()
-        {
-            hcps.push(id);
-        }
-    }
+    let hcps = common::callable_hcps(&api, &rep).await;
     let world = World {
         hcps,
         now: api.store.now().to_rfc3339(),

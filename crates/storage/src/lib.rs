@@ -111,11 +111,6 @@ impl Store {
         Store { clock, ..self }
     }
 
-    /// The clock every date rule of this store and the services above it reads.
-    pub fn clock(&self) -> &SharedClock {
-        &self.clock
-    }
-
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -107,6 +107,7 @@ export function Coverage({ initialQuery }: { initialQuery: string }) {
 }
 
 function ReportView({ report, filtered }: { report: FrequencyReport; filtered: boolean }) {
+  const elapsed = cycleElapsed(report.cycle.from, report.cycle.to, report.days_left);
   return (
     <>
       <p class="cov-cycle muted small" data-testid="coverage-cycle-range">
@@ -142,7 +143,7 @@ function ReportView({ report, filtered }: { report: FrequencyReport; filtered: b
               key={t.territory.id}
               t={t}
               daysLeft={report.days_left}
-              elapsed={cycleElapsed(report.cycle.from, report.cycle.to, report.days_left)}
+              elapsed={elapsed}
               open={report.territories.length === 1}
             />
           ))}

@@ -127,6 +127,27 @@ impl Api {
     }
 }
 
+/// HCPs a call by the signed-in user may name: active, not do-not-call, not blacklisted
+/// (read from each profile, as a device holds it).
+#[allow(dead_code)]
+pub async fn callable_hcps(api: &Api, token: &str) -> Vec<String> {
+    let mut hcps = Vec::new();
+    for h in api.all("/api/v1/hcps", token).await {
+        let id = h["id"].as_str().unwrap().to_string();
+        let profile = api
+            .get(&format!("/api/v1/hcps/{id}"), Some(token))
+            .await
+            .json();
+        if profile["status"] == "active"
+            && profile["do_not_call"].is_null()
+            && profile["blacklist"].is_null()
+        {
+            hcps.push(id);
+        }
+    }
+    hcps
+}
+
 /// A valid new-HCP body with its address in `zip`.
 pub fn new_hcp(npi: &str, zip: &str) -> Value {
     serde_json::json!({

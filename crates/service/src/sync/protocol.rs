@@ -156,22 +156,6 @@ impl ReceivedMutation {
     }
 }
 
-impl From<Mutation> for ReceivedMutation {
-    fn from(m: Mutation) -> ReceivedMutation {
-        let kind = m.body.kind().as_str().to_string();
-        let payload = serde_json::to_value(&m.body)
-            .ok()
-            .and_then(|mut v| v.get_mut("payload").map(serde_json::Value::take))
-            .unwrap_or_default();
-        ReceivedMutation {
-            id: m.id,
-            client_ts: m.client_ts,
-            kind,
-            payload,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PushRequest {
     /// One id per device install.
