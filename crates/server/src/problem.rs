@@ -162,6 +162,11 @@ impl From<StorageError> for ApiError {
                     "the database is busy or unavailable; nothing was changed, try again",
                 )
             }
+            // Decided again and again while others kept writing the same rows.
+            StorageError::Stale => ApiError::new(
+                Code::DatabaseUnavailable,
+                "the data this change depends on is changing; nothing was changed, try again",
+            ),
             StorageError::Invalid(errors) => ApiError::invalid(errors),
             StorageError::NotFound(what) => ApiError::not_found(what),
             StorageError::Duplicate { .. } | StorageError::Conflict { .. } => {

@@ -1039,3 +1039,258 @@ backend_tests!(
     inventory_movements_balance_or_are_refused,
     reconciliation_matches_an_independent_recomputation,
 );
+
+/// A limit of `max` units a year per HCP on `product`, blocking.
+async fn yearly_limit(store: &Store, compliance: &Principal, product: Uuid, max: i64) {
+    let limit = SampleLimit {
+        id: new_id(),
+        name: format!("{max} a year"),
+        product_id: product,
+        measure: LimitMeasure::Quantity,
+        max,
+        window: LimitWindow::Year,
+        window_days: None,
+        ends_after_days: None,
+        severity: Severity::Error,
+    };
+    admin::put_limit(store, compliance, &limit).await.unwrap();
+}
+
+/// Pushes one call of `who`'s (from a device of their own) on a task of its own, so that
+/// several run at the same moment.
+fn push_call(
+    store: &Store,
+    who: &Principal,
+    call: &pharmacrm_domain::call::CallInput,
+) -> tokio::task::JoinHandle<MutationResult> {
+    let (store, who) = (store.clone(), who.clone());
+    let payload = serde_json::to_value(call).unwrap();
+    tokio::spawn(
+        async move { send(&store, &who, new_id(), MutationKind::CallSubmit, payload).await },
+    )
+}
+
+/// The HCPs among `hcps` who received none of `product` in the last year (from any rep).
+async fn never_given(store: &Store, hcps: &[Hcp], product: Uuid) -> Vec<Hcp> {
+    let since = store.today() - Duration::days(400);
+    let ids: Vec<Uuid> = hcps.iter().map(|h| h.id).collect();
+    let given = store.sample_history(&ids, since).await.unwrap();
+    hcps.iter()
+        .filter(|h| {
+            !given
+                .iter()
+                .any(|p| p.hcp_id == h.id && p.product_id == product)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The product of a lot of the book.
+fn product_of(book: &SampleBook, lot: Uuid) -> Uuid {
+    book.lots
+        .iter()
+        .find(|l| l.lot_id == lot)
+        .unwrap()
+        .product_id
+}
+
+/// Both disbursements are facts (signed samples have left the trunk); exactly one of them
+/// carries `code`, with an open exception naming it.
+async fn exactly_one_flagged(
+    store: &Store,
+    compliance: &Principal,
+    pushed: [(&MutationResult, Uuid); 2],
+    code: Code,
+    round: usize,
+) {
+    for (r, _) in pushed {
+        assert_ne!(r.status, MutationStatus::Rejected, "round {round}: {r:?}");
+    }
+    let flagged: Vec<Uuid> = pushed
+        .iter()
+        .filter(|(r, _)| r.flags.contains(&code))
+        .map(|(_, record)| *record)
+        .collect();
+    assert_eq!(
+        flagged.len(),
+        1,
+        "round {round}: one of the two escapes {code:?}: {:?}",
+        pushed.map(|(r, _)| r.clone())
+    );
+    let raised = admin::exceptions(store, compliance, Some("open"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.record_id == flagged[0])
+        .expect("an exception for the flagged record");
+    assert!(raised.findings.iter().any(|f| f.code == code), "{raised:?}");
+}
+
+/// Two devices of one rep, offline with the same book, push at the same moment 3 units each
+/// to one HCP under a limit of 4: the decision is taken under the lock that commits it, so
+/// the second to commit is flagged with an exception — every round, on both backends.
+async fn two_devices_of_one_rep_at_once_cannot_both_escape_a_limit(store: Store) {
+    populate_small(&store, "x").await;
+    let rep = principal(&store, "rep.t01").await;
+    let compliance = principal(&store, "compliance").await;
+    let book = samples::book(&store, &rep).await.unwrap();
+    let lot = regular_lot(&book, store.today());
+    yearly_limit(&store, &compliance, product_of(&book, lot), 4).await;
+    let book = samples::book(&store, &rep).await.unwrap();
+    let hcps = never_given(
+        &store,
+        &eligible(&store, &rep).await,
+        product_of(&book, lot),
+    )
+    .await;
+    for (round, hcp) in hcps.iter().take(5).enumerate() {
+        let at = store.now() - Duration::minutes(30);
+        let a = call_with_samples(&book, hcp, &[(lot, 3)], at);
+        let b = call_with_samples(&book, hcp, &[(lot, 3)], at + Duration::minutes(1));
+        let (ra, rb) = (push_call(&store, &rep, &a), push_call(&store, &rep, &b));
+        let (ra, rb) = (ra.await.unwrap(), rb.await.unwrap());
+        let records = [&a, &b].map(|c| c.disbursement.as_ref().unwrap().id);
+        exactly_one_flagged(
+            &store,
+            &compliance,
+            [(&ra, records[0]), (&rb, records[1])],
+            Code::SampleLimit,
+            round,
+        )
+        .await;
+    }
+}
+
+/// Leaves `units` of `lot` in the rep's book (a headquarters adjustment an hour ago).
+async fn leave_units(store: &Store, rep: &Principal, book: &SampleBook, lot: Uuid, units: i64) {
+    let on_hand = store.on_hand(rep.user.id).await.unwrap()[&lot];
+    if on_hand == units {
+        return;
+    }
+    let (kind, quantity) = if on_hand > units {
+        (TxnKind::Return, on_hand - units)
+    } else {
+        (TxnKind::Receipt, units - on_hand)
+    };
+    let adjustment = pharmacrm_domain::sample::LedgerEntry {
+        id: new_id(),
+        rep_id: rep.user.id,
+        kind,
+        sku_id: book.lots.iter().find(|l| l.lot_id == lot).unwrap().sku_id,
+        lot_id: lot,
+        quantity,
+        occurred_at: store.now() - Duration::hours(1),
+        counterparty: "Headquarters".into(),
+        reference_id: None,
+    };
+    store
+        .insert_ledger(&Actor::system("test"), &[adjustment])
+        .await
+        .unwrap();
+}
+
+/// Two devices of one rep give the last units of a lot to two HCPs at the same moment: the
+/// book never goes short without an exception; and of two returns of the same last units at
+/// once, one is refused.
+async fn two_devices_of_one_rep_at_once_cannot_both_spend_the_last_units(store: Store) {
+    populate_small(&store, "x").await;
+    let rep = principal(&store, "rep.t01").await;
+    let compliance = principal(&store, "compliance").await;
+    let book = samples::book(&store, &rep).await.unwrap();
+    let lot = regular_lot(&book, store.today());
+    let hcps = eligible(&store, &rep).await;
+    for round in 0..3 {
+        leave_units(&store, &rep, &book, lot, 4).await;
+        let book = samples::book(&store, &rep).await.unwrap();
+        let at = store.now() - Duration::minutes(20);
+        let a = call_with_samples(&book, &hcps[2 * round], &[(lot, 3)], at);
+        let b = call_with_samples(&book, &hcps[2 * round + 1], &[(lot, 3)], at);
+        let (ra, rb) = (push_call(&store, &rep, &a), push_call(&store, &rep, &b));
+        let (ra, rb) = (ra.await.unwrap(), rb.await.unwrap());
+        let records = [&a, &b].map(|c| c.disbursement.as_ref().unwrap().id);
+        exactly_one_flagged(
+            &store,
+            &compliance,
+            [(&ra, records[0]), (&rb, records[1])],
+            Code::InsufficientInventory,
+            round,
+        )
+        .await;
+    }
+    for round in 0..3 {
+        leave_units(&store, &rep, &book, lot, 4).await;
+        let [x, y] = [0, 1].map(|_| {
+            let (store, rep) = (store.clone(), rep.clone());
+            let payload = json!({"id": new_id(), "occurred_at": store.now() - Duration::minutes(5), "lines": [{"lot_id": lot, "quantity": 3}]});
+            tokio::spawn(async move {
+                send(&store, &rep, new_id(), MutationKind::SampleReturn, payload).await
+            })
+        });
+        let (x, y) = (x.await.unwrap(), y.await.unwrap());
+        let statuses = [x.status, y.status];
+        assert!(
+            statuses.contains(&MutationStatus::Applied)
+                && statuses.contains(&MutationStatus::Rejected),
+            "round {round}: {x:?} {y:?}"
+        );
+        assert_eq!(store.on_hand(rep.user.id).await.unwrap()[&lot], 1);
+    }
+}
+
+/// A limit counts every rep's samples to an HCP: two reps giving 3 units each to one HCP at
+/// the same moment under a limit of 4 cannot both escape it.
+async fn two_reps_at_once_cannot_both_escape_a_limit_to_one_hcp(store: Store) {
+    populate_small(&store, "x").await;
+    let rep1 = principal(&store, "rep.t01").await;
+    let rep2 = principal(&store, "rep.t02").await;
+    let compliance = principal(&store, "compliance").await;
+    let book1 = samples::book(&store, &rep1).await.unwrap();
+    let book2 = samples::book(&store, &rep2).await.unwrap();
+    let lot1 = regular_lot(&book1, store.today());
+    let product = product_of(&book1, lot1);
+    let lot2 = book2
+        .lots
+        .iter()
+        .find(|l| l.product_id == product && l.on_hand > 20 && l.lot_id != lot1)
+        .or_else(|| {
+            book2
+                .lots
+                .iter()
+                .find(|l| l.product_id == product && l.on_hand > 20)
+        })
+        .expect("rep.t02 holds the product")
+        .lot_id;
+    yearly_limit(&store, &compliance, product, 4).await;
+    let (book1, book2) = (
+        samples::book(&store, &rep1).await.unwrap(),
+        samples::book(&store, &rep2).await.unwrap(),
+    );
+    // rep.t02 gives outside their territory (flagged for that as well): the limit is the
+    // HCP's, whoever gives.
+    let hcps = never_given(&store, &eligible(&store, &rep1).await, product).await;
+    for (round, hcp) in hcps.iter().take(5).enumerate() {
+        let at = store.now() - Duration::minutes(30);
+        let a = call_with_samples(&book1, hcp, &[(lot1, 3)], at);
+        let b = call_with_samples(&book2, hcp, &[(lot2, 3)], at + Duration::minutes(1));
+        let (ra, rb) = (push_call(&store, &rep1, &a), push_call(&store, &rep2, &b));
+        let (ra, rb) = (ra.await.unwrap(), rb.await.unwrap());
+        let records = [&a, &b].map(|c| c.disbursement.as_ref().unwrap().id);
+        exactly_one_flagged(
+            &store,
+            &compliance,
+            [(&ra, records[0]), (&rb, records[1])],
+            Code::SampleLimit,
+            round,
+        )
+        .await;
+    }
+}
+
+mod concurrent {
+    use super::*;
+    backend_tests!(
+        two_devices_of_one_rep_at_once_cannot_both_escape_a_limit,
+        two_devices_of_one_rep_at_once_cannot_both_spend_the_last_units,
+        two_reps_at_once_cannot_both_escape_a_limit_to_one_hcp,
+    );
+}

@@ -3,6 +3,7 @@
 //! lost answer finds the outcome instead of applying twice.
 
 use crate::audit::record;
+use crate::samples::guard::{self, Seen};
 use crate::samples::Effect;
 use crate::scope::{join_alignment, restrict};
 use crate::sql::{
@@ -172,6 +173,18 @@ fn call_row(call: &Call, version: i64) -> Vec<crate::sql::Value> {
 const CALL_INSERT: &str = "id, rep_id, call_type, account_id, territory_id, called_at, product_ids, outcome, next_step, \
     next_step_date, notes, corrects, correction_reason, flags, submitted_at, version, key_message_ids, disbursement_id, district_id, region_id";
 
+/// A pushed mutation as recorded: its answer, and what it writes with it.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedMutation<'a> {
+    pub client_id: Uuid,
+    pub mutation_id: Uuid,
+    pub kind: &'a str,
+    pub effects: &'a [Effect],
+    /// The versions of the rows the decision read (empty for a decision on its own data).
+    pub seen: &'a [Seen],
+    pub outcome: &'a MutationOutcome,
+}
+
 impl Store {
     /// The stored answer to a mutation `user_id` sent already. Idempotency is per user: a
     /// mutation id another user sent is not theirs to read.
@@ -192,15 +205,18 @@ impl Store {
     /// Records a mutation's outcome, its effects (the call it creates, sample records,
     /// ledger lines, ...) and the device's last-applied mutation, in one transaction. A
     /// concurrent replay of the same mutation loses on the primary key and changes nothing.
-    pub async fn record_mutation(
-        &self,
-        actor: &Actor,
-        client_id: Uuid,
-        mutation_id: Uuid,
-        kind: &str,
-        effects: &[Effect],
-        outcome: &MutationOutcome,
-    ) -> Result<()> {
+    /// Effects decided on other rows are written only if those rows are as the decision saw
+    /// them ([`crate::samples::guard`]); otherwise nothing is written and the answer is
+    /// [`StorageError::Stale`].
+    pub async fn record_mutation(&self, actor: &Actor, m: &RecordedMutation<'_>) -> Result<()> {
+        let RecordedMutation {
+            client_id,
+            mutation_id,
+            kind,
+            effects,
+            seen,
+            outcome,
+        } = *m;
         let user_id = actor.user_id.ok_or(StorageError::NotFound("user"))?;
         let now = self.now_timestamp();
         let mut tx = self.begin().await?;
@@ -226,6 +242,9 @@ impl Store {
             sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::MutationSeen,
             other => StorageError::Database(other),
         })?;
+        if !effects.is_empty() {
+            guard::hold(&mut tx, seen, &guard::written_by(effects)).await?;
+        }
         for call in effects.iter().filter_map(|e| match e {
             Effect::Call(c) => Some(c),
             _ => None,

@@ -26,6 +26,10 @@ pub enum StorageError {
     /// The change conflicts with what is stored (decided inside the writing transaction).
     #[error("{message}")]
     Conflict { code: Code, message: String },
+    /// What a decision was taken on changed before it could be written (see
+    /// `samples::guard`): decide again on fresh data.
+    #[error("the data this decision read changed meanwhile")]
+    Stale,
     /// The change refers to something that does not exist or is out of scope.
     #[error("{0} not found")]
     NotFound(&'static str),

@@ -9,6 +9,7 @@
 
 use crate::audit::record;
 use crate::changes::Tx;
+use crate::samples::guard::{self, Guarded};
 use crate::sql::{get_opt_str, get_str, get_uuid, next_version, stmt, touch_hcps, Sql, Value};
 use crate::{Result, StorageError, Store};
 use pharmacrm_domain::audit::{Actor, AuditAction};
@@ -313,6 +314,10 @@ impl Store {
     ) -> Result<StoredMerge> {
         let now = self.now_timestamp();
         let mut tx = self.begin().await?;
+        // The survivor's sample history grows by the merged record's: limits decided on it
+        // meanwhile are decided again.
+        let histories = [survivor_id, merged_id].map(Guarded::HcpHistory);
+        guard::hold(&mut tx, &[], &histories).await?;
         let merged_status = merged_status_of_live_pair(&mut tx, survivor_id, merged_id).await?;
         let moved = move_holdings_to_survivor(&mut tx, merged_id, survivor_id).await?;
         let version = next_version(&mut tx).await?;
@@ -365,6 +370,8 @@ impl Store {
         if before.undone_at.is_some() {
             return Err(StorageError::NotFound("merge not yet undone"));
         }
+        let histories = [before.survivor_id, before.merged_id].map(Guarded::HcpHistory);
+        guard::hold(&mut tx, &[], &histories).await?;
         for holding in &HOLDINGS {
             let Some(rows) = before.moved.get(holding.table) else {
                 continue;

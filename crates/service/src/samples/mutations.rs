@@ -26,6 +26,7 @@ use pharmacrm_domain::sample::{
     quantity_problem, DisbursementInput, LedgerEntry, LotQuantity, TxnKind,
 };
 use pharmacrm_domain::{new_id, ValidationErrors};
+use pharmacrm_storage::samples::guard::Guarded;
 use pharmacrm_storage::samples::{
     Effect, GivenLine, NewException, NewLossReport, NewSampleRecord, NewShipment,
 };
@@ -130,6 +131,27 @@ enum Outflow {
     Return,
     /// `sample.destroy`: a witnessed destruction.
     Destroy,
+}
+
+/// The sets of rows a mutation of `rep` is judged on besides its own (stock, allocations,
+/// the HCP's history under the limits): their versions are read before it is decided and
+/// checked under lock when it is written (`pharmacrm_storage::samples::guard`).
+pub fn guarded(rep: Uuid, body: &MutationBody) -> Vec<Guarded> {
+    let book = Guarded::RepBook(rep);
+    match body {
+        MutationBody::CallSubmit(call) => match (&call.disbursement, call.hcp_ids.first()) {
+            (Some(_), Some(&hcp)) => vec![book, Guarded::HcpHistory(hcp)],
+            _ => Vec::new(),
+        },
+        MutationBody::SampleRequest(r) => vec![book, Guarded::HcpHistory(r.hcp_id)],
+        MutationBody::SampleReceive(_)
+        | MutationBody::SampleTransfer(_)
+        | MutationBody::SampleReturn(_)
+        | MutationBody::SampleDestroy(_)
+        | MutationBody::SampleLoss(_)
+        | MutationBody::SampleCount(_) => vec![book],
+        MutationBody::HcpPropose(_) | MutationBody::HcpChange(_) => Vec::new(),
+    }
 }
 
 /// Evaluates a `sample.*` mutation of a rep.

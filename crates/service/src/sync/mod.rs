@@ -19,6 +19,8 @@ use crate::{Result, ServiceError, Store};
 use pharmacrm_domain::code::Code;
 use pharmacrm_domain::mutation::MutationOutcome;
 use pharmacrm_domain::{FieldError, ValidationErrors};
+use pharmacrm_storage::calls::RecordedMutation;
+use pharmacrm_storage::samples::guard::Seen;
 use pharmacrm_storage::samples::Effect;
 use pharmacrm_storage::StorageError;
 
@@ -91,32 +93,64 @@ pub async fn push(
     Ok(PushResult { results })
 }
 
-/// Evaluates a mutation not seen before and records it with its effects. A race lost while
-/// writing (the same mutation applied concurrently, a record id taken, a shipment received
-/// meanwhile) is answered, never an error.
+/// How many times a mutation is decided again because what it read changed before it could
+/// be written; past that the push answers 503 and the device retries later.
+const DECISION_ATTEMPTS: usize = 8;
+
+/// Decides a mutation not seen before and records it with its effects. A decision that
+/// depends on other rows (stock, limits) is taken again on fresh data if those rows changed
+/// before it was written. A race lost while writing (the same mutation applied concurrently,
+/// a record id taken, a shipment received meanwhile) is answered, never an error.
 async fn apply_once(
     store: &Store,
     principal: &Principal,
     request: &PushRequest,
     m: &ReceivedMutation,
 ) -> Result<MutationOutcome> {
+    for _ in 0..DECISION_ATTEMPTS {
+        let (seen, evaluation) = match m.read() {
+            Ok(body) => {
+                let sets = samples::mutations::guarded(principal.user.id, &body);
+                let seen = store.seen(&sets).await?;
+                (seen, evaluate(store, principal, body).await?)
+            }
+            Err(unreadable) => (Vec::new(), Evaluation::answered(unreadable)),
+        };
+        match record(store, principal, request, m, evaluation, &seen).await {
+            Err(ServiceError::Storage(StorageError::Stale)) => continue,
+            answered => return answered,
+        }
+    }
+    Err(StorageError::Stale.into())
+}
+
+/// Records a decided mutation; see [`apply_once`].
+async fn record(
+    store: &Store,
+    principal: &Principal,
+    request: &PushRequest,
+    m: &ReceivedMutation,
+    evaluation: Evaluation,
+    seen: &[Seen],
+) -> Result<MutationOutcome> {
     let Evaluation {
         mut outcome,
         mut effects,
-    } = match m.read() {
-        Ok(body) => evaluate(store, principal, body).await?,
-        Err(unreadable) => Evaluation::answered(unreadable),
-    };
+    } = evaluation;
     let actor = principal.actor();
+    let kind = m.recorded_kind();
     loop {
         let written = store
             .record_mutation(
                 &actor,
-                request.client_id,
-                m.id,
-                &m.recorded_kind(),
-                &effects,
-                &outcome,
+                &RecordedMutation {
+                    client_id: request.client_id,
+                    mutation_id: m.id,
+                    kind: &kind,
+                    effects: &effects,
+                    seen,
+                    outcome: &outcome,
+                },
             )
             .await;
         match written {

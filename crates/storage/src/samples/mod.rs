@@ -5,6 +5,7 @@
 //! any stored fact that no longer matches what the audit log recorded.
 
 mod config;
+pub mod guard;
 mod oversight;
 
 pub use oversight::{FactsReport, RecordFilter};
@@ -470,6 +471,11 @@ impl Store {
         let now = self.now_timestamp();
         let mut tx = self.begin().await?;
         tx.tell_devices();
+        let written: Vec<_> = entries
+            .iter()
+            .map(|e| guard::Guarded::RepBook(e.rep_id))
+            .collect();
+        guard::hold(&mut tx, &[], &written).await?;
         append_ledger(&mut tx, actor, entries, &now).await?;
         tx.commit().await?;
         Ok(())
@@ -480,6 +486,7 @@ impl Store {
     pub async fn apply_effects(&self, actor: &Actor, effects: &[Effect]) -> Result<()> {
         let now = self.now_timestamp();
         let mut tx = self.begin().await?;
+        guard::hold(&mut tx, &[], &guard::written_by(effects)).await?;
         for e in effects {
             apply(&mut tx, actor, e, &now).await?;
         }
