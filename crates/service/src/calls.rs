@@ -15,6 +15,7 @@ use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::sample::check::Finding;
 use pharmacrm_domain::sample::limits::Severity;
 use pharmacrm_domain::FieldError;
+use pharmacrm_storage::addresses::Addressee;
 use pharmacrm_storage::samples::Effect;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -135,23 +136,30 @@ async fn follow_merges(store: &Store, input: &mut CallInput) -> Result<()> {
     Ok(())
 }
 
-/// What the call rules need of each attendee, and the territory of the first one on the
-/// call's day (the call is attributed to it).
+/// What the call rules need of each attendee, and the territory of the first one at the
+/// call's time (the call is attributed to it). Each HCP is judged where they were then (their
+/// address at that instant) under the alignment in force then (a realignment published
+/// later that day governs only from its publication), against the rep's territories of
+/// that day.
 async fn hcp_facts(
     store: &Store,
     principal: &Principal,
     input: &CallInput,
 ) -> Result<(Vec<HcpFacts>, Option<Uuid>)> {
-    let day = input.called_at.date_naive();
+    let at = input.called_at;
     let then = store
-        .scope_of_on(principal.user.id, principal.user.role, day)
+        .scope_of_on(principal.user.id, principal.user.role, at.date_naive())
         .await?;
-    let today = store.today();
+    let now = store.now();
     let mut facts = Vec::new();
     let mut first_territory = None;
     for hcp in store.hcp_call_facts(&input.hcp_ids).await? {
-        let territory_then = store.territory_of_zip_on(&hcp.zip, day).await?;
-        let territory_now = store.territory_of_zip_on(&hcp.zip, today).await?;
+        let zip_then = store
+            .zip_at(Addressee::Hcp, hcp.id, at)
+            .await?
+            .unwrap_or_else(|| hcp.zip.clone());
+        let territory_then = store.territory_of_zip_at(&zip_then, at).await?;
+        let territory_now = store.territory_of_zip_at(&hcp.zip, now).await?;
         if Some(hcp.id) == input.hcp_ids.first().copied() {
             first_territory = territory_then;
         }
@@ -167,6 +175,23 @@ async fn hcp_facts(
     Ok((facts, first_territory))
 }
 
+/// Whether the call's account (if any) was in the rep's territories at the call's time,
+/// or is now.
+async fn account_in_scope(store: &Store, principal: &Principal, input: &CallInput) -> Result<bool> {
+    let Some(id) = input.account_id else {
+        return Ok(true);
+    };
+    if store.account(&principal.scope, id).await?.is_some() {
+        return Ok(true);
+    }
+    let at = input.called_at;
+    let then = store
+        .scope_of_on(principal.user.id, principal.user.role, at.date_naive())
+        .await?;
+    let territory = store.account_territory_at(id, at).await?;
+    Ok(territory.is_some() && then.includes(territory))
+}
+
 /// The call rules: the flags to record, or the refusal. Signed samples already left the
 /// trunk, so a call carrying them is kept and flagged instead of refused (a malformed report
 /// is still refused); the rule it was kept despite is returned with the flags.
@@ -177,10 +202,7 @@ async fn judge(
     facts: &[HcpFacts],
 ) -> Result<std::result::Result<(Vec<Code>, Option<Rejection>), Evaluation>> {
     let products: HashSet<Uuid> = store.products().await?.into_iter().map(|p| p.id).collect();
-    let account_ok = match input.account_id {
-        Some(id) => store.account(&principal.scope, id).await?.is_some(),
-        None => true,
-    };
+    let account_ok = account_in_scope(store, principal, input).await?;
     let checked = input.check(
         facts,
         |p| products.contains(&p),

@@ -1,12 +1,16 @@
-//! Reps leaving and moving on both backends: vacancy, HCPs kept on the territory, history.
+//! Reps leaving and moving on both backends: vacancy, HCPs kept on the territory, history;
+//! calls judged where the HCP was and under the alignment in force at the call's time.
 
 mod common;
 
 use chrono::Duration;
 use common::{principal, push_call as call};
 use pharmacrm_domain::audit::Actor;
+use pharmacrm_domain::clock::ManualClock;
 use pharmacrm_domain::mutation::MutationStatus;
+use pharmacrm_domain::views::Hcp;
 use pharmacrm_fixtures::{backend_tests, populate_small, scope_of};
+use pharmacrm_service::auth::Principal;
 use pharmacrm_service::org::{leave, move_to, territory_history, territory_overview};
 use pharmacrm_storage::Store;
 
@@ -118,6 +122,120 @@ async fn a_rep_moving_covers_the_new_territory_and_history_shows_both(store: Sto
     );
 }
 
+/// An active HCP of `rep`'s territory with no do-not-call or blacklist flag.
+async fn callable_hcp(store: &Store, rep: &Principal) -> Hcp {
+    let page = store
+        .hcp_page(&rep.scope, &Default::default(), None, 50)
+        .await
+        .unwrap();
+    let ids: Vec<uuid::Uuid> = page.items.iter().map(|h| h.id).collect();
+    store
+        .hcp_profiles(&rep.scope, &ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| {
+            h.status == pharmacrm_domain::hcp::HcpStatus::Active
+                && h.do_not_call.is_none()
+                && h.blacklist.is_none()
+        })
+        .unwrap()
+}
+
+/// Ops moves an HCP's office into a ZIP of T02 an hour ago; a call rep.t01 made offline
+/// before the move arrives afterwards and is judged where the HCP was then.
+async fn a_call_made_before_an_office_move_counts_where_the_hcp_was(store: Store) {
+    populate_small(&store, "x").await;
+    let clock = ManualClock::at(store.now());
+    let store = store.with_clock(clock.clone());
+    let (rep1, rep2) = (
+        principal(&store, "rep.t01").await,
+        principal(&store, "rep.t02").await,
+    );
+    let hcp = callable_hcp(&store, &rep1).await;
+    let (t01, t02) = (
+        store.org_unit_by_code("T01").await.unwrap().unwrap(),
+        store.org_unit_by_code("T02").await.unwrap().unwrap(),
+    );
+    let called_before_the_move = store.now() - Duration::hours(2);
+    let stored = store.hcp_records_by_id(&[hcp.id]).await.unwrap()[&hcp.id].clone();
+    let mut moved = stored.record.clone();
+    moved.address.zip = store.zips_of_territory(t02.id).await.unwrap()[0].clone();
+    store
+        .update_hcp(&Actor::system("ops"), hcp.id, &stored.record, &moved)
+        .await
+        .unwrap();
+    clock.advance(Duration::hours(1));
+
+    let (status, id) = call(&store, &rep1, hcp.id, called_before_the_move).await;
+    assert_eq!(
+        status,
+        MutationStatus::AppliedWithFlag,
+        "kept, flagged as moved since"
+    );
+    let kept = store.call_by_id(id).await.unwrap().unwrap();
+    assert_eq!(
+        kept.territory_id,
+        Some(t01.id),
+        "attributed where the HCP was"
+    );
+    let after_the_move = store.now() - Duration::minutes(10);
+    let (status, _) = call(&store, &rep1, hcp.id, after_the_move).await;
+    assert_eq!(status, MutationStatus::Rejected);
+    let (status, id) = call(&store, &rep2, hcp.id, after_the_move).await;
+    assert_eq!(status, MutationStatus::Applied);
+    let theirs = store.call_by_id(id).await.unwrap().unwrap();
+    assert_eq!(theirs.territory_id, Some(t02.id));
+}
+
+/// A realignment published at 14:00 for today moves the HCP's ZIP from T01 to T02: a call
+/// rep.t01 made at 10:00 that day is kept with T01; from 14:00 on the ZIP is T02's.
+async fn a_same_day_realignment_applies_from_its_publication(store: Store) {
+    populate_small(&store, "x").await;
+    let today = store.today();
+    let at = |h: u32, m: u32| today.and_hms_opt(h, m, 0).unwrap().and_utc();
+    let clock = ManualClock::at(at(14, 0));
+    let store = store.with_clock(clock.clone());
+    let (rep1, rep2) = (
+        principal(&store, "rep.t01").await,
+        principal(&store, "rep.t02").await,
+    );
+    let hcp = callable_hcp(&store, &rep1).await;
+    let (t01, t02) = (
+        store.org_unit_by_code("T01").await.unwrap().unwrap(),
+        store.org_unit_by_code("T02").await.unwrap().unwrap(),
+    );
+    let zip = hcp.address.zip.clone();
+    store
+        .align_zips(&Actor::system("ops"), &[(zip.clone(), t02.id)], today)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.territory_of_zip_at(&zip, at(13, 59)).await.unwrap(),
+        Some(t01.id)
+    );
+    assert_eq!(
+        store.territory_of_zip_at(&zip, at(14, 1)).await.unwrap(),
+        Some(t02.id)
+    );
+    clock.advance(Duration::hours(1));
+
+    let (status, id) = call(&store, &rep1, hcp.id, at(10, 0)).await;
+    assert_eq!(
+        status,
+        MutationStatus::AppliedWithFlag,
+        "kept, flagged as realigned since"
+    );
+    let kept = store.call_by_id(id).await.unwrap().unwrap();
+    assert_eq!(kept.territory_id, Some(t01.id));
+    let (status, _) = call(&store, &rep1, hcp.id, at(14, 30)).await;
+    assert_eq!(status, MutationStatus::Rejected);
+    let (status, id) = call(&store, &rep2, hcp.id, at(14, 30)).await;
+    assert_eq!(status, MutationStatus::Applied);
+    let theirs = store.call_by_id(id).await.unwrap().unwrap();
+    assert_eq!(theirs.territory_id, Some(t02.id));
+}
+
 async fn calls_split_across_a_midyear_realignment(store: Store) {
     use pharmacrm_service::reports::attribution;
     populate_small(&store, "x").await;
@@ -127,22 +245,7 @@ async fn calls_split_across_a_midyear_realignment(store: Store) {
         principal(&store, "rep.t02").await,
         principal(&store, "ops").await,
     );
-    let page = store
-        .hcp_page(&rep1.scope, &Default::default(), None, 50)
-        .await
-        .unwrap();
-    let ids: Vec<uuid::Uuid> = page.items.iter().map(|h| h.id).collect();
-    let hcp = store
-        .hcp_profiles(&rep1.scope, &ids)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|h| {
-            h.status == pharmacrm_domain::hcp::HcpStatus::Active
-                && h.do_not_call.is_none()
-                && h.blacklist.is_none()
-        })
-        .unwrap();
+    let hcp = callable_hcp(&store, &rep1).await;
     let (t01, t02) = (
         store.org_unit_by_code("T01").await.unwrap().unwrap(),
         store.org_unit_by_code("T02").await.unwrap().unwrap(),
@@ -216,4 +319,6 @@ backend_tests!(
     a_rep_leaving_leaves_a_vacant_territory_with_its_hcps,
     a_rep_moving_covers_the_new_territory_and_history_shows_both,
     calls_split_across_a_midyear_realignment,
+    a_call_made_before_an_office_move_counts_where_the_hcp_was,
+    a_same_day_realignment_applies_from_its_publication,
 );

@@ -374,6 +374,15 @@ impl Store {
         if before.record.address.zip != after.record.address.zip {
             crate::sql::note_scope_change(&mut tx, version, "account", before.id, &now).await?;
         }
+        crate::addresses::keep_previous(
+            &mut tx,
+            crate::addresses::Addressee::Account,
+            before.id,
+            &before.record.address,
+            &after.record.address,
+            &now,
+        )
+        .await?;
         record(
             &mut tx,
             &self.now_timestamp(),

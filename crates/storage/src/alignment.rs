@@ -6,8 +6,8 @@ use crate::audit::{append, audit_row};
 use crate::sql::{
     get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, Sql, Value,
 };
-use crate::{Result, Store};
-use chrono::NaiveDate;
+use crate::{timestamp_text, Result, Store};
+use chrono::{DateTime, NaiveDate, Utc};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::{Actor, AuditAction};
 use pharmacrm_domain::org::Effective;
@@ -51,6 +51,9 @@ pub(crate) async fn align_in(
     now: &str,
 ) -> Result<AlignmentOutcome> {
     let entity = table.trim_end_matches('s');
+    // Aligned from today: in force from this instant, not from midnight (facts earlier
+    // today stay with the row it replaces). `now` is stored-timestamp text, its day first.
+    let instant = (now.get(..10) == Some(from.to_string().as_str())).then_some(now);
     let mut outcome = AlignmentOutcome::default();
     let mut rows = Vec::new();
     let mut audit = Vec::new();
@@ -71,6 +74,10 @@ pub(crate) async fn align_in(
             closed.effective.to = Some(close_at);
             let mut sql = Sql::new(&format!("UPDATE {table} SET valid_to = "));
             sql.bind(close_at)
+                .push(", ends_at = ")
+                .bind(Value::OptText(
+                    instant.filter(|_| close_at == from).map(str::to_string),
+                ))
                 .push(", version = ")
                 .bind(version)
                 .push(" WHERE id = ")
@@ -102,6 +109,7 @@ pub(crate) async fn align_in(
             from.into(),
             Value::OptText(None),
             version.into(),
+            Value::OptText(instant.map(str::to_string)),
         ]);
         audit.push(audit_row(
             actor,
@@ -117,12 +125,36 @@ pub(crate) async fn align_in(
     insert_rows(
         conn,
         table,
-        &format!("id, {key_column}, territory_id, valid_from, valid_to, version"),
+        &format!("id, {key_column}, territory_id, valid_from, valid_to, version, starts_at"),
         rows,
     )
     .await?;
     append(conn, audit).await?;
     Ok(outcome)
+}
+
+/// Appends ` AND ...` keeping the alignment rows (`alias`) in force at instant `at`: begun
+/// (before `at`'s day, or that day and not after `at`) and not ended (open, after that day,
+/// or that day but only after `at`).
+pub(crate) fn in_force_at(sql: &mut Sql, alias: &str, at: DateTime<Utc>) {
+    let (day, instant) = (at.date_naive(), timestamp_text(at));
+    sql.push(&format!(" AND ({alias}.valid_from < "))
+        .bind(day)
+        .push(&format!(" OR ({alias}.valid_from = "))
+        .bind(day)
+        .push(&format!(
+            " AND ({alias}.starts_at IS NULL OR {alias}.starts_at <= "
+        ))
+        .bind(instant.clone())
+        .push(&format!(
+            "))) AND ({alias}.valid_to IS NULL OR {alias}.valid_to > "
+        ))
+        .bind(day)
+        .push(&format!(" OR ({alias}.valid_to = "))
+        .bind(day)
+        .push(&format!(" AND {alias}.ends_at > "))
+        .bind(instant)
+        .push("))");
 }
 
 impl Store {
@@ -196,6 +228,37 @@ impl Store {
     ) -> Result<HashMap<String, Vec<Alignment>>> {
         self.rows_for("account_alignments", "account_id", accounts)
             .await
+    }
+
+    /// The territory a ZIP was aligned to at instant `at`: on a day an alignment changed,
+    /// the row published that day governs only from its publication.
+    pub async fn territory_of_zip_at(&self, zip: &str, at: DateTime<Utc>) -> Result<Option<Uuid>> {
+        let mut sql = Sql::new("SELECT territory_id FROM zip_alignments a WHERE a.zip = ");
+        sql.bind(zip);
+        in_force_at(&mut sql, "a", at);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(row) => Ok(Some(get_uuid(&row, "territory_id")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The territory of an account at instant `at`: its override then, else its ZIP's
+    /// (the ZIP it had then).
+    pub async fn account_territory_at(&self, id: Uuid, at: DateTime<Utc>) -> Result<Option<Uuid>> {
+        let mut sql =
+            Sql::new("SELECT territory_id FROM account_alignments a WHERE a.account_id = ");
+        sql.bind(id);
+        in_force_at(&mut sql, "a", at);
+        if let Some(row) = sql.query().fetch_optional(self.pool()).await? {
+            return Ok(Some(get_uuid(&row, "territory_id")?));
+        }
+        match self
+            .zip_at(crate::addresses::Addressee::Account, id, at)
+            .await?
+        {
+            Some(zip) => self.territory_of_zip_at(&zip, at).await,
+            None => Ok(None),
+        }
     }
 
     /// The territory a ZIP is aligned to today, if it is within `scope`.

@@ -650,6 +650,9 @@ impl Store {
         if before.address.zip != after.address.zip {
             crate::sql::note_scope_change(&mut tx, version, "hcp", id, &now).await?;
         }
+        let hcp = crate::addresses::Addressee::Hcp;
+        crate::addresses::keep_previous(&mut tx, hcp, id, &before.address, &after.address, &now)
+            .await?;
         stmt(
             "DELETE FROM hcp_licences WHERE hcp_id = $1",
             vec![id.into()],

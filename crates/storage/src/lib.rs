@@ -4,6 +4,7 @@
 //! inside the query, and every write records an audit entry in the same transaction.
 
 pub mod accounts;
+pub mod addresses;
 pub mod alignment;
 pub mod audit;
 pub mod calls;
