@@ -5,7 +5,7 @@ DEMO_DB ?= pharmacrm-demo.db
 DEMO_LISTEN ?= 127.0.0.1:8080
 DEMO_SCALE ?= default
 
-.PHONY: demo build web web-deps test test-rust lint-rust test-web lint-web test-e2e check-api api-types bench clean
+.PHONY: demo build web web-deps test test-rust lint-rust test-web lint-web test-e2e check-api fuzz-api api-types bench clean
 
 ## demo: build everything, create the demo dataset in $(DEMO_DB) (first run), serve on $(DEMO_LISTEN)
 demo: build
@@ -25,10 +25,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 web: web-deps
 	cd web && npm run build
 
-## test: every test — Rust on SQLite and PostgreSQL, API types up to date, web lint and unit tests, browser end-to-end on both
+## test: every test — Rust on SQLite and PostgreSQL, API types up to date, the API fuzzed on both, web lint and unit tests, browser end-to-end on both
 test: web
 	$(CARGO) build -p pharmacrm
-	$(MAKE) lint-rust test-rust check-api lint-web test-web test-e2e
+	$(MAKE) lint-rust test-rust check-api fuzz-api lint-web test-web test-e2e
 
 test-rust:
 	$(CARGO) test --workspace
@@ -57,6 +57,10 @@ check-api: web-deps
 	(cd web && npx openapi-typescript $$tmp/openapi.json -o $$tmp/schema.d.ts >/dev/null) && \
 	if diff -q $$tmp/schema.d.ts web/src/api/schema.d.ts >/dev/null; then echo "API types are current"; \
 	else echo "web/src/api/schema.d.ts is stale: run 'make api-types'"; diff -u web/src/api/schema.d.ts $$tmp/schema.d.ts | head -40; exit 1; fi
+
+## fuzz-api: schemathesis over the OpenAPI document against a demo on SQLite and PostgreSQL, as a rep and an admin: no 5xx, every response as documented
+fuzz-api:
+	PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm tools/api-fuzz
 
 ## api-types: regenerate the web client's types from the OpenAPI document
 api-types:

@@ -2999,6 +2999,17 @@ export interface components {
             code: string;
             name: string;
         };
+        /** @description One server-sent event of `GET /api/v1/sync/events` (comment heartbeats aside). */
+        SyncEvent: {
+            /** @description Always `{}`: a poke carries no data; the device pulls. */
+            data: string;
+            event: components["schemas"]["SyncEventKind"];
+        };
+        /**
+         * @description The kinds of event on the sync event stream.
+         * @enum {string}
+         */
+        SyncEventKind: "poke";
         SyncPage: {
             changes: components["schemas"]["Change"][];
             /** @description Send back as `cursor`; keep it only once `has_more` is false (a complete checkpoint). */
@@ -6067,7 +6078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["SyncEvent"];
                 };
             };
         };

@@ -56,8 +56,33 @@ pub async fn push(
 /// Heartbeat interval of the event stream (under 30 s, so proxies keep it open).
 pub const HEARTBEAT: Duration = Duration::from_secs(20);
 
+/// The kinds of event on the sync event stream.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncEventKind {
+    /// Data the device pulls may have changed: pull.
+    Poke,
+}
+
+impl SyncEventKind {
+    /// The event's name on the wire (as serialized).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SyncEventKind::Poke => "poke",
+        }
+    }
+}
+
+/// One server-sent event of `GET /api/v1/sync/events` (comment heartbeats aside).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SyncEvent {
+    pub event: SyncEventKind,
+    /// Always `{}`: a poke carries no data; the device pulls.
+    pub data: String,
+}
+
 #[utoipa::path(get, path = "/api/v1/sync/events", tag = "sync", security(("bearer" = [])),
-    responses((status = 200, description = "`event: poke` when data may have changed; comment heartbeats every 20 s", content_type = "text/event-stream", body = String)))]
+    responses((status = 200, description = "`event: poke` when data may have changed; comment heartbeats every 20 s", content_type = "text/event-stream", body = SyncEvent)))]
 pub async fn events(
     State(state): State<AppState>,
     _auth: Auth,
@@ -67,8 +92,19 @@ pub async fn events(
     let stream = async_stream::stream! {
         // A lagging receiver still pokes: it missed pokes, not data. Closed ends the stream.
         while let Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) = pokes.recv().await {
-            yield Ok(Event::default().event("poke").data("{}"));
+            yield Ok(Event::default().event(SyncEventKind::Poke.as_str()).data("{}"));
         }
     };
     Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SyncEventKind;
+
+    #[test]
+    fn event_names_on_the_wire_are_as_documented() {
+        let documented = serde_json::to_value(SyncEventKind::Poke).unwrap_or_default();
+        assert_eq!(documented, SyncEventKind::Poke.as_str());
+    }
 }
