@@ -8,6 +8,8 @@ import {
   deadlineText,
   defaultSection,
   discrepancyFormula,
+  annualText,
+  openingFormula,
   draftFromLimit,
   emptyLimitDraft,
   expectedFormula,
@@ -148,6 +150,9 @@ describe('CSV downloads', () => {
 
 const balance = (b: Partial<Balance>): Balance => ({
   opening: 0,
+  opening_source: 'book',
+  opening_counted: null,
+  moved_before_period: 0,
   received: 0,
   transferred_in: 0,
   disbursed: 0,
@@ -157,7 +162,9 @@ const balance = (b: Partial<Balance>): Balance => ({
   lost: 0,
   stolen: 0,
   expected: 0,
+  expected_at_count: null,
   counted: null,
+  not_counted: false,
   discrepancy: null,
   ...b,
 });
@@ -174,6 +181,7 @@ describe('reconciliation figures', () => {
     lost: 1,
     stolen: 2,
     expected: 28,
+    expected_at_count: 28,
     counted: 27,
     discrepancy: -1,
   });
@@ -182,8 +190,41 @@ describe('reconciliation figures', () => {
     expect(expectedFormula(b)).toBe(
       '5 opening + 40 received + 2 transferred in − (12 disbursed + 1 transferred out + 3 returned + 0 destroyed) − (1 lost + 2 stolen) = 28 expected',
     );
-    expect(discrepancyFormula(b)).toBe('27 counted − 28 expected = −1');
+    expect(discrepancyFormula(b)).toBe('27 counted − 28 expected at the count = −1');
     expect(discrepancyFormula(balance({ expected: 3 }))).toBe('no physical count in the period');
+    expect(discrepancyFormula(balance({ not_counted: true }))).toBe(
+      'held at the count but not counted: no discrepancy can be computed',
+    );
+    expect(openingFormula(b)).toBe(
+      '5 opening: every movement before the period (no earlier count listed this lot)',
+    );
+    expect(
+      openingFormula(
+        balance({
+          opening: 55,
+          opening_source: 'count',
+          opening_counted: 59,
+          moved_before_period: -4,
+        }),
+      ),
+    ).toBe(
+      "59 counted at the opening count + -4 moved between that count and the period's start = 55 opening",
+    );
+  });
+  it('says where a rep stands with the annual inventory', () => {
+    expect(
+      annualText({
+        last_count_at: '2025-01-10T09:00:00.000000Z',
+        due_on: '2026-01-10',
+        status: 'overdue',
+      }),
+    ).toBe('last count 2025-01-10; OVERDUE since 2026-01-10');
+    expect(annualText({ last_count_at: null, due_on: '2026-07-01', status: 'current' })).toBe(
+      'never counted; next due 2026-07-01',
+    );
+    expect(annualText({ last_count_at: null, due_on: null, status: 'not_due' })).toBe(
+      'never counted; no samples held yet, nothing to count',
+    );
   });
   it('flags only a non-zero discrepancy', () => {
     expect(hasDiscrepancy(b)).toBe(true);

@@ -323,7 +323,12 @@ describe('the book as the device shows it (synced book + outbox)', () => {
     ),
     newMutationItem(
       'sample.count',
-      { id: 'n1', counted_at: at(6).toISOString(), lines: [{ lot_id: LC, quantity: 3 }] },
+      {
+        id: 'n1',
+        counted_at: at(6).toISOString(),
+        lines: [{ lot_id: LC, quantity: 3 }],
+        explanation: null,
+      },
       at(6),
     ),
     newMutationItem(
@@ -730,6 +735,13 @@ describe('inventory forms', () => {
   it('a count may find nothing of a lot', () => {
     expect(validateCount([{ lot_id: LA, quantity: 0 }])).toEqual({});
     expect(validateCount([{ lot_id: LA, quantity: -1 }])).toHaveProperty(lotKey(LA));
+    // A count that differs from the book needs an explanation (the server refuses one without).
+    expect(validateCount([{ lot_id: LA, quantity: 3 }], 1)).toHaveProperty('explanation');
+    expect(validateCount([{ lot_id: LA, quantity: 3 }], 1, '  ')).toHaveProperty('explanation');
+    expect(validateCount([{ lot_id: LA, quantity: 3 }], 1, 'box crushed')).toEqual({});
+    expect(validateCount([{ lot_id: LA, quantity: 3 }], 1, 'x'.repeat(2001))).toHaveProperty(
+      'explanation',
+    );
     expect(parseQuantity(' 12 ')).toBe(12);
     expect(parseQuantity('')).toBe(0);
     expect(parseQuantity('1.5')).toBeNaN();
@@ -819,6 +831,7 @@ describe('the book on the device', () => {
       id: 'n',
       counted_at: '2026-06-15T10:00:00Z',
       lines: [{ lot_id: LA, quantity: 0 }],
+      explanation: null,
     });
     expect(toMutation(i)).toEqual({
       id: i.id,

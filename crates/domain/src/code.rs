@@ -140,6 +140,11 @@ codes! {
     SignatureInvalid = "signature_invalid",
     /// Flag: quantities received differ from what was sent.
     ReceiptDiscrepancy = "receipt_discrepancy",
+    /// Flag: a physical count differs from the book as of the count's time (explained by the
+    /// rep; an exception is opened for compliance).
+    CountDiscrepancy = "count_discrepancy",
+    /// A sum in a report is beyond what it can hold (never with bounded quantities).
+    TotalOutOfRange = "total_out_of_range",
 }
 
 /// Codes sort by their text, so a list of flags reads (and is stored) alphabetically.

@@ -74,7 +74,9 @@ pub fn status_of(code: Code) -> StatusCode {
         | Code::CredentialNotEligible
         | Code::DeaRequired
         | Code::SignatureInvalid
-        | Code::ReceiptDiscrepancy => StatusCode::UNPROCESSABLE_ENTITY,
+        | Code::ReceiptDiscrepancy
+        | Code::CountDiscrepancy
+        | Code::TotalOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -93,6 +93,37 @@ async fn sample_endpoints_respect_every_role(store: Store) {
                 "{username} sees everyone's exceptions"
             ),
         }
+        // The annual inventory roll-up: the reps chosen in SQL from the caller's oversight.
+        let rollup = api
+            .get("/api/v1/samples/inventory-status", Some(&token))
+            .await;
+        assert_eq!(
+            rollup.status,
+            StatusCode::OK,
+            "{username}: inventory status"
+        );
+        let listed: Vec<String> = rollup.json()["reps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rep_id"].as_str().unwrap().to_string())
+            .collect();
+        match username {
+            "rep.t01" => assert_eq!(listed, vec![t01.clone()], "a rep sees themselves"),
+            "mgr.d01" => assert!(
+                listed.contains(&t01) && !listed.contains(&t03),
+                "a manager sees the district's reps: {listed:?}"
+            ),
+            _ => assert!(listed.contains(&t01) && listed.contains(&t03)),
+        }
+        let csv = api
+            .get("/api/v1/samples/inventory-status?format=csv", Some(&token))
+            .await;
+        assert!(
+            csv.text.starts_with("rep,last_count_at,due_on,status"),
+            "{}",
+            csv.text
+        );
         let own = api
             .get(
                 &format!("/api/v1/samples/reconciliation?rep_id={t01}&{period}"),
@@ -208,8 +239,9 @@ async fn reports_download_as_csv_and_problems_name_the_field(store: Store) {
     assert!(csv.content_type.starts_with("text/csv"));
     let text = csv.text.clone();
     assert!(
-        text.starts_with("section,rep,from,to,method")
+        text.starts_with("section,rep,from,to,opening_count_at,closing_count_at,last_count_at,annual_due_on,annual_status,method")
             && text.contains("product_summary,")
+            && text.contains("\ncount,")
             && text.contains("receipt,"),
         "{text}"
     );

@@ -22,6 +22,7 @@ import type {
   Lot,
   NewLot,
   ReconciliationReport,
+  InventoryRollup,
   SampleException,
   SampleLimit,
   SampleRecord,
@@ -266,6 +267,15 @@ export function createApi(opts: ApiOptions) {
         client.GET('/api/v1/samples/reconciliation', {
           params: { query: { rep_id: repId, from, to } },
         }),
+      ),
+    /** The annual physical inventory of every rep the caller oversees, with totals. */
+    inventoryStatus: (): Promise<InventoryRollup> =>
+      unwrap(() => client.GET('/api/v1/samples/inventory-status')),
+    inventoryStatusCsv: () =>
+      downloadFile(
+        opts,
+        csvUrl(baseUrl, '/api/v1/samples/inventory-status', {}),
+        'inventory-status.csv',
       ),
     sampleRecords: (filter: RecordFilter): Promise<SampleRecord[]> =>
       unwrap(() => client.GET('/api/v1/samples/records', { params: { query: filter } })),

@@ -825,6 +825,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/samples/inventory-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The annual physical inventory of every rep the caller oversees: last count, due day,
+         *     overdue, open count discrepancies and the last count against the book, with totals.
+         */
+        get: operations["inventory_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/samples/limits": {
         parameters: {
             query?: never;
@@ -1352,6 +1372,22 @@ export interface components {
             /** Format: uuid */
             rep_id: string;
         };
+        /** @description Where a rep stands with the annual physical inventory (21 CFR 203.31(d)(1)). */
+        AnnualInventory: {
+            /**
+             * Format: date
+             * @description A year after the last count (after the first movement when never counted).
+             */
+            due_on?: string | null;
+            /** @description The rep's last physical count (any time up to today). */
+            last_count_at?: string | null;
+            status: components["schemas"]["AnnualStatus"];
+        };
+        /**
+         * @description Where a rep stands with the annual physical inventory (203.31(d)(1)).
+         * @enum {string}
+         */
+        AnnualStatus: "current" | "overdue" | "not_due";
         AttributionReport: {
             districts: components["schemas"]["UnitCalls"][];
             /** Format: date */
@@ -1376,7 +1412,7 @@ export interface components {
         Balance: {
             /**
              * Format: int64
-             * @description The physical count, when one was recorded for the period.
+             * @description Units found by the closing count (the period's last); none when the lot was not counted.
              */
             counted?: number | null;
             /** Format: int64 */
@@ -1385,19 +1421,41 @@ export interface components {
             disbursed: number;
             /**
              * Format: int64
-             * @description counted - expected.
+             * @description counted - expected_at_count: what went missing (or appeared) in the period.
              */
             discrepancy?: number | null;
             /**
              * Format: int64
-             * @description opening + received + transferred_in - (disbursed + transferred_out + returned +
-             *     destroyed) - (lost + stolen).
+             * @description At the period's end: opening + received + transferred_in - (disbursed +
+             *     transferred_out + returned + destroyed) - (lost + stolen).
              */
             expected: number;
+            /**
+             * Format: int64
+             * @description At the closing count's time: opening + the period's movements up to that time.
+             */
+            expected_at_count?: number | null;
             /** Format: int64 */
             lost: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Net movements between the opening count and the period's start (0 from the book).
+             */
+            moved_before_period: number;
+            /** @description The lot was held (book not 0 at the closing count) but the count does not list it. */
+            not_counted: boolean;
+            /**
+             * Format: int64
+             * @description Units at the period's start: `opening_counted + moved_before_period` when
+             *     `opening_source` is `count`, the book before the period when it is `book`.
+             */
             opening: number;
+            /**
+             * Format: int64
+             * @description Units of the lot found by the opening count (the report's `opening_count`).
+             */
+            opening_counted?: number | null;
+            opening_source: components["schemas"]["OpeningSource"];
             /** Format: int64 */
             received: number;
             /** Format: int64 */
@@ -1532,7 +1590,7 @@ export interface components {
          * @description A stable, machine-readable code (`snake_case` on the wire).
          * @enum {string}
          */
-        Code: "validation_failed" | "malformed_json" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "method_not_allowed" | "not_found" | "unauthenticated" | "invalid_credentials" | "forbidden" | "database_unavailable" | "internal" | "duplicate_npi" | "duplicate" | "conflict" | "likely_duplicate" | "already_decided" | "hcp_merged" | "already_undone" | "already_received" | "unknown_kind" | "duplicate_call" | "duplicate_record" | "linked" | "hcp_not_in_scope" | "hcp_inactive" | "blacklisted" | "do_not_call" | "hcp_realigned_since_call" | "blacklisted_after_call" | "do_not_call_set_after_call" | "fair_balance" | "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch" | "lot_expired" | "insufficient_inventory" | "allocation_exceeded" | "sample_limit" | "no_active_licence" | "credential_not_eligible" | "dea_required" | "signature_invalid" | "receipt_discrepancy";
+        Code: "validation_failed" | "malformed_json" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "method_not_allowed" | "not_found" | "unauthenticated" | "invalid_credentials" | "forbidden" | "database_unavailable" | "internal" | "duplicate_npi" | "duplicate" | "conflict" | "likely_duplicate" | "already_decided" | "hcp_merged" | "already_undone" | "already_received" | "unknown_kind" | "duplicate_call" | "duplicate_record" | "linked" | "hcp_not_in_scope" | "hcp_inactive" | "blacklisted" | "do_not_call" | "hcp_realigned_since_call" | "blacklisted_after_call" | "do_not_call_set_after_call" | "fair_balance" | "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch" | "lot_expired" | "insufficient_inventory" | "allocation_exceeded" | "sample_limit" | "no_active_licence" | "credential_not_eligible" | "dea_required" | "signature_invalid" | "receipt_discrepancy" | "count_discrepancy" | "total_out_of_range";
         /** @description A colleague samples can be transferred to. */
         Colleague: {
             /** Format: uuid */
@@ -1558,14 +1616,69 @@ export interface components {
             signatures: components["schemas"]["Share"];
             unit?: null | components["schemas"]["UnitRef"];
         };
+        /** @description A physical count compared with the book as of its time. */
+        CountCheck: {
+            counted_at: string;
+            explanation?: string | null;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["CountLine"][];
+            /**
+             * Format: int64
+             * @description Lots counted with a difference from the book.
+             */
+            lots_differing: number;
+            /**
+             * Format: int64
+             * @description Lots held but not counted.
+             */
+            lots_not_counted: number;
+            /**
+             * Format: int64
+             * @description Sum of the differences of the lots counted.
+             */
+            net_difference: number;
+        };
         /** @description `sample.count`: a physical inventory count. */
         CountInput: {
             /** Format: date-time */
             counted_at: string;
+            /**
+             * @description Why counted units differ from the book as of `counted_at`: required when any lot
+             *     differs (at most 2,000 characters).
+             */
+            explanation?: string | null;
             /** Format: uuid */
             id: string;
             lines: components["schemas"]["LotQuantity"][];
         };
+        /** @description One lot of a physical count set against the book as of the count's time. */
+        CountLine: {
+            /**
+             * Format: int64
+             * @description Every ledger line of the lot up to and including the count's time.
+             */
+            book: number;
+            /** Format: int64 */
+            counted?: number | null;
+            /**
+             * Format: int64
+             * @description counted - book (none when not counted).
+             */
+            difference?: number | null;
+            /** Format: uuid */
+            lot_id: string;
+            lot_number: string;
+            product: string;
+            /** @description `not_counted` when the rep held the lot (book not 0) and the count does not list it. */
+            status: components["schemas"]["CountStatus"];
+            strength: string;
+        };
+        /**
+         * @description Whether a lot was found by a count.
+         * @enum {string}
+         */
+        CountStatus: "counted" | "not_counted";
         /** @description Someone covering a unit over a period. */
         Coverer: {
             display_name: string;
@@ -1973,11 +2086,46 @@ export interface components {
         };
         InventoryCount: {
             counted_at: string;
+            /** @description The rep's explanation of the differences from the book (required when there are any). */
+            explanation?: string | null;
             /** Format: uuid */
             id: string;
             lines: components["schemas"]["LotQuantity"][];
             /** Format: uuid */
             rep_id: string;
+        };
+        /** @description The physical inventories of every rep the caller oversees, for compliance. */
+        InventoryRollup: {
+            /**
+             * Format: date
+             * @description The day overdue is judged on (the server's today).
+             */
+            as_of: string;
+            /** @description How each figure is computed, in words. */
+            method: string;
+            reps: components["schemas"]["RepInventoryStatus"][];
+            totals: components["schemas"]["InventoryTotals"];
+        };
+        /** @description Sums over the reps of the roll-up. */
+        InventoryTotals: {
+            /** Format: int64 */
+            last_book: number;
+            /** Format: int64 */
+            last_counted: number;
+            /** Format: int64 */
+            last_difference: number;
+            /** Format: int64 */
+            lots_not_counted: number;
+            /** Format: int64 */
+            never_counted: number;
+            /** Format: int64 */
+            on_hand: number;
+            /** Format: int64 */
+            open_discrepancies: number;
+            /** Format: int64 */
+            overdue: number;
+            /** Format: int64 */
+            reps: number;
         };
         /** @description A key message of a product: a benefit claim or the risk information that balances it. */
         KeyMessage: {
@@ -2474,6 +2622,11 @@ export interface components {
          * @enum {string}
          */
         Op: "put" | "delete";
+        /**
+         * @description Where a lot's opening balance comes from.
+         * @enum {string}
+         */
+        OpeningSource: "count" | "book";
         /** @enum {string} */
         OrgLevel: "nation" | "region" | "district" | "territory";
         /** @enum {string} */
@@ -2670,13 +2823,18 @@ export interface components {
         };
         /** @description The reconciliation of one rep's inventory over a period (21 CFR 203.31(d)). */
         ReconciliationReport: {
+            /** @description The rep's annual inventory as of today. */
+            annual: components["schemas"]["AnnualInventory"];
             count?: null | components["schemas"]["InventoryCount"];
+            /** @description Every count in the period, each compared with the book as of its own time. */
+            counts: components["schemas"]["CountCheck"][];
             distributions: components["schemas"]["MovementLine"][];
             /** Format: date */
             from: string;
             losses: components["schemas"]["MovementLine"][];
-            /** @description How `expected` is computed, in words. */
+            /** @description How every figure is computed, in words. */
             method: string;
+            opening_count?: null | components["schemas"]["InventoryCount"];
             per_lot: components["schemas"]["LotBalance"][];
             per_product: components["schemas"]["ProductBalance"][];
             receipts: components["schemas"]["MovementLine"][];
@@ -2688,6 +2846,40 @@ export interface components {
              * @description Last day of the period (inclusive).
              */
             to: string;
+        };
+        /** @description One rep in the compliance roll-up of physical inventories. */
+        RepInventoryStatus: {
+            annual: components["schemas"]["AnnualInventory"];
+            /** Format: int64 */
+            last_book?: number | null;
+            /** Format: uuid */
+            last_count_id?: string | null;
+            /**
+             * Format: int64
+             * @description At the last count: units counted, the book of the lots counted as of the count's
+             *     time, and counted - book.
+             */
+            last_counted?: number | null;
+            /** Format: int64 */
+            last_difference?: number | null;
+            /**
+             * Format: int64
+             * @description At the last count: lots held but not counted.
+             */
+            lots_not_counted: number;
+            /**
+             * Format: int64
+             * @description Units on the rep's book today.
+             */
+            on_hand: number;
+            /**
+             * Format: int64
+             * @description Open exceptions raised by the rep's counts (discrepancies not yet reviewed).
+             */
+            open_discrepancies: number;
+            /** Format: uuid */
+            rep_id: string;
+            rep_name: string;
         };
         /** @enum {string} */
         RequestKind: "new_hcp" | "change";
@@ -5508,6 +5700,36 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inventory_status: {
+        parameters: {
+            query?: {
+                /** @description `csv` for a download; JSON otherwise. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryRollup"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

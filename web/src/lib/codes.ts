@@ -52,4 +52,7 @@ export const CODE_TEXT: Record<Code, string> = {
   dea_required: "A controlled substance needs the HCP's DEA registration.",
   signature_invalid: 'The signature is missing or does not match the samples.',
   receipt_discrepancy: 'The quantities received differ from what was sent.',
+  count_discrepancy:
+    'The count differs from the book at the time of the count: compliance reviews the explanation.',
+  total_out_of_range: 'A total is too large to report.',
 };

@@ -2,6 +2,7 @@
  * record, policy, shipments): money, periods, CSV download URLs, how figures are computed. */
 
 import type {
+  AnnualInventory,
   Balance,
   LimitMeasure,
   LimitWindow,
@@ -253,7 +254,12 @@ export function filenameFromDisposition(
 // ---------------------------------------------------------------------------------------
 
 export const BALANCE_COLUMNS: { key: keyof Balance; label: string; title: string }[] = [
-  { key: 'opening', label: 'Opening', title: 'Every movement before the period' },
+  {
+    key: 'opening',
+    label: 'Opening',
+    title:
+      'The last physical count before the period plus the movements since it; for a lot that count did not list, every movement before the period',
+  },
   {
     key: 'received',
     label: 'Received',
@@ -270,11 +276,28 @@ export const BALANCE_COLUMNS: { key: keyof Balance; label: string; title: string
     key: 'expected',
     label: 'Expected',
     title:
-      'opening + received + transferred in − (disbursed + transferred out + returned + destroyed) − (lost + stolen)',
+      'At the period end: opening + received + transferred in − (disbursed + transferred out + returned + destroyed) − (lost + stolen)',
   },
-  { key: 'counted', label: 'Counted', title: 'The physical count (latest in the period)' },
-  { key: 'discrepancy', label: 'Discrepancy', title: 'counted − expected' },
+  {
+    key: 'expected_at_count',
+    label: 'Expected at count',
+    title: "opening + the period's movements up to the closing count's time",
+  },
+  {
+    key: 'counted',
+    label: 'Counted',
+    title:
+      'The closing physical count (latest in the period); "not counted" when a lot held was left out',
+  },
+  { key: 'discrepancy', label: 'Discrepancy', title: 'counted − expected at count' },
 ];
+
+/** "59 counted at 2026-01-10 + −4 moved before the period = 55", or "book before the period". */
+export function openingFormula(b: Balance): string {
+  if (b.opening_source === 'count' && b.opening_counted != null)
+    return `${b.opening_counted} counted at the opening count + ${b.moved_before_period} moved between that count and the period's start = ${b.opening} opening`;
+  return `${b.opening} opening: every movement before the period (no earlier count listed this lot)`;
+}
 
 /** "expected = 0 opening + 40 received + … = 28", with the balance's own numbers. */
 export function expectedFormula(b: Balance): string {
@@ -285,10 +308,20 @@ export function expectedFormula(b: Balance): string {
   );
 }
 
-/** "27 counted − 28 expected = −1", or why there is no discrepancy. */
+/** "27 counted − 28 expected at the count = −1", or why there is no discrepancy. */
 export function discrepancyFormula(b: Balance): string {
-  if (b.counted == null || b.discrepancy == null) return 'no physical count in the period';
-  return `${b.counted} counted − ${b.expected} expected = ${signed(b.discrepancy)}`;
+  if (b.not_counted) return 'held at the count but not counted: no discrepancy can be computed';
+  if (b.counted == null || b.discrepancy == null || b.expected_at_count == null)
+    return 'no physical count in the period';
+  return `${b.counted} counted − ${b.expected_at_count} expected at the count = ${signed(b.discrepancy)}`;
+}
+
+/** Where a rep stands with the annual inventory, in words. */
+export function annualText(a: AnnualInventory): string {
+  const last = a.last_count_at ? `last count ${a.last_count_at.slice(0, 10)}` : 'never counted';
+  if (a.status === 'not_due') return `${last}; no samples held yet, nothing to count`;
+  const due = a.due_on ? `due ${a.due_on}` : '';
+  return a.status === 'overdue' ? `${last}; OVERDUE since ${due.slice(4)}` : `${last}; next ${due}`;
 }
 
 /** Recomputes `expected` from the parts (a check that the figures shown add up). */

@@ -96,11 +96,20 @@ export function validateLoss(
   return e;
 }
 
-export function validateCount(lines: LotQuantity[]): FormErrors {
+/** Longest explanation of a count's differences (the server's limit). */
+export const MAX_EXPLANATION_CHARS = 2000;
+
+/** A count's errors: every lot counted (0 or more), and an explanation when `differing` lots
+ * differ from the book (the server refuses a differing count without one). */
+export function validateCount(lines: LotQuantity[], differing = 0, explanation = ''): FormErrors {
   const e: FormErrors = {};
   if (lines.length === 0) e.lines = 'There is no lot to count.';
   for (const l of lines)
     if (!quantityOk(l.quantity, true)) e[lotKey(l.lot_id)] = 'Enter the units counted (0 or more).';
+  if (differing > 0 && explanation.trim() === '')
+    e.explanation = 'Say why the count differs from the book.';
+  if ([...explanation.trim()].length > MAX_EXPLANATION_CHARS)
+    e.explanation = `At most ${MAX_EXPLANATION_CHARS} characters.`;
   return e;
 }
 

@@ -4,7 +4,7 @@
 
 use super::check::{AllocationFacts, CredentialRule, Finding};
 use super::limits::{PastSample, SampleLimit};
-use super::reconciliation::Balance;
+use super::reconciliation::{AnnualStatus, Balance, CountStatus};
 use super::signature::Signature;
 use super::{LedgerEntry, LotQuantity, TxnKind};
 use chrono::NaiveDate;
@@ -163,6 +163,95 @@ pub struct InventoryCount {
     pub rep_id: Uuid,
     pub counted_at: String,
     pub lines: Vec<LotQuantity>,
+    /// The rep's explanation of the differences from the book (required when there are any).
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+/// One lot of a physical count set against the book as of the count's time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CountLine {
+    pub lot_id: Uuid,
+    pub lot_number: String,
+    pub product: String,
+    pub strength: String,
+    /// `not_counted` when the rep held the lot (book not 0) and the count does not list it.
+    pub status: CountStatus,
+    pub counted: Option<i64>,
+    /// Every ledger line of the lot up to and including the count's time.
+    pub book: i64,
+    /// counted - book (none when not counted).
+    pub difference: Option<i64>,
+}
+
+/// A physical count compared with the book as of its time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CountCheck {
+    pub id: Uuid,
+    pub counted_at: String,
+    pub explanation: Option<String>,
+    pub lines: Vec<CountLine>,
+    /// Lots counted with a difference from the book.
+    pub lots_differing: i64,
+    /// Lots held but not counted.
+    pub lots_not_counted: i64,
+    /// Sum of the differences of the lots counted.
+    pub net_difference: i64,
+}
+
+/// Where a rep stands with the annual physical inventory (21 CFR 203.31(d)(1)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AnnualInventory {
+    /// The rep's last physical count (any time up to today).
+    pub last_count_at: Option<String>,
+    /// A year after the last count (after the first movement when never counted).
+    pub due_on: Option<NaiveDate>,
+    pub status: AnnualStatus,
+}
+
+/// One rep in the compliance roll-up of physical inventories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RepInventoryStatus {
+    pub rep_id: Uuid,
+    pub rep_name: String,
+    pub annual: AnnualInventory,
+    pub last_count_id: Option<Uuid>,
+    /// Open exceptions raised by the rep's counts (discrepancies not yet reviewed).
+    pub open_discrepancies: i64,
+    /// Units on the rep's book today.
+    pub on_hand: i64,
+    /// At the last count: units counted, the book of the lots counted as of the count's
+    /// time, and counted - book.
+    pub last_counted: Option<i64>,
+    pub last_book: Option<i64>,
+    pub last_difference: Option<i64>,
+    /// At the last count: lots held but not counted.
+    pub lots_not_counted: i64,
+}
+
+/// Sums over the reps of the roll-up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InventoryTotals {
+    pub reps: i64,
+    pub overdue: i64,
+    pub never_counted: i64,
+    pub open_discrepancies: i64,
+    pub on_hand: i64,
+    pub last_counted: i64,
+    pub last_book: i64,
+    pub last_difference: i64,
+    pub lots_not_counted: i64,
+}
+
+/// The physical inventories of every rep the caller oversees, for compliance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InventoryRollup {
+    /// The day overdue is judged on (the server's today).
+    pub as_of: NaiveDate,
+    pub reps: Vec<RepInventoryStatus>,
+    pub totals: InventoryTotals,
+    /// How each figure is computed, in words.
+    pub method: String,
 }
 
 /// One movement listed in the reconciliation report.
@@ -204,14 +293,20 @@ pub struct ReconciliationReport {
     pub from: NaiveDate,
     /// Last day of the period (inclusive).
     pub to: NaiveDate,
-    /// The physical count the report compares with (the latest in the period), if any.
+    /// The last physical count before the period, where the opening balances come from.
+    pub opening_count: Option<InventoryCount>,
+    /// The closing count: the latest in the period, if any (`per_lot`'s counted).
     pub count: Option<InventoryCount>,
+    /// Every count in the period, each compared with the book as of its own time.
+    pub counts: Vec<CountCheck>,
+    /// The rep's annual inventory as of today.
+    pub annual: AnnualInventory,
     pub receipts: Vec<MovementLine>,
     pub distributions: Vec<MovementLine>,
     pub losses: Vec<MovementLine>,
     pub per_lot: Vec<LotBalance>,
     pub per_product: Vec<ProductBalance>,
-    /// How `expected` is computed, in words.
+    /// How every figure is computed, in words.
     pub method: String,
 }
 

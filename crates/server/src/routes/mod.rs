@@ -124,6 +124,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(list_loss_reports))
         .routes(routes!(update_loss_report))
         .routes(routes!(reconciliation))
+        .routes(routes!(inventory_status))
         .routes(routes!(sample_records))
         .routes(routes!(screen_leie).layer(upload_limit()))
         .routes(routes!(list_key_messages))

@@ -16,8 +16,8 @@ use pharmacrm_domain::permission::Permission;
 use pharmacrm_domain::sample::check::{CredentialRule, DeaRegistration, SkuFacts};
 use pharmacrm_domain::sample::limits::SampleLimit;
 use pharmacrm_domain::sample::views::{
-    Allocation, Colleague, KeyMessage, LossReport, LossReportUpdate, ReconciliationReport,
-    SampleBook, SampleException, SampleRecord, ShipmentView,
+    Allocation, Colleague, InventoryRollup, KeyMessage, LossReport, LossReportUpdate,
+    ReconciliationReport, SampleBook, SampleException, SampleRecord, ShipmentView,
 };
 use pharmacrm_domain::sample::Lot;
 use pharmacrm_domain::views::Hcp;
@@ -404,6 +404,30 @@ pub async fn reconciliation(
         return Ok(csv_response(&name, reports::reconciliation_csv(&report)?));
     }
     Ok(Json(report).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InventoryStatusQuery {
+    /// `csv` for a download; JSON otherwise.
+    pub format: Option<String>,
+}
+
+/// The annual physical inventory of every rep the caller oversees: last count, due day,
+/// overdue, open count discrepancies and the last count against the book, with totals.
+#[utoipa::path(get, path = "/api/v1/samples/inventory-status", tag = "samples", params(InventoryStatusQuery), security(("bearer" = [])),
+    responses((status = 200, body = InventoryRollup), (status = 403, body = Problem)))]
+pub async fn inventory_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<InventoryStatusQuery>,
+) -> Result<Response, ApiError> {
+    let rollup = reports::inventory_rollup(&state.store, &auth.principal).await?;
+    if q.format.as_deref() == Some("csv") {
+        let name = format!("inventory-status-{}.csv", rollup.as_of);
+        return Ok(csv_response(&name, reports::inventory_rollup_csv(&rollup)?));
+    }
+    Ok(Json(rollup).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

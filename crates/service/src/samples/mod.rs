@@ -79,18 +79,22 @@ pub async fn book(store: &Store, principal: &Principal) -> Result<SampleBook> {
     })
 }
 
+/// The roles that hold sample inventory, from the permission table.
+fn holder_roles() -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| r.may(Permission::HoldSamples))
+        .collect()
+}
+
 /// Users who hold sample inventory (of `only`, when given; active ones if `active_only`).
 async fn sample_holders(
     store: &Store,
     only: Option<&[Uuid]>,
     active_only: bool,
 ) -> Result<Vec<Colleague>> {
-    let roles: Vec<Role> = Role::ALL
-        .into_iter()
-        .filter(|r| r.may(Permission::HoldSamples))
-        .collect();
     Ok(store
-        .users_in_roles(&roles, only, active_only)
+        .users_in_roles(&holder_roles(), only, active_only)
         .await?
         .into_iter()
         .map(|u| Colleague {

@@ -20,6 +20,9 @@ use pharmacrm_domain::sample::check::{
 };
 use pharmacrm_domain::sample::limits::{PastSample, SampleLimit, Severity};
 use pharmacrm_domain::sample::loss::deadlines;
+use pharmacrm_domain::sample::reconciliation::{
+    compare_count, plus, CountComparison, Counted, OutOfRange,
+};
 use pharmacrm_domain::sample::signature::Signature;
 use pharmacrm_domain::sample::views::{InventoryCount, ShipmentView};
 use pharmacrm_domain::sample::{
@@ -92,7 +95,14 @@ pub struct CountInput {
     pub id: Uuid,
     pub counted_at: DateTime<Utc>,
     pub lines: Vec<LotQuantity>,
+    /// Why counted units differ from the book as of `counted_at`: required when any lot
+    /// differs (at most 2,000 characters).
+    #[serde(default)]
+    pub explanation: Option<String>,
 }
+
+/// Longest explanation of a count's differences, in characters.
+pub const MAX_EXPLANATION_CHARS: usize = 2000;
 
 /// The answer to a sample mutation: its effects, or a refusal with field errors.
 pub enum Verdict {
@@ -1014,13 +1024,49 @@ async fn loss(store: &Store, principal: &Principal, input: LossInput) -> Result<
     })
 }
 
+/// A physical count, set against the rep's book as of the count's time. Units that differ
+/// need the rep's explanation (refused without one, the field named); a count that differs
+/// is recorded with an exception for compliance, one finding per lot, flagged
+/// `count_discrepancy`. Lots held but left out are not counted, not a difference.
 async fn count(store: &Store, principal: &Principal, input: CountInput) -> Result<Verdict> {
     let rep = principal.user.id;
-    if let Err(errors) = check_lots(store, rep, &input.lines, false, true).await? {
+    let mut errors = match check_lots(store, rep, &input.lines, false, true).await? {
+        Ok(_) => ValidationErrors::new(),
+        Err(errors) => errors,
+    };
+    if input.counted_at > store.now() + chrono::Duration::minutes(10) {
+        errors.add("counted_at", "is in the future");
+    }
+    let explanation = input
+        .explanation
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if explanation.is_some_and(|e| e.chars().count() > MAX_EXPLANATION_CHARS) {
+        errors.add(
+            "explanation",
+            format!("must be at most {MAX_EXPLANATION_CHARS} characters"),
+        );
+    }
+    if !errors.is_empty() {
         return Ok(refuse(
             Code::ValidationFailed,
             "the count is invalid",
             errors,
+        ));
+    }
+    let differing = count_differences(store, rep, &input).await?;
+    if !differing.is_empty() && explanation.is_none() {
+        return Ok(refuse(
+            Code::ValidationFailed,
+            "explain the difference from the book",
+            ValidationErrors::single(
+                "explanation",
+                format!(
+                    "{} lot(s) differ from the book at the count's time: say why",
+                    differing.len()
+                ),
+            ),
         ));
     }
     let count = InventoryCount {
@@ -1028,9 +1074,88 @@ async fn count(store: &Store, principal: &Principal, input: CountInput) -> Resul
         rep_id: rep,
         counted_at: pharmacrm_storage::samples::fact_time(input.counted_at),
         lines: input.lines,
+        explanation: explanation.map(str::to_string),
+    };
+    if differing.is_empty() {
+        return Ok(Verdict::Apply {
+            effects: vec![Effect::Count(count)],
+            flagged: vec![],
+        });
+    }
+    let findings = count_findings(store, &differing, explanation.unwrap_or_default()).await?;
+    let exception = NewException {
+        id: new_id(),
+        record_id: count.id,
+        record_type: "inventory_count".into(),
+        rep_id: rep,
+        hcp_id: None,
+        findings,
     };
     Ok(Verdict::Apply {
-        effects: vec![Effect::Count(count)],
-        flagged: vec![],
+        effects: vec![Effect::Count(count), Effect::Exception(exception)],
+        flagged: vec![Code::CountDiscrepancy],
     })
+}
+
+/// The lots counted whose units differ from the book as of the count's time.
+async fn count_differences(
+    store: &Store,
+    rep: Uuid,
+    input: &CountInput,
+) -> Result<Vec<CountComparison>> {
+    let mut units: HashMap<Uuid, i64> = HashMap::new();
+    for l in &input.lines {
+        let n = units.entry(l.lot_id).or_default();
+        *n = plus(*n, l.quantity).map_err(out_of_range)?;
+    }
+    let ledger = store.ledger_of_rep(rep, None).await?;
+    let compared = compare_count(
+        &ledger,
+        Counted {
+            at: input.counted_at,
+            units: &units,
+        },
+    )
+    .map_err(out_of_range)?;
+    Ok(compared
+        .into_iter()
+        .filter(|c| c.difference.is_some_and(|d| d != 0))
+        .collect())
+}
+
+/// One finding per lot that differs, naming the lot, both figures and the explanation.
+async fn count_findings(
+    store: &Store,
+    differing: &[CountComparison],
+    explanation: &str,
+) -> Result<Vec<Finding>> {
+    let numbers: HashMap<Uuid, String> = store
+        .lots()
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.lot_number))
+        .collect();
+    Ok(differing
+        .iter()
+        .map(|c| Finding {
+            code: Code::CountDiscrepancy,
+            severity: Severity::Error,
+            field: "lines".into(),
+            message: format!(
+                "{} of lot {} counted where the book held {} at the count's time ({:+}); explanation: {explanation}",
+                c.counted.unwrap_or_default(),
+                numbers.get(&c.lot_id).map_or("?", String::as_str),
+                c.book,
+                c.difference.unwrap_or_default(),
+            ),
+        })
+        .collect())
+}
+
+/// A sum beyond range (corrupt data: quantities are bounded).
+pub(crate) fn out_of_range(_: OutOfRange) -> crate::ServiceError {
+    crate::ServiceError::Conflict {
+        code: Code::TotalOutOfRange,
+        message: "a total of the sample book is out of range".into(),
+    }
 }

@@ -1,23 +1,43 @@
 //! The reconciliation report of a rep's sample inventory (21 CFR 203.31(d)) and the sample
 //! record of an HCP or a lot, as JSON and as CSV for auditors.
 
-use super::{ensure_overseen, overseen_reps};
+use super::mutations::out_of_range;
+use super::{ensure_overseen, holder_roles, overseen_reps};
 use crate::auth::Principal;
 use crate::{Result, ServiceError, Store};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use pharmacrm_domain::sample::reconciliation::{per_sku, reconcile, Balance};
+use pharmacrm_domain::sample::reconciliation::{
+    annual_due, compare_count, minus, per_sku, plus, reconcile, AnnualStatus, Balance, CountStatus,
+    Counted, Period,
+};
 use pharmacrm_domain::sample::views::{
-    InventoryCount, LotBalance, MovementLine, ProductBalance, ReconciliationReport, SampleRecord,
+    AnnualInventory, CountCheck, CountLine, InventoryCount, InventoryRollup, InventoryTotals,
+    LotBalance, MovementLine, ProductBalance, ReconciliationReport, RepInventoryStatus,
+    SampleRecord,
 };
 use pharmacrm_domain::sample::{LedgerEntry, TxnKind};
 use pharmacrm_domain::ValidationErrors;
-use pharmacrm_storage::samples::{fact_time, RecordFilter};
+use pharmacrm_storage::samples::{fact_time, RecordFilter, RepInventoryRow};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub const METHOD: &str = "expected = opening balance (every movement before the period) + received from headquarters + \
-transferred in - (disbursed + transferred out + returned + destroyed) - (lost + stolen); discrepancy = physical count - expected, \
-per lot, using the latest count taken in the period";
+pub const METHOD: &str = "Per lot. Opening = the units found by the last physical count before the period plus \
+the net movements between that count and the period's start (opening_source count); for a lot that count did not list, \
+or with no count before the period, every movement before the period (opening_source book). \
+expected (at the period's end) = opening + received from headquarters + transferred in - (disbursed + transferred out + \
+returned + destroyed) - (lost + stolen). expected_at_count = opening + the period's movements up to and including the \
+closing count's time (the last count in the period); discrepancy = counted - expected_at_count, so a movement after the \
+count never hides a difference. A lot held at the count (book not 0) that the count does not list is not counted: its \
+counted and discrepancy are blank, never 0. Each count in the period is also set against the book as of its own time \
+(every ledger line up to and including counted_at): difference = counted - book. The annual inventory is due a year \
+after the rep's last count (a year after the first movement when never counted) and overdue after that day.";
+
+pub const ROLLUP_METHOD: &str = "Per rep holding samples whom you oversee. last count = the rep's latest physical \
+count; due = a year after it (a year after the rep's first movement when never counted); overdue when today is after \
+the due day. open discrepancies = exceptions raised by the rep's counts that compliance has not closed. on hand = the \
+rep's book today. At the last count, per lot counted: last book = every ledger line up to and including the count's \
+time; last difference = counted - book; lots not counted = lots the book held then that the count does not list. \
+Totals are sums over the reps listed.";
 
 pub async fn reconciliation(
     store: &Store,
@@ -35,25 +55,40 @@ pub async fn reconciliation(
         .await?
         .ok_or(ServiceError::NotFound("rep"))?;
     let (start, end) = period_bounds(from, to)?;
-    let entries = store.ledger_of_rep(rep_id, Some(end)).await?;
-    let count = count_in_period(store, rep_id, start, end).await?;
-    let counts = count.as_ref().map(counted_per_lot);
+    let entries = store.ledger_of_rep(rep_id, None).await?;
+    let counts = Timed::all(store.counts_of_rep(rep_id).await?)?;
+    let opening = counts.iter().rev().find(|c| c.at < start);
+    let in_period: Vec<&Timed> = counts
+        .iter()
+        .filter(|c| c.at >= start && c.at < end)
+        .collect();
+    let closing = in_period.last().copied();
     let names = Names::load(store).await?;
-    let balances = lot_balances(&entries, start, end, counts.as_ref(), &names);
-    let per_lot = lot_lines(&balances, &names);
-    let per_product = product_lines(&balances, &names);
-    let (receipts, distributions, losses) = movements_in_period(&entries, start, &names);
+    let period = Period {
+        start,
+        end,
+        opening: opening.map(Timed::counted),
+        closing: closing.map(Timed::counted),
+    };
+    let balances = lot_balances(&entries, period, &names)?;
+    let (receipts, distributions, losses) = movements_in_period(&entries, start, end, &names);
     Ok(ReconciliationReport {
         rep_id,
         rep_name: rep.display_name,
         from,
         to,
-        count,
+        opening_count: opening.map(|c| c.count.clone()),
+        count: closing.map(|c| c.count.clone()),
+        counts: in_period
+            .iter()
+            .map(|c| count_check(&entries, c, &names))
+            .collect::<Result<_>>()?,
+        annual: annual_of(counts.last(), entries.first(), store.today()),
         receipts,
         distributions,
         losses,
-        per_lot,
-        per_product,
+        per_lot: lot_lines(&balances, &names),
+        per_product: product_lines(&balances, &names)?,
         method: METHOD.into(),
     })
 }
@@ -64,33 +99,109 @@ fn period_bounds(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateT
         .and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc())
         .ok_or(ServiceError::NotFound("date"))?;
-    let end = (to + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
+    let end = to
+        .checked_add_signed(Duration::days(1))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
-        .ok_or(ServiceError::NotFound("date"))?;
+        .ok_or_else(|| ValidationErrors::single("to", "is out of range"))?;
     Ok((start, end))
 }
 
-/// The rep's latest physical count before `end`, if it was taken in the period.
-async fn count_in_period(
-    store: &Store,
-    rep_id: Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Option<InventoryCount>> {
-    Ok(store
-        .latest_count(rep_id, end)
-        .await?
-        .filter(|c| c.counted_at.as_str() >= fact_time(start).as_str()))
+/// A physical count with its time read and its units summed per lot.
+struct Timed {
+    count: InventoryCount,
+    at: DateTime<Utc>,
+    units: HashMap<Uuid, i64>,
 }
 
-/// Units counted of each lot.
-fn counted_per_lot(count: &InventoryCount) -> HashMap<Uuid, i64> {
-    let mut m = HashMap::new();
-    for l in &count.lines {
-        *m.entry(l.lot_id).or_default() += l.quantity;
+impl Timed {
+    fn all(counts: Vec<InventoryCount>) -> Result<Vec<Timed>> {
+        counts.into_iter().map(Timed::of).collect()
     }
-    m
+
+    fn of(count: InventoryCount) -> Result<Timed> {
+        let at = DateTime::parse_from_rfc3339(&count.counted_at)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| ServiceError::Internal(format!("count {}: {e}", count.id)))?;
+        let units = counted_per_lot(&count)?;
+        Ok(Timed { count, at, units })
+    }
+
+    fn counted(&self) -> Counted<'_> {
+        Counted {
+            at: self.at,
+            units: &self.units,
+        }
+    }
+}
+
+/// Units counted of each lot (a lot listed twice is summed).
+fn counted_per_lot(count: &InventoryCount) -> Result<HashMap<Uuid, i64>> {
+    let mut m: HashMap<Uuid, i64> = HashMap::new();
+    for l in &count.lines {
+        let n = m.entry(l.lot_id).or_default();
+        *n = plus(*n, l.quantity).map_err(out_of_range)?;
+    }
+    Ok(m)
+}
+
+/// A count set against the book as of its time, with lot names and its sums.
+fn count_check(entries: &[LedgerEntry], c: &Timed, names: &Names) -> Result<CountCheck> {
+    let compared = compare_count(entries, c.counted()).map_err(out_of_range)?;
+    let mut check = CountCheck {
+        id: c.count.id,
+        counted_at: c.count.counted_at.clone(),
+        explanation: c.count.explanation.clone(),
+        lines: Vec::with_capacity(compared.len()),
+        lots_differing: 0,
+        lots_not_counted: 0,
+        net_difference: 0,
+    };
+    for x in compared {
+        match (x.status, x.difference) {
+            (CountStatus::NotCounted, _) => check.lots_not_counted += 1,
+            (CountStatus::Counted, Some(d)) if d != 0 => {
+                check.lots_differing += 1;
+                check.net_difference = plus(check.net_difference, d).map_err(out_of_range)?;
+            }
+            _ => {}
+        }
+        let sku = names
+            .lots
+            .get(&x.lot_id)
+            .map(|l| l.sku_id)
+            .unwrap_or_default();
+        let (product, strength) = names.of_sku(&sku);
+        check.lines.push(CountLine {
+            lot_id: x.lot_id,
+            lot_number: names.lot_number(&x.lot_id),
+            product,
+            strength,
+            status: x.status,
+            counted: x.counted,
+            book: x.book,
+            difference: x.difference,
+        });
+    }
+    Ok(check)
+}
+
+/// The annual inventory as of `today`, from the rep's last count and first movement.
+fn annual_of(
+    last: Option<&Timed>,
+    first_movement: Option<&LedgerEntry>,
+    today: NaiveDate,
+) -> AnnualInventory {
+    let (due_on, status) = annual_due(
+        last.map(|c| c.at.date_naive()),
+        first_movement.map(|e| e.occurred_at.date_naive()),
+        today,
+    );
+    AnnualInventory {
+        last_count_at: last.map(|c| c.count.counted_at.clone()),
+        due_on,
+        status,
+    }
 }
 
 /// Lots by id, and each SKU's product name and strength.
@@ -125,16 +236,14 @@ impl Names {
     }
 }
 
-/// The balance of each lot with its SKU; a lot seen only in the count takes its SKU from
-/// the lot list.
+/// The balance of each lot with its SKU; a lot seen only in a count takes its SKU from the
+/// lot list.
 fn lot_balances(
     entries: &[LedgerEntry],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    counts: Option<&HashMap<Uuid, i64>>,
+    period: Period<'_>,
     names: &Names,
-) -> BTreeMap<Uuid, (Uuid, Balance)> {
-    let mut balances = reconcile(entries, start, end, counts);
+) -> Result<BTreeMap<Uuid, (Uuid, Balance)>> {
+    let mut balances = reconcile(entries, period).map_err(out_of_range)?;
     for (lot, (sku, _)) in balances.iter_mut() {
         if sku.is_nil() {
             if let Some(l) = names.lots.get(lot) {
@@ -142,7 +251,7 @@ fn lot_balances(
             }
         }
     }
-    balances
+    Ok(balances)
 }
 
 fn lot_lines(balances: &BTreeMap<Uuid, (Uuid, Balance)>, names: &Names) -> Vec<LotBalance> {
@@ -163,8 +272,12 @@ fn lot_lines(balances: &BTreeMap<Uuid, (Uuid, Balance)>, names: &Names) -> Vec<L
         .collect()
 }
 
-fn product_lines(balances: &BTreeMap<Uuid, (Uuid, Balance)>, names: &Names) -> Vec<ProductBalance> {
-    per_sku(balances)
+fn product_lines(
+    balances: &BTreeMap<Uuid, (Uuid, Balance)>,
+    names: &Names,
+) -> Result<Vec<ProductBalance>> {
+    Ok(per_sku(balances)
+        .map_err(out_of_range)?
         .into_iter()
         .map(|(sku, balance)| {
             let (product, strength) = names.of_sku(&sku);
@@ -175,17 +288,21 @@ fn product_lines(balances: &BTreeMap<Uuid, (Uuid, Balance)>, names: &Names) -> V
                 balance,
             }
         })
-        .collect()
+        .collect())
 }
 
-/// The movements from `start` on, as receipts, distributions and losses.
+/// The movements in `[start, end)`, as receipts, distributions and losses.
 fn movements_in_period(
     entries: &[LedgerEntry],
     start: DateTime<Utc>,
+    end: DateTime<Utc>,
     names: &Names,
 ) -> (Vec<MovementLine>, Vec<MovementLine>, Vec<MovementLine>) {
     let (mut receipts, mut distributions, mut losses) = (Vec::new(), Vec::new(), Vec::new());
-    for e in entries.iter().filter(|e| e.occurred_at >= start) {
+    for e in entries
+        .iter()
+        .filter(|e| e.occurred_at >= start && e.occurred_at < end)
+    {
         let (product, strength) = names.of_sku(&e.sku_id);
         let line = MovementLine {
             occurred_at: fact_time(e.occurred_at),
@@ -205,10 +322,20 @@ fn movements_in_period(
     (receipts, distributions, losses)
 }
 
+fn opt(v: Option<i64>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_default()
+}
+
 fn balance_cells(b: &Balance) -> Vec<String> {
-    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let source = match b.opening_source {
+        pharmacrm_domain::sample::reconciliation::OpeningSource::Count => "count",
+        pharmacrm_domain::sample::reconciliation::OpeningSource::Book => "book",
+    };
     vec![
         b.opening.to_string(),
+        source.to_string(),
+        opt(b.opening_counted),
+        b.moved_before_period.to_string(),
         b.received.to_string(),
         b.transferred_in.to_string(),
         b.disbursed.to_string(),
@@ -218,13 +345,21 @@ fn balance_cells(b: &Balance) -> Vec<String> {
         b.lost.to_string(),
         b.stolen.to_string(),
         b.expected.to_string(),
-        opt(b.counted),
+        opt(b.expected_at_count),
+        if b.not_counted {
+            "not counted".into()
+        } else {
+            opt(b.counted)
+        },
         opt(b.discrepancy),
     ]
 }
 
-const BALANCE_HEADERS: [&str; 12] = [
+const BALANCE_HEADERS: [&str; 16] = [
     "opening",
+    "opening_source",
+    "opening_counted",
+    "moved_before_period",
     "received",
     "transferred_in",
     "disbursed",
@@ -234,6 +369,7 @@ const BALANCE_HEADERS: [&str; 12] = [
     "lost",
     "stolen",
     "expected",
+    "expected_at_count",
     "counted",
     "discrepancy",
 ];
@@ -241,6 +377,10 @@ const BALANCE_HEADERS: [&str; 12] = [
 fn write(w: &mut csv::Writer<Vec<u8>>, cells: &[String]) -> Result<()> {
     w.write_record(cells)
         .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+fn strings(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
 }
 
 /// The report as one CSV file: sections told apart by the first column.
@@ -251,7 +391,18 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
     let s = |v: &str| v.to_string();
     write(
         &mut w,
-        &[s("section"), s("rep"), s("from"), s("to"), s("method")],
+        &strings(&[
+            "section",
+            "rep",
+            "from",
+            "to",
+            "opening_count_at",
+            "closing_count_at",
+            "last_count_at",
+            "annual_due_on",
+            "annual_status",
+            "method",
+        ]),
     )?;
     write(
         &mut w,
@@ -260,26 +411,48 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
             r.rep_name.clone(),
             r.from.to_string(),
             r.to.to_string(),
+            r.opening_count
+                .as_ref()
+                .map(|c| c.counted_at.clone())
+                .unwrap_or_default(),
+            r.count
+                .as_ref()
+                .map(|c| c.counted_at.clone())
+                .unwrap_or_default(),
+            r.annual.last_count_at.clone().unwrap_or_default(),
+            r.annual.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            s(annual_status_text(r.annual.status)),
             r.method.clone(),
         ],
     )?;
-    let mut head = vec![s("section"), s("product"), s("strength")];
+    balance_sections(&mut w, r)?;
+    count_sections(&mut w, r)?;
+    movement_sections(&mut w, r)?;
+    w.into_inner()
+        .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+fn annual_status_text(status: AnnualStatus) -> &'static str {
+    match status {
+        AnnualStatus::Current => "current",
+        AnnualStatus::Overdue => "overdue",
+        AnnualStatus::NotDue => "not_due",
+    }
+}
+
+fn balance_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
+    let s = |v: &str| v.to_string();
+    let mut head = strings(&["section", "product", "strength"]);
     head.extend(BALANCE_HEADERS.iter().map(|h| h.to_string()));
-    write(&mut w, &head)?;
+    write(w, &head)?;
     for p in &r.per_product {
         let mut row = vec![s("product_summary"), p.product.clone(), p.strength.clone()];
         row.extend(balance_cells(&p.balance));
-        write(&mut w, &row)?;
+        write(w, &row)?;
     }
-    let mut head = vec![
-        s("section"),
-        s("product"),
-        s("strength"),
-        s("lot"),
-        s("expires_on"),
-    ];
+    let mut head = strings(&["section", "product", "strength", "lot", "expires_on"]);
     head.extend(BALANCE_HEADERS.iter().map(|h| h.to_string()));
-    write(&mut w, &head)?;
+    write(w, &head)?;
     for l in &r.per_lot {
         let mut row = vec![
             s("lot"),
@@ -289,20 +462,68 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
             l.expires_on.map(|d| d.to_string()).unwrap_or_default(),
         ];
         row.extend(balance_cells(&l.balance));
-        write(&mut w, &row)?;
+        write(w, &row)?;
     }
+    Ok(())
+}
+
+/// Each count in the period, lot by lot, against the book as of its time.
+fn count_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
     write(
-        &mut w,
-        &[
-            s("section"),
-            s("date"),
-            s("type"),
-            s("product"),
-            s("strength"),
-            s("lot"),
-            s("units"),
-            s("sender_or_recipient"),
-        ],
+        w,
+        &strings(&[
+            "section",
+            "counted_at",
+            "product",
+            "strength",
+            "lot",
+            "status",
+            "counted",
+            "book_at_count",
+            "difference",
+            "explanation",
+        ]),
+    )?;
+    for c in &r.counts {
+        for l in &c.lines {
+            let status = match l.status {
+                CountStatus::Counted => "counted",
+                CountStatus::NotCounted => "not_counted",
+            };
+            write(
+                w,
+                &[
+                    "count".to_string(),
+                    c.counted_at.clone(),
+                    l.product.clone(),
+                    l.strength.clone(),
+                    l.lot_number.clone(),
+                    status.to_string(),
+                    opt(l.counted),
+                    l.book.to_string(),
+                    opt(l.difference),
+                    c.explanation.clone().unwrap_or_default(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn movement_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
+    let s = |v: &str| v.to_string();
+    write(
+        w,
+        &strings(&[
+            "section",
+            "date",
+            "type",
+            "product",
+            "strength",
+            "lot",
+            "units",
+            "sender_or_recipient",
+        ]),
     )?;
     for (section, lines) in [
         ("receipt", &r.receipts),
@@ -311,7 +532,7 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
     ] {
         for m in lines.iter() {
             write(
-                &mut w,
+                w,
                 &[
                     s(section),
                     m.occurred_at.clone(),
@@ -325,6 +546,150 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
             )?;
         }
     }
+    Ok(())
+}
+
+/// The physical inventories of every rep the caller oversees (compliance, ops and admin:
+/// every rep; a manager: the district's reps; a rep: themselves), with totals.
+pub async fn inventory_rollup(store: &Store, principal: &Principal) -> Result<InventoryRollup> {
+    let reps = overseen_reps(store, principal).await?;
+    let rows = store
+        .rep_inventories(&holder_roles(), reps.as_deref())
+        .await?;
+    let books = store.books_at_latest_counts(reps.as_deref()).await?;
+    let today = store.today();
+    let mut totals = InventoryTotals::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let status = rep_status(row, &books, today)?;
+        add_to_totals(&mut totals, &status)?;
+        out.push(status);
+    }
+    Ok(InventoryRollup {
+        as_of: today,
+        reps: out,
+        totals,
+        method: ROLLUP_METHOD.into(),
+    })
+}
+
+/// One rep's line of the roll-up.
+fn rep_status(
+    row: RepInventoryRow,
+    books: &HashMap<(Uuid, Uuid), i64>,
+    today: NaiveDate,
+) -> Result<RepInventoryStatus> {
+    let last = row.last_count.map(Timed::of).transpose()?;
+    let (due_on, status) = annual_due(
+        last.as_ref().map(|c| c.at.date_naive()),
+        row.first_movement.map(|t| t.date_naive()),
+        today,
+    );
+    let mut line = RepInventoryStatus {
+        rep_id: row.rep_id,
+        rep_name: row.rep_name,
+        annual: AnnualInventory {
+            last_count_at: last.as_ref().map(|c| c.count.counted_at.clone()),
+            due_on,
+            status,
+        },
+        last_count_id: last.as_ref().map(|c| c.count.id),
+        open_discrepancies: row.open_discrepancies,
+        on_hand: row.on_hand,
+        last_counted: None,
+        last_book: None,
+        last_difference: None,
+        lots_not_counted: 0,
+    };
+    let Some(last) = last else {
+        return Ok(line);
+    };
+    let (mut counted, mut book) = (0i64, 0i64);
+    for (lot, n) in &last.units {
+        counted = plus(counted, *n).map_err(out_of_range)?;
+        let held = books.get(&(row.rep_id, *lot)).copied().unwrap_or(0);
+        book = plus(book, held).map_err(out_of_range)?;
+    }
+    line.lots_not_counted = books
+        .iter()
+        .filter(|((rep, lot), n)| *rep == row.rep_id && **n != 0 && !last.units.contains_key(lot))
+        .count() as i64;
+    line.last_counted = Some(counted);
+    line.last_book = Some(book);
+    line.last_difference = Some(minus(counted, book).map_err(out_of_range)?);
+    Ok(line)
+}
+
+fn add_to_totals(t: &mut InventoryTotals, s: &RepInventoryStatus) -> Result<()> {
+    let overdue = i64::from(s.annual.status == AnnualStatus::Overdue);
+    let never = i64::from(s.last_count_id.is_none());
+    for (slot, v) in [
+        (&mut t.reps, 1),
+        (&mut t.overdue, overdue),
+        (&mut t.never_counted, never),
+        (&mut t.open_discrepancies, s.open_discrepancies),
+        (&mut t.on_hand, s.on_hand),
+        (&mut t.last_counted, s.last_counted.unwrap_or(0)),
+        (&mut t.last_book, s.last_book.unwrap_or(0)),
+        (&mut t.last_difference, s.last_difference.unwrap_or(0)),
+        (&mut t.lots_not_counted, s.lots_not_counted),
+    ] {
+        *slot = plus(*slot, v).map_err(out_of_range)?;
+    }
+    Ok(())
+}
+
+/// The roll-up as CSV: one row per rep, then the totals.
+pub fn inventory_rollup_csv(r: &InventoryRollup) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    write(
+        &mut w,
+        &strings(&[
+            "rep",
+            "last_count_at",
+            "due_on",
+            "status",
+            "open_discrepancies",
+            "on_hand",
+            "last_counted",
+            "last_book",
+            "last_difference",
+            "lots_not_counted",
+        ]),
+    )?;
+    for s in &r.reps {
+        write(
+            &mut w,
+            &[
+                s.rep_name.clone(),
+                s.annual.last_count_at.clone().unwrap_or_default(),
+                s.annual.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                annual_status_text(s.annual.status).to_string(),
+                s.open_discrepancies.to_string(),
+                s.on_hand.to_string(),
+                opt(s.last_counted),
+                opt(s.last_book),
+                opt(s.last_difference),
+                s.lots_not_counted.to_string(),
+            ],
+        )?;
+    }
+    let t = &r.totals;
+    write(
+        &mut w,
+        &[
+            format!("total ({} reps, as of {})", t.reps, r.as_of),
+            String::new(),
+            String::new(),
+            format!("{} overdue, {} never counted", t.overdue, t.never_counted),
+            t.open_discrepancies.to_string(),
+            t.on_hand.to_string(),
+            t.last_counted.to_string(),
+            t.last_book.to_string(),
+            t.last_difference.to_string(),
+            t.lots_not_counted.to_string(),
+        ],
+    )?;
     w.into_inner()
         .map_err(|e| ServiceError::Internal(e.to_string()))
 }

@@ -8,7 +8,7 @@ mod config;
 pub mod guard;
 mod oversight;
 
-pub use oversight::{FactsReport, RecordFilter};
+pub use oversight::{FactsReport, RecordFilter, RepInventoryRow};
 
 use crate::audit::{audit_row, NewEntry};
 use crate::changes::Tx;

@@ -94,8 +94,8 @@ pub(crate) async fn insert_count(
     now: &str,
 ) -> Result<()> {
     stmt(
-        "INSERT INTO inventory_counts (id, rep_id, counted_at, lines, recorded_at) VALUES ($1, $2, $3, $4, $5)",
-        vec![c.id.into(), c.rep_id.into(), c.counted_at.clone().into(), json(&c.lines).into(), now.to_string().into()],
+        "INSERT INTO inventory_counts (id, rep_id, counted_at, lines, explanation, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        vec![c.id.into(), c.rep_id.into(), c.counted_at.clone().into(), json(&c.lines).into(), c.explanation.clone().into(), now.to_string().into()],
     )
     .query()
     .execute(&mut *conn)
@@ -211,6 +211,43 @@ fn sample_record_of(r: &AnyRow) -> Result<SampleRecord> {
         corrects: get_opt_uuid(r, "corrects")?,
         recorded_at: get_str(r, "recorded_at")?,
     })
+}
+
+/// A physical count from a row whose count columns carry `prefix` in their names.
+fn count_of(r: &AnyRow, prefix: &str) -> Result<InventoryCount> {
+    let col = |c: &str| format!("{prefix}{c}");
+    Ok(InventoryCount {
+        id: get_uuid(r, &col("id"))?,
+        rep_id: get_uuid(r, &col("rep_id"))?,
+        counted_at: get_str(r, &col("counted_at"))?,
+        lines: from_json(r, &col("lines"))?,
+        explanation: get_opt_str(r, &col("explanation"))?,
+    })
+}
+
+/// One rep's physical inventory facts, as the compliance roll-up reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepInventoryRow {
+    pub rep_id: Uuid,
+    pub rep_name: String,
+    pub last_count: Option<InventoryCount>,
+    /// When the rep's first ledger line occurred.
+    pub first_movement: Option<DateTime<Utc>>,
+    /// Units on the rep's book (every ledger line).
+    pub on_hand: i64,
+    /// Open exceptions raised by the rep's counts.
+    pub open_discrepancies: i64,
+}
+
+/// The signed quantity of a ledger line, in SQL (alias `l`).
+const SIGNED_QUANTITY: &str =
+    "CASE WHEN l.kind IN ('receipt', 'transfer_in') THEN l.quantity ELSE -l.quantity END";
+
+/// The id of the latest count of the rep in `rep_column`.
+fn latest_count_of(rep_column: &str) -> String {
+    format!(
+        "(SELECT c2.id FROM inventory_counts c2 WHERE c2.rep_id = {rep_column} ORDER BY c2.counted_at DESC, c2.id DESC LIMIT 1)"
+    )
 }
 
 /// Which signed records to list.
@@ -395,30 +432,95 @@ impl Store {
             .ok_or(StorageError::NotFound("loss report"))
     }
 
-    /// The latest physical count of a rep taken before `until`.
-    pub async fn latest_count(
-        &self,
-        rep_id: Uuid,
-        until: DateTime<Utc>,
-    ) -> Result<Option<InventoryCount>> {
-        let mut sql =
-            Sql::new("SELECT id, rep_id, counted_at, lines FROM inventory_counts WHERE rep_id = ");
-        sql.bind(rep_id)
-            .push(" AND counted_at < ")
-            .bind(fact_time(until))
-            .push(" ORDER BY counted_at DESC LIMIT 1");
-        match sql.query().fetch_optional(self.pool()).await? {
-            Some(r) => Ok(Some(InventoryCount {
-                id: get_uuid(&r, "id")?,
-                rep_id: get_uuid(&r, "rep_id")?,
-                counted_at: get_str(&r, "counted_at")?,
-                lines: from_json(&r, "lines")?,
-            })),
-            None => Ok(None),
-        }
+    /// Every physical count of a rep, oldest first.
+    pub async fn counts_of_rep(&self, rep_id: Uuid) -> Result<Vec<InventoryCount>> {
+        let mut sql = Sql::new(
+            "SELECT id, rep_id, counted_at, lines, explanation FROM inventory_counts WHERE rep_id = ",
+        );
+        sql.bind(rep_id).push(" ORDER BY counted_at, id");
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| count_of(r, ""))
+            .collect()
     }
 
-    /// Signed records, newest first.
+    /// The physical inventory facts of the active users in `roles` (those who hold samples),
+    /// limited to `reps` when given (the reps the caller oversees), by name.
+    pub async fn rep_inventories(
+        &self,
+        roles: &[pharmacrm_domain::role::Role],
+        reps: Option<&[Uuid]>,
+    ) -> Result<Vec<RepInventoryRow>> {
+        if reps.is_some_and(<[Uuid]>::is_empty) || roles.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut sql = Sql::new(&format!(
+            "SELECT u.id AS rep_id, u.display_name AS rep_name, \
+             c.id AS c_id, c.rep_id AS c_rep_id, c.counted_at AS c_counted_at, c.lines AS c_lines, c.explanation AS c_explanation, \
+             (SELECT MIN(l.occurred_at) FROM sample_ledger l WHERE l.rep_id = u.id) AS first_movement, \
+             (SELECT CAST(COALESCE(SUM({SIGNED_QUANTITY}), 0) AS BIGINT) FROM sample_ledger l WHERE l.rep_id = u.id) AS on_hand, \
+             (SELECT COUNT(*) FROM sample_exceptions x WHERE x.rep_id = u.id AND x.record_type = 'inventory_count' AND x.status = 'open') AS open_discrepancies \
+             FROM users u LEFT JOIN inventory_counts c ON c.id = {} WHERE u.role IN ",
+            latest_count_of("u.id")
+        ));
+        sql.bind_list(roles.iter().map(|r| r.as_str()))
+            .push(" AND u.active = ")
+            .bind(true);
+        if let Some(reps) = reps {
+            sql.push(" AND u.id IN ").bind_list(reps.iter().copied());
+        }
+        sql.push(" ORDER BY u.display_name, u.id");
+        let mut out = Vec::new();
+        for r in sql.query().fetch_all(self.pool()).await? {
+            let last_count = match get_opt_str(&r, "c_id")? {
+                Some(_) => Some(count_of(&r, "c_")?),
+                None => None,
+            };
+            out.push(RepInventoryRow {
+                rep_id: get_uuid(&r, "rep_id")?,
+                rep_name: get_str(&r, "rep_name")?,
+                last_count,
+                first_movement: get_opt_str(&r, "first_movement")?
+                    .map(|t| super::parse_time("sample_ledger.occurred_at", &t))
+                    .transpose()?,
+                on_hand: crate::sql::get_i64(&r, "on_hand")?,
+                open_discrepancies: crate::sql::get_i64(&r, "open_discrepancies")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The book per lot of each rep as of their latest count (every ledger line up to and
+    /// including the count's time), limited to `reps` when given: (rep, lot) -> units.
+    pub async fn books_at_latest_counts(
+        &self,
+        reps: Option<&[Uuid]>,
+    ) -> Result<HashMap<(Uuid, Uuid), i64>> {
+        if reps.is_some_and(<[Uuid]>::is_empty) {
+            return Ok(HashMap::new());
+        }
+        let mut sql = Sql::new(&format!(
+            "SELECT l.rep_id, l.lot_id, CAST(SUM({SIGNED_QUANTITY}) AS BIGINT) AS n FROM sample_ledger l \
+             JOIN inventory_counts c ON c.id = {} WHERE l.occurred_at <= c.counted_at",
+            latest_count_of("l.rep_id")
+        ));
+        if let Some(reps) = reps {
+            sql.push(" AND l.rep_id IN ")
+                .bind_list(reps.iter().copied());
+        }
+        sql.push(" GROUP BY l.rep_id, l.lot_id");
+        let mut out = HashMap::new();
+        for r in sql.query().fetch_all(self.pool()).await? {
+            out.insert(
+                (get_uuid(&r, "rep_id")?, get_uuid(&r, "lot_id")?),
+                crate::sql::get_i64(&r, "n")?,
+            );
+        }
+        Ok(out)
+    }
+
     /// Signed records matching `filter`, limited to those of `reps` when given (the reps the
     /// caller oversees).
     pub async fn sample_records(

@@ -1,9 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Balance, Colleague, MovementLine, ReconciliationReport } from '../../api/types';
+import type {
+  Balance,
+  Colleague,
+  CountCheck,
+  InventoryRollup,
+  MovementLine,
+  ReconciliationReport,
+} from '../../api/types';
 import { useApp } from '../../context';
 import { useLoad } from '../../hooks';
 import {
+  annualText,
   BALANCE_COLUMNS,
   discrepancyFormula,
   expectedFormula,
@@ -11,6 +19,7 @@ import {
   hasDiscrepancy,
   isIsoDay,
   isoDay,
+  openingFormula,
   oversightHref,
   plural,
   quarterOf,
@@ -77,6 +86,7 @@ function Reconciliation({ reps, query }: { reps: Colleague[]; query: string }) {
 
   return (
     <div data-loaded-key={loadedKey} data-testid="recon">
+      <InventoryStatus onPick={setRep} />
       <div class="cov-controls no-print">
         <label>
           Rep
@@ -171,13 +181,26 @@ function ReportView({ report }: { report: ReconciliationReport }) {
             {report.from} to {report.to} (inclusive) ·{' '}
             {report.count ? (
               <span data-testid="recon-count">
-                Physical count of {when(report.count.counted_at)}
+                Closing count of {when(report.count.counted_at)}
               </span>
             ) : (
               <span data-testid="recon-count">
                 No physical count in the period: counted and discrepancy are blank
               </span>
-            )}
+            )}{' '}
+            ·{' '}
+            <span data-testid="recon-opening-count">
+              {report.opening_count
+                ? `Opening from the count of ${when(report.opening_count.counted_at)}`
+                : 'No count before the period: opening from the book'}
+            </span>
+          </p>
+          <p
+            class={report.annual.status === 'overdue' ? 'small field-error' : 'muted small'}
+            data-testid="recon-annual"
+            data-status={report.annual.status}
+          >
+            Annual inventory: {annualText(report.annual)}
           </p>
         </div>
         <div class="recon-actions no-print">
@@ -265,6 +288,8 @@ function ReportView({ report }: { report: ReconciliationReport }) {
         )}
       </section>
 
+      <CountChecks counts={report.counts} />
+
       <Movements
         title="Receipts"
         testid="recon-receipts"
@@ -349,9 +374,19 @@ function BalanceTable({
                   const title =
                     c.key === 'expected'
                       ? expectedFormula(r.balance)
-                      : c.key === 'discrepancy' || c.key === 'counted'
-                        ? discrepancyFormula(r.balance)
-                        : c.title;
+                      : c.key === 'opening'
+                        ? openingFormula(r.balance)
+                        : c.key === 'discrepancy' || c.key === 'counted'
+                          ? discrepancyFormula(r.balance)
+                          : c.title;
+                  const shown =
+                    c.key === 'counted' && r.balance.not_counted
+                      ? 'not counted'
+                      : v == null
+                        ? '—'
+                        : c.key === 'discrepancy'
+                          ? signed(v as number)
+                          : String(v);
                   return (
                     <td
                       key={c.key}
@@ -360,7 +395,10 @@ function BalanceTable({
                       data-testid={`bal-${c.key}`}
                       data-value={v ?? ''}
                     >
-                      {v == null ? '—' : c.key === 'discrepancy' ? signed(v) : v}
+                      {shown}
+                      {c.key === 'opening' && r.balance.opening_source === 'count' && (
+                        <div class="muted small">from count</div>
+                      )}
                     </td>
                   );
                 })}
@@ -424,5 +462,199 @@ function MovementTable({ lines, party }: { lines: MovementLine[]; party: string 
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Every count in the period, lot by lot, against the book as of the count's time. */
+function CountChecks({ counts }: { counts: CountCheck[] }) {
+  return (
+    <section class="card section" data-testid="recon-counts">
+      <h2>Physical counts against the book at their time</h2>
+      {counts.length === 0 ? (
+        <Empty>No physical count in the period.</Empty>
+      ) : (
+        counts.map((c) => (
+          <div key={c.id} class="recon-group" data-testid="recon-count-check" data-id={c.id}>
+            <h3>
+              {when(c.counted_at)}{' '}
+              <span class="muted small">
+                ({plural(c.lots_differing, 'lot')} differing, net {signed(c.net_difference)};{' '}
+                {plural(c.lots_not_counted, 'lot')} not counted)
+              </span>
+            </h3>
+            {c.lots_differing > 0 && (
+              <p class="small" data-testid="recon-explanation">
+                Explanation: {c.explanation ?? <em>none recorded</em>}
+              </p>
+            )}
+            <div class="table-wrap">
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th>Product</th>
+                    <th>Lot</th>
+                    <th class="num" title="Units found by the count">
+                      Counted
+                    </th>
+                    <th class="num" title="Every movement up to and including the count's time">
+                      Book at count
+                    </th>
+                    <th class="num" title="counted − book">
+                      Difference
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {c.lines.map((l) => {
+                    const off = l.difference != null && l.difference !== 0;
+                    return (
+                      <tr
+                        key={l.lot_id}
+                        class={off || l.status === 'not_counted' ? 'discrepancy' : undefined}
+                        data-testid="recon-count-line"
+                        data-status={l.status}
+                      >
+                        <td>
+                          {l.product} {l.strength}
+                        </td>
+                        <td class="mono">{l.lot_number}</td>
+                        <td class="num" data-testid="count-counted">
+                          {l.counted ?? 'not counted'}
+                        </td>
+                        <td class="num" data-testid="count-book">
+                          {l.book}
+                        </td>
+                        <td
+                          class="num"
+                          data-testid="count-difference"
+                          title={
+                            l.counted == null
+                              ? 'not counted'
+                              : `${l.counted} counted − ${l.book} book = ${signed(l.difference ?? 0)}`
+                          }
+                        >
+                          {l.difference == null ? '—' : signed(l.difference)}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        ))
+      )}
+    </section>
+  );
+}
+
+/** The annual inventory of every rep the caller oversees, overdue ones highlighted. */
+function InventoryStatus({ onPick }: { onPick: (rep: string) => void }) {
+  const { api } = useApp();
+  const res = useLoad(() => api.inventoryStatus(), [api]);
+  if (res.state === 'loading') return <Loading />;
+  if (res.state === 'error') return <ErrorBox error={res.error} />;
+  return <RollupTable rollup={res.data} onPick={onPick} />;
+}
+
+function RollupTable({
+  rollup,
+  onPick,
+}: {
+  rollup: InventoryRollup;
+  onPick: (rep: string) => void;
+}) {
+  const { api } = useApp();
+  const t = rollup.totals;
+  const num = (v: number | null | undefined) => (v == null ? '—' : v);
+  return (
+    <section class="card section no-print" data-testid="inventory-status">
+      <header class="recon-head">
+        <h2>Annual physical inventory · as of {rollup.as_of}</h2>
+        <DownloadButton fetchFile={() => api.inventoryStatusCsv()} testid="inventory-status-csv" />
+      </header>
+      {t.overdue > 0 && (
+        <p class="recon-alert" role="status" data-testid="inventory-overdue">
+          {plural(t.overdue, 'rep')} overdue for the annual count.
+        </p>
+      )}
+      <details class="cov-method">
+        <summary>How these numbers are computed</summary>
+        <p>{rollup.method}</p>
+      </details>
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th>Rep</th>
+              <th>Last count</th>
+              <th>Next due</th>
+              <th class="num" title="Exceptions raised by counts, not yet closed by compliance">
+                Open discrepancies
+              </th>
+              <th class="num" title="Units on the book today">
+                On hand
+              </th>
+              <th class="num" title="Units found by the last count">
+                Counted
+              </th>
+              <th class="num" title="Book of the lots counted, as of the count's time">
+                Book at count
+              </th>
+              <th class="num" title="counted − book at count">
+                Difference
+              </th>
+              <th class="num" title="Lots held at the last count that it does not list">
+                Not counted
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rollup.reps.map((r) => (
+              <tr
+                key={r.rep_id}
+                class={r.annual.status === 'overdue' ? 'discrepancy' : undefined}
+                data-testid="inventory-rep"
+                data-rep={r.rep_id}
+                data-status={r.annual.status}
+              >
+                <td>
+                  <button type="button" class="btn-link" onClick={() => onPick(r.rep_id)}>
+                    {r.rep_name}
+                  </button>
+                </td>
+                <td>{r.annual.last_count_at ? when(r.annual.last_count_at) : 'never'}</td>
+                <td>
+                  {r.annual.due_on ?? '—'}
+                  {r.annual.status === 'overdue' && <strong class="field-error"> overdue</strong>}
+                </td>
+                <td class="num">{r.open_discrepancies}</td>
+                <td class="num">{r.on_hand}</td>
+                <td class="num">{num(r.last_counted)}</td>
+                <td class="num">{num(r.last_book)}</td>
+                <td class="num">{r.last_difference == null ? '—' : signed(r.last_difference)}</td>
+                <td class="num">{r.lots_not_counted}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr data-testid="inventory-totals">
+              <th>
+                Total ({plural(t.reps, 'rep')}; {t.overdue} overdue, {t.never_counted} never
+                counted)
+              </th>
+              <td />
+              <td />
+              <td class="num">{t.open_discrepancies}</td>
+              <td class="num">{t.on_hand}</td>
+              <td class="num">{t.last_counted}</td>
+              <td class="num">{t.last_book}</td>
+              <td class="num">{signed(t.last_difference)}</td>
+              <td class="num">{t.lots_not_counted}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </section>
   );
 }

@@ -30,12 +30,13 @@ export function CountForm({
   const [qty, setQty] = useState<Record<string, string>>(() =>
     Object.fromEntries(lots.map((l) => [l.lot_id, String(Math.max(l.on_hand, 0))])),
   );
+  const [explanation, setExplanation] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
   const lines = linesOf(lots, qty, true);
   const diff = lines.filter((l) => l.quantity !== onHandOf(book, l.lot_id)).length;
   const submit = async () => {
-    const e = validateCount(lines);
+    const e = validateCount(lines, diff, explanation);
     setErrors(e);
     if (Object.keys(e).length) return;
     setBusy(true);
@@ -43,6 +44,7 @@ export function CountForm({
       id: uuidv7(),
       counted_at: new Date().toISOString(),
       lines,
+      explanation: diff > 0 ? explanation.trim() : null,
     });
     onDone(
       `Physical count of ${lines.length} lots recorded${diff ? ` (${diff} differ from the book: compliance reconciles them)` : ''}. It syncs automatically.`,
@@ -61,9 +63,20 @@ export function CountForm({
       />
       <FieldError errors={errors} field="lines" />
       {diff > 0 && (
-        <p class="notice small" data-testid="count-diff">
-          {diff} lot{diff > 1 ? 's differ' : ' differs'} from the book.
-        </p>
+        <>
+          <p class="notice small" data-testid="count-diff">
+            {diff} lot{diff > 1 ? 's differ' : ' differs'} from the book.
+          </p>
+          <label>
+            Explanation (required when the count differs from the book)
+            <textarea
+              value={explanation}
+              onInput={(e) => setExplanation(e.currentTarget.value)}
+              data-testid="count-explanation"
+            />
+          </label>
+          <FieldError errors={errors} field="explanation" />
+        </>
       )}
       <FormButtons
         busy={busy}
