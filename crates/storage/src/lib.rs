@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod alignment;
+pub mod alignment_reads;
 pub mod audit;
 pub mod calls;
 mod changes;
