@@ -48,7 +48,7 @@ lint-web: web-deps
 test-e2e: web-deps
 	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run e2e
 	@echo "browser tests again with the server on PostgreSQL:"
-	cd web && E2E_DATABASE=postgres PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm node --test e2e/roles.test.mjs e2e/offline.test.mjs e2e/targeting.test.mjs e2e/realignment.test.mjs e2e/sample-compliance.test.mjs e2e/samples.test.mjs e2e/stewardship.test.mjs e2e/stewardship-field.test.mjs
+	cd web && E2E_DATABASE=postgres PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm node --test e2e/roles.test.mjs e2e/offline.test.mjs e2e/targeting.test.mjs e2e/realignment.test.mjs e2e/alignment.test.mjs e2e/sample-compliance.test.mjs e2e/samples.test.mjs e2e/stewardship.test.mjs e2e/stewardship-field.test.mjs
 
 ## check-api: fail when web/src/api/schema.d.ts is not what the server's OpenAPI document generates
 check-api: web-deps

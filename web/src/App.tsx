@@ -4,6 +4,7 @@ import type { Me, Specialty } from './api/types';
 import { Ctx, type AppCtx } from './context';
 import { notePreviousHash, parseHash, type Route } from './lib/router';
 import { homeHref, navItems } from './lib/nav';
+import { canReadAlignment } from './lib/alignment';
 import { usesFieldApp } from './lib/permissions';
 import { clearSession, loadToken, loadUser, saveSession, saveUser } from './lib/session';
 import { TopBar } from './components/TopBar';
@@ -245,6 +246,12 @@ function Main({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => v
       active = 'realignment';
       screen = allowed.has('realignment') && (
         <Realignment key={route.id ?? 'cycles'} id={route.id} />
+      );
+      break;
+    case 'alignment':
+      active = 'realignment';
+      screen = allowed.has('realignment') && canReadAlignment(me) && (
+        <Realignment key="alignment" id={null} alignment={route.query} />
       );
       break;
     case 'oversight':

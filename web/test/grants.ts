@@ -20,6 +20,7 @@ export const ALL_PERMISSIONS = [
   'manage_targeting',
   'manage_alignments',
   'review_realignments',
+  'read_alignments',
   'manage_sample_policy',
   'maintain_key_messages',
   'oversee_all_samples',

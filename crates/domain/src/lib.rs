@@ -5,6 +5,7 @@
 pub mod access;
 pub mod account;
 pub mod address;
+pub mod alignment;
 pub mod audit;
 pub mod call;
 pub mod clock;

@@ -56,6 +56,8 @@ permissions! {
     ManageAlignments = "manage_alignments", "change alignments",
     /// Read realignments open for field review or published, and mark them.
     ReviewRealignments = "review_realignments", "review realignments",
+    /// Read the alignment as of any day and the changes scheduled (within one's scope).
+    ReadAlignments = "read_alignments", "read the alignment",
     /// Configure sample policy: SKUs, lots, shipments, limits, allocations, credential rules.
     ManageSamplePolicy = "manage_sample_policy", "configure sample policy",
     /// Maintain key messages and their fair balance.
@@ -81,6 +83,7 @@ const GRANTS: &[(Role, &[Permission])] = &[
             P::HoldSamples,
             P::ProposeMasterData,
             P::ReviewRealignments,
+            P::ReadAlignments,
         ],
     ),
     (
@@ -90,6 +93,7 @@ const GRANTS: &[(Role, &[Permission])] = &[
             P::ProposeMasterData,
             P::ReadTargeting,
             P::ReviewRealignments,
+            P::ReadAlignments,
             P::OverseeTeamSamples,
         ],
     ),
@@ -103,6 +107,7 @@ const GRANTS: &[(Role, &[Permission])] = &[
             P::ReadTargeting,
             P::ManageTargeting,
             P::ManageAlignments,
+            P::ReadAlignments,
             P::ManageSamplePolicy,
             P::MaintainKeyMessages,
             P::OverseeAllSamples,
@@ -129,6 +134,7 @@ const GRANTS: &[(Role, &[Permission])] = &[
             P::ReadTargeting,
             P::ManageTargeting,
             P::ManageAlignments,
+            P::ReadAlignments,
             P::ManageSamplePolicy,
             P::MaintainKeyMessages,
             P::OverseeAllSamples,

@@ -218,4 +218,127 @@ async fn realignment_cycle_through_the_api(store: Store) {
     );
 }
 
-backend_tests!(realignment_cycle_through_the_api);
+/// The alignment as of a day and the scheduled changes through the API: who may read them,
+/// each within their territories, the cycle and reason of a change published for later, and
+/// a missing or invalid parameter named in the problem.
+async fn the_alignment_as_of_a_day_through_the_api(store: Store) {
+    let api = Api::demo(store).await;
+    let mut tokens = std::collections::HashMap::new();
+    for r in ROLES {
+        tokens.insert(r, api.login(r).await);
+    }
+    let ops = tokens["ops"].clone();
+    let today = api.store.today();
+    let t01 = api.store.org_unit_by_code("T01").await.unwrap().unwrap();
+    let zip = api.store.zips_of_territory(t01.id).await.unwrap()[0].clone();
+    let t02 = api.store.org_unit_by_code("T02").await.unwrap().unwrap().id;
+    let cycle = api
+        .post_json("/api/v1/realignments", Some(&ops), &json!({"name": "Soon"}))
+        .await
+        .json();
+    let id = cycle["id"].as_str().unwrap().to_string();
+    let lines = json!({"zips": [{"key": zip, "territory_id": t02}], "accounts": []});
+    let put = api
+        .send(
+            Method::PUT,
+            &format!("/api/v1/realignments/{id}/lines"),
+            Some(&ops),
+            Some("application/json"),
+            serde_json::to_vec(&lines).unwrap(),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let soon = today + chrono::Duration::days(10);
+    let published = api
+        .post_json(
+            &format!("/api/v1/realignments/{id}/publish"),
+            Some(&ops),
+            &json!({"effective_from": soon, "override_reason": "office moves"}),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text);
+
+    for r in ROLES {
+        let reads = matches!(r, "rep.t01" | "mgr.d01" | "ops" | "admin");
+        let path = format!("/api/v1/alignment?on={today}");
+        if !reads {
+            let refused = api.get(&path, Some(&tokens[r])).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{r}");
+            continue;
+        }
+        let rows = api.all(&path, &tokens[r]).await;
+        let codes: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .map(|row| row["territory"]["code"].as_str().unwrap())
+            .collect();
+        let expected: std::collections::BTreeSet<&str> = match r {
+            "rep.t01" => ["T01"].into(),
+            "mgr.d01" => ["T01", "T02"].into(),
+            _ => ["T01", "T02", "T03", "T04"].into(),
+        };
+        assert_eq!(codes, expected, "{r}: alignment today");
+        let scheduled = api
+            .get("/api/v1/alignment/scheduled", Some(&tokens[r]))
+            .await
+            .json();
+        let item = &scheduled["items"][0];
+        assert_eq!(item["key"], zip.as_str(), "{r}: the move of T01's ZIP");
+        assert_eq!(
+            (
+                item["from_territory"]["code"].as_str(),
+                item["to_territory"]["code"].as_str(),
+                item["cycle"]["name"].as_str(),
+                item["reason"].as_str(),
+                item["effective_from"].as_str()
+            ),
+            (
+                Some("T01"),
+                Some("T02"),
+                Some("Soon"),
+                Some("office moves"),
+                Some(soon.to_string().as_str())
+            )
+        );
+    }
+    let then = api
+        .get(
+            &format!("/api/v1/alignment?on={soon}&zip={zip}"),
+            Some(&ops),
+        )
+        .await
+        .json();
+    assert_eq!(then["items"][0]["territory"]["code"], "T02");
+    assert_eq!(then["items"][0]["cycle"]["id"], id.as_str());
+    assert_eq!(then["items"][0]["since"], soon.to_string().as_str());
+
+    for (query, field) in [
+        ("", "on"),
+        ("on=2027-02-30", "on"),
+        ("on=1850-01-01", "on"),
+        ("on=2027-01-01&limit=500", "limit"),
+        ("on=2027-01-01&zip=1x", "zip"),
+        ("on=2027-01-01&kind=region", "kind"),
+        ("on=2027-01-01&territory=T01", "territory"),
+        ("on=2027-01-01&cursor=xyz", "cursor"),
+    ] {
+        let reply = api
+            .get(&format!("/api/v1/alignment?{query}"), Some(&ops))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            reply.text
+        );
+        assert_eq!(reply.json()["errors"][0]["field"], field, "{query}");
+    }
+    let capped = api
+        .get("/api/v1/alignment/scheduled?limit=0", Some(&ops))
+        .await;
+    assert_eq!(capped.json()["errors"][0]["field"], "limit");
+}
+
+backend_tests!(
+    realignment_cycle_through_the_api,
+    the_alignment_as_of_a_day_through_the_api
+);

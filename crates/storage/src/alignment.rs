@@ -4,7 +4,7 @@
 
 use crate::audit::{append, audit_row};
 use crate::sql::{
-    get_date, get_opt_date, get_str, get_uuid, insert_rows, next_version, Sql, Value,
+    get_date, get_opt_date, get_opt_uuid, get_str, get_uuid, insert_rows, next_version, Sql, Value,
 };
 use crate::{timestamp_text, Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,6 +24,8 @@ pub struct Alignment {
     pub key: String,
     pub territory_id: Uuid,
     pub effective: Effective,
+    /// The realignment cycle whose publication wrote the row, if any.
+    pub realignment_id: Option<Uuid>,
 }
 
 /// What aligning a set of keys changed.
@@ -37,7 +39,8 @@ pub struct AlignmentOutcome {
 /// `zip`, or `account_alignments` keyed by `account_id`), given every row of those keys
 /// (`current`). A key already aligned to the same territory from that day on is left
 /// alone; otherwise the covering row is closed at `from` and a new one opened. Rows starting
-/// after `from` are superseded (closed at their start, i.e. removed from force).
+/// after `from` are superseded (closed at their start, i.e. removed from force). New rows
+/// name `cycle`, the realignment being published (none outside a cycle).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn align_in(
     conn: &mut AnyConnection,
@@ -47,6 +50,7 @@ pub(crate) async fn align_in(
     current: &HashMap<String, Vec<Alignment>>,
     pairs: &[(String, Uuid)],
     from: NaiveDate,
+    cycle: Option<Uuid>,
     version: i64,
     now: &str,
 ) -> Result<AlignmentOutcome> {
@@ -101,6 +105,7 @@ pub(crate) async fn align_in(
             key: key.clone(),
             territory_id: *territory,
             effective: Effective { from, to: None },
+            realignment_id: cycle,
         };
         rows.push(vec![
             new.id.into(),
@@ -108,6 +113,7 @@ pub(crate) async fn align_in(
             (*territory).into(),
             from.into(),
             Value::OptText(None),
+            Value::OptText(cycle.map(|c| c.to_string())),
             version.into(),
             Value::OptText(instant.map(str::to_string)),
         ]);
@@ -125,7 +131,7 @@ pub(crate) async fn align_in(
     insert_rows(
         conn,
         table,
-        &format!("id, {key_column}, territory_id, valid_from, valid_to, version, starts_at"),
+        &format!("id, {key_column}, territory_id, valid_from, valid_to, realignment_id, version, starts_at"),
         rows,
     )
     .await?;
@@ -178,6 +184,7 @@ impl Store {
             &current,
             pairs,
             from,
+            None,
             version,
             &self.now_timestamp(),
         )
@@ -194,7 +201,7 @@ impl Store {
     ) -> Result<HashMap<String, Vec<Alignment>>> {
         let mut map: HashMap<String, Vec<Alignment>> = HashMap::new();
         for chunk in keys.chunks(500) {
-            let mut sql = Sql::new(&format!("SELECT id, {key_column} AS k, territory_id, valid_from, valid_to FROM {table} WHERE {key_column} IN "));
+            let mut sql = Sql::new(&format!("SELECT id, {key_column} AS k, territory_id, valid_from, valid_to, realignment_id FROM {table} WHERE {key_column} IN "));
             sql.bind_list(chunk.iter().cloned())
                 .push(" ORDER BY valid_from");
             for row in sql.query().fetch_all(self.pool()).await? {
@@ -206,6 +213,7 @@ impl Store {
                         from: get_date(&row, "valid_from")?,
                         to: get_opt_date(&row, "valid_to")?,
                     },
+                    realignment_id: get_opt_uuid(&row, "realignment_id")?,
                 };
                 map.entry(a.key.clone()).or_default().push(a);
             }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod alignment;
+pub mod alignment_reads;
 pub mod audit;
 pub mod calls;
 mod changes;

@@ -561,6 +561,7 @@ impl Store {
             &zip_rows,
             &zips,
             effective_from,
+            Some(id),
             version,
             &self.now_timestamp(),
         )
@@ -573,6 +574,7 @@ impl Store {
             &account_rows,
             &accounts,
             effective_from,
+            Some(id),
             version,
             &self.now_timestamp(),
         )

@@ -1,9 +1,12 @@
 /** API calls for planning: targeting versions (ops and admin edit; marketing and managers read),
- * realignment cycles with their field review, the territories and the caller's notices. */
+ * realignment cycles with their field review, the alignment as of a day and the changes
+ * scheduled, the territories and the caller's notices. */
 import type { Client } from 'openapi-fetch';
 import type { paths } from './schema';
 import { unwrap, uploadCsv, type UploadOptions } from './http';
 import type {
+  AlignedKind,
+  AlignedOn,
   DraftLines,
   FieldReview,
   ImportReport,
@@ -15,6 +18,8 @@ import type {
   Realignment,
   RealignmentImpact,
   Resolution,
+  ScheduledChange,
+  ScheduledChanges,
   SegmentInput,
   TargetingVersion,
   TerritoryRef,
@@ -120,5 +125,42 @@ export function planningApi(client: Client<paths>, opts: UploadOptions, baseUrl:
       ),
     cancelRealignment: (id: string): Promise<Realignment> =>
       unwrap(() => client.POST('/api/v1/realignments/{id}/cancel', path(id))),
+
+    /** The alignment on `on` (`YYYY-MM-DD`) in the caller's territories: ZIPs, then account
+     * overrides (422 field errors on `on`, `zip`, `territory`, `kind`, `limit`). Each row gets
+     * its alignment row's id as `id`, for paging. */
+    alignmentAsOf: async (
+      filter: { on: string; territory?: string; zip?: string; kind?: AlignedKind | '' },
+      cursor: string | null,
+      limit = 50,
+    ): Promise<{ items: (AlignedOn & { id: string })[]; next_cursor?: string | null }> => {
+      const page = await unwrap(() =>
+        client.GET('/api/v1/alignment', {
+          params: {
+            query: {
+              on: filter.on,
+              territory: filter.territory || undefined,
+              zip: filter.zip?.trim() || undefined,
+              kind: filter.kind || undefined,
+              cursor: cursor ?? undefined,
+              limit,
+            },
+          },
+        }),
+      );
+      return { ...page, items: page.items.map((r) => ({ ...r, id: r.alignment_id })) };
+    },
+    /** Published changes taking effect after today, out of or into the caller's territories. */
+    scheduledChanges: async (
+      cursor: string | null,
+      limit = 50,
+    ): Promise<{ items: (ScheduledChange & { id: string })[]; next_cursor?: string | null }> => {
+      const page: ScheduledChanges = await unwrap(() =>
+        client.GET('/api/v1/alignment/scheduled', {
+          params: { query: { cursor: cursor ?? undefined, limit } },
+        }),
+      );
+      return { ...page, items: page.items.map((c) => ({ ...c, id: c.alignment_id })) };
+    },
   };
 }

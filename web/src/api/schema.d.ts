@@ -36,6 +36,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["alignment_as_of"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alignment/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["scheduled_alignment_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1332,6 +1364,46 @@ export interface components {
             primary: boolean;
             role: string;
         };
+        /**
+         * @description What an alignment row aligns: a ZIP (with every HCP and account of it) or a single
+         *     account whatever its ZIP (an account-level override).
+         * @enum {string}
+         */
+        AlignedKind: "zip" | "account";
+        /** @description A ZIP or an account override and the territory it belongs to on the day asked about. */
+        AlignedOn: {
+            account?: null | components["schemas"]["OverriddenAccount"];
+            /**
+             * Format: uuid
+             * @description The alignment row that holds on that day.
+             */
+            alignment_id: string;
+            cycle?: null | components["schemas"]["CycleRef"];
+            /** @description The ZIP, or the account's id. */
+            key: string;
+            kind: components["schemas"]["AlignedKind"];
+            /**
+             * Format: date
+             * @description The first day of that row.
+             */
+            since: string;
+            territory: components["schemas"]["TerritoryRef"];
+            /**
+             * Format: date
+             * @description The day the row ends (a later change takes over), if one is known.
+             */
+            until?: string | null;
+        };
+        AlignmentPage: {
+            /** @description ZIPs by code first, then account overrides by account name. */
+            items: components["schemas"]["AlignedOn"][];
+            next_cursor?: string | null;
+            /**
+             * Format: date
+             * @description The day the alignment is read for.
+             */
+            on: string;
+        };
         /** @description A rep's allocation of a product for a cycle, as configured. */
         Allocation: {
             /** Format: uuid */
@@ -1731,6 +1803,12 @@ export interface components {
          * @enum {string}
          */
         CycleKind: "month" | "quarter" | "year";
+        /** @description The realignment cycle a row comes from. */
+        CycleRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** @description A data request as reps and stewards see it. */
         DataRequest: {
             /** @description For a change: the fields it changes. For a new HCP: empty. */
@@ -2631,6 +2709,15 @@ export interface components {
         OrgLevel: "nation" | "region" | "district" | "territory";
         /** @enum {string} */
         Outcome: "same_record" | "ask_steward" | "new_record";
+        /** @description The account an override aligns. */
+        OverriddenAccount: {
+            external_id: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The account's own ZIP (the override wins over it). */
+            zip: string;
+        };
         /** @description One side of a duplicate pair, with what a steward compares. */
         PairSide: {
             affiliations: number;
@@ -2691,7 +2778,7 @@ export interface components {
          * @description Something a user may do.
          * @enum {string}
          */
-        Permission: "report_calls" | "hold_samples" | "propose_master_data" | "steward_master_data" | "import_master_data" | "flag_do_not_call" | "read_targeting" | "manage_targeting" | "manage_alignments" | "review_realignments" | "manage_sample_policy" | "maintain_key_messages" | "oversee_all_samples" | "oversee_team_samples" | "review_sample_compliance" | "manage_users";
+        Permission: "report_calls" | "hold_samples" | "propose_master_data" | "steward_master_data" | "import_master_data" | "flag_do_not_call" | "read_targeting" | "manage_targeting" | "manage_alignments" | "review_realignments" | "read_alignments" | "manage_sample_policy" | "maintain_key_messages" | "oversee_all_samples" | "oversee_team_samples" | "review_sample_compliance" | "manage_users";
         /**
          * @description The phases of a checkpoint, in the order a pull sends them: most important first (the
          *     plan needs pick lists, products, targets and tier-A HCPs before anything else); phases
@@ -3049,6 +3136,32 @@ export interface components {
             same_record: number;
             /** @description Blocks too large to compare within (a very common name in one place). */
             skipped_blocks: number;
+        };
+        /** @description A published move that has not taken effect yet. */
+        ScheduledChange: {
+            account?: null | components["schemas"]["OverriddenAccount"];
+            /** Format: uuid */
+            alignment_id: string;
+            cycle?: null | components["schemas"]["CycleRef"];
+            /** Format: date */
+            effective_from: string;
+            from_territory?: null | components["schemas"]["TerritoryRef"];
+            /** @description The ZIP, or the account's id. */
+            key: string;
+            kind: components["schemas"]["AlignedKind"];
+            /** @description The override reason the cycle was published with (short notice, not a quarter start). */
+            reason?: string | null;
+            to_territory: components["schemas"]["TerritoryRef"];
+        };
+        ScheduledChanges: {
+            /**
+             * Format: date
+             * @description Changes take effect after this day (today).
+             */
+            after: string;
+            /** @description By effective date, then ZIPs before accounts, then key. */
+            items: components["schemas"]["ScheduledChange"][];
+            next_cursor?: string | null;
         };
         ScreeningReport: {
             /** @description NPI matches already on the blacklist. */
@@ -3504,6 +3617,97 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    alignment_as_of: {
+        parameters: {
+            query: {
+                /** @description The day (`YYYY-MM-DD`, past or future) the alignment is read for. */
+                on: string;
+                /** @description Only ZIPs and overrides aligned to this territory. */
+                territory?: string;
+                /** @description Only ZIPs (and overridden accounts whose ZIP) start with these 1 to 5 digits. */
+                zip?: string;
+                /** @description Only ZIPs or only account overrides. */
+                kind?: components["schemas"]["AlignedKind"];
+                cursor?: string;
+                /** @description 1 to 200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alignment on the day, in the caller's territories: ZIPs by code, then account overrides by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlignmentPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A missing or invalid parameter, named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    scheduled_alignment_changes: {
+        parameters: {
+            query?: {
+                /** @description Only changes moving out of or into this territory. */
+                territory?: string;
+                cursor?: string;
+                /** @description 1 to 200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published changes taking effect after today, out of or into the caller's territories, soonest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledChanges"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -98,6 +98,12 @@ export type MarkInput = S['MarkInput'];
 export type Resolution = S['Resolution'];
 export type Publication = S['Publication'];
 export type Notice = S['Notice'];
+// The alignment read as of a day, and the changes scheduled.
+export type AlignedKind = S['AlignedKind'];
+export type AlignedOn = S['AlignedOn'];
+export type AlignmentPage = S['AlignmentPage'];
+export type ScheduledChange = S['ScheduledChange'];
+export type ScheduledChanges = S['ScheduledChanges'];
 // HCP master data stewardship and data completeness.
 export type DataRequest = S['DataRequest'];
 export type RequestStatus = S['RequestStatus'];

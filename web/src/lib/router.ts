@@ -12,6 +12,7 @@ export type Route =
   | { name: 'coverage'; query: string }
   | { name: 'targeting'; id: string | null }
   | { name: 'realignment'; id: string | null }
+  | { name: 'alignment'; query: string }
   | { name: 'today' }
   | { name: 'call'; id: string; query: string }
   | { name: 'sync' }
@@ -41,6 +42,7 @@ export function parseHash(hash: string): Route {
     if (head === 'coverage' && !id) return { name: 'coverage', query };
     if (head === 'targeting') return { name: 'targeting', id: id ?? null };
     if (head === 'realignment') return { name: 'realignment', id: id ?? null };
+    if (head === 'alignment' && !id) return { name: 'alignment', query };
     if (head === 'today' && !id) return { name: 'today' };
     if (head === 'sync' && !id) return { name: 'sync' };
     if (head === 'samples' && !id) return { name: 'samples' };

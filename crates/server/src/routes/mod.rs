@@ -1,6 +1,7 @@
 //! Route table. Each submodule owns the endpoints of one resource.
 
 mod accounts;
+mod alignment;
 mod auth;
 mod hcps;
 mod imports;
@@ -15,6 +16,7 @@ mod targeting;
 mod users;
 
 pub use accounts::*;
+pub use alignment::*;
 pub use auth::*;
 pub use hcps::*;
 pub use imports::*;
@@ -106,6 +108,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_realignment))
         .routes(routes!(cancel_realignment))
         .routes(routes!(list_notices))
+        .routes(routes!(alignment_as_of))
+        .routes(routes!(scheduled_alignment_changes))
         .routes(routes!(blacklist_hcp, unblacklist_hcp))
         .routes(routes!(put_dea_registration))
         .routes(routes!(sample_book))
