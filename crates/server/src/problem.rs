@@ -74,6 +74,8 @@ pub fn status_of(code: Code) -> StatusCode {
         | Code::CredentialNotEligible
         | Code::DeaRequired
         | Code::SignatureInvalid
+        | Code::SignerMismatch
+        | Code::SignatureCopied
         | Code::ReceiptDiscrepancy => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -2,6 +2,7 @@
 //! reading and creating HCPs and accounts within the caller's scope, importing and
 //! exporting the industry's CSV files. Rules come from the domain crate; data from storage.
 
+pub mod audit;
 pub mod auth;
 pub mod calls;
 pub mod completeness;
