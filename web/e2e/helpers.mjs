@@ -100,7 +100,9 @@ export async function startDemoServer({
     String(seed),
     ...extraArgs,
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  // The seal key file lives outside the database (a PostgreSQL server must be given one).
+  const env = { ...process.env, PHARMACRM_SEAL_KEYS: path.join(tmp, 'seal.keys') };
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;

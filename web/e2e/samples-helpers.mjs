@@ -104,7 +104,10 @@ export function deviceOutbox(page) {
   });
 }
 
-/** Signs on the signature pad with the mouse (a zigzag across the box). */
+/**
+ * Signs on the signature pad with the mouse (a zigzag across the box, a little different each
+ * time, as a hand is: the server refuses a drawing identical to one on another record).
+ */
 export async function drawSignature(page) {
   await page.locator('[data-testid=sign-pad]').scrollIntoViewIfNeeded();
   const pad = await page.locator('[data-testid=sign-pad]').boundingBox();
@@ -113,7 +116,7 @@ export async function drawSignature(page) {
   for (let i = 1; i <= 24; i++) {
     await page.mouse.move(
       pad.x + 30 + i * 10,
-      pad.y + pad.height * (0.7 - 0.4 * Math.abs(Math.sin(i / 3))),
+      pad.y + pad.height * (0.7 - 0.4 * Math.abs(Math.sin(i / 3))) + Math.random() * 6,
       { steps: 2 },
     );
   }

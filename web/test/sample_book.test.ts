@@ -8,7 +8,13 @@ import { applyStaged, RepDb } from '../src/offline/db';
 import type { OutboxItem } from '../src/offline/records';
 import { SyncEngine } from '../src/offline/engine';
 import { newMutationItem, toMutation } from '../src/offline/outbox';
-import { canonicalText, checkSamples, MEANING_RECEIPT, recordHash } from '../src/offline/samples';
+import {
+  canonicalText,
+  checkSamples,
+  imageDigest,
+  MEANING_RECEIPT,
+  recordHash,
+} from '../src/offline/samples';
 import {
   allocationOf,
   buildRecord,
@@ -600,8 +606,10 @@ describe('the signed record (21 CFR 203.31)', () => {
       manufacturer: 'Pharmacrm Labs',
       date: '2026-06-15',
       signer_name: '',
+      signer_role: 'practitioner',
       signed_at: '',
       meaning: '',
+      image_sha256: '',
     });
     expect(recordGaps(r)).toEqual({});
   });
@@ -647,9 +655,13 @@ describe('the signed record (21 CFR 203.31)', () => {
       '  Ana Ruiz ',
       MEANING_RECEIPT,
       'M 1 1 L 40 40',
+      'practitioner',
       new Date('2026-06-15T10:15:00.000Z'),
     );
     expect(sig.record.signer_name).toBe('Ana Ruiz');
+    expect(sig.record.signer_role).toBe('practitioner');
+    expect(sig.record.image_sha256).toBe(await imageDigest('M 1 1 L 40 40'));
+    expect(canonicalText(sig.record)).toMatch(/^pharmacrm-signed-record\/2\n/);
     expect(sig.record.signed_at).toBe('2026-06-15T10:15:00.000Z');
     expect(sig.record.meaning).toBe(MEANING_RECEIPT);
     expect(sig.hash).toBe(await recordHash(sig.record));

@@ -7,18 +7,22 @@ import { describe, expect, test } from 'vitest';
 import {
   MEANING_RECEIPT,
   MEANING_REQUEST,
+  bindingProblem,
   blocks,
   canonicalText,
+  imageDigest,
   checkLimits,
   checkSamples,
   pickLots,
   recordHash,
+  signerProblem,
   type PastSample,
   type SampleContext,
   type SampleLimit,
   type SampleLine,
   type Severity,
   type SignedRecord,
+  type SignerRole,
 } from '../src/offline/samples';
 
 interface Vectors {
@@ -29,6 +33,21 @@ interface Vectors {
     expect: [string, Severity][];
   }[];
   signatures: { record: SignedRecord; canonical_text: string; hash: string }[];
+  drawings: { image: string; image_sha256: string }[];
+  bindings: {
+    name: string;
+    signature: { record: SignedRecord; image: string; hash: string };
+    expect: string | null;
+  }[];
+  signers: {
+    name: string;
+    hcp: { first_name: string; last_name: string };
+    record_type: string;
+    practitioner_name: string;
+    signer_name: string;
+    signer_role: SignerRole;
+    expect: string | null;
+  }[];
 }
 
 const vectors: Vectors = JSON.parse(
@@ -55,6 +74,21 @@ describe('sample rules shared with the server', () => {
       expect(await recordHash(s.record)).toBe(s.hash);
     });
   });
+  vectors.drawings.forEach((d, i) => {
+    test(`drawing ${i} has the shared digest`, async () => {
+      expect(await imageDigest(d.image)).toBe(d.image_sha256);
+    });
+  });
+  for (const b of vectors.bindings) {
+    test(`binding: ${b.name}`, async () => {
+      expect(await bindingProblem(b.signature)).toBe(b.expect);
+    });
+  }
+  for (const c of vectors.signers) {
+    test(`signer: ${c.name}`, () => {
+      expect(signerProblem(c, c.hcp.first_name, c.hcp.last_name)).toBe(c.expect);
+    });
+  }
 });
 
 const base = vectors.checks[0].context;

@@ -279,7 +279,8 @@ async fn main() -> Result<()> {
             "sqlite://{}",
             dir.path().join("bench.db").display()
         ))
-        .await?;
+        .await?
+        .with_keys(pharmacrm_fixtures::test_keys());
         store.migrate().await?;
         let load = fill(&store, &args).await?;
         let total = store.count_hcps(&Scope::All).await?;
@@ -312,7 +313,9 @@ async fn main() -> Result<()> {
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&mut admin)
             .await?;
-        let store = Store::connect(&format!("{}/{name}", args.postgres)).await?;
+        let store = Store::connect(&format!("{}/{name}", args.postgres))
+            .await?
+            .with_keys(pharmacrm_fixtures::test_keys());
         store.migrate().await?;
         eprintln!("PostgreSQL: loading {} HCPs...", args.hcps);
         let load = fill(&store, &args).await?;

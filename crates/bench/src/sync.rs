@@ -86,7 +86,9 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
         "\n## Sync (server side)\n\nIn-process through the sync service on SQLite, pages of 2,000 changes; time includes serialising and gzip-compressing each page as the server does on the wire.\n\n| pull | changes | of which calls | pages | server time | JSON | gzipped |\n|---|---|---|---|---|---|---|\n",
     );
     // A rep with 1,000 HCPs and about 3,000 historical calls.
-    let store = Store::connect(&url_for("sync1")).await?;
+    let store = Store::connect(&url_for("sync1"))
+        .await?
+        .with_keys(pharmacrm_fixtures::test_keys());
     store.migrate().await?;
     let spec = DemoSpec {
         seed: 7,
@@ -145,7 +147,9 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
     store.close().await;
 
     // A rep with 15,000 HCPs and accounts (the incumbent's iPad ceiling).
-    let store = Store::connect(&url_for("sync2")).await?;
+    let store = Store::connect(&url_for("sync2"))
+        .await?
+        .with_keys(pharmacrm_fixtures::test_keys());
     store.migrate().await?;
     let spec = DemoSpec {
         seed: 7,

@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod files;
+mod keys;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,6 +31,13 @@ struct Cli {
     /// Log format.
     #[arg(long, global = true, env = "PHARMACRM_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
+    /// The seal key file (kept outside the database). Default for SQLite: <db file>.seal-keys
+    #[arg(long, global = true, env = "PHARMACRM_SEAL_KEYS")]
+    seal_keys: Option<PathBuf>,
+    /// The file sealed audit checkpoints are appended to. Default for SQLite:
+    /// <db file>.checkpoints, else beside the key file.
+    #[arg(long, global = true, env = "PHARMACRM_AUDIT_CHECKPOINTS")]
+    audit_checkpoints: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -148,8 +156,18 @@ enum DuplicatesCommand {
 enum AuditCommand {
     /// Recompute the hash chain over the append-only audit log; report the first entry
     /// altered or removed, then check every stored sample transaction and signed record
-    /// against its audit entry (exit code 1 when anything was tampered with).
+    /// against its audit entry, every signed record's seal, and the chain against the sealed
+    /// checkpoints (exit code 1 when anything was tampered with).
     Verify,
+    /// Append a sealed checkpoint of the audit chain's head to the checkpoint file (the
+    /// server does so every minute the chain grew).
+    Checkpoint,
+    /// Rotate the seal keys: append a new key to the key file; it seals from the next start,
+    /// and every older key still verifies what it sealed.
+    NewKey,
+    /// Seal the signed records stored before seals existed (once, after upgrading, when
+    /// `audit verify` finds them matching the audit log).
+    SealUnsealed,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -220,17 +238,33 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    let anchor = config::AnchorFiles {
+        seal_keys: cli.seal_keys.clone(),
+        audit_checkpoints: cli.audit_checkpoints.clone(),
+    };
     let settings = Settings::load(
         cli.config.as_deref(),
         cli.database_url.clone(),
         cli.log_format,
+        anchor,
     )?;
     init_tracing(settings.log_format);
-    if let Command::Openapi = cli.command {
-        print_openapi()?;
-        return Ok(ExitCode::SUCCESS);
+    match cli.command {
+        Command::Openapi => {
+            print_openapi()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Audit {
+            command: AuditCommand::NewKey,
+        } => {
+            let id = keys::rotate(settings.seal_keys.as_deref())?;
+            println!("added seal key {id}; restart the server to seal with it");
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
     }
-    let store = connect(&settings).await?;
+    let serves = matches!(cli.command, Command::Serve { .. } | Command::Demo { .. });
+    let store = connect(&settings, serves).await?;
     let cli_actor = Actor::system("cli");
     let finish = match cli.command {
         Command::Serve { listen } => serve(&store, &settings, listen).await?,
@@ -265,9 +299,7 @@ async fn run() -> Result<ExitCode> {
         Command::User { command } => user(&store, &cli_actor, command).await?,
         Command::Targets { command } => targets(&store, &cli_actor, command).await?,
         Command::Duplicates { command } => duplicates(&store, &cli_actor, command).await?,
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => verify_audit(&store).await?,
+        Command::Audit { command } => audit(&store, &settings, command).await?,
         Command::Openapi => unreachable!("handled before connecting"),
     };
     if let Finish::Exit(code) = finish {
@@ -293,13 +325,22 @@ fn print_openapi() -> Result<()> {
     Ok(())
 }
 
-/// Connects to the configured database and brings its schema up to date.
-async fn connect(settings: &Settings) -> Result<Store> {
+/// Connects to the configured database, brings its schema up to date and gives the store
+/// its seal keys. A command that serves (and so stores signed records) creates the key file
+/// when absent and cannot run without one.
+async fn connect(settings: &Settings, serves: bool) -> Result<Store> {
+    let keys = keys::load(settings.seal_keys.as_deref(), serves)?;
+    if serves && keys.is_none() {
+        anyhow::bail!("no seal key file: name one outside the database with seal_keys (PHARMACRM_SEAL_KEYS, --seal-keys)");
+    }
     let store = Store::connect(&settings.database_url)
         .await
         .with_context(|| format!("connecting to {}", settings.redacted_url()))?;
     store.migrate().await.context("migrating the database")?;
-    Ok(store)
+    Ok(match keys {
+        Some(keys) => store.with_keys(keys),
+        None => store,
+    })
 }
 
 /// The address to listen on: the flag, the configuration, or the default.
@@ -310,7 +351,13 @@ fn listen_addr(settings: &Settings, listen: Option<String>) -> Result<std::net::
 /// `serve`: serves the API and the web UI until Ctrl-C.
 async fn serve(store: &Store, settings: &Settings, listen: Option<String>) -> Result<Finish> {
     let addr = listen_addr(settings, listen)?;
-    pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
+    pharmacrm_server::serve(
+        store.clone(),
+        addr,
+        settings.audit_checkpoints.clone(),
+        pharmacrm_server::shutdown_signal(),
+    )
+    .await?;
     Ok(Finish::Close)
 }
 
@@ -327,10 +374,23 @@ async fn demo(
 ) -> Result<Finish> {
     demo::fill(store, seed, scale, overrides).await?;
     demo::print_logins(store).await?;
+    if let Some(file) = &settings.audit_checkpoints {
+        let last =
+            pharmacrm_service::audit::last_checkpoint(store, file).map_err(files::explain)?;
+        pharmacrm_service::audit::checkpoint(store, file, last.as_ref())
+            .await
+            .map_err(files::explain)?;
+    }
     if !no_serve {
         let addr = listen_addr(settings, listen)?;
         println!("\nServing on http://{addr} (Ctrl-C to stop)");
-        pharmacrm_server::serve(store.clone(), addr, pharmacrm_server::shutdown_signal()).await?;
+        pharmacrm_server::serve(
+            store.clone(),
+            addr,
+            settings.audit_checkpoints.clone(),
+            pharmacrm_server::shutdown_signal(),
+        )
+        .await?;
     }
     Ok(Finish::Close)
 }
@@ -568,30 +628,85 @@ async fn scan_for_duplicates(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// `audit verify`: the audit log's hash chain, then the sample facts against it; exit code
-/// 1 at the first part tampered with.
-async fn verify_audit(store: &Store) -> Result<Finish> {
-    let report = store.verify_audit_chain().await?;
-    match report.problem {
-        None => println!("audit log intact: {} entries chained", report.entries),
-        Some(problem) => {
-            println!(
-                "audit log TAMPERED: {problem} ({} entries verified before it)",
-                report.entries
-            );
-            return Ok(Finish::Exit(ExitCode::FAILURE));
-        }
+/// `audit verify|checkpoint|seal-unsealed` (`new-key` needs no database).
+async fn audit(store: &Store, settings: &Settings, command: AuditCommand) -> Result<Finish> {
+    if store.keys().is_none() {
+        anyhow::bail!(
+            "no seal key file found ({}): seals and checkpoints cannot be checked or made without it",
+            settings
+                .seal_keys
+                .as_ref()
+                .map_or("seal_keys is not configured".into(), |p| p.display().to_string())
+        );
     }
-    let facts = store.verify_sample_facts().await?;
-    match facts.problem {
+    let checkpoints = settings.audit_checkpoints.as_deref();
+    match command {
+        AuditCommand::Verify => return verify_audit(store, checkpoints).await,
+        AuditCommand::Checkpoint => {
+            let file = checkpoints.context("no checkpoint file configured (audit_checkpoints)")?;
+            let last =
+                pharmacrm_service::audit::last_checkpoint(store, file).map_err(files::explain)?;
+            match pharmacrm_service::audit::checkpoint(store, file, last.as_ref())
+                .await
+                .map_err(files::explain)?
+            {
+                Some(c) => println!(
+                    "checkpoint: entry {} hash {} at {}",
+                    c.position, c.hash, c.at
+                ),
+                None => println!("the chain has not moved since the last checkpoint"),
+            }
+        }
+        AuditCommand::SealUnsealed => {
+            let n = store.seal_unsealed_records().await?;
+            println!("sealed {n} signed records stored before seals existed");
+        }
+        AuditCommand::NewKey => unreachable!("handled before connecting"),
+    }
+    Ok(Finish::Close)
+}
+
+/// `audit verify`: prints what each check found; exit code 1 when anything was tampered with.
+async fn verify_audit(store: &Store, checkpoints: Option<&std::path::Path>) -> Result<Finish> {
+    let report = pharmacrm_service::audit::verify(store, checkpoints)
+        .await
+        .map_err(files::explain)?;
+    match &report.chain.problem {
+        None => println!("audit log intact: {} entries chained", report.chain.entries),
+        Some(problem) => println!(
+            "audit log TAMPERED: {problem} ({} entries verified before it)",
+            report.chain.entries
+        ),
+    }
+    match &report.facts.problem {
         None => println!(
             "sample records intact: {} transactions and signed records match the audit log",
-            facts.checked
+            report.facts.checked
         ),
-        Some(problem) => {
-            println!("sample records TAMPERED: {problem}");
-            return Ok(Finish::Exit(ExitCode::FAILURE));
-        }
+        Some(problem) => println!("sample records TAMPERED: {problem}"),
+    }
+    if report.seals.problems.is_empty() {
+        println!(
+            "seals intact: {} signed records sealed",
+            report.seals.sealed
+        );
+    }
+    for problem in &report.seals.problems {
+        println!("seal TAMPERED: {problem}");
+    }
+    match &report.anchor {
+        None => println!("audit chain NOT ANCHORED: no checkpoint file configured"),
+        Some(a) => match (&a.problem, &a.latest) {
+            (Some(problem), _) => println!("audit chain TAMPERED: {problem}"),
+            (None, Some(latest)) => println!(
+                "audit chain anchored: {} checkpoints confirmed, the latest at entry {} ({}); entries after it rest on the database alone",
+                a.confirmed, latest.position, latest.at
+            ),
+            (None, None) => println!("audit chain NOT ANCHORED: no checkpoint yet"),
+        },
+    }
+    if report.tampered() {
+        return Ok(Finish::Exit(ExitCode::FAILURE));
     }
     Ok(Finish::Close)
 }

@@ -233,6 +233,37 @@ fn audit_verify_fails_when_a_sample_transaction_is_changed_in_the_database() {
         "{}",
         text(&clean.stdout)
     );
+    for line in [
+        "seals intact",
+        "audit chain anchored: 1 checkpoints confirmed",
+    ] {
+        assert!(
+            text(&clean.stdout).contains(line),
+            "{line}: {}",
+            text(&clean.stdout)
+        );
+    }
+    assert!(
+        dir.path().join("demo.db.seal-keys").exists(),
+        "the demo created its key file beside the database"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("demo.db.seal-keys"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let rotated = pharmacrm(&db, &["audit", "new-key"]);
+    assert!(
+        text(&rotated.stdout).contains("added seal key k2"),
+        "{}",
+        text(&rotated.stdout)
+    );
+    let after_rotation = pharmacrm(&db, &["audit", "verify"]);
+    assert!(after_rotation.status.success(), "old keys still verify");
     // Someone edits a ledger line behind the application's back (the audit log itself untouched).
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

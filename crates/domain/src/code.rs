@@ -138,6 +138,13 @@ codes! {
     DeaRequired = "dea_required",
     /// The signature is missing or not bound to this record.
     SignatureInvalid = "signature_invalid",
+    /// The signed record names someone other than the HCP of master data, or the signer may
+    /// not sign it (a request by anyone but the practitioner, a designee without a name):
+    /// refused, and an exception for suspected falsification is opened (21 CFR 203.37(a)).
+    SignerMismatch = "signer_mismatch",
+    /// The drawing is identical to the one on another record (a copied signature): refused,
+    /// and an exception for suspected falsification is opened (21 CFR 203.37(a)).
+    SignatureCopied = "signature_copied",
     /// Flag: quantities received differ from what was sent.
     ReceiptDiscrepancy = "receipt_discrepancy",
     /// Flag: a physical count differs from the book as of the count's time (explained by the

@@ -22,6 +22,7 @@ pub mod product;
 pub mod realignment;
 pub mod role;
 pub mod sample;
+pub mod seal;
 pub mod segment;
 pub mod specialty;
 pub mod stewardship;

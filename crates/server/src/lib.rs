@@ -62,13 +62,18 @@ fn compressible() -> impl Predicate {
     SizeAbove::new(1024).and(NotForContentType::const_new("text/event-stream"))
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Serves until `shutdown` completes, then finishes the requests in flight. With a
+/// checkpoint file, anchors the audit chain in it every minute the chain grew.
 pub async fn serve(
     store: Store,
     addr: SocketAddr,
+    checkpoints: Option<std::path::PathBuf>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tokio::spawn(bring_versions_into_force(store.clone()));
+    if let Some(file) = checkpoints {
+        tokio::spawn(anchor_audit_chain(store.clone(), file));
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(listener, app(store))
@@ -86,6 +91,27 @@ async fn bring_versions_into_force(store: Store) {
         if let Err(e) = pharmacrm_service::targeting::apply_due(&store, &actor, store.today()).await
         {
             tracing::warn!(error = %e, "could not bring targeting versions into force");
+        }
+    }
+}
+
+/// Once a minute, appends a sealed checkpoint of the audit chain's head to `file` if the
+/// chain grew (docs/samples.md, "Seals and the anchor").
+async fn anchor_audit_chain(store: Store, file: std::path::PathBuf) {
+    let mut last = match pharmacrm_service::audit::last_checkpoint(&store, &file) {
+        Ok(last) => last,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the audit checkpoints; not anchoring");
+            return;
+        }
+    };
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match pharmacrm_service::audit::checkpoint(&store, &file, last.as_ref()).await {
+            Ok(Some(written)) => last = Some(written),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not write an audit checkpoint"),
         }
     }
 }

@@ -75,6 +75,8 @@ pub fn status_of(code: Code) -> StatusCode {
         | Code::DeaRequired
         | Code::SignatureInvalid
         | Code::ReceiptDiscrepancy
+        | Code::SignerMismatch
+        | Code::SignatureCopied
         | Code::CountDiscrepancy
         | Code::TotalOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
     }

@@ -57,7 +57,9 @@ pub async fn submit(store: &Store, principal: &Principal, input: CallInput) -> R
                 }
                 effects.extend(sample_effects);
             }
-            Err(Verdict::Refuse(outcome)) => return Ok(Evaluation::answered(outcome)),
+            Err(refusal @ (Verdict::Refuse(_) | Verdict::RefuseAndReport { .. })) => {
+                return Ok(refusal.into())
+            }
             Err(Verdict::Apply { .. }) => {}
         }
     }

@@ -3,6 +3,7 @@
 //! exporting the industry's CSV files. Rules come from the domain crate; data from storage.
 
 pub mod alignment;
+pub mod audit;
 pub mod auth;
 pub mod calls;
 pub mod completeness;

@@ -290,6 +290,27 @@ impl Store {
         }
     }
 
+    /// The end of the chain: the last entry's position and hash (0 and `genesis` when empty).
+    pub async fn audit_head(&self) -> Result<(i64, String)> {
+        let head = sqlx::query("SELECT position, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok((get_i64(&head, "position")?, get_str(&head, "hash")?))
+    }
+
+    /// The hash stored for the entry at `position`, if there is one.
+    pub async fn audit_hash_at(&self, position: i64) -> Result<Option<String>> {
+        let row = stmt(
+            "SELECT hash FROM audit_log WHERE position = $1",
+            vec![position.into()],
+        )
+        .query()
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| get_opt_str(&r, "hash").map(Option::unwrap_or_default))
+            .transpose()
+    }
+
     pub async fn audit_count(&self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) FROM audit_log")
             .fetch_one(self.pool())

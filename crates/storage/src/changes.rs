@@ -30,6 +30,8 @@ pub(crate) struct Tx {
     inner: Transaction<'static, Any>,
     changes: broadcast::Sender<()>,
     tells: bool,
+    /// The store's seal keys, for the signed records the transaction writes.
+    pub(crate) keys: Option<std::sync::Arc<pharmacrm_domain::seal::Keyring>>,
 }
 
 impl Tx {
@@ -73,6 +75,7 @@ impl Store {
             inner: self.pool().begin().await?,
             changes: self.changes.clone(),
             tells: false,
+            keys: self.keys.clone(),
         })
     }
 

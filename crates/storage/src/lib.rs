@@ -56,6 +56,10 @@ pub struct Store {
     clock: SharedClock,
     /// Told on each commit that changed what devices pull (see `changes`).
     changes: tokio::sync::broadcast::Sender<()>,
+    /// The keys signed records and audit checkpoints are sealed with, read from a file
+    /// outside the database (`pharmacrm_domain::seal`). A store without keys refuses to
+    /// write a signed record rather than store it unsealed.
+    keys: Option<std::sync::Arc<pharmacrm_domain::seal::Keyring>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -105,12 +109,26 @@ impl Store {
             backend,
             clock: SystemClock::shared(),
             changes: changes::channel(),
+            keys: None,
         })
     }
 
     /// The same store reading time from `clock` (tests and replays run at any date).
     pub fn with_clock(self, clock: SharedClock) -> Store {
         Store { clock, ..self }
+    }
+
+    /// The same store sealing signed records (and checkpoints) with `keys`.
+    pub fn with_keys(self, keys: pharmacrm_domain::seal::Keyring) -> Store {
+        Store {
+            keys: Some(std::sync::Arc::new(keys)),
+            ..self
+        }
+    }
+
+    /// The seal keys, when the store was given them.
+    pub fn keys(&self) -> Option<&pharmacrm_domain::seal::Keyring> {
+        self.keys.as_deref()
     }
 
     pub fn now(&self) -> DateTime<Utc> {

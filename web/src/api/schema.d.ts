@@ -1662,7 +1662,7 @@ export interface components {
          * @description A stable, machine-readable code (`snake_case` on the wire).
          * @enum {string}
          */
-        Code: "validation_failed" | "malformed_json" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "method_not_allowed" | "not_found" | "unauthenticated" | "invalid_credentials" | "forbidden" | "database_unavailable" | "internal" | "duplicate_npi" | "duplicate" | "conflict" | "likely_duplicate" | "already_decided" | "hcp_merged" | "already_undone" | "already_received" | "unknown_kind" | "duplicate_call" | "duplicate_record" | "linked" | "hcp_not_in_scope" | "hcp_inactive" | "blacklisted" | "do_not_call" | "hcp_realigned_since_call" | "blacklisted_after_call" | "do_not_call_set_after_call" | "fair_balance" | "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch" | "lot_expired" | "insufficient_inventory" | "allocation_exceeded" | "sample_limit" | "no_active_licence" | "credential_not_eligible" | "dea_required" | "signature_invalid" | "receipt_discrepancy" | "count_discrepancy" | "total_out_of_range";
+        Code: "validation_failed" | "malformed_json" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "method_not_allowed" | "not_found" | "unauthenticated" | "invalid_credentials" | "forbidden" | "database_unavailable" | "internal" | "duplicate_npi" | "duplicate" | "conflict" | "likely_duplicate" | "already_decided" | "hcp_merged" | "already_undone" | "already_received" | "unknown_kind" | "duplicate_call" | "duplicate_record" | "linked" | "hcp_not_in_scope" | "hcp_inactive" | "blacklisted" | "do_not_call" | "hcp_realigned_since_call" | "blacklisted_after_call" | "do_not_call_set_after_call" | "fair_balance" | "no_lines" | "quantity_invalid" | "unknown_sku" | "lot_required" | "lot_mismatch" | "lot_expired" | "insufficient_inventory" | "allocation_exceeded" | "sample_limit" | "no_active_licence" | "credential_not_eligible" | "dea_required" | "signature_invalid" | "signer_mismatch" | "signature_copied" | "receipt_discrepancy" | "count_discrepancy" | "total_out_of_range";
         /** @description A colleague samples can be transferred to. */
         Colleague: {
             /** Format: uuid */
@@ -3023,6 +3023,13 @@ export interface components {
             closed_at?: string | null;
             closed_by?: string | null;
             comment?: string | null;
+            /**
+             * Format: date
+             * @description For suspected falsification of a sample record (`signer_mismatch`,
+             *     `signature_copied`): the day FDA must be notified by, 5 working days after discovery
+             *     (21 CFR 203.37(a)).
+             */
+            fda_notice_due?: string | null;
             findings: components["schemas"]["Finding"][];
             /** Format: uuid */
             hcp_id?: string | null;
@@ -3031,6 +3038,8 @@ export interface components {
             id: string;
             /** @description When the samples were given or requested (the record's time). */
             occurred_at?: string | null;
+            /** @description Open past its FDA notice day. */
+            overdue: boolean;
             /** @description When the server raised the exception (the record arrived). */
             raised_at: string;
             /** Format: uuid */
@@ -3257,6 +3266,11 @@ export interface components {
         SignedRecord: {
             /** @description Day of the disbursement or request, `YYYY-MM-DD`. */
             date: string;
+            /**
+             * @description Lower-case hex SHA-256 of the drawing ([`image_digest`]), so the hash covers it.
+             *     Empty only on records signed before version 2.
+             */
+            image_sha256: string;
             /** @description State licence (`CA A12345`) or, for a controlled product, the DEA number. */
             licence_number: string;
             lines: components["schemas"]["SignedLine"][];
@@ -3275,7 +3289,18 @@ export interface components {
             /** @description RFC 3339 time of signing, as the device recorded it. */
             signed_at: string;
             signer_name: string;
+            /**
+             * @description The practitioner, or a designee (a receipt only). Absent on records signed before
+             *     version 2, which were all the practitioner's.
+             */
+            signer_role: components["schemas"]["SignerRole"];
         };
+        /**
+         * @description Who signed: the practitioner, or (for a receipt only, 21 CFR 203.31(c)) a designee who
+         *     signs with their own name.
+         * @enum {string}
+         */
+        SignerRole: "practitioner" | "designee";
         /** @description What the rules need to know about a SKU. */
         SkuFacts: {
             dea_schedule?: null | components["schemas"]["DeaSchedule"];

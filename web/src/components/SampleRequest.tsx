@@ -89,7 +89,7 @@ export function SampleRequest({ hcp, book }: { hcp: Hcp; book: EffectiveBook }) 
       <SignatureStep
         record={record}
         meaning={MEANING_REQUEST}
-        defaultSigner={`${hcp.first_name} ${hcp.last_name}`}
+        practitioner={hcp}
         title="Request for drug samples"
         shipTo={shipTo}
         onCancel={() => setSigning(false)}

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useState } from 'preact/hooks';
-import type { SignedRecord } from '../offline/samples';
-import { recordGaps, signRecord } from '../offline/sampleBook';
+import { signerProblem, type SignedRecord, type SignerRole } from '../offline/samples';
+import { recordGaps, signRecord, withSigner } from '../offline/sampleBook';
 import type { Signature } from '../offline/types';
 import { isSigned, MAX_PATH_CHARS, strokesToPath, type Stroke } from '../lib/signaturePath';
 import { SignaturePad } from './SignaturePad';
@@ -10,12 +10,15 @@ import '../samples.css';
  * The full-screen step the HCP signs on while holding the device: the app's navigation is
  * hidden (body class `signing`), the record shows the 21 CFR 203.31 fields, the disclaimer and
  * what the signature means (21 CFR 11.50), and the HCP types their printed name and draws.
- * "Sign" hands back the signature bound to the record by its hash; "Cancel" goes back.
+ * A receipt may instead be signed by the practitioner's designee, with their own name (21 CFR
+ * 203.31(c)); a request only by the practitioner. The signer is checked against the HCP before
+ * signing, as the server checks it. "Sign" hands back the signature bound to the record and the
+ * drawing by its hash; "Cancel" goes back.
  */
 export function SignatureStep({
   record,
   meaning,
-  defaultSigner,
+  practitioner,
   title,
   shipTo,
   onSigned,
@@ -24,19 +27,44 @@ export function SignatureStep({
   /** The record to sign (without signer name, time and meaning). */
   record: SignedRecord;
   meaning: string;
-  defaultSigner: string;
+  /** The HCP of master data the record is for. */
+  practitioner: { first_name: string; last_name: string };
   title: string;
   /** For a request: where the samples will be delivered. */
   shipTo?: string;
   onSigned: (signature: Signature) => void;
   onCancel: () => void;
 }) {
+  const defaultSigner = `${practitioner.first_name} ${practitioner.last_name}`;
   const [name, setName] = useState(defaultSigner);
+  const [signedAs, setSignedAs] = useState<SignerRole>('practitioner');
   const [strokes, setStrokes] = useState<Stroke[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const gaps = recordGaps(record);
   const request = record.record_type === 'sample_request';
+  const chooseRole = (r: SignerRole) => {
+    setSignedAs(r);
+    setName(r === 'designee' ? '' : defaultSigner);
+    setErrors({ ...errors, name: '' });
+  };
+  /** Why this signer may not sign this record, in words (21 CFR 203.31), or ''. */
+  const signerError = (): string => {
+    const problem = signerProblem(
+      withSigner(record, name, signedAs),
+      practitioner.first_name,
+      practitioner.last_name,
+    );
+    if (problem === 'signature.record.practitioner_name')
+      return `The record does not name ${defaultSigner}.`;
+    if (problem === 'signature.record.signer_role')
+      return 'A request is signed by the practitioner only.';
+    if (problem === 'signature.record.signer_name')
+      return signedAs === 'designee'
+        ? 'A designee signs with their own first and last name.'
+        : `Type the practitioner's name (${defaultSigner}).${request ? '' : ' Someone receiving the samples for them signs as their designee.'}`;
+    return '';
+  };
 
   // Before the first paint, so the app's chrome never shows over the signature step.
   useLayoutEffect(() => {
@@ -48,6 +76,7 @@ export function SignatureStep({
   const sign = async () => {
     const e: Record<string, string> = {};
     if (!name.trim()) e.name = 'Type your name as it should appear on the record.';
+    else if (signerError()) e.name = signerError();
     const image = strokesToPath(strokes);
     if (!isSigned(strokes)) e.pad = 'Please sign in the box.';
     else if (image.length > MAX_PATH_CHARS)
@@ -56,7 +85,7 @@ export function SignatureStep({
     if (Object.values(e).some(Boolean) || Object.keys(gaps).length) return;
     setBusy(true);
     try {
-      onSigned(await signRecord(record, name, meaning, image));
+      onSigned(await signRecord(record, name, meaning, image, signedAs));
     } finally {
       setBusy(false);
     }
@@ -134,8 +163,33 @@ export function SignatureStep({
           <span>This record cannot be signed: {Object.values(gaps).join(' ')}</span>
         </div>
       )}
+      {!request && (
+        <fieldset class="sign-role" data-testid="sign-role">
+          <legend>Who signs</legend>
+          <label>
+            <input
+              type="radio"
+              name="sign-role"
+              checked={signedAs === 'practitioner'}
+              onChange={() => chooseRole('practitioner')}
+              data-testid="sign-role-practitioner"
+            />{' '}
+            The practitioner ({defaultSigner})
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="sign-role"
+              checked={signedAs === 'designee'}
+              onChange={() => chooseRole('designee')}
+              data-testid="sign-role-designee"
+            />{' '}
+            Their designee, receiving the samples for them
+          </label>
+        </fieldset>
+      )}
       <label class="sign-name">
-        Printed name
+        {signedAs === 'designee' ? "Designee's printed name" : 'Printed name'}
         <input
           type="text"
           value={name}

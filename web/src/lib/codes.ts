@@ -51,6 +51,10 @@ export const CODE_TEXT: Record<Code, string> = {
   credential_not_eligible: "The HCP's credential is not eligible for this product.",
   dea_required: "A controlled substance needs the HCP's DEA registration.",
   signature_invalid: 'The signature is missing or does not match the samples.',
+  signer_mismatch:
+    'The signed record does not name this HCP, or the signer may not sign it; compliance has been told.',
+  signature_copied:
+    'The drawing is identical to the signature on another record; compliance has been told.',
   receipt_discrepancy: 'The quantities received differ from what was sent.',
   count_discrepancy:
     'The count differs from the book at the time of the count: compliance reviews the explanation.',

@@ -530,6 +530,8 @@ const FINDING_LABELS: Record<string, string> = {
   no_active_licence: 'No active licence',
   credential_not_eligible: 'Credential not eligible',
   dea_required: 'DEA registration required',
+  signer_mismatch: 'Signer does not match the HCP',
+  signature_copied: 'Signature copied from another record',
 };
 
 export function findingLabel(code: string): string {

@@ -2,7 +2,13 @@
  * when): built from the HCP and the book, its gaps, its signature and whether a signature still
  * matches it. */
 import type { Address, Hcp } from '../api/types';
-import { recordHash, type SampleLine, type SignedRecord } from './samples';
+import {
+  imageDigest,
+  recordHash,
+  type SampleLine,
+  type SignedRecord,
+  type SignerRole,
+} from './samples';
 import type { LotView, SampleBook, Signature } from './types';
 
 export type RecordType = 'sample_disbursement' | 'sample_request';
@@ -116,8 +122,10 @@ export function buildRecord(x: RecordInput): SignedRecord {
     manufacturer: makers.join(', '),
     date: x.date,
     signer_name: '',
+    signer_role: 'practitioner',
     signed_at: '',
     meaning: '',
+    image_sha256: '',
   };
 }
 
@@ -136,27 +144,48 @@ export function recordGaps(r: SignedRecord): Record<string, string> {
   return e;
 }
 
-/** The signature of `record` by `signerName` at `at` with the drawn `image`, bound by the hash. */
+/** The record as signed by `signerName` in `role`: what `signRecord` hashes, before the drawing. */
+export function withSigner(
+  record: SignedRecord,
+  signerName: string,
+  role: SignerRole,
+): SignedRecord {
+  return { ...record, signer_name: signerName.trim(), signer_role: role };
+}
+
+/**
+ * The signature of `record` by `signerName` (the practitioner, or a designee for a receipt) at
+ * `at` with the drawn `image`; the drawing's digest is part of the signed record, and the hash
+ * binds both (pharmacrm-signed-record/2).
+ */
 export async function signRecord(
   record: SignedRecord,
   signerName: string,
   meaning: string,
   image: string,
+  role: SignerRole = 'practitioner',
   at: Date = new Date(),
 ): Promise<Signature> {
   const signed: SignedRecord = {
-    ...record,
-    signer_name: signerName.trim(),
+    ...withSigner(record, signerName, role),
     signed_at: at.toISOString(),
     meaning,
+    image_sha256: await imageDigest(image),
   };
   return { record: signed, image, hash: await recordHash(signed) };
 }
 
-/** Whether `sig` still signs `record` (everything but the signer's name, time and meaning the same). */
+/** Whether `sig` still signs `record` (everything but the signer, time, meaning and drawing the same). */
 export function signatureMatches(sig: Signature | null, record: SignedRecord): boolean {
   if (!sig) return false;
   const strip = (r: SignedRecord) =>
-    JSON.stringify({ ...r, signer_name: '', signed_at: '', meaning: '' });
-  return strip(sig.record) === strip(record);
+    JSON.stringify({
+      ...r,
+      signer_name: '',
+      signer_role: 'practitioner',
+      signed_at: '',
+      meaning: '',
+      image_sha256: '',
+    });
+  return strip(sig.record as SignedRecord) === strip(record);
 }

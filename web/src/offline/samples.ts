@@ -191,10 +191,17 @@ export interface SignedRecord {
   /** Day of the disbursement or request, `YYYY-MM-DD`. */
   date: string;
   signer_name: string;
+  /** The practitioner, or a designee (a receipt only). */
+  signer_role: SignerRole;
   /** RFC 3339 time of signing, as the device recorded it. */
   signed_at: string;
   meaning: string;
+  /** Lower-case hex SHA-256 of the drawing (`imageDigest`); empty only before version 2. */
+  image_sha256: string;
 }
+
+/** Who signed a record: the practitioner, or (a receipt only) a designee. */
+export type SignerRole = 'practitioner' | 'designee';
 
 /** A quantity of one lot. */
 export interface LotQuantity {
@@ -625,9 +632,13 @@ function clean(value: string): string {
   return rustTrim(value.replace(/[\n\r]/g, ' '));
 }
 
-/** The text the hash is computed over: one `key=value` per line in a fixed order. */
+/**
+ * The text the hash is computed over: one `key=value` per line in a fixed order. Version 2 adds
+ * the signer's role and the drawing's digest; a record without a digest keeps version 1's text.
+ */
 export function canonicalText(record: SignedRecord): string {
-  let text = 'pharmacrm-signed-record/1\n';
+  const v2 = (record.image_sha256 ?? '') !== '';
+  let text = v2 ? 'pharmacrm-signed-record/2\n' : 'pharmacrm-signed-record/1\n';
   const put = (k: string, v: string) => {
     text += `${k}=${clean(v)}\n`;
   };
@@ -652,16 +663,122 @@ export function canonicalText(record: SignedRecord): string {
   put('manufacturer', record.manufacturer);
   put('date', record.date);
   put('signer_name', record.signer_name);
+  if (v2) put('signer_role', record.signer_role ?? 'practitioner');
   put('signed_at', record.signed_at);
   put('meaning', record.meaning);
+  if (v2) put('image_sha256', record.image_sha256);
   return text;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Lower-case hex SHA-256 of `canonicalText(record)`, the hash binding a signature to its record. */
 export async function recordHash(record: SignedRecord): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(canonicalText(record)),
-  );
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(canonicalText(record));
+}
+
+/** Lower-case hex SHA-256 of a drawing's path data, as sent. */
+export async function imageDigest(image: string): Promise<string> {
+  return sha256Hex(image);
+}
+
+/**
+ * The first field on which a signature fails to bind its record and drawing (as
+ * `Signature::verify` reports it), or null when it binds: no drawing, a drawing that is not the
+ * one whose digest was signed, a hash that is not the record's.
+ */
+export async function bindingProblem(sig: {
+  record: SignedRecord;
+  image: string;
+  hash: string;
+}): Promise<string | null> {
+  if (!sig.image.trim()) return 'signature.image';
+  if (sig.record.image_sha256 !== (await imageDigest(sig.image)))
+    return 'signature.record.image_sha256';
+  if (sig.hash !== (await recordHash(sig.record))) return 'signature.hash';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Who may sign (crates/domain/src/sample/signature.rs `signer_problem`)
+// ---------------------------------------------------------------------------------------
+
+const TITLES = ['dr', 'doctor', 'prof', 'professor', 'mr', 'mrs', 'ms', 'mx'];
+const AFTER_NAME = [
+  'jr',
+  'sr',
+  'ii',
+  'iii',
+  'iv',
+  'md',
+  'do',
+  'dds',
+  'dmd',
+  'dpm',
+  'od',
+  'phd',
+  'pharmd',
+  'np',
+  'pa',
+  'pac',
+  'aprn',
+  'fnp',
+  'rn',
+  'cnm',
+  'facp',
+  'faafp',
+];
+
+/** The words of a name as compared: before any comma, accents folded, lower case, no punctuation. */
+export function nameWords(text: string): string[] {
+  const name = text.split(',')[0] ?? '';
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['.]/g, '')
+    .replace(/[^a-z0-9]/g, ' ')
+    .split(' ')
+    .filter(Boolean);
+}
+
+/** Whether `text` names the person with this first and last name (titles and credentials aside). */
+export function namesPerson(text: string, firstName: string, lastName: string): boolean {
+  const first = nameWords(firstName);
+  const last = nameWords(lastName);
+  if (!first.length || !last.length) return false;
+  const words = nameWords(text);
+  while (words.length > first.length + last.length && TITLES.includes(words[0])) words.shift();
+  for (;;) {
+    const starts = first.every((w, i) => words[i] === w);
+    const ends = last.every((w, i) => words[words.length - last.length + i] === w);
+    if (words.length >= first.length + last.length && starts && ends) return true;
+    if (!words.length || !AFTER_NAME.includes(words[words.length - 1])) return false;
+    words.pop();
+  }
+}
+
+/**
+ * The first field on which a record's signer fails the rule of 21 CFR 203.31, or null: the
+ * record names the HCP; a request is signed by the practitioner only; a receipt by the
+ * practitioner or a designee with their own first and last name.
+ */
+export function signerProblem(
+  record: Pick<SignedRecord, 'record_type' | 'practitioner_name' | 'signer_name' | 'signer_role'>,
+  firstName: string,
+  lastName: string,
+): string | null {
+  if (!namesPerson(record.practitioner_name, firstName, lastName))
+    return 'signature.record.practitioner_name';
+  const request = record.record_type === 'sample_request';
+  if (record.signer_role === 'designee') {
+    if (request) return 'signature.record.signer_role';
+    return nameWords(record.signer_name).length < 2 ? 'signature.record.signer_name' : null;
+  }
+  return namesPerson(record.signer_name, firstName, lastName)
+    ? null
+    : 'signature.record.signer_name';
 }

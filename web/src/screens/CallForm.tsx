@@ -140,7 +140,7 @@ function Form({
       <SignatureStep
         record={ds.record}
         meaning={MEANING_RECEIPT}
-        defaultSigner={`${lead.first_name} ${lead.last_name}`}
+        practitioner={lead}
         title="Receipt of drug samples"
         onSigned={call.signed}
         onCancel={call.cancelSigning}

@@ -132,6 +132,12 @@ pub struct SampleException {
     pub closed_by: Option<String>,
     pub closed_at: Option<String>,
     pub comment: Option<String>,
+    /// For suspected falsification of a sample record (`signer_mismatch`,
+    /// `signature_copied`): the day FDA must be notified by, 5 working days after discovery
+    /// (21 CFR 203.37(a)).
+    pub fda_notice_due: Option<NaiveDate>,
+    /// Open past its FDA notice day.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -23,7 +23,9 @@ use pharmacrm_domain::sample::loss::deadlines;
 use pharmacrm_domain::sample::reconciliation::{
     compare_count, plus, CountComparison, Counted, OutOfRange,
 };
-use pharmacrm_domain::sample::signature::Signature;
+use pharmacrm_domain::sample::signature::{
+    signer_problem, Signature, RECORD_DISBURSEMENT, RECORD_REQUEST,
+};
 use pharmacrm_domain::sample::views::{InventoryCount, ShipmentView};
 use pharmacrm_domain::sample::{
     quantity_problem, DisbursementInput, LedgerEntry, LotQuantity, TxnKind,
@@ -104,13 +106,19 @@ pub struct CountInput {
 /// Longest explanation of a count's differences, in characters.
 pub const MAX_EXPLANATION_CHARS: usize = 2000;
 
-/// The answer to a sample mutation: its effects, or a refusal with field errors.
+/// The answer to a sample mutation: its effects, or a refusal with field errors, or a
+/// refusal that compliance must also see (suspected falsification: the exception is written
+/// with the refusal, in the mutation's transaction).
 pub enum Verdict {
     Apply {
         effects: Vec<Effect>,
         flagged: Vec<Code>,
     },
     Refuse(MutationOutcome),
+    RefuseAndReport {
+        outcome: MutationOutcome,
+        exception: NewException,
+    },
 }
 
 fn refuse(code: Code, message: impl Into<String>, errors: ValidationErrors) -> Verdict {
@@ -128,6 +136,10 @@ impl From<Verdict> for Evaluation {
                 effects,
             },
             Verdict::Refuse(outcome) => Evaluation::answered(outcome),
+            Verdict::RefuseAndReport { outcome, exception } => Evaluation {
+                outcome,
+                effects: vec![Effect::Exception(exception)],
+            },
         }
     }
 }
@@ -194,13 +206,20 @@ pub async fn evaluate(
     Ok(verdict.into())
 }
 
+/// The HCP of master data a signed record is for.
+struct Recipient {
+    facts: RecipientFacts,
+    /// The practice's state.
+    state: String,
+    first_name: String,
+    last_name: String,
+    /// The practice address on one line.
+    address: String,
+}
+
 /// What the server knows of the recipient, judged on the day samples were given:
 /// a do-not-call or blacklist flag set after that moment does not count against it.
-async fn recipient(
-    store: &Store,
-    hcp_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Option<(RecipientFacts, String, String, String)>> {
+async fn recipient(store: &Store, hcp_id: Uuid, at: DateTime<Utc>) -> Result<Option<Recipient>> {
     let all = pharmacrm_domain::access::Scope::All;
     let Some(hcp) = store.hcp(&all, hcp_id).await? else {
         return Ok(None);
@@ -245,8 +264,13 @@ async fn recipient(
         a.state,
         a.zip
     );
-    let name = format!("{} {}", hcp.first_name, hcp.last_name);
-    Ok(Some((facts, hcp.address.state.clone(), name, address)))
+    Ok(Some(Recipient {
+        facts,
+        state: hcp.address.state.clone(),
+        first_name: hcp.first_name.clone(),
+        last_name: hcp.last_name.clone(),
+        address,
+    }))
 }
 
 /// The lots a rep holds (among `all`), as the guardrails see them.
@@ -280,7 +304,7 @@ async fn signed_record(
 ) -> Result<std::result::Result<(Vec<Effect>, Vec<Finding>), Verdict>> {
     let rep = principal.user.id;
     let record_type = record_type(mode);
-    let Some((facts, home_state, hcp_name, address)) = recipient(store, hcp_id, at).await? else {
+    let Some(hcp) = recipient(store, hcp_id, at).await? else {
         return Ok(Err(refuse(
             Code::HcpNotInScope,
             "the HCP is unknown",
@@ -297,9 +321,12 @@ async fn signed_record(
             errors,
         )));
     }
-    let state = state.unwrap_or_else(|| home_state.clone());
+    if let Some(verdict) = suspected_falsification(store, rep, hcp_id, &hcp, signature).await? {
+        return Ok(Err(verdict));
+    }
+    let state = state.unwrap_or_else(|| hcp.state.clone());
     let data = GuardrailData::load(store, rep, hcp_id, at).await?;
-    let findings = check_samples(&data.context(mode, at, &state, &facts, &lots), lines);
+    let findings = check_samples(&data.context(mode, at, &state, &hcp.facts, &lots), lines);
     if let Some(verdict) = refuse_malformed(&findings) {
         return Ok(Err(verdict));
     }
@@ -312,7 +339,7 @@ async fn signed_record(
         hcp_id,
         occurred_at: at,
         state,
-        ship_to: (mode == SampleMode::Request).then(|| address.clone()),
+        ship_to: (mode == SampleMode::Request).then(|| hcp.address.clone()),
         lines: lines.to_vec(),
         signature: signature.clone(),
         findings: findings.clone(),
@@ -320,6 +347,7 @@ async fn signed_record(
     };
     let mut effects = vec![Effect::SampleRecord(record, given)];
     if mode == SampleMode::Disbursement {
+        let hcp_name = format!("{} {}", hcp.first_name, hcp.last_name);
         effects.push(Effect::Ledger(disbursement_entries(
             rep, id, at, &hcp_name, lines,
         )));
@@ -339,9 +367,58 @@ async fn signed_record(
 /// The record type a signature is bound to.
 fn record_type(mode: SampleMode) -> &'static str {
     match mode {
-        SampleMode::Disbursement => "sample_disbursement",
-        SampleMode::Request => "sample_request",
+        SampleMode::Disbursement => RECORD_DISBURSEMENT,
+        SampleMode::Request => RECORD_REQUEST,
     }
+}
+
+/// A well-formed signature that is not what it claims: a record naming someone other than
+/// the HCP, signed by someone who may not sign it (`signature::signer_problem`), or with a
+/// drawing already on another record. Refused, and reported to compliance at once as
+/// suspected falsification, due to FDA within 5 working days of today (21 CFR 203.37(a)).
+async fn suspected_falsification(
+    store: &Store,
+    rep: Uuid,
+    hcp_id: Uuid,
+    hcp: &Recipient,
+    signature: &Signature,
+) -> Result<Option<Verdict>> {
+    let record = &signature.record;
+    let mut finding = signer_problem(record, &hcp.first_name, &hcp.last_name);
+    if finding.is_none() {
+        let copies = store
+            .records_with_drawing(&record.image_sha256, record.record_id)
+            .await?;
+        finding = copies.first().map(|other| Finding {
+            code: Code::SignatureCopied,
+            severity: Severity::Error,
+            field: "signature.image".into(),
+            message: format!("the drawing is identical to the signature on record {other}"),
+        });
+    }
+    let Some(finding) = finding else {
+        return Ok(None);
+    };
+    let (fda_notice_due, _) = deadlines(store.today());
+    let outcome = MutationOutcome::rejected(
+        finding.code,
+        format!(
+            "suspected falsification of a sample record; compliance must notify FDA by {fda_notice_due}"
+        ),
+        vec![pharmacrm_domain::FieldError {
+            field: finding.field.clone(),
+            message: finding.message.clone(),
+        }],
+    );
+    let mut exception = compliance_exception(
+        record.record_id,
+        &record.record_type,
+        rep,
+        hcp_id,
+        &[finding],
+    );
+    exception.fda_notice_due = Some(fda_notice_due);
+    Ok(Some(Verdict::RefuseAndReport { outcome, exception }))
 }
 
 /// The lines as the HCP signed them: lot number (none for a request) and quantity.
@@ -513,6 +590,7 @@ fn compliance_exception(
             .filter(|f| f.severity == Severity::Error)
             .cloned()
             .collect(),
+        fda_notice_due: None,
     }
 }
 
@@ -570,6 +648,7 @@ fn discrepancy_exception(
         rep_id: rep,
         hcp_id: None,
         findings,
+        fda_notice_due: None,
     }
 }
 
@@ -591,7 +670,7 @@ pub fn raise_exception(
         Some(x) => x.findings.insert(0, finding),
         None => effects.push(Effect::Exception(compliance_exception(
             record_id,
-            "sample_disbursement",
+            RECORD_DISBURSEMENT,
             rep,
             hcp_id,
             &[finding],
@@ -1090,6 +1169,7 @@ async fn count(store: &Store, principal: &Principal, input: CountInput) -> Resul
         rep_id: rep,
         hcp_id: None,
         findings,
+        fda_notice_due: None,
     };
     Ok(Verdict::Apply {
         effects: vec![Effect::Count(count), Effect::Exception(exception)],

@@ -7,8 +7,10 @@
 mod config;
 pub mod guard;
 mod oversight;
+mod seal;
 
 pub use oversight::{FactsReport, RecordFilter, RepInventoryRow};
+pub use seal::SealReport;
 
 use crate::audit::{audit_row, NewEntry};
 use crate::changes::Tx;
@@ -111,6 +113,10 @@ pub struct NewException {
     pub rep_id: Uuid,
     pub hcp_id: Option<Uuid>,
     pub findings: Vec<Finding>,
+    /// For suspected falsification of a record: the day FDA must be told by (21 CFR
+    /// 203.37(a)). Absent on other exceptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fda_notice_due: Option<NaiveDate>,
 }
 
 /// A write a pushed mutation makes, applied in the mutation's transaction. Effects are
@@ -220,10 +226,19 @@ pub(crate) async fn apply(tx: &mut Tx, actor: &Actor, effect: &Effect, now: &str
     if !matches!(effect, Effect::Call(_)) {
         tx.tell_devices();
     }
+    let keys = tx.keys.clone();
     let conn: &mut AnyConnection = tx;
     match effect {
         Effect::Call(_) => Ok(()),
-        Effect::SampleRecord(r, given) => insert_record(conn, actor, r, given, now).await,
+        Effect::SampleRecord(r, given) => {
+            let keys = keys.ok_or_else(|| {
+                StorageError::Config(
+                    "no seal key: a signed record is never stored unsealed (configure seal_keys)"
+                        .into(),
+                )
+            })?;
+            insert_record(conn, actor, r, given, now, &keys).await
+        }
         Effect::Ledger(entries) => append_ledger(conn, actor, entries, now).await,
         Effect::Shipment(s) => insert_shipment(conn, actor, s, now).await,
         Effect::Received {
@@ -269,10 +284,12 @@ async fn insert_record(
     r: &NewSampleRecord,
     given: &[GivenLine],
     now: &str,
+    keys: &pharmacrm_domain::seal::Keyring,
 ) -> Result<()> {
     stmt(
         "INSERT INTO sample_records (id, record_type, call_id, rep_id, hcp_id, occurred_at, state, ship_to, lines, signature, \
-         signature_hash, findings, corrects, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         signature_hash, findings, corrects, recorded_at, image_sha256, seal) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         vec![
             r.id.into(),
             r.record_type.clone().into(),
@@ -288,6 +305,8 @@ async fn insert_record(
             json(&r.findings).into(),
             r.corrects.into(),
             now.to_string().into(),
+            r.signature.record.image_sha256.clone().into(),
+            keys.seal(&seal::sealed_text(r)).into(),
         ],
     )
     .query()

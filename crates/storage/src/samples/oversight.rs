@@ -28,9 +28,9 @@ pub(crate) async fn insert_exception(
     now: &str,
 ) -> Result<()> {
     stmt(
-        "INSERT INTO sample_exceptions (id, record_id, record_type, rep_id, hcp_id, findings, raised_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')",
-        vec![x.id.into(), x.record_id.into(), x.record_type.clone().into(), x.rep_id.into(), x.hcp_id.into(), json(&x.findings).into(), now.to_string().into()],
+        "INSERT INTO sample_exceptions (id, record_id, record_type, rep_id, hcp_id, findings, raised_at, status, fda_notice_due) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+        vec![x.id.into(), x.record_id.into(), x.record_type.clone().into(), x.rep_id.into(), x.hcp_id.into(), json(&x.findings).into(), now.to_string().into(), x.fda_notice_due.into()],
     )
     .query()
     .execute(&mut *conn)
@@ -125,9 +125,12 @@ pub struct FactsReport {
 type AuditedFacts = HashMap<(String, String), serde_json::Value>;
 
 const EXCEPTION_COLUMNS: &str = "x.id, x.record_id, x.record_type, x.rep_id, u.display_name AS rep_name, x.hcp_id, \
-    h.first_name, h.last_name, x.findings, r.occurred_at, x.raised_at, x.status, x.closed_by, x.closed_at, x.comment";
+    h.first_name, h.last_name, x.findings, r.occurred_at, x.raised_at, x.status, x.closed_by, x.closed_at, x.comment, x.fda_notice_due";
 
-fn exception_of(r: &AnyRow) -> Result<SampleException> {
+fn exception_of(r: &AnyRow, today: NaiveDate) -> Result<SampleException> {
+    let status = get_str(r, "status")?;
+    let fda_notice_due = get_opt_date(r, "fda_notice_due")?;
+    let open = status == "open";
     let hcp_name = match get_opt_str(r, "last_name")? {
         Some(last) => Some(format!(
             "{} {}",
@@ -147,10 +150,12 @@ fn exception_of(r: &AnyRow) -> Result<SampleException> {
         findings: from_json(r, "findings")?,
         occurred_at: get_opt_str(r, "occurred_at")?,
         raised_at: get_str(r, "raised_at")?,
-        status: get_str(r, "status")?,
+        status,
         closed_by: get_opt_str(r, "closed_by")?,
         closed_at: get_opt_str(r, "closed_at")?,
         comment: get_opt_str(r, "comment")?,
+        overdue: open && fda_notice_due.is_some_and(|due| today > due),
+        fda_notice_due,
     })
 }
 
@@ -280,11 +285,12 @@ impl Store {
                 .bind_list(reps.iter().copied());
         }
         sql.push(" ORDER BY x.raised_at DESC, x.id");
+        let today = self.today();
         sql.query()
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(exception_of)
+            .map(|r| exception_of(r, today))
             .collect()
     }
 
@@ -294,11 +300,12 @@ impl Store {
              LEFT JOIN sample_records r ON r.id = x.record_id WHERE x.id = "
         ));
         sql.bind(id);
+        let today = self.today();
         sql.query()
             .fetch_optional(self.pool())
             .await?
             .as_ref()
-            .map(exception_of)
+            .map(|r| exception_of(r, today))
             .transpose()
     }
 
@@ -754,29 +761,13 @@ impl Store {
         audited: &AuditedFacts,
         checked: &mut i64,
     ) -> Result<Option<String>> {
-        let records = sqlx::query(
-            "SELECT id, record_type, call_id, rep_id, hcp_id, occurred_at, state, ship_to, lines, signature, signature_hash, findings, corrects FROM sample_records ORDER BY id",
-        )
+        let records = sqlx::query(&format!(
+            "SELECT {STORED_RECORD_COLUMNS}, signature_hash FROM sample_records ORDER BY id"
+        ))
         .fetch_all(self.pool())
         .await?;
         for row in &records {
-            let stored = NewSampleRecord {
-                id: get_uuid(row, "id")?,
-                record_type: get_str(row, "record_type")?,
-                call_id: get_opt_uuid(row, "call_id")?,
-                rep_id: get_uuid(row, "rep_id")?,
-                hcp_id: get_uuid(row, "hcp_id")?,
-                occurred_at: parse_time(
-                    "sample_records.occurred_at",
-                    &get_str(row, "occurred_at")?,
-                )?,
-                state: get_str(row, "state")?,
-                ship_to: get_opt_str(row, "ship_to")?,
-                lines: from_json(row, "lines")?,
-                signature: from_json(row, "signature")?,
-                findings: from_json(row, "findings")?,
-                corrects: get_opt_uuid(row, "corrects")?,
-            };
+            let stored = stored_record(row)?;
             let hash_column = get_str(row, "signature_hash")?;
             let original = audited
                 .get(&("sample_record".into(), stored.id.to_string()))
@@ -797,4 +788,26 @@ impl Store {
         }
         Ok(None)
     }
+}
+
+/// The columns [`stored_record`] reads.
+pub(crate) const STORED_RECORD_COLUMNS: &str =
+    "id, record_type, call_id, rep_id, hcp_id, occurred_at, state, ship_to, lines, signature, findings, corrects";
+
+/// A signed record as stored, in the shape it was audited and sealed in.
+pub(crate) fn stored_record(row: &AnyRow) -> Result<NewSampleRecord> {
+    Ok(NewSampleRecord {
+        id: get_uuid(row, "id")?,
+        record_type: get_str(row, "record_type")?,
+        call_id: get_opt_uuid(row, "call_id")?,
+        rep_id: get_uuid(row, "rep_id")?,
+        hcp_id: get_uuid(row, "hcp_id")?,
+        occurred_at: parse_time("sample_records.occurred_at", &get_str(row, "occurred_at")?)?,
+        state: get_str(row, "state")?,
+        ship_to: get_opt_str(row, "ship_to")?,
+        lines: from_json(row, "lines")?,
+        signature: from_json(row, "signature")?,
+        findings: from_json(row, "findings")?,
+        corrects: get_opt_uuid(row, "corrects")?,
+    })
 }

@@ -163,6 +163,26 @@ function ExceptionCard({
           </span>
         </span>
       </div>
+      {x.fda_notice_due && (
+        <p
+          class={`exc-fda${x.overdue ? ' overdue' : ''}`}
+          data-testid="exception-fda"
+          data-due={x.fda_notice_due}
+          data-overdue={x.overdue ? 'true' : 'false'}
+        >
+          <strong>Suspected falsification of a sample record:</strong> notify FDA by{' '}
+          <strong>{x.fda_notice_due}</strong>{' '}
+          <span class="muted">(5 working days after discovery, 21 CFR 203.37(a))</span>
+          {x.overdue && (
+            <>
+              {' '}
+              <span class="badge overdue" data-testid="exception-overdue">
+                overdue
+              </span>
+            </>
+          )}
+        </p>
+      )}
       <ul class="ov-findings" data-testid="exception-findings">
         {x.findings.map((f, i) => (
           <li key={`${f.code}-${i}`} data-code={f.code} data-testid="finding">
