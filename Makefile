@@ -67,9 +67,11 @@ api-types:
 	$(CARGO) build -p pharmacrm
 	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run gen:api
 
-## bench: list/search at 1,000,000 HCPs on SQLite and PostgreSQL, sync pulls and pushes, the field app in Chromium
+## bench: list/search at 1,000,000 HCPs on SQLite and PostgreSQL, sync pulls and pushes (and what durable commits cost), the push property test at 2,000 cases, the field app in Chromium
 bench: web
 	$(CARGO) run --release -p pharmacrm-bench -- --out docs/benchmarks.md
+	@echo "the sync push property test with 2,000 cases per backend:"
+	CI=true PUSH_PROPERTY_CASES=2000 $(CARGO) test --release -p pharmacrm-server --test push_properties
 	$(CARGO) build -p pharmacrm
 	cd web && PHARMACRM_BIN=$(CURDIR)/target/debug/pharmacrm npm run bench
 

@@ -367,6 +367,16 @@ managers affected, one transaction).\n{ops_report}",
         eprintln!("{section}");
         report.push_str(&section);
         sections.push(("sync", section));
+        let section = sync::durability(|name| {
+            format!(
+                "sqlite://{}",
+                dir.path().join(format!("{name}.db")).display()
+            )
+        })
+        .await?;
+        eprintln!("{section}");
+        report.push_str(&section);
+        sections.push(("durability", section));
     }
     if runs("matching") {
         let section = matching::run()?;

@@ -16,8 +16,16 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Cases per backend in `make test` (more belong in a benchmark run).
+/// Cases per backend in `make test`; `make bench` runs many more through
+/// `PUSH_PROPERTY_CASES`.
 const CASES: u64 = 64;
+
+fn cases() -> u64 {
+    std::env::var("PUSH_PROPERTY_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(CASES)
+}
 
 struct World {
     hcps: Vec<String>,
@@ -108,7 +116,7 @@ async fn random_pushes_never_fail_and_apply_each_valid_call_once(store: Store) {
     let mut answers: BTreeMap<String, Value> = BTreeMap::new();
     let mut sent: Vec<Value> = Vec::new();
     let mut applied: BTreeSet<String> = BTreeSet::new();
-    for seed in 0..CASES {
+    for seed in 0..cases() {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut batch = Vec::new();
         let mut calls = BTreeMap::new();

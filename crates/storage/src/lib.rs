@@ -65,9 +65,25 @@ pub struct Store {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// When SQLite reports a commit done. Every store the server opens is [`Durability::Full`];
+/// `Normal` exists so the benchmark can state what full durability costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous = FULL`: the WAL is synced at every commit; an acknowledged mutation
+    /// survives an OS crash or a power loss.
+    Full,
+    /// `synchronous = NORMAL`: survives a killed process, not a power loss (benchmark only).
+    Normal,
+}
+
 impl Store {
     /// Connects to `sqlite://PATH` (the file is created when missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_with(url, Durability::Full).await
+    }
+
+    /// [`Store::connect`] with the SQLite durability stated (PostgreSQL ignores it).
+    pub async fn connect_with(url: &str, durability: Durability) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let url = if rest.contains('?') || rest.contains(":memory:") {
@@ -93,10 +109,13 @@ impl Store {
         // PostgreSQL's default `synchronous_commit = on` gives the same; the storage tests
         // assert both settings.
         let options = if backend == Backend::Sqlite {
-            options.after_connect(|conn, _| {
+            options.after_connect(move |conn, _| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;")
-                        .await?;
+                    conn.execute(match durability {
+                        Durability::Full => "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;",
+                        Durability::Normal => "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                    })
+                    .await?;
                     Ok(())
                 })
             })
