@@ -122,7 +122,7 @@ fn compressible() -> impl Predicate {
 }
 
 /// Serves on `listener` as `exposure` says until `shutdown` completes, then finishes the
-/// requests in flight. With a checkpoint file, anchors the audit chain in it every minute
+/// requests in flight (for `listen::DRAIN` at most: event streams are then cut). With a checkpoint file, anchors the audit chain in it every minute
 /// the chain grew.
 pub async fn serve(
     store: Store,

@@ -94,7 +94,7 @@ impl TlsFiles {
 }
 
 /// Accepts connections on `listener` and serves `app` on each until `shutdown` completes,
-/// then lets the requests in flight finish.
+/// then lets the requests in flight finish, for [`DRAIN`] at most.
 pub async fn run(
     listener: TcpListener,
     app: Router,
@@ -130,9 +130,22 @@ pub async fn run(
             drop(slot);
         });
     }
-    graceful.shutdown().await;
+    // Event streams never finish by themselves: they are cut after the drain (devices
+    // reconnect), as is any request still running then.
+    if tokio::time::timeout(DRAIN, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::info!(
+            "closing the connections still open after {} s",
+            DRAIN.as_secs()
+        );
+    }
     Ok(())
 }
+
+/// How long requests in flight get to finish once the server is told to stop.
+pub const DRAIN: Duration = Duration::from_secs(10);
 
 /// Waits for a free slot, then for a connection. A failed accept (the peer gone, too many
 /// open files) is logged and skipped after a pause.
