@@ -225,7 +225,34 @@ export const CHROMIUM_ARGS = [
 export async function launchBrowser() {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  // Every context reports the server's Content-Security-Policy violations (cspViolations).
+  const violations = [];
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`),
+      );
+    });
+    context.on('console', (message) => {
+      const text = message.text();
+      if (/CSP violation|Content Security Policy/.test(text)) violations.push(text);
+    });
+    return context;
+  };
+  browser.cspViolations = violations;
+  return browser;
+}
+
+/** The Content-Security-Policy violations seen so far in contexts of `browser`. */
+export function cspViolations(browser) {
+  return [...browser.cspViolations];
 }
 
 export const PHONE = {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   apiClient,
+  cspViolations,
   DESKTOP,
   launchBrowser,
   loadAllCards,
@@ -60,6 +61,10 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
       /<div id="app">/,
       'index.html of web/dist is embedded (run `npm run build` before building the server)',
     );
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self';/, 'a strict Content-Security-Policy');
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
   });
 
   test('a wrong password shows the problem detail; the rep logs in', async () => {
@@ -734,5 +739,9 @@ describe('role-scoped HCP access through the UI', { timeout: 600_000 }, () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  test('no screen broke the Content-Security-Policy', () => {
+    assert.deepEqual(cspViolations(browser), []);
   });
 });

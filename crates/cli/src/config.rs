@@ -4,11 +4,15 @@
 //! for an SQLite database, beside its file (`<db>.seal-keys`, created with mode 0600 by
 //! `serve` and `demo` when absent, and `<db>.checkpoints`); a PostgreSQL deployment names
 //! its key file (`seal_keys`), ideally where the database's administrators cannot read it.
+//! How `serve` and `demo` expose the server (TLS, connection limits, the metrics token or
+//! address) is [`ExposureFlags`], set the same three ways (docs/security.md).
 
 use crate::LogFormat;
 use anyhow::{Context, Result};
+use pharmacrm_server::{Exposure, Limits, TlsFiles};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://pharmacrm.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -22,6 +26,118 @@ struct File {
     log_format: Option<LogFormat>,
     seal_keys: Option<PathBuf>,
     audit_checkpoints: Option<PathBuf>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    metrics_token: Option<String>,
+    metrics_listen: Option<String>,
+    header_read_timeout: Option<u64>,
+    request_timeout: Option<u64>,
+    idle_timeout: Option<u64>,
+    max_connections: Option<usize>,
+}
+
+impl File {
+    fn exposure(&self) -> ExposureFlags {
+        ExposureFlags {
+            tls_cert: self.tls_cert.clone(),
+            tls_key: self.tls_key.clone(),
+            metrics_token: self.metrics_token.clone(),
+            metrics_listen: self.metrics_listen.clone(),
+            header_read_timeout: self.header_read_timeout,
+            request_timeout: self.request_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self.max_connections,
+        }
+    }
+}
+
+/// How the server is exposed: each a flag of `serve` and `demo`, an environment variable
+/// and a key of the configuration file. Timeouts are in seconds.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ExposureFlags {
+    /// TLS certificate chain (PEM). With --tls-key, serve HTTPS (and send HSTS).
+    #[arg(long, env = "PHARMACRM_TLS_CERT")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM) of --tls-cert.
+    #[arg(long, env = "PHARMACRM_TLS_KEY")]
+    tls_key: Option<PathBuf>,
+    /// /metrics answers only `Authorization: Bearer <token>`. Without it or --metrics-listen,
+    /// /metrics is off.
+    #[arg(long, env = "PHARMACRM_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Serve /metrics on this address (plain HTTP) instead of the main one.
+    #[arg(long, env = "PHARMACRM_METRICS_LISTEN")]
+    metrics_listen: Option<String>,
+    /// Seconds from a connection's opening (or its previous answer) to a request's last
+    /// header line; bounds the TLS handshake too. Default: 30
+    #[arg(long, env = "PHARMACRM_HEADER_READ_TIMEOUT", value_name = "SECONDS")]
+    header_read_timeout: Option<u64>,
+    /// Seconds from a request's headers to its answer, upload included (the event stream's
+    /// body is not cut). Default: 120
+    #[arg(long, env = "PHARMACRM_REQUEST_TIMEOUT", value_name = "SECONDS")]
+    request_timeout: Option<u64>,
+    /// Seconds without a byte either way that close a connection. Default: 120
+    #[arg(long, env = "PHARMACRM_IDLE_TIMEOUT", value_name = "SECONDS")]
+    idle_timeout: Option<u64>,
+    /// Connections open at once; more wait until one closes. Default: 1000
+    #[arg(long, env = "PHARMACRM_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+}
+
+impl ExposureFlags {
+    /// These flags, each unset one taken from `file`.
+    fn or(self, file: &ExposureFlags) -> ExposureFlags {
+        let file = file.clone();
+        ExposureFlags {
+            tls_cert: self.tls_cert.or(file.tls_cert),
+            tls_key: self.tls_key.or(file.tls_key),
+            metrics_token: self.metrics_token.or(file.metrics_token),
+            metrics_listen: self.metrics_listen.or(file.metrics_listen),
+            header_read_timeout: self.header_read_timeout.or(file.header_read_timeout),
+            request_timeout: self.request_timeout.or(file.request_timeout),
+            idle_timeout: self.idle_timeout.or(file.idle_timeout),
+            max_connections: self.max_connections.or(file.max_connections),
+        }
+    }
+
+    fn exposure(self) -> Result<Exposure> {
+        let defaults = Limits::default();
+        let seconds = |value: Option<u64>, default: Duration, name: &str| match value {
+            Some(0) => anyhow::bail!("{name} must be at least 1 second"),
+            Some(s) => Ok(Duration::from_secs(s)),
+            None => Ok(default),
+        };
+        let limits = Limits {
+            header_read: seconds(
+                self.header_read_timeout,
+                defaults.header_read,
+                "header_read_timeout",
+            )?,
+            request: seconds(self.request_timeout, defaults.request, "request_timeout")?,
+            idle: seconds(self.idle_timeout, defaults.idle, "idle_timeout")?,
+            max_connections: match self.max_connections {
+                Some(0) => anyhow::bail!("max_connections must be at least 1"),
+                Some(n) => n,
+                None => defaults.max_connections,
+            },
+        };
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => anyhow::bail!("TLS needs both a certificate (tls_cert) and its key (tls_key)"),
+        };
+        let metrics_listen = self
+            .metrics_listen
+            .map(|text| pharmacrm_server::parse_addr(&text).map_err(anyhow::Error::msg))
+            .transpose()?;
+        let metrics_token = self.metrics_token.filter(|t| !t.is_empty());
+        Ok(Exposure {
+            limits,
+            tls,
+            metrics_token,
+            metrics_listen,
+        })
+    }
 }
 
 /// Where the anchor files are, as flags or environment variables give them.
@@ -39,6 +155,7 @@ pub struct Settings {
     pub seal_keys: Option<PathBuf>,
     /// The file audit checkpoints are appended to.
     pub audit_checkpoints: Option<PathBuf>,
+    exposure: ExposureFlags,
 }
 
 impl Settings {
@@ -53,6 +170,7 @@ impl Settings {
             None if Path::new("pharmacrm.toml").exists() => read(Path::new("pharmacrm.toml"))?,
             None => File::default(),
         };
+        let exposure = file.exposure();
         let database_url = database_url
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
@@ -77,7 +195,14 @@ impl Settings {
             listen: file.listen,
             seal_keys,
             audit_checkpoints,
+            exposure,
         })
+    }
+
+    /// How to expose the server: the flags or environment values, else the file's, else
+    /// the defaults.
+    pub fn exposure(&self, flags: ExposureFlags) -> Result<Exposure> {
+        flags.or(&self.exposure).exposure()
     }
 
     /// The listen address: the flag or environment value, else the file's, else the default.
@@ -151,6 +276,33 @@ mod tests {
         assert_eq!(
             flagged.audit_checkpoints,
             Some(PathBuf::from("x.db.checkpoints"))
+        );
+        std::fs::write(
+            &path,
+            "tls_cert = \"c.pem\"\ntls_key = \"k.pem\"\nheader_read_timeout = 10\n\
+             metrics_listen = \"127.0.0.1:9100\"\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&path), None, None, AnchorFiles::default()).unwrap();
+        let flags = ExposureFlags {
+            idle_timeout: Some(5),
+            ..ExposureFlags::default()
+        };
+        let exposure = settings.exposure(flags).unwrap();
+        assert_eq!(exposure.tls.unwrap().cert, PathBuf::from("c.pem"));
+        assert_eq!(exposure.limits.header_read, Duration::from_secs(10));
+        assert_eq!(exposure.limits.idle, Duration::from_secs(5), "the flag");
+        assert_eq!(exposure.limits.request, Limits::default().request);
+        assert_eq!(exposure.metrics_listen.unwrap().port(), 9100);
+        let half = ExposureFlags {
+            tls_key: None,
+            ..ExposureFlags::default()
+        };
+        std::fs::write(&path, "tls_cert = \"c.pem\"\n").unwrap();
+        let settings = Settings::load(Some(&path), None, None, AnchorFiles::default()).unwrap();
+        assert!(
+            settings.exposure(half).is_err(),
+            "a certificate needs its key"
         );
         std::fs::write(&path, "databse_url = \"typo\"\n").unwrap();
         assert!(

@@ -56,11 +56,15 @@ enum Command {
         /// Address to listen on. Default: 127.0.0.1:8080
         #[arg(long, env = "PHARMACRM_LISTEN")]
         listen: Option<String>,
+        #[command(flatten)]
+        exposure: config::ExposureFlags,
     },
     /// Fill an empty database with a realistic synthetic field force, print the logins, serve.
     Demo {
         #[arg(long, env = "PHARMACRM_LISTEN")]
         listen: Option<String>,
+        #[command(flatten)]
+        exposure: config::ExposureFlags,
         #[arg(long, default_value_t = 7)]
         seed: u64,
         #[arg(long, value_enum, default_value_t = Scale::Default)]
@@ -267,9 +271,10 @@ async fn run() -> Result<ExitCode> {
     let store = connect(&settings, serves).await?;
     let cli_actor = Actor::system("cli");
     let finish = match cli.command {
-        Command::Serve { listen } => serve(&store, &settings, listen).await?,
+        Command::Serve { listen, exposure } => serve(&store, &settings, listen, exposure).await?,
         Command::Demo {
             listen,
+            exposure,
             seed,
             scale,
             no_serve,
@@ -284,7 +289,9 @@ async fn run() -> Result<ExitCode> {
                 accounts,
                 history_months,
             };
-            demo(&store, &settings, listen, seed, scale, no_serve, &overrides).await?
+            let exposure = settings.exposure(exposure)?;
+            let serving = (!no_serve).then_some((listen, exposure));
+            demo(&store, &settings, serving, seed, scale, &overrides).await?
         }
         Command::Migrate => migrate(&settings),
         Command::Import { kind, file, errors } => {
@@ -349,16 +356,44 @@ fn listen_addr(settings: &Settings, listen: Option<String>) -> Result<std::net::
 }
 
 /// `serve`: serves the API and the web UI until Ctrl-C.
-async fn serve(store: &Store, settings: &Settings, listen: Option<String>) -> Result<Finish> {
+async fn serve(
+    store: &Store,
+    settings: &Settings,
+    listen: Option<String>,
+    exposure: config::ExposureFlags,
+) -> Result<Finish> {
+    let exposure = settings.exposure(exposure)?;
+    run_server(store, settings, listen, exposure).await?;
+    Ok(Finish::Close)
+}
+
+/// Binds the address and serves until Ctrl-C.
+async fn run_server(
+    store: &Store,
+    settings: &Settings,
+    listen: Option<String>,
+    exposure: pharmacrm_server::Exposure,
+) -> Result<()> {
     let addr = listen_addr(settings, listen)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let scheme = if exposure.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    println!("\nServing on {scheme}://{addr} (Ctrl-C to stop)");
     pharmacrm_server::serve(
         store.clone(),
-        addr,
+        listener,
         settings.audit_checkpoints.clone(),
+        exposure,
         pharmacrm_server::shutdown_signal(),
     )
-    .await?;
-    Ok(Finish::Close)
+    .await
+    .context("serving")?;
+    Ok(())
 }
 
 /// `demo`: fills an empty database with a synthetic field force, prints the logins, then
@@ -366,10 +401,9 @@ async fn serve(store: &Store, settings: &Settings, listen: Option<String>) -> Re
 async fn demo(
     store: &Store,
     settings: &Settings,
-    listen: Option<String>,
+    serving: Option<(Option<String>, pharmacrm_server::Exposure)>,
     seed: u64,
     scale: Scale,
-    no_serve: bool,
     overrides: &demo::Overrides,
 ) -> Result<Finish> {
     demo::fill(store, seed, scale, overrides).await?;
@@ -381,16 +415,8 @@ async fn demo(
             .await
             .map_err(files::explain)?;
     }
-    if !no_serve {
-        let addr = listen_addr(settings, listen)?;
-        println!("\nServing on http://{addr} (Ctrl-C to stop)");
-        pharmacrm_server::serve(
-            store.clone(),
-            addr,
-            settings.audit_checkpoints.clone(),
-            pharmacrm_server::shutdown_signal(),
-        )
-        .await?;
+    if let Some((listen, exposure)) = serving {
+        run_server(store, settings, listen, exposure).await?;
     }
     Ok(Finish::Close)
 }

@@ -50,6 +50,8 @@ codes! {
     UnsupportedMediaType = "unsupported_media_type",
     /// The body is larger than the operation accepts.
     PayloadTooLarge = "payload_too_large",
+    /// The request was not read and answered in the server's time limit (a stalled upload).
+    RequestTimeout = "request_timeout",
     /// The path exists but not with this method.
     MethodNotAllowed = "method_not_allowed",
     /// Missing, or outside the caller's scope: the two are not told apart.

@@ -1,24 +1,35 @@
 //! The pharmacrm HTTP server: the REST API under `/api/v1` (with its OpenAPI document),
 //! health and metrics endpoints, and the embedded web UI. Handlers are thin: they parse,
-//! call a service or a scoped storage read, and map errors once to problem+json.
+//! call a service or a scoped storage read, and map errors once to problem+json. Around
+//! them: security headers (`headers`), a time limit per request, and the sockets with
+//! their own limits and TLS (`listen`); docs/security.md says how to set them.
 
 mod extract;
+mod headers;
+mod listen;
 mod metrics;
 pub mod openapi;
 mod problem;
 mod routes;
 mod web;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use futures::FutureExt;
+use pharmacrm_domain::code::Code;
 use pharmacrm_storage::Store;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use headers::{CONTENT_SECURITY_POLICY, STRICT_TRANSPORT_SECURITY};
+pub use listen::{Limits, TlsFiles};
 pub use problem::{ApiError, Problem};
 
 /// Largest request body accepted (JSON bodies are small; imports go through the CLI).
@@ -31,18 +42,53 @@ pub struct AppState {
     pub store: Store,
 }
 
-/// The whole application: API, health, metrics, web UI.
+/// How the server is exposed: its connection limits, TLS, and who may read `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct Exposure {
+    pub limits: Limits,
+    /// Speak TLS with this certificate and key (and send HSTS).
+    pub tls: Option<TlsFiles>,
+    /// `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` on this address instead (plain HTTP, for a private network).
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+impl Exposure {
+    /// `/metrics` is on the main address when it has a token and no address of its own;
+    /// with neither it is not served at all.
+    fn metrics_on_main(&self) -> bool {
+        self.metrics_listen.is_none() && self.metrics_token.is_some()
+    }
+}
+
+/// The whole application with the default exposure (no TLS, no metrics): API, health,
+/// web UI.
 pub fn app(store: Store) -> Router {
+    app_with(store, &Exposure::default())
+}
+
+/// The whole application as `exposure` says: API, health, metrics (if on this address), web
+/// UI, each answer with the security headers and within the request time limit.
+pub fn app_with(store: Store, exposure: &Exposure) -> Router {
     let state = AppState { store };
     let header = axum::http::HeaderName::from_static("x-request-id");
     // The API's routes carry their full `/api/v1/...` paths (as documented); an unknown
     // path under `/api/` falls through to `web::serve`, which answers a problem+json 404.
     let (api, _) = routes::api().split_for_parts();
-    Router::new()
-        .merge(api)
-        .merge(routes::ops())
+    let mut routes = Router::new().merge(api).merge(routes::ops());
+    if exposure.metrics_on_main() {
+        routes = routes.merge(metrics::router(exposure.metrics_token.clone()));
+    } else {
+        routes = routes.merge(metrics::elsewhere());
+    }
+    let app = routes
         .fallback(web::serve)
         .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            exposure.limits.request,
+            limit_time,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
@@ -53,7 +99,20 @@ pub fn app(store: Store) -> Router {
         .layer(PropagateRequestIdLayer::new(header.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(header, MakeRequestUuid))
-        .with_state(state)
+        .with_state(state);
+    headers::secure(app, exposure.tls.is_some())
+}
+
+/// Answers `request_timeout` when a request is not read and answered within `limit` (a
+/// stalled upload, say). A stream's body, once its headers are sent, is not limited.
+async fn limit_time(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let detail = format!("not answered within {} s", limit.as_secs_f32());
+            ApiError::new(Code::RequestTimeout, detail).into_response()
+        }
+    }
 }
 
 /// Gzip bodies worth it (sync pulls shrink about tenfold), never the event stream, whose
@@ -62,23 +121,38 @@ fn compressible() -> impl Predicate {
     SizeAbove::new(1024).and(NotForContentType::const_new("text/event-stream"))
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight. With a
-/// checkpoint file, anchors the audit chain in it every minute the chain grew.
+/// Serves on `listener` as `exposure` says until `shutdown` completes, then finishes the
+/// requests in flight (for `listen::DRAIN` at most: event streams are then cut). With a checkpoint file, anchors the audit chain in it every minute
+/// the chain grew.
 pub async fn serve(
     store: Store,
-    addr: SocketAddr,
+    listener: tokio::net::TcpListener,
     checkpoints: Option<std::path::PathBuf>,
+    exposure: Exposure,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let tls = exposure.tls.as_ref().map(TlsFiles::acceptor).transpose()?;
+    let shutdown = shutdown.boxed().shared();
+    let metrics = match exposure.metrics_listen {
+        Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
+        None => None,
+    };
     tokio::spawn(bring_versions_into_force(store.clone()));
     if let Some(file) = checkpoints {
         tokio::spawn(anchor_audit_chain(store.clone(), file));
     }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, app(store))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(address = %listener.local_addr()?, scheme, "serving");
+    if let Some(metrics) = metrics {
+        tracing::info!(address = %metrics.local_addr()?, "serving /metrics");
+        let app = headers::secure(metrics::router(exposure.metrics_token.clone()), false);
+        let limits = exposure.limits;
+        tokio::spawn(listen::run(metrics, app, limits, None, shutdown.clone()));
+    } else if exposure.metrics_token.is_none() {
+        tracing::info!("/metrics is off: set a metrics token or a metrics address to read it");
+    }
+    let app = app_with(store, &exposure);
+    listen::run(listener, app, exposure.limits, tls, shutdown).await
 }
 
 /// Once a minute, brings targeting versions whose effective date has come into force (a date

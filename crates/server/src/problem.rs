@@ -34,6 +34,7 @@ pub fn status_of(code: Code) -> StatusCode {
         Code::MalformedJson | Code::MalformedBody => StatusCode::BAD_REQUEST,
         Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Code::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Code::NotFound => StatusCode::NOT_FOUND,
         Code::Unauthenticated | Code::InvalidCredentials => StatusCode::UNAUTHORIZED,

@@ -337,7 +337,20 @@ async fn operations_endpoints(store: Store) {
         "gzip",
         "large JSON answers are compressed"
     );
-    let metrics = api.get("/metrics", None).await;
+    // `/metrics` is off unless it has a token (or an address of its own).
+    assert_eq!(
+        api.get("/metrics", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let exposure = pharmacrm_server::Exposure {
+        metrics_token: Some("metrics-token".into()),
+        ..pharmacrm_server::Exposure::default()
+    };
+    let guarded = Api {
+        app: pharmacrm_server::app_with(api.store.clone(), &exposure),
+        store: api.store.clone(),
+    };
+    let metrics = guarded.get("/metrics", Some("metrics-token")).await;
     assert!(metrics.content_type.starts_with("text/plain"));
     assert!(
         metrics.text.contains("http_requests_total"),

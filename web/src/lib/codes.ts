@@ -11,6 +11,7 @@ export const CODE_TEXT: Record<Code, string> = {
   malformed_body: 'The app sent something the server cannot read (update the app).',
   unsupported_media_type: 'The app sent something the server cannot read (update the app).',
   payload_too_large: 'This is too large to send.',
+  request_timeout: 'The connection is too slow to send this; it will be retried.',
   method_not_allowed: 'The server does not allow this (update the app).',
   not_found: 'The record was not found, or is not yours.',
   unauthenticated: 'Your session has ended: sign in again.',

@@ -141,9 +141,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 }
 
 pub fn ops() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
+    Router::new().route("/healthz", get(healthz))
 }
 
 /// Parses an id from a path; a malformed id is simply not found.

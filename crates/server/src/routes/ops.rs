@@ -1,11 +1,9 @@
-//! Operations endpoints: liveness with a database check, Prometheus metrics, and the
-//! OpenAPI document.
+//! Operations endpoints: liveness with a database check and the OpenAPI document
+//! (`/metrics` is `crate::metrics::router`, guarded by its token).
 
 use crate::problem::ApiError;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::Json;
 use pharmacrm_domain::code::Code;
 
@@ -15,13 +13,6 @@ pub async fn healthz(State(state): State<AppState>) -> Result<&'static str, ApiE
         .await
         .map_err(|e| ApiError::new(Code::DatabaseUnavailable, e.to_string()))?;
     Ok("ok")
-}
-
-pub async fn metrics() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        crate::metrics::handle().render(),
-    )
 }
 
 pub async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {
