@@ -2,6 +2,7 @@
 //! health and metrics endpoints, and the embedded web UI. Handlers are thin: they parse,
 //! call a service or a scoped storage read, and map errors once to problem+json.
 
+mod bodyless;
 mod extract;
 mod metrics;
 pub mod openapi;
@@ -37,7 +38,11 @@ pub fn app(store: Store) -> Router {
     let header = axum::http::HeaderName::from_static("x-request-id");
     // The API's routes carry their full `/api/v1/...` paths (as documented); an unknown
     // path under `/api/` falls through to `web::serve`, which answers a problem+json 404.
-    let (api, _) = routes::api().split_for_parts();
+    let (api, doc) = routes::api().split_for_parts();
+    let api = api.route_layer(axum::middleware::from_fn_with_state(
+        bodyless::Bodyless::of(&doc),
+        bodyless::refuse_body,
+    ));
     Router::new()
         .merge(api)
         .merge(routes::ops())

@@ -150,6 +150,27 @@ async fn a_body_of_the_wrong_shape_is_refused_and_decides_nothing(store: Store) 
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.json()["errors"][0]["field"], "address");
 
+    // An operation that takes no body refuses one rather than ignore it.
+    let junk = api
+        .post_json("/api/v1/duplicates/scan", Some(&ops), &json!([null, null]))
+        .await;
+    assert_eq!(
+        (junk.status, junk.json()["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("body")),
+        "{}",
+        junk.text
+    );
+    let scan = api
+        .send(
+            Method::POST,
+            "/api/v1/duplicates/scan",
+            Some(&ops),
+            None,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(scan.status, StatusCode::OK, "{}", scan.text);
+
     let still = api
         .get("/api/v1/data-requests?status=pending", Some(&ops))
         .await
