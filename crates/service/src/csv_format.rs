@@ -25,10 +25,7 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// Whether a text needs the quote: it starts a formula, or it starts with a quote the reader
 /// would otherwise remove (so escaping can always be undone exactly).
 fn needs_quote(text: &str) -> bool {
-    text.starts_with(FORMULA_STARTS)
-        || text
-            .strip_prefix('\'')
-            .is_some_and(|rest| needs_quote(rest))
+    text.starts_with(FORMULA_STARTS) || text.strip_prefix('\'').is_some_and(needs_quote)
 }
 
 /// A text as a CSV text cell: behind a single quote when a spreadsheet would read it as a
