@@ -126,6 +126,7 @@ pub async fn run(url_for: impl Fn(&str) -> String) -> Result<String> {
                 "called_at": (store.now() - Days::minutes(30)).to_rfc3339(), "product_ids": [],
                 "outcome": "interested", "next_step": "follow_up_visit"
             }),
+            undeclared: Default::default(),
         })
         .collect();
     let request = PushRequest {
@@ -198,6 +199,7 @@ async fn one_call_pushes(store: &Store, rep: &Principal, count: usize) -> Result
                     "called_at": (store.now() - Days::minutes(30)).to_rfc3339(), "product_ids": [],
                     "outcome": "interested", "next_step": "follow_up_visit"
                 }),
+                undeclared: Default::default(),
             }],
         };
         let started = Instant::now();

@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use pharmacrm_domain::access::Scope;
 use pharmacrm_domain::audit::Actor;
+use pharmacrm_service::csv_format::{Cell, CsvOut};
 use pharmacrm_service::import::{self, ImportReport};
 use pharmacrm_service::ServiceError;
 use pharmacrm_storage::hcps::HcpFilter;
@@ -83,11 +84,16 @@ pub fn print_report(report: &ImportReport, errors_file: Option<&Path>) -> Result
         eprintln!("line {}:{field} {}", e.line, e.message);
     }
     if let Some(path) = errors_file {
-        let mut writer =
-            csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
-        writer.write_record(["line", "field", "message"])?;
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let mut writer = CsvOut::new(file);
+        writer.header(&["line", "field", "message"])?;
         for e in &report.errors {
-            writer.write_record([e.line.to_string(), e.field.clone(), e.message.clone()])?;
+            writer.row(&[
+                Cell::number(e.line),
+                e.field.as_str().into(),
+                e.message.as_str().into(),
+            ])?;
         }
         writer.flush()?;
     }

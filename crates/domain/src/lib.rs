@@ -26,6 +26,7 @@ pub mod seal;
 pub mod segment;
 pub mod specialty;
 pub mod stewardship;
+pub mod strict_json;
 pub mod targeting;
 pub mod validation;
 pub mod views;

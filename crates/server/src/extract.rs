@@ -1,5 +1,5 @@
 //! Request extractors that fail with problem+json: JSON bodies (malformed → 400, wrong
-//! shape → 422 naming the field, too large → 413), query strings, and the signed-in user.
+//! shape, unknown field → 422 naming the field, too large → 413), query strings, and the signed-in user.
 
 use crate::problem::ApiError;
 use crate::AppState;
@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use pharmacrm_domain::code::Code;
+use pharmacrm_domain::strict_json::Strict;
 use pharmacrm_domain::validation::{control_characters, is_refused_control, printable};
 use pharmacrm_domain::ValidationErrors;
 use pharmacrm_service::auth::{authenticate, Principal};
@@ -91,47 +92,40 @@ async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
     })
 }
 
-/// Parses a JSON body: malformed → 400, wrong shape → 422 naming the field.
+/// Parses a JSON body: malformed → 400; wrong shape → 422 naming the field. The shape is
+/// read strictly (`pharmacrm_domain::strict_json`): an object only where the schema has
+/// one, and no field the schema does not declare.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(value) => match deserializer.end() {
-            Ok(()) => Ok(value),
-            Err(e) => Err(ApiError::new(
-                Code::MalformedJson,
-                format!("the body is not valid JSON: {e}"),
-            )),
-        },
-        Err(err) => {
-            let inner = err.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                Err(ApiError::new(
-                    Code::MalformedJson,
-                    format!("the body is not valid JSON: {inner}"),
-                ))
-            } else {
-                let message = inner.to_string();
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or(&message)
-                    .to_string();
-                let path = err.path().to_string();
-                let field = match (path.as_str(), missing_field(&message)) {
-                    (".", Some(name)) => name,
-                    (".", None) => "body".to_string(),
-                    (_, Some(name)) => format!("{path}.{name}"),
-                    _ => path,
-                };
-                Err(ApiError::invalid(ValidationErrors::single(field, message)))
-            }
-        }
-    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            Code::MalformedJson,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    serde_path_to_error::deserialize::<_, T>(Strict(&value)).map_err(|err| {
+        let message = err.inner().to_string();
+        // A field the schema does not declare ends the path with an unknown segment.
+        let path = err.path().to_string();
+        let path = match path.strip_suffix("?").map(|p| p.trim_end_matches('.')) {
+            Some("") => ".".to_string(),
+            Some(parent) => parent.to_string(),
+            None => path,
+        };
+        let field = match (path.as_str(), named_field(&message)) {
+            (".", Some(name)) => name,
+            (".", None) => "body".to_string(),
+            (_, Some(name)) => format!("{path}.{name}"),
+            _ => path,
+        };
+        ApiError::invalid(ValidationErrors::single(field, message))
+    })
 }
 
-/// The field named by serde's "missing field `x`" message.
-fn missing_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("missing field `")?;
+/// The field named by serde's "missing field `x`" or "unknown field `x`" message.
+fn named_field(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))?;
     rest.split('`').next().map(str::to_string)
 }
 
@@ -163,7 +157,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
                 let path = err.path().to_string();
                 let message = err.inner().to_string();
                 // A missing parameter is named like a missing body field.
-                let field = match (path.as_str(), missing_field(&message)) {
+                let field = match (path.as_str(), named_field(&message)) {
                     (".", Some(name)) => name,
                     (".", None) => "query".into(),
                     _ => path,

@@ -4,6 +4,7 @@
 //! them: security headers (`headers`), a time limit per request, and the sockets with
 //! their own limits and TLS (`listen`); docs/security.md says how to set them.
 
+mod bodyless;
 mod extract;
 mod headers;
 mod listen;
@@ -75,7 +76,11 @@ pub fn app_with(store: Store, exposure: &Exposure) -> Router {
     let header = axum::http::HeaderName::from_static("x-request-id");
     // The API's routes carry their full `/api/v1/...` paths (as documented); an unknown
     // path under `/api/` falls through to `web::serve`, which answers a problem+json 404.
-    let (api, _) = routes::api().split_for_parts();
+    let (api, doc) = routes::api().split_for_parts();
+    let api = api.route_layer(axum::middleware::from_fn_with_state(
+        bodyless::Bodyless::of(&doc),
+        bodyless::refuse_body,
+    ));
     let mut routes = Router::new().merge(api).merge(routes::ops());
     if exposure.metrics_on_main() {
         routes = routes.merge(metrics::router(exposure.metrics_token.clone()));

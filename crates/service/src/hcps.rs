@@ -2,7 +2,7 @@
 //! check passed before anything is written, and CSV export of what the caller may see.
 
 use crate::auth::Principal;
-use crate::csv_format::{hcp_input_fields, HCP_COLUMNS};
+use crate::csv_format::{hcp_cells, Cell, CsvOut, HCP_COLUMNS};
 use crate::matching::check_record;
 use crate::stewardship::{propose_hcp, validated_new_hcp, HcpProposal};
 use crate::{Result, ServiceError, Store};
@@ -76,17 +76,17 @@ pub async fn create_hcp(
 }
 
 /// Writes the HCPs visible in `scope` and matching `filter` as CSV in the import layout,
-/// plus the territory each is aligned to. Returns how many rows were written.
+/// plus the territory each is aligned to, formulas escaped (`csv_format::CsvOut`). Returns how many rows were written.
 pub async fn export_hcps(
     store: &Store,
     scope: &Scope,
     filter: &HcpFilter,
     out: impl Write,
 ) -> Result<usize> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = CsvOut::new(out);
     let mut header: Vec<&str> = HCP_COLUMNS.to_vec();
     header.push("territory_code");
-    writer.write_record(&header)?;
+    writer.header(&header)?;
     let mut cursor = None;
     let mut written = 0;
     loop {
@@ -94,14 +94,14 @@ pub async fn export_hcps(
             .hcp_records(scope, filter, cursor.as_deref(), 1000)
             .await?;
         for hcp in &page {
-            let mut fields = hcp_input_fields(&hcp.record.to_input());
-            fields.push(
+            let mut cells = hcp_cells(&hcp.record.to_input());
+            cells.push(Cell::from(
                 hcp.territory
                     .as_ref()
                     .map(|t| t.code.clone())
                     .unwrap_or_default(),
-            );
-            writer.write_record(&fields)?;
+            ));
+            writer.row(&cells)?;
             written += 1;
         }
         match next {

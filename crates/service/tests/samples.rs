@@ -51,6 +51,7 @@ async fn send(
         client_ts: store.now().to_rfc3339(),
         kind: kind.as_str().into(),
         payload,
+        undeclared: Default::default(),
     };
     let mut out = push(
         store,

@@ -45,6 +45,7 @@ async fn send(
         client_ts: store.now().to_rfc3339(),
         kind: kind.as_str().into(),
         payload,
+        undeclared: Default::default(),
     };
     let request = PushRequest {
         client_id: new_id(),

@@ -4,6 +4,7 @@
 use super::mutations::out_of_range;
 use super::{ensure_overseen, holder_roles, overseen_reps};
 use crate::auth::Principal;
+use crate::csv_format::{Cell, CsvOut};
 use crate::{Result, ServiceError, Store};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pharmacrm_domain::sample::reconciliation::{
@@ -322,29 +323,29 @@ fn movements_in_period(
     (receipts, distributions, losses)
 }
 
-fn opt(v: Option<i64>) -> String {
-    v.map(|n| n.to_string()).unwrap_or_default()
+fn opt(v: Option<i64>) -> Cell {
+    Cell::optional(v)
 }
 
-fn balance_cells(b: &Balance) -> Vec<String> {
+fn balance_cells(b: &Balance) -> Vec<Cell> {
     let source = match b.opening_source {
         pharmacrm_domain::sample::reconciliation::OpeningSource::Count => "count",
         pharmacrm_domain::sample::reconciliation::OpeningSource::Book => "book",
     };
     vec![
-        b.opening.to_string(),
-        source.to_string(),
+        Cell::number(b.opening),
+        source.into(),
         opt(b.opening_counted),
-        b.moved_before_period.to_string(),
-        b.received.to_string(),
-        b.transferred_in.to_string(),
-        b.disbursed.to_string(),
-        b.transferred_out.to_string(),
-        b.returned.to_string(),
-        b.destroyed.to_string(),
-        b.lost.to_string(),
-        b.stolen.to_string(),
-        b.expected.to_string(),
+        Cell::number(b.moved_before_period),
+        Cell::number(b.received),
+        Cell::number(b.transferred_in),
+        Cell::number(b.disbursed),
+        Cell::number(b.transferred_out),
+        Cell::number(b.returned),
+        Cell::number(b.destroyed),
+        Cell::number(b.lost),
+        Cell::number(b.stolen),
+        Cell::number(b.expected),
         opt(b.expected_at_count),
         if b.not_counted {
             "not counted".into()
@@ -374,24 +375,23 @@ const BALANCE_HEADERS: [&str; 16] = [
     "discrepancy",
 ];
 
-fn write(w: &mut csv::Writer<Vec<u8>>, cells: &[String]) -> Result<()> {
-    w.write_record(cells)
+fn write(w: &mut CsvOut<Vec<u8>>, cells: &[Cell]) -> Result<()> {
+    w.row(cells)
         .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
-fn strings(cells: &[&str]) -> Vec<String> {
-    cells.iter().map(|c| c.to_string()).collect()
+fn header(w: &mut CsvOut<Vec<u8>>, names: &[&str]) -> Result<()> {
+    w.header(names)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The report as one CSV file: sections told apart by the first column.
 pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    let s = |v: &str| v.to_string();
-    write(
+    let mut w = CsvOut::flexible(Vec::new());
+    let s = |v: &str| Cell::from(v);
+    header(
         &mut w,
-        &strings(&[
+        &[
             "section",
             "rep",
             "from",
@@ -402,34 +402,39 @@ pub fn reconciliation_csv(r: &ReconciliationReport) -> Result<Vec<u8>> {
             "annual_due_on",
             "annual_status",
             "method",
-        ]),
+        ],
     )?;
     write(
         &mut w,
         &[
             s("report"),
-            r.rep_name.clone(),
-            r.from.to_string(),
-            r.to.to_string(),
+            r.rep_name.clone().into(),
+            r.from.to_string().into(),
+            r.to.to_string().into(),
             r.opening_count
                 .as_ref()
                 .map(|c| c.counted_at.clone())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
             r.count
                 .as_ref()
                 .map(|c| c.counted_at.clone())
-                .unwrap_or_default(),
-            r.annual.last_count_at.clone().unwrap_or_default(),
-            r.annual.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
+            r.annual.last_count_at.clone().unwrap_or_default().into(),
+            r.annual
+                .due_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .into(),
             s(annual_status_text(r.annual.status)),
-            r.method.clone(),
+            r.method.clone().into(),
         ],
     )?;
     balance_sections(&mut w, r)?;
     count_sections(&mut w, r)?;
     movement_sections(&mut w, r)?;
-    w.into_inner()
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    w.into_inner().map_err(ServiceError::Internal)
 }
 
 fn annual_status_text(status: AnnualStatus) -> &'static str {
@@ -440,26 +445,33 @@ fn annual_status_text(status: AnnualStatus) -> &'static str {
     }
 }
 
-fn balance_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
-    let s = |v: &str| v.to_string();
-    let mut head = strings(&["section", "product", "strength"]);
-    head.extend(BALANCE_HEADERS.iter().map(|h| h.to_string()));
-    write(w, &head)?;
+fn balance_sections(w: &mut CsvOut<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
+    let s = |v: &str| Cell::from(v);
+    let mut head = vec!["section", "product", "strength"];
+    head.extend(BALANCE_HEADERS);
+    header(w, &head)?;
     for p in &r.per_product {
-        let mut row = vec![s("product_summary"), p.product.clone(), p.strength.clone()];
+        let mut row = vec![
+            s("product_summary"),
+            p.product.clone().into(),
+            p.strength.clone().into(),
+        ];
         row.extend(balance_cells(&p.balance));
         write(w, &row)?;
     }
-    let mut head = strings(&["section", "product", "strength", "lot", "expires_on"]);
-    head.extend(BALANCE_HEADERS.iter().map(|h| h.to_string()));
-    write(w, &head)?;
+    let mut head = vec!["section", "product", "strength", "lot", "expires_on"];
+    head.extend(BALANCE_HEADERS);
+    header(w, &head)?;
     for l in &r.per_lot {
         let mut row = vec![
             s("lot"),
-            l.product.clone(),
-            l.strength.clone(),
-            l.lot_number.clone(),
-            l.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+            l.product.clone().into(),
+            l.strength.clone().into(),
+            l.lot_number.clone().into(),
+            l.expires_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .into(),
         ];
         row.extend(balance_cells(&l.balance));
         write(w, &row)?;
@@ -468,10 +480,10 @@ fn balance_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> R
 }
 
 /// Each count in the period, lot by lot, against the book as of its time.
-fn count_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
-    write(
+fn count_sections(w: &mut CsvOut<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
+    header(
         w,
-        &strings(&[
+        &[
             "section",
             "counted_at",
             "product",
@@ -482,7 +494,7 @@ fn count_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Res
             "book_at_count",
             "difference",
             "explanation",
-        ]),
+        ],
     )?;
     for c in &r.counts {
         for l in &c.lines {
@@ -493,16 +505,16 @@ fn count_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Res
             write(
                 w,
                 &[
-                    "count".to_string(),
-                    c.counted_at.clone(),
-                    l.product.clone(),
-                    l.strength.clone(),
-                    l.lot_number.clone(),
-                    status.to_string(),
+                    "count".to_string().into(),
+                    c.counted_at.clone().into(),
+                    l.product.clone().into(),
+                    l.strength.clone().into(),
+                    l.lot_number.clone().into(),
+                    status.to_string().into(),
                     opt(l.counted),
-                    l.book.to_string(),
+                    Cell::number(l.book),
                     opt(l.difference),
-                    c.explanation.clone().unwrap_or_default(),
+                    c.explanation.clone().unwrap_or_default().into(),
                 ],
             )?;
         }
@@ -510,11 +522,11 @@ fn count_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Res
     Ok(())
 }
 
-fn movement_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
-    let s = |v: &str| v.to_string();
-    write(
+fn movement_sections(w: &mut CsvOut<Vec<u8>>, r: &ReconciliationReport) -> Result<()> {
+    let s = |v: &str| Cell::from(v);
+    header(
         w,
-        &strings(&[
+        &[
             "section",
             "date",
             "type",
@@ -523,7 +535,7 @@ fn movement_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> 
             "lot",
             "units",
             "sender_or_recipient",
-        ]),
+        ],
     )?;
     for (section, lines) in [
         ("receipt", &r.receipts),
@@ -535,13 +547,13 @@ fn movement_sections(w: &mut csv::Writer<Vec<u8>>, r: &ReconciliationReport) -> 
                 w,
                 &[
                     s(section),
-                    m.occurred_at.clone(),
+                    m.occurred_at.clone().into(),
                     s(m.kind.as_str()),
-                    m.product.clone(),
-                    m.strength.clone(),
-                    m.lot_number.clone(),
-                    m.quantity.to_string(),
-                    m.counterparty.clone(),
+                    m.product.clone().into(),
+                    m.strength.clone().into(),
+                    m.lot_number.clone().into(),
+                    Cell::number(m.quantity),
+                    m.counterparty.clone().into(),
                 ],
             )?;
         }
@@ -641,10 +653,10 @@ fn add_to_totals(t: &mut InventoryTotals, s: &RepInventoryStatus) -> Result<()> 
 
 /// The roll-up as CSV: one row per rep, then the totals.
 pub fn inventory_rollup_csv(r: &InventoryRollup) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    write(
+    let mut w = CsvOut::new(Vec::new());
+    header(
         &mut w,
-        &strings(&[
+        &[
             "rep",
             "last_count_at",
             "due_on",
@@ -655,22 +667,26 @@ pub fn inventory_rollup_csv(r: &InventoryRollup) -> Result<Vec<u8>> {
             "last_book",
             "last_difference",
             "lots_not_counted",
-        ]),
+        ],
     )?;
     for s in &r.reps {
         write(
             &mut w,
             &[
-                s.rep_name.clone(),
-                s.annual.last_count_at.clone().unwrap_or_default(),
-                s.annual.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                annual_status_text(s.annual.status).to_string(),
-                s.open_discrepancies.to_string(),
-                s.on_hand.to_string(),
+                s.rep_name.clone().into(),
+                s.annual.last_count_at.clone().unwrap_or_default().into(),
+                s.annual
+                    .due_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .into(),
+                annual_status_text(s.annual.status).to_string().into(),
+                Cell::number(s.open_discrepancies),
+                Cell::number(s.on_hand),
                 opt(s.last_counted),
                 opt(s.last_book),
                 opt(s.last_difference),
-                s.lots_not_counted.to_string(),
+                Cell::number(s.lots_not_counted),
             ],
         )?;
     }
@@ -678,20 +694,19 @@ pub fn inventory_rollup_csv(r: &InventoryRollup) -> Result<Vec<u8>> {
     write(
         &mut w,
         &[
-            format!("total ({} reps, as of {})", t.reps, r.as_of),
-            String::new(),
-            String::new(),
-            format!("{} overdue, {} never counted", t.overdue, t.never_counted),
-            t.open_discrepancies.to_string(),
-            t.on_hand.to_string(),
-            t.last_counted.to_string(),
-            t.last_book.to_string(),
-            t.last_difference.to_string(),
-            t.lots_not_counted.to_string(),
+            format!("total ({} reps, as of {})", t.reps, r.as_of).into(),
+            String::new().into(),
+            String::new().into(),
+            format!("{} overdue, {} never counted", t.overdue, t.never_counted).into(),
+            Cell::number(t.open_discrepancies),
+            Cell::number(t.on_hand),
+            Cell::number(t.last_counted),
+            Cell::number(t.last_book),
+            Cell::number(t.last_difference),
+            Cell::number(t.lots_not_counted),
         ],
     )?;
-    w.into_inner()
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    w.into_inner().map_err(ServiceError::Internal)
 }
 
 /// Signed records of an HCP, a lot or a rep the caller may see.
@@ -717,8 +732,8 @@ pub async fn records(
 
 /// The sample record as CSV: one row per line, with the signature manifestation and hash.
 pub fn records_csv(records: &[SampleRecord]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let mut w = CsvOut::new(Vec::new());
+    let columns = [
         "record_id",
         "record_type",
         "date",
@@ -738,33 +753,32 @@ pub fn records_csv(records: &[SampleRecord]) -> Result<Vec<u8>> {
         "call_id",
         "findings",
     ];
-    write(&mut w, &header.map(String::from))?;
+    header(&mut w, &columns)?;
     for r in records {
         for l in &r.signature.record.lines {
             let findings: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
             let row = [
-                r.id.to_string(),
-                r.record_type.clone(),
-                r.occurred_at.clone(),
-                r.rep_name.clone(),
-                r.hcp_name.clone(),
-                r.state.clone(),
-                r.ship_to.clone().unwrap_or_default(),
-                l.product.clone(),
-                l.strength.clone(),
-                l.ndc.clone(),
-                l.lot_number.clone().unwrap_or_default(),
-                l.quantity.to_string(),
-                r.signature.record.signer_name.clone(),
-                r.signature.record.signed_at.clone(),
-                r.signature.record.meaning.clone(),
-                r.signature.hash.clone(),
-                r.call_id.map(|c| c.to_string()).unwrap_or_default(),
-                findings.join(" "),
+                r.id.to_string().into(),
+                r.record_type.clone().into(),
+                r.occurred_at.clone().into(),
+                r.rep_name.clone().into(),
+                r.hcp_name.clone().into(),
+                r.state.clone().into(),
+                r.ship_to.clone().unwrap_or_default().into(),
+                l.product.clone().into(),
+                l.strength.clone().into(),
+                l.ndc.clone().into(),
+                l.lot_number.clone().unwrap_or_default().into(),
+                Cell::number(l.quantity),
+                r.signature.record.signer_name.clone().into(),
+                r.signature.record.signed_at.clone().into(),
+                r.signature.record.meaning.clone().into(),
+                r.signature.hash.clone().into(),
+                r.call_id.map(|c| c.to_string()).unwrap_or_default().into(),
+                findings.join(" ").into(),
             ];
             write(&mut w, &row)?;
         }
     }
-    w.into_inner()
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    w.into_inner().map_err(ServiceError::Internal)
 }

@@ -10,6 +10,7 @@ use crate::samples::mutations::{
 use crate::stewardship::{ChangeProposal, HcpProposal};
 use pharmacrm_domain::call::CallInput;
 use pharmacrm_domain::code::Code;
+use pharmacrm_domain::strict_json;
 use pharmacrm_domain::validation::{control_characters, printable};
 use pharmacrm_domain::FieldError;
 use serde::{Deserialize, Serialize};
@@ -102,6 +103,9 @@ pub struct Mutation {
 /// A mutation as received, before its kind and payload are read: one that cannot be read
 /// is answered `rejected` on its own, and never fails the push it came in (a device whose
 /// outbox holds it would otherwise retry forever and apply nothing queued behind it).
+/// Its fields are read strictly like every body's, except that a field the mutation does not
+/// declare is kept in `undeclared` (and the mutation rejected for it) rather than failing
+/// the push.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReceivedMutation {
     pub id: Uuid,
@@ -110,6 +114,8 @@ pub struct ReceivedMutation {
     pub kind: String,
     #[serde(default)]
     pub payload: serde_json::Value,
+    #[serde(flatten, skip_serializing)]
+    pub undeclared: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ReceivedMutation {
@@ -122,7 +128,8 @@ impl ReceivedMutation {
     }
 
     /// The typed mutation, or the answer to a mutation that cannot be read: an unknown kind,
-    /// a text holding a control character, a payload of the wrong shape.
+    /// a text holding a control character, a field it does not declare, a payload of the
+    /// wrong shape (read strictly: an object where the kind has one, no undeclared field).
     pub fn read(&self) -> Result<MutationBody, MutationOutcome> {
         let Some(kind) = MutationKind::parse(&self.kind) else {
             return Err(MutationOutcome::rejected(
@@ -142,8 +149,21 @@ impl ReceivedMutation {
                 controls.0,
             ));
         }
+        if let Some(name) = self.undeclared.keys().next() {
+            return Err(MutationOutcome::rejected(
+                Code::ValidationFailed,
+                format!(
+                    "the {} mutation has a field it does not declare",
+                    kind.as_str()
+                ),
+                vec![FieldError {
+                    field: printable(name).chars().take(100).collect(),
+                    message: "unknown field".into(),
+                }],
+            ));
+        }
         let tagged = serde_json::json!({ "kind": kind, "payload": self.payload });
-        serde_json::from_value(tagged).map_err(|e| {
+        strict_json::from_value(&tagged).map_err(|e| {
             MutationOutcome::rejected(
                 Code::ValidationFailed,
                 format!("the {} payload cannot be read", kind.as_str()),
@@ -337,6 +357,7 @@ mod tests {
             client_ts: String::new(),
             kind: "call.delete".into(),
             payload: serde_json::json!({}),
+            undeclared: Default::default(),
         };
         assert_eq!(unknown.read().unwrap_err().code, Some(Code::UnknownKind));
         let unreadable = ReceivedMutation {

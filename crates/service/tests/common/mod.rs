@@ -44,6 +44,7 @@ pub async fn push_call(
         client_ts: at.to_rfc3339(),
         kind: "call.submit".into(),
         payload,
+        undeclared: Default::default(),
     };
     let out = push(
         store,
