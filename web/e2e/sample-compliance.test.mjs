@@ -317,7 +317,12 @@ describe('sample compliance (online)', { timeout: 600_000 }, () => {
     ]);
     assert.match(download.suggestedFilename(), /^reconciliation-.*\.csv$/);
     const csv = readFileSync(await download.path(), 'utf8');
-    assert.ok(csv.startsWith('section,rep,from,to,method'), csv.slice(0, 80));
+    assert.ok(
+      csv.startsWith(
+        'section,rep,from,to,opening_count_at,closing_count_at,last_count_at,annual_due_on,annual_status,method',
+      ),
+      csv.slice(0, 120),
+    );
     assert.ok(csv.includes('product_summary'));
 
     // Print: the stylesheet hides navigation and controls, keeps the report.

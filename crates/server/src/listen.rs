@@ -155,7 +155,14 @@ async fn accept(
 ) -> Option<(TcpStream, tokio::sync::OwnedSemaphorePermit)> {
     let slot = slots.clone().acquire_owned().await.ok()?;
     match listener.accept().await {
-        Ok((stream, _)) => Some((stream, slot)),
+        Ok((stream, _)) => {
+            // Small answers behind a kept-alive connection go out at once, not after the
+            // peer's delayed acknowledgement (Nagle's algorithm).
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+            Some((stream, slot))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "could not accept a connection");
             tokio::time::sleep(Duration::from_millis(50)).await;
