@@ -5,11 +5,13 @@
 // Scenario tests read as one story, start to end, however long.
 #![allow(clippy::too_many_lines)]
 
+mod common;
+
 use chrono::Duration;
+use common::{eligible, principal, regular_lot};
 use pharmacrm_domain::audit::Actor;
 use pharmacrm_domain::clock::ManualClock;
 use pharmacrm_domain::code::Code;
-use pharmacrm_domain::hcp::HcpStatus;
 use pharmacrm_domain::mutation::MutationStatus;
 use pharmacrm_domain::new_id;
 use pharmacrm_domain::sample::check::{
@@ -26,18 +28,11 @@ use pharmacrm_fixtures::{backend_tests, populate_small};
 use pharmacrm_service::auth::Principal;
 use pharmacrm_service::samples::{self, admin, reports};
 use pharmacrm_service::sync::{push, MutationKind, MutationResult, PushRequest, ReceivedMutation};
-use pharmacrm_storage::hcps::HcpFilter;
 use pharmacrm_storage::samples::RecordFilter;
 use pharmacrm_storage::Store;
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-async fn principal(store: &Store, username: &str) -> Principal {
-    let (user, _) = store.user_credentials(username).await.unwrap().unwrap();
-    let scope = store.scope_of(user.id, user.role).await.unwrap();
-    Principal { user, scope }
-}
 
 async fn send(
     store: &Store,
@@ -64,44 +59,6 @@ async fn send(
     .await
     .unwrap();
     out.results.remove(0)
-}
-
-/// HCPs of the rep's territory who may receive samples (active, licensed, not flagged).
-async fn eligible(store: &Store, rep: &Principal) -> Vec<Hcp> {
-    let page = store
-        .hcp_page(&rep.scope, &HcpFilter::default(), None, 200)
-        .await
-        .unwrap();
-    let ids: Vec<Uuid> = page.items.iter().map(|h| h.id).collect();
-    let today = store.today();
-    store
-        .hcp_profiles(&rep.scope, &ids)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|h| {
-            h.status == HcpStatus::Active
-                && h.do_not_call.is_none()
-                && h.blacklist.is_none()
-                && h.licences
-                    .iter()
-                    .any(|l| l.state == h.address.state && l.expires_on > today)
-        })
-        .collect()
-}
-
-/// A lot of a non-controlled SKU that is in date, with units on hand.
-fn regular_lot(book: &SampleBook, today: chrono::NaiveDate) -> Uuid {
-    book.lots
-        .iter()
-        .filter(|l| l.on_hand > 10 && l.expires_on > today + Duration::days(60))
-        .find(|l| {
-            book.skus
-                .iter()
-                .any(|s| s.sku_id == l.sku_id && s.dea_schedule.is_none())
-        })
-        .expect("an in-date regular lot")
-        .lot_id
 }
 
 /// The flags of an applied mutation, or the code of any other answer.

@@ -1,5 +1,5 @@
-//! Helpers shared by the service test suites: a signed-in user's principal and the fields a
-//! validation error names.
+//! Helpers shared by the service test suites: a signed-in user's principal, the fields a
+//! validation error names, and the HCPs and lots a sample scenario gives from.
 
 use pharmacrm_service::auth::Principal;
 use pharmacrm_service::ServiceError;
@@ -57,4 +57,53 @@ pub async fn push_call(
     .await
     .unwrap();
     (out.results[0].status, id)
+}
+
+/// HCPs of the rep's territory who may receive samples (active, licensed, not flagged).
+#[allow(dead_code)]
+pub async fn eligible(store: &Store, rep: &Principal) -> Vec<pharmacrm_domain::views::Hcp> {
+    use pharmacrm_domain::hcp::HcpStatus;
+    let page = store
+        .hcp_page(
+            &rep.scope,
+            &pharmacrm_storage::hcps::HcpFilter::default(),
+            None,
+            200,
+        )
+        .await
+        .unwrap();
+    let ids: Vec<uuid::Uuid> = page.items.iter().map(|h| h.id).collect();
+    let today = store.today();
+    store
+        .hcp_profiles(&rep.scope, &ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|h| {
+            h.status == HcpStatus::Active
+                && h.do_not_call.is_none()
+                && h.blacklist.is_none()
+                && h.licences
+                    .iter()
+                    .any(|l| l.state == h.address.state && l.expires_on > today)
+        })
+        .collect()
+}
+
+/// A lot of a non-controlled SKU that is in date, with units on hand.
+#[allow(dead_code)]
+pub fn regular_lot(
+    book: &pharmacrm_domain::sample::views::SampleBook,
+    today: chrono::NaiveDate,
+) -> uuid::Uuid {
+    book.lots
+        .iter()
+        .filter(|l| l.on_hand > 10 && l.expires_on > today + chrono::Duration::days(60))
+        .find(|l| {
+            book.skus
+                .iter()
+                .any(|s| s.sku_id == l.sku_id && s.dea_schedule.is_none())
+        })
+        .expect("an in-date regular lot")
+        .lot_id
 }
